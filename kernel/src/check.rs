@@ -1,0 +1,893 @@
+//! The checker: the only code that makes a [`Theorem`] (trusted).
+//!
+//! # Judgement
+//!
+//! Each step of a [`Proof`] proves a sequent `Γ ⊢ φ`: a finite set of hypotheses `Γ`
+//! and a conclusion `φ`. Steps refer only to earlier steps. The last step's sequent is
+//! the result; every formula in its `Γ` must be a hypothesis of the [`Context`], and
+//! every free variable of its conclusion a variable of the context.
+//!
+//! Every formula and term a step carries is checked well-sorted against the signature
+//! (no unknown symbol, right arities and sorts, no dangling bound variable, division
+//! only by a nonzero literal) and within the size and depth limits; so is every
+//! conclusion the checker builds.
+//!
+//! # Rules
+//!
+//! Hypotheses and the signature
+//! - `hypothesis h`: `{φ} ⊢ φ` where `h: φ` is in the context.
+//! - `assume φ`: `{φ} ⊢ φ`.
+//! - `axiom a t̄`, `theorem a t̄`, `unfold d t̄`: `⊢ φ[t̄]` where the signature's fact is
+//!   `∀x̄. φ` (for a definition `∀x̄. d(x̄) = body` or `∀x̄. d(x̄) ↔ body`) and each `tᵢ`
+//!   has the sort of `xᵢ`. Axioms enter the trust base; theorems bring theirs.
+//!
+//! Connectives
+//! - `true-intro`: `⊢ true`.
+//! - `false-elim`: `Γ ⊢ false` gives `Γ ⊢ ψ`.
+//! - `and-intro`: `Γ ⊢ φ`, `Δ ⊢ ψ` give `Γ ∪ Δ ⊢ φ ∧ ψ`; `and-left`, `and-right`:
+//!   `Γ ⊢ φ ∧ ψ` gives `Γ ⊢ φ`, resp. `Γ ⊢ ψ`.
+//! - `or-left`, `or-right`: `Γ ⊢ φ` gives `Γ ⊢ φ ∨ ψ`, resp. `Γ ⊢ ψ ∨ φ`.
+//! - `or-elim`: `Γ ⊢ φ ∨ ψ`, `Δ ⊢ χ`, `Θ ⊢ χ` give `Γ ∪ (Δ∖φ) ∪ (Θ∖ψ) ⊢ χ`.
+//! - `imp-intro φ`: `Γ ⊢ ψ` gives `Γ∖φ ⊢ φ → ψ`; `imp-elim`: `Γ ⊢ φ → ψ`, `Δ ⊢ φ`
+//!   give `Γ ∪ Δ ⊢ ψ`.
+//! - `not-intro φ`: `Γ ⊢ false` gives `Γ∖φ ⊢ ¬φ`; `not-elim`: `Γ ⊢ ¬φ`, `Δ ⊢ φ` give
+//!   `Γ ∪ Δ ⊢ false`.
+//! - `iff-intro`: `Γ ⊢ φ → ψ`, `Δ ⊢ ψ → φ` give `Γ ∪ Δ ⊢ φ ↔ ψ`; `iff-forward`,
+//!   `iff-backward`: `Γ ⊢ φ ↔ ψ` gives `Γ ⊢ φ → ψ`, resp. `Γ ⊢ ψ → φ`.
+//! - `excluded-middle φ`: `⊢ φ ∨ ¬φ`.
+//!
+//! Quantifiers (`y` an eigenvariable, `t` a term of the binder's sort)
+//! - `forall-intro y:s`: `Γ ⊢ φ`, `y` not free in `Γ`, give `Γ ⊢ ∀y:s. φ`.
+//! - `forall-elim t`: `Γ ⊢ ∀x:s. φ` gives `Γ ⊢ φ[t]`.
+//! - `exists-intro ∃x:s.φ, t`: `Γ ⊢ φ[t]` gives `Γ ⊢ ∃x:s. φ`.
+//! - `exists-elim y`: `Γ ⊢ ∃x:s. φ`, `Δ ⊢ χ`, `y` not free in `χ`, `∃x:s.φ` or
+//!   `Δ∖φ[y]`, give `Γ ∪ (Δ∖φ[y]) ⊢ χ`.
+//!
+//! Equality
+//! - `refl t`: `⊢ t = t`; `symm`: `Γ ⊢ a = b` gives `Γ ⊢ b = a`; `trans`: `Γ ⊢ a = b`,
+//!   `Δ ⊢ b = c` give `Γ ∪ Δ ⊢ a = c`.
+//! - `congruence C`: `Γ ⊢ a = b` gives `Γ ⊢ C[a] = C[b]` (`C` a term with one hole).
+//! - `substitute P`: `Γ ⊢ a = b`, `Δ ⊢ P[a]` give `Γ ∪ Δ ⊢ P[b]` (`P` a formula with
+//!   one hole).
+//!
+//! Arithmetic over the ordered field ℚ
+//! - `ring a b`: `⊢ a = b` when `a` and `b` have the same polynomial normal form.
+//! - `psatz`: a Positivstellensatz certificate (see [`Step::Psatz`]) proves `false`,
+//!   `a ≤ b` or `a < b` from facts `p ≥ 0`, `p > 0`, `p = 0`, nonnegative multiples of
+//!   their products and of squares.
+//! - `le-total a b`: `⊢ a ≤ b ∨ b < a`.
+//! - `le-antisymm`: `Γ ⊢ a ≤ b`, `Δ ⊢ b ≤ a` give `Γ ∪ Δ ⊢ a = b`.
+//!
+//! Nothing else makes a theorem: [`Theorem`]'s fields are private to this crate and
+//! [`check`] is the only function that returns one.
+
+use crate::error::{KernelError, LimitKind};
+use crate::poly::{Normalizer, Poly};
+use crate::proof::{Proof, Step, StepId};
+use crate::rat::Rat;
+use crate::signature::{Declaration, FactKind, Fingerprint, Signature};
+use crate::term::{
+    check_extent, close_formula, free_variables, mentions_free, open_formula, open_term, Formula,
+    Hint, Name, Node, Sort, Term,
+};
+use crate::Limits;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// The variables and named hypotheses a proof may use.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    /// Free variables with their sorts (e.g. a technique's parameters).
+    pub variables: Vec<(Name, Sort)>,
+    /// Named hypotheses (e.g. a technique's assumptions).
+    pub hypotheses: Vec<(Name, Formula)>,
+}
+
+/// A checked sequent. Only [`check`] makes one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Theorem {
+    variables: Vec<(Name, Sort)>,
+    hypotheses: Vec<(Name, Formula)>,
+    conclusion: Formula,
+    trust_base: BTreeSet<Name>,
+    signature: Fingerprint,
+}
+
+impl Theorem {
+    /// The context hypotheses the proof actually uses, in context order.
+    pub fn hypotheses(&self) -> &[(Name, Formula)] {
+        &self.hypotheses
+    }
+    /// The context's variables.
+    pub fn variables(&self) -> &[(Name, Sort)] {
+        &self.variables
+    }
+    /// What was proved.
+    pub fn conclusion(&self) -> &Formula {
+        &self.conclusion
+    }
+    /// The axioms the proof rests on, transitively through the theorems it cites.
+    pub fn trust_base(&self) -> &BTreeSet<Name> {
+        &self.trust_base
+    }
+    /// The signature the proof was checked against.
+    pub fn signature(&self) -> Fingerprint {
+        self.signature
+    }
+}
+
+impl Signature {
+    /// Adds a checked theorem under `name`. It must have been checked against this
+    /// signature or a prefix of it, rest on no hypothesis, and be closed.
+    pub fn add_theorem(&mut self, name: Name, theorem: &Theorem) -> Result<(), KernelError> {
+        if !self.extends(&theorem.signature) {
+            return Err(KernelError::Internal {
+                what: "the theorem was checked against another signature".into(),
+            });
+        }
+        if let Some((_, h)) = theorem.hypotheses.first() {
+            return Err(KernelError::UndischargedAssumption {
+                formula: Box::new(h.clone()),
+            });
+        }
+        self.declare(Declaration::Theorem {
+            name,
+            statement: theorem.conclusion.clone(),
+            trust_base: theorem.trust_base.clone(),
+        })
+    }
+}
+
+/// A step's result: hypotheses (sorted, without duplicates) and conclusion.
+#[derive(Clone, Debug)]
+struct Sequent {
+    hyps: Arc<Vec<Formula>>,
+    concl: Formula,
+}
+
+/// Checks `proof` against `signature` in `context`, with the signature's limits.
+///
+/// ```
+/// use warrant_kernel::*;
+/// let sig = Signature::new();
+/// let x = Term::free("x", Sort::Rat);
+/// let ctx = Context { variables: vec![(name("x"), Sort::Rat)], hypotheses: vec![] };
+/// // x * (x + 1) = x^2 + x, by the ring normal form.
+/// let lhs = Term::mul(x.clone(), Term::add(x.clone(), Term::int(1)));
+/// let rhs = Term::add(Term::pow(x.clone(), 2), x);
+/// let proof = Proof { steps: vec![Step::Ring { lhs: lhs.clone(), rhs: rhs.clone() }] };
+/// let thm = check(&sig, &ctx, &proof).unwrap();
+/// assert_eq!(thm.conclusion(), &Formula::eq(lhs, rhs));
+/// ```
+pub fn check(
+    signature: &Signature,
+    context: &Context,
+    proof: &Proof,
+) -> Result<Theorem, KernelError> {
+    check_with_limits(signature, context, proof, signature.limits())
+}
+
+/// [`check`] with explicit limits.
+pub fn check_with_limits(
+    signature: &Signature,
+    context: &Context,
+    proof: &Proof,
+    limits: &Limits,
+) -> Result<Theorem, KernelError> {
+    if proof.steps.len() > limits.max_steps {
+        return Err(KernelError::Limit {
+            kind: LimitKind::Steps,
+            limit: limits.max_steps as u64,
+        });
+    }
+    check_context(signature, context, limits)?;
+    let mut checker = Checker {
+        sig: signature,
+        ctx: context,
+        limits,
+        results: Vec::with_capacity(proof.steps.len()),
+    };
+    for (i, step) in proof.steps.iter().enumerate() {
+        let sequent = checker.step(i, step).map_err(|e| e.at(i, step.rule()))?;
+        if sequent.hyps.len() > limits.max_hypotheses {
+            let e = KernelError::Limit {
+                kind: LimitKind::Hypotheses,
+                limit: limits.max_hypotheses as u64,
+            };
+            return Err(e.at(i, step.rule()));
+        }
+        checker.results.push(sequent);
+    }
+    let last = checker.results.pop().ok_or(KernelError::EmptyProof)?;
+    // The result may rest only on the context's hypotheses...
+    let mut used = Vec::new();
+    for h in last.hyps.iter() {
+        match context.hypotheses.iter().position(|(_, f)| f == h) {
+            Some(i) => used.push(i),
+            None => {
+                return Err(KernelError::UndischargedAssumption {
+                    formula: Box::new(h.clone()),
+                })
+            }
+        }
+    }
+    used.sort_unstable();
+    // ...and speak only of the context's variables.
+    for (v, s) in free_variables(&last.concl) {
+        if !context.variables.iter().any(|(n, t)| *n == v && *t == s) {
+            return Err(KernelError::UndeclaredVariable {
+                variable: v.to_string(),
+            });
+        }
+    }
+    Ok(Theorem {
+        variables: context.variables.clone(),
+        hypotheses: used
+            .into_iter()
+            .map(|i| context.hypotheses[i].clone())
+            .collect(),
+        conclusion: last.concl,
+        trust_base: trust_base(signature, proof),
+        signature: signature.fingerprint(),
+    })
+}
+
+/// The axioms cited by the steps the last step depends on.
+fn trust_base(signature: &Signature, proof: &Proof) -> BTreeSet<Name> {
+    let mut needed = vec![false; proof.steps.len()];
+    let mut base = BTreeSet::new();
+    if let Some(n) = needed.last_mut() {
+        *n = true;
+    }
+    for i in (0..proof.steps.len()).rev() {
+        if !needed[i] {
+            continue;
+        }
+        let step = &proof.steps[i];
+        if let Step::Axiom { name, .. } | Step::Theorem { name, .. } = step {
+            if let Some(fact) = signature.fact(name) {
+                base.extend(fact.trust_base.iter().cloned());
+            }
+        }
+        for p in step.premises() {
+            needed[p] = true;
+        }
+    }
+    base
+}
+
+fn check_context(sig: &Signature, ctx: &Context, limits: &Limits) -> Result<(), KernelError> {
+    let mut names = BTreeSet::new();
+    for (v, s) in &ctx.variables {
+        if !names.insert(v.clone()) {
+            return Err(KernelError::NameTaken {
+                name: v.to_string(),
+            });
+        }
+        if !sig.has_sort(s) {
+            return Err(KernelError::UnknownSort { sort: s.clone() });
+        }
+    }
+    let mut hyp_names = BTreeSet::new();
+    for (h, f) in &ctx.hypotheses {
+        if !hyp_names.insert(h.clone()) {
+            return Err(KernelError::NameTaken {
+                name: h.to_string(),
+            });
+        }
+        check_extent(Node::F(f), limits.max_formula_size, limits.max_depth)?;
+        sig.check_formula(f, &mut Vec::new())?;
+        for (v, s) in free_variables(f) {
+            if !ctx.variables.iter().any(|(n, t)| *n == v && *t == s) {
+                return Err(KernelError::UndeclaredVariable {
+                    variable: v.to_string(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+struct Checker<'a> {
+    sig: &'a Signature,
+    ctx: &'a Context,
+    limits: &'a Limits,
+    results: Vec<Sequent>,
+}
+
+/// The shape of a formula, for errors.
+fn shape(expected: &'static str, found: &Formula) -> KernelError {
+    KernelError::Shape {
+        expected,
+        found: Box::new(found.clone()),
+    }
+}
+
+fn mismatch(expected: &Formula, found: &Formula) -> KernelError {
+    KernelError::Mismatch {
+        expected: Box::new(expected.clone()),
+        found: Box::new(found.clone()),
+    }
+}
+
+fn sequent(hyps: Arc<Vec<Formula>>, concl: Formula) -> Sequent {
+    Sequent { hyps, concl }
+}
+
+/// `a ∪ b` of sorted hypothesis lists.
+fn union(a: &Arc<Vec<Formula>>, b: &Arc<Vec<Formula>>) -> Arc<Vec<Formula>> {
+    if b.is_empty() || Arc::ptr_eq(a, b) {
+        return a.clone();
+    }
+    if a.is_empty() {
+        return b.clone();
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i].clone());
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j].clone());
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i].clone());
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    Arc::new(out)
+}
+
+/// `a ∖ {f}`.
+fn remove(a: &Arc<Vec<Formula>>, f: &Formula) -> Arc<Vec<Formula>> {
+    match a.binary_search(f) {
+        Ok(i) => {
+            let mut out = (**a).clone();
+            out.remove(i);
+            Arc::new(out)
+        }
+        Err(_) => a.clone(),
+    }
+}
+
+fn singleton(f: Formula) -> Arc<Vec<Formula>> {
+    Arc::new(vec![f])
+}
+
+/// How a fact of a certificate constrains its polynomial.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Relation {
+    NonNegative,
+    Positive,
+    Zero,
+}
+
+impl<'a> Checker<'a> {
+    fn get(&self, id: StepId) -> Result<&Sequent, KernelError> {
+        self.results
+            .get(id)
+            .ok_or(KernelError::ForwardReference { reference: id })
+    }
+
+    fn no_hyps(&self) -> Arc<Vec<Formula>> {
+        Arc::new(Vec::new())
+    }
+
+    /// Checks a formula the step carries.
+    fn formula(&self, f: &Formula) -> Result<(), KernelError> {
+        self.sig.check_formula(f, &mut Vec::new())
+    }
+
+    /// Checks a term the step carries and returns its sort.
+    fn term(&self, t: &Term) -> Result<Sort, KernelError> {
+        self.sig.sort_of(t, &mut Vec::new())
+    }
+
+    /// Checks a conclusion the checker built.
+    fn built(&self, f: Formula) -> Result<Formula, KernelError> {
+        check_extent(
+            Node::F(&f),
+            self.limits.max_formula_size,
+            self.limits.max_depth,
+        )?;
+        Ok(f)
+    }
+
+    fn instantiate(&self, n: &Name, kind: FactKind, args: &[Term]) -> Result<Formula, KernelError> {
+        let kind_name = match kind {
+            FactKind::Axiom => "axiom",
+            FactKind::Theorem => "theorem",
+            FactKind::Definition => "definition",
+        };
+        let fact = self.sig.fact(n).filter(|f| f.kind == kind).ok_or_else(|| {
+            KernelError::UnknownFact {
+                name: n.to_string(),
+                kind: kind_name,
+            }
+        })?;
+        let mut f = fact.statement.clone();
+        for (i, arg) in args.iter().enumerate() {
+            let Formula::Forall(_, s, body) = &f else {
+                return Err(KernelError::TooManyArguments {
+                    name: n.to_string(),
+                    max: i,
+                    given: args.len(),
+                });
+            };
+            self.expect_sort(arg, s)?;
+            f = open_formula(body, arg);
+        }
+        self.built(f)
+    }
+
+    fn expect_sort(&self, t: &Term, s: &Sort) -> Result<(), KernelError> {
+        let found = self.term(t)?;
+        if &found != s {
+            return Err(KernelError::SortMismatch {
+                context: "the instance".into(),
+                expected: s.clone(),
+                found,
+            });
+        }
+        Ok(())
+    }
+
+    fn step(&mut self, _index: usize, step: &Step) -> Result<Sequent, KernelError> {
+        match step {
+            Step::Hypothesis { name } => {
+                let (_, f) = self
+                    .ctx
+                    .hypotheses
+                    .iter()
+                    .find(|(h, _)| h == name)
+                    .ok_or_else(|| KernelError::UnknownHypothesis {
+                        name: name.to_string(),
+                    })?;
+                Ok(sequent(singleton(f.clone()), f.clone()))
+            }
+            Step::Assume { formula } => {
+                self.formula(formula)?;
+                Ok(sequent(singleton(formula.clone()), formula.clone()))
+            }
+            Step::Axiom { name, args } => Ok(sequent(
+                self.no_hyps(),
+                self.instantiate(name, FactKind::Axiom, args)?,
+            )),
+            Step::Theorem { name, args } => Ok(sequent(
+                self.no_hyps(),
+                self.instantiate(name, FactKind::Theorem, args)?,
+            )),
+            Step::Unfold { name, args } => Ok(sequent(
+                self.no_hyps(),
+                self.instantiate(name, FactKind::Definition, args)?,
+            )),
+            Step::TrueIntro => Ok(sequent(self.no_hyps(), Formula::True)),
+            Step::FalseElim { from, goal } => {
+                let p = self.get(*from)?;
+                if p.concl != Formula::False {
+                    return Err(mismatch(&Formula::False, &p.concl));
+                }
+                self.formula(goal)?;
+                Ok(sequent(p.hyps.clone(), goal.clone()))
+            }
+            Step::AndIntro { left, right } => {
+                let (l, r) = (self.get(*left)?, self.get(*right)?);
+                let concl = self.built(Formula::And(
+                    Arc::new(l.concl.clone()),
+                    Arc::new(r.concl.clone()),
+                ))?;
+                Ok(sequent(union(&l.hyps, &r.hyps), concl))
+            }
+            Step::AndLeft { from } | Step::AndRight { from } => {
+                let p = self.get(*from)?;
+                let Formula::And(a, b) = &p.concl else {
+                    return Err(shape("a conjunction", &p.concl));
+                };
+                let part = if matches!(step, Step::AndLeft { .. }) {
+                    a
+                } else {
+                    b
+                };
+                Ok(sequent(p.hyps.clone(), (**part).clone()))
+            }
+            Step::OrLeft { from, right } => {
+                let p = self.get(*from)?;
+                self.formula(right)?;
+                let concl = self.built(Formula::Or(
+                    Arc::new(p.concl.clone()),
+                    Arc::new(right.clone()),
+                ))?;
+                Ok(sequent(p.hyps.clone(), concl))
+            }
+            Step::OrRight { left, from } => {
+                let p = self.get(*from)?;
+                self.formula(left)?;
+                let concl = self.built(Formula::Or(
+                    Arc::new(left.clone()),
+                    Arc::new(p.concl.clone()),
+                ))?;
+                Ok(sequent(p.hyps.clone(), concl))
+            }
+            Step::OrElim { from, left, right } => {
+                let p = self.get(*from)?;
+                let Formula::Or(a, b) = &p.concl else {
+                    return Err(shape("a disjunction", &p.concl));
+                };
+                let (l, r) = (self.get(*left)?, self.get(*right)?);
+                if l.concl != r.concl {
+                    return Err(mismatch(&l.concl, &r.concl));
+                }
+                let hyps = union(&union(&p.hyps, &remove(&l.hyps, a)), &remove(&r.hyps, b));
+                Ok(sequent(hyps, l.concl.clone()))
+            }
+            Step::ImpIntro { assumption, from } => {
+                self.formula(assumption)?;
+                let p = self.get(*from)?;
+                let concl = self.built(Formula::Implies(
+                    Arc::new(assumption.clone()),
+                    Arc::new(p.concl.clone()),
+                ))?;
+                Ok(sequent(remove(&p.hyps, assumption), concl))
+            }
+            Step::ImpElim {
+                implication,
+                argument,
+            } => {
+                let (i, a) = (self.get(*implication)?, self.get(*argument)?);
+                let Formula::Implies(x, y) = &i.concl else {
+                    return Err(shape("an implication", &i.concl));
+                };
+                if **x != a.concl {
+                    return Err(mismatch(x, &a.concl));
+                }
+                Ok(sequent(union(&i.hyps, &a.hyps), (**y).clone()))
+            }
+            Step::NotIntro { assumption, from } => {
+                self.formula(assumption)?;
+                let p = self.get(*from)?;
+                if p.concl != Formula::False {
+                    return Err(mismatch(&Formula::False, &p.concl));
+                }
+                let concl = self.built(Formula::Not(Arc::new(assumption.clone())))?;
+                Ok(sequent(remove(&p.hyps, assumption), concl))
+            }
+            Step::NotElim { negation, argument } => {
+                let (n, a) = (self.get(*negation)?, self.get(*argument)?);
+                let Formula::Not(x) = &n.concl else {
+                    return Err(shape("a negation", &n.concl));
+                };
+                if **x != a.concl {
+                    return Err(mismatch(x, &a.concl));
+                }
+                Ok(sequent(union(&n.hyps, &a.hyps), Formula::False))
+            }
+            Step::IffIntro { forward, backward } => {
+                let (f, b) = (self.get(*forward)?, self.get(*backward)?);
+                let Formula::Implies(x, y) = &f.concl else {
+                    return Err(shape("an implication", &f.concl));
+                };
+                let expected = Formula::Implies(y.clone(), x.clone());
+                if b.concl != expected {
+                    return Err(mismatch(&expected, &b.concl));
+                }
+                let concl = self.built(Formula::Iff(x.clone(), y.clone()))?;
+                Ok(sequent(union(&f.hyps, &b.hyps), concl))
+            }
+            Step::IffForward { from } | Step::IffBackward { from } => {
+                let p = self.get(*from)?;
+                let Formula::Iff(x, y) = &p.concl else {
+                    return Err(shape("an equivalence", &p.concl));
+                };
+                let concl = if matches!(step, Step::IffForward { .. }) {
+                    Formula::Implies(x.clone(), y.clone())
+                } else {
+                    Formula::Implies(y.clone(), x.clone())
+                };
+                Ok(sequent(p.hyps.clone(), concl))
+            }
+            Step::ExcludedMiddle { formula } => {
+                self.formula(formula)?;
+                let f = Arc::new(formula.clone());
+                let concl = self.built(Formula::Or(f.clone(), Arc::new(Formula::Not(f))))?;
+                Ok(sequent(self.no_hyps(), concl))
+            }
+            Step::ForallIntro {
+                variable,
+                sort,
+                from,
+            } => {
+                if !self.sig.has_sort(sort) {
+                    return Err(KernelError::UnknownSort { sort: sort.clone() });
+                }
+                let p = self.get(*from)?;
+                if let Some(h) = p.hyps.iter().find(|h| mentions_free(Node::F(h), variable)) {
+                    return Err(KernelError::EigenvariableOccurs {
+                        variable: variable.to_string(),
+                        place: format!("the hypothesis {h}"),
+                    });
+                }
+                let body = close_formula(&p.concl, variable, sort);
+                let concl = self.built(Formula::Forall(
+                    Hint(variable.clone()),
+                    sort.clone(),
+                    Arc::new(body),
+                ))?;
+                Ok(sequent(p.hyps.clone(), concl))
+            }
+            Step::ForallElim { from, term } => {
+                let p = self.get(*from)?;
+                let Formula::Forall(_, s, body) = &p.concl else {
+                    return Err(shape("a universal formula", &p.concl));
+                };
+                self.expect_sort(term, s)?;
+                let concl = self.built(open_formula(body, term))?;
+                Ok(sequent(p.hyps.clone(), concl))
+            }
+            Step::ExistsIntro {
+                hint,
+                sort,
+                body,
+                witness,
+                from,
+            } => {
+                let target = Formula::Exists(hint.clone(), sort.clone(), Arc::new(body.clone()));
+                self.formula(&target)?;
+                self.expect_sort(witness, sort)?;
+                let p = self.get(*from)?;
+                let instance = open_formula(body, witness);
+                if instance != p.concl {
+                    return Err(mismatch(&instance, &p.concl));
+                }
+                Ok(sequent(p.hyps.clone(), target))
+            }
+            Step::ExistsElim {
+                from,
+                variable,
+                body,
+            } => {
+                let (e, b) = (self.get(*from)?, self.get(*body)?);
+                let Formula::Exists(_, s, phi) = &e.concl else {
+                    return Err(shape("an existential formula", &e.concl));
+                };
+                let instance = open_formula(phi, &Term::Free(variable.clone(), s.clone()));
+                let rest = remove(&b.hyps, &instance);
+                let occurs = |place: String| KernelError::EigenvariableOccurs {
+                    variable: variable.to_string(),
+                    place,
+                };
+                if mentions_free(Node::F(&b.concl), variable) {
+                    return Err(occurs(format!("the conclusion {}", b.concl)));
+                }
+                if mentions_free(Node::F(&e.concl), variable) {
+                    return Err(occurs(format!("the existential {}", e.concl)));
+                }
+                if let Some(h) = rest.iter().find(|h| mentions_free(Node::F(h), variable)) {
+                    return Err(occurs(format!("the hypothesis {h}")));
+                }
+                Ok(sequent(union(&e.hyps, &rest), b.concl.clone()))
+            }
+            Step::Refl { term } => {
+                self.term(term)?;
+                Ok(sequent(
+                    self.no_hyps(),
+                    Formula::Eq(term.clone(), term.clone()),
+                ))
+            }
+            Step::Symm { from } => {
+                let p = self.get(*from)?;
+                let Formula::Eq(a, b) = &p.concl else {
+                    return Err(shape("an equation", &p.concl));
+                };
+                Ok(sequent(p.hyps.clone(), Formula::Eq(b.clone(), a.clone())))
+            }
+            Step::Trans { left, right } => {
+                let (l, r) = (self.get(*left)?, self.get(*right)?);
+                let Formula::Eq(a, b) = &l.concl else {
+                    return Err(shape("an equation", &l.concl));
+                };
+                let Formula::Eq(b2, c) = &r.concl else {
+                    return Err(shape("an equation", &r.concl));
+                };
+                if b != b2 {
+                    return Err(KernelError::TermMismatch {
+                        expected: Box::new(b.clone()),
+                        found: Box::new(b2.clone()),
+                    });
+                }
+                Ok(sequent(
+                    union(&l.hyps, &r.hyps),
+                    Formula::Eq(a.clone(), c.clone()),
+                ))
+            }
+            Step::Congruence {
+                hole,
+                context,
+                from,
+            } => {
+                let p = self.get(*from)?;
+                let Formula::Eq(a, b) = &p.concl else {
+                    return Err(shape("an equation", &p.concl));
+                };
+                self.expect_sort(a, hole)?;
+                self.sig.sort_of(context, &mut vec![hole.clone()])?;
+                let concl =
+                    self.built(Formula::Eq(open_term(context, a), open_term(context, b)))?;
+                Ok(sequent(p.hyps.clone(), concl))
+            }
+            Step::Substitute {
+                hole,
+                motive,
+                equation,
+                from,
+            } => {
+                let (e, p) = (self.get(*equation)?, self.get(*from)?);
+                let Formula::Eq(a, b) = &e.concl else {
+                    return Err(shape("an equation", &e.concl));
+                };
+                self.expect_sort(a, hole)?;
+                self.sig.check_formula(motive, &mut vec![hole.clone()])?;
+                let before = open_formula(motive, a);
+                if before != p.concl {
+                    return Err(mismatch(&before, &p.concl));
+                }
+                let concl = self.built(open_formula(motive, b))?;
+                Ok(sequent(union(&e.hyps, &p.hyps), concl))
+            }
+            Step::Ring { lhs, rhs } => {
+                for t in [lhs, rhs] {
+                    self.expect_sort(t, &Sort::Rat)?;
+                }
+                let mut n = Normalizer::new(self.limits);
+                let (p, q) = (n.normalize(lhs)?, n.normalize(rhs)?);
+                if p != q {
+                    return Err(KernelError::RingMismatch {
+                        lhs: n.show(&p),
+                        rhs: n.show(&q),
+                    });
+                }
+                Ok(sequent(
+                    self.no_hyps(),
+                    Formula::Eq(lhs.clone(), rhs.clone()),
+                ))
+            }
+            Step::Psatz {
+                goal,
+                facts,
+                products,
+                squares,
+            } => self.psatz(goal, facts, products, squares),
+            Step::LeTotal { left, right } => {
+                for t in [left, right] {
+                    self.expect_sort(t, &Sort::Rat)?;
+                }
+                let concl = Formula::Or(
+                    Arc::new(Formula::Le(left.clone(), right.clone())),
+                    Arc::new(Formula::Lt(right.clone(), left.clone())),
+                );
+                Ok(sequent(self.no_hyps(), self.built(concl)?))
+            }
+            Step::LeAntisymm { le, ge } => {
+                let (l, g) = (self.get(*le)?, self.get(*ge)?);
+                let Formula::Le(a, b) = &l.concl else {
+                    return Err(shape("a comparison a <= b", &l.concl));
+                };
+                let expected = Formula::Le(b.clone(), a.clone());
+                if g.concl != expected {
+                    return Err(mismatch(&expected, &g.concl));
+                }
+                Ok(sequent(
+                    union(&l.hyps, &g.hyps),
+                    Formula::Eq(a.clone(), b.clone()),
+                ))
+            }
+        }
+    }
+
+    fn psatz(
+        &self,
+        goal: &Formula,
+        facts: &[StepId],
+        products: &[crate::proof::Product],
+        squares: &[crate::proof::Square],
+    ) -> Result<Sequent, KernelError> {
+        let bad = |reason: String| KernelError::Certificate { reason };
+        self.formula(goal)?;
+        let mut n = Normalizer::new(self.limits);
+        let mut hyps = self.no_hyps();
+        // Each fact `a ⋈ b` is read as `b - a ⋈' 0`.
+        let mut read: Vec<(Poly, Relation)> = Vec::with_capacity(facts.len());
+        for &id in facts {
+            let p = self.get(id)?;
+            let (a, b, rel) = match &p.concl {
+                Formula::Le(a, b) => (a, b, Relation::NonNegative),
+                Formula::Lt(a, b) => (a, b, Relation::Positive),
+                Formula::Eq(a, b) if self.term(a)? == Sort::Rat => (a, b, Relation::Zero),
+                other => return Err(shape("a comparison or an equation over Rat", other)),
+            };
+            let diff = n.difference(b, a)?;
+            read.push((diff, rel));
+            hyps = union(&hyps, &p.hyps);
+        }
+        let mut sum = Poly::default();
+        let mut strict = false;
+        for (k, product) in products.iter().enumerate() {
+            if product.factors.len() > self.limits.max_degree as usize {
+                return Err(KernelError::Limit {
+                    kind: LimitKind::Exponent,
+                    limit: self.limits.max_degree as u64,
+                });
+            }
+            let mut value = n.constant(&Rat::one())?;
+            let mut relation = Relation::Positive;
+            for &f in &product.factors {
+                let (p, rel) = read.get(f).ok_or_else(|| {
+                    bad(format!("product {k} names fact {f}, which is not given"))
+                })?;
+                value = n.mul(&value, p)?;
+                relation = match (relation, *rel) {
+                    (Relation::Zero, _) | (_, Relation::Zero) => Relation::Zero,
+                    (Relation::Positive, Relation::Positive) => Relation::Positive,
+                    _ => Relation::NonNegative,
+                };
+            }
+            let c = &product.coefficient;
+            if relation != Relation::Zero && c.is_negative() {
+                return Err(bad(format!("product {k} has the negative coefficient {c}")));
+            }
+            if relation == Relation::Positive && c.is_positive() {
+                strict = true;
+            }
+            sum = n.add(&sum, &n.scale(&value, c))?;
+        }
+        for (k, square) in squares.iter().enumerate() {
+            if square.coefficient.is_negative() {
+                return Err(bad(format!(
+                    "square {k} has the negative coefficient {}",
+                    square.coefficient
+                )));
+            }
+            self.expect_sort(&square.base, &Sort::Rat)?;
+            let base = n.normalize(&square.base)?;
+            sum = n.add(&sum, &n.scale(&n.mul(&base, &base)?, &square.coefficient))?;
+        }
+        // `sum >= 0` holds, and `sum > 0` when `strict`.
+        let established = match goal {
+            Formula::False => match sum.as_constant() {
+                Some(k) => k.is_negative() || (k.is_zero() && strict),
+                None => return Err(bad(format!("the sum {} is not a constant", n.show(&sum)))),
+            },
+            Formula::Le(a, b) | Formula::Lt(a, b) => {
+                let target = n.difference(b, a)?;
+                let slack = n.add(&target, &n.scale(&sum, &Rat::int(-1)))?;
+                let Some(k) = slack.as_constant() else {
+                    return Err(bad(format!(
+                        "the goal's side difference {} minus the sum {} is not a constant",
+                        n.show(&target),
+                        n.show(&sum)
+                    )));
+                };
+                if matches!(goal, Formula::Le(..)) {
+                    !k.is_negative()
+                } else {
+                    k.is_positive() || (k.is_zero() && strict)
+                }
+            }
+            other => return Err(shape("false, a <= b or a < b as the goal", other)),
+        };
+        if !established {
+            return Err(bad(format!(
+                "the sum {} does not have the sign the goal needs",
+                n.show(&sum)
+            )));
+        }
+        Ok(sequent(hyps, goal.clone()))
+    }
+}

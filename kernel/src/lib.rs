@@ -1,0 +1,109 @@
+//! # warrant-kernel: the proof kernel
+//!
+//! This crate owns warrant's logic: sorts, terms, formulas, signatures, proof objects,
+//! exact rational arithmetic, and the checker, which is the only code that can make a
+//! [`Theorem`]. It is classical many-sorted first-order logic with equality, with the
+//! built-in sort `Rat` as the ordered field of exact rationals. Every theorem records
+//! its trust base: the axioms it rests on, transitively.
+//!
+//! It must never depend on another crate of this project, trust anything it did not
+//! check, or panic on any input: any proof object, however deep, ill-sorted or large,
+//! gives a [`Theorem`] or a [`KernelError`]. Inputs that exceed the [`Limits`] are
+//! refused with a [`KernelError::Limit`] naming the limit.
+//!
+//! The trusted part is `check.rs`, `term.rs`, `signature.rs`, `poly.rs` and `rat.rs`;
+//! the rules are listed at the top of [`mod@check`].
+//!
+//! ```
+//! use warrant_kernel::*;
+//! let mut sig = Signature::new();
+//! sig.declare(Declaration::Predicate { name: name("safe"), params: vec![] }).unwrap();
+//! let safe = Formula::pred("safe", vec![]);
+//! // From the hypothesis `h: safe`, conclude `safe and true`.
+//! let ctx = Context { variables: vec![], hypotheses: vec![(name("h"), safe.clone())] };
+//! let proof = Proof {
+//!     steps: vec![
+//!         Step::Hypothesis { name: name("h") },
+//!         Step::TrueIntro,
+//!         Step::AndIntro { left: 0, right: 1 },
+//!     ],
+//! };
+//! let thm = check(&sig, &ctx, &proof).unwrap();
+//! assert_eq!(thm.conclusion().to_string(), "safe and true");
+//! assert_eq!(thm.hypotheses().len(), 1);
+//! ```
+#![warn(missing_docs)]
+
+pub mod check;
+pub mod error;
+pub mod json;
+mod poly;
+pub mod print;
+pub mod proof;
+pub mod rat;
+pub mod signature;
+pub mod term;
+
+pub use check::{check, check_with_limits, Context, Theorem};
+pub use error::{KernelError, LimitKind};
+pub use json::from_json;
+pub use proof::{Product, Proof, Square, Step, StepId};
+pub use rat::Rat;
+pub use signature::{Declaration, Fact, FactKind, Fingerprint, Signature, Symbol};
+pub use term::{
+    close_formula, close_term, free_variables, name, open_formula, open_term, Formula, Hint, Name,
+    Sort, Term,
+};
+
+/// The kernel's version; part of every cache key and bundle.
+pub const KERNEL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Resource limits. Hitting one is a [`KernelError::Limit`], never an acceptance.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Limits {
+    /// Steps in one proof object.
+    pub max_steps: usize,
+    /// Nodes in one term or formula (shared subtrees counted each time).
+    pub max_formula_size: usize,
+    /// Nesting depth of one term or formula.
+    pub max_depth: usize,
+    /// Hypotheses of one sequent.
+    pub max_hypotheses: usize,
+    /// Monomials in one polynomial normal form.
+    pub max_monomials: usize,
+    /// Bits of one rational coefficient (numerator or denominator).
+    pub max_numeral_bits: u64,
+    /// Exponent of one power `t ^ n`.
+    pub max_exponent: u32,
+    /// Total degree of one monomial, and factors in one certificate product.
+    pub max_degree: u32,
+    /// Bytes of one JSON document.
+    pub max_json_bytes: usize,
+    /// Nesting depth of one JSON document.
+    pub max_json_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_steps: 10_000_000,
+            max_formula_size: 1_000_000,
+            max_depth: 2_000,
+            max_hypotheses: 10_000,
+            max_monomials: 20_000,
+            max_numeral_bits: 8_192,
+            max_exponent: 256,
+            max_degree: 512,
+            max_json_bytes: 512 << 20,
+            max_json_depth: 10_000,
+        }
+    }
+}
+
+impl Signature {
+    /// The limits this signature applies to the statements and proofs checked against it.
+    pub fn limits(&self) -> &Limits {
+        self.limits_ref()
+    }
+}

@@ -1,0 +1,349 @@
+//! Polynomial normal forms over ℚ (trusted).
+//!
+//! A term of sort `Rat` is read as a polynomial whose variables ("atoms") are its
+//! maximal non-arithmetic subterms: free variables and applications of function
+//! symbols, compared structurally. Two terms are equal in every commutative ring
+//! extending ℚ when their normal forms are equal; that is the whole of the `ring` rule.
+//! Every operation respects [`Limits`]: monomial count, coefficient size, degree.
+
+use crate::error::{KernelError, LimitKind};
+use crate::rat::Rat;
+use crate::term::Term;
+use crate::Limits;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
+
+/// A monomial: atoms with positive exponents, sorted by atom number.
+pub(crate) type Monomial = Vec<(u32, u32)>;
+
+/// A polynomial: monomials with nonzero coefficients. The empty monomial is the constant.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub(crate) struct Poly(pub(crate) BTreeMap<Monomial, Rat>);
+
+/// Reads terms as polynomials, numbering atoms as it meets them.
+pub(crate) struct Normalizer<'a> {
+    atoms: Vec<Term>,
+    numbers: HashMap<Term, u32>,
+    limits: &'a Limits,
+}
+
+impl<'a> Normalizer<'a> {
+    pub(crate) fn new(limits: &'a Limits) -> Self {
+        Normalizer {
+            atoms: Vec::new(),
+            numbers: HashMap::new(),
+            limits,
+        }
+    }
+
+    fn atom(&mut self, t: &Term) -> u32 {
+        if let Some(&n) = self.numbers.get(t) {
+            return n;
+        }
+        let n = self.atoms.len() as u32;
+        self.atoms.push(t.clone());
+        self.numbers.insert(t.clone(), n);
+        n
+    }
+
+    fn check_coefficient(&self, c: &Rat) -> Result<(), KernelError> {
+        if c.bits() > self.limits.max_numeral_bits {
+            return Err(KernelError::Limit {
+                kind: LimitKind::NumeralBits,
+                limit: self.limits.max_numeral_bits,
+            });
+        }
+        Ok(())
+    }
+
+    /// The constant polynomial `c`.
+    pub(crate) fn constant(&self, c: &Rat) -> Result<Poly, KernelError> {
+        self.check_coefficient(c)?;
+        let mut p = Poly::default();
+        if !c.is_zero() {
+            p.0.insert(Vec::new(), c.clone());
+        }
+        Ok(p)
+    }
+
+    /// The normal form of `t`. Recursion follows the term, whose depth the checker
+    /// has already bounded.
+    pub(crate) fn normalize(&mut self, t: &Term) -> Result<Poly, KernelError> {
+        match t {
+            Term::Num(c) => self.constant(c),
+            Term::Bound(_) | Term::Free(..) | Term::App(..) => {
+                let a = self.atom(t);
+                let mut p = Poly::default();
+                p.0.insert(vec![(a, 1)], Rat::one());
+                Ok(p)
+            }
+            Term::Neg(a) => {
+                let p = self.normalize(a)?;
+                Ok(self.scale(&p, &Rat::int(-1)))
+            }
+            Term::Add(a, b) => {
+                let (p, q) = (self.normalize(a)?, self.normalize(b)?);
+                self.add(&p, &q)
+            }
+            Term::Sub(a, b) => {
+                let (p, q) = (self.normalize(a)?, self.normalize(b)?);
+                let q = self.scale(&q, &Rat::int(-1));
+                self.add(&p, &q)
+            }
+            Term::Mul(a, b) => {
+                let (p, q) = (self.normalize(a)?, self.normalize(b)?);
+                self.mul(&p, &q)
+            }
+            Term::Div(a, c) => {
+                let inv = c.recip().ok_or(KernelError::DivisionByZero)?;
+                let p = self.normalize(a)?;
+                let r = self.scale(&p, &inv);
+                r.0.values().try_for_each(|c| self.check_coefficient(c))?;
+                Ok(r)
+            }
+            Term::Pow(a, n) => {
+                if *n > self.limits.max_exponent {
+                    return Err(KernelError::Limit {
+                        kind: LimitKind::Exponent,
+                        limit: self.limits.max_exponent as u64,
+                    });
+                }
+                let base = self.normalize(a)?;
+                let mut acc = self.constant(&Rat::one())?;
+                for _ in 0..*n {
+                    acc = self.mul(&acc, &base)?;
+                }
+                Ok(acc)
+            }
+        }
+    }
+
+    /// The normal form of `b - a`.
+    pub(crate) fn difference(&mut self, b: &Term, a: &Term) -> Result<Poly, KernelError> {
+        let (pb, pa) = (self.normalize(b)?, self.normalize(a)?);
+        self.add(&pb, &self.scale(&pa, &Rat::int(-1)))
+    }
+
+    /// `c * p`.
+    pub(crate) fn scale(&self, p: &Poly, c: &Rat) -> Poly {
+        if c.is_zero() {
+            return Poly::default();
+        }
+        Poly(p.0.iter().map(|(m, k)| (m.clone(), k * c)).collect())
+    }
+
+    /// `p + q`.
+    pub(crate) fn add(&self, p: &Poly, q: &Poly) -> Result<Poly, KernelError> {
+        let mut out = p.clone();
+        for (m, k) in &q.0 {
+            let sum = match out.0.get(m) {
+                Some(old) => old + k,
+                None => k.clone(),
+            };
+            if sum.is_zero() {
+                out.0.remove(m);
+            } else {
+                self.check_coefficient(&sum)?;
+                out.0.insert(m.clone(), sum);
+            }
+        }
+        self.check_monomials(&out)?;
+        Ok(out)
+    }
+
+    /// `p * q`.
+    pub(crate) fn mul(&self, p: &Poly, q: &Poly) -> Result<Poly, KernelError> {
+        let mut out = Poly::default();
+        for (m1, k1) in &p.0 {
+            for (m2, k2) in &q.0 {
+                let m = self.mul_monomials(m1, m2)?;
+                let k = k1 * k2;
+                let sum = match out.0.get(&m) {
+                    Some(old) => old + &k,
+                    None => k,
+                };
+                if sum.is_zero() {
+                    out.0.remove(&m);
+                } else {
+                    self.check_coefficient(&sum)?;
+                    out.0.insert(m, sum);
+                }
+                self.check_monomials(&out)?;
+            }
+        }
+        Ok(out)
+    }
+
+    fn check_monomials(&self, p: &Poly) -> Result<(), KernelError> {
+        if p.0.len() > self.limits.max_monomials {
+            return Err(KernelError::Limit {
+                kind: LimitKind::Monomials,
+                limit: self.limits.max_monomials as u64,
+            });
+        }
+        Ok(())
+    }
+
+    fn mul_monomials(&self, a: &Monomial, b: &Monomial) -> Result<Monomial, KernelError> {
+        let mut out: Monomial = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let next = match (a.get(i), b.get(j)) {
+                (Some(&x), Some(&y)) if x.0 == y.0 => {
+                    i += 1;
+                    j += 1;
+                    (x.0, x.1.saturating_add(y.1))
+                }
+                (Some(&x), Some(&y)) if x.0 < y.0 => {
+                    i += 1;
+                    x
+                }
+                (Some(_), Some(&y)) => {
+                    j += 1;
+                    y
+                }
+                (Some(&x), None) => {
+                    i += 1;
+                    x
+                }
+                (None, Some(&y)) => {
+                    j += 1;
+                    y
+                }
+                (None, None) => break,
+            };
+            out.push(next);
+        }
+        let degree: u64 = out.iter().map(|&(_, e)| e as u64).sum();
+        if degree > self.limits.max_degree as u64 {
+            return Err(KernelError::Limit {
+                kind: LimitKind::Exponent,
+                limit: self.limits.max_degree as u64,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The polynomial printed readably, for error messages.
+    pub(crate) fn show(&self, p: &Poly) -> String {
+        if p.0.is_empty() {
+            return "0".into();
+        }
+        let mut s = String::new();
+        for (i, (m, k)) in p.0.iter().enumerate() {
+            if i > 0 {
+                s.push_str(" + ");
+            }
+            if m.is_empty() {
+                let _ = write!(s, "{k}");
+                continue;
+            }
+            if *k != Rat::one() {
+                let _ = write!(s, "{k}*");
+            }
+            let factors: Vec<String> = m
+                .iter()
+                .map(|&(a, e)| {
+                    let atom = crate::print::term_to_string(&self.atoms[a as usize]);
+                    if e == 1 {
+                        atom
+                    } else {
+                        format!("{atom}^{e}")
+                    }
+                })
+                .collect();
+            s.push_str(&factors.join("*"));
+        }
+        s
+    }
+}
+
+impl Poly {
+    /// `Some(c)` when this is the constant `c`.
+    pub(crate) fn as_constant(&self) -> Option<Rat> {
+        match self.0.len() {
+            0 => Some(Rat::zero()),
+            1 => self.0.get(&Vec::new()).cloned(),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::term::Sort;
+
+    #[test]
+    fn binomial_square() {
+        let limits = Limits::default();
+        let mut n = Normalizer::new(&limits);
+        let x = Term::free("x", Sort::Rat);
+        let y = Term::free("y", Sort::Rat);
+        let lhs = Term::pow(Term::add(x.clone(), y.clone()), 2);
+        let rhs = Term::add(
+            Term::add(
+                Term::mul(x.clone(), x.clone()),
+                Term::mul(Term::int(2), Term::mul(y.clone(), x.clone())),
+            ),
+            Term::mul(y.clone(), y),
+        );
+        assert_eq!(n.normalize(&lhs).unwrap(), n.normalize(&rhs).unwrap());
+    }
+
+    #[test]
+    fn monomial_limit_is_an_error() {
+        let limits = Limits {
+            max_monomials: 10,
+            ..Limits::default()
+        };
+        let mut n = Normalizer::new(&limits);
+        let sum = (0..6)
+            .map(|i| Term::free(&format!("x{i}"), Sort::Rat))
+            .reduce(Term::add)
+            .unwrap();
+        let err = n.normalize(&Term::pow(sum, 2)).unwrap_err();
+        assert_eq!(
+            err,
+            KernelError::Limit {
+                kind: LimitKind::Monomials,
+                limit: 10
+            }
+        );
+    }
+
+    #[test]
+    fn coefficient_limit_is_an_error() {
+        let limits = Limits {
+            max_numeral_bits: 64,
+            ..Limits::default()
+        };
+        let mut n = Normalizer::new(&limits);
+        let err = n.normalize(&Term::pow(Term::int(1 << 20), 4)).unwrap_err();
+        assert_eq!(
+            err,
+            KernelError::Limit {
+                kind: LimitKind::NumeralBits,
+                limit: 64
+            }
+        );
+    }
+
+    #[test]
+    fn degree_limit_is_an_error() {
+        let limits = Limits {
+            max_degree: 100,
+            ..Limits::default()
+        };
+        let mut n = Normalizer::new(&limits);
+        let x = Term::free("x", Sort::Rat);
+        let err = n.normalize(&Term::pow(Term::pow(x, 20), 20)).unwrap_err();
+        assert_eq!(
+            err,
+            KernelError::Limit {
+                kind: LimitKind::Exponent,
+                limit: 100
+            }
+        );
+    }
+}

@@ -1,0 +1,347 @@
+//! Printing terms and formulas in warrant's own syntax (not trusted: used only for
+//! messages). Bound variables print with their hint, renamed when that would clash.
+
+use crate::term::{free_variables, Formula, Name, Sort, Term};
+use std::fmt::{self, Write};
+
+/// Binding strength, loosest first.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Prec {
+    Iff,
+    Imp,
+    Or,
+    And,
+    Not,
+    Atom,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum TPrec {
+    Sum,
+    Product,
+    Unary,
+    Power,
+    Atom,
+}
+
+struct Printer {
+    out: String,
+    /// Names of the enclosing binders, innermost last.
+    scope: Vec<String>,
+    /// Names of free variables, which bound names must avoid.
+    taken: Vec<String>,
+}
+
+impl Printer {
+    fn fresh(&self, hint: &str) -> String {
+        let base = if hint.is_empty() { "x" } else { hint };
+        let clash =
+            |n: &str| self.scope.iter().any(|s| s == n) || self.taken.iter().any(|s| s == n);
+        if !clash(base) {
+            return base.to_string();
+        }
+        (1..)
+            .map(|i| format!("{base}{i}"))
+            .find(|n| !clash(n))
+            .unwrap_or_default()
+    }
+
+    fn sort(&mut self, s: &Sort) {
+        match s {
+            Sort::Rat => self.out.push_str("Rat"),
+            Sort::Named(n) => self.out.push_str(n),
+        }
+    }
+
+    fn args(&mut self, f: &Name, args: &[Term]) {
+        self.out.push_str(f);
+        if args.is_empty() {
+            return;
+        }
+        self.out.push('(');
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.term(a, TPrec::Sum);
+        }
+        self.out.push(')');
+    }
+
+    fn term(&mut self, t: &Term, ctx: TPrec) {
+        let (own, body): (TPrec, Box<dyn FnOnce(&mut Printer)>) = match t {
+            Term::Bound(i) => {
+                let i = *i as usize;
+                let n = if i < self.scope.len() {
+                    self.scope[self.scope.len() - 1 - i].clone()
+                } else {
+                    format!("#{i}")
+                };
+                self.out.push_str(&n);
+                return;
+            }
+            Term::Free(n, _) => {
+                self.out.push_str(n);
+                return;
+            }
+            Term::Num(r) => {
+                let text = r.to_string();
+                let needs = (text.contains('/') && ctx > TPrec::Product)
+                    || (text.starts_with('-') && ctx > TPrec::Sum);
+                if needs {
+                    let _ = write!(self.out, "({text})");
+                } else {
+                    self.out.push_str(&text);
+                }
+                return;
+            }
+            Term::App(f, args) => {
+                self.args(f, args);
+                return;
+            }
+            Term::Neg(a) => (
+                TPrec::Unary,
+                Box::new(move |p: &mut Printer| {
+                    p.out.push('-');
+                    p.term(a, TPrec::Unary);
+                }),
+            ),
+            Term::Add(a, b) => (
+                TPrec::Sum,
+                Box::new(move |p: &mut Printer| {
+                    p.term(a, TPrec::Sum);
+                    p.out.push_str(" + ");
+                    p.term(b, TPrec::Product);
+                }),
+            ),
+            Term::Sub(a, b) => (
+                TPrec::Sum,
+                Box::new(move |p: &mut Printer| {
+                    p.term(a, TPrec::Sum);
+                    p.out.push_str(" - ");
+                    p.term(b, TPrec::Product);
+                }),
+            ),
+            Term::Mul(a, b) => (
+                TPrec::Product,
+                Box::new(move |p: &mut Printer| {
+                    p.term(a, TPrec::Product);
+                    p.out.push_str(" * ");
+                    p.term(b, TPrec::Unary);
+                }),
+            ),
+            Term::Div(a, c) => (
+                TPrec::Product,
+                Box::new(move |p: &mut Printer| {
+                    p.term(a, TPrec::Product);
+                    p.out.push_str(" / ");
+                    let text = c.to_string();
+                    if text.contains('/') || text.starts_with('-') {
+                        let _ = write!(p.out, "({text})");
+                    } else {
+                        p.out.push_str(&text);
+                    }
+                }),
+            ),
+            Term::Pow(a, n) => (
+                TPrec::Power,
+                Box::new(move |p: &mut Printer| {
+                    p.term(a, TPrec::Atom);
+                    let _ = write!(p.out, "^{n}");
+                }),
+            ),
+        };
+        if own < ctx {
+            self.out.push('(');
+            body(self);
+            self.out.push(')');
+        } else {
+            body(self);
+        }
+    }
+
+    fn binary(
+        &mut self,
+        a: &Formula,
+        op: &str,
+        b: &Formula,
+        own: Prec,
+        ctx: Prec,
+        right_assoc: bool,
+    ) {
+        let paren = own < ctx;
+        if paren {
+            self.out.push('(');
+        }
+        let (lp, rp) = if right_assoc {
+            (next(own), own)
+        } else {
+            (own, next(own))
+        };
+        self.formula(a, lp);
+        let _ = write!(self.out, " {op} ");
+        self.formula(b, rp);
+        if paren {
+            self.out.push(')');
+        }
+    }
+
+    fn formula(&mut self, f: &Formula, ctx: Prec) {
+        match f {
+            Formula::True => self.out.push_str("true"),
+            Formula::False => self.out.push_str("false"),
+            Formula::Eq(a, b) => self.compare(a, "=", b),
+            Formula::Le(a, b) => self.compare(a, "<=", b),
+            Formula::Lt(a, b) => self.compare(a, "<", b),
+            Formula::Pred(p, args) => self.args(p, args),
+            Formula::Not(a) => {
+                self.out.push_str("not ");
+                self.formula(a, Prec::Not);
+            }
+            Formula::And(a, b) => self.binary(a, "and", b, Prec::And, ctx, false),
+            Formula::Or(a, b) => self.binary(a, "or", b, Prec::Or, ctx, false),
+            Formula::Implies(a, b) => self.binary(a, "->", b, Prec::Imp, ctx, true),
+            Formula::Iff(a, b) => self.binary(a, "<->", b, Prec::Iff, ctx, true),
+            Formula::Forall(h, s, body) | Formula::Exists(h, s, body) => {
+                let paren = ctx > Prec::Iff;
+                if paren {
+                    self.out.push('(');
+                }
+                let q = if matches!(f, Formula::Forall(..)) {
+                    "forall"
+                } else {
+                    "exists"
+                };
+                let n = self.fresh(&h.0);
+                let _ = write!(self.out, "{q} {n}: ");
+                self.sort(s);
+                self.out.push_str(". ");
+                self.scope.push(n);
+                self.formula(body, Prec::Iff);
+                self.scope.pop();
+                if paren {
+                    self.out.push(')');
+                }
+            }
+        }
+    }
+
+    fn compare(&mut self, a: &Term, op: &str, b: &Term) {
+        self.term(a, TPrec::Sum);
+        let _ = write!(self.out, " {op} ");
+        self.term(b, TPrec::Sum);
+    }
+}
+
+fn next(p: Prec) -> Prec {
+    match p {
+        Prec::Iff => Prec::Imp,
+        Prec::Imp => Prec::Or,
+        Prec::Or => Prec::And,
+        Prec::And => Prec::Not,
+        Prec::Not | Prec::Atom => Prec::Atom,
+    }
+}
+
+/// A formula in warrant's syntax.
+pub fn formula_to_string(f: &Formula) -> String {
+    let taken = free_variables(f)
+        .into_iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    let mut p = Printer {
+        out: String::new(),
+        scope: Vec::new(),
+        taken,
+    };
+    p.formula(f, Prec::Iff);
+    p.out
+}
+
+/// A term in warrant's syntax.
+pub fn term_to_string(t: &Term) -> String {
+    let mut p = Printer {
+        out: String::new(),
+        scope: Vec::new(),
+        taken: Vec::new(),
+    };
+    p.term(t, TPrec::Sum);
+    p.out
+}
+
+impl fmt::Display for Formula {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&formula_to_string(self))
+    }
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&term_to_string(self))
+    }
+}
+
+impl fmt::Display for Sort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Sort::Rat => f.write_str("Rat"),
+            Sort::Named(n) => f.write_str(n),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_in_warrant_syntax() {
+        let m = Sort::Named(crate::name("Model"));
+        let x = Term::free("m", m.clone());
+        let rate = Term::app("attack_rate", vec![x.clone()]);
+        let body = Formula::and(
+            Formula::le(Term::int(0), rate.clone()),
+            Formula::le(rate, Term::int(1)),
+        );
+        let f = Formula::forall("m", m, &body);
+        assert_eq!(
+            f.to_string(),
+            "forall m: Model. 0 <= attack_rate(m) and attack_rate(m) <= 1"
+        );
+        let t = Term::mul(
+            Term::add(Term::int(1), Term::free("x", Sort::Rat)),
+            Term::neg(Term::free("y", Sort::Rat)),
+        );
+        assert_eq!(t.to_string(), "(1 + x) * -y");
+        let imp = Formula::implies(
+            Formula::implies(Formula::True, Formula::False),
+            Formula::False,
+        );
+        assert_eq!(imp.to_string(), "(true -> false) -> false");
+        let nested = Formula::implies(
+            Formula::True,
+            Formula::implies(Formula::False, Formula::True),
+        );
+        assert_eq!(nested.to_string(), "true -> false -> true");
+    }
+
+    #[test]
+    fn renames_clashing_binders() {
+        let x = Term::free("x", Sort::Rat);
+        let inner = Formula::forall(
+            "x",
+            Sort::Rat,
+            &Formula::le(Term::free("x", Sort::Rat), Term::free("y", Sort::Rat)),
+        );
+        let f = Formula::forall(
+            "y",
+            Sort::Rat,
+            &Formula::and(inner, Formula::eq(x.clone(), x)),
+        );
+        // The free `x` keeps its name; the bound one is renamed.
+        assert_eq!(
+            f.to_string(),
+            "forall y: Rat. (forall x1: Rat. x1 <= y) and x = x"
+        );
+    }
+}

@@ -1,0 +1,557 @@
+//! Signatures: what sorts, symbols, definitions, axioms and theorems exist (trusted).
+//!
+//! A signature only grows, one checked [`Declaration`] at a time, and every name is
+//! declared at most once (sorts, symbols and facts share one namespace). Each
+//! extension is hashed onto a chain, so a [`Theorem`](crate::Theorem) can remember
+//! exactly which signature it was checked against and be reused only in that
+//! signature or an extension of it.
+
+use crate::error::KernelError;
+use crate::term::{
+    check_extent, close_formula, free_variables, Formula, Hint, Name, Node, Sort, Term,
+};
+use crate::Limits;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// One extension of a signature, as it is hashed, exported and bundled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Declaration {
+    /// A new sort. Every sort is inhabited, as usual in first-order logic.
+    Sort {
+        /// Its name.
+        name: Name,
+    },
+    /// An uninterpreted function symbol (a constant when `params` is empty).
+    Function {
+        /// Its name.
+        name: Name,
+        /// Argument sorts.
+        params: Vec<Sort>,
+        /// Result sort.
+        result: Sort,
+    },
+    /// An uninterpreted predicate symbol.
+    Predicate {
+        /// Its name.
+        name: Name,
+        /// Argument sorts.
+        params: Vec<Sort>,
+    },
+    /// `def name(params): result = body`; `body` names the parameters as free variables.
+    DefineFunction {
+        /// Its name.
+        name: Name,
+        /// Parameters.
+        params: Vec<(Name, Sort)>,
+        /// Result sort.
+        result: Sort,
+        /// The defining term.
+        body: Term,
+    },
+    /// `def name(params): Prop = body`; `body` names the parameters as free variables.
+    DefinePredicate {
+        /// Its name.
+        name: Name,
+        /// Parameters.
+        params: Vec<(Name, Sort)>,
+        /// The defining formula.
+        body: Formula,
+    },
+    /// An axiom: a closed formula taken without proof. It enters the trust base of
+    /// every theorem that uses it.
+    Axiom {
+        /// Its name.
+        name: Name,
+        /// Its statement.
+        statement: Formula,
+    },
+    /// A theorem checked by the kernel earlier.
+    Theorem {
+        /// Its name.
+        name: Name,
+        /// Its closed statement.
+        statement: Formula,
+        /// The axioms it rests on.
+        trust_base: BTreeSet<Name>,
+    },
+}
+
+impl Declaration {
+    /// The name this declaration introduces.
+    pub fn name(&self) -> &Name {
+        match self {
+            Declaration::Sort { name }
+            | Declaration::Function { name, .. }
+            | Declaration::Predicate { name, .. }
+            | Declaration::DefineFunction { name, .. }
+            | Declaration::DefinePredicate { name, .. }
+            | Declaration::Axiom { name, .. }
+            | Declaration::Theorem { name, .. } => name,
+        }
+    }
+}
+
+/// The kind of fact a name stands for, as a proof step may cite it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FactKind {
+    /// An axiom.
+    Axiom,
+    /// A definition's defining equation or equivalence.
+    Definition,
+    /// A checked theorem.
+    Theorem,
+}
+
+/// A fact the signature provides: a closed formula, and what it rests on.
+#[derive(Clone, Debug)]
+pub struct Fact {
+    /// Axiom, definition or theorem.
+    pub kind: FactKind,
+    /// The closed statement (for a definition, `forall params. f(params) = body`).
+    pub statement: Formula,
+    /// The axioms this fact rests on (itself, for an axiom).
+    pub trust_base: Arc<BTreeSet<Name>>,
+}
+
+/// The sorts of a symbol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Symbol {
+    /// A declared sort.
+    Sort,
+    /// A function (declared or defined).
+    Function {
+        /// Argument sorts.
+        params: Vec<Sort>,
+        /// Result sort.
+        result: Sort,
+    },
+    /// A predicate (declared or defined).
+    Predicate {
+        /// Argument sorts.
+        params: Vec<Sort>,
+    },
+}
+
+/// A signature: the built-in sort `Rat` plus every checked declaration, in order.
+#[derive(Clone, Debug, Default)]
+pub struct Signature {
+    entries: Vec<Declaration>,
+    chain: Vec<[u8; 32]>,
+    symbols: HashMap<Name, Symbol>,
+    facts: HashMap<Name, Fact>,
+    limits: Limits,
+}
+
+/// A signature's identity at one length: the hash chain's value there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Fingerprint {
+    /// How many declarations.
+    pub len: usize,
+    /// The chained SHA-256 of them.
+    pub hash: [u8; 32],
+}
+
+impl Signature {
+    /// The empty signature (only `Rat`), with default limits.
+    pub fn new() -> Signature {
+        Signature::default()
+    }
+
+    /// The empty signature with the given limits for the statements it accepts.
+    pub fn with_limits(limits: Limits) -> Signature {
+        Signature {
+            limits,
+            ..Signature::default()
+        }
+    }
+
+    pub(crate) fn limits_ref(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Every declaration, in order.
+    pub fn declarations(&self) -> &[Declaration] {
+        &self.entries
+    }
+
+    /// The symbol called `n`, if any.
+    pub fn symbol(&self, n: &str) -> Option<&Symbol> {
+        self.symbols.get(n)
+    }
+
+    /// The fact (axiom, definition, theorem) called `n`, if any.
+    pub fn fact(&self, n: &str) -> Option<&Fact> {
+        self.facts.get(n)
+    }
+
+    /// Is `s` the built-in `Rat` or a declared sort?
+    pub fn has_sort(&self, s: &Sort) -> bool {
+        match s {
+            Sort::Rat => true,
+            Sort::Named(n) => matches!(self.symbols.get(n), Some(Symbol::Sort)),
+        }
+    }
+
+    /// This signature's identity now.
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.fingerprint_at(self.entries.len())
+    }
+
+    /// Its identity when it had `len` declarations (`None` when it never had).
+    pub fn fingerprint_at(&self, len: usize) -> Fingerprint {
+        let hash = if len == 0 {
+            [0u8; 32]
+        } else {
+            self.chain[len - 1]
+        };
+        Fingerprint { len, hash }
+    }
+
+    /// Is `fp` this signature or one of its prefixes?
+    pub fn extends(&self, fp: &Fingerprint) -> bool {
+        fp.len <= self.entries.len() && self.fingerprint_at(fp.len) == *fp
+    }
+
+    /// Checks `decl` and adds it. Fails, leaving the signature as it was, when the name
+    /// is taken, a sort or symbol is undeclared, a statement is ill-sorted or not
+    /// closed, or a definition's body has a variable that is not a parameter.
+    pub fn declare(&mut self, decl: Declaration) -> Result<(), KernelError> {
+        let n = decl.name().clone();
+        if n.is_empty()
+            || &*n == "Rat"
+            || self.symbols.contains_key(&n)
+            || self.facts.contains_key(&n)
+        {
+            return Err(KernelError::NameTaken {
+                name: n.to_string(),
+            });
+        }
+        let (symbol, fact) = match &decl {
+            Declaration::Sort { .. } => (Some(Symbol::Sort), None),
+            Declaration::Function { params, result, .. } => {
+                self.check_sorts(params.iter().chain([result]))?;
+                (
+                    Some(Symbol::Function {
+                        params: params.clone(),
+                        result: result.clone(),
+                    }),
+                    None,
+                )
+            }
+            Declaration::Predicate { params, .. } => {
+                self.check_sorts(params)?;
+                (
+                    Some(Symbol::Predicate {
+                        params: params.clone(),
+                    }),
+                    None,
+                )
+            }
+            Declaration::DefineFunction {
+                params,
+                result,
+                body,
+                ..
+            } => {
+                self.check_sorts(params.iter().map(|(_, s)| s).chain([result]))?;
+                let found = self.sort_of(body, &mut Vec::new())?;
+                if &found != result {
+                    return Err(KernelError::SortMismatch {
+                        context: format!("the body of definition `{n}`"),
+                        expected: result.clone(),
+                        found,
+                    });
+                }
+                let head = Term::App(
+                    n.clone(),
+                    params
+                        .iter()
+                        .map(|(p, s)| Term::Free(p.clone(), s.clone()))
+                        .collect(),
+                );
+                let statement =
+                    self.close_definition(&n, params, Formula::Eq(head, body.clone()))?;
+                let symbol = Symbol::Function {
+                    params: params.iter().map(|(_, s)| s.clone()).collect(),
+                    result: result.clone(),
+                };
+                (Some(symbol), Some((FactKind::Definition, statement)))
+            }
+            Declaration::DefinePredicate { params, body, .. } => {
+                self.check_sorts(params.iter().map(|(_, s)| s))?;
+                self.check_formula(body, &mut Vec::new())?;
+                let head = Formula::Pred(
+                    n.clone(),
+                    params
+                        .iter()
+                        .map(|(p, s)| Term::Free(p.clone(), s.clone()))
+                        .collect(),
+                );
+                let statement = self.close_definition(
+                    &n,
+                    params,
+                    Formula::Iff(Arc::new(head), Arc::new(body.clone())),
+                )?;
+                let symbol = Symbol::Predicate {
+                    params: params.iter().map(|(_, s)| s.clone()).collect(),
+                };
+                (Some(symbol), Some((FactKind::Definition, statement)))
+            }
+            Declaration::Axiom { statement, .. } => {
+                self.check_closed(statement, &n)?;
+                (None, Some((FactKind::Axiom, statement.clone())))
+            }
+            Declaration::Theorem { statement, .. } => {
+                self.check_closed(statement, &n)?;
+                (None, Some((FactKind::Theorem, statement.clone())))
+            }
+        };
+        let trust_base = match &decl {
+            Declaration::Axiom { .. } => Arc::new(BTreeSet::from([n.clone()])),
+            Declaration::Theorem { trust_base, .. } => Arc::new(trust_base.clone()),
+            _ => Arc::new(BTreeSet::new()),
+        };
+        let mut hasher = Sha256::new();
+        if let Some(prev) = self.chain.last() {
+            hasher.update(prev);
+        }
+        let bytes = serde_json::to_vec(&decl).map_err(|e| KernelError::Internal {
+            what: e.to_string(),
+        })?;
+        hasher.update(&bytes);
+        self.chain.push(hasher.finalize().into());
+        if let Some(sym) = symbol {
+            // A definition's symbol is added after its body was checked: no recursion.
+            self.symbols.insert(n.clone(), sym);
+        }
+        if let Some((kind, statement)) = fact {
+            self.facts.insert(
+                n.clone(),
+                Fact {
+                    kind,
+                    statement,
+                    trust_base,
+                },
+            );
+        }
+        self.entries.push(decl);
+        Ok(())
+    }
+
+    fn check_sorts<'a>(
+        &self,
+        sorts: impl IntoIterator<Item = &'a Sort>,
+    ) -> Result<(), KernelError> {
+        for s in sorts {
+            if !self.has_sort(s) {
+                return Err(KernelError::UnknownSort { sort: s.clone() });
+            }
+        }
+        Ok(())
+    }
+
+    /// `forall params. eq`, after checking that `eq`'s free variables are parameters.
+    fn close_definition(
+        &self,
+        n: &Name,
+        params: &[(Name, Sort)],
+        eq: Formula,
+    ) -> Result<Formula, KernelError> {
+        let mut seen = BTreeSet::new();
+        for (p, _) in params {
+            if !seen.insert(p.clone()) {
+                return Err(KernelError::NameTaken {
+                    name: p.to_string(),
+                });
+            }
+        }
+        for (v, s) in free_variables(&eq) {
+            if !params.iter().any(|(p, t)| *p == v && *t == s) {
+                return Err(KernelError::NotClosed {
+                    what: format!("definition `{n}`"),
+                    variable: v.to_string(),
+                });
+            }
+        }
+        let mut f = eq;
+        for (p, s) in params.iter().rev() {
+            f = Formula::Forall(
+                Hint(p.clone()),
+                s.clone(),
+                Arc::new(close_formula(&f, p, s)),
+            );
+        }
+        Ok(f)
+    }
+
+    fn check_closed(&self, f: &Formula, n: &Name) -> Result<(), KernelError> {
+        self.check_formula(f, &mut Vec::new())?;
+        if let Some((v, _)) = free_variables(f).into_iter().next() {
+            return Err(KernelError::NotClosed {
+                what: format!("`{n}`"),
+                variable: v.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks the size and depth of a statement against the limits.
+    pub(crate) fn check_extent_formula(&self, f: &Formula) -> Result<(), KernelError> {
+        check_extent(
+            Node::F(f),
+            self.limits.max_formula_size,
+            self.limits.max_depth,
+        )
+        .map_err(KernelError::from)
+    }
+
+    /// The sort of `t` under binders of sorts `binders` (innermost last); fails when
+    /// `t` is ill-sorted, uses an unknown symbol, or has a dangling bound variable.
+    pub fn sort_of(&self, t: &Term, binders: &mut Vec<Sort>) -> Result<Sort, KernelError> {
+        check_extent(
+            Node::T(t),
+            self.limits.max_formula_size,
+            self.limits.max_depth,
+        )?;
+        self.sort_of_rec(t, binders)
+    }
+
+    fn sort_of_rec(&self, t: &Term, binders: &[Sort]) -> Result<Sort, KernelError> {
+        let rat = |a: &Term| -> Result<(), KernelError> {
+            let s = self.sort_of_rec(a, binders)?;
+            if s != Sort::Rat {
+                return Err(KernelError::SortMismatch {
+                    context: "an arithmetic operand".into(),
+                    expected: Sort::Rat,
+                    found: s,
+                });
+            }
+            Ok(())
+        };
+        match t {
+            Term::Bound(i) => {
+                let i = *i as usize;
+                if i >= binders.len() {
+                    return Err(KernelError::DanglingBound { index: i });
+                }
+                Ok(binders[binders.len() - 1 - i].clone())
+            }
+            Term::Free(_, s) => {
+                self.check_sorts([s])?;
+                Ok(s.clone())
+            }
+            Term::Num(_) => Ok(Sort::Rat),
+            Term::App(f, args) => match self.symbols.get(f) {
+                Some(Symbol::Function { params, result }) => {
+                    self.check_args(f, params, args, binders)?;
+                    Ok(result.clone())
+                }
+                _ => Err(KernelError::UnknownSymbol {
+                    name: f.to_string(),
+                    expected: "function",
+                }),
+            },
+            Term::Neg(a) | Term::Pow(a, _) => rat(a).map(|_| Sort::Rat),
+            Term::Div(a, c) => {
+                if c.is_zero() {
+                    return Err(KernelError::DivisionByZero);
+                }
+                rat(a).map(|_| Sort::Rat)
+            }
+            Term::Add(a, b) | Term::Sub(a, b) | Term::Mul(a, b) => {
+                rat(a)?;
+                rat(b)?;
+                Ok(Sort::Rat)
+            }
+        }
+    }
+
+    fn check_args(
+        &self,
+        f: &str,
+        params: &[Sort],
+        args: &[Term],
+        binders: &[Sort],
+    ) -> Result<(), KernelError> {
+        if params.len() != args.len() {
+            return Err(KernelError::Arity {
+                name: f.to_string(),
+                expected: params.len(),
+                found: args.len(),
+            });
+        }
+        for (p, a) in params.iter().zip(args) {
+            let s = self.sort_of_rec(a, binders)?;
+            if &s != p {
+                return Err(KernelError::SortMismatch {
+                    context: format!("an argument of `{f}`"),
+                    expected: p.clone(),
+                    found: s,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that `f` is a well-sorted formula under binders of sorts `binders`.
+    pub fn check_formula(&self, f: &Formula, binders: &mut Vec<Sort>) -> Result<(), KernelError> {
+        self.check_extent_formula(f)?;
+        self.check_formula_rec(f, binders)
+    }
+
+    fn check_formula_rec(&self, f: &Formula, binders: &mut Vec<Sort>) -> Result<(), KernelError> {
+        match f {
+            Formula::True | Formula::False => Ok(()),
+            Formula::Eq(a, b) => {
+                let sa = self.sort_of_rec(a, binders)?;
+                let sb = self.sort_of_rec(b, binders)?;
+                if sa != sb {
+                    return Err(KernelError::SortMismatch {
+                        context: "the right side of `=`".into(),
+                        expected: sa,
+                        found: sb,
+                    });
+                }
+                Ok(())
+            }
+            Formula::Le(a, b) | Formula::Lt(a, b) => {
+                for t in [a, b] {
+                    let s = self.sort_of_rec(t, binders)?;
+                    if s != Sort::Rat {
+                        return Err(KernelError::SortMismatch {
+                            context: "a side of a comparison".into(),
+                            expected: Sort::Rat,
+                            found: s,
+                        });
+                    }
+                }
+                Ok(())
+            }
+            Formula::Pred(p, args) => match self.symbols.get(p) {
+                Some(Symbol::Predicate { params }) => self.check_args(p, params, args, binders),
+                _ => Err(KernelError::UnknownSymbol {
+                    name: p.to_string(),
+                    expected: "predicate",
+                }),
+            },
+            Formula::Not(a) => self.check_formula_rec(a, binders),
+            Formula::And(a, b)
+            | Formula::Or(a, b)
+            | Formula::Implies(a, b)
+            | Formula::Iff(a, b) => {
+                self.check_formula_rec(a, binders)?;
+                self.check_formula_rec(b, binders)
+            }
+            Formula::Forall(_, s, body) | Formula::Exists(_, s, body) => {
+                self.check_sorts([s])?;
+                binders.push(s.clone());
+                let r = self.check_formula_rec(body, binders);
+                binders.pop();
+                r
+            }
+        }
+    }
+}

@@ -1,0 +1,544 @@
+//! Sorts, terms and formulas (trusted).
+//!
+//! Binders are *locally nameless*: a bound variable is a de Bruijn index
+//! ([`Term::Bound`]), a free variable is a name with its sort ([`Term::Free`]). So
+//! alpha-equivalent formulas are structurally equal (`==`), and substitution of a
+//! locally closed term can never capture a variable. A binder keeps the name its author
+//! wrote as a [`Hint`], which printing uses and equality ignores.
+//!
+//! Children sit behind `Arc`, so cloning a term is cheap and the checker can share
+//! structure between the conclusions of its steps.
+
+use crate::rat::Rat;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+/// A name: of a sort, a symbol, a variable, an axiom or a hypothesis.
+pub type Name = Arc<str>;
+
+/// Makes a [`Name`] from text.
+pub fn name(s: &str) -> Name {
+    Arc::from(s)
+}
+
+/// A sort: the built-in ordered field `Rat`, or a declared sort.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Debug)]
+pub enum Sort {
+    /// The exact rationals.
+    Rat,
+    /// A sort declared in the signature.
+    Named(Name),
+}
+
+/// The name a binder was written with. Printing uses it; equality, ordering and
+/// hashing ignore it, which is what makes alpha-equivalence plain `==`.
+#[derive(Clone, Serialize, Deserialize, Debug)]
+#[serde(transparent)]
+pub struct Hint(pub Name);
+
+impl PartialEq for Hint {
+    fn eq(&self, _: &Hint) -> bool {
+        true
+    }
+}
+impl Eq for Hint {}
+impl PartialOrd for Hint {
+    fn partial_cmp(&self, other: &Hint) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Hint {
+    fn cmp(&self, _: &Hint) -> Ordering {
+        Ordering::Equal
+    }
+}
+impl Hash for Hint {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
+}
+
+/// A term. Terms of sort `Rat` may use the arithmetic operations.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Debug)]
+pub enum Term {
+    /// A bound variable: the index counts binders outward from this occurrence.
+    Bound(u32),
+    /// A free variable and its sort.
+    Free(Name, Sort),
+    /// An exact rational literal.
+    Num(Arc<Rat>),
+    /// A function symbol (or defined function, or constant when there are no
+    /// arguments) applied to arguments.
+    App(Name, Arc<[Term]>),
+    /// `-t`.
+    Neg(Arc<Term>),
+    /// `a + b`.
+    Add(Arc<Term>, Arc<Term>),
+    /// `a - b`.
+    Sub(Arc<Term>, Arc<Term>),
+    /// `a * b`.
+    Mul(Arc<Term>, Arc<Term>),
+    /// `t / c` for a nonzero literal `c`.
+    Div(Arc<Term>, Arc<Rat>),
+    /// `t ^ n` for a natural number `n`.
+    Pow(Arc<Term>, u32),
+}
+
+/// A formula of classical many-sorted first-order logic.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Debug)]
+pub enum Formula {
+    /// Truth.
+    True,
+    /// Falsity.
+    False,
+    /// Equality of two terms of the same sort.
+    Eq(Term, Term),
+    /// `a <= b` over `Rat`.
+    Le(Term, Term),
+    /// `a < b` over `Rat`.
+    Lt(Term, Term),
+    /// A predicate symbol (or defined predicate) applied to arguments.
+    Pred(Name, Arc<[Term]>),
+    /// Negation.
+    Not(Arc<Formula>),
+    /// Conjunction.
+    And(Arc<Formula>, Arc<Formula>),
+    /// Disjunction.
+    Or(Arc<Formula>, Arc<Formula>),
+    /// Implication.
+    Implies(Arc<Formula>, Arc<Formula>),
+    /// Equivalence.
+    Iff(Arc<Formula>, Arc<Formula>),
+    /// Universal quantification over a sort; the body refers to it as `Bound(0)`.
+    Forall(Hint, Sort, Arc<Formula>),
+    /// Existential quantification over a sort; the body refers to it as `Bound(0)`.
+    Exists(Hint, Sort, Arc<Formula>),
+}
+
+// ---------------------------------------------------------------------------
+// Convenience constructors (not part of the rules; used by every client).
+// ---------------------------------------------------------------------------
+
+impl Term {
+    /// A numeral.
+    pub fn num(r: Rat) -> Term {
+        Term::Num(Arc::new(r))
+    }
+    /// An integer numeral.
+    pub fn int(n: i64) -> Term {
+        Term::num(Rat::int(n))
+    }
+    /// A free variable.
+    pub fn free(n: &str, s: Sort) -> Term {
+        Term::Free(name(n), s)
+    }
+    /// An application `f(args)`.
+    pub fn app(f: &str, args: Vec<Term>) -> Term {
+        Term::App(name(f), Arc::from(args))
+    }
+    /// A constant `c`.
+    pub fn constant(c: &str) -> Term {
+        Term::App(name(c), Arc::from(Vec::new()))
+    }
+    /// `a + b`.
+    pub fn add(a: Term, b: Term) -> Term {
+        Term::Add(Arc::new(a), Arc::new(b))
+    }
+    /// `a - b`.
+    pub fn sub(a: Term, b: Term) -> Term {
+        Term::Sub(Arc::new(a), Arc::new(b))
+    }
+    /// `a * b`.
+    pub fn mul(a: Term, b: Term) -> Term {
+        Term::Mul(Arc::new(a), Arc::new(b))
+    }
+    /// `-a`.
+    pub fn neg(a: Term) -> Term {
+        Term::Neg(Arc::new(a))
+    }
+    /// `a ^ n`.
+    pub fn pow(a: Term, n: u32) -> Term {
+        Term::Pow(Arc::new(a), n)
+    }
+    /// `a / c`.
+    pub fn div(a: Term, c: Rat) -> Term {
+        Term::Div(Arc::new(a), Arc::new(c))
+    }
+}
+
+impl Formula {
+    /// `a = b`.
+    pub fn eq(a: Term, b: Term) -> Formula {
+        Formula::Eq(a, b)
+    }
+    /// `a <= b`.
+    pub fn le(a: Term, b: Term) -> Formula {
+        Formula::Le(a, b)
+    }
+    /// `a < b`.
+    pub fn lt(a: Term, b: Term) -> Formula {
+        Formula::Lt(a, b)
+    }
+    /// `p(args)`.
+    pub fn pred(p: &str, args: Vec<Term>) -> Formula {
+        Formula::Pred(name(p), Arc::from(args))
+    }
+    /// `not a`.
+    pub fn not(a: Formula) -> Formula {
+        Formula::Not(Arc::new(a))
+    }
+    /// `a and b`.
+    pub fn and(a: Formula, b: Formula) -> Formula {
+        Formula::And(Arc::new(a), Arc::new(b))
+    }
+    /// `a or b`.
+    pub fn or(a: Formula, b: Formula) -> Formula {
+        Formula::Or(Arc::new(a), Arc::new(b))
+    }
+    /// `a -> b`.
+    pub fn implies(a: Formula, b: Formula) -> Formula {
+        Formula::Implies(Arc::new(a), Arc::new(b))
+    }
+    /// `a <-> b`.
+    pub fn iff(a: Formula, b: Formula) -> Formula {
+        Formula::Iff(Arc::new(a), Arc::new(b))
+    }
+    /// `forall x: s. body`, binding the free variable `x: s` of `body`.
+    pub fn forall(x: &str, s: Sort, body: &Formula) -> Formula {
+        let closed = close_formula(body, x, &s);
+        Formula::Forall(Hint(name(x)), s, Arc::new(closed))
+    }
+    /// `exists x: s. body`, binding the free variable `x: s` of `body`.
+    pub fn exists(x: &str, s: Sort, body: &Formula) -> Formula {
+        let closed = close_formula(body, x, &s);
+        Formula::Exists(Hint(name(x)), s, Arc::new(closed))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Substitution (trusted). `open` replaces the outermost bound variable of a binder
+// body by a locally closed term; `close` turns a free variable into that bound
+// variable. Both rebuild only the parts that change.
+// ---------------------------------------------------------------------------
+
+/// What a substitution does at a variable occurrence.
+trait VarMap {
+    /// The replacement for `Bound(index)` seen under `depth` binders, if any.
+    fn bound(&self, index: u32, depth: u32) -> Option<Term>;
+    /// The replacement for `Free(n, s)` seen under `depth` binders, if any.
+    fn free(&self, n: &Name, s: &Sort, depth: u32) -> Option<Term>;
+}
+
+struct Open<'a>(&'a Term);
+impl VarMap for Open<'_> {
+    fn bound(&self, index: u32, depth: u32) -> Option<Term> {
+        (index == depth).then(|| self.0.clone())
+    }
+    fn free(&self, _: &Name, _: &Sort, _: u32) -> Option<Term> {
+        None
+    }
+}
+
+struct Close<'a>(&'a str, &'a Sort);
+impl VarMap for Close<'_> {
+    fn bound(&self, _: u32, _: u32) -> Option<Term> {
+        None
+    }
+    fn free(&self, n: &Name, s: &Sort, depth: u32) -> Option<Term> {
+        (&**n == self.0 && s == self.1).then_some(Term::Bound(depth))
+    }
+}
+
+fn map_arc_term(t: &Arc<Term>, m: &dyn VarMap, depth: u32) -> Option<Arc<Term>> {
+    map_term(t, m, depth).map(Arc::new)
+}
+
+/// Rebuilds `t` under `m`; `None` when nothing changed.
+fn map_term(t: &Term, m: &dyn VarMap, depth: u32) -> Option<Term> {
+    let pair = |a: &Arc<Term>, b: &Arc<Term>| -> Option<(Arc<Term>, Arc<Term>)> {
+        let na = map_arc_term(a, m, depth);
+        let nb = map_arc_term(b, m, depth);
+        if na.is_none() && nb.is_none() {
+            return None;
+        }
+        Some((
+            na.unwrap_or_else(|| a.clone()),
+            nb.unwrap_or_else(|| b.clone()),
+        ))
+    };
+    match t {
+        Term::Bound(i) => m.bound(*i, depth),
+        Term::Free(n, s) => m.free(n, s, depth),
+        Term::Num(_) => None,
+        Term::App(f, args) => map_terms(args, m, depth).map(|a| Term::App(f.clone(), a)),
+        Term::Neg(a) => map_arc_term(a, m, depth).map(Term::Neg),
+        Term::Add(a, b) => pair(a, b).map(|(a, b)| Term::Add(a, b)),
+        Term::Sub(a, b) => pair(a, b).map(|(a, b)| Term::Sub(a, b)),
+        Term::Mul(a, b) => pair(a, b).map(|(a, b)| Term::Mul(a, b)),
+        Term::Div(a, c) => map_arc_term(a, m, depth).map(|a| Term::Div(a, c.clone())),
+        Term::Pow(a, n) => map_arc_term(a, m, depth).map(|a| Term::Pow(a, *n)),
+    }
+}
+
+fn map_terms(args: &Arc<[Term]>, m: &dyn VarMap, depth: u32) -> Option<Arc<[Term]>> {
+    let mapped: Vec<Option<Term>> = args.iter().map(|a| map_term(a, m, depth)).collect();
+    if mapped.iter().all(Option::is_none) {
+        return None;
+    }
+    Some(
+        mapped
+            .into_iter()
+            .zip(args.iter())
+            .map(|(n, old)| n.unwrap_or_else(|| old.clone()))
+            .collect(),
+    )
+}
+
+fn map_arc_formula(f: &Arc<Formula>, m: &dyn VarMap, depth: u32) -> Option<Arc<Formula>> {
+    map_formula(f, m, depth).map(Arc::new)
+}
+
+/// Rebuilds `f` under `m`; `None` when nothing changed.
+fn map_formula(f: &Formula, m: &dyn VarMap, depth: u32) -> Option<Formula> {
+    let terms = |a: &Term, b: &Term| -> Option<(Term, Term)> {
+        let na = map_term(a, m, depth);
+        let nb = map_term(b, m, depth);
+        if na.is_none() && nb.is_none() {
+            return None;
+        }
+        Some((
+            na.unwrap_or_else(|| a.clone()),
+            nb.unwrap_or_else(|| b.clone()),
+        ))
+    };
+    let pair = |a: &Arc<Formula>, b: &Arc<Formula>| -> Option<(Arc<Formula>, Arc<Formula>)> {
+        let na = map_arc_formula(a, m, depth);
+        let nb = map_arc_formula(b, m, depth);
+        if na.is_none() && nb.is_none() {
+            return None;
+        }
+        Some((
+            na.unwrap_or_else(|| a.clone()),
+            nb.unwrap_or_else(|| b.clone()),
+        ))
+    };
+    match f {
+        Formula::True | Formula::False => None,
+        Formula::Eq(a, b) => terms(a, b).map(|(a, b)| Formula::Eq(a, b)),
+        Formula::Le(a, b) => terms(a, b).map(|(a, b)| Formula::Le(a, b)),
+        Formula::Lt(a, b) => terms(a, b).map(|(a, b)| Formula::Lt(a, b)),
+        Formula::Pred(p, args) => map_terms(args, m, depth).map(|a| Formula::Pred(p.clone(), a)),
+        Formula::Not(a) => map_arc_formula(a, m, depth).map(Formula::Not),
+        Formula::And(a, b) => pair(a, b).map(|(a, b)| Formula::And(a, b)),
+        Formula::Or(a, b) => pair(a, b).map(|(a, b)| Formula::Or(a, b)),
+        Formula::Implies(a, b) => pair(a, b).map(|(a, b)| Formula::Implies(a, b)),
+        Formula::Iff(a, b) => pair(a, b).map(|(a, b)| Formula::Iff(a, b)),
+        Formula::Forall(h, s, b) => {
+            map_arc_formula(b, m, depth + 1).map(|b| Formula::Forall(h.clone(), s.clone(), b))
+        }
+        Formula::Exists(h, s, b) => {
+            map_arc_formula(b, m, depth + 1).map(|b| Formula::Exists(h.clone(), s.clone(), b))
+        }
+    }
+}
+
+/// `body[t]`: the body of a binder with its bound variable replaced by the locally
+/// closed term `t`.
+pub fn open_formula(body: &Formula, t: &Term) -> Formula {
+    map_formula(body, &Open(t), 0).unwrap_or_else(|| body.clone())
+}
+
+/// `body[t]` for a term with one dangling bound variable (a congruence context).
+pub fn open_term(body: &Term, t: &Term) -> Term {
+    map_term(body, &Open(t), 0).unwrap_or_else(|| body.clone())
+}
+
+/// Turns the free variable `x: s` of `f` into the bound variable of a new binder.
+pub fn close_formula(f: &Formula, x: &str, s: &Sort) -> Formula {
+    map_formula(f, &Close(x, s), 0).unwrap_or_else(|| f.clone())
+}
+
+/// Turns the free variable `x: s` of `t` into a dangling bound variable.
+pub fn close_term(t: &Term, x: &str, s: &Sort) -> Term {
+    map_term(t, &Close(x, s), 0).unwrap_or_else(|| t.clone())
+}
+
+// ---------------------------------------------------------------------------
+// Traversals that inputs cannot drive past the stack: explicit work lists.
+// ---------------------------------------------------------------------------
+
+/// A node of either kind, for iterative traversals.
+#[derive(Clone, Copy)]
+pub(crate) enum Node<'a> {
+    T(&'a Term),
+    F(&'a Formula),
+}
+
+impl<'a> Node<'a> {
+    /// Pushes this node's children onto `out`.
+    fn children(self, out: &mut Vec<Node<'a>>) {
+        match self {
+            Node::T(t) => match t {
+                Term::Bound(_) | Term::Free(..) | Term::Num(_) => {}
+                Term::App(_, args) => out.extend(args.iter().map(Node::T)),
+                Term::Neg(a) | Term::Div(a, _) | Term::Pow(a, _) => out.push(Node::T(a)),
+                Term::Add(a, b) | Term::Sub(a, b) | Term::Mul(a, b) => {
+                    out.push(Node::T(a));
+                    out.push(Node::T(b));
+                }
+            },
+            Node::F(f) => match f {
+                Formula::True | Formula::False => {}
+                Formula::Eq(a, b) | Formula::Le(a, b) | Formula::Lt(a, b) => {
+                    out.push(Node::T(a));
+                    out.push(Node::T(b));
+                }
+                Formula::Pred(_, args) => out.extend(args.iter().map(Node::T)),
+                Formula::Not(a) | Formula::Forall(_, _, a) | Formula::Exists(_, _, a) => {
+                    out.push(Node::F(a))
+                }
+                Formula::And(a, b)
+                | Formula::Or(a, b)
+                | Formula::Implies(a, b)
+                | Formula::Iff(a, b) => {
+                    out.push(Node::F(a));
+                    out.push(Node::F(b));
+                }
+            },
+        }
+    }
+}
+
+/// Why a term or formula is too large to handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Oversize {
+    /// More nodes than allowed.
+    Size(usize),
+    /// Nested deeper than allowed.
+    Depth(usize),
+}
+
+/// Checks, without recursion, that `root` has at most `max_size` nodes (counting
+/// shared subtrees each time they occur) and at most `max_depth` levels. Takes time
+/// proportional to `min(size, max_size)`.
+pub(crate) fn check_extent(
+    root: Node<'_>,
+    max_size: usize,
+    max_depth: usize,
+) -> Result<(), Oversize> {
+    let mut stack: Vec<(Node<'_>, usize)> = vec![(root, 1)];
+    let mut children = Vec::new();
+    let mut size = 0usize;
+    while let Some((node, depth)) = stack.pop() {
+        size += 1;
+        if size > max_size {
+            return Err(Oversize::Size(max_size));
+        }
+        if depth > max_depth {
+            return Err(Oversize::Depth(max_depth));
+        }
+        children.clear();
+        node.children(&mut children);
+        stack.extend(children.drain(..).map(|c| (c, depth + 1)));
+    }
+    Ok(())
+}
+
+/// Does the free variable `x` (of any sort) occur in `root`?
+pub(crate) fn mentions_free(root: Node<'_>, x: &str) -> bool {
+    let mut stack = vec![root];
+    let mut children = Vec::new();
+    while let Some(node) = stack.pop() {
+        if let Node::T(Term::Free(n, _)) = node {
+            if &**n == x {
+                return true;
+            }
+        }
+        children.clear();
+        node.children(&mut children);
+        stack.append(&mut children);
+    }
+    false
+}
+
+/// Every free variable of `root`, with its sort, in order of first occurrence.
+pub fn free_variables(root: &Formula) -> Vec<(Name, Sort)> {
+    let mut out: Vec<(Name, Sort)> = Vec::new();
+    let mut stack = vec![Node::F(root)];
+    let mut children = Vec::new();
+    while let Some(node) = stack.pop() {
+        if let Node::T(Term::Free(n, s)) = node {
+            if !out.iter().any(|(m, t)| m == n && t == s) {
+                out.push((n.clone(), s.clone()));
+            }
+        }
+        children.clear();
+        node.children(&mut children);
+        children.reverse();
+        stack.append(&mut children);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> Sort {
+        Sort::Named(name("Model"))
+    }
+
+    #[test]
+    fn alpha_equivalent_formulas_are_equal() {
+        let x = Term::free("x", model());
+        let y = Term::free("y", model());
+        let a = Formula::forall("x", model(), &Formula::pred("p", vec![x]));
+        let b = Formula::forall("y", model(), &Formula::pred("p", vec![y]));
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn opening_substitutes_without_capture() {
+        // forall y. x = y, with x then replaced by y (free): the bound y stays apart.
+        let x = Term::free("x", model());
+        let y = Term::free("y", model());
+        let inner = Formula::forall("y", model(), &Formula::eq(x.clone(), y.clone()));
+        let outer = Formula::forall("x", model(), &inner);
+        let Formula::Forall(_, _, body) = &outer else {
+            unreachable!()
+        };
+        let opened = open_formula(body, &y);
+        let Formula::Forall(_, _, b) = &opened else {
+            unreachable!()
+        };
+        assert_eq!(**b, Formula::Eq(y.clone(), Term::Bound(0)));
+    }
+
+    #[test]
+    fn extent_limits_size_and_depth() {
+        let mut t = Term::int(1);
+        for _ in 0..100 {
+            t = Term::neg(t);
+        }
+        let f = Formula::eq(t.clone(), t);
+        assert_eq!(check_extent(Node::F(&f), 1000, 1000), Ok(()));
+        assert_eq!(
+            check_extent(Node::F(&f), 1000, 50),
+            Err(Oversize::Depth(50))
+        );
+        assert_eq!(
+            check_extent(Node::F(&f), 150, 1000),
+            Err(Oversize::Size(150))
+        );
+    }
+
+    #[test]
+    fn free_variables_in_order() {
+        let f = Formula::eq(Term::free("b", Sort::Rat), Term::free("a", Sort::Rat));
+        let names: Vec<String> = free_variables(&f)
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        assert_eq!(names, ["b", "a"]);
+    }
+}

@@ -1,0 +1,8 @@
+//! # warrant-prover: proof scripts into kernel proof objects
+//!
+//! This crate owns the meaning of tactics: it turns a proof script into a proof object
+//! (e-graph rewriting with `egg` whose explanations are replayed as kernel steps, exact
+//! rational certificate search for `linarith` and `nlinarith`, bounded `auto`). It must
+//! never construct a theorem without the kernel: every proof object it makes is handed to
+//! the kernel's checker, and a search that hits a bound is an error, never a proof.
+#![warn(missing_docs)]
