@@ -24,15 +24,17 @@ enum TPrec {
     Atom,
 }
 
-struct Printer {
+struct Printer<'r> {
     out: String,
+    /// How symbol names are shown (e.g. a module-qualified name shortened).
+    rename: &'r dyn Fn(&str) -> String,
     /// Names of the enclosing binders, innermost last.
     scope: Vec<String>,
     /// Names of free variables, which bound names must avoid.
     taken: Vec<String>,
 }
 
-impl Printer {
+impl Printer<'_> {
     fn fresh(&self, hint: &str) -> String {
         let base = if hint.is_empty() { "x" } else { hint };
         let clash =
@@ -49,12 +51,16 @@ impl Printer {
     fn sort(&mut self, s: &Sort) {
         match s {
             Sort::Rat => self.out.push_str("Rat"),
-            Sort::Named(n) => self.out.push_str(n),
+            Sort::Named(n) => {
+                let shown = (self.rename)(n);
+                self.out.push_str(&shown)
+            }
         }
     }
 
     fn args(&mut self, f: &Name, args: &[Term]) {
-        self.out.push_str(f);
+        let shown = (self.rename)(f);
+        self.out.push_str(&shown);
         if args.is_empty() {
             return;
         }
@@ -243,14 +249,24 @@ fn next(p: Prec) -> Prec {
     }
 }
 
+fn keep(n: &str) -> String {
+    n.to_string()
+}
+
 /// A formula in warrant's syntax.
 pub fn formula_to_string(f: &Formula) -> String {
+    formula_to_string_with(f, &keep)
+}
+
+/// A formula in warrant's syntax, showing each symbol and sort name `n` as `rename(n)`.
+pub fn formula_to_string_with(f: &Formula, rename: &dyn Fn(&str) -> String) -> String {
     let taken = free_variables(f)
         .into_iter()
         .map(|(n, _)| n.to_string())
         .collect();
     let mut p = Printer {
         out: String::new(),
+        rename,
         scope: Vec::new(),
         taken,
     };
@@ -260,8 +276,14 @@ pub fn formula_to_string(f: &Formula) -> String {
 
 /// A term in warrant's syntax.
 pub fn term_to_string(t: &Term) -> String {
+    term_to_string_with(t, &keep)
+}
+
+/// A term in warrant's syntax, showing each symbol name `n` as `rename(n)`.
+pub fn term_to_string_with(t: &Term, rename: &dyn Fn(&str) -> String) -> String {
     let mut p = Printer {
         out: String::new(),
+        rename,
         scope: Vec::new(),
         taken: Vec::new(),
     };
