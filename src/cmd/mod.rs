@@ -1,0 +1,4 @@
+//! One module per subcommand of the `warrant` binary.
+
+pub mod check;
+pub mod fmt;
