@@ -130,7 +130,7 @@ impl Signature {
                 formula: Box::new(h.clone()),
             });
         }
-        self.declare(Declaration::Theorem {
+        self.declare_checked(Declaration::Theorem {
             name,
             statement: theorem.conclusion.clone(),
             trust_base: theorem.trust_base.clone(),

@@ -142,6 +142,12 @@ pub enum KernelError {
         /// Why not.
         reason: String,
     },
+    /// A theorem declared without the checked `Theorem` that proves it.
+    #[error("the theorem `{name}` can only be added with the Theorem the checker made")]
+    UncheckedTheorem {
+        /// The theorem's name.
+        name: String,
+    },
     /// A name is declared twice (or is `Rat`, or empty).
     #[error("the name `{name}` is already declared")]
     NameTaken {

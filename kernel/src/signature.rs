@@ -218,7 +218,21 @@ impl Signature {
     /// Checks `decl` and adds it. Fails, leaving the signature as it was, when the name
     /// is taken, a sort or symbol is undeclared, a statement is ill-sorted or not
     /// closed, or a definition's body has a variable that is not a parameter.
+    ///
+    /// A [`Declaration::Theorem`] is refused here: a theorem enters a signature only
+    /// through [`Signature::add_theorem`], with the [`Theorem`](crate::Theorem) the
+    /// checker made.
     pub fn declare(&mut self, decl: Declaration) -> Result<(), KernelError> {
+        if let Declaration::Theorem { name, .. } = &decl {
+            return Err(KernelError::UncheckedTheorem {
+                name: name.to_string(),
+            });
+        }
+        self.declare_checked(decl)
+    }
+
+    /// Adds `decl`, a theorem only when the caller holds its checked `Theorem`.
+    pub(crate) fn declare_checked(&mut self, decl: Declaration) -> Result<(), KernelError> {
         let n = decl.name().clone();
         if n.is_empty()
             || &*n == "Rat"
