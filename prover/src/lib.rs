@@ -6,3 +6,13 @@
 //! never construct a theorem without the kernel: every proof object it makes is handed to
 //! the kernel's checker, and a search that hits a bound is an error, never a proof.
 #![warn(missing_docs)]
+
+pub mod arith;
+pub mod builder;
+pub mod error;
+pub mod lp;
+pub mod poly;
+
+pub use arith::{linarith, nlinarith, normalize, ring_eq, ArithLimits};
+pub use builder::ProofBuilder;
+pub use error::{Bound, ProverError};
