@@ -6,3 +6,15 @@
 //! diagnostics and the formatter. It must never decide truth: it builds the
 //! statements that the kernel and the prover judge, and nothing more.
 #![warn(missing_docs)]
+
+pub mod ast;
+pub mod diag;
+pub mod lexer;
+pub mod limits;
+pub mod parse;
+pub mod span;
+
+pub use diag::{Diagnostic, LangError};
+pub use limits::Limits;
+pub use parse::{parse, parse_bytes, parse_expr, Parsed};
+pub use span::{FileId, Span};

@@ -1,0 +1,649 @@
+//! The lexer (logos). It turns text into tokens with byte spans, sets comments aside
+//! for the formatter and for doc comments, checks the token, identifier, numeral and
+//! bracket-nesting limits, and never fails: bad characters become
+//! [`Tok::Error`] tokens plus a diagnostic.
+
+use crate::diag::{ss, LangError};
+use crate::limits::Limits;
+use crate::span::Span;
+use logos::Logos;
+use std::fmt;
+
+/// A lexical error (the parser sees it as a [`Tok::Error`] token).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum LexError {
+    /// A character that starts no token.
+    #[default]
+    Unexpected,
+    /// A string without its closing quote.
+    UnterminatedString,
+    /// A block comment without `*/`.
+    UnterminatedComment,
+    /// A bad escape in a string.
+    BadEscape,
+}
+
+/// A token. Keywords are reserved.
+#[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
+#[logos(error = LexError)]
+#[logos(skip r"[ \t\r\n\f]+")]
+#[allow(missing_docs)]
+pub enum Tok<'a> {
+    #[token("module")]
+    Module,
+    #[token("import")]
+    Import,
+    #[token("sort")]
+    Sort,
+    #[token("fn")]
+    Fn,
+    #[token("pred")]
+    Pred,
+    #[token("def")]
+    Def,
+    #[token("axiom")]
+    Axiom,
+    #[token("lemma")]
+    Lemma,
+    #[token("theorem")]
+    Theorem,
+    #[token("rule")]
+    Rule,
+    #[token("technique")]
+    Technique,
+    #[token("challenge")]
+    Challenge,
+    #[token("answers")]
+    Answers,
+    #[token("source")]
+    Source,
+    #[token("proposed_by")]
+    ProposedBy,
+    #[token("oversees")]
+    Oversees,
+    #[token("assume")]
+    Assume,
+    #[token("use")]
+    Use,
+    #[token("discharge")]
+    Discharge,
+    #[token("lift")]
+    Lift,
+    #[token("intent")]
+    Intent,
+    #[token("guarantee")]
+    Guarantee,
+    #[token("witness")]
+    Witness,
+    #[token("allow")]
+    Allow,
+    #[token("require")]
+    Require,
+    #[token("by")]
+    By,
+    #[token("forall")]
+    Forall,
+    #[token("exists")]
+    Exists,
+    #[token("not")]
+    Not,
+    #[token("and")]
+    And,
+    #[token("or")]
+    Or,
+    #[token("true")]
+    True,
+    #[token("false")]
+    False,
+    #[token("intro")]
+    Intro,
+    #[token("have")]
+    Have,
+    #[token("show")]
+    Show,
+    #[token("calc")]
+    Calc,
+    #[token("cases")]
+    Cases,
+    #[token("with")]
+    With,
+    #[token("split")]
+    Split,
+    #[token("left")]
+    Left,
+    #[token("right")]
+    Right,
+    #[token("apply")]
+    Apply,
+    #[token("exact")]
+    Exact,
+    #[token("unfold")]
+    Unfold,
+    #[token("rewrite")]
+    Rewrite,
+    #[token("norm")]
+    Norm,
+    #[token("linarith")]
+    Linarith,
+    #[token("nlinarith")]
+    Nlinarith,
+    #[token("auto")]
+    Auto,
+    #[token("sorry")]
+    Sorry,
+
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token("[")]
+    LBracket,
+    #[token("]")]
+    RBracket,
+    #[token(",")]
+    Comma,
+    #[token(":")]
+    Colon,
+    #[token(";")]
+    Semi,
+    #[token(".")]
+    Dot,
+    #[token(":=")]
+    ColonEq,
+    #[token("=")]
+    Eq,
+    #[token("<=")]
+    Le,
+    #[token("<")]
+    Lt,
+    #[token(">=")]
+    Ge,
+    #[token(">")]
+    Gt,
+    #[token("->")]
+    Arrow,
+    #[token("<-")]
+    BackArrow,
+    #[token("<->")]
+    Iff,
+    #[token("=>")]
+    FatArrow,
+    #[token("|")]
+    Bar,
+    #[token("+")]
+    Plus,
+    #[token("-")]
+    Minus,
+    #[token("*")]
+    Star,
+    #[token("/")]
+    Slash,
+    #[token("^")]
+    Caret,
+    #[token("_", priority = 10)]
+    Underscore,
+
+    /// An identifier.
+    #[regex("[A-Za-z_][A-Za-z0-9_]*", |lex| lex.slice(), priority = 3)]
+    Ident(&'a str),
+    /// A dotted name with no spaces: `std.prob`, `first.safe`.
+    #[regex(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+", |lex| lex.slice())]
+    QualName(&'a str),
+    /// A numeral: `3`, `0.95`, `95%`, `1e-3`.
+    #[regex(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?%?", |lex| lex.slice())]
+    Num(&'a str),
+    /// A string literal, quotes included.
+    #[token("\"", lex_string)]
+    Str(&'a str),
+
+    /// `// ...` (also `/// ...`); set aside before parsing.
+    #[regex("//[^\n]*")]
+    LineComment,
+    /// `/* ... */`; set aside before parsing.
+    #[token("/*", lex_block_comment)]
+    BlockComment,
+
+    /// A lexical error, passed to the parser so that it can recover.
+    Error,
+}
+
+fn lex_string<'a>(lex: &mut logos::Lexer<'a, Tok<'a>>) -> Result<&'a str, LexError> {
+    let rest = lex.remainder();
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    let mut bad_escape = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                lex.bump(i + 1);
+                return if bad_escape {
+                    Err(LexError::BadEscape)
+                } else {
+                    Ok(lex.slice())
+                };
+            }
+            b'\\' => {
+                match bytes.get(i + 1) {
+                    Some(b'"' | b'\\' | b'n' | b't') => {}
+                    _ => bad_escape = true,
+                }
+                i += 2;
+            }
+            b'\n' => break,
+            _ => i += 1,
+        }
+    }
+    // Unterminated: swallow the rest of the line so that it does not lex as code.
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    lex.bump(line_end);
+    Err(LexError::UnterminatedString)
+}
+
+fn lex_block_comment<'a>(lex: &mut logos::Lexer<'a, Tok<'a>>) -> Result<(), LexError> {
+    let rest = lex.remainder();
+    match rest.find("*/") {
+        Some(i) => {
+            lex.bump(i + 2);
+            Ok(())
+        }
+        None => {
+            lex.bump(rest.len());
+            Err(LexError::UnterminatedComment)
+        }
+    }
+}
+
+impl fmt::Display for Tok<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Tok::Ident(s) => write!(f, "identifier `{s}`"),
+            Tok::QualName(s) => write!(f, "name `{s}`"),
+            Tok::Num(s) => write!(f, "numeral `{s}`"),
+            Tok::Str(_) => write!(f, "string"),
+            Tok::Error => write!(f, "invalid token"),
+            Tok::LineComment | Tok::BlockComment => write!(f, "comment"),
+            other => write!(f, "`{}`", other.text()),
+        }
+    }
+}
+
+impl Tok<'_> {
+    /// The fixed text of a keyword or punctuation token (empty for the others).
+    pub fn text(&self) -> &'static str {
+        use Tok::*;
+        match self {
+            Module => "module",
+            Import => "import",
+            Sort => "sort",
+            Fn => "fn",
+            Pred => "pred",
+            Def => "def",
+            Axiom => "axiom",
+            Lemma => "lemma",
+            Theorem => "theorem",
+            Rule => "rule",
+            Technique => "technique",
+            Challenge => "challenge",
+            Answers => "answers",
+            Source => "source",
+            ProposedBy => "proposed_by",
+            Oversees => "oversees",
+            Assume => "assume",
+            Use => "use",
+            Discharge => "discharge",
+            Lift => "lift",
+            Intent => "intent",
+            Guarantee => "guarantee",
+            Witness => "witness",
+            Allow => "allow",
+            Require => "require",
+            By => "by",
+            Forall => "forall",
+            Exists => "exists",
+            Not => "not",
+            And => "and",
+            Or => "or",
+            True => "true",
+            False => "false",
+            Intro => "intro",
+            Have => "have",
+            Show => "show",
+            Calc => "calc",
+            Cases => "cases",
+            With => "with",
+            Split => "split",
+            Left => "left",
+            Right => "right",
+            Apply => "apply",
+            Exact => "exact",
+            Unfold => "unfold",
+            Rewrite => "rewrite",
+            Norm => "norm",
+            Linarith => "linarith",
+            Nlinarith => "nlinarith",
+            Auto => "auto",
+            Sorry => "sorry",
+            LParen => "(",
+            RParen => ")",
+            LBrace => "{",
+            RBrace => "}",
+            LBracket => "[",
+            RBracket => "]",
+            Comma => ",",
+            Colon => ":",
+            Semi => ";",
+            Dot => ".",
+            ColonEq => ":=",
+            Eq => "=",
+            Le => "<=",
+            Lt => "<",
+            Ge => ">=",
+            Gt => ">",
+            Arrow => "->",
+            BackArrow => "<-",
+            Iff => "<->",
+            FatArrow => "=>",
+            Bar => "|",
+            Plus => "+",
+            Minus => "-",
+            Star => "*",
+            Slash => "/",
+            Caret => "^",
+            Underscore => "_",
+            Ident(_) | QualName(_) | Num(_) | Str(_) | LineComment | BlockComment | Error => "",
+        }
+    }
+
+    /// Is this a reserved word?
+    pub fn is_keyword(&self) -> bool {
+        let t = self.text();
+        t.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+    }
+}
+
+/// Every reserved word of the language.
+pub fn keywords() -> impl Iterator<Item = &'static str> {
+    KEYWORDS.iter().copied()
+}
+
+const KEYWORDS: &[&str] = &[
+    "module",
+    "import",
+    "sort",
+    "fn",
+    "pred",
+    "def",
+    "axiom",
+    "lemma",
+    "theorem",
+    "rule",
+    "technique",
+    "challenge",
+    "answers",
+    "source",
+    "proposed_by",
+    "oversees",
+    "assume",
+    "use",
+    "discharge",
+    "lift",
+    "intent",
+    "guarantee",
+    "witness",
+    "allow",
+    "require",
+    "by",
+    "forall",
+    "exists",
+    "not",
+    "and",
+    "or",
+    "true",
+    "false",
+    "intro",
+    "have",
+    "show",
+    "calc",
+    "cases",
+    "with",
+    "split",
+    "left",
+    "right",
+    "apply",
+    "exact",
+    "unfold",
+    "rewrite",
+    "norm",
+    "linarith",
+    "nlinarith",
+    "auto",
+    "sorry",
+];
+
+/// Is `s` a reserved word?
+pub fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// What kind of comment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentKind {
+    /// `// ...`
+    Line,
+    /// `/// ...`: documentation of the next item.
+    Doc,
+    /// `/* ... */`
+    Block,
+}
+
+/// A comment, kept for the formatter and for doc comments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// Which kind.
+    pub kind: CommentKind,
+    /// Where, delimiters included.
+    pub span: Span,
+}
+
+/// The tokens of one file, its comments and the lexical diagnostics.
+#[derive(Debug, Default)]
+pub struct Lexed<'a> {
+    /// Tokens with byte spans (comments removed).
+    pub tokens: Vec<(usize, Tok<'a>, usize)>,
+    /// Comments in order.
+    pub comments: Vec<Comment>,
+    /// Lexical and limit diagnostics.
+    pub errors: Vec<LangError>,
+    /// Set when a limit stopped lexing or nesting is too deep to parse safely.
+    pub fatal: bool,
+}
+
+/// Lexes `src` under `limits`.
+pub fn lex<'a>(src: &'a str, limits: &Limits) -> Lexed<'a> {
+    let mut out = Lexed {
+        tokens: Vec::with_capacity(src.len() / 4),
+        ..Lexed::default()
+    };
+    let mut depth: u32 = 0;
+    let mut lexer = Tok::lexer(src);
+    while let Some(res) = lexer.next() {
+        let range = lexer.span();
+        let span = Span::new(range.start, range.end);
+        let tok = match res {
+            Ok(Tok::LineComment) => {
+                let text = &src[range.clone()];
+                let kind = if text.starts_with("///") && !text.starts_with("////") {
+                    CommentKind::Doc
+                } else {
+                    CommentKind::Line
+                };
+                out.comments.push(Comment { kind, span });
+                continue;
+            }
+            Ok(Tok::BlockComment) => {
+                out.comments.push(Comment {
+                    kind: CommentKind::Block,
+                    span,
+                });
+                continue;
+            }
+            Ok(t) => t,
+            Err(e) => {
+                let err = match e {
+                    LexError::Unexpected => {
+                        // Merge a run of bad characters into one token and one error.
+                        if let Some((_, Tok::Error, end)) = out.tokens.last_mut() {
+                            if *end == range.start {
+                                *end = range.end;
+                                if let Some(LangError::UnexpectedChar { found, span }) =
+                                    out.errors.last_mut()
+                                {
+                                    if found.len() < 40 {
+                                        found.push_str(&src[range.clone()]);
+                                    }
+                                    *span = ss(Span::new(span.offset(), range.end));
+                                }
+                                continue;
+                            }
+                        }
+                        LangError::UnexpectedChar {
+                            found: src[range.clone()].to_string(),
+                            span: ss(span),
+                        }
+                    }
+                    LexError::UnterminatedString => LangError::UnterminatedString { span: ss(span) },
+                    LexError::UnterminatedComment => LangError::UnterminatedComment {
+                        span: ss(Span::new(range.start, range.start + 2)),
+                    },
+                    LexError::BadEscape => LangError::BadEscape { span: ss(span) },
+                };
+                if out.errors.len() < limits.max_errors {
+                    out.errors.push(err);
+                }
+                if matches!(e, LexError::UnterminatedComment) {
+                    continue;
+                }
+                Tok::Error
+            }
+        };
+        match tok {
+            Tok::Ident(s) | Tok::QualName(s) if s.len() > limits.max_ident_len => {
+                out.errors.push(LangError::Limit {
+                    what: format!("a name of {} bytes", s.len()),
+                    field: "max_ident_len",
+                    limit: limits.max_ident_len as u64,
+                    span: ss(span),
+                });
+                out.tokens.push((range.start, Tok::Error, range.end));
+                continue;
+            }
+            Tok::Num(s) if s.len() > limits.max_numeral_len => {
+                out.errors.push(LangError::Limit {
+                    what: format!("a numeral of {} characters", s.len()),
+                    field: "max_numeral_len",
+                    limit: limits.max_numeral_len as u64,
+                    span: ss(span),
+                });
+                out.tokens.push((range.start, Tok::Error, range.end));
+                continue;
+            }
+            Tok::LParen | Tok::LBrace | Tok::LBracket => {
+                depth += 1;
+                if depth > limits.max_depth {
+                    out.errors.push(LangError::Limit {
+                        what: format!("brackets nested {depth} deep"),
+                        field: "max_depth",
+                        limit: limits.max_depth as u64,
+                        span: ss(span),
+                    });
+                    out.fatal = true;
+                    return out;
+                }
+            }
+            Tok::RParen | Tok::RBrace | Tok::RBracket => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        out.tokens.push((range.start, tok, range.end));
+        if out.tokens.len() > limits.max_tokens {
+            out.errors.push(LangError::Limit {
+                what: "the number of tokens".into(),
+                field: "max_tokens",
+                limit: limits.max_tokens as u64,
+                span: ss(span),
+            });
+            out.fatal = true;
+            return out;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<Tok<'_>> {
+        lex(s, &Limits::default())
+            .tokens
+            .into_iter()
+            .map(|(_, t, _)| t)
+            .collect()
+    }
+
+    #[test]
+    fn lexes_names_numbers_and_keywords() {
+        assert_eq!(
+            toks("forall m: Model. 0 <= attack_rate(m) <= 95%"),
+            vec![
+                Tok::Forall,
+                Tok::Ident("m"),
+                Tok::Colon,
+                Tok::Ident("Model"),
+                Tok::Dot,
+                Tok::Num("0"),
+                Tok::Le,
+                Tok::Ident("attack_rate"),
+                Tok::LParen,
+                Tok::Ident("m"),
+                Tok::RParen,
+                Tok::Le,
+                Tok::Num("95%"),
+            ]
+        );
+        assert_eq!(
+            toks("first.safe std.prob 1e-3 0.95 _ <-> <- ->"),
+            vec![
+                Tok::QualName("first.safe"),
+                Tok::QualName("std.prob"),
+                Tok::Num("1e-3"),
+                Tok::Num("0.95"),
+                Tok::Underscore,
+                Tok::Iff,
+                Tok::BackArrow,
+                Tok::Arrow,
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_are_set_aside() {
+        let l = lex("/// doc\nsort A // trailing\n/* block */ sort B", &Limits::default());
+        assert_eq!(l.tokens.len(), 4);
+        let kinds: Vec<_> = l.comments.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![CommentKind::Doc, CommentKind::Line, CommentKind::Block]
+        );
+    }
+
+    #[test]
+    fn bad_input_gives_error_tokens() {
+        let l = lex("sort A \u{1F600}\u{1F600} \"open\nsort B /* never", &Limits::default());
+        assert_eq!(l.errors.len(), 3, "{:?}", l.errors);
+        assert!(l.tokens.iter().any(|(_, t, _)| *t == Tok::Error));
+    }
+}

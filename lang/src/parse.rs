@@ -1,0 +1,466 @@
+//! Parsing: text to [`SourceFile`] plus diagnostics. Never fails: bytes that are not
+//! UTF-8, lexical errors, syntax errors and limits all give diagnostics and a tree
+//! with error nodes.
+
+use crate::ast::*;
+use crate::diag::{ss, LangError};
+use crate::lexer::{lex, CommentKind, LexError, Tok};
+use crate::limits::Limits;
+use crate::span::Span;
+use lalrpop_util::{lalrpop_mod, ErrorRecovery, ParseError};
+
+lalrpop_mod!(
+    #[allow(clippy::all, clippy::pedantic, missing_docs, unused_parens, dead_code)]
+    grammar
+);
+
+/// An expression and its nesting depth.
+pub(crate) type D = (Expr, u32);
+/// A proof and its nesting depth.
+pub(crate) type P = (Proof, u32);
+/// A tactic and its nesting depth.
+pub(crate) type T = (Tactic, u32);
+
+pub(crate) fn sp(l: usize, r: usize) -> Span {
+    Span::new(l, r)
+}
+
+/// Resolves the escapes of a string token (quotes included).
+pub(crate) fn unescape(s: &str) -> String {
+    let inner = s
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(s);
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The parser's state: recovered errors and the depth limit.
+pub(crate) struct State<'input> {
+    pub(crate) recovered: Vec<ErrorRecovery<usize, Tok<'input>, LexError>>,
+    max_depth: u32,
+    depth_errors: Vec<Span>,
+}
+
+impl State<'_> {
+    fn check(&mut self, kind: ExprKind, span: Span, depth: u32, children: u32) -> D {
+        if children > self.max_depth {
+            // Inside an expression already cut off: stay cut off, report once.
+            return (
+                Expr {
+                    kind: ExprKind::Error,
+                    span,
+                },
+                self.max_depth + 1,
+            );
+        }
+        if depth > self.max_depth {
+            self.depth_errors.push(span);
+            drop(kind);
+            return (
+                Expr {
+                    kind: ExprKind::Error,
+                    span,
+                },
+                self.max_depth + 1,
+            );
+        }
+        (Expr { kind, span }, depth)
+    }
+
+    pub(crate) fn leaf(&mut self, kind: ExprKind, l: usize, r: usize) -> D {
+        (Expr { kind, span: sp(l, r) }, 1)
+    }
+
+    pub(crate) fn node(
+        &mut self,
+        l: usize,
+        r: usize,
+        child: u32,
+        extra: u32,
+        make: impl FnOnce(Box<Expr>) -> ExprKind,
+        e: Expr,
+    ) -> D {
+        let kind = make(Box::new(e));
+        self.check(kind, sp(l, r), child.saturating_add(extra), child)
+    }
+
+    pub(crate) fn bin(&mut self, op: BinOp, a: D, b: D, l: usize, r: usize) -> D {
+        let child = a.1.max(b.1);
+        let kind = ExprKind::Bin(op, Box::new(a.0), Box::new(b.0));
+        self.check(kind, sp(l, r), child + 1, child)
+    }
+
+    pub(crate) fn cmp(&mut self, a: D, rest: Vec<(RelOp, D)>, l: usize, r: usize) -> D {
+        let child = rest.iter().map(|(_, e)| e.1).fold(a.1, u32::max);
+        // A chain becomes a conjunction as long as the chain: count it as depth.
+        let depth = child.saturating_add(u32::try_from(rest.len()).unwrap_or(u32::MAX));
+        let kind = ExprKind::Cmp(
+            Box::new(a.0),
+            rest.into_iter().map(|(op, e)| (op, e.0)).collect(),
+        );
+        self.check(kind, sp(l, r), depth, child)
+    }
+
+    pub(crate) fn app(&mut self, p: Path, args: Vec<D>, l: usize, r: usize) -> D {
+        let child = args.iter().map(|a| a.1).max().unwrap_or(0);
+        let kind = ExprKind::App(p, args.into_iter().map(|a| a.0).collect());
+        self.check(kind, sp(l, r), child + 1, child)
+    }
+
+    pub(crate) fn paren(&mut self, e: D, l: usize, r: usize) -> D {
+        (
+            Expr {
+                kind: e.0.kind,
+                span: sp(l, r),
+            },
+            e.1,
+        )
+    }
+
+    /// A tactic whose parts have depths `parts`.
+    pub(crate) fn tactic(&mut self, parts: Vec<u32>, l: usize, r: usize, kind: TacticKind) -> T {
+        let child = parts.into_iter().max().unwrap_or(0);
+        let span = sp(l, r);
+        if child > self.max_depth {
+            return (
+                Tactic {
+                    kind: TacticKind::Error,
+                    span,
+                },
+                self.max_depth + 1,
+            );
+        }
+        if child + 1 > self.max_depth {
+            self.depth_errors.push(span);
+            return (
+                Tactic {
+                    kind: TacticKind::Error,
+                    span,
+                },
+                self.max_depth + 1,
+            );
+        }
+        (Tactic { kind, span }, child + 1)
+    }
+
+    pub(crate) fn calc(&mut self, steps: Vec<(CalcStep, u32)>, l: usize, r: usize) -> T {
+        let d = steps.iter().map(|s| s.1).collect();
+        let steps = steps.into_iter().map(|s| s.0).collect();
+        self.tactic(d, l, r, TacticKind::Calc(steps))
+    }
+
+    pub(crate) fn proof(&mut self, style: ProofStyle, tactics: Vec<T>, l: usize, r: usize) -> P {
+        let child = tactics.iter().map(|t| t.1).max().unwrap_or(0);
+        let tactics = tactics.into_iter().map(|t| t.0).collect();
+        (
+            Proof {
+                style,
+                tactics,
+                span: sp(l, r),
+            },
+            child.saturating_add(1),
+        )
+    }
+}
+
+/// What [`parse`] returns: always a tree, and every problem found.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The tree (with error nodes where the text could not be parsed).
+    pub file: SourceFile,
+    /// Lexical, syntax and limit diagnostics, in order of position.
+    pub errors: Vec<LangError>,
+}
+
+/// Parses bytes that should be UTF-8 source.
+pub fn parse_bytes(bytes: &[u8], limits: &Limits) -> Parsed {
+    if bytes.len() > limits.max_file_bytes {
+        return too_big(bytes.len(), limits);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => parse(s, limits),
+        Err(e) => {
+            let offset = e.valid_up_to();
+            Parsed {
+                file: SourceFile::default(),
+                errors: vec![LangError::NotUtf8 {
+                    offset,
+                    span: ss(Span::new(offset, offset + 1)),
+                }],
+            }
+        }
+    }
+}
+
+fn too_big(len: usize, limits: &Limits) -> Parsed {
+    Parsed {
+        file: SourceFile::default(),
+        errors: vec![LangError::Limit {
+            what: format!("a file of {len} bytes"),
+            field: "max_file_bytes",
+            limit: limits.max_file_bytes as u64,
+            span: ss(Span::new(0, 0)),
+        }],
+    }
+}
+
+/// Parses source text. Never fails: see [`Parsed`].
+///
+/// ```
+/// let parsed = warrant_lang::parse("sort Model\nfn recall(m: Model): Rat", &Default::default());
+/// assert!(parsed.errors.is_empty());
+/// assert_eq!(parsed.file.items.len(), 2);
+/// ```
+pub fn parse(src: &str, limits: &Limits) -> Parsed {
+    if src.len() > limits.max_file_bytes {
+        return too_big(src.len(), limits);
+    }
+    let lexed = lex(src, limits);
+    let mut errors = lexed.errors;
+    let comments = lexed.comments;
+    if lexed.fatal {
+        return Parsed {
+            file: SourceFile {
+                items: vec![Item {
+                    kind: ItemKind::Error,
+                    doc: None,
+                    span: Span::new(0, src.len()),
+                }],
+                comments,
+            },
+            errors,
+        };
+    }
+    let mut state = State {
+        recovered: Vec::new(),
+        max_depth: limits.max_depth,
+        depth_errors: Vec::new(),
+    };
+    let tokens = lexed.tokens.into_iter().map(Ok::<_, LexError>);
+    let result = grammar::FileParser::new().parse(&mut state, tokens);
+    let mut items = match result {
+        Ok(items) => items,
+        Err(e) => {
+            // Recovery failed (should not happen: every item position can recover).
+            push_parse_error(&mut errors, e, src.len());
+            vec![Item {
+                kind: ItemKind::Error,
+                doc: None,
+                span: Span::new(0, src.len()),
+            }]
+        }
+    };
+    for r in std::mem::take(&mut state.recovered) {
+        push_parse_error(&mut errors, r.error, src.len());
+    }
+    for span in state.depth_errors {
+        errors.push(LangError::Limit {
+            what: "nesting depth".into(),
+            field: "max_depth",
+            limit: u64::from(limits.max_depth),
+            span: ss(span),
+        });
+    }
+    errors.sort_by_key(|e| e.primary_span().map(|s| s.start).unwrap_or(0));
+    if errors.len() > limits.max_errors {
+        let at = errors[limits.max_errors]
+            .primary_span()
+            .unwrap_or_default();
+        errors.truncate(limits.max_errors);
+        errors.push(LangError::TooManyErrors { span: ss(at) });
+    }
+    attach_docs(src, &comments, &mut items);
+    Parsed {
+        file: SourceFile { items, comments },
+        errors,
+    }
+}
+
+/// Parses one expression (for tests and tools; proof scripts come parsed with their
+/// file). Returns `None` with diagnostics when it does not parse.
+pub fn parse_expr(src: &str, limits: &Limits) -> (Option<Expr>, Vec<LangError>) {
+    let lexed = lex(src, limits);
+    let mut errors = lexed.errors;
+    if lexed.fatal {
+        return (None, errors);
+    }
+    let mut state = State {
+        recovered: Vec::new(),
+        max_depth: limits.max_depth,
+        depth_errors: Vec::new(),
+    };
+    let tokens = lexed.tokens.into_iter().map(Ok::<_, LexError>);
+    let result = grammar::ExprOnlyParser::new().parse(&mut state, tokens);
+    for r in std::mem::take(&mut state.recovered) {
+        push_parse_error(&mut errors, r.error, src.len());
+    }
+    for span in state.depth_errors {
+        errors.push(LangError::Limit {
+            what: "nesting depth".into(),
+            field: "max_depth",
+            limit: u64::from(limits.max_depth),
+            span: ss(span),
+        });
+    }
+    match result {
+        Ok(e) if errors.is_empty() => (Some(e.0), errors),
+        Ok(_) => (None, errors),
+        Err(e) => {
+            push_parse_error(&mut errors, e, src.len());
+            (None, errors)
+        }
+    }
+}
+
+fn expected_help(expected: &[String]) -> Option<String> {
+    if expected.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = expected
+        .iter()
+        .map(|e| match e.as_str() {
+            "IDENT" => "an identifier".to_string(),
+            "QUALNAME" => "a dotted name".to_string(),
+            "NUM" => "a numeral".to_string(),
+            "STR" => "a string".to_string(),
+            other => format!("`{}`", other.trim_matches('"')),
+        })
+        .collect();
+    let expr_start = expected.iter().any(|e| e == "NUM") && expected.iter().any(|e| e == "\"(\"");
+    if expr_start {
+        return Some("expected an expression".into());
+    }
+    if shown.len() > 10 {
+        return Some(format!(
+            "expected one of {} and {} more",
+            shown[..10].join(", "),
+            shown.len() - 10
+        ));
+    }
+    Some(format!("expected {}", join_or(&shown)))
+}
+
+fn join_or(v: &[String]) -> String {
+    match v {
+        [] => String::new(),
+        [one] => one.clone(),
+        _ => format!(
+            "{} or {}",
+            v[..v.len() - 1].join(", "),
+            v.last().cloned().unwrap_or_default()
+        ),
+    }
+}
+
+fn push_parse_error(
+    errors: &mut Vec<LangError>,
+    e: ParseError<usize, Tok<'_>, LexError>,
+    len: usize,
+) {
+    match e {
+        ParseError::InvalidToken { location } => errors.push(LangError::UnexpectedToken {
+            found: "invalid token".into(),
+            expected: None,
+            span: ss(Span::new(location, location + 1)),
+        }),
+        ParseError::UnrecognizedEof { location, expected } => {
+            let at = location.min(len);
+            errors.push(LangError::UnexpectedEof {
+                expected: expected_help(&expected),
+                span: ss(Span::new(at, at)),
+            })
+        }
+        ParseError::UnrecognizedToken {
+            token: (l, tok, r),
+            expected,
+        } => {
+            if tok == Tok::Error {
+                return; // the lexer reported it already
+            }
+            let mut help = expected_help(&expected);
+            if tok.is_keyword() {
+                let kw = format!("`{}` is a keyword and cannot be used as a name", tok.text());
+                if expected.iter().any(|e| e == "IDENT") {
+                    help = Some(kw);
+                }
+            }
+            errors.push(LangError::UnexpectedToken {
+                found: tok.to_string(),
+                expected: help,
+                span: ss(Span::new(l, r)),
+            })
+        }
+        ParseError::ExtraToken { token: (l, tok, r) } => errors.push(LangError::UnexpectedToken {
+            found: tok.to_string(),
+            expected: None,
+            span: ss(Span::new(l, r)),
+        }),
+        ParseError::User { error } => errors.push(LangError::UnexpectedToken {
+            found: format!("{error:?}"),
+            expected: None,
+            span: ss(Span::new(0, 0)),
+        }),
+    }
+}
+
+/// Attaches `///` comments to the items and clauses right after them.
+fn attach_docs(src: &str, comments: &[crate::lexer::Comment], items: &mut [Item]) {
+    let docs: Vec<Span> = comments
+        .iter()
+        .filter(|c| c.kind == CommentKind::Doc)
+        .map(|c| c.span)
+        .collect();
+    if docs.is_empty() {
+        return;
+    }
+    for item in items.iter_mut() {
+        item.doc = doc_before(src, &docs, item.span.start);
+        if let ItemKind::Technique(Technique { clauses, .. })
+        | ItemKind::Challenge(Challenge { clauses, .. }) = &mut item.kind
+        {
+            for c in clauses.iter_mut() {
+                c.doc = doc_before(src, &docs, c.span.start);
+            }
+        }
+    }
+}
+
+/// The run of doc comments that ends right before `start` (only whitespace between).
+fn doc_before(src: &str, docs: &[Span], start: u32) -> Option<String> {
+    // Index of the first doc comment starting at or after `start`.
+    let idx = docs.partition_point(|d| d.start < start);
+    let mut lines = Vec::new();
+    let mut next = start as usize;
+    let mut i = idx;
+    while i > 0 {
+        let d = docs[i - 1];
+        let gap = src.get(d.end as usize..next)?;
+        if !gap.chars().all(char::is_whitespace) || gap.matches('\n').count() > 1 {
+            break;
+        }
+        let text = src.get(d.range())?;
+        let text = text.strip_prefix("///").unwrap_or(text);
+        lines.push(text.strip_prefix(' ').unwrap_or(text).trim_end().to_string());
+        next = d.start as usize;
+        i -= 1;
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    lines.reverse();
+    Some(lines.join("\n"))
+}
