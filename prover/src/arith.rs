@@ -197,12 +197,12 @@ impl<'b, 'a> Search<'b, 'a> {
                     // not (a <= b)  gives  b < a
                     Formula::Le(a, c) => {
                         let flipped = Formula::Lt(c.clone(), a.clone());
-                        out.push(self.from_negation(id, a, c, flipped, true)?);
+                        out.push(self.flip_negation(id, a, c, flipped, true)?);
                     }
                     // not (a < b)  gives  b <= a
                     Formula::Lt(a, c) => {
                         let flipped = Formula::Le(c.clone(), a.clone());
-                        out.push(self.from_negation(id, a, c, flipped, false)?);
+                        out.push(self.flip_negation(id, a, c, flipped, false)?);
                     }
                     _ => {}
                 },
@@ -214,7 +214,7 @@ impl<'b, 'a> Search<'b, 'a> {
 
     /// From `neg: not (a <= c)` (when `le`) or `neg: not (a < c)`, proves `flipped`
     /// (`c < a`, resp. `c <= a`) by cases on `le-total`.
-    fn from_negation(
+    fn flip_negation(
         &mut self,
         neg: StepId,
         a: &Term,

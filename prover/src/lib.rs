@@ -16,3 +16,5 @@ pub mod poly;
 pub use arith::{linarith, nlinarith, normalize, ring_eq, ArithLimits};
 pub use builder::ProofBuilder;
 pub use error::{Bound, ProverError};
+pub mod rewrite;
+pub use rewrite::{RewriteLimits, Rewriter, Rule, RuleOrigin};
