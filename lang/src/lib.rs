@@ -18,3 +18,11 @@ pub use diag::{Diagnostic, LangError};
 pub use limits::Limits;
 pub use parse::{parse, parse_bytes, parse_expr, Parsed};
 pub use span::{FileId, Span};
+pub mod elab;
+pub mod modules;
+pub mod numeral;
+pub mod program;
+
+pub use elab::instantiate;
+pub use modules::{embedded_std, load, Input, Options};
+pub use program::*;

@@ -1,0 +1,1738 @@
+//! Name resolution, type checking and lowering into kernel terms, formulas and
+//! declarations. Works module by module in dependency order; every problem is a
+//! diagnostic and elaboration goes on, marking what failed as broken so that one
+//! mistake is reported once.
+
+use crate::ast::{self, BinOp, ClauseKind, DefResult, ExprKind, ItemKind, LemmaKind, Quantifier, RelOp};
+use crate::diag::{ss, Diagnostic, LangError};
+use crate::limits::Limits;
+use crate::program::*;
+use crate::span::{FileId, Span};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use warrant_kernel::{
+    close_formula, name, open_formula, Declaration, Formula, Name, Rat, Signature, Sort, Term,
+};
+
+// ---------------------------------------------------------------------------
+// Resolution
+// ---------------------------------------------------------------------------
+
+/// Resolves `path` in `module`. `locals` are offered as suggestions only.
+pub(crate) fn resolve_in(
+    modules: &[Module],
+    globals: &[Global],
+    module: ModuleId,
+    path: &ast::Path,
+    kind: &'static str,
+    locals: &[(String, Sort)],
+) -> Result<GlobalId, LangError> {
+    let Some(m) = modules.get(module) else {
+        return Err(unknown(kind, path, None));
+    };
+    match m.names.get(path.text.as_str()) {
+        None => {
+            let suggestion = suggest(
+                &path.text,
+                m.names
+                    .keys()
+                    .map(String::as_str)
+                    .chain(locals.iter().map(|(n, _)| n.as_str())),
+            );
+            Err(unknown(kind, path, suggestion))
+        }
+        Some(ids) => {
+            let own: Vec<GlobalId> = ids
+                .iter()
+                .copied()
+                .filter(|&i| globals.get(i).is_some_and(|g| g.module == module))
+                .collect();
+            if own.len() == 1 {
+                return Ok(own[0]);
+            }
+            let mut distinct = ids.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            if distinct.len() == 1 {
+                return Ok(distinct[0]);
+            }
+            let candidates: Vec<String> = distinct
+                .iter()
+                .filter_map(|&i| globals.get(i))
+                .map(|g| format!("`{}`", g.kernel))
+                .collect();
+            Err(LangError::Ambiguous {
+                name: path.text.clone(),
+                candidates: candidates.join(" and "),
+                span: ss(path.span),
+            })
+        }
+    }
+}
+
+fn unknown(kind: &'static str, path: &ast::Path, suggestion: Option<String>) -> LangError {
+    LangError::UnknownName {
+        kind,
+        name: path.text.clone(),
+        help: suggestion.map(|s| format!("did you mean `{s}`?")),
+        span: ss(path.span),
+    }
+}
+
+/// The closest name to `name` among `candidates`, if one is close enough.
+pub(crate) fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let want_dots = name.contains('.');
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        if c.contains('.') != want_dots || c == name {
+            continue;
+        }
+        if c.len().abs_diff(name.len()) > 3 {
+            continue;
+        }
+        let d = strsim::levenshtein(name, c);
+        let limit = (name.chars().count() / 3).max(1);
+        if d <= limit && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+/// Shows a sort in a message.
+fn sort_str(s: &Sort) -> String {
+    match s {
+        Sort::Rat => "Rat".into(),
+        Sort::Named(n) => n.rsplit('.').next().unwrap_or(n).to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Lowering expressions
+// ---------------------------------------------------------------------------
+
+/// A lowered expression.
+enum Low {
+    Term(Term, Sort),
+    Formula(Formula),
+}
+
+/// The state of lowering one expression (or one item's expressions).
+struct Lx<'e> {
+    modules: &'e [Module],
+    globals: &'e [Global],
+    module: ModuleId,
+    numeral_len: usize,
+    max_exponent: u32,
+    locals: Vec<(String, Sort)>,
+    errors: Vec<LangError>,
+    refs: Vec<(Span, GlobalId)>,
+    /// Defined symbols used (to order and check definitions).
+    deps: Vec<GlobalId>,
+    /// The definition being lowered (its own name is a recursive use).
+    current: Option<GlobalId>,
+    /// Set when a broken declaration was used: the result is unusable but the error
+    /// was reported where that declaration is.
+    poisoned: bool,
+}
+
+impl<'e> Lx<'e> {
+    fn new(modules: &'e [Module], globals: &'e [Global], module: ModuleId, limits: &Limits, max_exponent: u32) -> Lx<'e> {
+        Lx {
+            modules,
+            globals,
+            module,
+            numeral_len: limits.max_numeral_len,
+            max_exponent,
+            locals: Vec::new(),
+            errors: Vec::new(),
+            refs: Vec::new(),
+            deps: Vec::new(),
+            current: None,
+            poisoned: false,
+        }
+    }
+
+    fn err(&mut self, e: LangError) {
+        self.errors.push(e);
+    }
+
+    fn resolve(&mut self, path: &ast::Path, kind: &'static str) -> Option<GlobalId> {
+        match resolve_in(self.modules, self.globals, self.module, path, kind, &self.locals) {
+            Ok(id) => {
+                self.refs.push((path.span, id));
+                if self.globals[id].broken {
+                    self.poisoned = true;
+                    return None;
+                }
+                Some(id)
+            }
+            Err(e) => {
+                self.err(e);
+                None
+            }
+        }
+    }
+
+    fn sort(&mut self, path: &ast::Path) -> Option<Sort> {
+        if path.text == "Rat" {
+            return Some(Sort::Rat);
+        }
+        if path.text == "Prop" {
+            self.err(LangError::Invalid {
+                message: "`Prop` is not a sort".into(),
+                help: Some("`Prop` is only the result of a predicate definition: `def p(x: S): Prop = ...`".into()),
+                span: ss(path.span),
+            });
+            return None;
+        }
+        let id = self.resolve(path, "sort")?;
+        let g = &self.globals[id];
+        match g.kind {
+            GlobalKind::Sort => Some(Sort::Named(g.kernel.clone())),
+            ref other => {
+                self.err(LangError::WrongKind {
+                    name: path.text.clone(),
+                    found: other.describe().into(),
+                    expected: "sort".into(),
+                    help: None,
+                    span: ss(path.span),
+                });
+                None
+            }
+        }
+    }
+
+    fn local(&self, n: &str) -> Option<&Sort> {
+        self.locals.iter().rev().find(|(l, _)| l == n).map(|(_, s)| s)
+    }
+
+    fn formula(&mut self, e: &ast::Expr) -> Option<Formula> {
+        match self.lower(e)? {
+            Low::Formula(f) => Some(f),
+            Low::Term(_, s) => {
+                self.err(LangError::TermNotFormula {
+                    sort: sort_str(&s),
+                    span: ss(e.span),
+                });
+                None
+            }
+        }
+    }
+
+    fn term(&mut self, e: &ast::Expr) -> Option<(Term, Sort)> {
+        match self.lower(e)? {
+            Low::Term(t, s) => Some((t, s)),
+            Low::Formula(_) => {
+                self.err(LangError::FormulaNotTerm { span: ss(e.span) });
+                None
+            }
+        }
+    }
+
+    fn rat_term(&mut self, e: &ast::Expr, what: &str) -> Option<Term> {
+        let (t, s) = self.term(e)?;
+        if s != Sort::Rat {
+            self.err(LangError::SortMismatch {
+                expected: "Rat".into(),
+                found: sort_str(&s),
+                help: Some(format!("{what} works on `Rat` only")),
+                span: ss(e.span),
+            });
+            return None;
+        }
+        Some(t)
+    }
+
+    fn args(&mut self, f: &ast::Path, params: &[Sort], args: &[ast::Expr], span: Span) -> Option<Vec<Term>> {
+        if params.len() != args.len() {
+            let sig = params.iter().map(sort_str).collect::<Vec<_>>().join(", ");
+            self.err(LangError::Arity {
+                name: f.text.clone(),
+                expected: params.len(),
+                found: args.len(),
+                help: Some(format!("`{}` takes ({sig})", f.text)),
+                span: ss(span),
+            });
+            // Still check the arguments for their own errors.
+            for a in args {
+                let _ = self.lower(a);
+            }
+            return None;
+        }
+        let mut out = Vec::with_capacity(args.len());
+        let mut ok = true;
+        for (i, (p, a)) in params.iter().zip(args).enumerate() {
+            match self.term(a) {
+                Some((t, s)) if &s == p => out.push(t),
+                Some((_, s)) => {
+                    self.err(LangError::SortMismatch {
+                        expected: sort_str(p),
+                        found: sort_str(&s),
+                        help: Some(format!("argument {} of `{}`", i + 1, f.text)),
+                        span: ss(a.span),
+                    });
+                    ok = false;
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn symbol(&mut self, path: &ast::Path, args: &[ast::Expr], span: Span, applied: bool) -> Option<Low> {
+        if path.is_simple() {
+            if let Some(s) = self.local(&path.text).cloned() {
+                if applied {
+                    self.err(LangError::WrongKind {
+                        name: path.text.clone(),
+                        found: "variable".into(),
+                        expected: "function or predicate".into(),
+                        help: Some("only functions and predicates take arguments".into()),
+                        span: ss(path.span),
+                    });
+                    return None;
+                }
+                return Some(Low::Term(Term::Free(name(&path.text), s.clone()), s));
+            }
+        }
+        let id = self.resolve(path, "name")?;
+        if self.current == Some(id) {
+            self.err(LangError::RecursiveDef {
+                cycle: format!("{0} -> {0}", path.text),
+                span: ss(path.span),
+            });
+            return None;
+        }
+        let g = &self.globals[id];
+        let kernel = g.kernel.clone();
+        match &g.kind {
+            GlobalKind::Function { params, result, defined } => {
+                let (params, result, defined) = (params.clone(), result.clone(), *defined);
+                if defined {
+                    self.deps.push(id);
+                }
+                let args = self.args(path, &params, args, span)?;
+                Some(Low::Term(Term::App(kernel, Arc::from(args)), result))
+            }
+            GlobalKind::Predicate { params, defined } => {
+                let (params, defined) = (params.clone(), *defined);
+                if defined {
+                    self.deps.push(id);
+                }
+                let args = self.args(path, &params, args, span)?;
+                Some(Low::Formula(Formula::Pred(kernel, Arc::from(args))))
+            }
+            other => {
+                let found = other.describe();
+                let help = match other {
+                    GlobalKind::Axiom { .. } | GlobalKind::Lemma { .. } => {
+                        Some("facts are cited in proofs (`linarith [name]`), not used in statements".to_string())
+                    }
+                    _ => None,
+                };
+                self.err(LangError::WrongKind {
+                    name: path.text.clone(),
+                    found: found.into(),
+                    expected: "term or formula".into(),
+                    help,
+                    span: ss(path.span),
+                });
+                None
+            }
+        }
+    }
+
+    fn lower(&mut self, e: &ast::Expr) -> Option<Low> {
+        match &e.kind {
+            ExprKind::Error => None,
+            ExprKind::Num(text) => match crate::numeral::value(text, self.numeral_len) {
+                Some(r) => Some(Low::Term(Term::num(r), Sort::Rat)),
+                None => {
+                    self.err(LangError::BadNumeral {
+                        text: text.clone(),
+                        span: ss(e.span),
+                    });
+                    None
+                }
+            },
+            ExprKind::True => Some(Low::Formula(Formula::True)),
+            ExprKind::False => Some(Low::Formula(Formula::False)),
+            ExprKind::Name(p) => self.symbol(p, &[], e.span, false),
+            ExprKind::App(p, args) => self.symbol(p, args, e.span, true),
+            ExprKind::Neg(a) => {
+                let t = self.rat_term(a, "`-`")?;
+                Some(Low::Term(Term::neg(t), Sort::Rat))
+            }
+            ExprKind::Not(a) => Some(Low::Formula(Formula::not(self.formula(a)?))),
+            ExprKind::Bin(op, a, b) => self.binary(*op, a, b),
+            ExprKind::Cmp(first, rest) => self.compare(first, rest),
+            ExprKind::Quant(q, binders, body) => {
+                let mut sorts = Vec::with_capacity(binders.len());
+                let mut seen = HashSet::new();
+                for b in binders {
+                    if !seen.insert(b.name.text.as_str()) {
+                        self.err(LangError::Duplicate {
+                            name: b.name.text.clone(),
+                            span: ss(b.name.span),
+                            previous: None,
+                        });
+                    }
+                    sorts.push(self.sort(&b.sort));
+                }
+                let n = self.locals.len();
+                for (b, s) in binders.iter().zip(&sorts) {
+                    // An unresolved sort still binds the name, so that the body does
+                    // not report it as unknown.
+                    self.locals.push((b.name.text.clone(), s.clone().unwrap_or(Sort::Rat)));
+                }
+                let body = self.formula(body);
+                self.locals.truncate(n);
+                let mut f = body?;
+                for (b, s) in binders.iter().zip(sorts).rev() {
+                    let s = s?;
+                    f = match q {
+                        Quantifier::Forall => Formula::forall(&b.name.text, s, &f),
+                        Quantifier::Exists => Formula::exists(&b.name.text, s, &f),
+                    };
+                }
+                Some(Low::Formula(f))
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr) -> Option<Low> {
+        match op {
+            BinOp::And | BinOp::Or | BinOp::Implies | BinOp::Iff => {
+                let fa = self.formula(a);
+                let fb = self.formula(b);
+                let (fa, fb) = (fa?, fb?);
+                Some(Low::Formula(match op {
+                    BinOp::And => Formula::and(fa, fb),
+                    BinOp::Or => Formula::or(fa, fb),
+                    BinOp::Implies => Formula::implies(fa, fb),
+                    _ => Formula::iff(fa, fb),
+                }))
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul => {
+                let what = format!("`{}`", op.text());
+                let ta = self.rat_term(a, &what);
+                let tb = self.rat_term(b, &what);
+                let (ta, tb) = (ta?, tb?);
+                Some(Low::Term(
+                    match op {
+                        BinOp::Add => Term::add(ta, tb),
+                        BinOp::Sub => Term::sub(ta, tb),
+                        _ => Term::mul(ta, tb),
+                    },
+                    Sort::Rat,
+                ))
+            }
+            BinOp::Div => {
+                let ta = self.rat_term(a, "`/`");
+                let c = self.divisor(b);
+                let (ta, c) = (ta?, c?);
+                let t = match &ta {
+                    Term::Num(n) => Term::num(&**n * &c.recip()?),
+                    _ => Term::div(ta, c),
+                };
+                Some(Low::Term(t, Sort::Rat))
+            }
+            BinOp::Pow => {
+                let ta = self.rat_term(a, "`^`");
+                let n = self.exponent(b);
+                Some(Low::Term(Term::pow(ta?, n?), Sort::Rat))
+            }
+        }
+    }
+
+    fn divisor(&mut self, b: &ast::Expr) -> Option<Rat> {
+        let (neg, inner) = match &b.kind {
+            ExprKind::Neg(x) => (true, &**x),
+            _ => (false, b),
+        };
+        if let ExprKind::Num(text) = &inner.kind {
+            let Some(v) = crate::numeral::value(text, self.numeral_len) else {
+                self.err(LangError::BadNumeral {
+                    text: text.clone(),
+                    span: ss(inner.span),
+                });
+                return None;
+            };
+            if v.is_zero() {
+                self.err(LangError::BadDivision {
+                    what: "zero".into(),
+                    span: ss(b.span),
+                });
+                return None;
+            }
+            return Some(if neg { -&v } else { v });
+        }
+        // Check the divisor's own errors first, then say why it cannot divide.
+        let before = self.errors.len();
+        let low = self.lower(b);
+        if self.errors.len() > before || self.poisoned {
+            return None;
+        }
+        let what = match low {
+            Some(Low::Formula(_)) => "a formula".to_string(),
+            _ => "an expression that is not a numeral".to_string(),
+        };
+        self.err(LangError::BadDivision {
+            what,
+            span: ss(b.span),
+        });
+        None
+    }
+
+    fn exponent(&mut self, b: &ast::Expr) -> Option<u32> {
+        let bad = |me: &mut Lx| {
+            me.err(LangError::BadExponent {
+                max: me.max_exponent,
+                span: ss(b.span),
+            });
+            None
+        };
+        let ExprKind::Num(text) = &b.kind else {
+            return bad(self);
+        };
+        if !text.bytes().all(|c| c.is_ascii_digit()) || text.len() > 9 {
+            return bad(self);
+        }
+        match text.parse::<u32>() {
+            Ok(n) if n <= self.max_exponent => Some(n),
+            _ => bad(self),
+        }
+    }
+
+    fn compare(&mut self, first: &ast::Expr, rest: &[(RelOp, ast::Expr)]) -> Option<Low> {
+        let mut sides = Vec::with_capacity(rest.len() + 1);
+        sides.push(self.term(first));
+        for (_, e) in rest {
+            sides.push(self.term(e));
+        }
+        let mut out: Option<Formula> = None;
+        let mut ok = true;
+        for (i, (op, e)) in rest.iter().enumerate() {
+            let (Some((a, sa)), Some((b, sb))) = (&sides[i], &sides[i + 1]) else {
+                ok = false;
+                continue;
+            };
+            let f = match op {
+                RelOp::Eq => {
+                    if sa != sb {
+                        self.err(LangError::SortMismatch {
+                            expected: sort_str(sa),
+                            found: sort_str(sb),
+                            help: Some("both sides of `=` must have the same sort".into()),
+                            span: ss(e.span),
+                        });
+                        ok = false;
+                        continue;
+                    }
+                    Formula::eq(a.clone(), b.clone())
+                }
+                _ => {
+                    let mut bad = false;
+                    for (s, ex) in [(sa, if i == 0 { first } else { &rest[i - 1].1 }), (sb, e)] {
+                        if *s != Sort::Rat {
+                            self.err(LangError::SortMismatch {
+                                expected: "Rat".into(),
+                                found: sort_str(s),
+                                help: Some(format!("`{}` compares rationals only", op.text())),
+                                span: ss(ex.span),
+                            });
+                            bad = true;
+                        }
+                    }
+                    if bad {
+                        ok = false;
+                        continue;
+                    }
+                    match op {
+                        RelOp::Le => Formula::le(a.clone(), b.clone()),
+                        RelOp::Lt => Formula::lt(a.clone(), b.clone()),
+                        RelOp::Ge => Formula::le(b.clone(), a.clone()),
+                        _ => Formula::lt(b.clone(), a.clone()),
+                    }
+                }
+            };
+            out = Some(match out {
+                None => f,
+                Some(acc) => Formula::and(acc, f),
+            });
+        }
+        if !ok {
+            return None;
+        }
+        out.map(Low::Formula)
+    }
+}
+
+/// Substitutes `args` for the free variables `params` of `f`, simultaneously.
+pub fn instantiate(f: &Formula, params: &[(Name, Sort)], args: &[Term]) -> Formula {
+    let mut g = f.clone();
+    // First rename every parameter to a name no user can write, then substitute:
+    // arguments may mention the parameters' names.
+    for (i, (p, s)) in params.iter().enumerate() {
+        let tmp = Term::Free(name(&format!("#{i}")), s.clone());
+        g = open_formula(&close_formula(&g, p, s), &tmp);
+    }
+    for (i, ((_, s), a)) in params.iter().zip(args).enumerate() {
+        g = open_formula(&close_formula(&g, &format!("#{i}"), s), a);
+    }
+    g
+}
+
+pub(crate) fn lower_formula_in(p: &Program, scope: &Scope, expr: &ast::Expr) -> Result<Formula, Vec<LangError>> {
+    let mut lx = Lx::new(&p.modules, &p.globals, scope.module, &p.limits, p.signature.limits().max_exponent);
+    lx.locals = scope.locals.clone();
+    match lx.formula(expr) {
+        Some(f) if lx.errors.is_empty() && !lx.poisoned => Ok(f),
+        _ => Err(poisoned_errors(lx.errors, lx.poisoned, expr.span)),
+    }
+}
+
+pub(crate) fn lower_term_in(p: &Program, scope: &Scope, expr: &ast::Expr) -> Result<(Term, Sort), Vec<LangError>> {
+    let mut lx = Lx::new(&p.modules, &p.globals, scope.module, &p.limits, p.signature.limits().max_exponent);
+    lx.locals = scope.locals.clone();
+    match lx.term(expr) {
+        Some(t) if lx.errors.is_empty() && !lx.poisoned => Ok(t),
+        _ => Err(poisoned_errors(lx.errors, lx.poisoned, expr.span)),
+    }
+}
+
+fn poisoned_errors(mut errors: Vec<LangError>, poisoned: bool, span: Span) -> Vec<LangError> {
+    if errors.is_empty() {
+        errors.push(LangError::Invalid {
+            message: if poisoned {
+                "this uses a declaration that has errors".into()
+            } else {
+                "this expression could not be parsed".into()
+            },
+            help: None,
+            span: ss(span),
+        });
+    }
+    errors
+}
+
+// ---------------------------------------------------------------------------
+// Elaborating modules
+// ---------------------------------------------------------------------------
+
+/// The elaborator's state while building a [`Program`].
+pub(crate) struct Elab<'l> {
+    pub(crate) modules: Vec<Module>,
+    pub(crate) globals: Vec<Global>,
+    pub(crate) sig: Signature,
+    pub(crate) obligations: Vec<Obligation>,
+    pub(crate) techniques: Vec<TechniqueInfo>,
+    pub(crate) challenges: Vec<ChallengeInfo>,
+    pub(crate) references: Vec<Reference>,
+    pub(crate) diags: Vec<Diagnostic>,
+    pub(crate) limits: &'l Limits,
+}
+
+/// Elaborates `modules` (already in dependency order, with imports resolved).
+pub(crate) fn elaborate(sources: SourceMap, modules: Vec<Module>, diags: Vec<Diagnostic>, limits: &Limits) -> Program {
+    let mut el = Elab {
+        modules,
+        globals: Vec::new(),
+        sig: Signature::new(),
+        obligations: Vec::new(),
+        techniques: Vec::new(),
+        challenges: Vec::new(),
+        references: Vec::new(),
+        diags,
+        limits,
+    };
+    for m in 0..el.modules.len() {
+        el.module(m);
+    }
+    Program {
+        sources,
+        modules: el.modules,
+        globals: el.globals,
+        signature: el.sig,
+        obligations: el.obligations,
+        techniques: el.techniques,
+        challenges: el.challenges,
+        references: el.references,
+        diagnostics: el.diags,
+        limits: limits.clone(),
+    }
+}
+
+impl Elab<'_> {
+    fn report(&mut self, file: FileId, errors: impl IntoIterator<Item = LangError>) {
+        for error in errors {
+            self.diags.push(Diagnostic { file, error });
+        }
+    }
+
+    fn lx(&self, m: ModuleId) -> Lx<'_> {
+        Lx::new(&self.modules, &self.globals, m, self.limits, self.sig.limits().max_exponent)
+    }
+
+    /// Moves a finished lowering's errors and references into the program; returns
+    /// whether it was clean.
+    fn finish(&mut self, m: ModuleId, errors: Vec<LangError>, refs: Vec<(Span, GlobalId)>, poisoned: bool) -> bool {
+        let file = self.modules[m].file;
+        let clean = errors.is_empty() && !poisoned;
+        self.report(file, errors);
+        self.references
+            .extend(refs.into_iter().map(|(span, target)| Reference { file, span, target }));
+        clean
+    }
+
+    fn declare(&mut self, m: ModuleId, gid: GlobalId, decl: Declaration) {
+        if let Err(e) = self.sig.declare(decl) {
+            let g = &mut self.globals[gid];
+            g.broken = true;
+            let (span, name) = (g.span, g.short.clone());
+            let file = self.modules[m].file;
+            self.report(
+                file,
+                [LangError::Kernel {
+                    name,
+                    message: e.to_string(),
+                    span: ss(span),
+                }],
+            );
+        }
+    }
+
+    fn module(&mut self, m: ModuleId) {
+        let ast = std::mem::take(&mut self.modules[m].ast);
+        self.import_names(m);
+        let ids = self.declare_names(m, &ast);
+        self.signatures(m, &ast, &ids);
+        self.definitions(m, &ast, &ids);
+        self.statements(m, &ast, &ids);
+        self.challenges(m, &ast, &ids);
+        self.techniques(m, &ast, &ids);
+        self.modules[m].ast = ast;
+    }
+
+    fn add_name(&mut self, m: ModuleId, key: String, id: GlobalId) {
+        let v = self.modules[m].names.entry(key).or_default();
+        if !v.contains(&id) {
+            v.push(id);
+        }
+    }
+
+    fn import_names(&mut self, m: ModuleId) {
+        let imports = self.modules[m].imports.clone();
+        for i in imports {
+            let last = self.modules[i].name.rsplit('.').next().unwrap_or("").to_string();
+            let ids = self.modules[i].globals.clone();
+            for id in ids {
+                let short = self.globals[id].short.clone();
+                let kernel = self.globals[id].kernel.to_string();
+                self.add_name(m, format!("{last}.{short}"), id);
+                self.add_name(m, kernel, id);
+                self.add_name(m, short, id);
+            }
+        }
+    }
+
+    /// Phase 1: every item's name, with duplicates reported.
+    fn declare_names(&mut self, m: ModuleId, ast: &ast::SourceFile) -> Vec<Option<GlobalId>> {
+        let file = self.modules[m].file;
+        let modname = self.modules[m].name.clone();
+        let last = modname.rsplit('.').next().unwrap_or("").to_string();
+        let mut own: HashMap<String, Span> = HashMap::new();
+        let mut ids = Vec::with_capacity(ast.items.len());
+        for item in &ast.items {
+            let (ident, kind) = match &item.kind {
+                ItemKind::Sort(n) => (n, GlobalKind::Sort),
+                ItemKind::Fn { name, .. } => (
+                    name,
+                    GlobalKind::Function {
+                        params: vec![],
+                        result: Sort::Rat,
+                        defined: false,
+                    },
+                ),
+                ItemKind::Pred { name, .. } => (
+                    name,
+                    GlobalKind::Predicate {
+                        params: vec![],
+                        defined: false,
+                    },
+                ),
+                ItemKind::Def { name, result, .. } => (
+                    name,
+                    match result {
+                        DefResult::Prop(_) => GlobalKind::Predicate {
+                            params: vec![],
+                            defined: true,
+                        },
+                        DefResult::Sort(_) => GlobalKind::Function {
+                            params: vec![],
+                            result: Sort::Rat,
+                            defined: true,
+                        },
+                    },
+                ),
+                ItemKind::Axiom { name, .. } => (name, GlobalKind::Axiom { statement: None }),
+                ItemKind::Lemma { kind, name, .. } => (
+                    name,
+                    GlobalKind::Lemma {
+                        kind: *kind,
+                        statement: None,
+                        obligation: None,
+                    },
+                ),
+                ItemKind::Technique(t) => (&t.name, GlobalKind::Technique(usize::MAX)),
+                ItemKind::Challenge(c) => (&c.name, GlobalKind::Challenge(usize::MAX)),
+                ItemKind::Module(_) | ItemKind::Import(_) | ItemKind::Error => {
+                    ids.push(None);
+                    continue;
+                }
+            };
+            if matches!(ident.text.as_str(), "Rat" | "Prop") {
+                self.report(
+                    file,
+                    [LangError::Invalid {
+                        message: format!("`{}` is built in and cannot be declared", ident.text),
+                        help: None,
+                        span: ss(ident.span),
+                    }],
+                );
+                ids.push(None);
+                continue;
+            }
+            if let Some(prev) = own.get(&ident.text) {
+                self.report(
+                    file,
+                    [LangError::Duplicate {
+                        name: ident.text.clone(),
+                        span: ss(ident.span),
+                        previous: Some(ss(*prev)),
+                    }],
+                );
+                ids.push(None);
+                continue;
+            }
+            own.insert(ident.text.clone(), ident.span);
+            let id = self.globals.len();
+            self.globals.push(Global {
+                short: ident.text.clone(),
+                kernel: name(&format!("{modname}.{}", ident.text)),
+                module: m,
+                file,
+                span: ident.span,
+                doc: item.doc.clone(),
+                kind,
+                broken: false,
+            });
+            self.modules[m].globals.push(id);
+            self.add_name(m, ident.text.clone(), id);
+            self.add_name(m, format!("{modname}.{}", ident.text), id);
+            if last != modname {
+                self.add_name(m, format!("{last}.{}", ident.text), id);
+            }
+            ids.push(Some(id));
+        }
+        ids
+    }
+
+    fn params(&self, lx: &mut Lx, params: &[ast::Param]) -> Option<Vec<(Name, Sort)>> {
+        let mut out = Vec::with_capacity(params.len());
+        let mut ok = true;
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for p in params {
+            if let Some(prev) = seen.get(p.name.text.as_str()) {
+                lx.err(LangError::Duplicate {
+                    name: p.name.text.clone(),
+                    span: ss(p.name.span),
+                    previous: Some(ss(*prev)),
+                });
+                ok = false;
+            }
+            seen.insert(&p.name.text, p.name.span);
+            match lx.sort(&p.sort) {
+                Some(s) => out.push((name(&p.name.text), s)),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// Phase 2: sorts, and the signatures of functions, predicates and definitions.
+    fn signatures(&mut self, m: ModuleId, ast: &ast::SourceFile, ids: &[Option<GlobalId>]) {
+        for (item, id) in ast.items.iter().zip(ids) {
+            let (Some(id), ItemKind::Sort(_)) = (id, &item.kind) else {
+                continue;
+            };
+            let n = self.globals[*id].kernel.clone();
+            self.declare(m, *id, Declaration::Sort { name: n });
+        }
+        for (item, id) in ast.items.iter().zip(ids) {
+            let Some(id) = *id else { continue };
+            let (params, result) = match &item.kind {
+                ItemKind::Fn { params, result, .. } => (params, Some(result)),
+                ItemKind::Pred { params, .. } => (params, None),
+                ItemKind::Def { params, result, .. } => (
+                    params,
+                    match result {
+                        DefResult::Sort(p) => Some(p),
+                        DefResult::Prop(_) => None,
+                    },
+                ),
+                _ => continue,
+            };
+            let mut lx = self.lx(m);
+            let ps = self.params(&mut lx, params);
+            let rs = result.map(|r| lx.sort(r));
+            let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
+            let clean = self.finish(m, errors, refs, poisoned);
+            let (Some(ps), true) = (ps, clean) else {
+                self.globals[id].broken = true;
+                continue;
+            };
+            let sorts: Vec<Sort> = ps.iter().map(|(_, s)| s.clone()).collect();
+            let kernel = self.globals[id].kernel.clone();
+            match (&item.kind, rs) {
+                (ItemKind::Fn { .. }, Some(Some(result))) => {
+                    self.globals[id].kind = GlobalKind::Function {
+                        params: sorts.clone(),
+                        result: result.clone(),
+                        defined: false,
+                    };
+                    self.declare(
+                        m,
+                        id,
+                        Declaration::Function {
+                            name: kernel,
+                            params: sorts,
+                            result,
+                        },
+                    );
+                }
+                (ItemKind::Pred { .. }, None) => {
+                    self.globals[id].kind = GlobalKind::Predicate {
+                        params: sorts.clone(),
+                        defined: false,
+                    };
+                    self.declare(
+                        m,
+                        id,
+                        Declaration::Predicate {
+                            name: kernel,
+                            params: sorts,
+                        },
+                    );
+                }
+                (ItemKind::Def { .. }, Some(Some(result))) => {
+                    self.globals[id].kind = GlobalKind::Function {
+                        params: sorts,
+                        result,
+                        defined: true,
+                    };
+                }
+                (ItemKind::Def { .. }, None) => {
+                    self.globals[id].kind = GlobalKind::Predicate {
+                        params: sorts,
+                        defined: true,
+                    };
+                }
+                _ => self.globals[id].broken = true,
+            }
+        }
+    }
+
+    /// Phase 3: definition bodies, ordered by dependency; recursion is an error.
+    fn definitions(&mut self, m: ModuleId, ast: &ast::SourceFile, ids: &[Option<GlobalId>]) {
+        struct Lowered {
+            id: GlobalId,
+            decl: Declaration,
+            deps: Vec<GlobalId>,
+        }
+        let mut defs: Vec<Lowered> = Vec::new();
+        for (item, id) in ast.items.iter().zip(ids) {
+            let (Some(id), ItemKind::Def { params, body, result, .. }) = (*id, &item.kind) else {
+                continue;
+            };
+            if self.globals[id].broken {
+                continue;
+            }
+            let mut lx = self.lx(m);
+            lx.current = Some(id);
+            let ps = self.params(&mut lx, params).unwrap_or_default();
+            lx.locals = ps.iter().map(|(n, s)| (n.to_string(), s.clone())).collect();
+            let kernel = self.globals[id].kernel.clone();
+            let decl = match (&self.globals[id].kind, result) {
+                (GlobalKind::Function { result: rs, .. }, DefResult::Sort(_)) => {
+                    let rs = rs.clone();
+                    match lx.term(body) {
+                        Some((t, s)) if s == rs => Some(Declaration::DefineFunction {
+                            name: kernel,
+                            params: ps,
+                            result: rs,
+                            body: t,
+                        }),
+                        Some((_, s)) => {
+                            lx.err(LangError::SortMismatch {
+                                expected: sort_str(&rs),
+                                found: sort_str(&s),
+                                help: Some(format!("the body of `{}` must have its declared sort", self.globals[id].short)),
+                                span: ss(body.span),
+                            });
+                            None
+                        }
+                        None => None,
+                    }
+                }
+                (GlobalKind::Predicate { .. }, DefResult::Prop(_)) => lx.formula(body).map(|f| {
+                    Declaration::DefinePredicate {
+                        name: kernel,
+                        params: ps,
+                        body: f,
+                    }
+                }),
+                _ => None,
+            };
+            let mut deps = std::mem::take(&mut lx.deps);
+            deps.sort_unstable();
+            deps.dedup();
+            let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
+            let clean = self.finish(m, errors, refs, poisoned);
+            match decl {
+                Some(decl) if clean => defs.push(Lowered { id, decl, deps }),
+                _ => self.globals[id].broken = true,
+            }
+        }
+        // Kahn's algorithm over this module's definitions.
+        let index: HashMap<GlobalId, usize> = defs.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
+        let mut indegree = vec![0usize; defs.len()];
+        let mut users: Vec<Vec<usize>> = vec![Vec::new(); defs.len()];
+        for (i, d) in defs.iter().enumerate() {
+            for dep in &d.deps {
+                if let Some(&j) = index.get(dep) {
+                    indegree[i] += 1;
+                    users[j].push(i);
+                }
+            }
+        }
+        let mut ready: Vec<usize> = (0..defs.len()).rev().filter(|&i| indegree[i] == 0).collect();
+        let mut order = Vec::with_capacity(defs.len());
+        while let Some(i) = ready.pop() {
+            order.push(i);
+            for &u in &users[i] {
+                indegree[u] -= 1;
+                if indegree[u] == 0 {
+                    ready.push(u);
+                }
+            }
+        }
+        let done: HashSet<usize> = order.iter().copied().collect();
+        let mut reported: HashSet<usize> = HashSet::new();
+        for i in 0..defs.len() {
+            if done.contains(&i) || reported.contains(&i) {
+                continue;
+            }
+            // Walk dependencies inside the leftover set until one repeats.
+            let mut path = vec![i];
+            let mut cur = i;
+            let cycle = loop {
+                let next = defs[cur]
+                    .deps
+                    .iter()
+                    .filter_map(|d| index.get(d).copied())
+                    .find(|j| !done.contains(j));
+                let Some(next) = next else { break None };
+                if let Some(pos) = path.iter().position(|&p| p == next) {
+                    break Some(path[pos..].to_vec());
+                }
+                path.push(next);
+                cur = next;
+            };
+            let file = self.modules[m].file;
+            if let Some(cycle) = cycle {
+                let mut names: Vec<String> = cycle.iter().map(|&c| self.globals[defs[c].id].short.clone()).collect();
+                names.push(names[0].clone());
+                let span = self.globals[defs[cycle[0]].id].span;
+                self.report(
+                    file,
+                    [LangError::RecursiveDef {
+                        cycle: names.join(" -> "),
+                        span: ss(span),
+                    }],
+                );
+                reported.extend(cycle);
+            }
+        }
+        for i in 0..defs.len() {
+            if !done.contains(&i) {
+                self.globals[defs[i].id].broken = true;
+            }
+        }
+        let mut slots: Vec<Option<Lowered>> = defs.into_iter().map(Some).collect();
+        for i in order {
+            if let Some(d) = slots[i].take() {
+                let broken_dep = d.deps.iter().any(|&g| self.globals[g].broken);
+                if broken_dep {
+                    self.globals[d.id].broken = true;
+                    continue;
+                }
+                self.declare(m, d.id, d.decl);
+            }
+        }
+    }
+
+    /// Phase 4: axioms (into the signature), then lemmas, theorems and rules (as
+    /// obligations).
+    fn statements(&mut self, m: ModuleId, ast: &ast::SourceFile, ids: &[Option<GlobalId>]) {
+        for pass in [true, false] {
+            for (item, id) in ast.items.iter().zip(ids) {
+                let Some(id) = *id else { continue };
+                let (statement, lemma) = match &item.kind {
+                    ItemKind::Axiom { statement, .. } if pass => (statement, None),
+                    ItemKind::Lemma {
+                        kind,
+                        statement,
+                        proof,
+                        name: ident,
+                    } if !pass => (statement, Some((*kind, proof, ident))),
+                    _ => continue,
+                };
+                let mut lx = self.lx(m);
+                let f = lx.formula(statement);
+                if let (Some(f), Some((LemmaKind::Rule, _, _))) = (&f, &lemma) {
+                    let mut body = f;
+                    while let Formula::Forall(_, _, b) = body {
+                        body = b;
+                    }
+                    if !matches!(body, Formula::Eq(..) | Formula::Iff(..)) {
+                        lx.err(LangError::Invalid {
+                            message: "a rule must be an equation or an equivalence".into(),
+                            help: Some("write `rule name: forall x: S. lhs = rhs`; use `lemma` for other statements".into()),
+                            span: ss(statement.span),
+                        });
+                    }
+                }
+                if let Some((kind, None, ident)) = &lemma {
+                    lx.err(LangError::Invalid {
+                        message: format!("{} `{}` has no proof", kind.keyword(), ident.text),
+                        help: Some("add `:= by { ... }` (or `:= by sorry` to leave a hole); a statement without proof is an `axiom`".into()),
+                        span: ss(ident.span),
+                    });
+                }
+                let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
+                let clean = self.finish(m, errors, refs, poisoned);
+                let Some(f) = f.filter(|_| clean || lemma.as_ref().is_some_and(|l| l.1.is_none())) else {
+                    self.globals[id].broken = true;
+                    continue;
+                };
+                let kernel = self.globals[id].kernel.clone();
+                match lemma {
+                    None => {
+                        self.globals[id].kind = GlobalKind::Axiom {
+                            statement: Some(f.clone()),
+                        };
+                        self.declare(
+                            m,
+                            id,
+                            Declaration::Axiom {
+                                name: kernel,
+                                statement: f,
+                            },
+                        );
+                    }
+                    Some((kind, proof, _)) => {
+                        let ob = self.obligations.len();
+                        self.obligations.push(Obligation {
+                            kind: ObligationKind::Lemma(kind),
+                            name: kernel,
+                            module: m,
+                            file: self.modules[m].file,
+                            span: self.globals[id].span,
+                            statement: f.clone(),
+                            context: Default::default(),
+                            proof: proof.clone(),
+                        });
+                        if proof.is_none() {
+                            self.globals[id].broken = true;
+                        }
+                        self.globals[id].kind = GlobalKind::Lemma {
+                            kind,
+                            statement: Some(f),
+                            obligation: Some(ob),
+                        };
+                    }
+                }
+            }
+        }
+    }
+
+    fn challenges(&mut self, m: ModuleId, ast: &ast::SourceFile, ids: &[Option<GlobalId>]) {
+        for (item, id) in ast.items.iter().zip(ids) {
+            let (Some(id), ItemKind::Challenge(c)) = (*id, &item.kind) else {
+                continue;
+            };
+            let mut lx = self.lx(m);
+            let params = self.params(&mut lx, &c.params);
+            let ok_params = params.is_some();
+            let params = params.unwrap_or_default();
+            lx.locals = params.iter().map(|(n, s)| (n.to_string(), s.clone())).collect();
+            let mut info = ChallengeInfo {
+                name: self.globals[id].kernel.clone(),
+                short: c.name.text.clone(),
+                global: id,
+                module: m,
+                file: self.modules[m].file,
+                span: item.span,
+                params,
+                oversees: None,
+                source: None,
+                allows: vec![],
+                requires: vec![],
+                broken: !ok_params,
+            };
+            let mut names: HashMap<String, Span> = HashMap::new();
+            for cl in &c.clauses {
+                match &cl.kind {
+                    ClauseKind::Oversees(s) => set_once(&mut lx, &mut info.oversees, s, "oversees", cl.span),
+                    ClauseKind::Source(s) => set_once(&mut lx, &mut info.source, s, "source", cl.span),
+                    ClauseKind::Allow { name: n, statement } | ClauseKind::Require { name: n, statement } => {
+                        check_fresh(&mut lx, &mut names, n);
+                        if let Some(f) = lx.formula(statement) {
+                            let entry = (n.text.clone(), f, n.span);
+                            if matches!(cl.kind, ClauseKind::Allow { .. }) {
+                                info.allows.push(entry);
+                            } else {
+                                info.requires.push(entry);
+                            }
+                        }
+                    }
+                    ClauseKind::Error => {}
+                    other => lx.err(LangError::Invalid {
+                        message: format!("`{}` is not allowed in a challenge", clause_keyword(other)),
+                        help: Some("a challenge has `oversees`, `source`, `allow` and `require` clauses".into()),
+                        span: ss(cl.span),
+                    }),
+                }
+            }
+            let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
+            let clean = self.finish(m, errors, refs, poisoned);
+            info.broken |= !clean;
+            self.globals[id].broken = info.broken;
+            let cid = self.challenges.len();
+            self.challenges.push(info);
+            self.globals[id].kind = GlobalKind::Challenge(cid);
+        }
+    }
+
+    fn techniques(&mut self, m: ModuleId, ast: &ast::SourceFile, ids: &[Option<GlobalId>]) {
+        // Order this module's techniques so that a used one comes first.
+        let techs: Vec<(GlobalId, &ast::Item, &ast::Technique)> = ast
+            .items
+            .iter()
+            .zip(ids)
+            .filter_map(|(item, id)| match (&item.kind, id) {
+                (ItemKind::Technique(t), Some(id)) => Some((*id, item, t)),
+                _ => None,
+            })
+            .collect();
+        let index: HashMap<GlobalId, usize> = techs.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
+        let mut deps: Vec<Vec<(usize, Span)>> = vec![Vec::new(); techs.len()];
+        for (i, (_, _, t)) in techs.iter().enumerate() {
+            for cl in &t.clauses {
+                if let ClauseKind::Use { technique, .. } = &cl.kind {
+                    if let Ok(g) = resolve_in(&self.modules, &self.globals, m, &technique.name, "technique", &[]) {
+                        if let Some(&j) = index.get(&g) {
+                            deps[i].push((j, technique.name.span));
+                        }
+                    }
+                }
+            }
+        }
+        let mut indegree: Vec<usize> = deps.iter().map(Vec::len).collect();
+        let mut users: Vec<Vec<usize>> = vec![Vec::new(); techs.len()];
+        for (i, d) in deps.iter().enumerate() {
+            for (j, _) in d {
+                users[*j].push(i);
+            }
+        }
+        let mut ready: Vec<usize> = (0..techs.len()).rev().filter(|&i| indegree[i] == 0).collect();
+        let mut order = Vec::with_capacity(techs.len());
+        while let Some(i) = ready.pop() {
+            order.push(i);
+            for &u in &users[i] {
+                indegree[u] -= 1;
+                if indegree[u] == 0 {
+                    ready.push(u);
+                }
+            }
+        }
+        let done: HashSet<usize> = order.iter().copied().collect();
+        let mut reported: HashSet<usize> = HashSet::new();
+        let file = self.modules[m].file;
+        for i in 0..techs.len() {
+            if done.contains(&i) || reported.contains(&i) {
+                continue;
+            }
+            let mut path: Vec<(usize, Span)> = vec![(i, Span::default())];
+            let mut cur = i;
+            let cycle = loop {
+                let Some(&(next, span)) = deps[cur].iter().find(|(j, _)| !done.contains(j)) else {
+                    break None;
+                };
+                if let Some(pos) = path.iter().position(|&(p, _)| p == next) {
+                    path.push((next, span));
+                    break Some(path[pos..].to_vec());
+                }
+                path.push((next, span));
+                cur = next;
+            };
+            if let Some(cycle) = cycle {
+                let names: Vec<String> = cycle.iter().map(|&(c, _)| techs[c].2.name.text.clone()).collect();
+                let span = cycle.last().map(|c| c.1).unwrap_or_default();
+                self.report(
+                    file,
+                    [LangError::Cycle {
+                        what: "technique",
+                        cycle: names.join(" -> "),
+                        span: ss(span),
+                    }],
+                );
+                reported.extend(cycle.iter().map(|c| c.0));
+            }
+        }
+        for i in 0..techs.len() {
+            if !done.contains(&i) {
+                order.push(i);
+            }
+        }
+        for i in order {
+            let (id, item, t) = techs[i];
+            self.technique(m, id, item, t);
+        }
+    }
+
+    fn technique(&mut self, m: ModuleId, id: GlobalId, item: &ast::Item, t: &ast::Technique) {
+        let file = self.modules[m].file;
+        let tid = self.techniques.len();
+        let tkernel = self.globals[id].kernel.clone();
+        let mut lx = self.lx(m);
+        let params = self.params(&mut lx, &t.params);
+        let mut broken = params.is_none();
+        let params = params.unwrap_or_default();
+        lx.locals = params.iter().map(|(n, s)| (n.to_string(), s.clone())).collect();
+        let mut info = TechniqueInfo {
+            name: tkernel.clone(),
+            short: t.name.text.clone(),
+            global: id,
+            module: m,
+            file,
+            span: item.span,
+            doc: item.doc.clone(),
+            params: params.clone(),
+            source: None,
+            proposed_by: None,
+            oversees: None,
+            assumptions: vec![],
+            uses: vec![],
+            discharges: vec![],
+            lifts: vec![],
+            intent: None,
+            guarantees: vec![],
+            witness: None,
+            answers: None,
+            broken: false,
+        };
+        let mut names: HashMap<String, Span> = HashMap::new();
+        // Pass 1: everything but discharges, lifts and guarantees.
+        for cl in &t.clauses {
+            match &cl.kind {
+                ClauseKind::Source(s) => set_once(&mut lx, &mut info.source, s, "source", cl.span),
+                ClauseKind::ProposedBy(s) => set_once(&mut lx, &mut info.proposed_by, s, "proposed_by", cl.span),
+                ClauseKind::Oversees(s) => set_once(&mut lx, &mut info.oversees, s, "oversees", cl.span),
+                ClauseKind::Assume { name: n, statement } => {
+                    check_fresh(&mut lx, &mut names, n);
+                    match lx.formula(statement) {
+                        Some(f) => info.assumptions.push(Assumption {
+                            name: n.text.clone(),
+                            statement: f,
+                            span: n.span,
+                            origin: AssumptionOrigin::Own,
+                        }),
+                        None => broken = true,
+                    }
+                }
+                ClauseKind::Use { name: n, technique } => {
+                    check_fresh(&mut lx, &mut names, n);
+                    if n.text.contains('.') {
+                        broken = true;
+                    }
+                    let u = self.use_clause(&mut lx, n, technique, cl.span);
+                    if u.technique.is_none() {
+                        broken = true;
+                    }
+                    info.uses.push(u);
+                }
+                ClauseKind::Intent(e) => {
+                    if info.intent.is_some() {
+                        lx.err(repeated("intent", cl.span));
+                    }
+                    match lx.formula(e) {
+                        Some(f) => info.intent = Some((f, e.span)),
+                        None => broken = true,
+                    }
+                }
+                ClauseKind::Witness(entries) => {
+                    if info.witness.is_some() {
+                        lx.err(repeated("witness", cl.span));
+                    }
+                    let mut values = Vec::new();
+                    for w in entries {
+                        if let Some(v) = self.witness_entry(&mut lx, w) {
+                            values.push(v);
+                        }
+                    }
+                    info.witness = Some(values);
+                }
+                ClauseKind::Allow { .. } | ClauseKind::Require { .. } => lx.err(LangError::Invalid {
+                    message: format!("`{}` is only allowed in a challenge", clause_keyword(&cl.kind)),
+                    help: Some("a technique states `assume` and `guarantee`; `allow` and `require` belong to a challenge".into()),
+                    span: ss(cl.span),
+                }),
+                ClauseKind::Error => broken = true,
+                ClauseKind::Discharge { .. } | ClauseKind::Lift { .. } | ClauseKind::Guarantee { .. } => {}
+            }
+        }
+        if let Some(a) = &t.answers {
+            info.answers = self.answers(&mut lx, a);
+        }
+        // Pass 2: discharges and lifts.
+        let mut settled: HashMap<(usize, String), Span> = HashMap::new();
+        let mut pending_discharges: Vec<(usize, &ast::Proof)> = Vec::new();
+        for cl in &t.clauses {
+            let (target, proof) = match &cl.kind {
+                ClauseKind::Discharge { target, proof } => (target, Some(proof)),
+                ClauseKind::Lift { target } => (target, None),
+                _ => continue,
+            };
+            let Some((ui, aname, statement)) = resolve_target(&mut lx, &info.uses, target) else {
+                broken = true;
+                continue;
+            };
+            if let Some(prev) = settled.get(&(ui, aname.clone())) {
+                lx.err(LangError::Duplicate {
+                    name: target.text.clone(),
+                    span: ss(target.span),
+                    previous: Some(ss(*prev)),
+                });
+                continue;
+            }
+            settled.insert((ui, aname.clone()), target.span);
+            match proof {
+                Some(p) => {
+                    pending_discharges.push((info.discharges.len(), p));
+                    info.discharges.push(Discharge {
+                        use_index: ui,
+                        assumption: aname,
+                        statement,
+                        span: cl.span,
+                        obligation: usize::MAX,
+                    });
+                }
+                None => {
+                    let lifted = format!("{}.{aname}", info.uses[ui].name);
+                    if let Some(prev) = names.get(&lifted) {
+                        lx.err(LangError::Duplicate {
+                            name: lifted.clone(),
+                            span: ss(target.span),
+                            previous: Some(ss(*prev)),
+                        });
+                    }
+                    names.insert(lifted.clone(), target.span);
+                    info.assumptions.push(Assumption {
+                        name: lifted,
+                        statement,
+                        span: target.span,
+                        origin: AssumptionOrigin::Lifted { use_index: ui },
+                    });
+                    info.lifts.push(Lift {
+                        use_index: ui,
+                        assumption: aname,
+                        span: cl.span,
+                    });
+                }
+            }
+        }
+        // Pass 3: guarantees.
+        let mut guarantee_proofs: Vec<(usize, Option<&ast::Proof>)> = Vec::new();
+        for cl in &t.clauses {
+            let ClauseKind::Guarantee { name: n, statement, proof } = &cl.kind else {
+                continue;
+            };
+            check_fresh(&mut lx, &mut names, n);
+            if proof.is_none() {
+                lx.err(LangError::Invalid {
+                    message: format!("guarantee `{}` has no proof", n.text),
+                    help: Some("add `:= by { ... }`; every guarantee carries a proof".into()),
+                    span: ss(n.span),
+                });
+            }
+            match lx.formula(statement) {
+                Some(f) => {
+                    guarantee_proofs.push((info.guarantees.len(), proof.as_ref()));
+                    info.guarantees.push(Guarantee {
+                        name: n.text.clone(),
+                        statement: f,
+                        span: n.span,
+                        obligation: None,
+                    });
+                }
+                None => broken = true,
+            }
+        }
+        let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
+        let clean = self.finish(m, errors, refs, poisoned);
+        info.broken = broken || !clean;
+        // Obligations.
+        let gctx = info.guarantee_context();
+        for (gi, proof) in guarantee_proofs {
+            let g = &mut info.guarantees[gi];
+            g.obligation = Some(self.obligations.len());
+            self.obligations.push(Obligation {
+                kind: ObligationKind::Guarantee { technique: tid, index: gi },
+                name: name(&format!("{tkernel}.{}", g.name)),
+                module: m,
+                file,
+                span: g.span,
+                statement: g.statement.clone(),
+                context: gctx.clone(),
+                proof: proof.cloned(),
+            });
+        }
+        let dctx = info.discharge_context();
+        for (di, proof) in pending_discharges {
+            let d = &mut info.discharges[di];
+            d.obligation = self.obligations.len();
+            let uname = &info.uses[d.use_index].name;
+            self.obligations.push(Obligation {
+                kind: ObligationKind::Discharge { technique: tid, index: di },
+                name: name(&format!("{tkernel}.discharge.{uname}.{}", d.assumption)),
+                module: m,
+                file,
+                span: d.span,
+                statement: d.statement.clone(),
+                context: dctx.clone(),
+                proof: Some(proof.clone()),
+            });
+        }
+        self.globals[id].broken = info.broken;
+        self.techniques.push(info);
+        self.globals[id].kind = GlobalKind::Technique(tid);
+    }
+
+    fn use_clause(&self, lx: &mut Lx, n: &ast::Ident, app: &ast::Application, span: Span) -> Use {
+        let mut u = Use {
+            name: n.text.clone(),
+            technique: None,
+            args: vec![],
+            span,
+            assumptions: vec![],
+            guarantees: vec![],
+        };
+        let Some(g) = lx.resolve(&app.name, "technique") else {
+            for a in &app.args {
+                let _ = lx.lower(a);
+            }
+            return u;
+        };
+        let tid = match self.globals[g].kind {
+            GlobalKind::Technique(tid) if tid < self.techniques.len() => tid,
+            GlobalKind::Technique(_) => return u, // in a cycle: reported already
+            ref other => {
+                lx.err(LangError::WrongKind {
+                    name: app.name.text.clone(),
+                    found: other.describe().into(),
+                    expected: "technique".into(),
+                    help: None,
+                    span: ss(app.name.span),
+                });
+                return u;
+            }
+        };
+        let used = &self.techniques[tid];
+        let sorts: Vec<Sort> = used.params.iter().map(|(_, s)| s.clone()).collect();
+        let Some(args) = lx.args(&app.name, &sorts, &app.args, app.span) else {
+            return u;
+        };
+        if used.broken {
+            lx.poisoned = true;
+        }
+        u.assumptions = used
+            .assumptions
+            .iter()
+            .map(|a| (a.name.clone(), instantiate(&a.statement, &used.params, &args)))
+            .collect();
+        u.guarantees = used
+            .guarantees
+            .iter()
+            .map(|g| (g.name.clone(), instantiate(&g.statement, &used.params, &args)))
+            .collect();
+        u.args = args;
+        u.technique = Some(tid);
+        u
+    }
+
+    fn answers(&self, lx: &mut Lx, app: &ast::Application) -> Option<Answers> {
+        let g = lx.resolve(&app.name, "challenge")?;
+        let cid = match self.globals[g].kind {
+            GlobalKind::Challenge(c) if c < self.challenges.len() => c,
+            ref other => {
+                lx.err(LangError::WrongKind {
+                    name: app.name.text.clone(),
+                    found: other.describe().into(),
+                    expected: "challenge".into(),
+                    help: None,
+                    span: ss(app.name.span),
+                });
+                return None;
+            }
+        };
+        let sorts: Vec<Sort> = self.challenges[cid].params.iter().map(|(_, s)| s.clone()).collect();
+        let args = lx.args(&app.name, &sorts, &app.args, app.span)?;
+        Some(Answers {
+            challenge: cid,
+            args,
+            span: app.span,
+        })
+    }
+
+    fn witness_entry(&self, lx: &mut Lx, w: &ast::WitnessEntry) -> Option<WitnessValue> {
+        let path = match &w.lhs.kind {
+            ExprKind::Name(p) | ExprKind::App(p, _) => p,
+            _ => return None,
+        };
+        if path.is_simple() && lx.local(&path.text).is_some() {
+            lx.err(LangError::Invalid {
+                message: format!("`{}` is a parameter; a witness gives values to functions", path.text),
+                help: Some("write `f(args) = value` for a declared function `f`".into()),
+                span: ss(path.span),
+            });
+            return None;
+        }
+        if let Ok(g) = resolve_in(lx.modules, lx.globals, lx.module, path, "function", &[]) {
+            if let GlobalKind::Function { defined: true, .. } = self.globals[g].kind {
+                lx.err(LangError::Invalid {
+                    message: format!("`{}` is a definition; its value follows from the others", path.text),
+                    help: Some("a witness gives values to declared functions (`fn`) only".into()),
+                    span: ss(path.span),
+                });
+                return None;
+            }
+        }
+        let lhs = lx.term(&w.lhs);
+        let rhs = lx.term(&w.rhs);
+        let ((lt, ls), (rt, rs)) = (lhs?, rhs?);
+        if ls != rs {
+            lx.err(LangError::SortMismatch {
+                expected: sort_str(&ls),
+                found: sort_str(&rs),
+                help: Some("a witness value has the sort of the function".into()),
+                span: ss(w.rhs.span),
+            });
+            return None;
+        }
+        Some(WitnessValue {
+            lhs: lt,
+            rhs: rt,
+            span: w.span,
+        })
+    }
+}
+
+fn resolve_target(lx: &mut Lx, uses: &[Use], target: &ast::Path) -> Option<(usize, String, Formula)> {
+    let Some((uname, aname)) = target.text.split_once('.') else {
+        lx.err(LangError::Invalid {
+            message: format!("`{}` does not name an assumption of a used technique", target.text),
+            help: Some("write `use_name.assumption`, e.g. `discharge first.recall_high by ...`".into()),
+            span: ss(target.span),
+        });
+        return None;
+    };
+    let Some(ui) = uses.iter().position(|u| u.name == uname) else {
+        lx.err(LangError::UnknownName {
+            kind: "used technique",
+            name: uname.to_string(),
+            help: suggest(uname, uses.iter().map(|u| u.name.as_str()))
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| Some("name it first with `use name = Technique(args)`".into())),
+            span: ss(target.span),
+        });
+        return None;
+    };
+    let u = &uses[ui];
+    u.technique?;
+    match u.assumptions.iter().find(|(a, _)| a == aname) {
+        Some((a, f)) => Some((ui, a.clone(), f.clone())),
+        None => {
+            let s = suggest(aname, u.assumptions.iter().map(|(a, _)| a.as_str()));
+            let all: Vec<&str> = u.assumptions.iter().map(|(a, _)| a.as_str()).collect();
+            lx.err(LangError::UnknownName {
+                kind: "assumption",
+                name: target.text.clone(),
+                help: Some(match s {
+                    Some(s) => format!("did you mean `{uname}.{s}`?"),
+                    None if all.is_empty() => format!("`{uname}` has no assumptions"),
+                    None => format!("the assumptions of `{uname}` are: {}", all.join(", ")),
+                }),
+                span: ss(target.span),
+            });
+            None
+        }
+    }
+}
+
+fn set_once(lx: &mut Lx, slot: &mut Option<String>, s: &ast::StrLit, what: &str, span: Span) {
+    if slot.is_some() {
+        lx.err(repeated(what, span));
+    }
+    *slot = Some(s.value.clone());
+}
+
+fn repeated(what: &str, span: Span) -> LangError {
+    LangError::Invalid {
+        message: format!("`{what}` is given twice"),
+        help: Some(format!("keep one `{what}` clause")),
+        span: ss(span),
+    }
+}
+
+fn check_fresh(lx: &mut Lx, names: &mut HashMap<String, Span>, n: &ast::Ident) {
+    if let Some(prev) = names.get(&n.text) {
+        lx.err(LangError::Duplicate {
+            name: n.text.clone(),
+            span: ss(n.span),
+            previous: Some(ss(*prev)),
+        });
+    } else {
+        names.insert(n.text.clone(), n.span);
+    }
+}
+
+fn clause_keyword(k: &ClauseKind) -> &'static str {
+    match k {
+        ClauseKind::Source(_) => "source",
+        ClauseKind::ProposedBy(_) => "proposed_by",
+        ClauseKind::Oversees(_) => "oversees",
+        ClauseKind::Assume { .. } => "assume",
+        ClauseKind::Use { .. } => "use",
+        ClauseKind::Discharge { .. } => "discharge",
+        ClauseKind::Lift { .. } => "lift",
+        ClauseKind::Intent(_) => "intent",
+        ClauseKind::Guarantee { .. } => "guarantee",
+        ClauseKind::Witness(_) => "witness",
+        ClauseKind::Allow { .. } => "allow",
+        ClauseKind::Require { .. } => "require",
+        ClauseKind::Error => "error",
+    }
+}
