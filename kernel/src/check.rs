@@ -388,7 +388,7 @@ impl<'a> Checker<'a> {
 
     /// Checks a term the step carries and returns its sort.
     fn term(&self, t: &Term) -> Result<Sort, KernelError> {
-        self.sig.sort_of(t, &mut Vec::new())
+        self.sig.sort_of(t, &[])
     }
 
     /// Checks a conclusion the checker built.
@@ -717,7 +717,7 @@ impl<'a> Checker<'a> {
                     return Err(shape("an equation", &p.concl));
                 };
                 self.expect_sort(a, hole)?;
-                self.sig.sort_of(context, &mut vec![hole.clone()])?;
+                self.sig.sort_of(context, std::slice::from_ref(hole))?;
                 let concl =
                     self.built(Formula::Eq(open_term(context, a), open_term(context, b)))?;
                 Ok(sequent(p.hyps.clone(), concl))
@@ -821,7 +821,7 @@ impl<'a> Checker<'a> {
         for (k, product) in products.iter().enumerate() {
             if product.factors.len() > self.limits.max_degree as usize {
                 return Err(KernelError::Limit {
-                    kind: LimitKind::Exponent,
+                    kind: LimitKind::Degree,
                     limit: self.limits.max_degree as u64,
                 });
             }

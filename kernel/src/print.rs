@@ -75,94 +75,76 @@ impl Printer<'_> {
     }
 
     fn term(&mut self, t: &Term, ctx: TPrec) {
-        let (own, body): (TPrec, Box<dyn FnOnce(&mut Printer)>) = match t {
-            Term::Bound(i) => {
-                let i = *i as usize;
-                let n = if i < self.scope.len() {
-                    self.scope[self.scope.len() - 1 - i].clone()
-                } else {
-                    format!("#{i}")
-                };
-                self.out.push_str(&n);
-                return;
-            }
-            Term::Free(n, _) => {
-                self.out.push_str(n);
-                return;
-            }
+        let own = match t {
+            Term::Bound(_) | Term::Free(..) | Term::App(..) => TPrec::Atom,
             Term::Num(r) => {
                 let text = r.to_string();
-                let needs = (text.contains('/') && ctx > TPrec::Product)
-                    || (text.starts_with('-') && ctx > TPrec::Sum);
-                if needs {
+                if text.starts_with('-') {
+                    TPrec::Unary
+                } else if text.contains('/') {
+                    TPrec::Product
+                } else {
+                    TPrec::Atom
+                }
+            }
+            Term::Neg(_) => TPrec::Unary,
+            Term::Add(..) | Term::Sub(..) => TPrec::Sum,
+            Term::Mul(..) | Term::Div(..) => TPrec::Product,
+            Term::Pow(..) => TPrec::Power,
+        };
+        let paren = own < ctx;
+        if paren {
+            self.out.push('(');
+        }
+        match t {
+            Term::Bound(i) => {
+                let i = *i as usize;
+                let n = match self.scope.len().checked_sub(i + 1) {
+                    Some(k) => self.scope[k].clone(),
+                    None => format!("#{i}"),
+                };
+                self.out.push_str(&n);
+            }
+            Term::Free(n, _) => self.out.push_str(n),
+            Term::Num(r) => {
+                let _ = write!(self.out, "{r}");
+            }
+            Term::App(f, args) => self.args(f, args),
+            Term::Neg(a) => {
+                self.out.push('-');
+                self.term(a, TPrec::Unary);
+            }
+            Term::Add(a, b) | Term::Sub(a, b) => {
+                self.term(a, TPrec::Sum);
+                self.out.push_str(if matches!(t, Term::Add(..)) {
+                    " + "
+                } else {
+                    " - "
+                });
+                self.term(b, TPrec::Product);
+            }
+            Term::Mul(a, b) => {
+                self.term(a, TPrec::Product);
+                self.out.push_str(" * ");
+                self.term(b, TPrec::Unary);
+            }
+            Term::Div(a, c) => {
+                self.term(a, TPrec::Product);
+                self.out.push_str(" / ");
+                let text = c.to_string();
+                if text.contains('/') || text.starts_with('-') {
                     let _ = write!(self.out, "({text})");
                 } else {
                     self.out.push_str(&text);
                 }
-                return;
             }
-            Term::App(f, args) => {
-                self.args(f, args);
-                return;
+            Term::Pow(a, n) => {
+                self.term(a, TPrec::Atom);
+                let _ = write!(self.out, "^{n}");
             }
-            Term::Neg(a) => (
-                TPrec::Unary,
-                Box::new(move |p: &mut Printer| {
-                    p.out.push('-');
-                    p.term(a, TPrec::Unary);
-                }),
-            ),
-            Term::Add(a, b) => (
-                TPrec::Sum,
-                Box::new(move |p: &mut Printer| {
-                    p.term(a, TPrec::Sum);
-                    p.out.push_str(" + ");
-                    p.term(b, TPrec::Product);
-                }),
-            ),
-            Term::Sub(a, b) => (
-                TPrec::Sum,
-                Box::new(move |p: &mut Printer| {
-                    p.term(a, TPrec::Sum);
-                    p.out.push_str(" - ");
-                    p.term(b, TPrec::Product);
-                }),
-            ),
-            Term::Mul(a, b) => (
-                TPrec::Product,
-                Box::new(move |p: &mut Printer| {
-                    p.term(a, TPrec::Product);
-                    p.out.push_str(" * ");
-                    p.term(b, TPrec::Unary);
-                }),
-            ),
-            Term::Div(a, c) => (
-                TPrec::Product,
-                Box::new(move |p: &mut Printer| {
-                    p.term(a, TPrec::Product);
-                    p.out.push_str(" / ");
-                    let text = c.to_string();
-                    if text.contains('/') || text.starts_with('-') {
-                        let _ = write!(p.out, "({text})");
-                    } else {
-                        p.out.push_str(&text);
-                    }
-                }),
-            ),
-            Term::Pow(a, n) => (
-                TPrec::Power,
-                Box::new(move |p: &mut Printer| {
-                    p.term(a, TPrec::Atom);
-                    let _ = write!(p.out, "^{n}");
-                }),
-            ),
-        };
-        if own < ctx {
-            self.out.push('(');
-            body(self);
+        }
+        if paren {
             self.out.push(')');
-        } else {
-            body(self);
         }
     }
 

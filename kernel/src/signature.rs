@@ -271,7 +271,7 @@ impl Signature {
                 ..
             } => {
                 self.check_sorts(params.iter().map(|(_, s)| s).chain([result]))?;
-                let found = self.sort_of(body, &mut Vec::new())?;
+                let found = self.sort_of(body, &[])?;
                 if &found != result {
                     return Err(KernelError::SortMismatch {
                         context: format!("the body of definition `{n}`"),
@@ -424,7 +424,7 @@ impl Signature {
 
     /// The sort of `t` under binders of sorts `binders` (innermost last); fails when
     /// `t` is ill-sorted, uses an unknown symbol, or has a dangling bound variable.
-    pub fn sort_of(&self, t: &Term, binders: &mut Vec<Sort>) -> Result<Sort, KernelError> {
+    pub fn sort_of(&self, t: &Term, binders: &[Sort]) -> Result<Sort, KernelError> {
         check_extent(
             Node::T(t),
             self.limits.max_formula_size,

@@ -119,6 +119,8 @@ pub enum Formula {
 // Convenience constructors (not part of the rules; used by every client).
 // ---------------------------------------------------------------------------
 
+// These are constructors taking two operands, not operator methods on `self`.
+#[allow(clippy::should_implement_trait)]
 impl Term {
     /// A numeral.
     pub fn num(r: Rat) -> Term {
@@ -166,6 +168,7 @@ impl Term {
     }
 }
 
+#[allow(clippy::should_implement_trait)]
 impl Formula {
     /// `a = b`.
     pub fn eq(a: Term, b: Term) -> Formula {
