@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod coq;
 pub mod error;
 pub mod json;
 mod poly;
