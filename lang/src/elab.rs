@@ -650,6 +650,8 @@ pub(crate) fn elaborate(sources: SourceMap, modules: Vec<Module>, diags: Vec<Dia
     for m in 0..el.modules.len() {
         el.module(m);
     }
+    el.diags
+        .sort_by_key(|d| (d.file, d.span().map(|s| s.start).unwrap_or(0)));
     Program {
         sources,
         modules: el.modules,

@@ -26,3 +26,7 @@ pub mod program;
 pub use elab::instantiate;
 pub use modules::{embedded_std, load, Input, Options};
 pub use program::*;
+pub mod hook;
+pub mod render;
+
+pub use hook::{check_proofs, ProofChecker, ProofReport, ProofStatus, Unchecked};

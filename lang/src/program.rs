@@ -624,6 +624,15 @@ impl Program {
         }
     }
 
+    /// An obligation's name as its module's reader knows it (`T.safe`, `lemma_name`).
+    pub fn obligation_name(&self, ob: &Obligation) -> String {
+        let prefix = self.modules.get(ob.module).map(|m| format!("{}.", m.name));
+        match prefix.and_then(|p| ob.name.strip_prefix(&p).map(str::to_string)) {
+            Some(s) => s,
+            None => ob.name.to_string(),
+        }
+    }
+
     /// A kernel formula in the language's syntax, names shortened as in `module`.
     pub fn display_formula(&self, module: ModuleId, f: &Formula) -> String {
         warrant_kernel::print::formula_to_string_with(f, &|n| self.display_name(module, n))
