@@ -372,3 +372,89 @@ impl Step {
         }
     }
 }
+
+impl Step {
+    /// This step with every premise index increased by `offset` (for splicing one
+    /// proof object after another).
+    pub fn shifted(&self, offset: usize) -> Step {
+        let mut s = self.clone();
+        let bump = |id: &mut StepId| *id += offset;
+        match &mut s {
+            Step::Hypothesis { .. }
+            | Step::Assume { .. }
+            | Step::Axiom { .. }
+            | Step::Theorem { .. }
+            | Step::Unfold { .. }
+            | Step::TrueIntro
+            | Step::ExcludedMiddle { .. }
+            | Step::Refl { .. }
+            | Step::Ring { .. }
+            | Step::LeTotal { .. } => {}
+            Step::FalseElim { from, .. }
+            | Step::AndLeft { from }
+            | Step::AndRight { from }
+            | Step::OrLeft { from, .. }
+            | Step::OrRight { from, .. }
+            | Step::ImpIntro { from, .. }
+            | Step::NotIntro { from, .. }
+            | Step::IffForward { from }
+            | Step::IffBackward { from }
+            | Step::ForallIntro { from, .. }
+            | Step::ForallElim { from, .. }
+            | Step::ExistsIntro { from, .. }
+            | Step::Symm { from }
+            | Step::Congruence { from, .. } => bump(from),
+            Step::AndIntro { left, right } | Step::Trans { left, right } => {
+                bump(left);
+                bump(right);
+            }
+            Step::OrElim { from, left, right } => {
+                bump(from);
+                bump(left);
+                bump(right);
+            }
+            Step::ImpElim { implication, argument } => {
+                bump(implication);
+                bump(argument);
+            }
+            Step::NotElim { negation, argument } => {
+                bump(negation);
+                bump(argument);
+            }
+            Step::IffIntro { forward, backward } => {
+                bump(forward);
+                bump(backward);
+            }
+            Step::ExistsElim { from, body, .. } => {
+                bump(from);
+                bump(body);
+            }
+            Step::Substitute { equation, from, .. } => {
+                bump(equation);
+                bump(from);
+            }
+            Step::Psatz { facts, .. } => facts.iter_mut().for_each(bump),
+            Step::LeAntisymm { le, ge } => {
+                bump(le);
+                bump(ge);
+            }
+        }
+        s
+    }
+}
+
+impl Proof {
+    /// Appends `other`'s steps after this proof's, renumbered, and returns the index
+    /// of `other`'s conclusion here (`None` when `other` is empty).
+    pub fn splice(&mut self, other: &Proof) -> Option<StepId> {
+        let offset = self.steps.len();
+        self.steps.extend(other.steps.iter().map(|s| s.shifted(offset)));
+        (!other.steps.is_empty()).then(|| self.steps.len() - 1)
+    }
+
+    /// Appends one step and returns its index.
+    pub fn push(&mut self, step: Step) -> StepId {
+        self.steps.push(step);
+        self.steps.len() - 1
+    }
+}
