@@ -17,8 +17,11 @@ pub enum LimitKind {
     Monomials,
     /// `max_numeral_bits`: bits in one rational coefficient.
     NumeralBits,
-    /// `max_exponent`: a power's exponent, or a monomial's degree.
+    /// `max_exponent`: a power's exponent.
     Exponent,
+    /// `max_degree`: a monomial's total degree, or the factors of one certificate
+    /// product.
+    Degree,
     /// `max_json_depth`: nesting of a JSON document.
     JsonDepth,
     /// `max_json_bytes`: size of a JSON document.
@@ -37,6 +40,7 @@ impl LimitKind {
             LimitKind::Monomials => "max_monomials",
             LimitKind::NumeralBits => "max_numeral_bits",
             LimitKind::Exponent => "max_exponent",
+            LimitKind::Degree => "max_degree",
             LimitKind::JsonDepth => "max_json_depth",
             LimitKind::JsonBytes => "max_json_bytes",
             LimitKind::Hypotheses => "max_hypotheses",

@@ -217,7 +217,7 @@ impl<'a> Normalizer<'a> {
         let degree: u64 = out.iter().map(|&(_, e)| e as u64).sum();
         if degree > self.limits.max_degree as u64 {
             return Err(KernelError::Limit {
-                kind: LimitKind::Exponent,
+                kind: LimitKind::Degree,
                 limit: self.limits.max_degree as u64,
             });
         }
@@ -341,7 +341,7 @@ mod tests {
         assert_eq!(
             err,
             KernelError::Limit {
-                kind: LimitKind::Exponent,
+                kind: LimitKind::Degree,
                 limit: 100
             }
         );
