@@ -99,6 +99,16 @@ pub(crate) fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>)
     best.map(|(_, c)| c.to_string())
 }
 
+/// The sort given to a variable whose declared sort did not resolve: anything that
+/// involves it is not reported again.
+fn error_sort() -> Sort {
+    Sort::Named(name("?"))
+}
+
+fn is_error_sort(s: &Sort) -> bool {
+    matches!(s, Sort::Named(n) if &**n == "?")
+}
+
 /// Shows a sort in a message.
 fn sort_str(s: &Sort) -> String {
     match s {
@@ -168,7 +178,13 @@ impl<'e> Lx<'e> {
                 Some(id)
             }
             Err(e) => {
-                self.err(e);
+                let attempted = matches!(e, LangError::UnknownName { .. })
+                    && self.modules[self.module].attempted.contains(&path.text);
+                if attempted {
+                    self.poisoned = true;
+                } else {
+                    self.err(e);
+                }
                 None
             }
         }
@@ -232,6 +248,10 @@ impl<'e> Lx<'e> {
 
     fn rat_term(&mut self, e: &ast::Expr, what: &str) -> Option<Term> {
         let (t, s) = self.term(e)?;
+        if is_error_sort(&s) {
+            self.poisoned = true;
+            return None;
+        }
         if s != Sort::Rat {
             self.err(LangError::SortMismatch {
                 expected: "Rat".into(),
@@ -265,6 +285,10 @@ impl<'e> Lx<'e> {
         for (i, (p, a)) in params.iter().zip(args).enumerate() {
             match self.term(a) {
                 Some((t, s)) if &s == p => out.push(t),
+                Some((_, s)) if is_error_sort(&s) => {
+                    self.poisoned = true;
+                    ok = false;
+                }
                 Some((_, s)) => {
                     self.err(LangError::SortMismatch {
                         expected: sort_str(p),
@@ -384,7 +408,7 @@ impl<'e> Lx<'e> {
                 for (b, s) in binders.iter().zip(&sorts) {
                     // An unresolved sort still binds the name, so that the body does
                     // not report it as unknown.
-                    self.locals.push((b.name.text.clone(), s.clone().unwrap_or(Sort::Rat)));
+                    self.locals.push((b.name.text.clone(), s.clone().unwrap_or_else(error_sort)));
                 }
                 let body = self.formula(body);
                 self.locals.truncate(n);
@@ -518,6 +542,11 @@ impl<'e> Lx<'e> {
                 ok = false;
                 continue;
             };
+            if is_error_sort(sa) || is_error_sort(sb) {
+                self.poisoned = true;
+                ok = false;
+                continue;
+            }
             let f = match op {
                 RelOp::Eq => {
                     if sa != sb {
@@ -632,6 +661,9 @@ pub(crate) struct Elab<'l> {
     pub(crate) references: Vec<Reference>,
     pub(crate) diags: Vec<Diagnostic>,
     pub(crate) limits: &'l Limits,
+    /// Per item of the current module: is there a parse error in it? Then its type
+    /// errors are not reported (they would only echo the parse error).
+    pub(crate) quiet: Vec<bool>,
 }
 
 /// Elaborates `modules` (already in dependency order, with imports resolved).
@@ -646,6 +678,7 @@ pub(crate) fn elaborate(sources: SourceMap, modules: Vec<Module>, diags: Vec<Dia
         references: Vec::new(),
         diags,
         limits,
+        quiet: Vec::new(),
     };
     for m in 0..el.modules.len() {
         el.module(m);
@@ -679,10 +712,12 @@ impl Elab<'_> {
 
     /// Moves a finished lowering's errors and references into the program; returns
     /// whether it was clean.
-    fn finish(&mut self, m: ModuleId, errors: Vec<LangError>, refs: Vec<(Span, GlobalId)>, poisoned: bool) -> bool {
+    fn finish(&mut self, m: ModuleId, item: usize, errors: Vec<LangError>, refs: Vec<(Span, GlobalId)>, poisoned: bool) -> bool {
         let file = self.modules[m].file;
         let clean = errors.is_empty() && !poisoned;
-        self.report(file, errors);
+        if !self.quiet.get(item).copied().unwrap_or(false) {
+            self.report(file, errors);
+        }
         self.references
             .extend(refs.into_iter().map(|(span, target)| Reference { file, span, target }));
         clean
@@ -707,6 +742,20 @@ impl Elab<'_> {
 
     fn module(&mut self, m: ModuleId) {
         let ast = std::mem::take(&mut self.modules[m].ast);
+        let errs = &self.modules[m].parse_errors;
+        self.quiet = (0..ast.items.len())
+            .map(|i| {
+                let start = ast.items[i].span.start;
+                // An item is tainted by a parse error inside it, or in an unparsable
+                // stretch right after it (which may be its own unfinished end).
+                let end = match ast.items.get(i + 1) {
+                    Some(n) if n.kind == ItemKind::Error => n.span.end.saturating_add(1),
+                    Some(n) => n.span.start,
+                    None => u32::MAX,
+                };
+                errs.iter().any(|&e| start <= e && e < end)
+            })
+            .collect();
         self.import_names(m);
         let ids = self.declare_names(m, &ast);
         self.signatures(m, &ast, &ids);
@@ -872,7 +921,7 @@ impl Elab<'_> {
             let n = self.globals[*id].kernel.clone();
             self.declare(m, *id, Declaration::Sort { name: n });
         }
-        for (item, id) in ast.items.iter().zip(ids) {
+        for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
             let Some(id) = *id else { continue };
             let (params, result) = match &item.kind {
                 ItemKind::Fn { params, result, .. } => (params, Some(result)),
@@ -890,7 +939,7 @@ impl Elab<'_> {
             let ps = self.params(&mut lx, params);
             let rs = result.map(|r| lx.sort(r));
             let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
-            let clean = self.finish(m, errors, refs, poisoned);
+            let clean = self.finish(m, ix, errors, refs, poisoned);
             let (Some(ps), true) = (ps, clean) else {
                 self.globals[id].broken = true;
                 continue;
@@ -954,7 +1003,7 @@ impl Elab<'_> {
             deps: Vec<GlobalId>,
         }
         let mut defs: Vec<Lowered> = Vec::new();
-        for (item, id) in ast.items.iter().zip(ids) {
+        for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
             let (Some(id), ItemKind::Def { params, body, result, .. }) = (*id, &item.kind) else {
                 continue;
             };
@@ -1001,7 +1050,7 @@ impl Elab<'_> {
             deps.sort_unstable();
             deps.dedup();
             let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
-            let clean = self.finish(m, errors, refs, poisoned);
+            let clean = self.finish(m, ix, errors, refs, poisoned);
             match decl {
                 Some(decl) if clean => defs.push(Lowered { id, decl, deps }),
                 _ => self.globals[id].broken = true,
@@ -1089,7 +1138,7 @@ impl Elab<'_> {
     /// obligations).
     fn statements(&mut self, m: ModuleId, ast: &ast::SourceFile, ids: &[Option<GlobalId>]) {
         for pass in [true, false] {
-            for (item, id) in ast.items.iter().zip(ids) {
+            for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
                 let Some(id) = *id else { continue };
                 let (statement, lemma) = match &item.kind {
                     ItemKind::Axiom { statement, .. } if pass => (statement, None),
@@ -1124,7 +1173,7 @@ impl Elab<'_> {
                     });
                 }
                 let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
-                let clean = self.finish(m, errors, refs, poisoned);
+                let clean = self.finish(m, ix, errors, refs, poisoned);
                 let Some(f) = f.filter(|_| clean || lemma.as_ref().is_some_and(|l| l.1.is_none())) else {
                     self.globals[id].broken = true;
                     continue;
@@ -1171,7 +1220,7 @@ impl Elab<'_> {
     }
 
     fn challenges(&mut self, m: ModuleId, ast: &ast::SourceFile, ids: &[Option<GlobalId>]) {
-        for (item, id) in ast.items.iter().zip(ids) {
+        for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
             let (Some(id), ItemKind::Challenge(c)) = (*id, &item.kind) else {
                 continue;
             };
@@ -1219,7 +1268,7 @@ impl Elab<'_> {
                 }
             }
             let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
-            let clean = self.finish(m, errors, refs, poisoned);
+            let clean = self.finish(m, ix, errors, refs, poisoned);
             info.broken |= !clean;
             self.globals[id].broken = info.broken;
             let cid = self.challenges.len();
@@ -1230,18 +1279,19 @@ impl Elab<'_> {
 
     fn techniques(&mut self, m: ModuleId, ast: &ast::SourceFile, ids: &[Option<GlobalId>]) {
         // Order this module's techniques so that a used one comes first.
-        let techs: Vec<(GlobalId, &ast::Item, &ast::Technique)> = ast
+        let techs: Vec<(GlobalId, &ast::Item, &ast::Technique, usize)> = ast
             .items
             .iter()
             .zip(ids)
-            .filter_map(|(item, id)| match (&item.kind, id) {
-                (ItemKind::Technique(t), Some(id)) => Some((*id, item, t)),
+            .enumerate()
+            .filter_map(|(ix, (item, id))| match (&item.kind, id) {
+                (ItemKind::Technique(t), Some(id)) => Some((*id, item, t, ix)),
                 _ => None,
             })
             .collect();
         let index: HashMap<GlobalId, usize> = techs.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
         let mut deps: Vec<Vec<(usize, Span)>> = vec![Vec::new(); techs.len()];
-        for (i, (_, _, t)) in techs.iter().enumerate() {
+        for (i, (_, _, t, _)) in techs.iter().enumerate() {
             for cl in &t.clauses {
                 if let ClauseKind::Use { technique, .. } = &cl.kind {
                     if let Ok(g) = resolve_in(&self.modules, &self.globals, m, &technique.name, "technique", &[]) {
@@ -1310,12 +1360,12 @@ impl Elab<'_> {
             }
         }
         for i in order {
-            let (id, item, t) = techs[i];
-            self.technique(m, id, item, t);
+            let (id, item, t, ix) = techs[i];
+            self.technique(m, ix, id, item, t);
         }
     }
 
-    fn technique(&mut self, m: ModuleId, id: GlobalId, item: &ast::Item, t: &ast::Technique) {
+    fn technique(&mut self, m: ModuleId, ix: usize, id: GlobalId, item: &ast::Item, t: &ast::Technique) {
         let file = self.modules[m].file;
         let tid = self.techniques.len();
         let tkernel = self.globals[id].kernel.clone();
@@ -1494,7 +1544,7 @@ impl Elab<'_> {
             }
         }
         let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
-        let clean = self.finish(m, errors, refs, poisoned);
+        let clean = self.finish(m, ix, errors, refs, poisoned);
         info.broken = broken || !clean;
         // Obligations.
         let gctx = info.guarantee_context();

@@ -67,6 +67,8 @@ struct Loaded {
     is_root: bool,
     /// (import path, index of the loaded module) for every import that resolved.
     imports: Vec<(AstPath, usize)>,
+    parse_errors: Vec<u32>,
+    attempted: std::collections::HashSet<String>,
 }
 
 struct Loader<'o> {
@@ -205,6 +207,16 @@ impl Loader<'_> {
     ) -> Option<usize> {
         let parsed = parse_bytes(bytes, self.limits());
         let text: Arc<str> = Arc::from(std::str::from_utf8(bytes).unwrap_or(""));
+        let parse_errors: Vec<u32> = parsed
+            .errors
+            .iter()
+            .filter_map(|e| e.primary_span().map(|s| s.start))
+            .collect();
+        let attempted = if parse_errors.is_empty() {
+            Default::default()
+        } else {
+            attempted_names(&text, self.limits())
+        };
         let file = self.sources.add(SourceInfo {
             name: shown.clone(),
             path: path.clone(),
@@ -301,6 +313,8 @@ impl Loader<'_> {
             root,
             is_root: expected.is_none(),
             imports: Vec::new(),
+            parse_errors,
+            attempted,
         });
         Some(idx)
     }
@@ -458,8 +472,36 @@ impl Loader<'_> {
                 globals: Vec::new(),
                 is_root: l.is_root,
                 names: HashMap::new(),
+                parse_errors: l.parse_errors,
+                attempted: l.attempted,
             });
         }
         crate::elab::elaborate(self.sources, modules, self.diags, &self.options.limits)
     }
+}
+
+/// Identifiers right after a declaring keyword, anywhere in the text.
+fn attempted_names(text: &str, limits: &Limits) -> std::collections::HashSet<String> {
+    use crate::lexer::Tok;
+    let lexed = crate::lexer::lex(text, limits);
+    let mut out = std::collections::HashSet::new();
+    for w in lexed.tokens.windows(2) {
+        if let (
+            Tok::Sort
+            | Tok::Fn
+            | Tok::Pred
+            | Tok::Def
+            | Tok::Axiom
+            | Tok::Lemma
+            | Tok::Theorem
+            | Tok::Rule
+            | Tok::Technique
+            | Tok::Challenge,
+            Tok::Ident(name),
+        ) = (w[0].1, w[1].1)
+        {
+            out.insert(name.to_string());
+        }
+    }
+    out
 }

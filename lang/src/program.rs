@@ -70,6 +70,11 @@ pub struct Module {
     /// Names visible in it: own and imported short names, `module.name` and
     /// `last_segment.name` for own and imported declarations.
     pub(crate) names: HashMap<String, Vec<GlobalId>>,
+    /// Offsets of its parse errors (type errors near them are not reported).
+    pub(crate) parse_errors: Vec<u32>,
+    /// Names the text tries to declare (after `sort`, `fn`, ...), even in items that
+    /// did not parse: an unknown name among them is not reported again.
+    pub(crate) attempted: std::collections::HashSet<String>,
 }
 
 /// What a declaration is.
