@@ -30,3 +30,4 @@ pub mod hook;
 pub mod render;
 
 pub use hook::{check_proofs, ProofChecker, ProofReport, ProofStatus, Unchecked};
+pub mod fmt;
