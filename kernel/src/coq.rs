@@ -74,6 +74,15 @@
 //! no Coq library name has, so exported names never shadow the library. A variable
 //! `x: Rat` is `v'x`, a variable `x: S` is `v'x'S`.
 //!
+//! # Cost
+//!
+//! Measured on the development machine (2 cores, shared) with
+//! `cargo test --release -p warrant-kernel --test coq_export -- --ignored --nocapture timing`:
+//! 40 generated theorems (392 steps: equality chains with congruence, ring identities
+//! up to degree 11, linear and product certificates, natural deduction) take 3.5 ms in
+//! the kernel and 9.9 s in `coqc` (the prelude compiled beforehand), about 2,800 times
+//! longer; exporting them takes 37 ms.
+//!
 //! # Projects
 //!
 //! [`write_project`] writes `Prelude.v` (the `w_…` lemmas, all proved, axiom-free), the

@@ -1360,3 +1360,196 @@ fn project_builds_with_make() {
     assert!(dir.join("Alpha.vo").exists() && dir.join("Beta.vo").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---------------------------------------------------------------------------
+// Timing: the kernel against coqc on the same theorems
+// ---------------------------------------------------------------------------
+
+fn binomial(n: u32, k: u32) -> i64 {
+    (0..k).fold(1i64, |acc, i| acc * (n - i) as i64 / (i + 1) as i64)
+}
+
+/// A generated set of guarantees: equality chains with congruence, ring identities,
+/// linear and product certificates, natural deduction. `scale` grows each one.
+fn generated_techniques(sig: &Signature, scale: usize) -> Vec<Technique> {
+    let var = |i: usize| Term::free(&format!("x{i}"), Sort::Rat);
+    let n = 4 + scale;
+    let vars: Vec<(String, Sort)> = (0..=n).map(|i| (format!("x{i}"), Sort::Rat)).collect();
+    let var_refs: Vec<(&str, Sort)> = vars.iter().map(|(v, s)| (v.as_str(), s.clone())).collect();
+    let mut hyps: Vec<(String, Formula)> = Vec::new();
+    for i in 0..n {
+        hyps.push((format!("e{i}"), Formula::eq(var(i), var(i + 1))));
+        hyps.push((format!("p{i}"), Formula::le(Term::int(0), var(i))));
+        hyps.push((format!("b{i}"), big(var(i))));
+    }
+    let hyp_refs: Vec<(&str, Formula)> =
+        hyps.iter().map(|(h, f)| (h.as_str(), f.clone())).collect();
+    let c = ctx(&var_refs, &hyp_refs);
+    let mut gs = Vec::new();
+    // Equality chain x0 = xn, then congruence under f and arithmetic.
+    let mut steps = vec![Step::Hypothesis { name: name("e0") }];
+    for i in 1..n {
+        steps.push(Step::Hypothesis {
+            name: name(&format!("e{i}")),
+        });
+        let last = steps.len();
+        steps.push(Step::Trans {
+            left: last - 2,
+            right: last - 1,
+        });
+    }
+    let chain = steps.len() - 1;
+    steps.push(Step::Congruence {
+        hole: Sort::Rat,
+        context: Term::add(
+            Term::app("f", vec![bound(0)]),
+            Term::mul(bound(0), Term::int(2)),
+        ),
+        from: chain,
+    });
+    gs.push(("chain", steps));
+    // Ring: (x0 + x1)^n expanded.
+    let mut rhs = Term::int(0);
+    for k in 0..=n as u32 {
+        rhs = Term::add(
+            rhs,
+            Term::mul(
+                Term::int(binomial(n as u32, k)),
+                Term::mul(Term::pow(var(0), k), Term::pow(var(1), n as u32 - k)),
+            ),
+        );
+    }
+    gs.push((
+        "ring",
+        vec![Step::Ring {
+            lhs: Term::pow(Term::add(var(0), var(1)), n as u32),
+            rhs,
+        }],
+    ));
+    // Linear: 0 <= x0 + ... + x(n-1).
+    let mut steps: Vec<Step> = (0..n)
+        .map(|i| Step::Hypothesis {
+            name: name(&format!("p{i}")),
+        })
+        .collect();
+    let sum = (1..n).fold(var(0), |acc, i| Term::add(acc, var(i)));
+    steps.push(Step::Psatz {
+        goal: Formula::le(Term::int(0), sum),
+        facts: (0..n).collect(),
+        products: (0..n)
+            .map(|i| Product {
+                coefficient: Rat::one(),
+                factors: vec![i],
+            })
+            .collect(),
+        squares: vec![],
+    });
+    gs.push(("linear", steps));
+    // Products: 0 <= sum of x_i * x_(i+1) + (x0 - x1)^2.
+    let mut steps: Vec<Step> = (0..n)
+        .map(|i| Step::Hypothesis {
+            name: name(&format!("p{i}")),
+        })
+        .collect();
+    let mut goal = Term::pow(Term::sub(var(0), var(1)), 2);
+    for i in 0..n - 1 {
+        goal = Term::add(goal, Term::mul(var(i), var(i + 1)));
+    }
+    steps.push(Step::Psatz {
+        goal: Formula::le(Term::int(0), goal),
+        facts: (0..n).collect(),
+        products: (0..n - 1)
+            .map(|i| Product {
+                coefficient: Rat::one(),
+                factors: vec![i, i + 1],
+            })
+            .collect(),
+        squares: vec![Square {
+            coefficient: Rat::one(),
+            base: Term::sub(var(0), var(1)),
+        }],
+    });
+    gs.push(("products", steps));
+    // Natural deduction: big(x0) and ... and big(x(n-1)), then each conjunct back.
+    let mut steps: Vec<Step> = (0..n)
+        .map(|i| Step::Hypothesis {
+            name: name(&format!("b{i}")),
+        })
+        .collect();
+    let mut acc = 0;
+    for i in 1..n {
+        steps.push(Step::AndIntro {
+            left: acc,
+            right: i,
+        });
+        acc = steps.len() - 1;
+    }
+    steps.push(Step::AndRight { from: acc });
+    steps.push(Step::OrLeft {
+        from: steps.len() - 1,
+        right: Formula::False,
+    });
+    gs.push(("logic", steps));
+    let guarantees = gs
+        .into_iter()
+        .map(|(g, steps)| guarantee(sig, &c, g, steps))
+        .collect();
+    vec![Technique {
+        name: name(&format!("Gen{scale}")),
+        context: c,
+        guarantees,
+    }]
+}
+
+/// Prints the time of the kernel and of coqc on the same generated theorems. Run with
+/// `cargo test --release -p warrant-kernel --test coq_export -- --ignored --nocapture timing`.
+#[test]
+#[ignore = "a measurement, not a check; run it explicitly"]
+fn timing_kernel_against_coqc() {
+    use std::time::Instant;
+    let (sig, proofs) = signature();
+    let mut techniques = Vec::new();
+    for scale in 0..8 {
+        techniques.extend(generated_techniques(&sig, scale));
+    }
+    let count: usize = techniques.iter().map(|t| t.guarantees.len()).sum();
+    let steps: usize = techniques
+        .iter()
+        .flat_map(|t| t.guarantees.iter())
+        .map(|(_, p, _)| p.steps.len())
+        .sum();
+    // The kernel: check every guarantee, best of 5 runs.
+    let mut kernel = f64::MAX;
+    for _ in 0..5 {
+        let start = Instant::now();
+        for t in &techniques {
+            for (_, p, _) in &t.guarantees {
+                check(&sig, &t.context, p).unwrap();
+            }
+        }
+        kernel = kernel.min(start.elapsed().as_secs_f64());
+    }
+    let mut ex = exporter(&sig, &proofs);
+    for t in techniques {
+        ex.technique(t);
+    }
+    let start = Instant::now();
+    let module = ex.export("Timing", &Options::default()).unwrap();
+    let export = start.elapsed().as_secs_f64();
+    if !coqc_available() {
+        return;
+    }
+    let _ = prelude_dir();
+    let start = Instant::now();
+    assert_coq_accepts(&module);
+    let coq = start.elapsed().as_secs_f64();
+    eprintln!(
+        "timing: {count} theorems, {steps} steps; kernel check {:.3} ms; export {:.1} ms; \
+         coqc {:.2} s ({:.0} x the kernel; {} lines of Coq)",
+        kernel * 1e3,
+        export * 1e3,
+        coq,
+        coq / kernel,
+        module.project_file().lines().count()
+    );
+}
