@@ -3,13 +3,21 @@
 //! This crate owns techniques as a dependency graph, the recursive audit, findings,
 //! policy, the content-addressed cache and the reports. It must never accept when a
 //! limit was hit or a step was skipped: anything it cannot establish is a finding.
+//! It never makes a theorem itself: every proof an engine returns, and every
+//! composition of a technique's guarantee with what it uses, is checked by the kernel.
 #![warn(missing_docs)]
 
+pub mod audit;
+pub mod compose;
+pub mod engine;
 pub mod finding;
 pub mod graph;
 pub mod policy;
 pub mod report;
+pub mod witness;
 
+pub use audit::{Audit, AuditLimits, AuditOptions, Auditor, Submission};
+pub use engine::{ProofEngine, ProofFailure};
 pub use finding::{Code, Finding, Location, Severity, Span, ALL_CODES};
 pub use policy::{Policy, PolicyError};
 pub use report::{Report, TrustBase, Verdict};

@@ -1,0 +1,977 @@
+//! The audit: from source text to a [`Report`].
+//!
+//! 1. The front end loads the submission with the library and reports `parse`/`type`
+//!    (and `limit`) diagnostics as findings.
+//! 2. Every lemma is proved and checked by the kernel, in dependency order, and added
+//!    to the signature.
+//! 3. The techniques the submission declares, and everything they use, form a graph;
+//!    each cycle is a `cycle` finding, and whatever uses a cycle is rejected.
+//! 4. The rest is audited bottom-up in layers, the techniques of one layer in
+//!    parallel: discharges and guarantees proved and checked, each guarantee composed
+//!    into a closed theorem (see [`crate::compose`]) that techniques above may use,
+//!    then the gaming checks.
+//! 5. The policy sets each finding's severity; any `reject` rejects.
+
+use crate::compose::{compose, guarantee_theorem_name, ComposeError};
+use crate::engine::{ProofEngine, ProofFailure};
+use crate::finding::{Code, Finding, Location, Severity, Span};
+use crate::graph::TechniqueGraph;
+use crate::policy::Policy;
+use crate::report::{Assumption, GuaranteeReport, Report, TechniqueReport, TrustBase, Verdict};
+use crate::witness::{Unevaluated, Witness};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use warrant_kernel::{
+    check, print::formula_to_string_with, Context, Formula, KernelError, Proof, Signature, Theorem,
+};
+use warrant_lang::{
+    GlobalKind, Input, Obligation, ObligationKind, Program, TechniqueId, TechniqueInfo,
+};
+
+/// Bounds on the audit as a whole (the prover and kernel have their own).
+#[derive(Clone, Debug)]
+pub struct AuditLimits {
+    /// Techniques in one audit, submission and library together.
+    pub max_techniques: usize,
+}
+
+impl Default for AuditLimits {
+    fn default() -> AuditLimits {
+        AuditLimits {
+            max_techniques: 100_000,
+        }
+    }
+}
+
+/// How to audit.
+#[derive(Clone, Debug, Default)]
+pub struct AuditOptions {
+    /// Library roots besides the embedded standard library (`--library DIR`).
+    pub library: Vec<PathBuf>,
+    /// The policy.
+    pub policy: Policy,
+    /// Front-end limits.
+    pub lang_limits: warrant_lang::Limits,
+    /// Audit limits.
+    pub limits: AuditLimits,
+}
+
+/// One submitted file: its text and where it came from.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    /// The name shown in findings (a path, or a name for text from elsewhere).
+    pub name: String,
+    /// Its text, or `None` to read `name` from disk (a file or a folder of `.wr` files).
+    pub text: Option<String>,
+}
+
+/// The outcome of an audit: the report, and the sources its spans point into.
+pub struct Audit {
+    /// The report.
+    pub report: Report,
+    /// File name → text, for rendering spans.
+    pub sources: BTreeMap<String, String>,
+    /// Checked proof objects of the submitted techniques' guarantees, by theorem name
+    /// (for bundles and the Coq export).
+    pub certificates: BTreeMap<String, (Proof, Theorem)>,
+}
+
+/// Audits submissions against a library, with a proof engine.
+///
+/// ```no_run
+/// use warrant_auditor::{Auditor, AuditOptions, Submission};
+/// # fn engine() -> Box<dyn warrant_auditor::ProofEngine> { unimplemented!() }
+/// let engine = engine(); // e.g. warrant's prover
+/// let auditor = Auditor::new(AuditOptions::default(), &*engine);
+/// let audit = auditor.audit(&[Submission { name: "mine.wr".into(), text: Some("module mine\n".into()) }]);
+/// println!("{}", audit.report.to_json());
+/// ```
+pub struct Auditor<'e> {
+    options: AuditOptions,
+    engine: &'e dyn ProofEngine,
+}
+
+/// What auditing one technique produced.
+struct Outcome {
+    findings: Vec<Finding>,
+    verdict: Verdict,
+    /// Closed guarantee theorems to add to the signature, with their proofs.
+    theorems: Vec<(String, Proof, Theorem)>,
+    guarantees: Vec<GuaranteeReport>,
+}
+
+impl<'e> Auditor<'e> {
+    /// An auditor with these options and this engine.
+    pub fn new(options: AuditOptions, engine: &'e dyn ProofEngine) -> Auditor<'e> {
+        Auditor { options, engine }
+    }
+
+    /// Audits the submissions.
+    pub fn audit(&self, submissions: &[Submission]) -> Audit {
+        let inputs: Vec<Input> = submissions
+            .iter()
+            .map(|s| match &s.text {
+                Some(text) => Input::Text {
+                    name: s.name.clone(),
+                    text: text.clone(),
+                },
+                None => Input::Path(PathBuf::from(&s.name)),
+            })
+            .collect();
+        let lang_options = warrant_lang::Options {
+            limits: self.options.lang_limits.clone(),
+            library: self.options.library.clone(),
+            embedded_std: true,
+        };
+        let program = warrant_lang::load(&inputs, &lang_options);
+        self.audit_program(&program)
+    }
+
+    /// Audits a program the front end has loaded; its root modules are the submission.
+    pub fn audit_program(&self, program: &Program) -> Audit {
+        let mut run = Run::new(program, &self.options.policy);
+        run.front_end_findings();
+        run.new_axioms();
+        run.lemmas(self.engine);
+        run.techniques(self.engine, &self.options.limits);
+        run.finish()
+    }
+}
+
+/// The state of one audit.
+struct Run<'p> {
+    program: &'p Program,
+    policy: &'p Policy,
+    signature: Signature,
+    findings: Vec<Finding>,
+    outcomes: BTreeMap<TechniqueId, Outcome>,
+    submitted: BTreeSet<TechniqueId>,
+    content_hashes: BTreeMap<TechniqueId, String>,
+    certificates: BTreeMap<String, (Proof, Theorem)>,
+}
+
+impl<'p> Run<'p> {
+    fn new(program: &'p Program, policy: &'p Policy) -> Run<'p> {
+        let submitted = program
+            .techniques
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| program.modules.get(t.module).is_some_and(|m| m.is_root))
+            .map(|(i, _)| i)
+            .collect();
+        Run {
+            program,
+            policy,
+            signature: program.signature.clone(),
+            findings: Vec::new(),
+            outcomes: BTreeMap::new(),
+            submitted,
+            content_hashes: BTreeMap::new(),
+            certificates: BTreeMap::new(),
+        }
+    }
+
+    fn file_name(&self, file: warrant_lang::FileId) -> String {
+        self.program
+            .sources
+            .get(file)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    }
+
+    fn show(&self, module: usize, f: &Formula) -> String {
+        formula_to_string_with(f, &|n| self.program.display_name(module, n))
+    }
+
+    fn push(&mut self, f: Finding) {
+        let severity = self.policy.severity(f.code);
+        self.findings.push(Finding { severity, ..f });
+    }
+
+    /// Step 1: the front end's diagnostics.
+    fn front_end_findings(&mut self) {
+        for d in &self.program.diagnostics {
+            if d.is_warning() {
+                continue;
+            }
+            let code = match d.code().as_str() {
+                "warrant::parse" => Code::Parse,
+                "warrant::limit" => Code::Limit,
+                _ => Code::Type,
+            };
+            let mut f = Finding::new(code, d.error.to_string());
+            if let Some(span) = d.span() {
+                f = f.at(self.file_name(d.file), to_span(span));
+            }
+            if let Some(help) = miette::Diagnostic::help(&d.error) {
+                f = f.help(help.to_string());
+            }
+            self.push(f);
+        }
+    }
+
+    /// Axioms declared by the submission.
+    fn new_axioms(&mut self) {
+        for g in &self.program.globals {
+            let submitted = self
+                .program
+                .modules
+                .get(g.module)
+                .is_some_and(|m| m.is_root);
+            if submitted
+                && matches!(g.kind, GlobalKind::Axiom { .. })
+                && !self.policy.allows_axiom(&g.kernel)
+            {
+                let f = Finding::new(Code::NewAxiom, format!("the submission declares the axiom `{}`", g.short))
+                    .at(self.file_name(g.file), to_span(g.span))
+                    .help("prove it as a lemma, state it as an `assume`, or have the lab allow it in the policy");
+                self.push(f);
+            }
+        }
+    }
+
+    /// Step 2: every lemma, in order.
+    fn lemmas(&mut self, engine: &dyn ProofEngine) {
+        for ob in &self.program.obligations {
+            if !matches!(ob.kind, ObligationKind::Lemma(_)) {
+                continue;
+            }
+            let Some(_) = &ob.proof else { continue };
+            match prove(engine, self.program, &self.signature, ob) {
+                Ok((_, thm)) => {
+                    if let Err(e) = self.signature.add_theorem(ob.name.clone(), &thm) {
+                        let f = Finding::new(
+                            Code::Proof,
+                            format!("`{}` cannot be added: {e}", ob.name),
+                        )
+                        .at(self.file_name(ob.file), to_span(ob.span));
+                        self.push(f);
+                    }
+                }
+                Err(f) => {
+                    let span = f_span(&f, ob);
+                    let f = (*f).at(self.file_name(ob.file), span);
+                    self.push(f);
+                }
+            }
+        }
+    }
+
+    /// Steps 3 and 4: the technique graph, bottom-up.
+    fn techniques(&mut self, engine: &dyn ProofEngine, limits: &AuditLimits) {
+        let program = self.program;
+        let n = program.techniques.len();
+        if n > limits.max_techniques {
+            let f = Finding::new(
+                Code::Limit,
+                format!(
+                    "{n} techniques exceed the audit's limit of {}",
+                    limits.max_techniques
+                ),
+            )
+            .help("audit fewer techniques at once, or raise the limit");
+            self.push(f);
+            for &t in &self.submitted.clone() {
+                self.outcomes.insert(t, Outcome::rejected());
+            }
+            return;
+        }
+        // The techniques to audit: the submission's and everything below them.
+        let mut relevant: BTreeSet<TechniqueId> = BTreeSet::new();
+        let mut stack: Vec<TechniqueId> = self.submitted.iter().copied().collect();
+        while let Some(t) = stack.pop() {
+            if relevant.insert(t) {
+                stack.extend(
+                    program.techniques[t]
+                        .uses
+                        .iter()
+                        .filter_map(|u| u.technique),
+                );
+            }
+        }
+        let edges = relevant.iter().flat_map(|&t| {
+            program.techniques[t]
+                .uses
+                .iter()
+                .filter_map(move |u| u.technique.map(|v| (t, v)))
+        });
+        let graph = TechniqueGraph::new(n, edges.collect::<Vec<_>>());
+        let cycles = graph.cycles();
+        let mut on_cycle = BTreeSet::new();
+        for cycle in &cycles {
+            on_cycle.extend(cycle.iter().copied());
+            self.cycle_finding(cycle);
+        }
+        let tainted = graph.users_of(&on_cycle);
+        for &t in &tainted {
+            let mut outcome = Outcome::rejected();
+            if !on_cycle.contains(&t) {
+                outcome
+                    .findings
+                    .push(self.dependency_finding(t, "it uses a technique on a cycle"));
+            }
+            self.outcomes.insert(t, outcome);
+        }
+        let excluded: BTreeSet<usize> = (0..n)
+            .filter(|t| !relevant.contains(t) || tainted.contains(t))
+            .collect();
+        for layer in graph.layers(&excluded) {
+            let signature = &self.signature;
+            let outcomes = &self.outcomes;
+            let results: Vec<(TechniqueId, Outcome)> = layer
+                .par_iter()
+                .map(|&t| (t, audit_technique(program, signature, engine, outcomes, t)))
+                .collect();
+            for (t, mut outcome) in results {
+                for (name, proof, thm) in &outcome.theorems {
+                    if let Err(e) = self.signature.add_theorem(warrant_kernel::name(name), thm) {
+                        let tech = &program.techniques[t];
+                        outcome.findings.push(
+                            Finding::new(
+                                Code::Proof,
+                                format!("the guarantee theorem `{name}` cannot be added: {e}"),
+                            )
+                            .technique(&*tech.name)
+                            .at(self.file_name(tech.file), to_span(tech.span)),
+                        );
+                        outcome.verdict = Verdict::Rejected;
+                    } else if self.submitted.contains(&t) {
+                        self.certificates
+                            .insert(name.clone(), (proof.clone(), thm.clone()));
+                    }
+                }
+                self.outcomes.insert(t, outcome);
+            }
+        }
+        // Content hashes, bottom-up over the graph.
+        for t in relevant {
+            self.content_hash(t, &mut BTreeSet::new());
+        }
+    }
+
+    fn content_hash(&mut self, t: TechniqueId, visiting: &mut BTreeSet<TechniqueId>) -> String {
+        if let Some(h) = self.content_hashes.get(&t) {
+            return h.clone();
+        }
+        let tech = &self.program.techniques[t];
+        let mut hasher = Sha256::new();
+        hasher.update(warrant_kernel::KERNEL_VERSION.as_bytes());
+        hasher.update(tech.name.as_bytes());
+        if let Some(src) = self.program.sources.get(tech.file) {
+            let len = src.text.len();
+            let (s, e) = (
+                (tech.span.start as usize).min(len),
+                (tech.span.end as usize).min(len),
+            );
+            hasher.update(src.text.get(s..e).unwrap_or("").as_bytes());
+        }
+        visiting.insert(t);
+        let below: Vec<TechniqueId> = tech.uses.iter().filter_map(|u| u.technique).collect();
+        for u in below {
+            if !visiting.contains(&u) {
+                let h = self.content_hash(u, visiting);
+                hasher.update(h.as_bytes());
+            }
+        }
+        visiting.remove(&t);
+        let h = hex::encode(hasher.finalize());
+        self.content_hashes.insert(t, h.clone());
+        h
+    }
+
+    fn cycle_finding(&mut self, cycle: &[TechniqueId]) {
+        let program = self.program;
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|&t| program.techniques[t].short.clone())
+            .collect();
+        let mut path = names.join(" → ");
+        if let Some(first) = names.first() {
+            path.push_str(" → ");
+            path.push_str(first);
+        }
+        for (i, &t) in cycle.iter().enumerate() {
+            let tech = &program.techniques[t];
+            let next = cycle[(i + 1) % cycle.len()];
+            let mut f = Finding::new(
+                Code::Cycle,
+                format!("techniques justify each other in a circle: {path}"),
+            )
+            .technique(&*tech.name)
+            .help("break the cycle: one technique must stand on its own assumptions");
+            for (j, &member) in cycle.iter().enumerate() {
+                let m = &program.techniques[member];
+                let target = cycle[(j + 1) % cycle.len()];
+                if let Some(u) = m.uses.iter().find(|u| u.technique == Some(target)) {
+                    f = f.related(Location {
+                        file: self.file_name(m.file),
+                        span: to_span(u.span),
+                        label: format!("{} uses {}", m.short, program.techniques[target].short),
+                    });
+                }
+            }
+            if let Some(u) = tech.uses.iter().find(|u| u.technique == Some(next)) {
+                f = f.at(self.file_name(tech.file), to_span(u.span));
+            }
+            self.push(f);
+        }
+    }
+
+    fn dependency_finding(&self, t: TechniqueId, why: &str) -> Finding {
+        let tech = &self.program.techniques[t];
+        Finding::new(
+            Code::DependencyRejected,
+            format!("`{}` is rejected because {why}", tech.short),
+        )
+        .technique(&*tech.name)
+        .at(self.file_name(tech.file), to_span(tech.span))
+    }
+
+    fn finish(mut self) -> Audit {
+        let program = self.program;
+        let mut techniques = Vec::new();
+        let mut trust = TrustBase::default();
+        let outcomes = std::mem::take(&mut self.outcomes);
+        for (&t, outcome) in &outcomes {
+            let tech = &program.techniques[t];
+            for f in &outcome.findings {
+                self.push(f.clone());
+            }
+            let submitted = self.submitted.contains(&t);
+            if submitted {
+                for a in &tech.assumptions {
+                    trust.assumptions.push(Assumption {
+                        technique: tech.name.to_string(),
+                        name: a.name.clone(),
+                        statement: self.show(tech.module, &a.statement),
+                    });
+                }
+                for (_, _, thm) in &outcome.theorems {
+                    trust
+                        .axioms
+                        .extend(thm.trust_base().iter().map(|a| a.to_string()));
+                }
+            }
+            techniques.push(TechniqueReport {
+                name: tech.name.to_string(),
+                file: self.file_name(tech.file),
+                verdict: outcome.verdict,
+                submitted,
+                source: tech.source.clone(),
+                proposed_by: tech.proposed_by.clone(),
+                oversees: tech.oversees.clone(),
+                uses: tech
+                    .uses
+                    .iter()
+                    .filter_map(|u| u.technique.map(|v| program.techniques[v].name.to_string()))
+                    .collect(),
+                guarantees: outcome.guarantees.clone(),
+                content_hash: self.content_hashes.get(&t).cloned().unwrap_or_default(),
+            });
+        }
+        let sources = program
+            .sources
+            .files
+            .iter()
+            .map(|s| (s.name.clone(), s.text.to_string()))
+            .collect();
+        Audit {
+            report: Report::new(self.findings, trust, techniques),
+            sources,
+            certificates: self.certificates,
+        }
+    }
+}
+
+impl Outcome {
+    fn rejected() -> Outcome {
+        Outcome {
+            findings: Vec::new(),
+            verdict: Verdict::Rejected,
+            theorems: Vec::new(),
+            guarantees: Vec::new(),
+        }
+    }
+}
+
+fn to_span(s: warrant_lang::Span) -> Span {
+    Span {
+        start: s.start as usize,
+        end: s.end as usize,
+    }
+}
+
+/// The span a proof failure points at: the failing step, or the obligation.
+fn f_span(f: &Finding, ob: &Obligation) -> Span {
+    f.span.unwrap_or_else(|| to_span(ob.span))
+}
+
+/// Proves an obligation with the engine and checks it with the kernel. A failure is a
+/// finding (without file: the caller places it).
+fn prove(
+    engine: &dyn ProofEngine,
+    program: &Program,
+    signature: &Signature,
+    ob: &Obligation,
+) -> Result<(Proof, Theorem), Box<Finding>> {
+    let proof = engine
+        .prove(program, signature, ob)
+        .map_err(|e| failure_finding(&ob.name, e))?;
+    let thm =
+        check(signature, &ob.context, &proof).map_err(|e| Box::new(kernel_finding(&ob.name, e)))?;
+    if thm.conclusion() != &ob.statement {
+        let f = Finding::new(
+            Code::Proof,
+            format!("the proof of `{}` proves something else", short(&ob.name)),
+        )
+        .detail(format!(
+            "proved: {}\nexpected: {}",
+            thm.conclusion(),
+            ob.statement
+        ));
+        return Err(Box::new(f));
+    }
+    Ok((proof, thm))
+}
+
+fn short(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+fn failure_finding(name: &str, e: ProofFailure) -> Finding {
+    match e {
+        ProofFailure::Sorry { span, goal } => {
+            let f = Finding::new(
+                Code::Sorry,
+                format!("the proof of `{}` has a `sorry`", short(name)),
+            )
+            .detail(goal)
+            .help("replace `sorry` by tactics that prove the goal shown");
+            with_span(f, span)
+        }
+        ProofFailure::Failed {
+            span,
+            message,
+            goal,
+        } => {
+            let f = Finding::new(
+                Code::Proof,
+                format!("the proof of `{}` does not check: {message}", short(name)),
+            )
+            .detail(goal)
+            .help("the goal and hypotheses left are shown; give the tactic the facts it needs");
+            with_span(f, span)
+        }
+        ProofFailure::Limit { span, bound } => {
+            let f = Finding::new(
+                Code::Limit,
+                format!("the proof of `{}` hit a bound: {bound}", short(name)),
+            )
+            .help("give the tactic the facts it needs so the search is short, or raise the bound");
+            with_span(f, span)
+        }
+    }
+}
+
+fn with_span(mut f: Finding, span: Option<warrant_lang::Span>) -> Finding {
+    f.span = span.map(to_span);
+    f
+}
+
+fn kernel_finding(name: &str, e: KernelError) -> Finding {
+    match e.root() {
+        KernelError::Limit { .. } => Finding::new(
+            Code::Limit,
+            format!("the kernel refused the proof of `{}`: {e}", short(name)),
+        ),
+        _ => Finding::new(
+            Code::Proof,
+            format!("the kernel refused the proof of `{}`", short(name)),
+        )
+        .detail(e.to_string()),
+    }
+}
+
+/// Audits one technique, whose used techniques all have outcomes.
+fn audit_technique(
+    program: &Program,
+    signature: &Signature,
+    engine: &dyn ProofEngine,
+    below: &BTreeMap<TechniqueId, Outcome>,
+    t: TechniqueId,
+) -> Outcome {
+    let tech = &program.techniques[t];
+    let file = program
+        .sources
+        .get(tech.file)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let at = |f: Finding, span: Span| f.technique(&*tech.name).at(&file, span);
+    let show = |f: &Formula| formula_to_string_with(f, &|n| program.display_name(tech.module, n));
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut broken = tech.broken;
+
+    // What it uses.
+    for u in &tech.uses {
+        match u.technique.and_then(|v| below.get(&v).map(|o| (v, o))) {
+            Some((_, o)) if o.verdict == Verdict::Accepted => {}
+            Some((v, _)) => {
+                findings.push(at(
+                    Finding::new(
+                        Code::DependencyRejected,
+                        format!(
+                            "`{}` uses `{}`, which was rejected",
+                            tech.short, program.techniques[v].short
+                        ),
+                    )
+                    .help("fix the used technique first; its own findings say why it was rejected"),
+                    to_span(u.span),
+                ));
+                broken = true;
+            }
+            None => broken = true,
+        }
+    }
+    for (ui, a) in tech.undischarged() {
+        let u = &tech.uses[ui];
+        findings.push(at(
+            Finding::new(
+                Code::Undischarged,
+                format!(
+                    "the assumption `{}.{a}` is neither discharged nor lifted",
+                    u.name
+                ),
+            )
+            .help(format!(
+                "add `discharge {}.{a} by <proof>` or `lift {}.{a}`",
+                u.name, u.name
+            )),
+            to_span(u.span),
+        ));
+        broken = true;
+    }
+    self_certification(program, tech, t, &at, &mut findings);
+
+    // Discharges.
+    let mut discharge_proofs: Vec<Proof> = Vec::new();
+    let mut used_by_discharges: BTreeSet<String> = BTreeSet::new();
+    for d in &tech.discharges {
+        let Some(ob) = program.obligations.get(d.obligation) else {
+            broken = true;
+            continue;
+        };
+        match prove(engine, program, signature, ob) {
+            Ok((proof, thm)) => {
+                used_by_discharges.extend(thm.hypotheses().iter().map(|(n, _)| n.to_string()));
+                discharge_proofs.push(proof);
+            }
+            Err(f) => {
+                let span = f.span.unwrap_or(to_span(d.span));
+                findings.push(at(*f, span));
+                broken = true;
+            }
+        }
+    }
+
+    // Guarantees.
+    let mut proved: Vec<(usize, Proof, Theorem)> = Vec::new();
+    let mut guarantees = Vec::new();
+    for (gi, g) in tech.guarantees.iter().enumerate() {
+        guarantees.push(GuaranteeReport {
+            name: g.name.clone(),
+            statement: show(&g.statement),
+            checked: false,
+            certificate: None,
+        });
+        match g.obligation.and_then(|o| program.obligations.get(o)) {
+            Some(ob) => match prove(engine, program, signature, ob) {
+                Ok((proof, thm)) => proved.push((gi, proof, thm)),
+                Err(f) => {
+                    let span = f.span.unwrap_or(to_span(g.span));
+                    findings.push(at(*f, span));
+                    broken = true;
+                }
+            },
+            None => broken = true,
+        }
+    }
+
+    // Compose each guarantee into its closed theorem.
+    let mut theorems = Vec::new();
+    let mut used_assumptions: BTreeSet<String> = used_by_discharges;
+    if !broken {
+        for (gi, proof, thm) in &proved {
+            let g = &tech.guarantees[*gi];
+            match compose(program, signature, tech, proof, thm, &discharge_proofs) {
+                Ok(c) => {
+                    used_assumptions.extend(c.used_assumptions.iter().cloned());
+                    let json = serde_json::to_vec(&c.proof).unwrap_or_default();
+                    guarantees[*gi].checked = true;
+                    guarantees[*gi].certificate = Some(hex::encode(Sha256::digest(&json)));
+                    theorems.push((guarantee_theorem_name(tech, &g.name), c.proof, c.closed));
+                }
+                Err(e) => {
+                    let why = match e {
+                        ComposeError::Kernel(k) => k.to_string(),
+                        ComposeError::Unsettled(a) => {
+                            format!("the assumption `{a}` is not settled")
+                        }
+                    };
+                    findings.push(at(
+                        Finding::new(
+                            Code::Proof,
+                            format!(
+                                "the guarantee `{}` could not be composed with what it uses",
+                                g.name
+                            ),
+                        )
+                        .detail(why),
+                        to_span(g.span),
+                    ));
+                    broken = true;
+                }
+            }
+        }
+    }
+
+    if !broken {
+        gaming_checks(
+            signature,
+            engine,
+            tech,
+            &used_assumptions,
+            &at,
+            &show,
+            &mut findings,
+        );
+    }
+    let verdict = if broken
+        || findings.iter().any(|f| {
+            f.code.default_severity() == Severity::Reject && f.severity == Severity::Reject
+        }) {
+        Verdict::Rejected
+    } else {
+        Verdict::Accepted
+    };
+    if verdict == Verdict::Rejected {
+        theorems.clear();
+    }
+    Outcome {
+        findings,
+        verdict,
+        theorems,
+        guarantees,
+    }
+}
+
+/// `self-certification`: the technique oversees agent A and rests, itself included or
+/// anywhere below, on something A proposed.
+fn self_certification(
+    program: &Program,
+    tech: &TechniqueInfo,
+    t: TechniqueId,
+    at: &dyn Fn(Finding, Span) -> Finding,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(overseen) = &tech.oversees else {
+        return;
+    };
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![t];
+    let mut culprits = Vec::new();
+    while let Some(v) = stack.pop() {
+        if !seen.insert(v) {
+            continue;
+        }
+        let below = &program.techniques[v];
+        if below.proposed_by.as_deref() == Some(overseen.as_str()) {
+            culprits.push(below.short.clone());
+        }
+        stack.extend(below.uses.iter().filter_map(|u| u.technique));
+    }
+    if !culprits.is_empty() {
+        culprits.sort();
+        findings.push(at(
+            Finding::new(
+                Code::SelfCertification,
+                format!("`{}` oversees `{overseen}` but rests on {} proposed by `{overseen}`", tech.short, culprits.join(", ")),
+            )
+            .help("everything a technique rests on must come from an agent other than the one it oversees"),
+            to_span(tech.span),
+        ));
+    }
+}
+
+/// The checks for a technique whose proofs all hold: `vacuous`, `witness-fails`,
+/// `no-witness`, `trivial`, `intent-gap`, `unused-assumption`.
+fn gaming_checks(
+    signature: &Signature,
+    engine: &dyn ProofEngine,
+    tech: &TechniqueInfo,
+    used_assumptions: &BTreeSet<String>,
+    at: &dyn Fn(Finding, Span) -> Finding,
+    show: &dyn Fn(&Formula) -> String,
+    findings: &mut Vec<Finding>,
+) {
+    let assumptions = tech.discharge_context();
+    // The witness: every assumption evaluated exactly.
+    let mut consistent = false;
+    match &tech.witness {
+        None => findings.push(at(
+            Finding::new(
+                Code::NoWitness,
+                format!(
+                    "`{}` gives no witness that its assumptions can hold together",
+                    tech.short
+                ),
+            )
+            .help("add `witness { f(args) = value; ... }` with values satisfying every assumption"),
+            to_span(tech.span),
+        )),
+        Some(values) => {
+            let pairs: Vec<_> = values
+                .iter()
+                .map(|v| (v.lhs.clone(), v.rhs.clone()))
+                .collect();
+            let bits = signature.limits().max_numeral_bits;
+            match Witness::new(&pairs, bits) {
+                Err((lhs, _)) => findings.push(at(
+                    Finding::new(
+                        Code::WitnessFails,
+                        format!("the witness value of `{lhs}` is not a number"),
+                    ),
+                    to_span(tech.span),
+                )),
+                Ok(w) => {
+                    consistent = true;
+                    for a in &tech.assumptions {
+                        match w.formula(&a.statement) {
+                            Ok(true) => {}
+                            Ok(false) => {
+                                consistent = false;
+                                findings.push(at(
+                                    Finding::new(
+                                        Code::WitnessFails,
+                                        format!("the witness violates the assumption `{}`", a.name),
+                                    )
+                                    .detail(format!(
+                                        "{}: {}",
+                                        a.name,
+                                        show(&a.statement)
+                                    )),
+                                    to_span(a.span),
+                                ));
+                            }
+                            Err(Unevaluated::Missing(term)) => {
+                                consistent = false;
+                                findings.push(at(
+                                    Finding::new(
+                                        Code::WitnessFails,
+                                        format!("the witness gives no value to `{}`, which the assumption `{}` needs", term, a.name),
+                                    )
+                                    .help("give every term the assumptions mention a value"),
+                                    to_span(a.span),
+                                ));
+                            }
+                            Err(Unevaluated::NotQuantifierFree) => consistent = false,
+                            Err(Unevaluated::TooLarge) => {
+                                consistent = false;
+                                findings.push(at(
+                                    Finding::new(Code::Limit, format!("evaluating `{}` at the witness exceeds the numeral limit", a.name)),
+                                    to_span(a.span),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Vacuity: a bounded search for `false` (needless when the witness satisfies all).
+    if !consistent && !assumptions.hypotheses.is_empty() {
+        if let Some(proof) = engine.search(signature, &assumptions, &Formula::False) {
+            if let Ok(thm) = check(signature, &assumptions, &proof) {
+                let used: Vec<String> = thm
+                    .hypotheses()
+                    .iter()
+                    .map(|(n, f)| format!("{n}: {}", show(f)))
+                    .collect();
+                findings.push(at(
+                    Finding::new(
+                        Code::Vacuous,
+                        format!("the assumptions of `{}` contradict each other", tech.short),
+                    )
+                    .detail(format!(
+                        "the kernel checked a derivation of `false` ({} steps) from:\n  {}",
+                        proof.steps.len(),
+                        used.join("\n  ")
+                    ))
+                    .help("correct the assumptions; a witness shows they can hold together"),
+                    to_span(tech.span),
+                ));
+            }
+        }
+    }
+    // Triviality: a guarantee that holds with no assumption at all.
+    let bare = Context {
+        variables: tech.params.clone(),
+        hypotheses: Vec::new(),
+    };
+    for g in &tech.guarantees {
+        if let Some(proof) = engine.search(signature, &bare, &g.statement) {
+            if check(signature, &bare, &proof).is_ok_and(|thm| thm.conclusion() == &g.statement) {
+                findings.push(at(
+                    Finding::new(
+                        Code::Trivial,
+                        format!("the guarantee `{}` holds without any assumption", g.name),
+                    )
+                    .detail(show(&g.statement))
+                    .help("check that the guarantee states what the technique achieves"),
+                    to_span(g.span),
+                ));
+            }
+        }
+    }
+    // Intent: it should follow from the guarantees (under the assumptions).
+    if let Some((intent, span)) = &tech.intent {
+        let mut ctx = assumptions.clone();
+        for g in &tech.guarantees {
+            ctx.hypotheses.push((
+                warrant_kernel::name(&format!("guarantee.{}", g.name)),
+                g.statement.clone(),
+            ));
+        }
+        let established = engine.search(signature, &ctx, intent).is_some_and(|proof| {
+            check(signature, &ctx, &proof).is_ok_and(|thm| thm.conclusion() == intent)
+        });
+        if !established {
+            findings.push(at(
+                Finding::new(
+                    Code::IntentGap,
+                    format!(
+                        "the guarantees of `{}` do not establish its intent",
+                        tech.short
+                    ),
+                )
+                .detail(format!("intent: {}", show(intent)))
+                .help("strengthen a guarantee until the intent follows, or correct the intent"),
+                to_span(*span),
+            ));
+        }
+    }
+    // Unused assumptions.
+    for a in &tech.assumptions {
+        if !used_assumptions.contains(&a.name) {
+            findings.push(at(
+                Finding::new(
+                    Code::UnusedAssumption,
+                    format!("no proof uses the assumption `{}`", a.name),
+                )
+                .help("remove it, or check that the guarantee that should use it does"),
+                to_span(a.span),
+            ));
+        }
+    }
+}

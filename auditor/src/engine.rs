@@ -1,0 +1,51 @@
+//! What the auditor needs from a prover, as a trait: turn an obligation's script into
+//! a proof object, and search for a proof of a goal under bounds. The auditor
+//! re-checks everything an engine returns with the kernel; an engine is never trusted.
+
+use warrant_kernel::{Context, Formula, Proof, Signature};
+use warrant_lang::{Obligation, Program, Span};
+
+/// Why an engine produced no proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProofFailure {
+    /// A `sorry` is left; `goal` is the goal it stands for.
+    Sorry {
+        /// Where.
+        span: Option<Span>,
+        /// The goal and hypotheses it stands for.
+        goal: String,
+    },
+    /// A step failed.
+    Failed {
+        /// Where.
+        span: Option<Span>,
+        /// One sentence.
+        message: String,
+        /// The goal and hypotheses left.
+        goal: String,
+    },
+    /// A resource bound was hit.
+    Limit {
+        /// Where.
+        span: Option<Span>,
+        /// Which bound, e.g. `egraph nodes (10000)`.
+        bound: String,
+    },
+}
+
+/// A prover, as the auditor uses it.
+pub trait ProofEngine: Sync {
+    /// A proof object for `obligation`, whose script is in `program`, against `signature`
+    /// (which holds every lemma checked so far and the theorems of audited techniques).
+    fn prove(
+        &self,
+        program: &Program,
+        signature: &Signature,
+        obligation: &Obligation,
+    ) -> Result<Proof, ProofFailure>;
+
+    /// A bounded automatic search for a proof of `goal` in `context`; `None` when
+    /// nothing was found within the bounds. The auditor uses it for the `vacuous`,
+    /// `trivial` and `intent-gap` checks, where finding nothing is an answer.
+    fn search(&self, signature: &Signature, context: &Context, goal: &Formula) -> Option<Proof>;
+}
