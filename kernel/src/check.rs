@@ -381,13 +381,21 @@ impl<'a> Checker<'a> {
         Arc::new(Vec::new())
     }
 
+    /// Checks the extent of what a step carries against the checker's limits (the
+    /// signature applies its own limits too).
+    fn extent(&self, n: Node<'_>) -> Result<(), KernelError> {
+        Ok(check_extent(n, self.limits.max_formula_size, self.limits.max_depth)?)
+    }
+
     /// Checks a formula the step carries.
     fn formula(&self, f: &Formula) -> Result<(), KernelError> {
+        self.extent(Node::F(f))?;
         self.sig.check_formula(f, &mut Vec::new())
     }
 
     /// Checks a term the step carries and returns its sort.
     fn term(&self, t: &Term) -> Result<Sort, KernelError> {
+        self.extent(Node::T(t))?;
         self.sig.sort_of(t, &[])
     }
 
@@ -717,6 +725,7 @@ impl<'a> Checker<'a> {
                     return Err(shape("an equation", &p.concl));
                 };
                 self.expect_sort(a, hole)?;
+                self.extent(Node::T(context))?;
                 self.sig.sort_of(context, std::slice::from_ref(hole))?;
                 let concl =
                     self.built(Formula::Eq(open_term(context, a), open_term(context, b)))?;
@@ -733,6 +742,7 @@ impl<'a> Checker<'a> {
                     return Err(shape("an equation", &e.concl));
                 };
                 self.expect_sort(a, hole)?;
+                self.extent(Node::F(motive))?;
                 self.sig.check_formula(motive, &mut vec![hole.clone()])?;
                 let before = open_formula(motive, a);
                 if before != p.concl {
