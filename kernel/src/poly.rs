@@ -153,6 +153,14 @@ impl<'a> Normalizer<'a> {
 
     /// `p * q`.
     pub(crate) fn mul(&self, p: &Poly, q: &Poly) -> Result<Poly, KernelError> {
+        // ℚ[atoms] has no zero divisors, so `p * q` has degree exactly
+        // `deg p + deg q`: refuse an over-degree product before computing it.
+        if p.degree() + q.degree() > self.limits.max_degree as u64 {
+            return Err(KernelError::Limit {
+                kind: LimitKind::Degree,
+                limit: self.limits.max_degree as u64,
+            });
+        }
         let mut out = Poly::default();
         for (m1, k1) in &p.0 {
             for (m2, k2) in &q.0 {
@@ -259,6 +267,12 @@ impl<'a> Normalizer<'a> {
 }
 
 impl Poly {
+    /// The total degree (0 for the zero polynomial).
+    fn degree(&self) -> u64 {
+        let total = |m: &Monomial| m.iter().map(|&(_, e)| e as u64).sum::<u64>();
+        self.0.keys().map(total).max().unwrap_or(0)
+    }
+
     /// `Some(c)` when this is the constant `c`.
     pub(crate) fn as_constant(&self) -> Option<Rat> {
         match self.0.len() {
