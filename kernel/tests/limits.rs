@@ -1,0 +1,429 @@
+//! One test per field of `Limits`, each asserting the exact `KernelError::Limit`, plus
+//! adversarial inputs that must be refused quickly: exponential formula growth, deep
+//! JSON, power towers, huge numerals.
+
+mod common;
+
+use common::*;
+use std::time::{Duration, Instant};
+use warrant_kernel::*;
+
+fn limit(kind: LimitKind, limit: u64) -> KernelError {
+    KernelError::Limit { kind, limit }
+}
+
+fn run(limits: &Limits, c: &Context, steps: Vec<Step>) -> Result<Theorem, KernelError> {
+    check_with_limits(&sig(), c, &Proof { steps }, limits)
+}
+
+fn at(step: usize, rule: &'static str, e: KernelError) -> KernelError {
+    KernelError::Step {
+        step,
+        rule,
+        error: Box::new(e),
+    }
+}
+
+fn x() -> Term {
+    rvar("x")
+}
+
+fn xctx() -> Context {
+    ctx(&[("x", Sort::Rat)], &[])
+}
+
+fn ring(lhs: Term, rhs: Term) -> Step {
+    Step::Ring { lhs, rhs }
+}
+
+#[test]
+fn max_steps() {
+    let limits = Limits {
+        max_steps: 3,
+        ..Limits::default()
+    };
+    let ok = vec![Step::TrueIntro; 3];
+    assert_eq!(
+        run(&limits, &empty(), ok).unwrap().conclusion(),
+        &Formula::True
+    );
+    let e = run(&limits, &empty(), vec![Step::TrueIntro; 4]).unwrap_err();
+    assert_eq!(e, limit(LimitKind::Steps, 3));
+}
+
+#[test]
+fn max_formula_size() {
+    let limits = Limits {
+        max_formula_size: 10,
+        ..Limits::default()
+    };
+    // q and q and ... : 2k - 1 nodes for k conjuncts.
+    let conj = |k: usize| (1..k).fold(q(), |f, _| Formula::and(f, q()));
+    let ok = run(
+        &limits,
+        &empty(),
+        vec![Step::ExcludedMiddle { formula: conj(2) }],
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+    let e = run(&limits, &empty(), vec![Step::Assume { formula: conj(6) }]).unwrap_err();
+    assert_eq!(e, at(0, "assume", limit(LimitKind::FormulaSize, 10)));
+    // A built conclusion: excluded middle doubles its formula.
+    let e = run(
+        &limits,
+        &empty(),
+        vec![Step::ExcludedMiddle { formula: conj(4) }],
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        at(0, "excluded-middle", limit(LimitKind::FormulaSize, 10))
+    );
+    // A term.
+    let sum = (0..6).fold(int(0), |t, i| Term::add(t, int(i)));
+    let e = run(&limits, &empty(), vec![Step::Refl { term: sum }]).unwrap_err();
+    assert_eq!(e, at(0, "refl", limit(LimitKind::FormulaSize, 10)));
+    // A context hypothesis.
+    let e = run(&limits, &ctx(&[], &[("h", conj(6))]), vec![Step::TrueIntro]).unwrap_err();
+    assert_eq!(e, limit(LimitKind::FormulaSize, 10));
+}
+
+#[test]
+fn doubling_formulas_are_refused_quickly() {
+    // Step k proves q ∧ q ∧ ... with 2^(k+1) - 1 nodes, shared in memory; counted as a
+    // tree it passes the default million nodes at k = 19.
+    let start = Instant::now();
+    let mut steps = vec![Step::Hypothesis { name: name("h") }];
+    for k in 0..60 {
+        steps.push(Step::AndIntro { left: k, right: k });
+    }
+    let e = check(&sig(), &ctx(&[], &[("h", q())]), &Proof { steps }).unwrap_err();
+    assert_eq!(
+        e,
+        at(19, "and-intro", limit(LimitKind::FormulaSize, 1_000_000))
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn max_depth() {
+    let limits = Limits {
+        max_depth: 10,
+        ..Limits::default()
+    };
+    let nots = |k: usize| (0..k).fold(q(), |f, _| Formula::not(f));
+    assert!(run(&limits, &empty(), vec![Step::Assume { formula: nots(9) }]).is_err());
+    let ok = run(
+        &limits,
+        &empty(),
+        vec![
+            Step::Assume { formula: nots(9) },
+            Step::ImpIntro {
+                assumption: nots(9),
+                from: 0,
+            },
+        ],
+    );
+    // not^9 q has depth 10; the implication has depth 11.
+    assert_eq!(
+        ok.unwrap_err(),
+        at(1, "imp-intro", limit(LimitKind::Depth, 10))
+    );
+    let e = run(&limits, &empty(), vec![Step::Assume { formula: nots(10) }]).unwrap_err();
+    assert_eq!(e, at(0, "assume", limit(LimitKind::Depth, 10)));
+    // Terms too.
+    let negs = (0..10).fold(x(), |t, _| Term::neg(t));
+    let e = run(&limits, &xctx(), vec![Step::Refl { term: negs }]).unwrap_err();
+    assert_eq!(e, at(0, "refl", limit(LimitKind::Depth, 10)));
+}
+
+#[test]
+fn default_depth_limit_protects_the_stack() {
+    // A term nested far deeper than the default limit is refused by the iterative
+    // extent check before any recursion sees it.
+    let deep = (0..200_000).fold(x(), |t, _| Term::neg(t));
+    let steps = vec![ring(deep.clone(), deep)];
+    let proof = Proof { steps };
+    let e = check(&sig(), &xctx(), &proof).unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::Depth, 2_000)));
+    drop_deep(proof);
+}
+
+/// Dropping a 200,000-deep `Arc` chain recurses in `Drop`; keep it off the test's
+/// thread stack by unwinding it level by level.
+fn drop_deep(proof: Proof) {
+    for step in proof.steps {
+        if let Step::Ring { lhs, rhs } = step {
+            for t in [lhs, rhs] {
+                let mut t = t;
+                while let Term::Neg(inner) = t {
+                    t = std::sync::Arc::try_unwrap(inner).unwrap_or_else(|a| (*a).clone());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn max_hypotheses() {
+    let limits = Limits {
+        max_hypotheses: 3,
+        ..Limits::default()
+    };
+    let a = |n: i64| Step::Assume {
+        formula: Formula::le(int(0), int(n)),
+    };
+    let steps = vec![
+        a(1),
+        a(2),
+        Step::AndIntro { left: 0, right: 1 },
+        a(3),
+        Step::AndIntro { left: 2, right: 3 },
+        a(4),
+        Step::AndIntro { left: 4, right: 5 },
+    ];
+    let e = run(&limits, &empty(), steps.clone()).unwrap_err();
+    assert_eq!(e, at(6, "and-intro", limit(LimitKind::Hypotheses, 3)));
+    // Three are fine (then undischarged, which is a different refusal).
+    let e = run(&limits, &empty(), steps[..5].to_vec()).unwrap_err();
+    assert!(
+        matches!(e, KernelError::UndischargedAssumption { .. }),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn max_monomials() {
+    let limits = Limits {
+        max_monomials: 10,
+        ..Limits::default()
+    };
+    let vars: Vec<(String, Sort)> = (0..6).map(|i| (format!("x{i}"), Sort::Rat)).collect();
+    let c = Context {
+        variables: vars.iter().map(|(n, s)| (name(n), s.clone())).collect(),
+        hypotheses: vec![],
+    };
+    let sum = vars.iter().map(|(n, _)| rvar(n)).reduce(Term::add).unwrap();
+    let sq = Term::pow(sum.clone(), 2);
+    let e = run(&limits, &c, vec![ring(sq.clone(), sq)]).unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::Monomials, 10)));
+    // (x0 + ... + x5) itself has 6 monomials: fine.
+    assert!(run(&limits, &c, vec![ring(sum.clone(), sum)]).is_ok());
+}
+
+#[test]
+fn max_numeral_bits() {
+    let limits = Limits {
+        max_numeral_bits: 64,
+        ..Limits::default()
+    };
+    let big = Term::pow(int(1 << 20), 4);
+    let e = run(&limits, &empty(), vec![ring(big.clone(), big)]).unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::NumeralBits, 64)));
+    // A literal that is too large by itself.
+    let lit = Term::num("123456789012345678901234567890".parse::<Rat>().unwrap());
+    let e = run(&limits, &empty(), vec![ring(lit.clone(), lit)]).unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::NumeralBits, 64)));
+    // Division can grow a denominator past the limit too.
+    let tiny = Term::div(int(1), "18446744073709551629".parse::<Rat>().unwrap());
+    let e = run(&limits, &empty(), vec![ring(tiny.clone(), tiny)]).unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::NumeralBits, 64)));
+    // In a certificate's coefficient, too.
+    let e = run(
+        &limits,
+        &empty(),
+        vec![Step::Psatz {
+            goal: Formula::le(int(0), int(1)),
+            facts: vec![],
+            products: vec![Product {
+                coefficient: "99999999999999999999999".parse().unwrap(),
+                factors: vec![],
+            }],
+            squares: vec![],
+        }],
+    )
+    .unwrap_err();
+    assert_eq!(e, at(0, "psatz", limit(LimitKind::NumeralBits, 64)));
+}
+
+#[test]
+fn max_exponent() {
+    let p = Term::pow(x(), 257);
+    let e = check(
+        &sig(),
+        &xctx(),
+        &Proof {
+            steps: vec![ring(p.clone(), p)],
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::Exponent, 256)));
+    // u32::MAX, which a loop of multiplications would never finish.
+    let p = Term::pow(int(1), u32::MAX);
+    let e = check(
+        &sig(),
+        &empty(),
+        &Proof {
+            steps: vec![ring(p.clone(), p)],
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::Exponent, 256)));
+}
+
+#[test]
+fn max_degree() {
+    let limits = Limits {
+        max_degree: 100,
+        ..Limits::default()
+    };
+    let p = Term::pow(Term::pow(x(), 20), 20);
+    let e = run(&limits, &xctx(), vec![ring(p.clone(), p)]).unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::Degree, 100)));
+    // A product of more factors than the degree allows in a certificate.
+    let steps = vec![
+        Step::Assume {
+            formula: Formula::le(int(0), x()),
+        },
+        Step::Psatz {
+            goal: Formula::le(int(0), int(1)),
+            facts: vec![0],
+            products: vec![Product {
+                coefficient: Rat::zero(),
+                factors: vec![0; 101],
+            }],
+            squares: vec![],
+        },
+    ];
+    let e = run(&limits, &xctx(), steps).unwrap_err();
+    assert_eq!(e, at(1, "psatz", limit(LimitKind::Degree, 100)));
+    assert_eq!(LimitKind::Degree.field(), "max_degree");
+}
+
+#[test]
+fn pow_tower_is_refused_quickly() {
+    let start = Instant::now();
+    let tower = (0..50).fold(x(), |t, _| Term::pow(t, 256));
+    let e = check(
+        &sig(),
+        &xctx(),
+        &Proof {
+            steps: vec![ring(tower.clone(), tower)],
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::Degree, 512)));
+    // A tower over a sum: refused as soon as a product would pass the degree, without
+    // expanding it. (With the default limits, (x + 1)^256 squared is computed before
+    // the refusal, which takes seconds: the degree check bounds depth, not work.)
+    let limits = Limits {
+        max_degree: 64,
+        max_exponent: 64,
+        ..Limits::default()
+    };
+    let tower = (0..50).fold(Term::add(x(), int(1)), |t, _| Term::pow(t, 64));
+    let e = run(&limits, &xctx(), vec![ring(tower.clone(), tower)]).unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::Degree, 64)));
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn max_json_bytes() {
+    let limits = Limits {
+        max_json_bytes: 20,
+        ..Limits::default()
+    };
+    let text = r#"{"steps": ["TrueIntro"]}"#;
+    assert_eq!(
+        from_json::<Proof>(text, &limits).unwrap_err(),
+        limit(LimitKind::JsonBytes, 20)
+    );
+    let proof = from_json::<Proof>(text, &Limits::default()).unwrap();
+    assert_eq!(proof.steps, vec![Step::TrueIntro]);
+}
+
+#[test]
+fn max_json_depth() {
+    let limits = Limits {
+        max_json_depth: 5,
+        ..Limits::default()
+    };
+    let text = r#"{"steps": [{"Assume": {"formula": {"Not": {"Not": "True"}}}}]}"#;
+    assert_eq!(
+        from_json::<Proof>(text, &limits).unwrap_err(),
+        limit(LimitKind::JsonDepth, 5)
+    );
+    let ok = from_json::<Proof>(text, &Limits::default()).unwrap();
+    assert_eq!(
+        ok.steps,
+        vec![Step::Assume {
+            formula: Formula::not(Formula::not(Formula::True))
+        }]
+    );
+}
+
+#[test]
+fn million_deep_json_is_refused() {
+    let start = Instant::now();
+    let mut text = String::from(r#"{"steps": [{"Assume": {"formula": "#);
+    for _ in 0..1_000_000 {
+        text.push_str(r#"{"Not": "#);
+    }
+    text.push_str("\"True\"");
+    text.push_str(&"}".repeat(1_000_000));
+    text.push_str("}}]}");
+    assert_eq!(
+        from_json::<Proof>(&text, &Limits::default()).unwrap_err(),
+        limit(LimitKind::JsonDepth, 10_000)
+    );
+    // Unbalanced, and brackets only.
+    assert_eq!(
+        from_json::<Proof>(&"[".repeat(1_000_000), &Limits::default()).unwrap_err(),
+        limit(LimitKind::JsonDepth, 10_000)
+    );
+    assert!(start.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn json_at_the_default_depth_limit_is_decoded_then_refused() {
+    // 9,990 nested negations: within max_json_depth, beyond max_depth. Decoding, checking
+    // and dropping the value must all stay within a test thread's stack.
+    let n = 9_990;
+    let mut text = String::from(r#"{"steps": [{"Assume": {"formula": "#);
+    for _ in 0..n {
+        text.push_str(r#"{"Not": "#);
+    }
+    text.push_str("\"True\"");
+    text.push_str(&"}".repeat(n));
+    text.push_str("}}]}");
+    let proof = from_json::<Proof>(&text, &Limits::default()).unwrap();
+    let e = check(&sig(), &empty(), &proof).unwrap_err();
+    assert_eq!(e, at(0, "assume", limit(LimitKind::Depth, 2_000)));
+    drop(proof);
+}
+
+#[test]
+fn huge_numeral_text_is_refused() {
+    let digits = "9".repeat(1_000_000);
+    let text = format!(r#"{{"steps": [{{"Refl": {{"term": {{"Num": "{digits}"}}}}}}]}}"#);
+    let e = from_json::<Proof>(&text, &Limits::default()).unwrap_err();
+    let KernelError::Decode { reason } = e else {
+        panic!("expected a decode error, got {e:?}");
+    };
+    assert!(reason.contains("longer than"), "{reason}");
+    // Just under the text limit: decoded, then refused by the numeral-bits limit.
+    let digits = "9".repeat(8_000);
+    let text = format!(
+        r#"{{"steps": [{{"Ring": {{"lhs": {{"Num": "{digits}"}}, "rhs": {{"Num": "{digits}"}}}}}}]}}"#
+    );
+    let proof = from_json::<Proof>(&text, &Limits::default()).unwrap();
+    let e = check(&sig(), &empty(), &proof).unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::NumeralBits, 8_192)));
+}
