@@ -12,6 +12,7 @@
 //!    then the gaming checks.
 //! 5. The policy sets each finding's severity; any `reject` rejects.
 
+use crate::cache::{Cache, Entry};
 use crate::compose::{compose, guarantee_theorem_name, ComposeError};
 use crate::engine::{ProofEngine, ProofFailure};
 use crate::finding::{Code, Finding, Location, Severity, Span};
@@ -56,6 +57,8 @@ pub struct AuditOptions {
     pub lang_limits: warrant_lang::Limits,
     /// Audit limits.
     pub limits: AuditLimits,
+    /// The on-disk cache, if any (`.warrant/cache` for the command line by default).
+    pub cache: Option<Cache>,
 }
 
 /// One submitted file: its text and where it came from.
@@ -96,6 +99,8 @@ pub struct Auditor<'e> {
 /// What auditing one technique produced.
 struct Outcome {
     findings: Vec<Finding>,
+    /// Set when something could not be established (a proof, a dependency, ...).
+    broken: bool,
     verdict: Verdict,
     /// Closed guarantee theorems to add to the signature, with their proofs.
     theorems: Vec<(String, Proof, Theorem)>,
@@ -135,7 +140,11 @@ impl<'e> Auditor<'e> {
         run.front_end_findings();
         run.new_axioms();
         run.lemmas(self.engine);
-        run.techniques(self.engine, &self.options.limits);
+        run.techniques(
+            self.engine,
+            &self.options.limits,
+            self.options.cache.as_ref(),
+        );
         run.finish()
     }
 }
@@ -149,6 +158,7 @@ struct Run<'p> {
     outcomes: BTreeMap<TechniqueId, Outcome>,
     submitted: BTreeSet<TechniqueId>,
     content_hashes: BTreeMap<TechniqueId, String>,
+    module_hashes: BTreeMap<usize, String>,
     certificates: BTreeMap<String, (Proof, Theorem)>,
 }
 
@@ -169,6 +179,7 @@ impl<'p> Run<'p> {
             outcomes: BTreeMap::new(),
             submitted,
             content_hashes: BTreeMap::new(),
+            module_hashes: BTreeMap::new(),
             certificates: BTreeMap::new(),
         }
     }
@@ -260,7 +271,12 @@ impl<'p> Run<'p> {
     }
 
     /// Steps 3 and 4: the technique graph, bottom-up.
-    fn techniques(&mut self, engine: &dyn ProofEngine, limits: &AuditLimits) {
+    fn techniques(
+        &mut self,
+        engine: &dyn ProofEngine,
+        limits: &AuditLimits,
+        cache: Option<&Cache>,
+    ) {
         let program = self.program;
         let n = program.techniques.len();
         if n > limits.max_techniques {
@@ -317,14 +333,34 @@ impl<'p> Run<'p> {
         let excluded: BTreeSet<usize> = (0..n)
             .filter(|t| !relevant.contains(t) || tainted.contains(t))
             .collect();
+        for &t in &relevant {
+            self.content_hash(t, &mut BTreeSet::new());
+        }
         for layer in graph.layers(&excluded) {
             let signature = &self.signature;
             let outcomes = &self.outcomes;
-            let results: Vec<(TechniqueId, Outcome)> = layer
+            let policy = self.policy;
+            let keys = &self.content_hashes;
+            let results: Vec<(TechniqueId, Outcome, bool)> = layer
                 .par_iter()
-                .map(|&t| (t, audit_technique(program, signature, engine, outcomes, t)))
+                .map(|&t| {
+                    let key = keys.get(&t).map(String::as_str).unwrap_or("");
+                    if let Some(outcome) =
+                        cache.and_then(|c| replay(program, signature, policy, c, key, t))
+                    {
+                        return (t, outcome, true);
+                    }
+                    (
+                        t,
+                        audit_technique(program, signature, engine, policy, outcomes, t),
+                        false,
+                    )
+                })
                 .collect();
-            for (t, mut outcome) in results {
+            for (t, mut outcome, hit) in results {
+                if let (Some(cache), false, Some(key)) = (cache, hit, self.content_hashes.get(&t)) {
+                    cache.put(key, &outcome.entry(&program.techniques[t]));
+                }
                 for (name, proof, thm) in &outcome.theorems {
                     if let Err(e) = self.signature.add_theorem(warrant_kernel::name(name), thm) {
                         let tech = &program.techniques[t];
@@ -345,10 +381,44 @@ impl<'p> Run<'p> {
                 self.outcomes.insert(t, outcome);
             }
         }
-        // Content hashes, bottom-up over the graph.
-        for t in relevant {
-            self.content_hash(t, &mut BTreeSet::new());
+    }
+
+    /// The hash of everything a technique's audit depends on besides the techniques it
+    /// uses: the non-technique items of its module and of the modules it imports.
+    fn module_hash(&mut self, m: usize, visiting: &mut BTreeSet<usize>) -> String {
+        if let Some(h) = self.module_hashes.get(&m) {
+            return h.clone();
         }
+        let program = self.program;
+        let module = &program.modules[m];
+        let mut hasher = Sha256::new();
+        hasher.update(module.name.as_bytes());
+        if let Some(src) = program.sources.get(module.file) {
+            for &g in &module.globals {
+                let global = &program.globals[g];
+                if matches!(global.kind, GlobalKind::Technique { .. }) {
+                    continue;
+                }
+                let len = src.text.len();
+                let (s, e) = (
+                    (global.span.start as usize).min(len),
+                    (global.span.end as usize).min(len),
+                );
+                hasher.update(global.kernel.as_bytes());
+                hasher.update(src.text.get(s..e).unwrap_or("").as_bytes());
+            }
+        }
+        visiting.insert(m);
+        for &i in &module.imports {
+            if !visiting.contains(&i) {
+                let h = self.module_hash(i, visiting);
+                hasher.update(h.as_bytes());
+            }
+        }
+        visiting.remove(&m);
+        let h = hex::encode(hasher.finalize());
+        self.module_hashes.insert(m, h.clone());
+        h
     }
 
     fn content_hash(&mut self, t: TechniqueId, visiting: &mut BTreeSet<TechniqueId>) -> String {
@@ -359,6 +429,8 @@ impl<'p> Run<'p> {
         let mut hasher = Sha256::new();
         hasher.update(warrant_kernel::KERNEL_VERSION.as_bytes());
         hasher.update(tech.name.as_bytes());
+        let module = self.module_hash(tech.module, &mut BTreeSet::new());
+        hasher.update(module.as_bytes());
         if let Some(src) = self.program.sources.get(tech.file) {
             let len = src.text.len();
             let (s, e) = (
@@ -486,9 +558,42 @@ impl<'p> Run<'p> {
 }
 
 impl Outcome {
+    /// Sets the verdict under `policy`; a rejected technique offers no theorems.
+    fn decide(&mut self, policy: &Policy) {
+        let rejecting = self
+            .findings
+            .iter()
+            .any(|f| policy.severity(f.code) == Severity::Reject);
+        self.verdict = if self.broken || rejecting {
+            Verdict::Rejected
+        } else {
+            Verdict::Accepted
+        };
+        if self.verdict == Verdict::Rejected {
+            self.theorems.clear();
+        }
+    }
+
+    /// What the cache stores of this outcome.
+    fn entry(&self, tech: &TechniqueInfo) -> Entry {
+        Entry {
+            technique: tech.name.to_string(),
+            findings: self.findings.clone(),
+            broken: self.broken,
+            verdict: self.verdict,
+            guarantees: self.guarantees.clone(),
+            theorems: self
+                .theorems
+                .iter()
+                .map(|(n, p, _)| (n.clone(), p.clone()))
+                .collect(),
+        }
+    }
+
     fn rejected() -> Outcome {
         Outcome {
             findings: Vec::new(),
+            broken: true,
             verdict: Verdict::Rejected,
             theorems: Vec::new(),
             guarantees: Vec::new(),
@@ -506,6 +611,41 @@ fn to_span(s: warrant_lang::Span) -> Span {
 /// The span a proof failure points at: the failing step, or the obligation.
 fn f_span(f: &Finding, ob: &Obligation) -> Span {
     f.span.unwrap_or_else(|| to_span(ob.span))
+}
+
+/// A technique's outcome from the cache, its theorems re-checked by the kernel;
+/// `None` (a miss) when there is no entry or a proof no longer checks.
+fn replay(
+    program: &Program,
+    signature: &Signature,
+    policy: &Policy,
+    cache: &Cache,
+    key: &str,
+    t: TechniqueId,
+) -> Option<Outcome> {
+    let tech = &program.techniques[t];
+    let entry = cache.get(key)?;
+    if entry.technique != *tech.name {
+        return None;
+    }
+    let context = tech.guarantee_context();
+    let mut theorems = Vec::new();
+    for (name, proof) in entry.theorems {
+        let thm = check(signature, &context, &proof).ok()?;
+        if !thm.hypotheses().is_empty() {
+            return None;
+        }
+        theorems.push((name, proof, thm));
+    }
+    let mut outcome = Outcome {
+        findings: entry.findings,
+        broken: entry.broken,
+        verdict: entry.verdict,
+        theorems,
+        guarantees: entry.guarantees,
+    };
+    outcome.decide(policy);
+    Some(outcome)
 }
 
 /// Proves an obligation with the engine and checks it with the kernel. A failure is a
@@ -599,6 +739,7 @@ fn audit_technique(
     program: &Program,
     signature: &Signature,
     engine: &dyn ProofEngine,
+    policy: &Policy,
     below: &BTreeMap<TechniqueId, Outcome>,
     t: TechniqueId,
 ) -> Outcome {
@@ -747,23 +888,15 @@ fn audit_technique(
             &mut findings,
         );
     }
-    let verdict = if broken
-        || findings.iter().any(|f| {
-            f.code.default_severity() == Severity::Reject && f.severity == Severity::Reject
-        }) {
-        Verdict::Rejected
-    } else {
-        Verdict::Accepted
-    };
-    if verdict == Verdict::Rejected {
-        theorems.clear();
-    }
-    Outcome {
+    let mut outcome = Outcome {
         findings,
-        verdict,
+        broken,
+        verdict: Verdict::Rejected,
         theorems,
         guarantees,
-    }
+    };
+    outcome.decide(policy);
+    outcome
 }
 
 /// `self-certification`: the technique oversees agent A and rests, itself included or

@@ -8,15 +8,18 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod cache;
 pub mod compose;
 pub mod engine;
 pub mod finding;
 pub mod graph;
+pub mod human;
 pub mod policy;
 pub mod report;
 pub mod witness;
 
 pub use audit::{Audit, AuditLimits, AuditOptions, Auditor, Submission};
+pub use cache::Cache;
 pub use engine::{ProofEngine, ProofFailure};
 pub use finding::{Code, Finding, Location, Severity, Span, ALL_CODES};
 pub use policy::{Policy, PolicyError};

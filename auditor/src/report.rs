@@ -249,23 +249,7 @@ fn dot_id(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let mut safe = offset;
-    while safe > 0 && !text.is_char_boundary(safe) {
-        safe -= 1;
-    }
-    let before = &text[..safe];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
-}
+pub use warrant_lang::render::line_col;
 
 #[cfg(test)]
 mod tests {
