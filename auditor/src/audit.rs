@@ -79,6 +79,8 @@ pub struct Audit {
     /// Checked proof objects of the submitted techniques' guarantees, by theorem name
     /// (for bundles and the Coq export).
     pub certificates: BTreeMap<String, (Proof, Theorem)>,
+    /// Inputs that could not be read (the command line treats these as I/O errors).
+    pub io_errors: Vec<String>,
 }
 
 /// Audits submissions against a library, with a proof engine.
