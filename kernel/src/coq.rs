@@ -105,8 +105,13 @@ use std::sync::Arc;
 /// The logical name of an exported project (`From Warrant Require Import Prelude.`).
 pub const LOGICAL_ROOT: &str = "Warrant";
 
-/// Deepest term or formula the exporter prints (it recurses on them).
-const MAX_PRINT_DEPTH: usize = 10_000;
+/// Deepest term or formula the exporter prints: it recurses on them, so this bounds
+/// its stack. The kernel's default `max_depth` (2,000) is below it, so every proof
+/// checked with default limits can be exported; a deeper one is an error, not a crash.
+const MAX_PRINT_DEPTH: usize = 2_500;
+
+/// The stack of the thread an export runs on (reserved, not committed, memory).
+const EXPORT_STACK: usize = 256 << 20;
 
 /// The prelude every exported module starts from: `QArith`, and lemmas the replayed
 /// proofs cite. All are proved here; `Print Assumptions` of each is empty.
@@ -2057,8 +2062,22 @@ impl<'a> Exporter<'a> {
 
     /// Writes the module `module_name`. Fails when a proof is missing, the kernel
     /// rejects a proof, or a proof does not conclude what it was said to.
+    ///
+    /// The work runs on a thread of its own with a large stack, because printing
+    /// recurses on terms (up to a depth of 2,500).
     pub fn export(&self, module_name: &str, options: &Options) -> Result<CoqModule, ExportError> {
         check_module_name(module_name)?;
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("coq-export".into())
+                .stack_size(EXPORT_STACK)
+                .spawn_scoped(scope, || self.export_here(module_name, options))?
+                .join()
+                .unwrap_or_else(|_| Err(malformed(0, "the exporter panicked")))
+        })
+    }
+
+    fn export_here(&self, module_name: &str, options: &Options) -> Result<CoqModule, ExportError> {
         let sig = self.sig;
         let pr = Printer { sig };
         let all = Scope::everything();

@@ -1553,3 +1553,56 @@ fn timing_kernel_against_coqc() {
         module.project_file().lines().count()
     );
 }
+
+#[test]
+fn deep_terms_are_exported_or_refused_without_crashing() {
+    // The kernel's own checker recurses on terms and needs more than a test thread's
+    // 2 MiB near its default depth limit in debug builds: give it 8 MiB (a main
+    // thread's). The exporter runs on a thread of its own.
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(deep_terms)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+fn deep_terms() {
+    // A term as deep as the kernel's default limit allows is exported; coqc is not
+    // run on it.
+    let sig = Signature::new();
+    let mut t = x();
+    for _ in 0..1_900 {
+        t = Term::neg(t);
+    }
+    let c = ctx(&[("x", Sort::Rat)], &[]);
+    let g = guarantee(&sig, &c, "deep", vec![Step::Refl { term: t.clone() }]);
+    let mut ex = Exporter::new(&sig);
+    ex.technique(Technique {
+        name: name("Deep"),
+        context: c.clone(),
+        guarantees: vec![g],
+    });
+    assert!(ex.export("Deep", &Options::default()).is_ok());
+    // Deeper than the exporter prints (possible only with raised kernel limits, or
+    // unchecked): an error.
+    for _ in 0..2_000 {
+        t = Term::neg(t);
+    }
+    let mut ex = Exporter::new(&sig);
+    ex.unchecked_technique(Technique {
+        name: name("Deeper"),
+        context: c,
+        guarantees: vec![(
+            name("deeper"),
+            Proof {
+                steps: vec![Step::Refl { term: t.clone() }],
+            },
+            Formula::eq(t.clone(), t),
+        )],
+    });
+    assert!(matches!(
+        ex.export("Deeper", &Options::default()),
+        Err(coq::ExportError::Malformed { .. })
+    ));
+}
