@@ -4,7 +4,6 @@
 //! [`ProofBuilder::check`] hands the finished proof object to [`warrant_kernel::check`].
 
 use crate::error::{ProverError, Result};
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -83,7 +82,7 @@ impl<'a> ProofBuilder<'a> {
     /// Fails when the step's premises do not have the shape its rule needs, by the
     /// prover's reading; the kernel decides in the end.
     pub fn add(&mut self, step: Step) -> Result<StepId> {
-        let mut h = DefaultHasher::new();
+        let mut h = FxHasher::default();
         hash_step(&step, &mut h);
         let key = h.finish();
         if let Some(ids) = self.index.get(&key) {
@@ -376,6 +375,36 @@ fn map_premises(step: &Step, f: &dyn Fn(StepId) -> StepId) -> Step {
         }
     }
     s
+}
+
+/// A fast non-cryptographic hasher (the multiply-rotate scheme of rustc's `FxHasher`);
+/// the index only needs to spread steps, and collisions are resolved by `==`.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(buf));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(n as u64);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// A structural hash of a step (the kernel's `Step` does not implement `Hash`).

@@ -738,7 +738,11 @@ impl<'a> Replay<'_, '_, 'a, '_> {
             proofs.push(p);
         }
         let init = term_of(&t.node, &inits, self.vars)?;
-        let last = term_of(&t.node, &lasts, self.vars)?;
+        let last = if proofs.iter().all(Option::is_none) {
+            init.clone()
+        } else {
+            term_of(&t.node, &lasts, self.vars)?
+        };
         let mut proof = None;
         for (k, p) in proofs.iter().enumerate() {
             let Some(p) = *p else { continue };
@@ -839,8 +843,8 @@ impl<'a> Replay<'_, '_, 'a, '_> {
                 argument: proved,
             })?;
         }
-        let expected = Formula::Eq(src.clone(), dst.clone());
-        if self.b.conclusion(id)? != &expected {
+        let lines_up = matches!(self.b.conclusion(id)?, Formula::Eq(l, r) if l == src && r == dst);
+        if !lines_up {
             return Err(ProverError::Replay {
                 reason: format!("the instance of `{}` proves something else", r.name),
             });

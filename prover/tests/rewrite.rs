@@ -89,7 +89,13 @@ fn hypotheses_are_ground_rules() {
     let lhs = Term::app("g", vec![Term::add(fx, Term::int(1))]);
     let rhs = Term::app("g", vec![Term::add(y(), Term::int(1))]);
     let root = rw
-        .prove_eq(&mut b, &lhs, &rhs, &RewriteLimits::default(), &mut by_linarith)
+        .prove_eq(
+            &mut b,
+            &lhs,
+            &rhs,
+            &RewriteLimits::default(),
+            &mut by_linarith,
+        )
         .unwrap();
     let thm = b.check(root).unwrap();
     assert_eq!(thm.conclusion(), &Formula::eq(lhs, rhs));
@@ -107,18 +113,36 @@ fn side_conditions_become_obligations() {
     let lhs = Term::mul(Term::app("abs", vec![x()]), Term::int(3));
     let rhs = Term::mul(x(), Term::int(3));
     let root = rw
-        .prove_eq(&mut b, &lhs, &rhs, &RewriteLimits::default(), &mut by_linarith)
+        .prove_eq(
+            &mut b,
+            &lhs,
+            &rhs,
+            &RewriteLimits::default(),
+            &mut by_linarith,
+        )
         .unwrap();
     let thm = b.check(root).unwrap();
     assert_eq!(thm.conclusion(), &Formula::eq(lhs, rhs));
-    assert_eq!(thm.trust_base().iter().map(|n| n.to_string()).collect::<Vec<_>>(), ["abs_pos"]);
+    assert_eq!(
+        thm.trust_base()
+            .iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>(),
+        ["abs_pos"]
+    );
 
     // Without the hypothesis the obligation `0 <= y` fails, and says so.
     let c = ctx(vec![]);
     let mut b = ProofBuilder::new(&sig, &c);
     let lhs = Term::app("abs", vec![y()]);
     let err = rw
-        .prove_eq(&mut b, &lhs, &y(), &RewriteLimits::default(), &mut by_linarith)
+        .prove_eq(
+            &mut b,
+            &lhs,
+            &y(),
+            &RewriteLimits::default(),
+            &mut by_linarith,
+        )
         .unwrap_err();
     assert_eq!(
         err,
@@ -142,7 +166,13 @@ fn definitions_unfold_and_fold_back() {
     let lhs = Term::add(dx, dy.clone());
     let rhs = Term::add(Term::add(x(), x()), dy);
     let root = rw
-        .prove_eq(&mut b, &rhs, &lhs, &RewriteLimits::default(), &mut by_linarith)
+        .prove_eq(
+            &mut b,
+            &rhs,
+            &lhs,
+            &RewriteLimits::default(),
+            &mut by_linarith,
+        )
         .unwrap();
     assert_eq!(b.check(root).unwrap().conclusion(), &Formula::eq(rhs, lhs));
 }
@@ -162,13 +192,16 @@ fn constant_folding_is_justified_by_ring() {
     );
     let rhs = Term::app("f", vec![Term::num(Rat::frac(35, 4).unwrap())]);
     let root = rw
-        .prove_eq(&mut b, &lhs, &rhs, &RewriteLimits::default(), &mut by_linarith)
+        .prove_eq(
+            &mut b,
+            &lhs,
+            &rhs,
+            &RewriteLimits::default(),
+            &mut by_linarith,
+        )
         .unwrap();
     let proof = b.finish(root).unwrap();
-    assert!(proof
-        .steps
-        .iter()
-        .any(|s| matches!(s, Step::Ring { .. })));
+    assert!(proof.steps.iter().any(|s| matches!(s, Step::Ring { .. })));
     assert_eq!(b.check(root).unwrap().conclusion(), &Formula::eq(lhs, rhs));
 }
 
