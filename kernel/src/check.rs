@@ -63,12 +63,13 @@
 
 use crate::error::{KernelError, LimitKind};
 use crate::poly::{Normalizer, Poly};
+use crate::print::show_poly;
 use crate::proof::{Proof, Step, StepId};
 use crate::rat::Rat;
 use crate::signature::{Declaration, FactKind, Fingerprint, Signature};
 use crate::term::{
-    check_extent, close_formula, free_variables, mentions_free, open_formula, open_term, Formula,
-    Hint, Name, Node, Sort, Term,
+    check_extent, close_formula, free_variables, mentions_free, open_formula, open_term, Formula, Hint, Name,
+    Node, Sort, Term,
 };
 use crate::Limits;
 use std::collections::BTreeSet;
@@ -126,9 +127,7 @@ impl Signature {
             });
         }
         if let Some((_, h)) = theorem.hypotheses.first() {
-            return Err(KernelError::UndischargedAssumption {
-                formula: Box::new(h.clone()),
-            });
+            return Err(KernelError::UndischargedAssumption { formula: Box::new(h.clone()) });
         }
         self.declare_checked(Declaration::Theorem {
             name,
@@ -159,11 +158,7 @@ struct Sequent {
 /// let thm = check(&sig, &ctx, &proof).unwrap();
 /// assert_eq!(thm.conclusion(), &Formula::eq(lhs, rhs));
 /// ```
-pub fn check(
-    signature: &Signature,
-    context: &Context,
-    proof: &Proof,
-) -> Result<Theorem, KernelError> {
+pub fn check(signature: &Signature, context: &Context, proof: &Proof) -> Result<Theorem, KernelError> {
     check_with_limits(signature, context, proof, signature.limits())
 }
 
@@ -175,25 +170,15 @@ pub fn check_with_limits(
     limits: &Limits,
 ) -> Result<Theorem, KernelError> {
     if proof.steps.len() > limits.max_steps {
-        return Err(KernelError::Limit {
-            kind: LimitKind::Steps,
-            limit: limits.max_steps as u64,
-        });
+        return Err(KernelError::Limit { kind: LimitKind::Steps, limit: limits.max_steps as u64 });
     }
     check_context(signature, context, limits)?;
-    let mut checker = Checker {
-        sig: signature,
-        ctx: context,
-        limits,
-        results: Vec::with_capacity(proof.steps.len()),
-    };
+    let mut checker =
+        Checker { sig: signature, ctx: context, limits, results: Vec::with_capacity(proof.steps.len()) };
     for (i, step) in proof.steps.iter().enumerate() {
         let sequent = checker.step(i, step).map_err(|e| e.at(i, step.rule()))?;
         if sequent.hyps.len() > limits.max_hypotheses {
-            let e = KernelError::Limit {
-                kind: LimitKind::Hypotheses,
-                limit: limits.max_hypotheses as u64,
-            };
+            let e = KernelError::Limit { kind: LimitKind::Hypotheses, limit: limits.max_hypotheses as u64 };
             return Err(e.at(i, step.rule()));
         }
         checker.results.push(sequent);
@@ -204,28 +189,19 @@ pub fn check_with_limits(
     for h in last.hyps.iter() {
         match context.hypotheses.iter().position(|(_, f)| f == h) {
             Some(i) => used.push(i),
-            None => {
-                return Err(KernelError::UndischargedAssumption {
-                    formula: Box::new(h.clone()),
-                })
-            }
+            None => return Err(KernelError::UndischargedAssumption { formula: Box::new(h.clone()) }),
         }
     }
     used.sort_unstable();
     // ...and speak only of the context's variables.
     for (v, s) in free_variables(&last.concl) {
         if !context.variables.iter().any(|(n, t)| *n == v && *t == s) {
-            return Err(KernelError::UndeclaredVariable {
-                variable: v.to_string(),
-            });
+            return Err(KernelError::UndeclaredVariable { variable: v.to_string() });
         }
     }
     Ok(Theorem {
         variables: context.variables.clone(),
-        hypotheses: used
-            .into_iter()
-            .map(|i| context.hypotheses[i].clone())
-            .collect(),
+        hypotheses: used.into_iter().map(|i| context.hypotheses[i].clone()).collect(),
         conclusion: last.concl,
         trust_base: trust_base(signature, proof),
         signature: signature.fingerprint(),
@@ -260,9 +236,7 @@ fn check_context(sig: &Signature, ctx: &Context, limits: &Limits) -> Result<(), 
     let mut names = BTreeSet::new();
     for (v, s) in &ctx.variables {
         if !names.insert(v.clone()) {
-            return Err(KernelError::NameTaken {
-                name: v.to_string(),
-            });
+            return Err(KernelError::NameTaken { name: v.to_string() });
         }
         if !sig.has_sort(s) {
             return Err(KernelError::UnknownSort { sort: s.clone() });
@@ -271,17 +245,13 @@ fn check_context(sig: &Signature, ctx: &Context, limits: &Limits) -> Result<(), 
     let mut hyp_names = BTreeSet::new();
     for (h, f) in &ctx.hypotheses {
         if !hyp_names.insert(h.clone()) {
-            return Err(KernelError::NameTaken {
-                name: h.to_string(),
-            });
+            return Err(KernelError::NameTaken { name: h.to_string() });
         }
         check_extent(Node::F(f), limits.max_formula_size, limits.max_depth)?;
         sig.check_formula(f, &mut Vec::new())?;
         for (v, s) in free_variables(f) {
             if !ctx.variables.iter().any(|(n, t)| *n == v && *t == s) {
-                return Err(KernelError::UndeclaredVariable {
-                    variable: v.to_string(),
-                });
+                return Err(KernelError::UndeclaredVariable { variable: v.to_string() });
             }
         }
     }
@@ -297,17 +267,11 @@ struct Checker<'a> {
 
 /// The shape of a formula, for errors.
 fn shape(expected: &'static str, found: &Formula) -> KernelError {
-    KernelError::Shape {
-        expected,
-        found: Box::new(found.clone()),
-    }
+    KernelError::Shape { expected, found: Box::new(found.clone()) }
 }
 
 fn mismatch(expected: &Formula, found: &Formula) -> KernelError {
-    KernelError::Mismatch {
-        expected: Box::new(expected.clone()),
-        found: Box::new(found.clone()),
-    }
+    KernelError::Mismatch { expected: Box::new(expected.clone()), found: Box::new(found.clone()) }
 }
 
 fn sequent(hyps: Arc<Vec<Formula>>, concl: Formula) -> Sequent {
@@ -322,27 +286,9 @@ fn union(a: &Arc<Vec<Formula>>, b: &Arc<Vec<Formula>>) -> Arc<Vec<Formula>> {
     if a.is_empty() {
         return b.clone();
     }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i].clone());
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j].clone());
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(a[i].clone());
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
+    let mut out: Vec<Formula> = a.iter().chain(b.iter()).cloned().collect();
+    out.sort();
+    out.dedup();
     Arc::new(out)
 }
 
@@ -372,9 +318,7 @@ enum Relation {
 
 impl<'a> Checker<'a> {
     fn get(&self, id: StepId) -> Result<&Sequent, KernelError> {
-        self.results
-            .get(id)
-            .ok_or(KernelError::ForwardReference { reference: id })
+        self.results.get(id).ok_or(KernelError::ForwardReference { reference: id })
     }
 
     fn no_hyps(&self) -> Arc<Vec<Formula>> {
@@ -401,11 +345,7 @@ impl<'a> Checker<'a> {
 
     /// Checks a conclusion the checker built.
     fn built(&self, f: Formula) -> Result<Formula, KernelError> {
-        check_extent(
-            Node::F(&f),
-            self.limits.max_formula_size,
-            self.limits.max_depth,
-        )?;
+        check_extent(Node::F(&f), self.limits.max_formula_size, self.limits.max_depth)?;
         Ok(f)
     }
 
@@ -415,20 +355,15 @@ impl<'a> Checker<'a> {
             FactKind::Theorem => "theorem",
             FactKind::Definition => "definition",
         };
-        let fact = self.sig.fact(n).filter(|f| f.kind == kind).ok_or_else(|| {
-            KernelError::UnknownFact {
-                name: n.to_string(),
-                kind: kind_name,
-            }
-        })?;
+        let fact = self
+            .sig
+            .fact(n)
+            .filter(|f| f.kind == kind)
+            .ok_or_else(|| KernelError::UnknownFact { name: n.to_string(), kind: kind_name })?;
         let mut f = fact.statement.clone();
         for (i, arg) in args.iter().enumerate() {
             let Formula::Forall(_, s, body) = &f else {
-                return Err(KernelError::TooManyArguments {
-                    name: n.to_string(),
-                    max: i,
-                    given: args.len(),
-                });
+                return Err(KernelError::TooManyArguments { name: n.to_string(), max: i, given: args.len() });
             };
             self.expect_sort(arg, s)?;
             f = open_formula(body, arg);
@@ -456,27 +391,22 @@ impl<'a> Checker<'a> {
                     .hypotheses
                     .iter()
                     .find(|(h, _)| h == name)
-                    .ok_or_else(|| KernelError::UnknownHypothesis {
-                        name: name.to_string(),
-                    })?;
+                    .ok_or_else(|| KernelError::UnknownHypothesis { name: name.to_string() })?;
                 Ok(sequent(singleton(f.clone()), f.clone()))
             }
             Step::Assume { formula } => {
                 self.formula(formula)?;
                 Ok(sequent(singleton(formula.clone()), formula.clone()))
             }
-            Step::Axiom { name, args } => Ok(sequent(
-                self.no_hyps(),
-                self.instantiate(name, FactKind::Axiom, args)?,
-            )),
-            Step::Theorem { name, args } => Ok(sequent(
-                self.no_hyps(),
-                self.instantiate(name, FactKind::Theorem, args)?,
-            )),
-            Step::Unfold { name, args } => Ok(sequent(
-                self.no_hyps(),
-                self.instantiate(name, FactKind::Definition, args)?,
-            )),
+            Step::Axiom { name, args } => {
+                Ok(sequent(self.no_hyps(), self.instantiate(name, FactKind::Axiom, args)?))
+            }
+            Step::Theorem { name, args } => {
+                Ok(sequent(self.no_hyps(), self.instantiate(name, FactKind::Theorem, args)?))
+            }
+            Step::Unfold { name, args } => {
+                Ok(sequent(self.no_hyps(), self.instantiate(name, FactKind::Definition, args)?))
+            }
             Step::TrueIntro => Ok(sequent(self.no_hyps(), Formula::True)),
             Step::FalseElim { from, goal } => {
                 let p = self.get(*from)?;
@@ -488,10 +418,7 @@ impl<'a> Checker<'a> {
             }
             Step::AndIntro { left, right } => {
                 let (l, r) = (self.get(*left)?, self.get(*right)?);
-                let concl = self.built(Formula::And(
-                    Arc::new(l.concl.clone()),
-                    Arc::new(r.concl.clone()),
-                ))?;
+                let concl = self.built(Formula::And(Arc::new(l.concl.clone()), Arc::new(r.concl.clone())))?;
                 Ok(sequent(union(&l.hyps, &r.hyps), concl))
             }
             Step::AndLeft { from } | Step::AndRight { from } => {
@@ -499,29 +426,19 @@ impl<'a> Checker<'a> {
                 let Formula::And(a, b) = &p.concl else {
                     return Err(shape("a conjunction", &p.concl));
                 };
-                let part = if matches!(step, Step::AndLeft { .. }) {
-                    a
-                } else {
-                    b
-                };
+                let part = if matches!(step, Step::AndLeft { .. }) { a } else { b };
                 Ok(sequent(p.hyps.clone(), (**part).clone()))
             }
             Step::OrLeft { from, right } => {
                 let p = self.get(*from)?;
                 self.formula(right)?;
-                let concl = self.built(Formula::Or(
-                    Arc::new(p.concl.clone()),
-                    Arc::new(right.clone()),
-                ))?;
+                let concl = self.built(Formula::Or(Arc::new(p.concl.clone()), Arc::new(right.clone())))?;
                 Ok(sequent(p.hyps.clone(), concl))
             }
             Step::OrRight { left, from } => {
                 let p = self.get(*from)?;
                 self.formula(left)?;
-                let concl = self.built(Formula::Or(
-                    Arc::new(left.clone()),
-                    Arc::new(p.concl.clone()),
-                ))?;
+                let concl = self.built(Formula::Or(Arc::new(left.clone()), Arc::new(p.concl.clone())))?;
                 Ok(sequent(p.hyps.clone(), concl))
             }
             Step::OrElim { from, left, right } => {
@@ -539,16 +456,11 @@ impl<'a> Checker<'a> {
             Step::ImpIntro { assumption, from } => {
                 self.formula(assumption)?;
                 let p = self.get(*from)?;
-                let concl = self.built(Formula::Implies(
-                    Arc::new(assumption.clone()),
-                    Arc::new(p.concl.clone()),
-                ))?;
+                let concl =
+                    self.built(Formula::Implies(Arc::new(assumption.clone()), Arc::new(p.concl.clone())))?;
                 Ok(sequent(remove(&p.hyps, assumption), concl))
             }
-            Step::ImpElim {
-                implication,
-                argument,
-            } => {
+            Step::ImpElim { implication, argument } => {
                 let (i, a) = (self.get(*implication)?, self.get(*argument)?);
                 let Formula::Implies(x, y) = &i.concl else {
                     return Err(shape("an implication", &i.concl));
@@ -607,11 +519,7 @@ impl<'a> Checker<'a> {
                 let concl = self.built(Formula::Or(f.clone(), Arc::new(Formula::Not(f))))?;
                 Ok(sequent(self.no_hyps(), concl))
             }
-            Step::ForallIntro {
-                variable,
-                sort,
-                from,
-            } => {
+            Step::ForallIntro { variable, sort, from } => {
                 if !self.sig.has_sort(sort) {
                     return Err(KernelError::UnknownSort { sort: sort.clone() });
                 }
@@ -623,11 +531,8 @@ impl<'a> Checker<'a> {
                     });
                 }
                 let body = close_formula(&p.concl, variable, sort);
-                let concl = self.built(Formula::Forall(
-                    Hint(variable.clone()),
-                    sort.clone(),
-                    Arc::new(body),
-                ))?;
+                let concl =
+                    self.built(Formula::Forall(Hint(variable.clone()), sort.clone(), Arc::new(body)))?;
                 Ok(sequent(p.hyps.clone(), concl))
             }
             Step::ForallElim { from, term } => {
@@ -639,13 +544,7 @@ impl<'a> Checker<'a> {
                 let concl = self.built(open_formula(body, term))?;
                 Ok(sequent(p.hyps.clone(), concl))
             }
-            Step::ExistsIntro {
-                hint,
-                sort,
-                body,
-                witness,
-                from,
-            } => {
+            Step::ExistsIntro { hint, sort, body, witness, from } => {
                 let target = Formula::Exists(hint.clone(), sort.clone(), Arc::new(body.clone()));
                 self.formula(&target)?;
                 self.expect_sort(witness, sort)?;
@@ -656,11 +555,7 @@ impl<'a> Checker<'a> {
                 }
                 Ok(sequent(p.hyps.clone(), target))
             }
-            Step::ExistsElim {
-                from,
-                variable,
-                body,
-            } => {
+            Step::ExistsElim { from, variable, body } => {
                 let (e, b) = (self.get(*from)?, self.get(*body)?);
                 let Formula::Exists(_, s, phi) = &e.concl else {
                     return Err(shape("an existential formula", &e.concl));
@@ -684,10 +579,7 @@ impl<'a> Checker<'a> {
             }
             Step::Refl { term } => {
                 self.term(term)?;
-                Ok(sequent(
-                    self.no_hyps(),
-                    Formula::Eq(term.clone(), term.clone()),
-                ))
+                Ok(sequent(self.no_hyps(), Formula::Eq(term.clone(), term.clone())))
             }
             Step::Symm { from } => {
                 let p = self.get(*from)?;
@@ -710,16 +602,9 @@ impl<'a> Checker<'a> {
                         found: Box::new(b2.clone()),
                     });
                 }
-                Ok(sequent(
-                    union(&l.hyps, &r.hyps),
-                    Formula::Eq(a.clone(), c.clone()),
-                ))
+                Ok(sequent(union(&l.hyps, &r.hyps), Formula::Eq(a.clone(), c.clone())))
             }
-            Step::Congruence {
-                hole,
-                context,
-                from,
-            } => {
+            Step::Congruence { hole, context, from } => {
                 let p = self.get(*from)?;
                 let Formula::Eq(a, b) = &p.concl else {
                     return Err(shape("an equation", &p.concl));
@@ -727,16 +612,10 @@ impl<'a> Checker<'a> {
                 self.expect_sort(a, hole)?;
                 self.extent(Node::T(context))?;
                 self.sig.sort_of(context, std::slice::from_ref(hole))?;
-                let concl =
-                    self.built(Formula::Eq(open_term(context, a), open_term(context, b)))?;
+                let concl = self.built(Formula::Eq(open_term(context, a), open_term(context, b)))?;
                 Ok(sequent(p.hyps.clone(), concl))
             }
-            Step::Substitute {
-                hole,
-                motive,
-                equation,
-                from,
-            } => {
+            Step::Substitute { hole, motive, equation, from } => {
                 let (e, p) = (self.get(*equation)?, self.get(*from)?);
                 let Formula::Eq(a, b) = &e.concl else {
                     return Err(shape("an equation", &e.concl));
@@ -758,22 +637,11 @@ impl<'a> Checker<'a> {
                 let mut n = Normalizer::new(self.limits);
                 let (p, q) = (n.normalize(lhs)?, n.normalize(rhs)?);
                 if p != q {
-                    return Err(KernelError::RingMismatch {
-                        lhs: n.show(&p),
-                        rhs: n.show(&q),
-                    });
+                    return Err(KernelError::RingMismatch { lhs: show_poly(&n, &p), rhs: show_poly(&n, &q) });
                 }
-                Ok(sequent(
-                    self.no_hyps(),
-                    Formula::Eq(lhs.clone(), rhs.clone()),
-                ))
+                Ok(sequent(self.no_hyps(), Formula::Eq(lhs.clone(), rhs.clone())))
             }
-            Step::Psatz {
-                goal,
-                facts,
-                products,
-                squares,
-            } => self.psatz(goal, facts, products, squares),
+            Step::Psatz { goal, facts, products, squares } => self.psatz(goal, facts, products, squares),
             Step::LeTotal { left, right } => {
                 for t in [left, right] {
                     self.expect_sort(t, &Sort::Rat)?;
@@ -793,10 +661,7 @@ impl<'a> Checker<'a> {
                 if g.concl != expected {
                     return Err(mismatch(&expected, &g.concl));
                 }
-                Ok(sequent(
-                    union(&l.hyps, &g.hyps),
-                    Formula::Eq(a.clone(), b.clone()),
-                ))
+                Ok(sequent(union(&l.hyps, &g.hyps), Formula::Eq(a.clone(), b.clone())))
             }
         }
     }
@@ -838,9 +703,9 @@ impl<'a> Checker<'a> {
             let mut value = n.constant(&Rat::one())?;
             let mut relation = Relation::Positive;
             for &f in &product.factors {
-                let (p, rel) = read.get(f).ok_or_else(|| {
-                    bad(format!("product {k} names fact {f}, which is not given"))
-                })?;
+                let (p, rel) = read
+                    .get(f)
+                    .ok_or_else(|| bad(format!("product {k} names fact {f}, which is not given")))?;
                 value = n.mul(&value, p)?;
                 relation = match (relation, *rel) {
                     (Relation::Zero, _) | (_, Relation::Zero) => Relation::Zero,
@@ -859,10 +724,7 @@ impl<'a> Checker<'a> {
         }
         for (k, square) in squares.iter().enumerate() {
             if square.coefficient.is_negative() {
-                return Err(bad(format!(
-                    "square {k} has the negative coefficient {}",
-                    square.coefficient
-                )));
+                return Err(bad(format!("square {k} has the negative coefficient {}", square.coefficient)));
             }
             self.expect_sort(&square.base, &Sort::Rat)?;
             let base = n.normalize(&square.base)?;
@@ -872,7 +734,7 @@ impl<'a> Checker<'a> {
         let established = match goal {
             Formula::False => match sum.as_constant() {
                 Some(k) => k.is_negative() || (k.is_zero() && strict),
-                None => return Err(bad(format!("the sum {} is not a constant", n.show(&sum)))),
+                None => return Err(bad(format!("the sum {} is not a constant", show_poly(&n, &sum)))),
             },
             Formula::Le(a, b) | Formula::Lt(a, b) => {
                 let target = n.difference(b, a)?;
@@ -880,8 +742,8 @@ impl<'a> Checker<'a> {
                 let Some(k) = slack.as_constant() else {
                     return Err(bad(format!(
                         "the goal's side difference {} minus the sum {} is not a constant",
-                        n.show(&target),
-                        n.show(&sum)
+                        show_poly(&n, &target),
+                        show_poly(&n, &sum)
                     )));
                 };
                 if matches!(goal, Formula::Le(..)) {
@@ -895,7 +757,7 @@ impl<'a> Checker<'a> {
         if !established {
             return Err(bad(format!(
                 "the sum {} does not have the sign the goal needs",
-                n.show(&sum)
+                show_poly(&n, &sum)
             )));
         }
         Ok(sequent(hyps, goal.clone()))

@@ -281,10 +281,7 @@ pub enum ExportError {
 }
 
 fn malformed(step: usize, reason: impl Into<String>) -> ExportError {
-    ExportError::Malformed {
-        step,
-        reason: reason.into(),
-    }
+    ExportError::Malformed { step, reason: reason.into() }
 }
 
 // ---------------------------------------------------------------------------
@@ -436,10 +433,7 @@ struct Scope {
 
 impl Scope {
     fn everything() -> Scope {
-        Scope {
-            all: true,
-            ..Scope::default()
-        }
+        Scope { all: true, ..Scope::default() }
     }
 
     fn var(&self, n: &Name, s: &Sort) -> String {
@@ -616,10 +610,7 @@ impl Printer<'_> {
                 self.formula_into(a, env, sc, out, d)?;
                 out.push(')');
             }
-            Formula::And(a, b)
-            | Formula::Or(a, b)
-            | Formula::Implies(a, b)
-            | Formula::Iff(a, b) => {
+            Formula::And(a, b) | Formula::Or(a, b) | Formula::Implies(a, b) | Formula::Iff(a, b) => {
                 let op = match f {
                     Formula::And(..) => " /\\ ",
                     Formula::Or(..) => " \\/ ",
@@ -633,11 +624,7 @@ impl Printer<'_> {
                 out.push(')');
             }
             Formula::Forall(h, s, body) | Formula::Exists(h, s, body) => {
-                let q = if matches!(f, Formula::Forall(..)) {
-                    "forall"
-                } else {
-                    "exists"
-                };
+                let q = if matches!(f, Formula::Forall(..)) { "forall" } else { "exists" };
                 let b = binder_ident(env.len(), &h.0);
                 let _ = write!(out, "({q} {b} : {}, ", sort_ident(s));
                 env.push((b, s.clone()));
@@ -681,13 +668,7 @@ impl Printer<'_> {
     // when no varying variable occurs.
     // -----------------------------------------------------------------------
 
-    fn cong_term(
-        &self,
-        t: &Term,
-        env: &Env,
-        cg: &Cong,
-        depth: usize,
-    ) -> Result<Option<String>, ExportError> {
+    fn cong_term(&self, t: &Term, env: &Env, cg: &Cong, depth: usize) -> Result<Option<String>, ExportError> {
         if depth > MAX_PRINT_DEPTH {
             return Err(malformed(0, "a term is nested too deeply"));
         }
@@ -701,12 +682,8 @@ impl Printer<'_> {
         match t {
             Term::Free(n, s) => Ok(cg.proofs.get(&(n.clone(), s.clone())).cloned()),
             Term::Bound(_) | Term::Num(_) => Ok(None),
-            Term::Neg(a) => Ok(self
-                .cong_term(a, env, cg, d)?
-                .map(|p| format!("(w_opp_cong _ _ {p})"))),
-            Term::Pow(a, _) => Ok(self
-                .cong_term(a, env, cg, d)?
-                .map(|p| format!("(w_pow_cong _ _ _ {p})"))),
+            Term::Neg(a) => Ok(self.cong_term(a, env, cg, d)?.map(|p| format!("(w_opp_cong _ _ {p})"))),
+            Term::Pow(a, _) => Ok(self.cong_term(a, env, cg, d)?.map(|p| format!("(w_pow_cong _ _ _ {p})"))),
             Term::Div(a, c) => {
                 let inv = c.recip().ok_or_else(|| malformed(0, "division by zero"))?;
                 Ok(self
@@ -714,10 +691,7 @@ impl Printer<'_> {
                     .map(|p| format!("(w_mul_cong _ _ _ _ {p} (Qeq_refl {}))", numeral(&inv))))
             }
             Term::Add(a, b) | Term::Sub(a, b) | Term::Mul(a, b) => {
-                let (pa, pb) = (
-                    self.cong_term(a, env, cg, d)?,
-                    self.cong_term(b, env, cg, d)?,
-                );
+                let (pa, pb) = (self.cong_term(a, env, cg, d)?, self.cong_term(b, env, cg, d)?);
                 if pa.is_none() && pb.is_none() {
                     return Ok(None);
                 }
@@ -726,11 +700,7 @@ impl Printer<'_> {
                     Term::Sub(..) => "w_sub_cong",
                     _ => "w_mul_cong",
                 };
-                Ok(Some(format!(
-                    "({lemma} _ _ _ _ {} {})",
-                    refl_or(pa, a)?,
-                    refl_or(pb, b)?
-                )))
+                Ok(Some(format!("({lemma} _ _ _ _ {} {})", refl_or(pa, a)?, refl_or(pb, b)?)))
             }
             Term::App(f, args) => {
                 let mut proofs = Vec::with_capacity(args.len());
@@ -768,10 +738,7 @@ impl Printer<'_> {
         match f {
             Formula::True | Formula::False => Ok(None),
             Formula::Eq(a, b) | Formula::Le(a, b) | Formula::Lt(a, b) => {
-                let (pa, pb) = (
-                    self.cong_term(a, env, cg, d)?,
-                    self.cong_term(b, env, cg, d)?,
-                );
+                let (pa, pb) = (self.cong_term(a, env, cg, d)?, self.cong_term(b, env, cg, d)?);
                 if pa.is_none() && pb.is_none() {
                     return Ok(None);
                 }
@@ -813,13 +780,8 @@ impl Printer<'_> {
                 out.push(')');
                 Ok(Some(out))
             }
-            Formula::Not(a) => Ok(self
-                .cong_formula(a, env, cg, d)?
-                .map(|p| format!("(w_not_cong _ _ {p})"))),
-            Formula::And(a, b)
-            | Formula::Or(a, b)
-            | Formula::Implies(a, b)
-            | Formula::Iff(a, b) => {
+            Formula::Not(a) => Ok(self.cong_formula(a, env, cg, d)?.map(|p| format!("(w_not_cong _ _ {p})"))),
+            Formula::And(a, b) | Formula::Or(a, b) | Formula::Implies(a, b) | Formula::Iff(a, b) => {
                 let pa = self.cong_formula(a, env, cg, d)?;
                 let pb = self.cong_formula(b, env, cg, d)?;
                 if pa.is_none() && pb.is_none() {
@@ -849,11 +811,7 @@ impl Printer<'_> {
                 let Some(p) = inner? else {
                     return Ok(None);
                 };
-                let lemma = if matches!(f, Formula::Forall(..)) {
-                    "w_all_cong"
-                } else {
-                    "w_ex_cong"
-                };
+                let lemma = if matches!(f, Formula::Forall(..)) { "w_all_cong" } else { "w_ex_cong" };
                 let left = self.lambda(&h.0, s, body, env, &cg.left)?;
                 let right = self.lambda(&h.0, s, body, env, &cg.right)?;
                 Ok(Some(format!(
@@ -876,11 +834,7 @@ struct Cong {
 
 impl Cong {
     fn new(base: &Scope) -> Cong {
-        Cong {
-            left: base.clone(),
-            right: base.clone(),
-            proofs: BTreeMap::new(),
-        }
+        Cong { left: base.clone(), right: base.clone(), proofs: BTreeMap::new() }
     }
 
     fn vary(&mut self, n: &Name, s: &Sort, left: String, right: String, proof: String) {
@@ -946,8 +900,7 @@ fn replay(sig: &Signature, ctx: &Context, proof: &Proof) -> Result<Vec<Seq>, Exp
     for (i, step) in proof.steps.iter().enumerate() {
         let get = |j: StepId| -> Result<&Seq, ExportError> {
             if j < i {
-                out.get(j)
-                    .ok_or_else(|| malformed(i, format!("no step {j}")))
+                out.get(j).ok_or_else(|| malformed(i, format!("no step {j}")))
             } else {
                 Err(malformed(i, format!("step {j} is not earlier")))
             }
@@ -955,9 +908,8 @@ fn replay(sig: &Signature, ctx: &Context, proof: &Proof) -> Result<Vec<Seq>, Exp
         let shape = |what: &str| malformed(i, format!("the premise is not {what}"));
         let none = BTreeSet::new;
         let one = |f: &Formula| BTreeSet::from([f.clone()]);
-        let union = |a: &BTreeSet<Formula>, b: &BTreeSet<Formula>| {
-            a.union(b).cloned().collect::<BTreeSet<Formula>>()
-        };
+        let union =
+            |a: &BTreeSet<Formula>, b: &BTreeSet<Formula>| a.union(b).cloned().collect::<BTreeSet<Formula>>();
         let without = |a: &BTreeSet<Formula>, f: &Formula| {
             let mut a = a.clone();
             a.remove(f);
@@ -970,70 +922,39 @@ fn replay(sig: &Signature, ctx: &Context, proof: &Proof) -> Result<Vec<Seq>, Exp
                     .iter()
                     .find(|(h, _)| h == name)
                     .ok_or_else(|| malformed(i, format!("unknown hypothesis `{name}`")))?;
-                Seq {
-                    hyps: one(f),
-                    concl: f.clone(),
-                }
+                Seq { hyps: one(f), concl: f.clone() }
             }
-            Step::Assume { formula } => Seq {
-                hyps: one(formula),
-                concl: formula.clone(),
-            },
-            Step::Axiom { name, args } => Seq {
-                hyps: none(),
-                concl: instantiate(sig, name, FactKind::Axiom, args, i)?,
-            },
-            Step::Theorem { name, args } => Seq {
-                hyps: none(),
-                concl: instantiate(sig, name, FactKind::Theorem, args, i)?,
-            },
-            Step::Unfold { name, args } => Seq {
-                hyps: none(),
-                concl: instantiate(sig, name, FactKind::Definition, args, i)?,
-            },
-            Step::TrueIntro => Seq {
-                hyps: none(),
-                concl: Formula::True,
-            },
-            Step::FalseElim { from, goal } => Seq {
-                hyps: get(*from)?.hyps.clone(),
-                concl: goal.clone(),
-            },
+            Step::Assume { formula } => Seq { hyps: one(formula), concl: formula.clone() },
+            Step::Axiom { name, args } => {
+                Seq { hyps: none(), concl: instantiate(sig, name, FactKind::Axiom, args, i)? }
+            }
+            Step::Theorem { name, args } => {
+                Seq { hyps: none(), concl: instantiate(sig, name, FactKind::Theorem, args, i)? }
+            }
+            Step::Unfold { name, args } => {
+                Seq { hyps: none(), concl: instantiate(sig, name, FactKind::Definition, args, i)? }
+            }
+            Step::TrueIntro => Seq { hyps: none(), concl: Formula::True },
+            Step::FalseElim { from, goal } => Seq { hyps: get(*from)?.hyps.clone(), concl: goal.clone() },
             Step::AndIntro { left, right } => {
                 let (l, r) = (get(*left)?, get(*right)?);
-                Seq {
-                    hyps: union(&l.hyps, &r.hyps),
-                    concl: Formula::and(l.concl.clone(), r.concl.clone()),
-                }
+                Seq { hyps: union(&l.hyps, &r.hyps), concl: Formula::and(l.concl.clone(), r.concl.clone()) }
             }
             Step::AndLeft { from } | Step::AndRight { from } => {
                 let p = get(*from)?;
                 let Formula::And(a, b) = &p.concl else {
                     return Err(shape("a conjunction"));
                 };
-                let part = if matches!(step, Step::AndLeft { .. }) {
-                    a
-                } else {
-                    b
-                };
-                Seq {
-                    hyps: p.hyps.clone(),
-                    concl: (**part).clone(),
-                }
+                let part = if matches!(step, Step::AndLeft { .. }) { a } else { b };
+                Seq { hyps: p.hyps.clone(), concl: (**part).clone() }
             }
             Step::OrLeft { from, right } => {
                 let p = get(*from)?;
-                Seq {
-                    hyps: p.hyps.clone(),
-                    concl: Formula::or(p.concl.clone(), right.clone()),
-                }
+                Seq { hyps: p.hyps.clone(), concl: Formula::or(p.concl.clone(), right.clone()) }
             }
             Step::OrRight { left, from } => {
                 let p = get(*from)?;
-                Seq {
-                    hyps: p.hyps.clone(),
-                    concl: Formula::or(left.clone(), p.concl.clone()),
-                }
+                Seq { hyps: p.hyps.clone(), concl: Formula::or(left.clone(), p.concl.clone()) }
             }
             Step::OrElim { from, left, right } => {
                 let p = get(*from)?;
@@ -1053,42 +974,27 @@ fn replay(sig: &Signature, ctx: &Context, proof: &Proof) -> Result<Vec<Seq>, Exp
                     concl: Formula::implies(assumption.clone(), p.concl.clone()),
                 }
             }
-            Step::ImpElim {
-                implication,
-                argument,
-            } => {
+            Step::ImpElim { implication, argument } => {
                 let (f, a) = (get(*implication)?, get(*argument)?);
                 let Formula::Implies(_, y) = &f.concl else {
                     return Err(shape("an implication"));
                 };
-                Seq {
-                    hyps: union(&f.hyps, &a.hyps),
-                    concl: (**y).clone(),
-                }
+                Seq { hyps: union(&f.hyps, &a.hyps), concl: (**y).clone() }
             }
             Step::NotIntro { assumption, from } => {
                 let p = get(*from)?;
-                Seq {
-                    hyps: without(&p.hyps, assumption),
-                    concl: Formula::not(assumption.clone()),
-                }
+                Seq { hyps: without(&p.hyps, assumption), concl: Formula::not(assumption.clone()) }
             }
             Step::NotElim { negation, argument } => {
                 let (n, a) = (get(*negation)?, get(*argument)?);
-                Seq {
-                    hyps: union(&n.hyps, &a.hyps),
-                    concl: Formula::False,
-                }
+                Seq { hyps: union(&n.hyps, &a.hyps), concl: Formula::False }
             }
             Step::IffIntro { forward, backward } => {
                 let (f, b) = (get(*forward)?, get(*backward)?);
                 let Formula::Implies(x, y) = &f.concl else {
                     return Err(shape("an implication"));
                 };
-                Seq {
-                    hyps: union(&f.hyps, &b.hyps),
-                    concl: Formula::Iff(x.clone(), y.clone()),
-                }
+                Seq { hyps: union(&f.hyps, &b.hyps), concl: Formula::Iff(x.clone(), y.clone()) }
             }
             Step::IffForward { from } | Step::IffBackward { from } => {
                 let p = get(*from)?;
@@ -1100,123 +1006,70 @@ fn replay(sig: &Signature, ctx: &Context, proof: &Proof) -> Result<Vec<Seq>, Exp
                 } else {
                     Formula::Implies(y.clone(), x.clone())
                 };
-                Seq {
-                    hyps: p.hyps.clone(),
-                    concl,
-                }
+                Seq { hyps: p.hyps.clone(), concl }
             }
-            Step::ExcludedMiddle { formula } => Seq {
-                hyps: none(),
-                concl: Formula::or(formula.clone(), Formula::not(formula.clone())),
-            },
-            Step::ForallIntro {
-                variable,
-                sort,
-                from,
-            } => {
+            Step::ExcludedMiddle { formula } => {
+                Seq { hyps: none(), concl: Formula::or(formula.clone(), Formula::not(formula.clone())) }
+            }
+            Step::ForallIntro { variable, sort, from } => {
                 let p = get(*from)?;
-                Seq {
-                    hyps: p.hyps.clone(),
-                    concl: Formula::forall(variable, sort.clone(), &p.concl),
-                }
+                Seq { hyps: p.hyps.clone(), concl: Formula::forall(variable, sort.clone(), &p.concl) }
             }
             Step::ForallElim { from, term } => {
                 let p = get(*from)?;
                 let Formula::Forall(_, _, body) = &p.concl else {
                     return Err(shape("a universal formula"));
                 };
-                Seq {
-                    hyps: p.hyps.clone(),
-                    concl: open_formula(body, term),
-                }
+                Seq { hyps: p.hyps.clone(), concl: open_formula(body, term) }
             }
-            Step::ExistsIntro {
-                hint,
-                sort,
-                body,
-                from,
-                ..
-            } => Seq {
+            Step::ExistsIntro { hint, sort, body, from, .. } => Seq {
                 hyps: get(*from)?.hyps.clone(),
                 concl: Formula::Exists(hint.clone(), sort.clone(), Arc::new(body.clone())),
             },
-            Step::ExistsElim {
-                from,
-                variable,
-                body,
-            } => {
+            Step::ExistsElim { from, variable, body } => {
                 let (e, b) = (get(*from)?, get(*body)?);
                 let Formula::Exists(_, s, phi) = &e.concl else {
                     return Err(shape("an existential formula"));
                 };
                 let instance = open_formula(phi, &Term::Free(variable.clone(), s.clone()));
-                Seq {
-                    hyps: union(&e.hyps, &without(&b.hyps, &instance)),
-                    concl: b.concl.clone(),
-                }
+                Seq { hyps: union(&e.hyps, &without(&b.hyps, &instance)), concl: b.concl.clone() }
             }
-            Step::Refl { term } => Seq {
-                hyps: none(),
-                concl: Formula::Eq(term.clone(), term.clone()),
-            },
+            Step::Refl { term } => Seq { hyps: none(), concl: Formula::Eq(term.clone(), term.clone()) },
             Step::Symm { from } => {
                 let p = get(*from)?;
                 let Formula::Eq(a, b) = &p.concl else {
                     return Err(shape("an equation"));
                 };
-                Seq {
-                    hyps: p.hyps.clone(),
-                    concl: Formula::Eq(b.clone(), a.clone()),
-                }
+                Seq { hyps: p.hyps.clone(), concl: Formula::Eq(b.clone(), a.clone()) }
             }
             Step::Trans { left, right } => {
                 let (l, r) = (get(*left)?, get(*right)?);
                 let (Formula::Eq(a, _), Formula::Eq(_, c)) = (&l.concl, &r.concl) else {
                     return Err(shape("an equation"));
                 };
-                Seq {
-                    hyps: union(&l.hyps, &r.hyps),
-                    concl: Formula::Eq(a.clone(), c.clone()),
-                }
+                Seq { hyps: union(&l.hyps, &r.hyps), concl: Formula::Eq(a.clone(), c.clone()) }
             }
             Step::Congruence { context, from, .. } => {
                 let p = get(*from)?;
                 let Formula::Eq(a, b) = &p.concl else {
                     return Err(shape("an equation"));
                 };
-                Seq {
-                    hyps: p.hyps.clone(),
-                    concl: Formula::Eq(open_term(context, a), open_term(context, b)),
-                }
+                Seq { hyps: p.hyps.clone(), concl: Formula::Eq(open_term(context, a), open_term(context, b)) }
             }
-            Step::Substitute {
-                motive,
-                equation,
-                from,
-                ..
-            } => {
+            Step::Substitute { motive, equation, from, .. } => {
                 let (e, p) = (get(*equation)?, get(*from)?);
                 let Formula::Eq(_, b) = &e.concl else {
                     return Err(shape("an equation"));
                 };
-                Seq {
-                    hyps: union(&e.hyps, &p.hyps),
-                    concl: open_formula(motive, b),
-                }
+                Seq { hyps: union(&e.hyps, &p.hyps), concl: open_formula(motive, b) }
             }
-            Step::Ring { lhs, rhs } => Seq {
-                hyps: none(),
-                concl: Formula::Eq(lhs.clone(), rhs.clone()),
-            },
+            Step::Ring { lhs, rhs } => Seq { hyps: none(), concl: Formula::Eq(lhs.clone(), rhs.clone()) },
             Step::Psatz { goal, facts, .. } => {
                 let mut hyps = none();
                 for &j in facts {
                     hyps = union(&hyps, &get(j)?.hyps);
                 }
-                Seq {
-                    hyps,
-                    concl: goal.clone(),
-                }
+                Seq { hyps, concl: goal.clone() }
             }
             Step::LeTotal { left, right } => Seq {
                 hyps: none(),
@@ -1230,10 +1083,7 @@ fn replay(sig: &Signature, ctx: &Context, proof: &Proof) -> Result<Vec<Seq>, Exp
                 let Formula::Le(a, b) = &l.concl else {
                     return Err(shape("a comparison a <= b"));
                 };
-                Seq {
-                    hyps: union(&l.hyps, &g.hyps),
-                    concl: Formula::Eq(a.clone(), b.clone()),
-                }
+                Seq { hyps: union(&l.hyps, &g.hyps), concl: Formula::Eq(a.clone(), b.clone()) }
             }
         };
         out.push(seq);
@@ -1262,11 +1112,7 @@ fn needed_steps(proof: &Proof) -> Vec<bool> {
 /// Does a needed step use excluded middle?
 fn uses_classic(proof: &Proof) -> bool {
     let needed = needed_steps(proof);
-    proof
-        .steps
-        .iter()
-        .zip(needed)
-        .any(|(s, n)| n && matches!(s, Step::ExcludedMiddle { .. }))
+    proof.steps.iter().zip(needed).any(|(s, n)| n && matches!(s, Step::ExcludedMiddle { .. }))
 }
 
 fn seq_vars(s: &Seq) -> Vec<(Name, Sort)> {
@@ -1337,17 +1183,8 @@ impl<'a> ProofWriter<'a> {
     fn new(sig: &'a Signature, ctx: &Context, proof: &'a Proof) -> Result<Self, ExportError> {
         let seqs = replay(sig, ctx, proof)?;
         let vars = seqs.iter().map(seq_vars).collect();
-        let hyps = seqs
-            .iter()
-            .map(|s| s.hyps.iter().cloned().collect())
-            .collect();
-        Ok(ProofWriter {
-            pr: Printer { sig },
-            steps: &proof.steps,
-            seqs,
-            vars,
-            hyps,
-        })
+        let hyps = seqs.iter().map(|s| s.hyps.iter().cloned().collect()).collect();
+        Ok(ProofWriter { pr: Printer { sig }, steps: &proof.steps, seqs, vars, hyps })
     }
 
     /// `forall x̄, γ₁ -> … -> φ` for step `i`.
@@ -1380,10 +1217,7 @@ impl<'a> ProofWriter<'a> {
     }
 
     fn binders(&self, i: usize) -> Vec<String> {
-        let mut b: Vec<String> = self.vars[i]
-            .iter()
-            .map(|(n, s)| local_ident(n, s))
-            .collect();
+        let mut b: Vec<String> = self.vars[i].iter().map(|(n, s)| local_ident(n, s)).collect();
         b.extend((0..self.hyps[i].len()).map(|k| format!("H{k}")));
         b
     }
@@ -1399,9 +1233,10 @@ impl<'a> ProofWriter<'a> {
             out.push_str(&sc.var(n, s));
         }
         for h in &self.hyps[j] {
-            let name = sc.hyps.get(h).ok_or_else(|| {
-                malformed(i, format!("step {j} rests on a hypothesis not in scope"))
-            })?;
+            let name = sc
+                .hyps
+                .get(h)
+                .ok_or_else(|| malformed(i, format!("step {j} rests on a hypothesis not in scope")))?;
             out.push(' ');
             out.push_str(name);
         }
@@ -1419,26 +1254,14 @@ impl<'a> ProofWriter<'a> {
         let step = &self.steps[i];
         let mut sc = self.step_scope(i);
         let binders = self.binders(i);
-        let intro = if binders.is_empty() {
-            String::new()
-        } else {
-            format!("intros {}. ", binders.join(" "))
-        };
-        let _ = write!(
-            out,
-            "  (* step {i}: {} *)\n  assert (s{i} : {ty}).\n",
-            step.rule()
-        );
+        let intro =
+            if binders.is_empty() { String::new() } else { format!("intros {}. ", binders.join(" ")) };
+        let _ = write!(out, "  (* step {i}: {} *)\n  assert (s{i} : {ty}).\n", step.rule());
         match step {
             Step::Ring { .. } => {
                 let _ = writeln!(out, "  {{ {intro}ring. }}");
             }
-            Step::Psatz {
-                goal,
-                facts,
-                products,
-                squares,
-            } => {
+            Step::Psatz { goal, facts, products, squares } => {
                 let _ = writeln!(out, "  {{ {intro}");
                 self.psatz(i, goal, facts, products, squares, &sc, out)?;
                 out.push_str("  }\n");
@@ -1475,11 +1298,9 @@ impl<'a> ProofWriter<'a> {
             }
             Step::Unfold { name, args: a } => format!("({}{})", unfold_ident(name), args(a, sc)?),
             Step::TrueIntro => "I".to_string(),
-            Step::FalseElim { from, goal } => format!(
-                "(False_ind {} {})",
-                pr.formula(goal, &mut Vec::new(), sc)?,
-                p(*from, sc)?
-            ),
+            Step::FalseElim { from, goal } => {
+                format!("(False_ind {} {})", pr.formula(goal, &mut Vec::new(), sc)?, p(*from, sc)?)
+            }
             Step::AndIntro { left, right } => {
                 format!("(conj {} {})", p(*left, sc)?, p(*right, sc)?)
             }
@@ -1491,10 +1312,7 @@ impl<'a> ProofWriter<'a> {
                 let Formula::Or(a, b) = self.concl(*from) else {
                     return Err(shape("a disjunction"));
                 };
-                let (ta, tb) = (
-                    pr.formula(a, &mut Vec::new(), sc)?,
-                    pr.formula(b, &mut Vec::new(), sc)?,
-                );
+                let (ta, tb) = (pr.formula(a, &mut Vec::new(), sc)?, pr.formula(b, &mut Vec::new(), sc)?);
                 let chi = pr.formula(&self.seqs[i].concl, &mut Vec::new(), sc)?;
                 let pf = p(*from, sc)?;
                 let mut inner = sc.clone();
@@ -1503,7 +1321,9 @@ impl<'a> ProofWriter<'a> {
                 let mut inner = sc.clone();
                 inner.hyps.insert((**b).clone(), format!("R{i}"));
                 let pr_ = p(*right, &inner)?;
-                format!("(@or_ind {ta} {tb} {chi} (fun (L{i} : {ta}) => {pl}) (fun (R{i} : {tb}) => {pr_}) {pf})")
+                format!(
+                    "(@or_ind {ta} {tb} {chi} (fun (L{i} : {ta}) => {pl}) (fun (R{i} : {tb}) => {pr_}) {pf})"
+                )
             }
             Step::ImpIntro { assumption, from } | Step::NotIntro { assumption, from } => {
                 let ta = pr.formula(assumption, &mut Vec::new(), sc)?;
@@ -1511,28 +1331,21 @@ impl<'a> ProofWriter<'a> {
                 inner.hyps.insert(assumption.clone(), format!("A{i}"));
                 format!("(fun (A{i} : {ta}) => {})", p(*from, &inner)?)
             }
-            Step::ImpElim {
-                implication,
-                argument,
-            } => format!("({} {})", p(*implication, sc)?, p(*argument, sc)?),
+            Step::ImpElim { implication, argument } => {
+                format!("({} {})", p(*implication, sc)?, p(*argument, sc)?)
+            }
             Step::NotElim { negation, argument } => {
                 format!("({} {})", p(*negation, sc)?, p(*argument, sc)?)
             }
-            Step::IffIntro { forward, backward } => format!(
-                "(w_iff_intro _ _ {} {})",
-                p(*forward, sc)?,
-                p(*backward, sc)?
-            ),
+            Step::IffIntro { forward, backward } => {
+                format!("(w_iff_intro _ _ {} {})", p(*forward, sc)?, p(*backward, sc)?)
+            }
             Step::IffForward { from } => format!("(w_iff_fwd _ _ {})", p(*from, sc)?),
             Step::IffBackward { from } => format!("(w_iff_bwd _ _ {})", p(*from, sc)?),
             Step::ExcludedMiddle { formula } => {
                 format!("(classic {})", pr.formula(formula, &mut Vec::new(), sc)?)
             }
-            Step::ForallIntro {
-                variable,
-                sort,
-                from,
-            } => {
+            Step::ForallIntro { variable, sort, from } => {
                 let mut inner = sc.clone();
                 inner.vars.insert((variable.clone(), sort.clone()));
                 format!(
@@ -1545,23 +1358,13 @@ impl<'a> ProofWriter<'a> {
             Step::ForallElim { from, term } => {
                 format!("({} {})", p(*from, sc)?, pr.term(term, &Vec::new(), sc)?)
             }
-            Step::ExistsIntro {
-                hint,
-                sort,
-                body,
-                witness,
-                from,
-            } => format!(
+            Step::ExistsIntro { hint, sort, body, witness, from } => format!(
                 "(ex_intro {} {} {})",
                 pr.lambda(&hint.0, sort, body, &mut Vec::new(), sc)?,
                 pr.term(witness, &Vec::new(), sc)?,
                 p(*from, sc)?
             ),
-            Step::ExistsElim {
-                from,
-                variable,
-                body,
-            } => {
+            Step::ExistsElim { from, variable, body } => {
                 let Formula::Exists(h, s, phi) = self.concl(*from) else {
                     return Err(shape("an existential formula"));
                 };
@@ -1602,11 +1405,7 @@ impl<'a> ProofWriter<'a> {
                     format!("(eq_trans {} {})", p(*left, sc)?, p(*right, sc)?)
                 }
             }
-            Step::Congruence {
-                hole,
-                context,
-                from,
-            } => {
+            Step::Congruence { hole, context, from } => {
                 let Formula::Eq(a, b) = self.concl(*from) else {
                     return Err(shape("an equation"));
                 };
@@ -1615,10 +1414,7 @@ impl<'a> ProofWriter<'a> {
                 let result = pr.sort_of(context, &env)?;
                 if *hole != Sort::Rat {
                     let body = pr.term(context, &env, sc)?;
-                    let eq = format!(
-                        "(f_equal (fun (hole : {}) => {body}) {pf})",
-                        sort_ident(hole)
-                    );
+                    let eq = format!("(f_equal (fun (hole : {}) => {body}) {pf})", sort_ident(hole));
                     if result == Sort::Rat {
                         format!("(w_eq_qeq _ _ {eq})")
                     } else {
@@ -1628,25 +1424,14 @@ impl<'a> ProofWriter<'a> {
                     let z = fresh_name(&[], &[context, a, b]);
                     let cz = open_term(context, &Term::Free(z.clone(), hole.clone()));
                     let mut cg = Cong::new(sc);
-                    cg.vary(
-                        &z,
-                        hole,
-                        pr.term(a, &Vec::new(), sc)?,
-                        pr.term(b, &Vec::new(), sc)?,
-                        pf,
-                    );
+                    cg.vary(&z, hole, pr.term(a, &Vec::new(), sc)?, pr.term(b, &Vec::new(), sc)?, pf);
                     match pr.cong_term(&cz, &Vec::new(), &cg, 0)? {
                         Some(proof) => proof,
                         None => pr.refl(&open_term(context, a), &Vec::new(), sc)?,
                     }
                 }
             }
-            Step::Substitute {
-                hole,
-                motive,
-                equation,
-                from,
-            } => {
+            Step::Substitute { hole, motive, equation, from } => {
                 let Formula::Eq(a, b) = self.concl(*equation) else {
                     return Err(shape("an equation"));
                 };
@@ -1664,13 +1449,7 @@ impl<'a> ProofWriter<'a> {
                     let z = fresh_name(&[motive], &[a, b]);
                     let pz = open_formula(motive, &Term::Free(z.clone(), hole.clone()));
                     let mut cg = Cong::new(sc);
-                    cg.vary(
-                        &z,
-                        hole,
-                        pr.term(a, &Vec::new(), sc)?,
-                        pr.term(b, &Vec::new(), sc)?,
-                        pe,
-                    );
+                    cg.vary(&z, hole, pr.term(a, &Vec::new(), sc)?, pr.term(b, &Vec::new(), sc)?, pe);
                     match pr.cong_formula(&pz, &mut Vec::new(), &cg, 0)? {
                         Some(iff) => format!("(w_iff_mp _ _ {iff} {pf})"),
                         None => pf,
@@ -1747,26 +1526,19 @@ impl<'a> ProofWriter<'a> {
                     value = v;
                     proof = format!("d{first}");
                     for &f in rest {
-                        let (t, s, v) = read.get(f).cloned().ok_or_else(|| {
-                            malformed(i, format!("product {k} names a missing fact"))
-                        })?;
+                        let (t, s, v) = read
+                            .get(f)
+                            .cloned()
+                            .ok_or_else(|| malformed(i, format!("product {k} names a missing fact")))?;
                         let df = format!("d{f}");
                         let (np, ns) = match (sign, s) {
-                            (Sign::Zero, _) => {
-                                (format!("(w_mul_zero_l _ {t} {proof})"), Sign::Zero)
-                            }
-                            (_, Sign::Zero) => {
-                                (format!("(w_mul_zero_r {text} _ {df})"), Sign::Zero)
-                            }
+                            (Sign::Zero, _) => (format!("(w_mul_zero_l _ {t} {proof})"), Sign::Zero),
+                            (_, Sign::Zero) => (format!("(w_mul_zero_r {text} _ {df})"), Sign::Zero),
                             (Sign::Pos, Sign::Pos) => {
                                 (format!("(Qmult_lt_0_compat _ _ {proof} {df})"), Sign::Pos)
                             }
                             _ => (
-                                format!(
-                                    "(Qmult_le_0_compat _ _ {} {})",
-                                    weak(sign, &proof),
-                                    weak(s, &df)
-                                ),
+                                format!("(Qmult_le_0_compat _ _ {} {})", weak(sign, &proof), weak(s, &df)),
                                 Sign::NonNeg,
                             ),
                         };
@@ -1781,15 +1553,11 @@ impl<'a> ProofWriter<'a> {
             let cn = numeral(c);
             let (p, s) = match sign {
                 Sign::Zero => (format!("(w_mul_zero_r {cn} _ {proof})"), Sign::Zero),
-                Sign::Pos if c.is_positive() => (
-                    format!("(Qmult_lt_0_compat _ _ (w_pos_num {cn} eq_refl) {proof})"),
-                    Sign::Pos,
-                ),
+                Sign::Pos if c.is_positive() => {
+                    (format!("(Qmult_lt_0_compat _ _ (w_pos_num {cn} eq_refl) {proof})"), Sign::Pos)
+                }
                 _ => (
-                    format!(
-                        "(Qmult_le_0_compat _ _ (w_nonneg_num {cn} eq_refl) {})",
-                        weak(sign, &proof)
-                    ),
+                    format!("(Qmult_le_0_compat _ _ (w_nonneg_num {cn} eq_refl) {})", weak(sign, &proof)),
                     Sign::NonNeg,
                 ),
             };
@@ -1849,25 +1617,15 @@ impl<'a> ProofWriter<'a> {
             }
             n => format!("sum{}", n - 1),
         };
-        let nonneg = if sign == Sign::Pos {
-            format!("(w_weak _ {last})")
-        } else {
-            last.clone()
-        };
+        let nonneg = if sign == Sign::Pos { format!("(w_weak _ {last})") } else { last.clone() };
         match goal {
             Formula::False => {
                 let k = numeral(&value);
                 let _ = writeln!(out, "    assert (e : {sum} == {k}) by ring.");
                 if !value.is_negative() && sign == Sign::Pos {
-                    let _ = writeln!(
-                        out,
-                        "    exact (w_contra_p _ _ {last} e (w_nonpos_num {k} eq_refl))."
-                    );
+                    let _ = writeln!(out, "    exact (w_contra_p _ _ {last} e (w_nonpos_num {k} eq_refl)).");
                 } else {
-                    let _ = writeln!(
-                        out,
-                        "    exact (w_contra_nn _ _ {nonneg} e (w_neg_num {k} eq_refl))."
-                    );
+                    let _ = writeln!(out, "    exact (w_contra_nn _ _ {nonneg} e (w_neg_num {k} eq_refl)).");
                 }
             }
             Formula::Le(a, b) | Formula::Lt(a, b) => {
@@ -1904,11 +1662,7 @@ impl<'a> ProofWriter<'a> {
         out: &mut String,
     ) -> Result<(), ExportError> {
         let needed = needed_steps(proof);
-        let last = proof
-            .steps
-            .len()
-            .checked_sub(1)
-            .ok_or_else(|| malformed(0, "the proof is empty"))?;
+        let last = proof.steps.len().checked_sub(1).ok_or_else(|| malformed(0, "the proof is empty"))?;
         out.push_str("Proof.\n");
         for (i, n) in needed.iter().enumerate() {
             if *n {
@@ -1921,15 +1675,9 @@ impl<'a> ProofWriter<'a> {
             fin.push_str(&var_ident(n, s));
         }
         for h in &self.hyps[last] {
-            let name = hyp_names
-                .iter()
-                .find(|(f, _)| f == h)
-                .map(|(_, n)| n.clone())
-                .ok_or_else(|| {
-                    malformed(
-                        last,
-                        "the proof rests on a formula that is not a hypothesis",
-                    )
+            let name =
+                hyp_names.iter().find(|(f, _)| f == h).map(|(_, n)| n.clone()).ok_or_else(|| {
+                    malformed(last, "the proof rests on a formula that is not a hypothesis")
                 })?;
             fin.push(' ');
             fin.push_str(&name);
@@ -2031,11 +1779,7 @@ pub struct Exporter<'a> {
 impl<'a> Exporter<'a> {
     /// An exporter for `sig`.
     pub fn new(sig: &'a Signature) -> Exporter<'a> {
-        Exporter {
-            sig,
-            theorem_proofs: BTreeMap::new(),
-            techniques: Vec::new(),
-        }
+        Exporter { sig, theorem_proofs: BTreeMap::new(), techniques: Vec::new() }
     }
 
     /// Gives the proof object of the signature's theorem `name` (checked in `context`
@@ -2097,11 +1841,7 @@ impl<'a> Exporter<'a> {
                         sort_ident(&s)
                     );
                 }
-                Declaration::Function {
-                    name,
-                    params,
-                    result,
-                } => {
+                Declaration::Function { name, params, result } => {
                     symbol_variable(&mut out, name, params, &sort_ident(result), true);
                     cong_lemma_uninterpreted(&mut out, name, params, Some(result));
                 }
@@ -2109,12 +1849,7 @@ impl<'a> Exporter<'a> {
                     symbol_variable(&mut out, name, params, "Prop", false);
                     cong_lemma_uninterpreted(&mut out, name, params, None);
                 }
-                Declaration::DefineFunction {
-                    name,
-                    params,
-                    result,
-                    body,
-                } => {
+                Declaration::DefineFunction { name, params, result, body } => {
                     let _ = writeln!(
                         out,
                         "Definition {}{} : {} := {}.",
@@ -2123,11 +1858,7 @@ impl<'a> Exporter<'a> {
                         sort_ident(result),
                         pr.term(body, &Vec::new(), &all)?
                     );
-                    let refl = if *result == Sort::Rat {
-                        "Qeq_refl _"
-                    } else {
-                        "eq_refl"
-                    };
+                    let refl = if *result == Sort::Rat { "Qeq_refl _" } else { "eq_refl" };
                     self.unfold_lemma(&mut out, name, refl)?;
                     cong_lemma_defined(&pr, &mut out, name, params, Some((result, body)), None)?;
                 }
@@ -2150,17 +1881,11 @@ impl<'a> Exporter<'a> {
                         pr.formula(statement, &mut Vec::new(), &all)?
                     );
                 }
-                Declaration::Theorem {
-                    name,
-                    statement,
-                    trust_base,
-                } => {
-                    let (ctx, proof) =
-                        self.theorem_proofs
-                            .get(name)
-                            .ok_or_else(|| ExportError::MissingProof {
-                                theorem: name.to_string(),
-                            })?;
+                Declaration::Theorem { name, statement, trust_base } => {
+                    let (ctx, proof) = self
+                        .theorem_proofs
+                        .get(name)
+                        .ok_or_else(|| ExportError::MissingProof { theorem: name.to_string() })?;
                     let thm = check(&prefix, ctx, proof).map_err(|error| ExportError::Kernel {
                         what: format!("the proof of theorem `{name}`"),
                         error,
@@ -2178,40 +1903,29 @@ impl<'a> Exporter<'a> {
                     classic |= uses_classic(proof);
                     let ident = theorem_ident(name);
                     let _ = writeln!(out, "(* trust base: {} *)", names(trust_base));
-                    let _ = writeln!(
-                        out,
-                        "Lemma {ident} : {}.",
-                        pr.formula(statement, &mut Vec::new(), &all)?
-                    );
+                    let _ =
+                        writeln!(out, "Lemma {ident} : {}.", pr.formula(statement, &mut Vec::new(), &all)?);
                     let w = ProofWriter::new(sig, ctx, proof)?;
                     w.write_proof(proof, &[], &mut out)?;
                     print_assumptions(&mut out, &ident, options);
                     out.push('\n');
-                    prefix.add_theorem(name.clone(), &thm).map_err(|error| {
-                        ExportError::Kernel {
-                            what: format!("the declaration of `{name}`"),
-                            error,
-                        }
+                    prefix.add_theorem(name.clone(), &thm).map_err(|error| ExportError::Kernel {
+                        what: format!("the declaration of `{name}`"),
+                        error,
                     })?;
                     continue;
                 }
             }
-            prefix
-                .declare(decl.clone())
-                .map_err(|error| ExportError::Kernel {
-                    what: format!("the declaration of `{}`", decl.name()),
-                    error,
-                })?;
+            prefix.declare(decl.clone()).map_err(|error| ExportError::Kernel {
+                what: format!("the declaration of `{}`", decl.name()),
+                error,
+            })?;
         }
         for (t, checked) in &self.techniques {
             classic |= self.technique_section(&mut out, t, *checked, options)?;
         }
         out.push_str("End Signature.\n");
-        Ok(CoqModule {
-            name: module_name.to_string(),
-            body: out,
-            uses_classic: classic,
-        })
+        Ok(CoqModule { name: module_name.to_string(), body: out, uses_classic: classic })
     }
 
     fn unfold_lemma(&self, out: &mut String, name: &Name, refl: &str) -> Result<(), ExportError> {
@@ -2222,11 +1936,7 @@ impl<'a> Exporter<'a> {
             out,
             "Lemma {} : {}.\nProof. intros. exact ({refl}). Qed.",
             unfold_ident(name),
-            Printer { sig: self.sig }.formula(
-                &fact.statement,
-                &mut Vec::new(),
-                &Scope::everything()
-            )?
+            Printer { sig: self.sig }.formula(&fact.statement, &mut Vec::new(), &Scope::everything())?
         );
         Ok(())
     }
@@ -2250,21 +1960,16 @@ impl<'a> Exporter<'a> {
         let mut hyp_names: Vec<(Formula, String)> = Vec::new();
         for (n, f) in &t.context.hypotheses {
             let ident = hypothesis_ident(n);
-            let _ = writeln!(
-                out,
-                "Hypothesis {ident} : {}.",
-                pr.formula(f, &mut Vec::new(), &all)?
-            );
+            let _ = writeln!(out, "Hypothesis {ident} : {}.", pr.formula(f, &mut Vec::new(), &all)?);
             hyp_names.push((f.clone(), ident));
         }
         out.push('\n');
         for (g, proof, conclusion) in &t.guarantees {
             if checked {
-                let thm =
-                    check(self.sig, &t.context, proof).map_err(|error| ExportError::Kernel {
-                        what: format!("guarantee `{g}` of technique `{}`", t.name),
-                        error,
-                    })?;
+                let thm = check(self.sig, &t.context, proof).map_err(|error| ExportError::Kernel {
+                    what: format!("guarantee `{g}` of technique `{}`", t.name),
+                    error,
+                })?;
                 if thm.conclusion() != conclusion {
                     return Err(ExportError::Mismatch {
                         what: format!(
@@ -2282,15 +1987,13 @@ impl<'a> Exporter<'a> {
                     names(thm.hypotheses().iter().map(|(n, _)| n))
                 );
             } else {
-                out.push_str("(* NOT checked by warrant's kernel: exported as if every step were right. *)\n");
+                out.push_str(
+                    "(* NOT checked by warrant's kernel: exported as if every step were right. *)\n",
+                );
             }
             classic |= uses_classic(proof);
             let ident = guarantee_ident(&t.name, g);
-            let _ = writeln!(
-                out,
-                "Lemma {ident} : {}.",
-                pr.formula(conclusion, &mut Vec::new(), &all)?
-            );
+            let _ = writeln!(out, "Lemma {ident} : {}.", pr.formula(conclusion, &mut Vec::new(), &all)?);
             let w = ProofWriter::new(self.sig, &t.context, proof)?;
             w.write_proof(proof, &hyp_names, out)?;
             print_assumptions(out, &ident, options);
@@ -2340,11 +2043,7 @@ fn arrow_type(params: &[Sort], result: &str) -> String {
 /// `Variable f : …` (or `Variable r'f` and the `Qred` wrapper when an argument is a
 /// rational).
 fn symbol_variable(out: &mut String, name: &Name, params: &[Sort], result: &str, function: bool) {
-    let ident = if function {
-        function_ident(name)
-    } else {
-        predicate_ident(name)
-    };
+    let ident = if function { function_ident(name) } else { predicate_ident(name) };
     if params.contains(&Sort::Rat) {
         let raw = raw_ident(name);
         let _ = writeln!(out, "Variable {raw} : {}.", arrow_type(params, result));
@@ -2358,10 +2057,7 @@ fn symbol_variable(out: &mut String, name: &Name, params: &[Sort], result: &str,
                 let _ = write!(args, " x{k}");
             }
         }
-        let _ = writeln!(
-            out,
-            "Definition {ident}{binders} : {result} := {raw}{args}."
-        );
+        let _ = writeln!(out, "Definition {ident}{binders} : {result} := {raw}{args}.");
     } else {
         let _ = writeln!(out, "Variable {ident} : {}.", arrow_type(params, result));
     }
@@ -2395,11 +2091,7 @@ fn cong_lemma_uninterpreted(out: &mut String, name: &Name, params: &[Sort], resu
     if params.is_empty() {
         return;
     }
-    let ident = if result.is_some() {
-        function_ident(name)
-    } else {
-        predicate_ident(name)
-    };
+    let ident = if result.is_some() { function_ident(name) } else { predicate_ident(name) };
     let (head, left, right) = cong_head(params);
     let _ = writeln!(
         out,
@@ -2476,10 +2168,7 @@ fn cong_lemma_defined(
         },
         (None, Some(body)) => match pr.cong_formula(body, &mut Vec::new(), &cg, 0)? {
             Some(p) => p,
-            None => format!(
-                "(iff_refl {})",
-                pr.formula(body, &mut Vec::new(), &cg.left)?
-            ),
+            None => format!("(iff_refl {})", pr.formula(body, &mut Vec::new(), &cg.left)?),
         },
         (None, None) => return Err(malformed(0, "a definition without a body")),
     };
@@ -2488,12 +2177,7 @@ fn cong_lemma_defined(
 }
 
 fn check_module_name(name: &str) -> Result<(), ExportError> {
-    let bad = |reason| {
-        Err(ExportError::ModuleName {
-            name: name.to_string(),
-            reason,
-        })
-    };
+    let bad = |reason| Err(ExportError::ModuleName { name: name.to_string(), reason });
     let mut chars = name.chars();
     match chars.next() {
         Some(c) if c.is_ascii_alphabetic() => {}
@@ -2556,25 +2240,17 @@ pub fn write_project(dir: &Path, modules: &[CoqModule]) -> Result<ProjectInfo, E
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !made {
-        let mut mk = String::from(
-            "# Written by warrant (coq_makefile was not available).\nCOQC ?= coqc\n\n",
-        );
+        let mut mk = String::from("# Written by warrant (coq_makefile was not available).\nCOQC ?= coqc\n\n");
         let vos: Vec<String> = files.iter().map(|f| format!("{f}o")).collect();
         let _ = writeln!(mk, "all: {}\n", vos.join(" "));
         let _ = writeln!(mk, "%.vo: %.v\n\t$(COQC) -R . {LOGICAL_ROOT} $<\n");
         for vo in vos.iter().skip(1) {
             let _ = writeln!(mk, "{vo}: Prelude.vo");
         }
-        let _ = writeln!(
-            mk,
-            "\nclean:\n\trm -f *.vo *.vok *.vos *.glob .*.aux\n\n.PHONY: all clean"
-        );
+        let _ = writeln!(mk, "\nclean:\n\trm -f *.vo *.vok *.vos *.glob .*.aux\n\n.PHONY: all clean");
         std::fs::write(dir.join("Makefile"), mk)?;
     }
-    Ok(ProjectInfo {
-        files,
-        coq_makefile: made,
-    })
+    Ok(ProjectInfo { files, coq_makefile: made })
 }
 
 // ---------------------------------------------------------------------------

@@ -240,14 +240,8 @@ pub enum KernelError {
 impl From<Oversize> for KernelError {
     fn from(o: Oversize) -> KernelError {
         match o {
-            Oversize::Size(n) => KernelError::Limit {
-                kind: LimitKind::FormulaSize,
-                limit: n as u64,
-            },
-            Oversize::Depth(n) => KernelError::Limit {
-                kind: LimitKind::Depth,
-                limit: n as u64,
-            },
+            Oversize::Size(n) => KernelError::Limit { kind: LimitKind::FormulaSize, limit: n as u64 },
+            Oversize::Depth(n) => KernelError::Limit { kind: LimitKind::Depth, limit: n as u64 },
         }
     }
 }
@@ -257,11 +251,7 @@ impl KernelError {
     pub fn at(self, step: usize, rule: &'static str) -> KernelError {
         match self {
             e @ KernelError::Step { .. } => e,
-            e => KernelError::Step {
-                step,
-                rule,
-                error: Box::new(e),
-            },
+            e => KernelError::Step { step, rule, error: Box::new(e) },
         }
     }
 

@@ -39,28 +39,18 @@ pub fn json_depth(text: &[u8]) -> usize {
 /// JSON, refusing documents larger or deeper than `limits` allow.
 pub fn from_json<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T, KernelError> {
     if text.len() > limits.max_json_bytes {
-        return Err(KernelError::Limit {
-            kind: LimitKind::JsonBytes,
-            limit: limits.max_json_bytes as u64,
-        });
+        return Err(KernelError::Limit { kind: LimitKind::JsonBytes, limit: limits.max_json_bytes as u64 });
     }
     if json_depth(text.as_bytes()) > limits.max_json_depth {
-        return Err(KernelError::Limit {
-            kind: LimitKind::JsonDepth,
-            limit: limits.max_json_depth as u64,
-        });
+        return Err(KernelError::Limit { kind: LimitKind::JsonDepth, limit: limits.max_json_depth as u64 });
     }
     let mut de = serde_json::Deserializer::from_str(text);
     de.disable_recursion_limit();
     let value = {
         let stacked = serde_stacker::Deserializer::new(&mut de);
-        T::deserialize(stacked).map_err(|e| KernelError::Decode {
-            reason: e.to_string(),
-        })?
+        T::deserialize(stacked).map_err(|e| KernelError::Decode { reason: e.to_string() })?
     };
-    de.end().map_err(|e| KernelError::Decode {
-        reason: e.to_string(),
-    })?;
+    de.end().map_err(|e| KernelError::Decode { reason: e.to_string() })?;
     Ok(value)
 }
 
@@ -77,41 +67,22 @@ mod tests {
 
     #[test]
     fn deep_documents_are_refused_before_decoding() {
-        let limits = Limits {
-            max_json_depth: 100,
-            ..Limits::default()
-        };
+        let limits = Limits { max_json_depth: 100, ..Limits::default() };
         let text = "[".repeat(1_000_000);
         let err = from_json::<Proof>(&text, &limits).unwrap_err();
-        assert_eq!(
-            err,
-            KernelError::Limit {
-                kind: LimitKind::JsonDepth,
-                limit: 100
-            }
-        );
+        assert_eq!(err, KernelError::Limit { kind: LimitKind::JsonDepth, limit: 100 });
     }
 
     #[test]
     fn large_documents_are_refused() {
-        let limits = Limits {
-            max_json_bytes: 10,
-            ..Limits::default()
-        };
+        let limits = Limits { max_json_bytes: 10, ..Limits::default() };
         let err = from_json::<Proof>(r#"{"steps": []}"#, &limits).unwrap_err();
-        assert_eq!(
-            err,
-            KernelError::Limit {
-                kind: LimitKind::JsonBytes,
-                limit: 10
-            }
-        );
+        assert_eq!(err, KernelError::Limit { kind: LimitKind::JsonBytes, limit: 10 });
     }
 
     #[test]
     fn garbage_is_a_decode_error() {
-        let err =
-            from_json::<Proof>("{\"steps\": [{\"Nope\": 1}]}", &Limits::default()).unwrap_err();
+        let err = from_json::<Proof>("{\"steps\": [{\"Nope\": 1}]}", &Limits::default()).unwrap_err();
         assert!(matches!(err, KernelError::Decode { .. }));
     }
 }

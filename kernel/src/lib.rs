@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
+mod construct;
 pub mod coq;
 pub mod error;
 pub mod json;
@@ -42,6 +43,7 @@ mod poly;
 pub mod print;
 pub mod proof;
 pub mod rat;
+pub mod rat_text;
 pub mod signature;
 pub mod term;
 
@@ -52,8 +54,7 @@ pub use proof::{Product, Proof, Square, Step, StepId};
 pub use rat::Rat;
 pub use signature::{Declaration, Fact, FactKind, Fingerprint, Signature, Symbol};
 pub use term::{
-    close_formula, close_term, free_variables, name, open_formula, open_term, Formula, Hint, Name,
-    Sort, Term,
+    close_formula, close_term, free_variables, name, open_formula, open_term, Formula, Hint, Name, Sort, Term,
 };
 
 /// The kernel's version; part of every cache key and bundle.
@@ -90,14 +91,14 @@ impl Default for Limits {
         Limits {
             max_steps: 10_000_000,
             max_formula_size: 1_000_000,
-            max_depth: 2_000,
+            max_depth: 512,
             max_hypotheses: 10_000,
             max_monomials: 20_000,
             max_numeral_bits: 8_192,
             max_exponent: 256,
             max_degree: 512,
             max_json_bytes: 512 << 20,
-            max_json_depth: 10_000,
+            max_json_depth: 2_048,
         }
     }
 }

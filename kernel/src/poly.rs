@@ -11,7 +11,6 @@ use crate::rat::Rat;
 use crate::term::Term;
 use crate::Limits;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write;
 
 /// A monomial: atoms with positive exponents, sorted by atom number.
 pub(crate) type Monomial = Vec<(u32, u32)>;
@@ -29,11 +28,7 @@ pub(crate) struct Normalizer<'a> {
 
 impl<'a> Normalizer<'a> {
     pub(crate) fn new(limits: &'a Limits) -> Self {
-        Normalizer {
-            atoms: Vec::new(),
-            numbers: HashMap::new(),
-            limits,
-        }
+        Normalizer { atoms: Vec::new(), numbers: HashMap::new(), limits }
     }
 
     fn atom(&mut self, t: &Term) -> u32 {
@@ -66,56 +61,83 @@ impl<'a> Normalizer<'a> {
         Ok(p)
     }
 
-    /// The normal form of `t`. Recursion follows the term, whose depth the checker
-    /// has already bounded.
-    pub(crate) fn normalize(&mut self, t: &Term) -> Result<Poly, KernelError> {
-        match t {
-            Term::Num(c) => self.constant(c),
-            Term::Bound(_) | Term::Free(..) | Term::App(..) => {
-                let a = self.atom(t);
-                let mut p = Poly::default();
-                p.0.insert(vec![(a, 1)], Rat::one());
-                Ok(p)
-            }
-            Term::Neg(a) => {
-                let p = self.normalize(a)?;
-                Ok(self.scale(&p, &Rat::int(-1)))
-            }
-            Term::Add(a, b) => {
-                let (p, q) = (self.normalize(a)?, self.normalize(b)?);
-                self.add(&p, &q)
-            }
-            Term::Sub(a, b) => {
-                let (p, q) = (self.normalize(a)?, self.normalize(b)?);
-                let q = self.scale(&q, &Rat::int(-1));
-                self.add(&p, &q)
-            }
-            Term::Mul(a, b) => {
-                let (p, q) = (self.normalize(a)?, self.normalize(b)?);
-                self.mul(&p, &q)
-            }
-            Term::Div(a, c) => {
-                let inv = c.recip().ok_or(KernelError::DivisionByZero)?;
-                let p = self.normalize(a)?;
-                let r = self.scale(&p, &inv);
-                r.0.values().try_for_each(|c| self.check_coefficient(c))?;
-                Ok(r)
-            }
-            Term::Pow(a, n) => {
-                if *n > self.limits.max_exponent {
-                    return Err(KernelError::Limit {
-                        kind: LimitKind::Exponent,
-                        limit: self.limits.max_exponent as u64,
-                    });
+    /// The normal form of `t`, computed with an explicit work list (no recursion, so
+    /// no input can exhaust the stack here).
+    pub(crate) fn normalize(&mut self, root: &Term) -> Result<Poly, KernelError> {
+        enum Task<'t> {
+            Visit(&'t Term),
+            Combine(&'t Term),
+        }
+        let mut tasks = vec![Task::Visit(root)];
+        let mut values: Vec<Poly> = Vec::new();
+        let internal = || KernelError::Internal { what: "normal form stack".into() };
+        while let Some(task) = tasks.pop() {
+            match task {
+                Task::Visit(t) => match t {
+                    Term::Num(c) => values.push(self.constant(c)?),
+                    Term::Bound(_) | Term::Free(..) | Term::App(..) => {
+                        let a = self.atom(t);
+                        let mut p = Poly::default();
+                        p.0.insert(vec![(a, 1)], Rat::one());
+                        values.push(p);
+                    }
+                    Term::Neg(a) | Term::Div(a, _) => {
+                        tasks.push(Task::Combine(t));
+                        tasks.push(Task::Visit(a));
+                    }
+                    Term::Pow(a, n) => {
+                        if *n > self.limits.max_exponent {
+                            return Err(KernelError::Limit {
+                                kind: LimitKind::Exponent,
+                                limit: self.limits.max_exponent as u64,
+                            });
+                        }
+                        tasks.push(Task::Combine(t));
+                        tasks.push(Task::Visit(a));
+                    }
+                    Term::Add(a, b) | Term::Sub(a, b) | Term::Mul(a, b) => {
+                        tasks.push(Task::Combine(t));
+                        tasks.push(Task::Visit(b));
+                        tasks.push(Task::Visit(a));
+                    }
+                },
+                Task::Combine(t) => {
+                    let last = values.pop().ok_or_else(internal)?;
+                    let value = match t {
+                        Term::Neg(_) => self.scale(&last, &Rat::int(-1)),
+                        Term::Div(_, c) => {
+                            let inv = c.recip().ok_or(KernelError::DivisionByZero)?;
+                            let r = self.scale(&last, &inv);
+                            r.0.values().try_for_each(|c| self.check_coefficient(c))?;
+                            r
+                        }
+                        Term::Pow(_, n) => {
+                            let mut acc = self.constant(&Rat::one())?;
+                            for _ in 0..*n {
+                                acc = self.mul(&acc, &last)?;
+                            }
+                            acc
+                        }
+                        Term::Add(..) | Term::Sub(..) | Term::Mul(..) => {
+                            let first = values.pop().ok_or_else(internal)?;
+                            match t {
+                                Term::Add(..) => self.add(&first, &last)?,
+                                Term::Sub(..) => self.add(&first, &self.scale(&last, &Rat::int(-1)))?,
+                                _ => self.mul(&first, &last)?,
+                            }
+                        }
+                        _ => return Err(internal()),
+                    };
+                    values.push(value);
                 }
-                let base = self.normalize(a)?;
-                let mut acc = self.constant(&Rat::one())?;
-                for _ in 0..*n {
-                    acc = self.mul(&acc, &base)?;
-                }
-                Ok(acc)
             }
         }
+        values.pop().ok_or_else(internal)
+    }
+
+    /// The term standing for atom `i`.
+    pub(crate) fn atom_term(&self, i: u32) -> Option<&Term> {
+        self.atoms.get(i as usize)
     }
 
     /// The normal form of `b - a`.
@@ -156,10 +178,7 @@ impl<'a> Normalizer<'a> {
         // ℚ[atoms] has no zero divisors, so `p * q` has degree exactly
         // `deg p + deg q`: refuse an over-degree product before computing it.
         if p.degree() + q.degree() > self.limits.max_degree as u64 {
-            return Err(KernelError::Limit {
-                kind: LimitKind::Degree,
-                limit: self.limits.max_degree as u64,
-            });
+            return Err(KernelError::Limit { kind: LimitKind::Degree, limit: self.limits.max_degree as u64 });
         }
         let mut out = Poly::default();
         for (m1, k1) in &p.0 {
@@ -224,45 +243,9 @@ impl<'a> Normalizer<'a> {
         }
         let degree: u64 = out.iter().map(|&(_, e)| e as u64).sum();
         if degree > self.limits.max_degree as u64 {
-            return Err(KernelError::Limit {
-                kind: LimitKind::Degree,
-                limit: self.limits.max_degree as u64,
-            });
+            return Err(KernelError::Limit { kind: LimitKind::Degree, limit: self.limits.max_degree as u64 });
         }
         Ok(out)
-    }
-
-    /// The polynomial printed readably, for error messages.
-    pub(crate) fn show(&self, p: &Poly) -> String {
-        if p.0.is_empty() {
-            return "0".into();
-        }
-        let mut s = String::new();
-        for (i, (m, k)) in p.0.iter().enumerate() {
-            if i > 0 {
-                s.push_str(" + ");
-            }
-            if m.is_empty() {
-                let _ = write!(s, "{k}");
-                continue;
-            }
-            if *k != Rat::one() {
-                let _ = write!(s, "{k}*");
-            }
-            let factors: Vec<String> = m
-                .iter()
-                .map(|&(a, e)| {
-                    let atom = crate::print::term_to_string(&self.atoms[a as usize]);
-                    if e == 1 {
-                        atom
-                    } else {
-                        format!("{atom}^{e}")
-                    }
-                })
-                .collect();
-            s.push_str(&factors.join("*"));
-        }
-        s
     }
 }
 
@@ -307,57 +290,27 @@ mod tests {
 
     #[test]
     fn monomial_limit_is_an_error() {
-        let limits = Limits {
-            max_monomials: 10,
-            ..Limits::default()
-        };
+        let limits = Limits { max_monomials: 10, ..Limits::default() };
         let mut n = Normalizer::new(&limits);
-        let sum = (0..6)
-            .map(|i| Term::free(&format!("x{i}"), Sort::Rat))
-            .reduce(Term::add)
-            .unwrap();
+        let sum = (0..6).map(|i| Term::free(&format!("x{i}"), Sort::Rat)).reduce(Term::add).unwrap();
         let err = n.normalize(&Term::pow(sum, 2)).unwrap_err();
-        assert_eq!(
-            err,
-            KernelError::Limit {
-                kind: LimitKind::Monomials,
-                limit: 10
-            }
-        );
+        assert_eq!(err, KernelError::Limit { kind: LimitKind::Monomials, limit: 10 });
     }
 
     #[test]
     fn coefficient_limit_is_an_error() {
-        let limits = Limits {
-            max_numeral_bits: 64,
-            ..Limits::default()
-        };
+        let limits = Limits { max_numeral_bits: 64, ..Limits::default() };
         let mut n = Normalizer::new(&limits);
         let err = n.normalize(&Term::pow(Term::int(1 << 20), 4)).unwrap_err();
-        assert_eq!(
-            err,
-            KernelError::Limit {
-                kind: LimitKind::NumeralBits,
-                limit: 64
-            }
-        );
+        assert_eq!(err, KernelError::Limit { kind: LimitKind::NumeralBits, limit: 64 });
     }
 
     #[test]
     fn degree_limit_is_an_error() {
-        let limits = Limits {
-            max_degree: 100,
-            ..Limits::default()
-        };
+        let limits = Limits { max_degree: 100, ..Limits::default() };
         let mut n = Normalizer::new(&limits);
         let x = Term::free("x", Sort::Rat);
         let err = n.normalize(&Term::pow(Term::pow(x, 20), 20)).unwrap_err();
-        assert_eq!(
-            err,
-            KernelError::Limit {
-                kind: LimitKind::Degree,
-                limit: 100
-            }
-        );
+        assert_eq!(err, KernelError::Limit { kind: LimitKind::Degree, limit: 100 });
     }
 }

@@ -37,15 +37,11 @@ struct Printer<'r> {
 impl Printer<'_> {
     fn fresh(&self, hint: &str) -> String {
         let base = if hint.is_empty() { "x" } else { hint };
-        let clash =
-            |n: &str| self.scope.iter().any(|s| s == n) || self.taken.iter().any(|s| s == n);
+        let clash = |n: &str| self.scope.iter().any(|s| s == n) || self.taken.iter().any(|s| s == n);
         if !clash(base) {
             return base.to_string();
         }
-        (1..)
-            .map(|i| format!("{base}{i}"))
-            .find(|n| !clash(n))
-            .unwrap_or_default()
+        (1..).map(|i| format!("{base}{i}")).find(|n| !clash(n)).unwrap_or_default()
     }
 
     fn sort(&mut self, s: &Sort) {
@@ -116,11 +112,7 @@ impl Printer<'_> {
             }
             Term::Add(a, b) | Term::Sub(a, b) => {
                 self.term(a, TPrec::Sum);
-                self.out.push_str(if matches!(t, Term::Add(..)) {
-                    " + "
-                } else {
-                    " - "
-                });
+                self.out.push_str(if matches!(t, Term::Add(..)) { " + " } else { " - " });
                 self.term(b, TPrec::Product);
             }
             Term::Mul(a, b) => {
@@ -148,24 +140,12 @@ impl Printer<'_> {
         }
     }
 
-    fn binary(
-        &mut self,
-        a: &Formula,
-        op: &str,
-        b: &Formula,
-        own: Prec,
-        ctx: Prec,
-        right_assoc: bool,
-    ) {
+    fn binary(&mut self, a: &Formula, op: &str, b: &Formula, own: Prec, ctx: Prec, right_assoc: bool) {
         let paren = own < ctx;
         if paren {
             self.out.push('(');
         }
-        let (lp, rp) = if right_assoc {
-            (next(own), own)
-        } else {
-            (own, next(own))
-        };
+        let (lp, rp) = if right_assoc { (next(own), own) } else { (own, next(own)) };
         self.formula(a, lp);
         let _ = write!(self.out, " {op} ");
         self.formula(b, rp);
@@ -195,11 +175,7 @@ impl Printer<'_> {
                 if paren {
                     self.out.push('(');
                 }
-                let q = if matches!(f, Formula::Forall(..)) {
-                    "forall"
-                } else {
-                    "exists"
-                };
+                let q = if matches!(f, Formula::Forall(..)) { "forall" } else { "exists" };
                 let n = self.fresh(&h.0);
                 let _ = write!(self.out, "{q} {n}: ");
                 self.sort(s);
@@ -242,16 +218,8 @@ pub fn formula_to_string(f: &Formula) -> String {
 
 /// A formula in warrant's syntax, showing each symbol and sort name `n` as `rename(n)`.
 pub fn formula_to_string_with(f: &Formula, rename: &dyn Fn(&str) -> String) -> String {
-    let taken = free_variables(f)
-        .into_iter()
-        .map(|(n, _)| n.to_string())
-        .collect();
-    let mut p = Printer {
-        out: String::new(),
-        rename,
-        scope: Vec::new(),
-        taken,
-    };
+    let taken = free_variables(f).into_iter().map(|(n, _)| n.to_string()).collect();
+    let mut p = Printer { out: String::new(), rename, scope: Vec::new(), taken };
     p.formula(f, Prec::Iff);
     p.out
 }
@@ -263,12 +231,7 @@ pub fn term_to_string(t: &Term) -> String {
 
 /// A term in warrant's syntax, showing each symbol name `n` as `rename(n)`.
 pub fn term_to_string_with(t: &Term, rename: &dyn Fn(&str) -> String) -> String {
-    let mut p = Printer {
-        out: String::new(),
-        rename,
-        scope: Vec::new(),
-        taken: Vec::new(),
-    };
+    let mut p = Printer { out: String::new(), rename, scope: Vec::new(), taken: Vec::new() };
     p.term(t, TPrec::Sum);
     p.out
 }
@@ -294,6 +257,39 @@ impl fmt::Display for Sort {
     }
 }
 
+/// A polynomial normal form printed readably, for the kernel's error messages.
+pub(crate) fn show_poly(n: &crate::poly::Normalizer<'_>, p: &crate::poly::Poly) -> String {
+    if p.0.is_empty() {
+        return "0".into();
+    }
+    let mut s = String::new();
+    for (i, (m, k)) in p.0.iter().enumerate() {
+        if i > 0 {
+            s.push_str(" + ");
+        }
+        if m.is_empty() {
+            let _ = write!(s, "{k}");
+            continue;
+        }
+        if *k != crate::Rat::one() {
+            let _ = write!(s, "{k}*");
+        }
+        let factors: Vec<String> = m
+            .iter()
+            .map(|&(a, e)| {
+                let atom = n.atom_term(a).map(term_to_string).unwrap_or_else(|| format!("#{a}"));
+                if e == 1 {
+                    atom
+                } else {
+                    format!("{atom}^{e}")
+                }
+            })
+            .collect();
+        s.push_str(&factors.join("*"));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,29 +299,17 @@ mod tests {
         let m = Sort::Named(crate::name("Model"));
         let x = Term::free("m", m.clone());
         let rate = Term::app("attack_rate", vec![x.clone()]);
-        let body = Formula::and(
-            Formula::le(Term::int(0), rate.clone()),
-            Formula::le(rate, Term::int(1)),
-        );
+        let body = Formula::and(Formula::le(Term::int(0), rate.clone()), Formula::le(rate, Term::int(1)));
         let f = Formula::forall("m", m, &body);
-        assert_eq!(
-            f.to_string(),
-            "forall m: Model. 0 <= attack_rate(m) and attack_rate(m) <= 1"
-        );
+        assert_eq!(f.to_string(), "forall m: Model. 0 <= attack_rate(m) and attack_rate(m) <= 1");
         let t = Term::mul(
             Term::add(Term::int(1), Term::free("x", Sort::Rat)),
             Term::neg(Term::free("y", Sort::Rat)),
         );
         assert_eq!(t.to_string(), "(1 + x) * -y");
-        let imp = Formula::implies(
-            Formula::implies(Formula::True, Formula::False),
-            Formula::False,
-        );
+        let imp = Formula::implies(Formula::implies(Formula::True, Formula::False), Formula::False);
         assert_eq!(imp.to_string(), "(true -> false) -> false");
-        let nested = Formula::implies(
-            Formula::True,
-            Formula::implies(Formula::False, Formula::True),
-        );
+        let nested = Formula::implies(Formula::True, Formula::implies(Formula::False, Formula::True));
         assert_eq!(nested.to_string(), "true -> false -> true");
     }
 
@@ -337,15 +321,8 @@ mod tests {
             Sort::Rat,
             &Formula::le(Term::free("x", Sort::Rat), Term::free("y", Sort::Rat)),
         );
-        let f = Formula::forall(
-            "y",
-            Sort::Rat,
-            &Formula::and(inner, Formula::eq(x.clone(), x)),
-        );
+        let f = Formula::forall("y", Sort::Rat, &Formula::and(inner, Formula::eq(x.clone(), x)));
         // The free `x` keeps its name; the bound one is renamed.
-        assert_eq!(
-            f.to_string(),
-            "forall y: Rat. (forall x1: Rat. x1 <= y) and x = x"
-        );
+        assert_eq!(f.to_string(), "forall y: Rat. (forall x1: Rat. x1 <= y) and x = x");
     }
 }

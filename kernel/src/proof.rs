@@ -359,10 +359,7 @@ impl Step {
             | Step::Congruence { from, .. } => vec![*from],
             Step::AndIntro { left, right } | Step::Trans { left, right } => vec![*left, *right],
             Step::OrElim { from, left, right } => vec![*from, *left, *right],
-            Step::ImpElim {
-                implication,
-                argument,
-            } => vec![*implication, *argument],
+            Step::ImpElim { implication, argument } => vec![*implication, *argument],
             Step::NotElim { negation, argument } => vec![*negation, *argument],
             Step::IffIntro { forward, backward } => vec![*forward, *backward],
             Step::ExistsElim { from, body, .. } => vec![*from, *body],

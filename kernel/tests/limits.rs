@@ -17,11 +17,7 @@ fn run(limits: &Limits, c: &Context, steps: Vec<Step>) -> Result<Theorem, Kernel
 }
 
 fn at(step: usize, rule: &'static str, e: KernelError) -> KernelError {
-    KernelError::Step {
-        step,
-        rule,
-        error: Box::new(e),
-    }
+    KernelError::Step { step, rule, error: Box::new(e) }
 }
 
 fn x() -> Term {
@@ -38,46 +34,25 @@ fn ring(lhs: Term, rhs: Term) -> Step {
 
 #[test]
 fn max_steps() {
-    let limits = Limits {
-        max_steps: 3,
-        ..Limits::default()
-    };
+    let limits = Limits { max_steps: 3, ..Limits::default() };
     let ok = vec![Step::TrueIntro; 3];
-    assert_eq!(
-        run(&limits, &empty(), ok).unwrap().conclusion(),
-        &Formula::True
-    );
+    assert_eq!(run(&limits, &empty(), ok).unwrap().conclusion(), &Formula::True);
     let e = run(&limits, &empty(), vec![Step::TrueIntro; 4]).unwrap_err();
     assert_eq!(e, limit(LimitKind::Steps, 3));
 }
 
 #[test]
 fn max_formula_size() {
-    let limits = Limits {
-        max_formula_size: 10,
-        ..Limits::default()
-    };
+    let limits = Limits { max_formula_size: 10, ..Limits::default() };
     // q and q and ... : 2k - 1 nodes for k conjuncts.
     let conj = |k: usize| (1..k).fold(q(), |f, _| Formula::and(f, q()));
-    let ok = run(
-        &limits,
-        &empty(),
-        vec![Step::ExcludedMiddle { formula: conj(2) }],
-    );
+    let ok = run(&limits, &empty(), vec![Step::ExcludedMiddle { formula: conj(2) }]);
     assert!(ok.is_ok(), "{ok:?}");
     let e = run(&limits, &empty(), vec![Step::Assume { formula: conj(6) }]).unwrap_err();
     assert_eq!(e, at(0, "assume", limit(LimitKind::FormulaSize, 10)));
     // A built conclusion: excluded middle doubles its formula.
-    let e = run(
-        &limits,
-        &empty(),
-        vec![Step::ExcludedMiddle { formula: conj(4) }],
-    )
-    .unwrap_err();
-    assert_eq!(
-        e,
-        at(0, "excluded-middle", limit(LimitKind::FormulaSize, 10))
-    );
+    let e = run(&limits, &empty(), vec![Step::ExcludedMiddle { formula: conj(4) }]).unwrap_err();
+    assert_eq!(e, at(0, "excluded-middle", limit(LimitKind::FormulaSize, 10)));
     // A term.
     let sum = (0..6).fold(int(0), |t, i| Term::add(t, int(i)));
     let e = run(&limits, &empty(), vec![Step::Refl { term: sum }]).unwrap_err();
@@ -97,41 +72,22 @@ fn doubling_formulas_are_refused_quickly() {
         steps.push(Step::AndIntro { left: k, right: k });
     }
     let e = check(&sig(), &ctx(&[], &[("h", q())]), &Proof { steps }).unwrap_err();
-    assert_eq!(
-        e,
-        at(19, "and-intro", limit(LimitKind::FormulaSize, 1_000_000))
-    );
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        start.elapsed()
-    );
+    assert_eq!(e, at(19, "and-intro", limit(LimitKind::FormulaSize, 1_000_000)));
+    assert!(start.elapsed() < Duration::from_secs(10), "took {:?}", start.elapsed());
 }
 
 #[test]
 fn max_depth() {
-    let limits = Limits {
-        max_depth: 10,
-        ..Limits::default()
-    };
+    let limits = Limits { max_depth: 10, ..Limits::default() };
     let nots = |k: usize| (0..k).fold(q(), |f, _| Formula::not(f));
     assert!(run(&limits, &empty(), vec![Step::Assume { formula: nots(9) }]).is_err());
     let ok = run(
         &limits,
         &empty(),
-        vec![
-            Step::Assume { formula: nots(9) },
-            Step::ImpIntro {
-                assumption: nots(9),
-                from: 0,
-            },
-        ],
+        vec![Step::Assume { formula: nots(9) }, Step::ImpIntro { assumption: nots(9), from: 0 }],
     );
     // not^9 q has depth 10; the implication has depth 11.
-    assert_eq!(
-        ok.unwrap_err(),
-        at(1, "imp-intro", limit(LimitKind::Depth, 10))
-    );
+    assert_eq!(ok.unwrap_err(), at(1, "imp-intro", limit(LimitKind::Depth, 10)));
     let e = run(&limits, &empty(), vec![Step::Assume { formula: nots(10) }]).unwrap_err();
     assert_eq!(e, at(0, "assume", limit(LimitKind::Depth, 10)));
     // Terms too.
@@ -148,7 +104,7 @@ fn default_depth_limit_protects_the_stack() {
     let steps = vec![ring(deep.clone(), deep)];
     let proof = Proof { steps };
     let e = check(&sig(), &xctx(), &proof).unwrap_err();
-    assert_eq!(e, at(0, "ring", limit(LimitKind::Depth, 2_000)));
+    assert_eq!(e, at(0, "ring", limit(LimitKind::Depth, 512)));
     drop_deep(proof);
 }
 
@@ -169,13 +125,8 @@ fn drop_deep(proof: Proof) {
 
 #[test]
 fn max_hypotheses() {
-    let limits = Limits {
-        max_hypotheses: 3,
-        ..Limits::default()
-    };
-    let a = |n: i64| Step::Assume {
-        formula: Formula::le(int(0), int(n)),
-    };
+    let limits = Limits { max_hypotheses: 3, ..Limits::default() };
+    let a = |n: i64| Step::Assume { formula: Formula::le(int(0), int(n)) };
     let steps = vec![
         a(1),
         a(2),
@@ -189,23 +140,15 @@ fn max_hypotheses() {
     assert_eq!(e, at(6, "and-intro", limit(LimitKind::Hypotheses, 3)));
     // Three are fine (then undischarged, which is a different refusal).
     let e = run(&limits, &empty(), steps[..5].to_vec()).unwrap_err();
-    assert!(
-        matches!(e, KernelError::UndischargedAssumption { .. }),
-        "{e:?}"
-    );
+    assert!(matches!(e, KernelError::UndischargedAssumption { .. }), "{e:?}");
 }
 
 #[test]
 fn max_monomials() {
-    let limits = Limits {
-        max_monomials: 10,
-        ..Limits::default()
-    };
+    let limits = Limits { max_monomials: 10, ..Limits::default() };
     let vars: Vec<(String, Sort)> = (0..6).map(|i| (format!("x{i}"), Sort::Rat)).collect();
-    let c = Context {
-        variables: vars.iter().map(|(n, s)| (name(n), s.clone())).collect(),
-        hypotheses: vec![],
-    };
+    let c =
+        Context { variables: vars.iter().map(|(n, s)| (name(n), s.clone())).collect(), hypotheses: vec![] };
     let sum = vars.iter().map(|(n, _)| rvar(n)).reduce(Term::add).unwrap();
     let sq = Term::pow(sum.clone(), 2);
     let e = run(&limits, &c, vec![ring(sq.clone(), sq)]).unwrap_err();
@@ -216,10 +159,7 @@ fn max_monomials() {
 
 #[test]
 fn max_numeral_bits() {
-    let limits = Limits {
-        max_numeral_bits: 64,
-        ..Limits::default()
-    };
+    let limits = Limits { max_numeral_bits: 64, ..Limits::default() };
     let big = Term::pow(int(1 << 20), 4);
     let e = run(&limits, &empty(), vec![ring(big.clone(), big)]).unwrap_err();
     assert_eq!(e, at(0, "ring", limit(LimitKind::NumeralBits, 64)));
@@ -252,49 +192,27 @@ fn max_numeral_bits() {
 #[test]
 fn max_exponent() {
     let p = Term::pow(x(), 257);
-    let e = check(
-        &sig(),
-        &xctx(),
-        &Proof {
-            steps: vec![ring(p.clone(), p)],
-        },
-    )
-    .unwrap_err();
+    let e = check(&sig(), &xctx(), &Proof { steps: vec![ring(p.clone(), p)] }).unwrap_err();
     assert_eq!(e, at(0, "ring", limit(LimitKind::Exponent, 256)));
     // u32::MAX, which a loop of multiplications would never finish.
     let p = Term::pow(int(1), u32::MAX);
-    let e = check(
-        &sig(),
-        &empty(),
-        &Proof {
-            steps: vec![ring(p.clone(), p)],
-        },
-    )
-    .unwrap_err();
+    let e = check(&sig(), &empty(), &Proof { steps: vec![ring(p.clone(), p)] }).unwrap_err();
     assert_eq!(e, at(0, "ring", limit(LimitKind::Exponent, 256)));
 }
 
 #[test]
 fn max_degree() {
-    let limits = Limits {
-        max_degree: 100,
-        ..Limits::default()
-    };
+    let limits = Limits { max_degree: 100, ..Limits::default() };
     let p = Term::pow(Term::pow(x(), 20), 20);
     let e = run(&limits, &xctx(), vec![ring(p.clone(), p)]).unwrap_err();
     assert_eq!(e, at(0, "ring", limit(LimitKind::Degree, 100)));
     // A product of more factors than the degree allows in a certificate.
     let steps = vec![
-        Step::Assume {
-            formula: Formula::le(int(0), x()),
-        },
+        Step::Assume { formula: Formula::le(int(0), x()) },
         Step::Psatz {
             goal: Formula::le(int(0), int(1)),
             facts: vec![0],
-            products: vec![Product {
-                coefficient: Rat::zero(),
-                factors: vec![0; 101],
-            }],
+            products: vec![Product { coefficient: Rat::zero(), factors: vec![0; 101] }],
             squares: vec![],
         },
     ];
@@ -307,66 +225,34 @@ fn max_degree() {
 fn pow_tower_is_refused_quickly() {
     let start = Instant::now();
     let tower = (0..50).fold(x(), |t, _| Term::pow(t, 256));
-    let e = check(
-        &sig(),
-        &xctx(),
-        &Proof {
-            steps: vec![ring(tower.clone(), tower)],
-        },
-    )
-    .unwrap_err();
+    let e = check(&sig(), &xctx(), &Proof { steps: vec![ring(tower.clone(), tower)] }).unwrap_err();
     assert_eq!(e, at(0, "ring", limit(LimitKind::Degree, 512)));
     // A tower over a sum: refused as soon as a product would pass the degree, without
     // expanding it. (With the default limits, (x + 1)^256 squared is computed before
     // the refusal, which takes seconds: the degree check bounds depth, not work.)
-    let limits = Limits {
-        max_degree: 64,
-        max_exponent: 64,
-        ..Limits::default()
-    };
+    let limits = Limits { max_degree: 64, max_exponent: 64, ..Limits::default() };
     let tower = (0..50).fold(Term::add(x(), int(1)), |t, _| Term::pow(t, 64));
     let e = run(&limits, &xctx(), vec![ring(tower.clone(), tower)]).unwrap_err();
     assert_eq!(e, at(0, "ring", limit(LimitKind::Degree, 64)));
-    assert!(
-        start.elapsed() < Duration::from_secs(20),
-        "took {:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
 }
 
 #[test]
 fn max_json_bytes() {
-    let limits = Limits {
-        max_json_bytes: 20,
-        ..Limits::default()
-    };
+    let limits = Limits { max_json_bytes: 20, ..Limits::default() };
     let text = r#"{"steps": ["TrueIntro"]}"#;
-    assert_eq!(
-        from_json::<Proof>(text, &limits).unwrap_err(),
-        limit(LimitKind::JsonBytes, 20)
-    );
+    assert_eq!(from_json::<Proof>(text, &limits).unwrap_err(), limit(LimitKind::JsonBytes, 20));
     let proof = from_json::<Proof>(text, &Limits::default()).unwrap();
     assert_eq!(proof.steps, vec![Step::TrueIntro]);
 }
 
 #[test]
 fn max_json_depth() {
-    let limits = Limits {
-        max_json_depth: 5,
-        ..Limits::default()
-    };
+    let limits = Limits { max_json_depth: 5, ..Limits::default() };
     let text = r#"{"steps": [{"Assume": {"formula": {"Not": {"Not": "True"}}}}]}"#;
-    assert_eq!(
-        from_json::<Proof>(text, &limits).unwrap_err(),
-        limit(LimitKind::JsonDepth, 5)
-    );
+    assert_eq!(from_json::<Proof>(text, &limits).unwrap_err(), limit(LimitKind::JsonDepth, 5));
     let ok = from_json::<Proof>(text, &Limits::default()).unwrap();
-    assert_eq!(
-        ok.steps,
-        vec![Step::Assume {
-            formula: Formula::not(Formula::not(Formula::True))
-        }]
-    );
+    assert_eq!(ok.steps, vec![Step::Assume { formula: Formula::not(Formula::not(Formula::True)) }]);
 }
 
 #[test]
@@ -381,21 +267,21 @@ fn million_deep_json_is_refused() {
     text.push_str("}}]}");
     assert_eq!(
         from_json::<Proof>(&text, &Limits::default()).unwrap_err(),
-        limit(LimitKind::JsonDepth, 10_000)
+        limit(LimitKind::JsonDepth, 2_048)
     );
     // Unbalanced, and brackets only.
     assert_eq!(
         from_json::<Proof>(&"[".repeat(1_000_000), &Limits::default()).unwrap_err(),
-        limit(LimitKind::JsonDepth, 10_000)
+        limit(LimitKind::JsonDepth, 2_048)
     );
     assert!(start.elapsed() < Duration::from_secs(10));
 }
 
 #[test]
 fn json_at_the_default_depth_limit_is_decoded_then_refused() {
-    // 9,990 nested negations: within max_json_depth, beyond max_depth. Decoding, checking
+    // 2,000 nested negations: within max_json_depth, beyond max_depth. Decoding, checking
     // and dropping the value must all stay within a test thread's stack.
-    let n = 9_990;
+    let n = 2_000;
     let mut text = String::from(r#"{"steps": [{"Assume": {"formula": "#);
     for _ in 0..n {
         text.push_str(r#"{"Not": "#);
@@ -405,7 +291,7 @@ fn json_at_the_default_depth_limit_is_decoded_then_refused() {
     text.push_str("}}]}");
     let proof = from_json::<Proof>(&text, &Limits::default()).unwrap();
     let e = check(&sig(), &empty(), &proof).unwrap_err();
-    assert_eq!(e, at(0, "assume", limit(LimitKind::Depth, 2_000)));
+    assert_eq!(e, at(0, "assume", limit(LimitKind::Depth, 512)));
     drop(proof);
 }
 
@@ -426,4 +312,22 @@ fn huge_numeral_text_is_refused() {
     let proof = from_json::<Proof>(&text, &Limits::default()).unwrap();
     let e = check(&sig(), &empty(), &proof).unwrap_err();
     assert_eq!(e, at(0, "ring", limit(LimitKind::NumeralBits, 8_192)));
+}
+
+#[test]
+fn terms_at_the_default_depth_limit_check_on_a_two_mebibyte_stack() {
+    // Every recursive function of the kernel (sort checking, substitution, equality,
+    // normal forms, printing, drop) sees only terms within `max_depth`; at the default,
+    // that must fit a 2 MiB thread stack even in a debug build.
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let depth = Limits::default().max_depth - 2;
+            let deep = (0..depth).fold(x(), |t, _| Term::neg(t));
+            let proof = Proof { steps: vec![ring(deep.clone(), deep.clone()), Step::Refl { term: deep }] };
+            let thm = check(&sig(), &xctx(), &proof).unwrap();
+            let _ = thm.conclusion().to_string();
+        })
+        .unwrap();
+    handle.join().unwrap();
 }

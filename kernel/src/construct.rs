@@ -1,0 +1,105 @@
+//! Convenience constructors for terms and formulas (not trusted: they only build
+//! values, which the checker checks like any other input).
+
+use crate::rat::Rat;
+use crate::term::{close_formula, name, Formula, Hint, Sort, Term};
+use std::sync::Arc;
+
+// These are constructors taking two operands, not operator methods on `self`.
+#[allow(clippy::should_implement_trait)]
+impl Term {
+    /// A numeral.
+    pub fn num(r: Rat) -> Term {
+        Term::Num(Arc::new(r))
+    }
+    /// An integer numeral.
+    pub fn int(n: i64) -> Term {
+        Term::num(Rat::int(n))
+    }
+    /// A free variable.
+    pub fn free(n: &str, s: Sort) -> Term {
+        Term::Free(name(n), s)
+    }
+    /// An application `f(args)`.
+    pub fn app(f: &str, args: Vec<Term>) -> Term {
+        Term::App(name(f), Arc::from(args))
+    }
+    /// A constant `c`.
+    pub fn constant(c: &str) -> Term {
+        Term::App(name(c), Arc::from(Vec::new()))
+    }
+    /// `a + b`.
+    pub fn add(a: Term, b: Term) -> Term {
+        Term::Add(Arc::new(a), Arc::new(b))
+    }
+    /// `a - b`.
+    pub fn sub(a: Term, b: Term) -> Term {
+        Term::Sub(Arc::new(a), Arc::new(b))
+    }
+    /// `a * b`.
+    pub fn mul(a: Term, b: Term) -> Term {
+        Term::Mul(Arc::new(a), Arc::new(b))
+    }
+    /// `-a`.
+    pub fn neg(a: Term) -> Term {
+        Term::Neg(Arc::new(a))
+    }
+    /// `a ^ n`.
+    pub fn pow(a: Term, n: u32) -> Term {
+        Term::Pow(Arc::new(a), n)
+    }
+    /// `a / c`.
+    pub fn div(a: Term, c: Rat) -> Term {
+        Term::Div(Arc::new(a), Arc::new(c))
+    }
+}
+
+#[allow(clippy::should_implement_trait)]
+impl Formula {
+    /// `a = b`.
+    pub fn eq(a: Term, b: Term) -> Formula {
+        Formula::Eq(a, b)
+    }
+    /// `a <= b`.
+    pub fn le(a: Term, b: Term) -> Formula {
+        Formula::Le(a, b)
+    }
+    /// `a < b`.
+    pub fn lt(a: Term, b: Term) -> Formula {
+        Formula::Lt(a, b)
+    }
+    /// `p(args)`.
+    pub fn pred(p: &str, args: Vec<Term>) -> Formula {
+        Formula::Pred(name(p), Arc::from(args))
+    }
+    /// `not a`.
+    pub fn not(a: Formula) -> Formula {
+        Formula::Not(Arc::new(a))
+    }
+    /// `a and b`.
+    pub fn and(a: Formula, b: Formula) -> Formula {
+        Formula::And(Arc::new(a), Arc::new(b))
+    }
+    /// `a or b`.
+    pub fn or(a: Formula, b: Formula) -> Formula {
+        Formula::Or(Arc::new(a), Arc::new(b))
+    }
+    /// `a -> b`.
+    pub fn implies(a: Formula, b: Formula) -> Formula {
+        Formula::Implies(Arc::new(a), Arc::new(b))
+    }
+    /// `a <-> b`.
+    pub fn iff(a: Formula, b: Formula) -> Formula {
+        Formula::Iff(Arc::new(a), Arc::new(b))
+    }
+    /// `forall x: s. body`, binding the free variable `x: s` of `body`.
+    pub fn forall(x: &str, s: Sort, body: &Formula) -> Formula {
+        let closed = close_formula(body, x, &s);
+        Formula::Forall(Hint(name(x)), s, Arc::new(closed))
+    }
+    /// `exists x: s. body`, binding the free variable `x: s` of `body`.
+    pub fn exists(x: &str, s: Sort, body: &Formula) -> Formula {
+        let closed = close_formula(body, x, &s);
+        Formula::Exists(Hint(name(x)), s, Arc::new(closed))
+    }
+}

@@ -1,0 +1,106 @@
+//! The text form of rationals (`"-3/20"`), used by serde and messages: parsed with
+//! checks on the way in (not part of the trusted count: serde and printing).
+
+use crate::rat::Rat;
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::Zero;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+impl fmt::Display for Rat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_integer() {
+            write!(f, "{}", self.0.numer())
+        } else {
+            write!(f, "{}/{}", self.0.numer(), self.0.denom())
+        }
+    }
+}
+
+impl fmt::Debug for Rat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Why a text is not a rational.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RatParseError {
+    /// Not of the form `n` or `n/d` with decimal integers.
+    #[error("`{0}` is not a rational of the form `n` or `n/d`")]
+    Malformed(String),
+    /// The denominator is zero.
+    #[error("`{0}` has a zero denominator")]
+    ZeroDenominator(String),
+    /// More digits than the kernel reads.
+    #[error("a numeral of {0} characters is longer than the {MAX_RAT_TEXT} the kernel reads")]
+    TooLong(usize),
+}
+
+/// The longest numeral text the kernel parses (about 3,300 decimal digits per side).
+pub const MAX_RAT_TEXT: usize = 8192;
+
+impl FromStr for Rat {
+    type Err = RatParseError;
+    fn from_str(s: &str) -> Result<Rat, RatParseError> {
+        if s.len() > MAX_RAT_TEXT {
+            return Err(RatParseError::TooLong(s.len()));
+        }
+        let malformed = || RatParseError::Malformed(s.to_string());
+        let int = |t: &str| -> Result<BigInt, RatParseError> {
+            let digits = t.strip_prefix('-').unwrap_or(t);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(malformed());
+            }
+            BigInt::from_str(t).map_err(|_| malformed())
+        };
+        match s.split_once('/') {
+            None => Ok(Rat(BigRational::from_integer(int(s)?))),
+            Some((n, d)) => {
+                let d = int(d)?;
+                if d.is_zero() {
+                    return Err(RatParseError::ZeroDenominator(s.to_string()));
+                }
+                Ok(Rat(BigRational::new(int(n)?, d)))
+            }
+        }
+    }
+}
+
+impl Serialize for Rat {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Rat {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Rat, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Rat::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_exactly() {
+        assert_eq!("3/20".parse::<Rat>().unwrap(), Rat::frac(3, 20).unwrap());
+        assert_eq!("-6/4".parse::<Rat>().unwrap().to_string(), "-3/2");
+        assert_eq!("7".parse::<Rat>().unwrap().to_string(), "7");
+    }
+
+    #[test]
+    fn rejects_malformed_text() {
+        assert!(matches!("1/0".parse::<Rat>(), Err(RatParseError::ZeroDenominator(_))));
+        assert!(matches!("1.5".parse::<Rat>(), Err(RatParseError::Malformed(_))));
+        assert!(matches!("+1".parse::<Rat>(), Err(RatParseError::Malformed(_))));
+        assert!(matches!("".parse::<Rat>(), Err(RatParseError::Malformed(_))));
+        assert!(matches!("1/-".parse::<Rat>(), Err(RatParseError::Malformed(_))));
+        let long = "9".repeat(MAX_RAT_TEXT + 1);
+        assert!(matches!(long.parse::<Rat>(), Err(RatParseError::TooLong(_))));
+    }
+}
