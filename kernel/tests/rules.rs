@@ -21,38 +21,23 @@ fn assume(f: Formula) -> Step {
 }
 
 fn shape(expected: &'static str, found: Formula) -> KernelError {
-    KernelError::Shape {
-        expected,
-        found: Box::new(found),
-    }
+    KernelError::Shape { expected, found: Box::new(found) }
 }
 
 fn mismatch(expected: Formula, found: Formula) -> KernelError {
-    KernelError::Mismatch {
-        expected: Box::new(expected),
-        found: Box::new(found),
-    }
+    KernelError::Mismatch { expected: Box::new(expected), found: Box::new(found) }
 }
 
 fn instance_sort(expected: Sort, found: Sort) -> KernelError {
-    KernelError::SortMismatch {
-        context: "the instance".into(),
-        expected,
-        found,
-    }
+    KernelError::SortMismatch { context: "the instance".into(), expected, found }
 }
 
 fn certificate(reason: &str) -> KernelError {
-    KernelError::Certificate {
-        reason: reason.into(),
-    }
+    KernelError::Certificate { reason: reason.into() }
 }
 
 fn unknown_predicate(n: &str) -> KernelError {
-    KernelError::UnknownSymbol {
-        name: n.into(),
-        expected: "predicate",
-    }
+    KernelError::UnknownSymbol { name: n.into(), expected: "predicate" }
 }
 
 // ---------------------------------------------------------------------------
@@ -73,27 +58,12 @@ fn hypothesis_unknown_name_refused() {
     let cx = ctx(&[], &[("h", q())]);
     let (step, rule, e) = refuse_at(&sig(), &cx, vec![Step::TrueIntro, hyp("nope")]);
     assert_eq!((step, rule), (1, "hypothesis"));
-    assert_eq!(
-        e,
-        KernelError::UnknownHypothesis {
-            name: "nope".into()
-        }
-    );
+    assert_eq!(e, KernelError::UnknownHypothesis { name: "nope".into() });
 }
 
 #[test]
 fn assume_accepted_and_discharged() {
-    let thm = accept(
-        &sig(),
-        &empty(),
-        vec![
-            assume(q()),
-            Step::ImpIntro {
-                assumption: q(),
-                from: 0,
-            },
-        ],
-    );
+    let thm = accept(&sig(), &empty(), vec![assume(q()), Step::ImpIntro { assumption: q(), from: 0 }]);
     assert_eq!(thm.conclusion(), &Formula::implies(q(), q()));
     assert!(thm.hypotheses().is_empty());
 }
@@ -101,12 +71,7 @@ fn assume_accepted_and_discharged() {
 #[test]
 fn assume_undischarged_refused() {
     let e = refuse(&sig(), &empty(), vec![assume(q())]);
-    assert_eq!(
-        e,
-        KernelError::UndischargedAssumption {
-            formula: Box::new(q())
-        }
-    );
+    assert_eq!(e, KernelError::UndischargedAssumption { formula: Box::new(q()) });
     // An assumption equal to a context hypothesis is that hypothesis.
     let cx = ctx(&[], &[("h", s()), ("k", q())]);
     let thm = accept(&sig(), &cx, vec![assume(q())]);
@@ -115,56 +80,28 @@ fn assume_undischarged_refused() {
 
 #[test]
 fn assume_ill_sorted_refused() {
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![assume(Formula::pred("unknown", vec![]))],
-    );
+    let (step, rule, e) = refuse_at(&sig(), &empty(), vec![assume(Formula::pred("unknown", vec![]))]);
     assert_eq!((step, rule), (0, "assume"));
     assert_eq!(e, unknown_predicate("unknown"));
     // Wrong arity.
     let (_, _, e) = refuse_at(&sig(), &empty(), vec![assume(Formula::pred("p", vec![]))]);
-    assert_eq!(
-        e,
-        KernelError::Arity {
-            name: "p".into(),
-            expected: 1,
-            found: 0
-        }
-    );
+    assert_eq!(e, KernelError::Arity { name: "p".into(), expected: 1, found: 0 });
     // Ill-sorted argument.
     let (_, _, e) = refuse_at(&sig(), &empty(), vec![assume(p(int(1)))]);
     assert_eq!(
         e,
-        KernelError::SortMismatch {
-            context: "an argument of `p`".into(),
-            expected: m(),
-            found: Sort::Rat
-        }
+        KernelError::SortMismatch { context: "an argument of `p`".into(), expected: m(), found: Sort::Rat }
     );
     // A dangling bound variable.
     let (_, _, e) = refuse_at(&sig(), &empty(), vec![assume(p(Term::Bound(0)))]);
     assert_eq!(e, KernelError::DanglingBound { index: 0 });
     // A function used as a predicate.
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![assume(Formula::pred("g", vec![c()]))],
-    );
+    let (_, _, e) = refuse_at(&sig(), &empty(), vec![assume(Formula::pred("g", vec![c()]))]);
     assert_eq!(e, unknown_predicate("g"));
     // An undeclared sort on a free variable.
     let bad = Term::free("z", Sort::Named(name("Nope")));
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![assume(Formula::eq(bad.clone(), bad))],
-    );
-    assert_eq!(
-        e,
-        KernelError::UnknownSort {
-            sort: Sort::Named(name("Nope"))
-        }
-    );
+    let (_, _, e) = refuse_at(&sig(), &empty(), vec![assume(Formula::eq(bad.clone(), bad))]);
+    assert_eq!(e, KernelError::UnknownSort { sort: Sort::Named(name("Nope")) });
     // Equality between two sorts.
     let (_, _, e) = refuse_at(&sig(), &empty(), vec![assume(Formula::eq(c(), int(0)))]);
     assert_eq!(
@@ -186,11 +123,7 @@ fn assume_ill_sorted_refused() {
         }
     );
     // Arithmetic on M.
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![assume(Formula::le(Term::neg(c()), int(0)))],
-    );
+    let (_, _, e) = refuse_at(&sig(), &empty(), vec![assume(Formula::le(Term::neg(c()), int(0)))]);
     assert_eq!(
         e,
         KernelError::SortMismatch {
@@ -200,86 +133,40 @@ fn assume_ill_sorted_refused() {
         }
     );
     // Division by zero.
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![assume(Formula::le(Term::div(int(1), Rat::zero()), int(0)))],
-    );
+    let (_, _, e) =
+        refuse_at(&sig(), &empty(), vec![assume(Formula::le(Term::div(int(1), Rat::zero()), int(0)))]);
     assert_eq!(e, KernelError::DivisionByZero);
 }
 
 #[test]
 fn axiom_accepted() {
-    let thm = accept(
-        &sig(),
-        &empty(),
-        vec![Step::Axiom {
-            name: name("p_g"),
-            args: vec![c()],
-        }],
-    );
+    let thm = accept(&sig(), &empty(), vec![Step::Axiom { name: name("p_g"), args: vec![c()] }]);
     assert_eq!(thm.conclusion(), &Formula::implies(p(c()), p(g(c()))));
     assert_eq!(thm.trust_base(), &names(&["p_g"]));
     // No arguments: the whole statement.
-    let thm = accept(
-        &sig(),
-        &empty(),
-        vec![Step::Axiom {
-            name: name("p_g"),
-            args: vec![],
-        }],
-    );
-    assert_eq!(
-        thm.conclusion(),
-        &Formula::forall("x", m(), &Formula::implies(p(var("x")), p(g(var("x")))))
-    );
+    let thm = accept(&sig(), &empty(), vec![Step::Axiom { name: name("p_g"), args: vec![] }]);
+    assert_eq!(thm.conclusion(), &Formula::forall("x", m(), &Formula::implies(p(var("x")), p(g(var("x"))))));
 }
 
 #[test]
 fn axiom_refused() {
     let sig = sig();
-    let ax = |n: &str, args: Vec<Term>| Step::Axiom {
-        name: name(n),
-        args,
-    };
+    let ax = |n: &str, args: Vec<Term>| Step::Axiom { name: name(n), args };
     let (step, rule, e) = refuse_at(&sig, &empty(), vec![ax("p_g", vec![int(1)])]);
     assert_eq!((step, rule), (0, "axiom"));
     assert_eq!(e, instance_sort(m(), Sort::Rat));
     let (_, _, e) = refuse_at(&sig, &empty(), vec![ax("p_g", vec![c(), c()])]);
-    assert_eq!(
-        e,
-        KernelError::TooManyArguments {
-            name: "p_g".into(),
-            max: 1,
-            given: 2
-        }
-    );
+    assert_eq!(e, KernelError::TooManyArguments { name: "p_g".into(), max: 1, given: 2 });
     let (_, _, e) = refuse_at(&sig, &empty(), vec![ax("nope", vec![])]);
-    assert_eq!(
-        e,
-        KernelError::UnknownFact {
-            name: "nope".into(),
-            kind: "axiom"
-        }
-    );
+    assert_eq!(e, KernelError::UnknownFact { name: "nope".into(), kind: "axiom" });
     // A definition is not an axiom.
     let (_, _, e) = refuse_at(&sig, &empty(), vec![ax("double", vec![])]);
-    assert_eq!(
-        e,
-        KernelError::UnknownFact {
-            name: "double".into(),
-            kind: "axiom"
-        }
-    );
+    assert_eq!(e, KernelError::UnknownFact { name: "double".into(), kind: "axiom" });
     // An ill-sorted argument.
     let (_, _, e) = refuse_at(&sig, &empty(), vec![ax("p_g", vec![g(int(0))])]);
     assert_eq!(
         e,
-        KernelError::SortMismatch {
-            context: "an argument of `g`".into(),
-            expected: m(),
-            found: Sort::Rat
-        }
+        KernelError::SortMismatch { context: "an argument of `g`".into(), expected: m(), found: Sort::Rat }
     );
 }
 
@@ -288,31 +175,12 @@ fn p_gg() -> (Vec<Step>, Formula) {
     let x = var("x");
     let steps = vec![
         assume(p(x.clone())),
-        Step::Axiom {
-            name: name("p_g"),
-            args: vec![x.clone()],
-        },
-        Step::ImpElim {
-            implication: 1,
-            argument: 0,
-        },
-        Step::Axiom {
-            name: name("p_g"),
-            args: vec![g(x.clone())],
-        },
-        Step::ImpElim {
-            implication: 3,
-            argument: 2,
-        },
-        Step::ImpIntro {
-            assumption: p(x.clone()),
-            from: 4,
-        },
-        Step::ForallIntro {
-            variable: name("x"),
-            sort: m(),
-            from: 5,
-        },
+        Step::Axiom { name: name("p_g"), args: vec![x.clone()] },
+        Step::ImpElim { implication: 1, argument: 0 },
+        Step::Axiom { name: name("p_g"), args: vec![g(x.clone())] },
+        Step::ImpElim { implication: 3, argument: 2 },
+        Step::ImpIntro { assumption: p(x.clone()), from: 4 },
+        Step::ForallIntro { variable: name("x"), sort: m(), from: 5 },
     ];
     let stmt = Formula::forall("x", m(), &Formula::implies(p(x.clone()), p(g(g(x)))));
     (steps, stmt)
@@ -331,119 +199,55 @@ fn theorem_accepted_with_its_trust_base() {
         &sig,
         &empty(),
         vec![
-            Step::Theorem {
-                name: name("p_gg"),
-                args: vec![c()],
-            },
-            Step::Axiom {
-                name: name("q_holds"),
-                args: vec![],
-            },
+            Step::Theorem { name: name("p_gg"), args: vec![c()] },
+            Step::Axiom { name: name("q_holds"), args: vec![] },
             Step::AndIntro { left: 0, right: 1 },
         ],
     );
-    assert_eq!(
-        cited.conclusion(),
-        &Formula::and(Formula::implies(p(c()), p(g(g(c())))), q())
-    );
+    assert_eq!(cited.conclusion(), &Formula::and(Formula::implies(p(c()), p(g(g(c())))), q()));
     assert_eq!(cited.trust_base(), &names(&["p_g", "q_holds"]));
     // A theorem of a theorem carries the base on.
     sig.add_theorem(name("again"), &cited).unwrap();
-    let twice = accept(
-        &sig,
-        &empty(),
-        vec![Step::Theorem {
-            name: name("again"),
-            args: vec![],
-        }],
-    );
+    let twice = accept(&sig, &empty(), vec![Step::Theorem { name: name("again"), args: vec![] }]);
     assert_eq!(twice.trust_base(), &names(&["p_g", "q_holds"]));
 }
 
 #[test]
 fn theorem_refused() {
     let sig = sig();
-    let (step, rule, e) = refuse_at(
-        &sig,
-        &empty(),
-        vec![Step::Theorem {
-            name: name("q_holds"),
-            args: vec![],
-        }],
-    );
+    let (step, rule, e) =
+        refuse_at(&sig, &empty(), vec![Step::Theorem { name: name("q_holds"), args: vec![] }]);
     assert_eq!((step, rule), (0, "theorem"));
-    assert_eq!(
-        e,
-        KernelError::UnknownFact {
-            name: "q_holds".into(),
-            kind: "theorem"
-        }
-    );
+    assert_eq!(e, KernelError::UnknownFact { name: "q_holds".into(), kind: "theorem" });
     let mut sig = sig;
     let (steps, _) = p_gg();
     let thm = accept(&sig, &empty(), steps);
     sig.add_theorem(name("p_gg"), &thm).unwrap();
-    let (_, _, e) = refuse_at(
-        &sig,
-        &empty(),
-        vec![Step::Theorem {
-            name: name("p_gg"),
-            args: vec![rvar("z")],
-        }],
-    );
+    let (_, _, e) =
+        refuse_at(&sig, &empty(), vec![Step::Theorem { name: name("p_gg"), args: vec![rvar("z")] }]);
     assert_eq!(e, instance_sort(m(), Sort::Rat));
 }
 
 #[test]
 fn unfold_accepted() {
-    let thm = accept(
-        &sig(),
-        &empty(),
-        vec![Step::Unfold {
-            name: name("double"),
-            args: vec![int(3)],
-        }],
-    );
-    assert_eq!(
-        thm.conclusion(),
-        &Formula::eq(Term::app("double", vec![int(3)]), Term::add(int(3), int(3)))
-    );
+    let thm = accept(&sig(), &empty(), vec![Step::Unfold { name: name("double"), args: vec![int(3)] }]);
+    assert_eq!(thm.conclusion(), &Formula::eq(Term::app("double", vec![int(3)]), Term::add(int(3), int(3))));
     assert!(thm.trust_base().is_empty());
     let y = rvar("y");
     let cx = ctx(&[("y", Sort::Rat)], &[]);
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![Step::Unfold {
-            name: name("positive"),
-            args: vec![y.clone()],
-        }],
-    );
+    let thm = accept(&sig(), &cx, vec![Step::Unfold { name: name("positive"), args: vec![y.clone()] }]);
     assert_eq!(
         thm.conclusion(),
-        &Formula::iff(
-            Formula::pred("positive", vec![y.clone()]),
-            Formula::lt(int(0), y.clone())
-        )
+        &Formula::iff(Formula::pred("positive", vec![y.clone()]), Formula::lt(int(0), y.clone()))
     );
     // Fewer arguments leave the quantifier.
-    let thm = accept(
-        &sig(),
-        &empty(),
-        vec![Step::Unfold {
-            name: name("positive"),
-            args: vec![],
-        }],
-    );
+    let thm = accept(&sig(), &empty(), vec![Step::Unfold { name: name("positive"), args: vec![] }]);
     assert_eq!(
         thm.conclusion(),
         &Formula::forall(
             "y",
             Sort::Rat,
-            &Formula::iff(
-                Formula::pred("positive", vec![y.clone()]),
-                Formula::lt(int(0), y)
-            )
+            &Formula::iff(Formula::pred("positive", vec![y.clone()]), Formula::lt(int(0), y))
         )
     );
 }
@@ -453,47 +257,15 @@ fn unfold_refused() {
     let (step, rule, e) = refuse_at(
         &sig(),
         &empty(),
-        vec![
-            Step::TrueIntro,
-            Step::Unfold {
-                name: name("double"),
-                args: vec![c()],
-            },
-        ],
+        vec![Step::TrueIntro, Step::Unfold { name: name("double"), args: vec![c()] }],
     );
     assert_eq!((step, rule), (1, "unfold"));
     assert_eq!(e, instance_sort(Sort::Rat, m()));
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![Step::Unfold {
-            name: name("p_g"),
-            args: vec![],
-        }],
-    );
-    assert_eq!(
-        e,
-        KernelError::UnknownFact {
-            name: "p_g".into(),
-            kind: "definition"
-        }
-    );
+    let (_, _, e) = refuse_at(&sig(), &empty(), vec![Step::Unfold { name: name("p_g"), args: vec![] }]);
+    assert_eq!(e, KernelError::UnknownFact { name: "p_g".into(), kind: "definition" });
     // A declared (not defined) symbol cannot be unfolded.
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![Step::Unfold {
-            name: name("g"),
-            args: vec![],
-        }],
-    );
-    assert_eq!(
-        e,
-        KernelError::UnknownFact {
-            name: "g".into(),
-            kind: "definition"
-        }
-    );
+    let (_, _, e) = refuse_at(&sig(), &empty(), vec![Step::Unfold { name: name("g"), args: vec![] }]);
+    assert_eq!(e, KernelError::UnknownFact { name: "g".into(), kind: "definition" });
 }
 
 // ---------------------------------------------------------------------------
@@ -511,11 +283,8 @@ fn true_intro_accepted() {
 fn true_intro_cannot_prove_false() {
     // `true-intro` has no premise and no side condition, so it cannot fail by itself;
     // what it cannot do is stand in for anything but `true`.
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![Step::TrueIntro, Step::FalseElim { from: 0, goal: q() }],
-    );
+    let (step, rule, e) =
+        refuse_at(&sig(), &empty(), vec![Step::TrueIntro, Step::FalseElim { from: 0, goal: q() }]);
     assert_eq!((step, rule), (1, "false-elim"));
     assert_eq!(e, mismatch(Formula::False, Formula::True));
 }
@@ -523,17 +292,7 @@ fn true_intro_cannot_prove_false() {
 #[test]
 fn false_elim_accepted() {
     let cx = ctx(&[], &[("bot", Formula::False)]);
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![
-            hyp("bot"),
-            Step::FalseElim {
-                from: 0,
-                goal: p(c()),
-            },
-        ],
-    );
+    let thm = accept(&sig(), &cx, vec![hyp("bot"), Step::FalseElim { from: 0, goal: p(c()) }]);
     assert_eq!(thm.conclusion(), &p(c()));
     assert_eq!(thm.hypotheses(), &[(name("bot"), Formula::False)]);
 }
@@ -541,24 +300,14 @@ fn false_elim_accepted() {
 #[test]
 fn false_elim_refused() {
     let cx = ctx(&[], &[("h", q()), ("bot", Formula::False)]);
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![hyp("h"), Step::FalseElim { from: 0, goal: s() }],
-    );
+    let (step, rule, e) = refuse_at(&sig(), &cx, vec![hyp("h"), Step::FalseElim { from: 0, goal: s() }]);
     assert_eq!((step, rule), (1, "false-elim"));
     assert_eq!(e, mismatch(Formula::False, q()));
     // The goal must be well-sorted.
     let (_, _, e) = refuse_at(
         &sig(),
         &cx,
-        vec![
-            hyp("bot"),
-            Step::FalseElim {
-                from: 0,
-                goal: Formula::pred("nope", vec![]),
-            },
-        ],
+        vec![hyp("bot"), Step::FalseElim { from: 0, goal: Formula::pred("nope", vec![]) }],
     );
     assert_eq!(e, unknown_predicate("nope"));
 }
@@ -566,11 +315,7 @@ fn false_elim_refused() {
 #[test]
 fn and_intro_accepted() {
     let cx = ctx(&[], &[("h", q()), ("k", s())]);
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![hyp("k"), hyp("h"), Step::AndIntro { left: 1, right: 0 }],
-    );
+    let thm = accept(&sig(), &cx, vec![hyp("k"), hyp("h"), Step::AndIntro { left: 1, right: 0 }]);
     assert_eq!(thm.conclusion(), &Formula::and(q(), s()));
     // Context order, not use order.
     assert_eq!(thm.hypotheses(), &[(name("h"), q()), (name("k"), s())]);
@@ -579,11 +324,8 @@ fn and_intro_accepted() {
 #[test]
 fn and_intro_forward_reference_refused() {
     let cx = ctx(&[], &[("h", q())]);
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![hyp("h"), Step::AndIntro { left: 0, right: 2 }, hyp("h")],
-    );
+    let (step, rule, e) =
+        refuse_at(&sig(), &cx, vec![hyp("h"), Step::AndIntro { left: 0, right: 2 }, hyp("h")]);
     assert_eq!((step, rule), (1, "and-intro"));
     assert_eq!(e, KernelError::ForwardReference { reference: 2 });
     // Referring to itself is a forward reference too.
@@ -591,23 +333,8 @@ fn and_intro_forward_reference_refused() {
     assert_eq!(step, 0);
     assert_eq!(e, KernelError::ForwardReference { reference: 0 });
     // And far out of range.
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            hyp("h"),
-            Step::AndIntro {
-                left: usize::MAX,
-                right: 0,
-            },
-        ],
-    );
-    assert_eq!(
-        e,
-        KernelError::ForwardReference {
-            reference: usize::MAX
-        }
-    );
+    let (_, _, e) = refuse_at(&sig(), &cx, vec![hyp("h"), Step::AndIntro { left: usize::MAX, right: 0 }]);
+    assert_eq!(e, KernelError::ForwardReference { reference: usize::MAX });
 }
 
 #[test]
@@ -634,53 +361,21 @@ fn and_elim_refused() {
 #[test]
 fn or_intro_accepted() {
     let cx = ctx(&[], &[("h", q())]);
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![
-            hyp("h"),
-            Step::OrLeft {
-                from: 0,
-                right: s(),
-            },
-        ],
-    );
+    let thm = accept(&sig(), &cx, vec![hyp("h"), Step::OrLeft { from: 0, right: s() }]);
     assert_eq!(thm.conclusion(), &Formula::or(q(), s()));
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![hyp("h"), Step::OrRight { left: s(), from: 0 }],
-    );
+    let thm = accept(&sig(), &cx, vec![hyp("h"), Step::OrRight { left: s(), from: 0 }]);
     assert_eq!(thm.conclusion(), &Formula::or(s(), q()));
 }
 
 #[test]
 fn or_intro_refused() {
     let cx = ctx(&[], &[("h", q())]);
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            hyp("h"),
-            Step::OrLeft {
-                from: 0,
-                right: p(Term::Bound(3)),
-            },
-        ],
-    );
+    let (step, rule, e) =
+        refuse_at(&sig(), &cx, vec![hyp("h"), Step::OrLeft { from: 0, right: p(Term::Bound(3)) }]);
     assert_eq!((step, rule), (1, "or-left"));
     assert_eq!(e, KernelError::DanglingBound { index: 3 });
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            hyp("h"),
-            Step::OrRight {
-                left: Formula::pred("zz", vec![]),
-                from: 0,
-            },
-        ],
-    );
+    let (step, rule, e) =
+        refuse_at(&sig(), &cx, vec![hyp("h"), Step::OrRight { left: Formula::pred("zz", vec![]), from: 0 }]);
     assert_eq!((step, rule), (1, "or-right"));
     assert_eq!(e, unknown_predicate("zz"));
     let (step, _, e) = refuse_at(&sig(), &cx, vec![Step::OrRight { left: q(), from: 7 }]);
@@ -700,15 +395,8 @@ fn or_elim_accepted_and_discharges() {
             assume(q()),
             Step::OrRight { left: s(), from: 1 },
             assume(s()),
-            Step::OrLeft {
-                from: 3,
-                right: q(),
-            },
-            Step::OrElim {
-                from: 0,
-                left: 2,
-                right: 4,
-            },
+            Step::OrLeft { from: 3, right: q() },
+            Step::OrElim { from: 0, left: 2, right: 4 },
         ],
     );
     assert_eq!(thm.conclusion(), &Formula::or(s(), q()));
@@ -722,32 +410,12 @@ fn or_elim_refused() {
     let (step, rule, e) = refuse_at(
         &sig(),
         &cx,
-        vec![
-            hyp("h"),
-            assume(q()),
-            assume(s()),
-            Step::OrElim {
-                from: 0,
-                left: 1,
-                right: 2,
-            },
-        ],
+        vec![hyp("h"), assume(q()), assume(s()), Step::OrElim { from: 0, left: 1, right: 2 }],
     );
     assert_eq!((step, rule), (3, "or-elim"));
     assert_eq!(e, mismatch(q(), s()));
     // The first premise is not a disjunction.
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            assume(q()),
-            Step::OrElim {
-                from: 0,
-                left: 0,
-                right: 0,
-            },
-        ],
-    );
+    let (_, _, e) = refuse_at(&sig(), &cx, vec![assume(q()), Step::OrElim { from: 0, left: 0, right: 0 }]);
     assert_eq!(e, shape("a disjunction", q()));
     // The branches discharge only their own disjunct: swapped, each keeps the
     // disjunct it did not get, and the proof rests on assumptions out of context.
@@ -759,23 +427,11 @@ fn or_elim_refused() {
             assume(q()),
             Step::OrRight { left: s(), from: 1 },
             assume(s()),
-            Step::OrLeft {
-                from: 3,
-                right: q(),
-            },
-            Step::OrElim {
-                from: 0,
-                left: 4,
-                right: 2,
-            },
+            Step::OrLeft { from: 3, right: q() },
+            Step::OrElim { from: 0, left: 4, right: 2 },
         ],
     );
-    assert_eq!(
-        e,
-        KernelError::UndischargedAssumption {
-            formula: Box::new(q())
-        }
-    );
+    assert_eq!(e, KernelError::UndischargedAssumption { formula: Box::new(q()) });
 }
 
 #[test]
@@ -789,29 +445,13 @@ fn imp_intro_accepted() {
             assume(q()),
             hyp("k"),
             Step::AndIntro { left: 0, right: 1 },
-            Step::ImpIntro {
-                assumption: q(),
-                from: 2,
-            },
+            Step::ImpIntro { assumption: q(), from: 2 },
         ],
     );
-    assert_eq!(
-        thm.conclusion(),
-        &Formula::implies(q(), Formula::and(q(), s()))
-    );
+    assert_eq!(thm.conclusion(), &Formula::implies(q(), Formula::and(q(), s())));
     assert_eq!(thm.hypotheses(), &[(name("k"), s())]);
     // Vacuous discharge is fine.
-    let thm = accept(
-        &sig(),
-        &empty(),
-        vec![
-            Step::TrueIntro,
-            Step::ImpIntro {
-                assumption: q(),
-                from: 0,
-            },
-        ],
-    );
+    let thm = accept(&sig(), &empty(), vec![Step::TrueIntro, Step::ImpIntro { assumption: q(), from: 0 }]);
     assert_eq!(thm.conclusion(), &Formula::implies(q(), Formula::True));
 }
 
@@ -820,51 +460,19 @@ fn imp_intro_refused() {
     let (step, rule, e) = refuse_at(
         &sig(),
         &empty(),
-        vec![
-            Step::TrueIntro,
-            Step::ImpIntro {
-                assumption: Formula::not(p(Term::Bound(0))),
-                from: 0,
-            },
-        ],
+        vec![Step::TrueIntro, Step::ImpIntro { assumption: Formula::not(p(Term::Bound(0))), from: 0 }],
     );
     assert_eq!((step, rule), (1, "imp-intro"));
     assert_eq!(e, KernelError::DanglingBound { index: 0 });
     // Discharging the wrong formula leaves the real assumption open.
-    let e = refuse(
-        &sig(),
-        &empty(),
-        vec![
-            assume(q()),
-            Step::ImpIntro {
-                assumption: s(),
-                from: 0,
-            },
-        ],
-    );
-    assert_eq!(
-        e,
-        KernelError::UndischargedAssumption {
-            formula: Box::new(q())
-        }
-    );
+    let e = refuse(&sig(), &empty(), vec![assume(q()), Step::ImpIntro { assumption: s(), from: 0 }]);
+    assert_eq!(e, KernelError::UndischargedAssumption { formula: Box::new(q()) });
 }
 
 #[test]
 fn imp_elim_accepted() {
     let cx = ctx(&[], &[("i", Formula::implies(q(), s())), ("h", q())]);
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![
-            hyp("i"),
-            hyp("h"),
-            Step::ImpElim {
-                implication: 0,
-                argument: 1,
-            },
-        ],
-    );
+    let thm = accept(&sig(), &cx, vec![hyp("i"), hyp("h"), Step::ImpElim { implication: 0, argument: 1 }]);
     assert_eq!(thm.conclusion(), &s());
     assert_eq!(thm.hypotheses().len(), 2);
 }
@@ -872,31 +480,11 @@ fn imp_elim_accepted() {
 #[test]
 fn imp_elim_refused() {
     let cx = ctx(&[], &[("i", Formula::implies(q(), s())), ("h", s())]);
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            hyp("i"),
-            hyp("h"),
-            Step::ImpElim {
-                implication: 0,
-                argument: 1,
-            },
-        ],
-    );
+    let (step, rule, e) =
+        refuse_at(&sig(), &cx, vec![hyp("i"), hyp("h"), Step::ImpElim { implication: 0, argument: 1 }]);
     assert_eq!((step, rule), (2, "imp-elim"));
     assert_eq!(e, mismatch(q(), s()));
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            hyp("h"),
-            Step::ImpElim {
-                implication: 0,
-                argument: 0,
-            },
-        ],
-    );
+    let (_, _, e) = refuse_at(&sig(), &cx, vec![hyp("h"), Step::ImpElim { implication: 0, argument: 0 }]);
     assert_eq!(e, shape("an implication", s()));
 }
 
@@ -910,14 +498,8 @@ fn not_intro_accepted() {
         vec![
             hyp("i"),
             assume(q()),
-            Step::ImpElim {
-                implication: 0,
-                argument: 1,
-            },
-            Step::NotIntro {
-                assumption: q(),
-                from: 2,
-            },
+            Step::ImpElim { implication: 0, argument: 1 },
+            Step::NotIntro { assumption: q(), from: 2 },
         ],
     );
     assert_eq!(thm.conclusion(), &Formula::not(q()));
@@ -926,17 +508,8 @@ fn not_intro_accepted() {
 
 #[test]
 fn not_intro_refused() {
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![
-            assume(q()),
-            Step::NotIntro {
-                assumption: q(),
-                from: 0,
-            },
-        ],
-    );
+    let (step, rule, e) =
+        refuse_at(&sig(), &empty(), vec![assume(q()), Step::NotIntro { assumption: q(), from: 0 }]);
     assert_eq!((step, rule), (1, "not-intro"));
     assert_eq!(e, mismatch(Formula::False, q()));
 }
@@ -944,18 +517,7 @@ fn not_intro_refused() {
 #[test]
 fn not_elim_accepted() {
     let cx = ctx(&[], &[("n", Formula::not(q())), ("h", q())]);
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![
-            hyp("n"),
-            hyp("h"),
-            Step::NotElim {
-                negation: 0,
-                argument: 1,
-            },
-        ],
-    );
+    let thm = accept(&sig(), &cx, vec![hyp("n"), hyp("h"), Step::NotElim { negation: 0, argument: 1 }]);
     assert_eq!(thm.conclusion(), &Formula::False);
     assert_eq!(thm.hypotheses().len(), 2);
 }
@@ -963,84 +525,28 @@ fn not_elim_accepted() {
 #[test]
 fn not_elim_refused() {
     let cx = ctx(&[], &[("n", Formula::not(q())), ("h", s())]);
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            hyp("n"),
-            hyp("h"),
-            Step::NotElim {
-                negation: 0,
-                argument: 1,
-            },
-        ],
-    );
+    let (step, rule, e) =
+        refuse_at(&sig(), &cx, vec![hyp("n"), hyp("h"), Step::NotElim { negation: 0, argument: 1 }]);
     assert_eq!((step, rule), (2, "not-elim"));
     assert_eq!(e, mismatch(q(), s()));
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            hyp("h"),
-            Step::NotElim {
-                negation: 0,
-                argument: 0,
-            },
-        ],
-    );
+    let (_, _, e) = refuse_at(&sig(), &cx, vec![hyp("h"), Step::NotElim { negation: 0, argument: 0 }]);
     assert_eq!(e, shape("a negation", s()));
 }
 
 #[test]
 fn iff_intro_accepted() {
-    let cx = ctx(
-        &[],
-        &[
-            ("f", Formula::implies(q(), s())),
-            ("b", Formula::implies(s(), q())),
-        ],
-    );
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![
-            hyp("f"),
-            hyp("b"),
-            Step::IffIntro {
-                forward: 0,
-                backward: 1,
-            },
-        ],
-    );
+    let cx = ctx(&[], &[("f", Formula::implies(q(), s())), ("b", Formula::implies(s(), q()))]);
+    let thm = accept(&sig(), &cx, vec![hyp("f"), hyp("b"), Step::IffIntro { forward: 0, backward: 1 }]);
     assert_eq!(thm.conclusion(), &Formula::iff(q(), s()));
 }
 
 #[test]
 fn iff_intro_refused() {
-    let cx = ctx(
-        &[],
-        &[
-            ("f", Formula::implies(q(), s())),
-            ("b", Formula::implies(q(), s())),
-        ],
-    );
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            hyp("f"),
-            hyp("b"),
-            Step::IffIntro {
-                forward: 0,
-                backward: 1,
-            },
-        ],
-    );
+    let cx = ctx(&[], &[("f", Formula::implies(q(), s())), ("b", Formula::implies(q(), s()))]);
+    let (step, rule, e) =
+        refuse_at(&sig(), &cx, vec![hyp("f"), hyp("b"), Step::IffIntro { forward: 0, backward: 1 }]);
     assert_eq!((step, rule), (2, "iff-intro"));
-    assert_eq!(
-        e,
-        mismatch(Formula::implies(s(), q()), Formula::implies(q(), s()))
-    );
+    assert_eq!(e, mismatch(Formula::implies(s(), q()), Formula::implies(q(), s())));
 }
 
 #[test]
@@ -1066,46 +572,19 @@ fn iff_elim_refused() {
 #[test]
 fn excluded_middle_accepted() {
     let f = Formula::forall("x", m(), &p(var("x")));
-    let thm = accept(
-        &sig(),
-        &empty(),
-        vec![Step::ExcludedMiddle { formula: f.clone() }],
-    );
+    let thm = accept(&sig(), &empty(), vec![Step::ExcludedMiddle { formula: f.clone() }]);
     assert_eq!(thm.conclusion(), &Formula::or(f.clone(), Formula::not(f)));
 }
 
 #[test]
 fn excluded_middle_refused() {
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![Step::ExcludedMiddle {
-            formula: Formula::pred("q", vec![c()]),
-        }],
-    );
+    let (step, rule, e) =
+        refuse_at(&sig(), &empty(), vec![Step::ExcludedMiddle { formula: Formula::pred("q", vec![c()]) }]);
     assert_eq!((step, rule), (0, "excluded-middle"));
-    assert_eq!(
-        e,
-        KernelError::Arity {
-            name: "q".into(),
-            expected: 0,
-            found: 1
-        }
-    );
+    assert_eq!(e, KernelError::Arity { name: "q".into(), expected: 0, found: 1 });
     // Its free variables must be the context's.
-    let e = refuse(
-        &sig(),
-        &empty(),
-        vec![Step::ExcludedMiddle {
-            formula: p(var("x")),
-        }],
-    );
-    assert_eq!(
-        e,
-        KernelError::UndeclaredVariable {
-            variable: "x".into()
-        }
-    );
+    let e = refuse(&sig(), &empty(), vec![Step::ExcludedMiddle { formula: p(var("x")) }]);
+    assert_eq!(e, KernelError::UndeclaredVariable { variable: "x".into() });
 }
 
 // ---------------------------------------------------------------------------
@@ -1118,32 +597,15 @@ fn forall_intro_accepted() {
     let thm = accept(
         &sig(),
         &empty(),
-        vec![
-            Step::Refl { term: var("x") },
-            Step::ForallIntro {
-                variable: name("x"),
-                sort: m(),
-                from: 0,
-            },
-        ],
+        vec![Step::Refl { term: var("x") }, Step::ForallIntro { variable: name("x"), sort: m(), from: 0 }],
     );
-    assert_eq!(
-        thm.conclusion(),
-        &Formula::forall("x", m(), &Formula::eq(var("x"), var("x")))
-    );
+    assert_eq!(thm.conclusion(), &Formula::forall("x", m(), &Formula::eq(var("x"), var("x"))));
     // With a hypothesis that does not mention the variable.
     let cx = ctx(&[], &[("h", q())]);
     let thm = accept(
         &sig(),
         &cx,
-        vec![
-            hyp("h"),
-            Step::ForallIntro {
-                variable: name("y"),
-                sort: Sort::Rat,
-                from: 0,
-            },
-        ],
+        vec![hyp("h"), Step::ForallIntro { variable: name("y"), sort: Sort::Rat, from: 0 }],
     );
     assert_eq!(thm.conclusion(), &Formula::forall("y", Sort::Rat, &q()));
     assert_eq!(thm.hypotheses(), &[(name("h"), q())]);
@@ -1153,79 +615,37 @@ fn forall_intro_accepted() {
 fn forall_intro_eigenvariable_in_hypothesis_refused() {
     // p(x) ⊢ p(x) must not give p(x) ⊢ forall x. p(x).
     let cx = ctx(&[("x", m())], &[("h", p(var("x")))]);
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            hyp("h"),
-            Step::ForallIntro {
-                variable: name("x"),
-                sort: m(),
-                from: 0,
-            },
-        ],
-    );
+    let (step, rule, e) =
+        refuse_at(&sig(), &cx, vec![hyp("h"), Step::ForallIntro { variable: name("x"), sort: m(), from: 0 }]);
     assert_eq!((step, rule), (1, "forall-intro"));
     assert_eq!(
         e,
-        KernelError::EigenvariableOccurs {
-            variable: "x".into(),
-            place: "the hypothesis p(x)".into()
-        }
+        KernelError::EigenvariableOccurs { variable: "x".into(), place: "the hypothesis p(x)".into() }
     );
     // Same through an assumption.
     let (_, _, e) = refuse_at(
         &sig(),
         &empty(),
-        vec![
-            assume(p(var("x"))),
-            Step::ForallIntro {
-                variable: name("x"),
-                sort: m(),
-                from: 0,
-            },
-        ],
+        vec![assume(p(var("x"))), Step::ForallIntro { variable: name("x"), sort: m(), from: 0 }],
     );
-    assert!(
-        matches!(e, KernelError::EigenvariableOccurs { .. }),
-        "{e:?}"
-    );
+    assert!(matches!(e, KernelError::EigenvariableOccurs { .. }), "{e:?}");
     // An unknown sort.
     let (_, _, e) = refuse_at(
         &sig(),
         &empty(),
         vec![
             Step::TrueIntro,
-            Step::ForallIntro {
-                variable: name("x"),
-                sort: Sort::Named(name("Nope")),
-                from: 0,
-            },
+            Step::ForallIntro { variable: name("x"), sort: Sort::Named(name("Nope")), from: 0 },
         ],
     );
-    assert_eq!(
-        e,
-        KernelError::UnknownSort {
-            sort: Sort::Named(name("Nope"))
-        }
-    );
+    assert_eq!(e, KernelError::UnknownSort { sort: Sort::Named(name("Nope")) });
 }
 
 #[test]
 fn forall_elim_accepted() {
     let all = Formula::forall("x", m(), &p(var("x")));
     let cx = ctx(&[], &[("h", all.clone())]);
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![
-            hyp("h"),
-            Step::ForallElim {
-                from: 0,
-                term: g(c()),
-            },
-        ],
-    );
+    let thm = accept(&sig(), &cx, vec![hyp("h"), Step::ForallElim { from: 0, term: g(c()) }]);
     assert_eq!(thm.conclusion(), &p(g(c())));
     assert_eq!(thm.hypotheses(), &[(name("h"), all)]);
 }
@@ -1234,37 +654,14 @@ fn forall_elim_accepted() {
 fn forall_elim_refused() {
     let all = Formula::forall("x", m(), &p(var("x")));
     let cx = ctx(&[], &[("h", all), ("k", q())]);
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            hyp("h"),
-            Step::ForallElim {
-                from: 0,
-                term: int(2),
-            },
-        ],
-    );
+    let (step, rule, e) = refuse_at(&sig(), &cx, vec![hyp("h"), Step::ForallElim { from: 0, term: int(2) }]);
     assert_eq!((step, rule), (1, "forall-elim"));
     assert_eq!(e, instance_sort(m(), Sort::Rat));
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![hyp("k"), Step::ForallElim { from: 0, term: c() }],
-    );
+    let (_, _, e) = refuse_at(&sig(), &cx, vec![hyp("k"), Step::ForallElim { from: 0, term: c() }]);
     assert_eq!(e, shape("a universal formula", q()));
     // An instance with a dangling bound variable.
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            hyp("h"),
-            Step::ForallElim {
-                from: 0,
-                term: Term::Bound(0),
-            },
-        ],
-    );
+    let (_, _, e) =
+        refuse_at(&sig(), &cx, vec![hyp("h"), Step::ForallElim { from: 0, term: Term::Bound(0) }]);
     assert_eq!(e, KernelError::DanglingBound { index: 0 });
 }
 
@@ -1273,20 +670,8 @@ fn exists_intro_accepted() {
     let ex = Formula::exists("x", m(), &p(g(var("x"))));
     let (hint, sort, body) = binder(&ex);
     let cx = ctx(&[], &[("h", p(g(c())))]);
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![
-            hyp("h"),
-            Step::ExistsIntro {
-                hint,
-                sort,
-                body,
-                witness: c(),
-                from: 0,
-            },
-        ],
-    );
+    let thm =
+        accept(&sig(), &cx, vec![hyp("h"), Step::ExistsIntro { hint, sort, body, witness: c(), from: 0 }]);
     assert_eq!(thm.conclusion(), &ex);
 }
 
@@ -1332,24 +717,11 @@ fn exists_intro_refused() {
     let (_, _, e) = refuse_at(
         &sig(),
         &cx,
-        vec![
-            hyp("h"),
-            Step::ExistsIntro {
-                hint,
-                sort: Sort::Rat,
-                body,
-                witness: int(0),
-                from: 0,
-            },
-        ],
+        vec![hyp("h"), Step::ExistsIntro { hint, sort: Sort::Rat, body, witness: int(0), from: 0 }],
     );
     assert_eq!(
         e,
-        KernelError::SortMismatch {
-            context: "an argument of `g`".into(),
-            expected: m(),
-            found: Sort::Rat
-        }
+        KernelError::SortMismatch { context: "an argument of `g`".into(), expected: m(), found: Sort::Rat }
     );
 }
 
@@ -1365,11 +737,7 @@ fn exists_elim_accepted() {
             hyp("h"),
             assume(Formula::and(p(var("y")), q())),
             Step::AndRight { from: 1 },
-            Step::ExistsElim {
-                from: 0,
-                variable: name("y"),
-                body: 2,
-            },
+            Step::ExistsElim { from: 0, variable: name("y"), body: 2 },
         ],
     );
     assert_eq!(thm.conclusion(), &q());
@@ -1379,31 +747,17 @@ fn exists_elim_accepted() {
 #[test]
 fn exists_elim_eigenvariable_refused() {
     let ex = Formula::exists("x", m(), &p(var("x")));
-    let cx = ctx(
-        &[("y", m())],
-        &[("h", ex), ("k", p(var("y"))), ("k2", p(g(var("y"))))],
-    );
+    let cx = ctx(&[("y", m())], &[("h", ex), ("k", p(var("y"))), ("k2", p(g(var("y"))))]);
     // The eigenvariable in the conclusion: exists x. p(x) ⊬ p(y).
     let (step, rule, e) = refuse_at(
         &sig(),
         &cx,
-        vec![
-            hyp("h"),
-            assume(p(var("y"))),
-            Step::ExistsElim {
-                from: 0,
-                variable: name("y"),
-                body: 1,
-            },
-        ],
+        vec![hyp("h"), assume(p(var("y"))), Step::ExistsElim { from: 0, variable: name("y"), body: 1 }],
     );
     assert_eq!((step, rule), (2, "exists-elim"));
     assert_eq!(
         e,
-        KernelError::EigenvariableOccurs {
-            variable: "y".into(),
-            place: "the conclusion p(y)".into()
-        }
+        KernelError::EigenvariableOccurs { variable: "y".into(), place: "the conclusion p(y)".into() }
     );
     // The eigenvariable in a hypothesis of the body other than the instance:
     // exists x. p(x) and p(g(y)) must not let y stand for the witness.
@@ -1416,20 +770,13 @@ fn exists_elim_eigenvariable_refused() {
             Step::TrueIntro,
             Step::AndIntro { left: 1, right: 2 },
             Step::AndRight { from: 3 },
-            Step::ExistsElim {
-                from: 0,
-                variable: name("y"),
-                body: 4,
-            },
+            Step::ExistsElim { from: 0, variable: name("y"), body: 4 },
         ],
     );
     assert_eq!(step, 5);
     assert_eq!(
         e,
-        KernelError::EigenvariableOccurs {
-            variable: "y".into(),
-            place: "the hypothesis p(g(y))".into()
-        }
+        KernelError::EigenvariableOccurs { variable: "y".into(), place: "the hypothesis p(g(y))".into() }
     );
     // The eigenvariable in the existential itself.
     let ex_y = Formula::exists("x", m(), &Formula::eq(var("x"), var("y")));
@@ -1437,15 +784,7 @@ fn exists_elim_eigenvariable_refused() {
     let (_, _, e) = refuse_at(
         &sig(),
         &c2,
-        vec![
-            hyp("h"),
-            Step::TrueIntro,
-            Step::ExistsElim {
-                from: 0,
-                variable: name("y"),
-                body: 1,
-            },
-        ],
+        vec![hyp("h"), Step::TrueIntro, Step::ExistsElim { from: 0, variable: name("y"), body: 1 }],
     );
     assert_eq!(
         e,
@@ -1458,14 +797,7 @@ fn exists_elim_eigenvariable_refused() {
     let (_, _, e) = refuse_at(
         &sig(),
         &c2,
-        vec![
-            Step::TrueIntro,
-            Step::ExistsElim {
-                from: 0,
-                variable: name("z"),
-                body: 0,
-            },
-        ],
+        vec![Step::TrueIntro, Step::ExistsElim { from: 0, variable: name("z"), body: 0 }],
     );
     assert_eq!(e, shape("an existential formula", Formula::True));
 }
@@ -1482,52 +814,15 @@ fn refl_accepted() {
 
 #[test]
 fn refl_refused() {
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![Step::Refl {
-            term: Term::constant("nope"),
-        }],
-    );
+    let (step, rule, e) = refuse_at(&sig(), &empty(), vec![Step::Refl { term: Term::constant("nope") }]);
     assert_eq!((step, rule), (0, "refl"));
-    assert_eq!(
-        e,
-        KernelError::UnknownSymbol {
-            name: "nope".into(),
-            expected: "function"
-        }
-    );
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![Step::Refl {
-            term: Term::app("g", vec![c(), c()]),
-        }],
-    );
-    assert_eq!(
-        e,
-        KernelError::Arity {
-            name: "g".into(),
-            expected: 1,
-            found: 2
-        }
-    );
+    assert_eq!(e, KernelError::UnknownSymbol { name: "nope".into(), expected: "function" });
+    let (_, _, e) = refuse_at(&sig(), &empty(), vec![Step::Refl { term: Term::app("g", vec![c(), c()]) }]);
+    assert_eq!(e, KernelError::Arity { name: "g".into(), expected: 1, found: 2 });
     // A predicate is not a function; nor is a sort.
     for n in ["p", "M", "p_g"] {
-        let (_, _, e) = refuse_at(
-            &sig(),
-            &empty(),
-            vec![Step::Refl {
-                term: Term::constant(n),
-            }],
-        );
-        assert_eq!(
-            e,
-            KernelError::UnknownSymbol {
-                name: n.into(),
-                expected: "function"
-            }
-        );
+        let (_, _, e) = refuse_at(&sig(), &empty(), vec![Step::Refl { term: Term::constant(n) }]);
+        assert_eq!(e, KernelError::UnknownSymbol { name: n.into(), expected: "function" });
     }
 }
 
@@ -1548,53 +843,21 @@ fn symm_refused() {
 
 #[test]
 fn trans_accepted() {
-    let cx = ctx(
-        &[],
-        &[
-            ("e1", Formula::eq(c(), g(c()))),
-            ("e2", Formula::eq(g(c()), g(g(c())))),
-        ],
-    );
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![hyp("e1"), hyp("e2"), Step::Trans { left: 0, right: 1 }],
-    );
+    let cx = ctx(&[], &[("e1", Formula::eq(c(), g(c()))), ("e2", Formula::eq(g(c()), g(g(c()))))]);
+    let thm = accept(&sig(), &cx, vec![hyp("e1"), hyp("e2"), Step::Trans { left: 0, right: 1 }]);
     assert_eq!(thm.conclusion(), &Formula::eq(c(), g(g(c()))));
     assert_eq!(thm.hypotheses().len(), 2);
 }
 
 #[test]
 fn trans_refused() {
-    let cx = ctx(
-        &[],
-        &[
-            ("e1", Formula::eq(c(), g(c()))),
-            ("e2", Formula::eq(c(), g(g(c())))),
-        ],
-    );
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![hyp("e1"), hyp("e2"), Step::Trans { left: 0, right: 1 }],
-    );
+    let cx = ctx(&[], &[("e1", Formula::eq(c(), g(c()))), ("e2", Formula::eq(c(), g(g(c()))))]);
+    let (step, rule, e) =
+        refuse_at(&sig(), &cx, vec![hyp("e1"), hyp("e2"), Step::Trans { left: 0, right: 1 }]);
     assert_eq!((step, rule), (2, "trans"));
-    assert_eq!(
-        e,
-        KernelError::TermMismatch {
-            expected: Box::new(g(c())),
-            found: Box::new(c())
-        }
-    );
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![
-            hyp("e1"),
-            Step::TrueIntro,
-            Step::Trans { left: 0, right: 1 },
-        ],
-    );
+    assert_eq!(e, KernelError::TermMismatch { expected: Box::new(g(c())), found: Box::new(c()) });
+    let (_, _, e) =
+        refuse_at(&sig(), &cx, vec![hyp("e1"), Step::TrueIntro, Step::Trans { left: 0, right: 1 }]);
     assert_eq!(e, shape("an equation", Formula::True));
 }
 
@@ -1603,25 +866,8 @@ fn congruence_accepted() {
     // c = g(c) ⊢ r(g(c)) + 1 = r(g(g(c))) + 1
     let cx = ctx(&[], &[("e", Formula::eq(c(), g(c())))]);
     let context = Term::add(r(g(Term::Bound(0))), int(1));
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![
-            hyp("e"),
-            Step::Congruence {
-                hole: m(),
-                context,
-                from: 0,
-            },
-        ],
-    );
-    assert_eq!(
-        thm.conclusion(),
-        &Formula::eq(
-            Term::add(r(g(c())), int(1)),
-            Term::add(r(g(g(c()))), int(1))
-        )
-    );
+    let thm = accept(&sig(), &cx, vec![hyp("e"), Step::Congruence { hole: m(), context, from: 0 }]);
+    assert_eq!(thm.conclusion(), &Formula::eq(Term::add(r(g(c())), int(1)), Term::add(r(g(g(c()))), int(1))));
 }
 
 #[test]
@@ -1631,14 +877,7 @@ fn congruence_refused() {
     let (step, rule, e) = refuse_at(
         &sig(),
         &cx,
-        vec![
-            hyp("e"),
-            Step::Congruence {
-                hole: Sort::Rat,
-                context: Term::Bound(0),
-                from: 0,
-            },
-        ],
+        vec![hyp("e"), Step::Congruence { hole: Sort::Rat, context: Term::Bound(0), from: 0 }],
     );
     assert_eq!((step, rule), (1, "congruence"));
     assert_eq!(e, instance_sort(Sort::Rat, m()));
@@ -1648,11 +887,7 @@ fn congruence_refused() {
         &cx,
         vec![
             hyp("e"),
-            Step::Congruence {
-                hole: m(),
-                context: Term::add(r(Term::Bound(0)), r(Term::Bound(1))),
-                from: 0,
-            },
+            Step::Congruence { hole: m(), context: Term::add(r(Term::Bound(0)), r(Term::Bound(1))), from: 0 },
         ],
     );
     assert_eq!(e, KernelError::DanglingBound { index: 1 });
@@ -1660,14 +895,7 @@ fn congruence_refused() {
     let (_, _, e) = refuse_at(
         &sig(),
         &cx,
-        vec![
-            hyp("e"),
-            Step::Congruence {
-                hole: m(),
-                context: Term::neg(Term::Bound(0)),
-                from: 0,
-            },
-        ],
+        vec![hyp("e"), Step::Congruence { hole: m(), context: Term::neg(Term::Bound(0)), from: 0 }],
     );
     assert_eq!(
         e,
@@ -1682,35 +910,17 @@ fn congruence_refused() {
 #[test]
 fn substitute_accepted() {
     // c = g(c), forall y. p(c) or y = c ⊢ forall y. p(g(c)) or y = g(c)
-    let motive_of = |t: Term| {
-        Formula::forall(
-            "y",
-            m(),
-            &Formula::or(p(t.clone()), Formula::eq(var("y"), t)),
-        )
-    };
+    let motive_of = |t: Term| Formula::forall("y", m(), &Formula::or(p(t.clone()), Formula::eq(var("y"), t)));
     let hole = Term::free("HOLE", m());
     let motive = {
         let f = Formula::forall("HOLE", m(), &motive_of(hole));
         binder(&f).2
     };
-    let cx = ctx(
-        &[],
-        &[("e", Formula::eq(c(), g(c()))), ("h", motive_of(c()))],
-    );
+    let cx = ctx(&[], &[("e", Formula::eq(c(), g(c()))), ("h", motive_of(c()))]);
     let thm = accept(
         &sig(),
         &cx,
-        vec![
-            hyp("e"),
-            hyp("h"),
-            Step::Substitute {
-                hole: m(),
-                motive,
-                equation: 0,
-                from: 1,
-            },
-        ],
+        vec![hyp("e"), hyp("h"), Step::Substitute { hole: m(), motive, equation: 0, from: 1 }],
     );
     assert_eq!(thm.conclusion(), &motive_of(g(c())));
     assert_eq!(thm.hypotheses().len(), 2);
@@ -1726,12 +936,7 @@ fn substitute_refused() {
         vec![
             hyp("e"),
             hyp("h"),
-            Step::Substitute {
-                hole: m(),
-                motive: p(Term::Bound(0)),
-                equation: 0,
-                from: 1,
-            },
+            Step::Substitute { hole: m(), motive: p(Term::Bound(0)), equation: 0, from: 1 },
         ],
     );
     assert_eq!((step, rule), (2, "substitute"));
@@ -1740,15 +945,7 @@ fn substitute_refused() {
     let (_, _, e) = refuse_at(
         &sig(),
         &cx,
-        vec![
-            hyp("h"),
-            Step::Substitute {
-                hole: m(),
-                motive: p(Term::Bound(0)),
-                equation: 0,
-                from: 0,
-            },
-        ],
+        vec![hyp("h"), Step::Substitute { hole: m(), motive: p(Term::Bound(0)), equation: 0, from: 0 }],
     );
     assert_eq!(e, shape("an equation", p(g(c()))));
     // A motive with a dangling variable.
@@ -1779,42 +976,19 @@ fn ring_accepted() {
     let cx = ctx(&[("x", Sort::Rat), ("y", Sort::Rat)], &[]);
     let lhs = Term::pow(Term::sub(x.clone(), y.clone()), 3);
     let rhs = Term::add(
+        Term::sub(Term::pow(x.clone(), 3), Term::mul(int(3), Term::mul(Term::pow(x.clone(), 2), y.clone()))),
         Term::sub(
-            Term::pow(x.clone(), 3),
-            Term::mul(int(3), Term::mul(Term::pow(x.clone(), 2), y.clone())),
-        ),
-        Term::sub(
-            Term::div(
-                Term::mul(int(6), Term::mul(x.clone(), Term::pow(y.clone(), 2))),
-                Rat::int(2),
-            ),
+            Term::div(Term::mul(int(6), Term::mul(x.clone(), Term::pow(y.clone(), 2))), Rat::int(2)),
             Term::pow(y.clone(), 3),
         ),
     );
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![Step::Ring {
-            lhs: lhs.clone(),
-            rhs: rhs.clone(),
-        }],
-    );
+    let thm = accept(&sig(), &cx, vec![Step::Ring { lhs: lhs.clone(), rhs: rhs.clone() }]);
     assert_eq!(thm.conclusion(), &Formula::eq(lhs, rhs));
     // Function applications are atoms.
     let a = r(c_());
     let lhs = Term::mul(Term::add(a.clone(), int(1)), Term::add(a.clone(), int(1)));
-    let rhs = Term::add(
-        Term::pow(a.clone(), 2),
-        Term::add(Term::mul(int(2), a), int(1)),
-    );
-    let thm = accept(
-        &sig(),
-        &empty(),
-        vec![Step::Ring {
-            lhs: lhs.clone(),
-            rhs: rhs.clone(),
-        }],
-    );
+    let rhs = Term::add(Term::pow(a.clone(), 2), Term::add(Term::mul(int(2), a), int(1)));
+    let thm = accept(&sig(), &empty(), vec![Step::Ring { lhs: lhs.clone(), rhs: rhs.clone() }]);
     assert_eq!(thm.conclusion(), &Formula::eq(lhs, rhs));
 }
 
@@ -1845,23 +1019,13 @@ fn ring_refused() {
     let (_, _, e) = refuse_at(&sig(), &cx, vec![Step::Ring { lhs: c(), rhs: c() }]);
     assert_eq!(e, instance_sort(Sort::Rat, m()));
     // The atoms r(g(c)) and r(c) are different.
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![Step::Ring {
-            lhs: r(g(c())),
-            rhs: r(c()),
-        }],
-    );
+    let (_, _, e) = refuse_at(&sig(), &cx, vec![Step::Ring { lhs: r(g(c())), rhs: r(c()) }]);
     assert!(matches!(e, KernelError::RingMismatch { .. }), "{e:?}");
     // x / 2 * 2 = x holds, but x / 3 = x * 0.33 does not.
     accept(
         &sig(),
         &cx,
-        vec![Step::Ring {
-            lhs: Term::mul(Term::div(x.clone(), Rat::int(2)), int(2)),
-            rhs: x.clone(),
-        }],
+        vec![Step::Ring { lhs: Term::mul(Term::div(x.clone(), Rat::int(2)), int(2)), rhs: x.clone() }],
     );
     let (_, _, e) = refuse_at(
         &sig(),
@@ -1875,10 +1039,7 @@ fn ring_refused() {
 }
 
 fn product(coefficient: Rat, factors: Vec<usize>) -> Product {
-    Product {
-        coefficient,
-        factors,
-    }
+    Product { coefficient, factors }
 }
 
 fn rat_ctx(hyps: &[(&str, Formula)]) -> Context {
@@ -1889,14 +1050,8 @@ fn rat_ctx(hyps: &[(&str, Formula)]) -> Context {
 fn psatz_linear_accepted() {
     // 0 <= x, 0 <= y ⊢ 0 <= 2x + 3y.
     let (x, y) = (rvar("x"), rvar("y"));
-    let cx = rat_ctx(&[
-        ("hx", Formula::le(int(0), x.clone())),
-        ("hy", Formula::le(int(0), y.clone())),
-    ]);
-    let goal = Formula::le(
-        int(0),
-        Term::add(Term::mul(int(2), x.clone()), Term::mul(int(3), y.clone())),
-    );
+    let cx = rat_ctx(&[("hx", Formula::le(int(0), x.clone())), ("hy", Formula::le(int(0), y.clone()))]);
+    let goal = Formula::le(int(0), Term::add(Term::mul(int(2), x.clone()), Term::mul(int(3), y.clone())));
     let thm = accept(
         &sig(),
         &cx,
@@ -1960,10 +1115,7 @@ fn psatz_nonlinear_squares_and_contradictions_accepted() {
     );
     assert_eq!(thm.conclusion(), &goal);
     // ⊢ 2x <= x^2 + 1, by (x - 1)^2 >= 0.
-    let goal = Formula::le(
-        Term::mul(int(2), x.clone()),
-        Term::add(Term::pow(x.clone(), 2), int(1)),
-    );
+    let goal = Formula::le(Term::mul(int(2), x.clone()), Term::add(Term::pow(x.clone(), 2), int(1)));
     let thm = accept(
         &sig(),
         &cx,
@@ -1971,10 +1123,7 @@ fn psatz_nonlinear_squares_and_contradictions_accepted() {
             goal: goal.clone(),
             facts: vec![],
             products: vec![],
-            squares: vec![Square {
-                coefficient: Rat::one(),
-                base: Term::sub(x.clone(), int(1)),
-            }],
+            squares: vec![Square { coefficient: Rat::one(), base: Term::sub(x.clone(), int(1)) }],
         }],
     );
     assert_eq!(thm.conclusion(), &goal);
@@ -2051,12 +1200,7 @@ fn psatz_nonlinear_squares_and_contradictions_accepted() {
     let thm = accept(
         &sig(),
         &cx,
-        vec![Step::Psatz {
-            goal: goal.clone(),
-            facts: vec![],
-            products: vec![],
-            squares: vec![],
-        }],
+        vec![Step::Psatz { goal: goal.clone(), facts: vec![], products: vec![], squares: vec![] }],
     );
     assert_eq!(thm.conclusion(), &goal);
 }
@@ -2080,11 +1224,7 @@ fn psatz_refused() {
     // A negative coefficient on an inequality: 0 <= x ⊢ 0 <= -x is false.
     let (step, rule, e) = run(vec![
         hyp("hx"),
-        psatz(
-            Formula::le(int(0), Term::neg(x.clone())),
-            vec![0],
-            vec![product(Rat::int(-1), vec![0])],
-        ),
+        psatz(Formula::le(int(0), Term::neg(x.clone())), vec![0], vec![product(Rat::int(-1), vec![0])]),
     ]);
     assert_eq!((step, rule), (1, "psatz"));
     assert_eq!(e, certificate("product 0 has the negative coefficient -1"));
@@ -2093,25 +1233,15 @@ fn psatz_refused() {
         goal: Formula::le(Term::pow(x.clone(), 2), int(0)),
         facts: vec![],
         products: vec![],
-        squares: vec![Square {
-            coefficient: Rat::int(-1),
-            base: x.clone(),
-        }],
+        squares: vec![Square { coefficient: Rat::int(-1), base: x.clone() }],
     }]);
     assert_eq!(e, certificate("square 0 has the negative coefficient -1"));
     // The wrong sum: 0 <= x ⊢ 1 <= x is false; slack is -1.
     let (_, _, e) = run(vec![
         hyp("hx"),
-        psatz(
-            Formula::le(int(1), x.clone()),
-            vec![0],
-            vec![product(Rat::one(), vec![0])],
-        ),
+        psatz(Formula::le(int(1), x.clone()), vec![0], vec![product(Rat::one(), vec![0])]),
     ]);
-    assert_eq!(
-        e,
-        certificate("the sum x does not have the sign the goal needs")
-    );
+    assert_eq!(e, certificate("the sum x does not have the sign the goal needs"));
     // A remainder that is not constant: 0 <= x ⊢ 0 <= x + y.
     let (_, _, e) = run(vec![
         hyp("hx"),
@@ -2126,37 +1256,20 @@ fn psatz_refused() {
         "{e:?}"
     );
     // A non-constant sum for `false`.
-    let (_, _, e) = run(vec![
-        hyp("hx"),
-        psatz(Formula::False, vec![0], vec![product(Rat::one(), vec![0])]),
-    ]);
+    let (_, _, e) = run(vec![hyp("hx"), psatz(Formula::False, vec![0], vec![product(Rat::one(), vec![0])])]);
     assert_eq!(e, certificate("the sum x is not a constant"));
     // Strictness misuse: 0 <= x ⊢ 0 < x does not follow.
     let (_, _, e) = run(vec![
         hyp("hx"),
-        psatz(
-            Formula::lt(int(0), x.clone()),
-            vec![0],
-            vec![product(Rat::one(), vec![0])],
-        ),
+        psatz(Formula::lt(int(0), x.clone()), vec![0], vec![product(Rat::one(), vec![0])]),
     ]);
-    assert_eq!(
-        e,
-        certificate("the sum x does not have the sign the goal needs")
-    );
+    assert_eq!(e, certificate("the sum x does not have the sign the goal needs"));
     // Strict with a zero coefficient does not count: 0 < x ⊢ 0 < 0 * x... i.e. 0 < 0.
     let (_, _, e) = run(vec![
         hyp("pos"),
-        psatz(
-            Formula::lt(int(0), int(0)),
-            vec![0],
-            vec![product(Rat::zero(), vec![0])],
-        ),
+        psatz(Formula::lt(int(0), int(0)), vec![0], vec![product(Rat::zero(), vec![0])]),
     ]);
-    assert_eq!(
-        e,
-        certificate("the sum 0 does not have the sign the goal needs")
-    );
+    assert_eq!(e, certificate("the sum 0 does not have the sign the goal needs"));
     // A strict fact multiplied by a non-strict one is not strict: 0 < x, 0 <= y
     // ⊬ 0 < x*y.
     let (_, _, e) = run(vec![
@@ -2170,55 +1283,26 @@ fn psatz_refused() {
     ]);
     assert!(matches!(e, KernelError::Certificate { .. }), "{e:?}");
     // false from a zero sum that is not strict: 0 <= x, 0 <= -x... only 0 <= x here.
-    let (_, _, e) = run(vec![
-        hyp("hx"),
-        psatz(Formula::False, vec![0], vec![product(Rat::zero(), vec![0])]),
-    ]);
-    assert_eq!(
-        e,
-        certificate("the sum 0 does not have the sign the goal needs")
-    );
+    let (_, _, e) = run(vec![hyp("hx"), psatz(Formula::False, vec![0], vec![product(Rat::zero(), vec![0])])]);
+    assert_eq!(e, certificate("the sum 0 does not have the sign the goal needs"));
     // A product naming a fact that is not given.
     let (_, _, e) = run(vec![
         hyp("hx"),
-        psatz(
-            Formula::le(int(0), x.clone()),
-            vec![0],
-            vec![product(Rat::one(), vec![1])],
-        ),
+        psatz(Formula::le(int(0), x.clone()), vec![0], vec![product(Rat::one(), vec![1])]),
     ]);
     assert_eq!(e, certificate("product 0 names fact 1, which is not given"));
     // A fact that is not a comparison over Rat.
     let (_, _, e) = run(vec![hyp("eq"), psatz(Formula::False, vec![0], vec![])]);
-    assert_eq!(
-        e,
-        shape(
-            "a comparison or an equation over Rat",
-            Formula::eq(c(), c())
-        )
-    );
+    assert_eq!(e, shape("a comparison or an equation over Rat", Formula::eq(c(), c())));
     // A goal of the wrong shape.
-    let (_, _, e) = run(vec![psatz(
-        Formula::eq(x.clone(), x.clone()),
-        vec![],
-        vec![],
-    )]);
-    assert_eq!(
-        e,
-        shape(
-            "false, a <= b or a < b as the goal",
-            Formula::eq(x.clone(), x.clone())
-        )
-    );
+    let (_, _, e) = run(vec![psatz(Formula::eq(x.clone(), x.clone()), vec![], vec![])]);
+    assert_eq!(e, shape("false, a <= b or a < b as the goal", Formula::eq(x.clone(), x.clone())));
     // A square of sort M.
     let (_, _, e) = run(vec![Step::Psatz {
         goal: Formula::le(int(0), int(0)),
         facts: vec![],
         products: vec![],
-        squares: vec![Square {
-            coefficient: Rat::one(),
-            base: c(),
-        }],
+        squares: vec![Square { coefficient: Rat::one(), base: c() }],
     }]);
     assert_eq!(e, instance_sort(Sort::Rat, m()));
     // A fact that is a forward reference.
@@ -2229,30 +1313,13 @@ fn psatz_refused() {
 #[test]
 fn le_total_accepted() {
     let (x, y) = (rvar("x"), rvar("y"));
-    let thm = accept(
-        &sig(),
-        &rat_ctx(&[]),
-        vec![Step::LeTotal {
-            left: x.clone(),
-            right: y.clone(),
-        }],
-    );
-    assert_eq!(
-        thm.conclusion(),
-        &Formula::or(Formula::le(x.clone(), y.clone()), Formula::lt(y, x))
-    );
+    let thm = accept(&sig(), &rat_ctx(&[]), vec![Step::LeTotal { left: x.clone(), right: y.clone() }]);
+    assert_eq!(thm.conclusion(), &Formula::or(Formula::le(x.clone(), y.clone()), Formula::lt(y, x)));
 }
 
 #[test]
 fn le_total_refused() {
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &empty(),
-        vec![Step::LeTotal {
-            left: int(0),
-            right: c(),
-        }],
-    );
+    let (step, rule, e) = refuse_at(&sig(), &empty(), vec![Step::LeTotal { left: int(0), right: c() }]);
     assert_eq!((step, rule), (0, "le-total"));
     assert_eq!(e, instance_sort(Sort::Rat, m()));
 }
@@ -2260,15 +1327,8 @@ fn le_total_refused() {
 #[test]
 fn le_antisymm_accepted() {
     let (x, y) = (rvar("x"), rvar("y"));
-    let cx = rat_ctx(&[
-        ("a", Formula::le(x.clone(), y.clone())),
-        ("b", Formula::le(y.clone(), x.clone())),
-    ]);
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![hyp("a"), hyp("b"), Step::LeAntisymm { le: 0, ge: 1 }],
-    );
+    let cx = rat_ctx(&[("a", Formula::le(x.clone(), y.clone())), ("b", Formula::le(y.clone(), x.clone()))]);
+    let thm = accept(&sig(), &cx, vec![hyp("a"), hyp("b"), Step::LeAntisymm { le: 0, ge: 1 }]);
     assert_eq!(thm.conclusion(), &Formula::eq(x, y));
     assert_eq!(thm.hypotheses().len(), 2);
 }
@@ -2276,28 +1336,11 @@ fn le_antisymm_accepted() {
 #[test]
 fn le_antisymm_refused() {
     let (x, y) = (rvar("x"), rvar("y"));
-    let cx = rat_ctx(&[
-        ("a", Formula::le(x.clone(), y.clone())),
-        ("b", Formula::lt(y.clone(), x.clone())),
-    ]);
-    let (step, rule, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![hyp("a"), hyp("a"), Step::LeAntisymm { le: 0, ge: 1 }],
-    );
+    let cx = rat_ctx(&[("a", Formula::le(x.clone(), y.clone())), ("b", Formula::lt(y.clone(), x.clone()))]);
+    let (step, rule, e) = refuse_at(&sig(), &cx, vec![hyp("a"), hyp("a"), Step::LeAntisymm { le: 0, ge: 1 }]);
     assert_eq!((step, rule), (2, "le-antisymm"));
-    assert_eq!(
-        e,
-        mismatch(
-            Formula::le(y.clone(), x.clone()),
-            Formula::le(x.clone(), y.clone())
-        )
-    );
-    let (_, _, e) = refuse_at(
-        &sig(),
-        &cx,
-        vec![hyp("b"), hyp("a"), Step::LeAntisymm { le: 0, ge: 1 }],
-    );
+    assert_eq!(e, mismatch(Formula::le(y.clone(), x.clone()), Formula::le(x.clone(), y.clone())));
+    let (_, _, e) = refuse_at(&sig(), &cx, vec![hyp("b"), hyp("a"), Step::LeAntisymm { le: 0, ge: 1 }]);
     assert_eq!(e, shape("a comparison a <= b", Formula::lt(y, x)));
 }
 
@@ -2319,9 +1362,7 @@ fn conclusion_must_speak_of_context_variables() {
     for cx in [empty(), ctx(&[("x", Sort::Rat)], &[])] {
         assert_eq!(
             refuse(&sig(), &cx, steps.clone()),
-            KernelError::UndeclaredVariable {
-                variable: "x".into()
-            }
+            KernelError::UndeclaredVariable { variable: "x".into() }
         );
     }
 }
@@ -2329,11 +1370,7 @@ fn conclusion_must_speak_of_context_variables() {
 #[test]
 fn context_is_checked() {
     let steps = vec![Step::TrueIntro];
-    let e = refuse(
-        &sig(),
-        &ctx(&[("x", m()), ("x", Sort::Rat)], &[]),
-        steps.clone(),
-    );
+    let e = refuse(&sig(), &ctx(&[("x", m()), ("x", Sort::Rat)], &[]), steps.clone());
     assert_eq!(e, KernelError::NameTaken { name: "x".into() });
     let nope = Sort::Named(name("Nope"));
     let e = refuse(&sig(), &ctx(&[("x", nope.clone())], &[]), steps.clone());
@@ -2341,47 +1378,19 @@ fn context_is_checked() {
     let e = refuse(&sig(), &ctx(&[], &[("h", q()), ("h", s())]), steps.clone());
     assert_eq!(e, KernelError::NameTaken { name: "h".into() });
     let e = refuse(&sig(), &ctx(&[], &[("h", p(var("x")))]), steps.clone());
-    assert_eq!(
-        e,
-        KernelError::UndeclaredVariable {
-            variable: "x".into()
-        }
-    );
-    let e = refuse(
-        &sig(),
-        &ctx(&[], &[("h", Formula::pred("nope", vec![]))]),
-        steps,
-    );
+    assert_eq!(e, KernelError::UndeclaredVariable { variable: "x".into() });
+    let e = refuse(&sig(), &ctx(&[], &[("h", Formula::pred("nope", vec![]))]), steps);
     assert_eq!(e, unknown_predicate("nope"));
 }
 
 #[test]
 fn hypotheses_are_only_the_used_ones_in_context_order() {
     let cx = ctx(&[], &[("a", s()), ("b", Formula::True), ("d", q())]);
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![
-            hyp("b"),
-            hyp("d"),
-            hyp("a"),
-            Step::AndIntro { left: 1, right: 2 },
-        ],
-    );
+    let thm = accept(&sig(), &cx, vec![hyp("b"), hyp("d"), hyp("a"), Step::AndIntro { left: 1, right: 2 }]);
     assert_eq!(thm.conclusion(), &Formula::and(q(), s()));
     assert_eq!(thm.hypotheses(), &[(name("a"), s()), (name("d"), q())]);
     // A hypothesis discharged along the way is not used.
-    let thm = accept(
-        &sig(),
-        &cx,
-        vec![
-            hyp("d"),
-            Step::ImpIntro {
-                assumption: q(),
-                from: 0,
-            },
-        ],
-    );
+    let thm = accept(&sig(), &cx, vec![hyp("d"), Step::ImpIntro { assumption: q(), from: 0 }]);
     assert!(thm.hypotheses().is_empty());
 }
 
@@ -2391,34 +1400,16 @@ fn trust_base_counts_only_steps_the_conclusion_needs() {
         &sig(),
         &empty(),
         vec![
-            Step::Axiom {
-                name: name("q_holds"),
-                args: vec![],
-            },
-            Step::Axiom {
-                name: name("p_g"),
-                args: vec![c()],
-            },
+            Step::Axiom { name: name("q_holds"), args: vec![] },
+            Step::Axiom { name: name("p_g"), args: vec![c()] },
             Step::TrueIntro,
-            Step::ImpIntro {
-                assumption: s(),
-                from: 0,
-            },
+            Step::ImpIntro { assumption: s(), from: 0 },
         ],
     );
     assert_eq!(thm.conclusion(), &Formula::implies(s(), q()));
     assert_eq!(thm.trust_base(), &names(&["q_holds"]));
-    let thm = accept(
-        &sig(),
-        &empty(),
-        vec![
-            Step::Axiom {
-                name: name("q_holds"),
-                args: vec![],
-            },
-            Step::TrueIntro,
-        ],
-    );
+    let thm =
+        accept(&sig(), &empty(), vec![Step::Axiom { name: name("q_holds"), args: vec![] }, Step::TrueIntro]);
     assert!(thm.trust_base().is_empty());
 }
 
@@ -2429,11 +1420,7 @@ fn trust_base_counts_only_steps_the_conclusion_needs() {
 fn declare_err(sig: &mut Signature, d: Declaration) -> KernelError {
     let before = sig.fingerprint();
     let e = sig.declare(d).expect_err("the declaration must be refused");
-    assert_eq!(
-        sig.fingerprint(),
-        before,
-        "a refused declaration changed the signature"
-    );
+    assert_eq!(sig.fingerprint(), before, "a refused declaration changed the signature");
     e
 }
 
@@ -2445,57 +1432,29 @@ fn declarations_refused() {
         let e = declare_err(&mut sig, Declaration::Sort { name: name(n) });
         assert_eq!(e, KernelError::NameTaken { name: n.into() });
     }
-    let e = declare_err(
-        &mut sig,
-        Declaration::Axiom {
-            name: name("g"),
-            statement: Formula::True,
-        },
-    );
+    let e = declare_err(&mut sig, Declaration::Axiom { name: name("g"), statement: Formula::True });
     assert_eq!(e, KernelError::NameTaken { name: "g".into() });
     // Unknown sorts.
     let nope = Sort::Named(name("Nope"));
     let e = declare_err(
         &mut sig,
-        Declaration::Function {
-            name: name("f"),
-            params: vec![nope.clone()],
-            result: Sort::Rat,
-        },
+        Declaration::Function { name: name("f"), params: vec![nope.clone()], result: Sort::Rat },
     );
     assert_eq!(e, KernelError::UnknownSort { sort: nope.clone() });
     let e = declare_err(
         &mut sig,
-        Declaration::Function {
-            name: name("f"),
-            params: vec![],
-            result: nope.clone(),
-        },
+        Declaration::Function { name: name("f"), params: vec![], result: nope.clone() },
     );
     assert_eq!(e, KernelError::UnknownSort { sort: nope.clone() });
-    let e = declare_err(
-        &mut sig,
-        Declaration::Predicate {
-            name: name("pp"),
-            params: vec![m(), nope.clone()],
-        },
-    );
+    let e =
+        declare_err(&mut sig, Declaration::Predicate { name: name("pp"), params: vec![m(), nope.clone()] });
     assert_eq!(e, KernelError::UnknownSort { sort: nope.clone() });
     // A predicate symbol is not a sort.
     let e = declare_err(
         &mut sig,
-        Declaration::Function {
-            name: name("f"),
-            params: vec![Sort::Named(name("p"))],
-            result: Sort::Rat,
-        },
+        Declaration::Function { name: name("f"), params: vec![Sort::Named(name("p"))], result: Sort::Rat },
     );
-    assert_eq!(
-        e,
-        KernelError::UnknownSort {
-            sort: Sort::Named(name("p"))
-        }
-    );
+    assert_eq!(e, KernelError::UnknownSort { sort: Sort::Named(name("p")) });
     // A definition whose body refers to itself.
     let z = rvar("z");
     let e = declare_err(
@@ -2507,13 +1466,7 @@ fn declarations_refused() {
             body: Term::add(Term::app("loop", vec![z.clone()]), int(1)),
         },
     );
-    assert_eq!(
-        e,
-        KernelError::UnknownSymbol {
-            name: "loop".into(),
-            expected: "function"
-        }
-    );
+    assert_eq!(e, KernelError::UnknownSymbol { name: "loop".into(), expected: "function" });
     let e = declare_err(
         &mut sig,
         Declaration::DefinePredicate {
@@ -2533,13 +1486,7 @@ fn declarations_refused() {
             body: Term::constant("late"),
         },
     );
-    assert_eq!(
-        e,
-        KernelError::UnknownSymbol {
-            name: "late".into(),
-            expected: "function"
-        }
-    );
+    assert_eq!(e, KernelError::UnknownSymbol { name: "late".into(), expected: "function" });
     // A definition with a free variable that is not a parameter.
     let e = declare_err(
         &mut sig,
@@ -2550,13 +1497,7 @@ fn declarations_refused() {
             body: Term::add(z.clone(), rvar("w")),
         },
     );
-    assert_eq!(
-        e,
-        KernelError::NotClosed {
-            what: "definition `leak`".into(),
-            variable: "w".into()
-        }
-    );
+    assert_eq!(e, KernelError::NotClosed { what: "definition `leak`".into(), variable: "w".into() });
     // A parameter named with one sort and used with another.
     let e = declare_err(
         &mut sig,
@@ -2566,13 +1507,7 @@ fn declarations_refused() {
             body: p(var("z")),
         },
     );
-    assert_eq!(
-        e,
-        KernelError::NotClosed {
-            what: "definition `mixed`".into(),
-            variable: "z".into()
-        }
-    );
+    assert_eq!(e, KernelError::NotClosed { what: "definition `mixed`".into(), variable: "z".into() });
     // Duplicate parameters.
     let e = declare_err(
         &mut sig,
@@ -2587,12 +1522,7 @@ fn declarations_refused() {
     // A body of the wrong sort.
     let e = declare_err(
         &mut sig,
-        Declaration::DefineFunction {
-            name: name("wrong"),
-            params: vec![],
-            result: m(),
-            body: int(1),
-        },
+        Declaration::DefineFunction { name: name("wrong"), params: vec![], result: m(), body: int(1) },
     );
     assert_eq!(
         e,
@@ -2603,37 +1533,14 @@ fn declarations_refused() {
         }
     );
     // A non-closed axiom.
-    let e = declare_err(
-        &mut sig,
-        Declaration::Axiom {
-            name: name("open"),
-            statement: p(var("z")),
-        },
-    );
-    assert_eq!(
-        e,
-        KernelError::NotClosed {
-            what: "`open`".into(),
-            variable: "z".into()
-        }
-    );
+    let e = declare_err(&mut sig, Declaration::Axiom { name: name("open"), statement: p(var("z")) });
+    assert_eq!(e, KernelError::NotClosed { what: "`open`".into(), variable: "z".into() });
     // An axiom with a dangling bound variable.
-    let e = declare_err(
-        &mut sig,
-        Declaration::Axiom {
-            name: name("dangling"),
-            statement: p(Term::Bound(0)),
-        },
-    );
+    let e =
+        declare_err(&mut sig, Declaration::Axiom { name: name("dangling"), statement: p(Term::Bound(0)) });
     assert_eq!(e, KernelError::DanglingBound { index: 0 });
     // An ill-sorted axiom.
-    let e = declare_err(
-        &mut sig,
-        Declaration::Axiom {
-            name: name("ill"),
-            statement: p(int(0)),
-        },
-    );
+    let e = declare_err(&mut sig, Declaration::Axiom { name: name("ill"), statement: p(int(0)) });
     assert!(matches!(e, KernelError::SortMismatch { .. }), "{e:?}");
     // After all those refusals, the names are still free.
     sig.declare(Declaration::DefineFunction {
@@ -2652,63 +1559,22 @@ fn theorems_enter_a_signature_only_through_add_theorem() {
     let mut sig = sig();
     let e = declare_err(
         &mut sig,
-        Declaration::Theorem {
-            name: name("boom"),
-            statement: Formula::False,
-            trust_base: BTreeSet::new(),
-        },
+        Declaration::Theorem { name: name("boom"), statement: Formula::False, trust_base: BTreeSet::new() },
     );
-    assert_eq!(
-        e,
-        KernelError::UncheckedTheorem {
-            name: "boom".into()
-        }
-    );
-    let (step, rule, e) = refuse_at(
-        &sig,
-        &empty(),
-        vec![Step::Theorem {
-            name: name("boom"),
-            args: vec![],
-        }],
-    );
+    assert_eq!(e, KernelError::UncheckedTheorem { name: "boom".into() });
+    let (step, rule, e) = refuse_at(&sig, &empty(), vec![Step::Theorem { name: name("boom"), args: vec![] }]);
     assert_eq!((step, rule), (0, "theorem"));
-    assert_eq!(
-        e,
-        KernelError::UnknownFact {
-            name: "boom".into(),
-            kind: "theorem"
-        }
-    );
+    assert_eq!(e, KernelError::UnknownFact { name: "boom".into(), kind: "theorem" });
 }
 
 #[test]
 fn theorem_reuse_across_signatures_refused() {
     // A theorem from an unrelated signature, even one with the same names.
     let mut other = Signature::new();
-    other
-        .declare(Declaration::Sort { name: name("M") })
-        .unwrap();
-    other
-        .declare(Declaration::Predicate {
-            name: name("q"),
-            params: vec![],
-        })
-        .unwrap();
-    other
-        .declare(Declaration::Axiom {
-            name: name("q_true"),
-            statement: q(),
-        })
-        .unwrap();
-    let thm = accept(
-        &other,
-        &empty(),
-        vec![Step::Axiom {
-            name: name("q_true"),
-            args: vec![],
-        }],
-    );
+    other.declare(Declaration::Sort { name: name("M") }).unwrap();
+    other.declare(Declaration::Predicate { name: name("q"), params: vec![] }).unwrap();
+    other.declare(Declaration::Axiom { name: name("q_true"), statement: q() }).unwrap();
+    let thm = accept(&other, &empty(), vec![Step::Axiom { name: name("q_true"), args: vec![] }]);
     let mut sig = sig();
     let before = sig.fingerprint();
     let e = sig.add_theorem(name("stolen"), &thm).unwrap_err();
@@ -2716,35 +1582,15 @@ fn theorem_reuse_across_signatures_refused() {
     assert_eq!(sig.fingerprint(), before);
     // A theorem from a longer signature cannot go back to its prefix.
     let mut longer = sig.clone();
-    longer
-        .declare(Declaration::Axiom {
-            name: name("extra"),
-            statement: s(),
-        })
-        .unwrap();
-    let thm = accept(
-        &longer,
-        &empty(),
-        vec![Step::Axiom {
-            name: name("extra"),
-            args: vec![],
-        }],
-    );
+    longer.declare(Declaration::Axiom { name: name("extra"), statement: s() }).unwrap();
+    let thm = accept(&longer, &empty(), vec![Step::Axiom { name: name("extra"), args: vec![] }]);
     let e = sig.add_theorem(name("extra_thm"), &thm).unwrap_err();
     assert!(matches!(e, KernelError::Internal { .. }), "{e:?}");
     // A theorem from a prefix is fine in the extension.
     let thm = accept(&sig, &empty(), vec![Step::TrueIntro]);
     longer.add_theorem(name("t"), &thm).unwrap();
     assert_eq!(
-        accept(
-            &longer,
-            &empty(),
-            vec![Step::Theorem {
-                name: name("t"),
-                args: vec![]
-            }]
-        )
-        .conclusion(),
+        accept(&longer, &empty(), vec![Step::Theorem { name: name("t"), args: vec![] }]).conclusion(),
         &Formula::True
     );
     // Same declarations, built separately: the same signature.
@@ -2761,25 +1607,10 @@ fn add_theorem_refuses_hypotheses_and_free_variables() {
     let mut sig = sig();
     let thm = accept(&sig, &ctx(&[], &[("h", q())]), vec![hyp("h")]);
     let e = sig.add_theorem(name("t"), &thm).unwrap_err();
-    assert_eq!(
-        e,
-        KernelError::UndischargedAssumption {
-            formula: Box::new(q())
-        }
-    );
-    let thm = accept(
-        &sig,
-        &ctx(&[("x", m())], &[]),
-        vec![Step::Refl { term: var("x") }],
-    );
+    assert_eq!(e, KernelError::UndischargedAssumption { formula: Box::new(q()) });
+    let thm = accept(&sig, &ctx(&[("x", m())], &[]), vec![Step::Refl { term: var("x") }]);
     let e = sig.add_theorem(name("t"), &thm).unwrap_err();
-    assert_eq!(
-        e,
-        KernelError::NotClosed {
-            what: "`t`".into(),
-            variable: "x".into()
-        }
-    );
+    assert_eq!(e, KernelError::NotClosed { what: "`t`".into(), variable: "x".into() });
     // Name clashes.
     let thm = accept(&sig, &empty(), vec![Step::TrueIntro]);
     let e = sig.add_theorem(name("p_g"), &thm).unwrap_err();

@@ -71,41 +71,17 @@ pub fn base_declarations() -> Vec<Declaration> {
     let y = rvar("y");
     vec![
         Declaration::Sort { name: name("M") },
-        Declaration::Function {
-            name: name("c"),
-            params: vec![],
-            result: m(),
-        },
-        Declaration::Function {
-            name: name("g"),
-            params: vec![m()],
-            result: m(),
-        },
-        Declaration::Function {
-            name: name("r"),
-            params: vec![m()],
-            result: Sort::Rat,
-        },
-        Declaration::Predicate {
-            name: name("p"),
-            params: vec![m()],
-        },
-        Declaration::Predicate {
-            name: name("q"),
-            params: vec![],
-        },
-        Declaration::Predicate {
-            name: name("s"),
-            params: vec![],
-        },
+        Declaration::Function { name: name("c"), params: vec![], result: m() },
+        Declaration::Function { name: name("g"), params: vec![m()], result: m() },
+        Declaration::Function { name: name("r"), params: vec![m()], result: Sort::Rat },
+        Declaration::Predicate { name: name("p"), params: vec![m()] },
+        Declaration::Predicate { name: name("q"), params: vec![] },
+        Declaration::Predicate { name: name("s"), params: vec![] },
         Declaration::Axiom {
             name: name("p_g"),
             statement: Formula::forall("x", m(), &Formula::implies(p(var("x")), p(g(var("x"))))),
         },
-        Declaration::Axiom {
-            name: name("q_holds"),
-            statement: q(),
-        },
+        Declaration::Axiom { name: name("q_holds"), statement: q() },
         Declaration::DefineFunction {
             name: name("double"),
             params: vec![(name("y"), Sort::Rat)],
@@ -150,11 +126,7 @@ pub fn refuse(sig: &Signature, ctx: &Context, steps: Vec<Step>) -> KernelError {
 }
 
 /// Checks `steps`, expecting a refusal at a step; returns (step, rule, inner error).
-pub fn refuse_at(
-    sig: &Signature,
-    ctx: &Context,
-    steps: Vec<Step>,
-) -> (usize, &'static str, KernelError) {
+pub fn refuse_at(sig: &Signature, ctx: &Context, steps: Vec<Step>) -> (usize, &'static str, KernelError) {
     match refuse(sig, ctx, steps) {
         KernelError::Step { step, rule, error } => (step, rule, *error),
         e => panic!("expected a step error, got {e:?}"),
@@ -164,9 +136,7 @@ pub fn refuse_at(
 /// The parts of a binder `Q x: s. body`.
 pub fn binder(f: &Formula) -> (Hint, Sort, Formula) {
     match f {
-        Formula::Forall(h, s, b) | Formula::Exists(h, s, b) => {
-            (h.clone(), s.clone(), (**b).clone())
-        }
+        Formula::Forall(h, s, b) | Formula::Exists(h, s, b) => (h.clone(), s.clone(), (**b).clone()),
         other => panic!("not a binder: {other}"),
     }
 }
