@@ -25,11 +25,9 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use warrant_kernel::{
-    check, print::formula_to_string_with, Context, Formula, KernelError, Proof, Signature, Theorem,
+    check, print::formula_to_string_with, Context, Formula, KernelError, Name, Proof, Signature, Theorem,
 };
-use warrant_lang::{
-    GlobalKind, Input, Obligation, ObligationKind, Program, TechniqueId, TechniqueInfo,
-};
+use warrant_lang::{GlobalKind, Input, Obligation, ObligationKind, Program, TechniqueId, TechniqueInfo};
 
 /// Bounds on the audit as a whole (the prover and kernel have their own).
 #[derive(Clone, Debug)]
@@ -40,9 +38,7 @@ pub struct AuditLimits {
 
 impl Default for AuditLimits {
     fn default() -> AuditLimits {
-        AuditLimits {
-            max_techniques: 100_000,
-        }
+        AuditLimits { max_techniques: 100_000 }
     }
 }
 
@@ -81,6 +77,12 @@ pub struct Audit {
     pub certificates: BTreeMap<String, (Proof, Theorem)>,
     /// Inputs that could not be read (the command line treats these as I/O errors).
     pub io_errors: Vec<String>,
+    /// The signature at the end: the library's declarations, every checked lemma and
+    /// every accepted technique's closed guarantee theorems.
+    pub signature: Signature,
+    /// The proof object of every theorem in `signature`, with the context it was
+    /// checked in, in the order they were added (for the Coq export and bundles).
+    pub theorem_proofs: Vec<(Name, Context, Proof)>,
 }
 
 /// Audits submissions against a library, with a proof engine.
@@ -120,10 +122,7 @@ impl<'e> Auditor<'e> {
         let inputs: Vec<Input> = submissions
             .iter()
             .map(|s| match &s.text {
-                Some(text) => Input::Text {
-                    name: s.name.clone(),
-                    text: text.clone(),
-                },
+                Some(text) => Input::Text { name: s.name.clone(), text: text.clone() },
                 None => Input::Path(PathBuf::from(&s.name)),
             })
             .collect();
@@ -142,11 +141,7 @@ impl<'e> Auditor<'e> {
         run.front_end_findings();
         run.new_axioms();
         run.lemmas(self.engine);
-        run.techniques(
-            self.engine,
-            &self.options.limits,
-            self.options.cache.as_ref(),
-        );
+        run.techniques(self.engine, &self.options.limits, self.options.cache.as_ref());
         run.finish()
     }
 }
@@ -162,6 +157,7 @@ struct Run<'p> {
     content_hashes: BTreeMap<TechniqueId, String>,
     module_hashes: BTreeMap<usize, String>,
     certificates: BTreeMap<String, (Proof, Theorem)>,
+    theorem_proofs: Vec<(Name, Context, Proof)>,
 }
 
 impl<'p> Run<'p> {
@@ -182,16 +178,13 @@ impl<'p> Run<'p> {
             submitted,
             content_hashes: BTreeMap::new(),
             module_hashes: BTreeMap::new(),
+            theorem_proofs: Vec::new(),
             certificates: BTreeMap::new(),
         }
     }
 
     fn file_name(&self, file: warrant_lang::FileId) -> String {
-        self.program
-            .sources
-            .get(file)
-            .map(|s| s.name.clone())
-            .unwrap_or_default()
+        self.program.sources.get(file).map(|s| s.name.clone()).unwrap_or_default()
     }
 
     fn show(&self, module: usize, f: &Formula) -> String {
@@ -228,18 +221,15 @@ impl<'p> Run<'p> {
     /// Axioms declared by the submission.
     fn new_axioms(&mut self) {
         for g in &self.program.globals {
-            let submitted = self
-                .program
-                .modules
-                .get(g.module)
-                .is_some_and(|m| m.is_root);
-            if submitted
-                && matches!(g.kind, GlobalKind::Axiom { .. })
-                && !self.policy.allows_axiom(&g.kernel)
+            let submitted = self.program.modules.get(g.module).is_some_and(|m| m.is_root);
+            if submitted && matches!(g.kind, GlobalKind::Axiom { .. }) && !self.policy.allows_axiom(&g.kernel)
             {
-                let f = Finding::new(Code::NewAxiom, format!("the submission declares the axiom `{}`", g.short))
-                    .at(self.file_name(g.file), to_span(g.span))
-                    .help("prove it as a lemma, state it as an `assume`, or have the lab allow it in the policy");
+                let f = Finding::new(
+                    Code::NewAxiom,
+                    format!("the submission declares the axiom `{}`", g.short),
+                )
+                .at(self.file_name(g.file), to_span(g.span))
+                .help("prove it as a lemma, state it as an `assume`, or have the lab allow it in the policy");
                 self.push(f);
             }
         }
@@ -253,14 +243,13 @@ impl<'p> Run<'p> {
             }
             let Some(_) = &ob.proof else { continue };
             match prove(engine, self.program, &self.signature, ob) {
-                Ok((_, thm)) => {
+                Ok((proof, thm)) => {
                     if let Err(e) = self.signature.add_theorem(ob.name.clone(), &thm) {
-                        let f = Finding::new(
-                            Code::Proof,
-                            format!("`{}` cannot be added: {e}", ob.name),
-                        )
-                        .at(self.file_name(ob.file), to_span(ob.span));
+                        let f = Finding::new(Code::Proof, format!("`{}` cannot be added: {e}", ob.name))
+                            .at(self.file_name(ob.file), to_span(ob.span));
                         self.push(f);
+                    } else {
+                        self.theorem_proofs.push((ob.name.clone(), ob.context.clone(), proof));
                     }
                 }
                 Err(f) => {
@@ -273,21 +262,13 @@ impl<'p> Run<'p> {
     }
 
     /// Steps 3 and 4: the technique graph, bottom-up.
-    fn techniques(
-        &mut self,
-        engine: &dyn ProofEngine,
-        limits: &AuditLimits,
-        cache: Option<&Cache>,
-    ) {
+    fn techniques(&mut self, engine: &dyn ProofEngine, limits: &AuditLimits, cache: Option<&Cache>) {
         let program = self.program;
         let n = program.techniques.len();
         if n > limits.max_techniques {
             let f = Finding::new(
                 Code::Limit,
-                format!(
-                    "{n} techniques exceed the audit's limit of {}",
-                    limits.max_techniques
-                ),
+                format!("{n} techniques exceed the audit's limit of {}", limits.max_techniques),
             )
             .help("audit fewer techniques at once, or raise the limit");
             self.push(f);
@@ -301,19 +282,11 @@ impl<'p> Run<'p> {
         let mut stack: Vec<TechniqueId> = self.submitted.iter().copied().collect();
         while let Some(t) = stack.pop() {
             if relevant.insert(t) {
-                stack.extend(
-                    program.techniques[t]
-                        .uses
-                        .iter()
-                        .filter_map(|u| u.technique),
-                );
+                stack.extend(program.techniques[t].uses.iter().filter_map(|u| u.technique));
             }
         }
         let edges = relevant.iter().flat_map(|&t| {
-            program.techniques[t]
-                .uses
-                .iter()
-                .filter_map(move |u| u.technique.map(|v| (t, v)))
+            program.techniques[t].uses.iter().filter_map(move |u| u.technique.map(|v| (t, v)))
         });
         let graph = TechniqueGraph::new(n, edges.collect::<Vec<_>>());
         let cycles = graph.cycles();
@@ -326,15 +299,12 @@ impl<'p> Run<'p> {
         for &t in &tainted {
             let mut outcome = Outcome::rejected();
             if !on_cycle.contains(&t) {
-                outcome
-                    .findings
-                    .push(self.dependency_finding(t, "it uses a technique on a cycle"));
+                outcome.findings.push(self.dependency_finding(t, "it uses a technique on a cycle"));
             }
             self.outcomes.insert(t, outcome);
         }
-        let excluded: BTreeSet<usize> = (0..n)
-            .filter(|t| !relevant.contains(t) || tainted.contains(t))
-            .collect();
+        let excluded: BTreeSet<usize> =
+            (0..n).filter(|t| !relevant.contains(t) || tainted.contains(t)).collect();
         for &t in &relevant {
             self.content_hash(t, &mut BTreeSet::new());
         }
@@ -347,16 +317,10 @@ impl<'p> Run<'p> {
                 .par_iter()
                 .map(|&t| {
                     let key = keys.get(&t).map(String::as_str).unwrap_or("");
-                    if let Some(outcome) =
-                        cache.and_then(|c| replay(program, signature, policy, c, key, t))
-                    {
+                    if let Some(outcome) = cache.and_then(|c| replay(program, signature, policy, c, key, t)) {
                         return (t, outcome, true);
                     }
-                    (
-                        t,
-                        audit_technique(program, signature, engine, policy, outcomes, t),
-                        false,
-                    )
+                    (t, audit_technique(program, signature, engine, policy, outcomes, t), false)
                 })
                 .collect();
             for (t, mut outcome, hit) in results {
@@ -375,9 +339,12 @@ impl<'p> Run<'p> {
                             .at(self.file_name(tech.file), to_span(tech.span)),
                         );
                         outcome.verdict = Verdict::Rejected;
-                    } else if self.submitted.contains(&t) {
-                        self.certificates
-                            .insert(name.clone(), (proof.clone(), thm.clone()));
+                    } else {
+                        let context = program.techniques[t].guarantee_context();
+                        self.theorem_proofs.push((warrant_kernel::name(name), context, proof.clone()));
+                        if self.submitted.contains(&t) {
+                            self.certificates.insert(name.clone(), (proof.clone(), thm.clone()));
+                        }
                     }
                 }
                 self.outcomes.insert(t, outcome);
@@ -402,10 +369,7 @@ impl<'p> Run<'p> {
                     continue;
                 }
                 let len = src.text.len();
-                let (s, e) = (
-                    (global.span.start as usize).min(len),
-                    (global.span.end as usize).min(len),
-                );
+                let (s, e) = ((global.span.start as usize).min(len), (global.span.end as usize).min(len));
                 hasher.update(global.kernel.as_bytes());
                 hasher.update(src.text.get(s..e).unwrap_or("").as_bytes());
             }
@@ -435,10 +399,7 @@ impl<'p> Run<'p> {
         hasher.update(module.as_bytes());
         if let Some(src) = self.program.sources.get(tech.file) {
             let len = src.text.len();
-            let (s, e) = (
-                (tech.span.start as usize).min(len),
-                (tech.span.end as usize).min(len),
-            );
+            let (s, e) = ((tech.span.start as usize).min(len), (tech.span.end as usize).min(len));
             hasher.update(src.text.get(s..e).unwrap_or("").as_bytes());
         }
         visiting.insert(t);
@@ -457,10 +418,7 @@ impl<'p> Run<'p> {
 
     fn cycle_finding(&mut self, cycle: &[TechniqueId]) {
         let program = self.program;
-        let names: Vec<String> = cycle
-            .iter()
-            .map(|&t| program.techniques[t].short.clone())
-            .collect();
+        let names: Vec<String> = cycle.iter().map(|&t| program.techniques[t].short.clone()).collect();
         let mut path = names.join(" → ");
         if let Some(first) = names.first() {
             path.push_str(" → ");
@@ -469,12 +427,10 @@ impl<'p> Run<'p> {
         for (i, &t) in cycle.iter().enumerate() {
             let tech = &program.techniques[t];
             let next = cycle[(i + 1) % cycle.len()];
-            let mut f = Finding::new(
-                Code::Cycle,
-                format!("techniques justify each other in a circle: {path}"),
-            )
-            .technique(&*tech.name)
-            .help("break the cycle: one technique must stand on its own assumptions");
+            let mut f =
+                Finding::new(Code::Cycle, format!("techniques justify each other in a circle: {path}"))
+                    .technique(&*tech.name)
+                    .help("break the cycle: one technique must stand on its own assumptions");
             for (j, &member) in cycle.iter().enumerate() {
                 let m = &program.techniques[member];
                 let target = cycle[(j + 1) % cycle.len()];
@@ -495,12 +451,9 @@ impl<'p> Run<'p> {
 
     fn dependency_finding(&self, t: TechniqueId, why: &str) -> Finding {
         let tech = &self.program.techniques[t];
-        Finding::new(
-            Code::DependencyRejected,
-            format!("`{}` is rejected because {why}", tech.short),
-        )
-        .technique(&*tech.name)
-        .at(self.file_name(tech.file), to_span(tech.span))
+        Finding::new(Code::DependencyRejected, format!("`{}` is rejected because {why}", tech.short))
+            .technique(&*tech.name)
+            .at(self.file_name(tech.file), to_span(tech.span))
     }
 
     fn finish(mut self) -> Audit {
@@ -523,9 +476,7 @@ impl<'p> Run<'p> {
                     });
                 }
                 for (_, _, thm) in &outcome.theorems {
-                    trust
-                        .axioms
-                        .extend(thm.trust_base().iter().map(|a| a.to_string()));
+                    trust.axioms.extend(thm.trust_base().iter().map(|a| a.to_string()));
                 }
             }
             techniques.push(TechniqueReport {
@@ -545,16 +496,20 @@ impl<'p> Run<'p> {
                 content_hash: self.content_hashes.get(&t).cloned().unwrap_or_default(),
             });
         }
-        let sources = program
-            .sources
-            .files
+        let sources = program.sources.files.iter().map(|s| (s.name.clone(), s.text.to_string())).collect();
+        let io_errors = program
+            .diagnostics
             .iter()
-            .map(|s| (s.name.clone(), s.text.to_string()))
+            .filter(|d| d.code() == "warrant::io")
+            .map(|d| d.error.to_string())
             .collect();
         Audit {
             report: Report::new(self.findings, trust, techniques),
             sources,
             certificates: self.certificates,
+            io_errors,
+            signature: self.signature,
+            theorem_proofs: self.theorem_proofs,
         }
     }
 }
@@ -562,15 +517,8 @@ impl<'p> Run<'p> {
 impl Outcome {
     /// Sets the verdict under `policy`; a rejected technique offers no theorems.
     fn decide(&mut self, policy: &Policy) {
-        let rejecting = self
-            .findings
-            .iter()
-            .any(|f| policy.severity(f.code) == Severity::Reject);
-        self.verdict = if self.broken || rejecting {
-            Verdict::Rejected
-        } else {
-            Verdict::Accepted
-        };
+        let rejecting = self.findings.iter().any(|f| policy.severity(f.code) == Severity::Reject);
+        self.verdict = if self.broken || rejecting { Verdict::Rejected } else { Verdict::Accepted };
         if self.verdict == Verdict::Rejected {
             self.theorems.clear();
         }
@@ -584,11 +532,7 @@ impl Outcome {
             broken: self.broken,
             verdict: self.verdict,
             guarantees: self.guarantees.clone(),
-            theorems: self
-                .theorems
-                .iter()
-                .map(|(n, p, _)| (n.clone(), p.clone()))
-                .collect(),
+            theorems: self.theorems.iter().map(|(n, p, _)| (n.clone(), p.clone())).collect(),
         }
     }
 
@@ -604,10 +548,7 @@ impl Outcome {
 }
 
 fn to_span(s: warrant_lang::Span) -> Span {
-    Span {
-        start: s.start as usize,
-        end: s.end as usize,
-    }
+    Span { start: s.start as usize, end: s.end as usize }
 }
 
 /// The span a proof failure points at: the failing step, or the obligation.
@@ -658,21 +599,12 @@ fn prove(
     signature: &Signature,
     ob: &Obligation,
 ) -> Result<(Proof, Theorem), Box<Finding>> {
-    let proof = engine
-        .prove(program, signature, ob)
-        .map_err(|e| failure_finding(&ob.name, e))?;
-    let thm =
-        check(signature, &ob.context, &proof).map_err(|e| Box::new(kernel_finding(&ob.name, e)))?;
+    let proof = engine.prove(program, signature, ob).map_err(|e| failure_finding(&ob.name, e))?;
+    let thm = check(signature, &ob.context, &proof).map_err(|e| Box::new(kernel_finding(&ob.name, e)))?;
     if thm.conclusion() != &ob.statement {
-        let f = Finding::new(
-            Code::Proof,
-            format!("the proof of `{}` proves something else", short(&ob.name)),
-        )
-        .detail(format!(
-            "proved: {}\nexpected: {}",
-            thm.conclusion(),
-            ob.statement
-        ));
+        let f =
+            Finding::new(Code::Proof, format!("the proof of `{}` proves something else", short(&ob.name)))
+                .detail(format!("proved: {}\nexpected: {}", thm.conclusion(), ob.statement));
         return Err(Box::new(f));
     }
     Ok((proof, thm))
@@ -685,19 +617,12 @@ fn short(name: &str) -> &str {
 fn failure_finding(name: &str, e: ProofFailure) -> Finding {
     match e {
         ProofFailure::Sorry { span, goal } => {
-            let f = Finding::new(
-                Code::Sorry,
-                format!("the proof of `{}` has a `sorry`", short(name)),
-            )
-            .detail(goal)
-            .help("replace `sorry` by tactics that prove the goal shown");
+            let f = Finding::new(Code::Sorry, format!("the proof of `{}` has a `sorry`", short(name)))
+                .detail(goal)
+                .help("replace `sorry` by tactics that prove the goal shown");
             with_span(f, span)
         }
-        ProofFailure::Failed {
-            span,
-            message,
-            goal,
-        } => {
+        ProofFailure::Failed { span, message, goal } => {
             let f = Finding::new(
                 Code::Proof,
                 format!("the proof of `{}` does not check: {message}", short(name)),
@@ -707,11 +632,8 @@ fn failure_finding(name: &str, e: ProofFailure) -> Finding {
             with_span(f, span)
         }
         ProofFailure::Limit { span, bound } => {
-            let f = Finding::new(
-                Code::Limit,
-                format!("the proof of `{}` hit a bound: {bound}", short(name)),
-            )
-            .help("give the tactic the facts it needs so the search is short, or raise the bound");
+            let f = Finding::new(Code::Limit, format!("the proof of `{}` hit a bound: {bound}", short(name)))
+                .help("give the tactic the facts it needs so the search is short, or raise the bound");
             with_span(f, span)
         }
     }
@@ -724,15 +646,11 @@ fn with_span(mut f: Finding, span: Option<warrant_lang::Span>) -> Finding {
 
 fn kernel_finding(name: &str, e: KernelError) -> Finding {
     match e.root() {
-        KernelError::Limit { .. } => Finding::new(
-            Code::Limit,
-            format!("the kernel refused the proof of `{}`: {e}", short(name)),
-        ),
-        _ => Finding::new(
-            Code::Proof,
-            format!("the kernel refused the proof of `{}`", short(name)),
-        )
-        .detail(e.to_string()),
+        KernelError::Limit { .. } => {
+            Finding::new(Code::Limit, format!("the kernel refused the proof of `{}`: {e}", short(name)))
+        }
+        _ => Finding::new(Code::Proof, format!("the kernel refused the proof of `{}`", short(name)))
+            .detail(e.to_string()),
     }
 }
 
@@ -746,11 +664,7 @@ fn audit_technique(
     t: TechniqueId,
 ) -> Outcome {
     let tech = &program.techniques[t];
-    let file = program
-        .sources
-        .get(tech.file)
-        .map(|s| s.name.clone())
-        .unwrap_or_default();
+    let file = program.sources.get(tech.file).map(|s| s.name.clone()).unwrap_or_default();
     let at = |f: Finding, span: Span| f.technique(&*tech.name).at(&file, span);
     let show = |f: &Formula| formula_to_string_with(f, &|n| program.display_name(tech.module, n));
     let mut findings: Vec<Finding> = Vec::new();
@@ -782,15 +696,9 @@ fn audit_technique(
         findings.push(at(
             Finding::new(
                 Code::Undischarged,
-                format!(
-                    "the assumption `{}.{a}` is neither discharged nor lifted",
-                    u.name
-                ),
+                format!("the assumption `{}.{a}` is neither discharged nor lifted", u.name),
             )
-            .help(format!(
-                "add `discharge {}.{a} by <proof>` or `lift {}.{a}`",
-                u.name, u.name
-            )),
+            .help(format!("add `discharge {}.{a} by <proof>` or `lift {}.{a}`", u.name, u.name)),
             to_span(u.span),
         ));
         broken = true;
@@ -865,10 +773,7 @@ fn audit_technique(
                     findings.push(at(
                         Finding::new(
                             Code::Proof,
-                            format!(
-                                "the guarantee `{}` could not be composed with what it uses",
-                                g.name
-                            ),
+                            format!("the guarantee `{}` could not be composed with what it uses", g.name),
                         )
                         .detail(why),
                         to_span(g.span),
@@ -880,23 +785,9 @@ fn audit_technique(
     }
 
     if !broken {
-        gaming_checks(
-            signature,
-            engine,
-            tech,
-            &used_assumptions,
-            &at,
-            &show,
-            &mut findings,
-        );
+        gaming_checks(signature, engine, tech, &used_assumptions, &at, &show, &mut findings);
     }
-    let mut outcome = Outcome {
-        findings,
-        broken,
-        verdict: Verdict::Rejected,
-        theorems,
-        guarantees,
-    };
+    let mut outcome = Outcome { findings, broken, verdict: Verdict::Rejected, theorems, guarantees };
     outcome.decide(policy);
     outcome
 }
@@ -931,7 +822,11 @@ fn self_certification(
         findings.push(at(
             Finding::new(
                 Code::SelfCertification,
-                format!("`{}` oversees `{overseen}` but rests on {} proposed by `{overseen}`", tech.short, culprits.join(", ")),
+                format!(
+                    "`{}` oversees `{overseen}` but rests on {} proposed by `{overseen}`",
+                    tech.short,
+                    culprits.join(", ")
+                ),
             )
             .help("everything a technique rests on must come from an agent other than the one it oversees"),
             to_span(tech.span),
@@ -957,26 +852,17 @@ fn gaming_checks(
         None => findings.push(at(
             Finding::new(
                 Code::NoWitness,
-                format!(
-                    "`{}` gives no witness that its assumptions can hold together",
-                    tech.short
-                ),
+                format!("`{}` gives no witness that its assumptions can hold together", tech.short),
             )
             .help("add `witness { f(args) = value; ... }` with values satisfying every assumption"),
             to_span(tech.span),
         )),
         Some(values) => {
-            let pairs: Vec<_> = values
-                .iter()
-                .map(|v| (v.lhs.clone(), v.rhs.clone()))
-                .collect();
+            let pairs: Vec<_> = values.iter().map(|v| (v.lhs.clone(), v.rhs.clone())).collect();
             let bits = signature.limits().max_numeral_bits;
             match Witness::new(&pairs, bits) {
                 Err((lhs, _)) => findings.push(at(
-                    Finding::new(
-                        Code::WitnessFails,
-                        format!("the witness value of `{lhs}` is not a number"),
-                    ),
+                    Finding::new(Code::WitnessFails, format!("the witness value of `{lhs}` is not a number")),
                     to_span(tech.span),
                 )),
                 Ok(w) => {
@@ -1014,7 +900,13 @@ fn gaming_checks(
                             Err(Unevaluated::TooLarge) => {
                                 consistent = false;
                                 findings.push(at(
-                                    Finding::new(Code::Limit, format!("evaluating `{}` at the witness exceeds the numeral limit", a.name)),
+                                    Finding::new(
+                                        Code::Limit,
+                                        format!(
+                                            "evaluating `{}` at the witness exceeds the numeral limit",
+                                            a.name
+                                        ),
+                                    ),
                                     to_span(a.span),
                                 ));
                             }
@@ -1028,11 +920,8 @@ fn gaming_checks(
     if !consistent && !assumptions.hypotheses.is_empty() {
         if let Some(proof) = engine.search(signature, &assumptions, &Formula::False) {
             if let Ok(thm) = check(signature, &assumptions, &proof) {
-                let used: Vec<String> = thm
-                    .hypotheses()
-                    .iter()
-                    .map(|(n, f)| format!("{n}: {}", show(f)))
-                    .collect();
+                let used: Vec<String> =
+                    thm.hypotheses().iter().map(|(n, f)| format!("{n}: {}", show(f))).collect();
                 findings.push(at(
                     Finding::new(
                         Code::Vacuous,
@@ -1050,10 +939,7 @@ fn gaming_checks(
         }
     }
     // Triviality: a guarantee that holds with no assumption at all.
-    let bare = Context {
-        variables: tech.params.clone(),
-        hypotheses: Vec::new(),
-    };
+    let bare = Context { variables: tech.params.clone(), hypotheses: Vec::new() };
     for g in &tech.guarantees {
         if let Some(proof) = engine.search(signature, &bare, &g.statement) {
             if check(signature, &bare, &proof).is_ok_and(|thm| thm.conclusion() == &g.statement) {
@@ -1073,22 +959,17 @@ fn gaming_checks(
     if let Some((intent, span)) = &tech.intent {
         let mut ctx = assumptions.clone();
         for g in &tech.guarantees {
-            ctx.hypotheses.push((
-                warrant_kernel::name(&format!("guarantee.{}", g.name)),
-                g.statement.clone(),
-            ));
+            ctx.hypotheses
+                .push((warrant_kernel::name(&format!("guarantee.{}", g.name)), g.statement.clone()));
         }
-        let established = engine.search(signature, &ctx, intent).is_some_and(|proof| {
-            check(signature, &ctx, &proof).is_ok_and(|thm| thm.conclusion() == intent)
-        });
+        let established = engine
+            .search(signature, &ctx, intent)
+            .is_some_and(|proof| check(signature, &ctx, &proof).is_ok_and(|thm| thm.conclusion() == intent));
         if !established {
             findings.push(at(
                 Finding::new(
                     Code::IntentGap,
-                    format!(
-                        "the guarantees of `{}` do not establish its intent",
-                        tech.short
-                    ),
+                    format!("the guarantees of `{}` do not establish its intent", tech.short),
                 )
                 .detail(format!("intent: {}", show(intent)))
                 .help("strengthen a guarantee until the intent follows, or correct the intent"),
@@ -1100,11 +981,8 @@ fn gaming_checks(
     for a in &tech.assumptions {
         if !used_assumptions.contains(&a.name) {
             findings.push(at(
-                Finding::new(
-                    Code::UnusedAssumption,
-                    format!("no proof uses the assumption `{}`", a.name),
-                )
-                .help("remove it, or check that the guarantee that should use it does"),
+                Finding::new(Code::UnusedAssumption, format!("no proof uses the assumption `{}`", a.name))
+                    .help("remove it, or check that the guarantee that should use it does"),
                 to_span(a.span),
             ));
         }

@@ -54,12 +54,7 @@ impl Cache {
         if key.len() < 3 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
-        Some(
-            self.dir
-                .join(FORMAT)
-                .join(&key[..2])
-                .join(format!("{key}.json")),
-        )
+        Some(self.dir.join(FORMAT).join(&key[..2]).join(format!("{key}.json")))
     }
 
     /// The entry stored under `key`, if any and readable.
@@ -105,12 +100,7 @@ mod tests {
             broken: false,
             verdict: Verdict::Accepted,
             guarantees: vec![],
-            theorems: vec![(
-                "m.T.g".into(),
-                Proof {
-                    steps: vec![warrant_kernel::Step::TrueIntro],
-                },
-            )],
+            theorems: vec![("m.T.g".into(), Proof { steps: vec![warrant_kernel::Step::TrueIntro] })],
         };
         let key = "ab12cd";
         assert!(cache.get(key).is_none());

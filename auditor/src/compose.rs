@@ -63,51 +63,27 @@ pub fn compose(
         let Some((ui, g)) = used_guarantee(technique, hyp_name) else {
             continue;
         };
-        cur = p.push(Step::ImpIntro {
-            assumption: formula.clone(),
-            from: cur,
-        });
+        cur = p.push(Step::ImpIntro { assumption: formula.clone(), from: cur });
         let fact = prove_used_guarantee(program, technique, ui, &g, discharges, &mut p)?;
-        cur = p.push(Step::ImpElim {
-            implication: cur,
-            argument: fact,
-        });
+        cur = p.push(Step::ImpElim { implication: cur, argument: fact });
     }
     let in_context = check(signature, &context, &p).map_err(ComposeError::Kernel)?;
-    let used_assumptions = in_context
-        .hypotheses()
-        .iter()
-        .map(|(n, _)| n.to_string())
-        .collect();
+    let used_assumptions = in_context.hypotheses().iter().map(|(n, _)| n.to_string()).collect();
     for a in technique.assumptions.iter().rev() {
-        cur = p.push(Step::ImpIntro {
-            assumption: a.statement.clone(),
-            from: cur,
-        });
+        cur = p.push(Step::ImpIntro { assumption: a.statement.clone(), from: cur });
     }
     for (x, s) in technique.params.iter().rev() {
-        cur = p.push(Step::ForallIntro {
-            variable: x.clone(),
-            sort: s.clone(),
-            from: cur,
-        });
+        cur = p.push(Step::ForallIntro { variable: x.clone(), sort: s.clone(), from: cur });
     }
     let closed = check(signature, &context, &p).map_err(ComposeError::Kernel)?;
-    Ok(Composed {
-        closed,
-        proof: p,
-        used_assumptions,
-    })
+    Ok(Composed { closed, proof: p, used_assumptions })
 }
 
 /// `(use index, guarantee name)` when `hyp` names a used technique's guarantee `u.g`.
 fn used_guarantee(t: &TechniqueInfo, hyp: &Name) -> Option<(usize, String)> {
     t.uses.iter().enumerate().find_map(|(i, u)| {
         let g = hyp.strip_prefix(&*u.name)?.strip_prefix('.')?;
-        u.guarantees
-            .iter()
-            .any(|(n, _)| n == g)
-            .then(|| (i, g.to_string()))
+        u.guarantees.iter().any(|(n, _)| n == g).then(|| (i, g.to_string()))
     })
 }
 
@@ -130,31 +106,17 @@ fn prove_used_guarantee(
         args: u.args.clone(),
     });
     for (a, _) in &u.assumptions {
-        let argument = if let Some(i) = t
-            .discharges
-            .iter()
-            .position(|d| d.use_index == ui && &d.assumption == a)
-        {
-            let proof = discharges
-                .get(i)
-                .ok_or_else(|| ComposeError::Unsettled(format!("{}.{a}", u.name)))?;
-            p.splice(proof)
-                .ok_or(ComposeError::Kernel(KernelError::EmptyProof))?
-        } else if t
-            .lifts
-            .iter()
-            .any(|l| l.use_index == ui && &l.assumption == a)
-        {
-            p.push(Step::Hypothesis {
-                name: warrant_kernel::name(&format!("{}.{a}", u.name)),
-            })
-        } else {
-            return Err(ComposeError::Unsettled(format!("{}.{a}", u.name)));
-        };
-        s = p.push(Step::ImpElim {
-            implication: s,
-            argument,
-        });
+        let argument =
+            if let Some(i) = t.discharges.iter().position(|d| d.use_index == ui && &d.assumption == a) {
+                let proof =
+                    discharges.get(i).ok_or_else(|| ComposeError::Unsettled(format!("{}.{a}", u.name)))?;
+                p.splice(proof).ok_or(ComposeError::Kernel(KernelError::EmptyProof))?
+            } else if t.lifts.iter().any(|l| l.use_index == ui && &l.assumption == a) {
+                p.push(Step::Hypothesis { name: warrant_kernel::name(&format!("{}.{a}", u.name)) })
+            } else {
+                return Err(ComposeError::Unsettled(format!("{}.{a}", u.name)));
+            };
+        s = p.push(Step::ImpElim { implication: s, argument });
     }
     Ok(s)
 }

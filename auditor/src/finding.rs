@@ -128,9 +128,7 @@ impl Code {
     /// The severity under the default (strict) policy.
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::Trivial | Code::IntentGap | Code::UnusedAssumption | Code::NoWitness => {
-                Severity::Warn
-            }
+            Code::Trivial | Code::IntentGap | Code::UnusedAssumption | Code::NoWitness => Severity::Warn,
             _ => Severity::Reject,
         }
     }
@@ -269,24 +267,15 @@ mod tests {
             assert_eq!(Code::parse(c.as_str()), Some(c));
             let json = serde_json::to_string(&c).unwrap();
             assert_eq!(json, format!("\"{}\"", c.as_str()));
-            assert!(
-                c.explain().contains(c.as_str()),
-                "explain text of {c} names it"
-            );
+            assert!(c.explain().contains(c.as_str()), "explain text of {c} names it");
         }
         assert_eq!(Code::parse("nope"), None);
     }
 
     #[test]
     fn default_policy_is_strict() {
-        let warns: Vec<&str> = ALL_CODES
-            .iter()
-            .filter(|c| c.default_severity() == Severity::Warn)
-            .map(|c| c.as_str())
-            .collect();
-        assert_eq!(
-            warns,
-            ["trivial", "intent-gap", "unused-assumption", "no-witness"]
-        );
+        let warns: Vec<&str> =
+            ALL_CODES.iter().filter(|c| c.default_severity() == Severity::Warn).map(|c| c.as_str()).collect();
+        assert_eq!(warns, ["trivial", "intent-gap", "unused-assumption", "no-witness"]);
     }
 }

@@ -35,9 +35,7 @@ impl TechniqueGraph {
             let Some(&start) = members.iter().next() else {
                 continue;
             };
-            let self_loop = self
-                .graph
-                .contains_edge(NodeIndex::new(start), NodeIndex::new(start));
+            let self_loop = self.graph.contains_edge(NodeIndex::new(start), NodeIndex::new(start));
             if members.len() == 1 && !self_loop {
                 continue;
             }
@@ -55,11 +53,7 @@ impl TechniqueGraph {
         let mut queue = std::collections::VecDeque::from([start]);
         let mut visited = vec![false; n];
         while let Some(v) = queue.pop_front() {
-            let mut next: Vec<usize> = self
-                .graph
-                .neighbors(NodeIndex::new(v))
-                .map(|w| w.index())
-                .collect();
+            let mut next: Vec<usize> = self.graph.neighbors(NodeIndex::new(v)).map(|w| w.index()).collect();
             next.sort_unstable();
             for w in next {
                 if !members.contains(&w) {
@@ -96,11 +90,7 @@ impl TechniqueGraph {
             let ready: Vec<usize> = remaining
                 .iter()
                 .copied()
-                .filter(|&v| {
-                    self.graph
-                        .neighbors(NodeIndex::new(v))
-                        .all(|w| level[w.index()].is_some())
-                })
+                .filter(|&v| self.graph.neighbors(NodeIndex::new(v)).all(|w| level[w.index()].is_some()))
                 .collect();
             if ready.is_empty() {
                 break;
@@ -119,10 +109,7 @@ impl TechniqueGraph {
         let mut out = roots.clone();
         let mut stack: Vec<usize> = roots.iter().copied().collect();
         while let Some(v) = stack.pop() {
-            for w in self
-                .graph
-                .neighbors_directed(NodeIndex::new(v), petgraph::Direction::Incoming)
-            {
+            for w in self.graph.neighbors_directed(NodeIndex::new(v), petgraph::Direction::Incoming) {
                 if out.insert(w.index()) {
                     stack.push(w.index());
                 }
@@ -133,11 +120,7 @@ impl TechniqueGraph {
 
     /// The techniques `v` uses directly, sorted.
     pub fn uses(&self, v: usize) -> Vec<usize> {
-        let mut out: Vec<usize> = self
-            .graph
-            .neighbors(NodeIndex::new(v))
-            .map(|w| w.index())
-            .collect();
+        let mut out: Vec<usize> = self.graph.neighbors(NodeIndex::new(v)).map(|w| w.index()).collect();
         out.sort_unstable();
         out
     }
@@ -163,10 +146,7 @@ mod tests {
         // 0 uses 1 and 2; 1 uses 2.
         let g = TechniqueGraph::new(4, [(0, 1), (0, 2), (1, 2)]);
         assert!(g.cycles().is_empty());
-        assert_eq!(
-            g.layers(&BTreeSet::new()),
-            vec![vec![2, 3], vec![1], vec![0]]
-        );
+        assert_eq!(g.layers(&BTreeSet::new()), vec![vec![2, 3], vec![1], vec![0]]);
         assert_eq!(g.uses(0), vec![1, 2]);
     }
 }

@@ -3,9 +3,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::report::{Report, Verdict};
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
@@ -44,10 +42,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding
-            .help
-            .as_ref()
-            .map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
+        self.finding.help.as_ref().map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
@@ -56,10 +51,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         let span = self.finding.span?;
         self.source.as_ref()?;
         let label = self.finding.technique.as_ref().map(|t| format!("in {t}"));
-        let mut labels = vec![LabeledSpan::new_primary_with_span(
-            label,
-            (span.start, span.end - span.start),
-        )];
+        let mut labels = vec![LabeledSpan::new_primary_with_span(label, (span.start, span.end - span.start))];
         // Related places in the same file are labelled too.
         for r in &self.finding.related {
             if Some(&r.file) == self.finding.file.as_ref() && r.span != span {
@@ -85,34 +77,22 @@ pub fn render(report: &Report, sources: &BTreeMap<String, String>, color: bool) 
     .with_links(false);
     let mut out = String::new();
     for f in &report.findings {
-        let source = f.file.as_ref().and_then(|file| {
-            sources
-                .get(file)
-                .map(|text| NamedSource::new(file.clone(), text.clone()))
-        });
+        let source = f
+            .file
+            .as_ref()
+            .and_then(|file| sources.get(file).map(|text| NamedSource::new(file.clone(), text.clone())));
         let d = FindingDiagnostic { finding: f, source };
         if handler.render_report(&mut out, &d).is_err() {
             let _ = writeln!(out, "warrant::{}: {}", f.code, f.message);
         }
     }
-    let rejected = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Reject)
-        .count();
-    let warned = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warn)
-        .count();
+    let rejected = report.findings.iter().filter(|f| f.severity == Severity::Reject).count();
+    let warned = report.findings.iter().filter(|f| f.severity == Severity::Warn).count();
     let verdict = match report.verdict {
         Verdict::Accepted => "ACCEPTED",
         Verdict::Rejected => "REJECTED",
     };
-    let _ = writeln!(
-        out,
-        "verdict: {verdict} ({rejected} rejecting, {warned} warning findings)"
-    );
+    let _ = writeln!(out, "verdict: {verdict} ({rejected} rejecting, {warned} warning findings)");
     let _ = writeln!(out, "\ntrust base (what a deployer must believe):");
     if report.trust_base.axioms.is_empty() && report.trust_base.assumptions.is_empty() {
         let _ = writeln!(out, "  nothing");
@@ -121,11 +101,7 @@ pub fn render(report: &Report, sources: &BTreeMap<String, String>, color: bool) 
         let _ = writeln!(out, "  axiom {a}");
     }
     for a in &report.trust_base.assumptions {
-        let _ = writeln!(
-            out,
-            "  assumption {}.{}: {}",
-            a.technique, a.name, a.statement
-        );
+        let _ = writeln!(out, "  assumption {}.{}: {}", a.technique, a.name, a.statement);
     }
     let _ = writeln!(out, "\nprovenance:");
     for t in report.techniques.iter().filter(|t| t.submitted) {

@@ -36,10 +36,7 @@ pub enum PolicyError {
     Toml(#[from] toml::de::Error),
     /// A code that does not exist.
     #[error("the policy names the unknown finding code `{0}`")]
-    #[diagnostic(
-        code(warrant::policy),
-        help("run `warrant explain` for the list of codes")
-    )]
+    #[diagnostic(code(warrant::policy), help("run `warrant explain` for the list of codes"))]
     UnknownCode(String),
     /// A level that does not exist.
     #[error("the policy gives `{code}` the unknown level `{level}`")]
@@ -118,10 +115,7 @@ impl Policy {
 
     /// The severity of `code` under this policy.
     pub fn severity(&self, code: Code) -> Severity {
-        self.levels
-            .get(&code)
-            .copied()
-            .unwrap_or_else(|| code.default_severity())
+        self.levels.get(&code).copied().unwrap_or_else(|| code.default_severity())
     }
 
     /// May the submission declare the axiom `name`?
@@ -167,9 +161,6 @@ mod tests {
             Policy::from_toml("[levels]\nproof = \"warn\""),
             Err(PolicyError::Unlowerable(Code::Proof))
         ));
-        assert!(matches!(
-            Policy::from_toml("[other]\nx = 1"),
-            Err(PolicyError::Toml(_))
-        ));
+        assert!(matches!(Policy::from_toml("[other]\nx = 1"), Err(PolicyError::Toml(_))));
     }
 }

@@ -123,11 +123,7 @@ impl Report {
         let rejected = findings.iter().any(|f| f.severity == Severity::Reject);
         Report {
             schema: SCHEMA.to_string(),
-            verdict: if rejected {
-                Verdict::Rejected
-            } else {
-                Verdict::Accepted
-            },
+            verdict: if rejected { Verdict::Rejected } else { Verdict::Accepted },
             findings,
             trust_base,
             techniques,
@@ -136,8 +132,7 @@ impl Report {
 
     /// The JSON rendering (pretty, with a final newline).
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
         s.push('\n');
         s
     }
@@ -206,19 +201,17 @@ impl Report {
 
     /// The DOT rendering: techniques as nodes coloured by verdict, `use` as edges.
     pub fn to_dot(&self) -> String {
-        let mut s = String::from("digraph audit {\n  rankdir=BT;\n  node [shape=box, style=filled, fontname=\"Helvetica\"];\n");
+        let mut s = String::from(
+            "digraph audit {\n  rankdir=BT;\n  node [shape=box, style=filled, fontname=\"Helvetica\"];\n",
+        );
         for t in &self.techniques {
             let colour = match t.verdict {
                 Verdict::Accepted => "palegreen",
                 Verdict::Rejected => "lightcoral",
             };
             let border = if t.submitted { ", penwidth=2" } else { "" };
-            let _ = writeln!(
-                s,
-                "  {} [label={}, fillcolor={colour}{border}];",
-                dot_id(&t.name),
-                dot_id(&t.name)
-            );
+            let _ =
+                writeln!(s, "  {} [label={}, fillcolor={colour}{border}];", dot_id(&t.name), dot_id(&t.name));
         }
         for t in &self.techniques {
             for u in &t.uses {
@@ -231,10 +224,7 @@ impl Report {
 }
 
 fn first_line(s: &str) -> String {
-    s.lines()
-        .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .unwrap_or("")
-        .to_string()
+    s.lines().find(|l| !l.trim().is_empty() && !l.starts_with('#')).unwrap_or("").to_string()
 }
 
 fn sarif_level(s: Severity) -> &'static str {
@@ -260,9 +250,7 @@ mod tests {
         let f = Finding::new(Code::NoWitness, "no witness")
             .technique("m.T")
             .at("a.wr", Span { start: 4, end: 7 });
-        let g = Finding::new(Code::Proof, "step fails")
-            .technique("m.T")
-            .detail("goal: x <= 1");
+        let g = Finding::new(Code::Proof, "step fails").technique("m.T").detail("goal: x <= 1");
         let t = TechniqueReport {
             name: "m.T".into(),
             file: "a.wr".into(),
@@ -284,11 +272,7 @@ mod tests {
         assert_eq!(r.verdict, Verdict::Rejected);
         let codes: Vec<Code> = r.findings.iter().map(|f| f.code).collect();
         assert_eq!(codes, [Code::Proof, Code::NoWitness]);
-        let only_warn = Report::new(
-            vec![Finding::new(Code::NoWitness, "w")],
-            TrustBase::default(),
-            vec![],
-        );
+        let only_warn = Report::new(vec![Finding::new(Code::NoWitness, "w")], TrustBase::default(), vec![]);
         assert_eq!(only_warn.verdict, Verdict::Accepted);
     }
 
@@ -312,14 +296,8 @@ mod tests {
         assert_eq!(res["ruleId"], "no-witness");
         assert_eq!(res["level"], "warning");
         let region = &res["locations"][0]["physicalLocation"]["region"];
-        assert_eq!(
-            (region["startLine"].as_u64(), region["startColumn"].as_u64()),
-            (Some(2), Some(2))
-        );
-        assert_eq!(
-            (region["endLine"].as_u64(), region["endColumn"].as_u64()),
-            (Some(2), Some(5))
-        );
+        assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(2), Some(2)));
+        assert_eq!((region["endLine"].as_u64(), region["endColumn"].as_u64()), (Some(2), Some(5)));
     }
 
     #[test]

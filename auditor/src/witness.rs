@@ -30,10 +30,7 @@ impl Witness {
     /// Builds the witness from `(term, value term)` pairs; a value that is not a closed
     /// numeric expression is returned as an error (with the term it was for).
     pub fn new(pairs: &[(Term, Term)], max_bits: u64) -> Result<Witness, (Term, Unevaluated)> {
-        let mut w = Witness {
-            values: HashMap::new(),
-            max_bits,
-        };
+        let mut w = Witness { values: HashMap::new(), max_bits };
         for (lhs, rhs) in pairs {
             let v = w.term(rhs).map_err(|e| (lhs.clone(), e))?;
             w.values.insert(lhs.clone(), v);
@@ -72,9 +69,7 @@ impl Witness {
                 }
                 acc
             }
-            Term::Bound(_) | Term::Free(..) | Term::App(..) => {
-                return Err(Unevaluated::Missing(t.clone()))
-            }
+            Term::Bound(_) | Term::Free(..) | Term::App(..) => return Err(Unevaluated::Missing(t.clone())),
         };
         self.bounded(r)
     }
@@ -111,13 +106,7 @@ mod tests {
     use warrant_kernel::Sort;
 
     fn recall() -> Term {
-        Term::app(
-            "recall",
-            vec![Term::free(
-                "t",
-                Sort::Named(warrant_kernel::name("Monitor")),
-            )],
-        )
+        Term::app("recall", vec![Term::free("t", Sort::Named(warrant_kernel::name("Monitor")))])
     }
 
     #[test]
@@ -134,11 +123,7 @@ mod tests {
         let w = Witness::new(&[], 1000).unwrap();
         let f = Formula::le(Term::int(0), recall());
         assert_eq!(w.formula(&f), Err(Unevaluated::Missing(recall())));
-        let q = Formula::forall(
-            "x",
-            Sort::Rat,
-            &Formula::le(Term::free("x", Sort::Rat), Term::int(1)),
-        );
+        let q = Formula::forall("x", Sort::Rat, &Formula::le(Term::free("x", Sort::Rat), Term::int(1)));
         assert_eq!(w.formula(&q), Err(Unevaluated::NotQuantifierFree));
     }
 
