@@ -30,14 +30,7 @@ fn prepare() -> Vec<Prepared> {
             let (lhs, rhs) = common::sides(&sig, id);
             let ctx = common::context_for(&[&lhs, &rhs]);
             let rewriter = Rewriter::new(common::rules(&sig, id)).unwrap();
-            Prepared {
-                sig,
-                ctx,
-                rewriter,
-                lhs,
-                rhs,
-                limits: common::limits(id),
-            }
+            Prepared { sig, ctx, rewriter, lhs, rhs, limits: common::limits(id) }
         })
         .collect()
 }
@@ -47,10 +40,7 @@ fn full(p: &Prepared) -> usize {
     let mut none = |_: &mut ProofBuilder<'_>, _: &Formula| -> Result<StepId, ProverError> {
         Err(ProverError::Internal("no side conditions here".into()))
     };
-    let root = p
-        .rewriter
-        .prove_eq(&mut b, &p.lhs, &p.rhs, &p.limits, &mut none)
-        .unwrap();
+    let root = p.rewriter.prove_eq(&mut b, &p.lhs, &p.rhs, &p.limits, &mut none).unwrap();
     b.check(root).unwrap();
     root
 }
@@ -100,9 +90,7 @@ fn chain_problem() -> (Context, Formula) {
         })
         .collect();
     let ctx = Context {
-        variables: (0..=30)
-            .map(|i| (name(&format!("x{i}")), Sort::Rat))
-            .collect(),
+        variables: (0..=30).map(|i| (name(&format!("x{i}")), Sort::Rat)).collect(),
         hypotheses: hyps,
     };
     (ctx, Formula::lt(x(0), Term::add(x(30), Term::int(15))))
@@ -114,9 +102,7 @@ fn dense_problem() -> (Context, Formula) {
     let x = |i: usize| Term::free(&format!("y{i}"), Sort::Rat);
     let mut seed: u64 = 7;
     let mut next = || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((seed >> 33) % 7) as i64 - 3
     };
     let mut hyps = Vec::new();
@@ -125,24 +111,16 @@ fn dense_problem() -> (Context, Formula) {
         for j in 0..10 {
             sum = Term::add(sum, Term::mul(Term::int(next()), x(j)));
         }
-        hyps.push((
-            name(&format!("h{i}")),
-            Formula::le(sum, Term::int(10 + i as i64)),
-        ));
+        hyps.push((name(&format!("h{i}")), Formula::le(sum, Term::int(10 + i as i64))));
     }
     for j in 0..10 {
         hyps.push((
             name(&format!("b{j}")),
-            Formula::and(
-                Formula::le(Term::int(-5), x(j)),
-                Formula::le(x(j), Term::int(5)),
-            ),
+            Formula::and(Formula::le(Term::int(-5), x(j)), Formula::le(x(j), Term::int(5))),
         ));
     }
     let ctx = Context {
-        variables: (0..10)
-            .map(|i| (name(&format!("y{i}")), Sort::Rat))
-            .collect(),
+        variables: (0..10).map(|i| (name(&format!("y{i}")), Sort::Rat)).collect(),
         hypotheses: hyps,
     };
     let mut total = Term::int(0);
@@ -160,11 +138,8 @@ fn linarith_bench(c: &mut Criterion) {
         g.bench_function(label, |bench| {
             bench.iter(|| {
                 let mut b = ProofBuilder::new(&sig, &ctx);
-                let facts: Vec<StepId> = ctx
-                    .hypotheses
-                    .iter()
-                    .map(|(h, _)| b.hypothesis(h).unwrap())
-                    .collect();
+                let facts: Vec<StepId> =
+                    ctx.hypotheses.iter().map(|(h, _)| b.hypothesis(h).unwrap()).collect();
                 let root = linarith(&mut b, &facts, &goal, &ArithLimits::default()).unwrap();
                 b.check(root).unwrap();
             })

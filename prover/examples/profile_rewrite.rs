@@ -41,7 +41,12 @@ fn main() {
         let k = 1e6;
         println!(
             "{:28} steps {:5}  egg+expl {:8.0}us  prove_eq {:8.0}us  finish {:6.0}us  check {:7.0}us",
-            id.name, steps, b_ * k, r_ * k, f_ * k, c_ * k
+            id.name,
+            steps,
+            b_ * k,
+            r_ * k,
+            f_ * k,
+            c_ * k
         );
         tb += b_;
         tr += r_;
@@ -51,6 +56,9 @@ fn main() {
     let k = 1e6;
     println!(
         "total (min per phase) egg+expl {:.0}us prove_eq(search+replay) {:.0}us finish {:.0}us check {:.0}us",
-        tb * k, tr * k, tf * k, tc * k
+        tb * k,
+        tr * k,
+        tf * k,
+        tc * k
     );
 }

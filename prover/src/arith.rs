@@ -96,15 +96,9 @@ pub fn ring_eq(b: &mut ProofBuilder<'_>, lhs: &Term, rhs: &Term) -> Result<StepI
     let p = atoms.normalize(lhs)?;
     let q = atoms.normalize(rhs)?;
     if p != q {
-        return Err(ProverError::RingMismatch {
-            lhs: atoms.show(&p),
-            rhs: atoms.show(&q),
-        });
+        return Err(ProverError::RingMismatch { lhs: atoms.show(&p), rhs: atoms.show(&q) });
     }
-    b.add(Step::Ring {
-        lhs: lhs.clone(),
-        rhs: rhs.clone(),
-    })
+    b.add(Step::Ring { lhs: lhs.clone(), rhs: rhs.clone() })
 }
 
 /// `norm` for a term: its normal form `n` and a step proving `t = n`.
@@ -112,10 +106,7 @@ pub fn normalize(b: &mut ProofBuilder<'_>, t: &Term) -> Result<(Term, StepId)> {
     let mut atoms = Atoms::new(b.signature().limits().max_degree);
     let p = atoms.normalize(t)?;
     let n = atoms.to_term(&p);
-    let id = b.add(Step::Ring {
-        lhs: t.clone(),
-        rhs: n.clone(),
-    })?;
+    let id = b.add(Step::Ring { lhs: t.clone(), rhs: n.clone() })?;
     Ok((n, id))
 }
 
@@ -154,12 +145,7 @@ struct Search<'b, 'a> {
 
 impl<'b, 'a> Search<'b, 'a> {
     fn new(b: &'b mut ProofBuilder<'a>, limits: &'b ArithLimits, products: bool) -> Self {
-        Search {
-            b,
-            limits,
-            products,
-            deadline: Instant::now() + limits.max_time,
-        }
+        Search { b, limits, products, deadline: Instant::now() + limits.max_time }
     }
 
     fn tactic(&self) -> &'static str {
@@ -184,9 +170,7 @@ impl<'b, 'a> Search<'b, 'a> {
             let f = self.b.conclusion(id)?.clone();
             match &f {
                 Formula::Le(..) | Formula::Lt(..) => out.push(id),
-                Formula::Eq(a, _) if sort_of(self.b.signature(), a) == Some(Sort::Rat) => {
-                    out.push(id)
-                }
+                Formula::Eq(a, _) if sort_of(self.b.signature(), a) == Some(Sort::Rat) => out.push(id),
                 Formula::And(..) => {
                     let r = self.b.add(Step::AndRight { from: id })?;
                     let l = self.b.add(Step::AndLeft { from: id })?;
@@ -230,39 +214,15 @@ impl<'b, 'a> Search<'b, 'a> {
         };
         let total = b.add(Step::LeTotal { left, right })?;
         let Formula::Or(l, r) = b.conclusion(total)?.clone() else {
-            return Err(ProverError::Internal(
-                "le-total is not a disjunction".into(),
-            ));
+            return Err(ProverError::Internal("le-total is not a disjunction".into()));
         };
-        let assume_l = b.add(Step::Assume {
-            formula: (*l).clone(),
-        })?;
-        let assume_r = b.add(Step::Assume {
-            formula: (*r).clone(),
-        })?;
-        let (contra, direct) = if le {
-            (assume_l, assume_r)
-        } else {
-            (assume_r, assume_l)
-        };
-        let f = b.add(Step::NotElim {
-            negation: neg,
-            argument: contra,
-        })?;
-        let proved = b.add(Step::FalseElim {
-            from: f,
-            goal: flipped,
-        })?;
-        let (left, right) = if le {
-            (proved, direct)
-        } else {
-            (direct, proved)
-        };
-        b.add(Step::OrElim {
-            from: total,
-            left,
-            right,
-        })
+        let assume_l = b.add(Step::Assume { formula: (*l).clone() })?;
+        let assume_r = b.add(Step::Assume { formula: (*r).clone() })?;
+        let (contra, direct) = if le { (assume_l, assume_r) } else { (assume_r, assume_l) };
+        let f = b.add(Step::NotElim { negation: neg, argument: contra })?;
+        let proved = b.add(Step::FalseElim { from: f, goal: flipped })?;
+        let (left, right) = if le { (proved, direct) } else { (direct, proved) };
+        b.add(Step::OrElim { from: total, left, right })
     }
 
     fn prove_goal(&mut self, facts: &[StepId], goal: &Formula) -> Result<StepId> {
@@ -285,16 +245,11 @@ impl<'b, 'a> Search<'b, 'a> {
                     || matches!(&**inner, Formula::Eq(a, _)
                         if sort_of(self.b.signature(), a) == Some(Sort::Rat)) =>
             {
-                let assumed = self.b.add(Step::Assume {
-                    formula: (**inner).clone(),
-                })?;
+                let assumed = self.b.add(Step::Assume { formula: (**inner).clone() })?;
                 let mut with = facts.to_vec();
                 with.push(assumed);
                 let f = self.refute(&with, &Formula::not((**inner).clone()))?;
-                self.b.add(Step::NotIntro {
-                    assumption: (**inner).clone(),
-                    from: f,
-                })
+                self.b.add(Step::NotIntro { assumption: (**inner).clone(), from: f })
             }
             other => Err(ProverError::Shape {
                 tactic: self.tactic(),
@@ -315,10 +270,7 @@ impl<'b, 'a> Search<'b, 'a> {
     }
 
     fn no_certificate(&self, goal: &Formula) -> ProverError {
-        ProverError::NoCertificate {
-            tactic: self.tactic(),
-            goal: formula_to_string(goal),
-        }
+        ProverError::NoCertificate { tactic: self.tactic(), goal: formula_to_string(goal) }
     }
 
     fn reads(&mut self, facts: &[StepId], atoms: &mut Atoms) -> Result<Vec<Read>> {
@@ -335,11 +287,7 @@ impl<'b, 'a> Search<'b, 'a> {
                     )))
                 }
             };
-            reads.push(Read {
-                step: Some(id),
-                poly: atoms.difference(&c, &a)?,
-                rel,
-            });
+            reads.push(Read { step: Some(id), poly: atoms.difference(&c, &a)?, rel });
         }
         Ok(reads)
     }
@@ -386,10 +334,7 @@ impl<'b, 'a> Search<'b, 'a> {
         if linear_g.is_zero() {
             // The facts alone are contradictory.
             let f = self.psatz(Formula::False, &reads, &columns, &cert, None)?;
-            return self.b.add(Step::FalseElim {
-                from: f,
-                goal: goal.clone(),
-            });
+            return self.b.add(Step::FalseElim { from: f, goal: goal.clone() });
         }
         let scale = linear_g.recip();
         self.psatz(goal.clone(), &reads, &columns, &cert, Some((g, scale)))
@@ -415,35 +360,18 @@ impl<'b, 'a> Search<'b, 'a> {
         };
         let total = self.b.add(Step::LeTotal { left, right })?;
         let Formula::Or(l, r) = self.b.conclusion(total)?.clone() else {
-            return Err(ProverError::Internal(
-                "le-total is not a disjunction".into(),
-            ));
+            return Err(ProverError::Internal("le-total is not a disjunction".into()));
         };
         let (negated, same) = if strict_goal { (l, r) } else { (r, l) };
-        let assumed = self.b.add(Step::Assume {
-            formula: (*negated).clone(),
-        })?;
-        let direct = self.b.add(Step::Assume {
-            formula: (*same).clone(),
-        })?;
+        let assumed = self.b.add(Step::Assume { formula: (*negated).clone() })?;
+        let direct = self.b.add(Step::Assume { formula: (*same).clone() })?;
         if let Some(last) = reads.last_mut() {
             last.step = Some(assumed);
         }
         let f = self.psatz(Formula::False, reads, columns, cert, None)?;
-        let refuted = self.b.add(Step::FalseElim {
-            from: f,
-            goal: goal.clone(),
-        })?;
-        let (left, right) = if strict_goal {
-            (refuted, direct)
-        } else {
-            (direct, refuted)
-        };
-        self.b.add(Step::OrElim {
-            from: total,
-            left,
-            right,
-        })
+        let refuted = self.b.add(Step::FalseElim { from: f, goal: goal.clone() })?;
+        let (left, right) = if strict_goal { (refuted, direct) } else { (direct, refuted) };
+        self.b.add(Step::OrElim { from: total, left, right })
     }
 
     /// The columns: each fact; for `nlinarith`, pairwise products and squares.
@@ -452,25 +380,12 @@ impl<'b, 'a> Search<'b, 'a> {
         let push = |cols: &mut Vec<Column>, poly: Poly, rel: Rel, origin: Vec<usize>| match rel {
             Rel::Zero => {
                 let neg = poly.scale(&-BigRational::one());
-                cols.push(Column {
-                    poly,
-                    strict: false,
-                    sign: 1,
-                    origin: Origin::Product(origin.clone()),
-                });
-                cols.push(Column {
-                    poly: neg,
-                    strict: false,
-                    sign: -1,
-                    origin: Origin::Product(origin),
-                });
+                cols.push(Column { poly, strict: false, sign: 1, origin: Origin::Product(origin.clone()) });
+                cols.push(Column { poly: neg, strict: false, sign: -1, origin: Origin::Product(origin) });
             }
-            _ => cols.push(Column {
-                poly,
-                strict: rel == Rel::Pos,
-                sign: 1,
-                origin: Origin::Product(origin),
-            }),
+            _ => {
+                cols.push(Column { poly, strict: rel == Rel::Pos, sign: 1, origin: Origin::Product(origin) })
+            }
         };
         for (i, r) in reads.iter().enumerate() {
             push(&mut cols, r.poly.clone(), r.rel, vec![i]);
@@ -517,12 +432,7 @@ impl<'b, 'a> Search<'b, 'a> {
             count(1)?;
             let p = atoms.normalize(&base)?;
             let sq = p.mul(&p, self.limits.max_degree)?;
-            cols.push(Column {
-                poly: sq,
-                strict: false,
-                sign: 1,
-                origin: Origin::Square(base),
-            });
+            cols.push(Column { poly: sq, strict: false, sign: 1, origin: Origin::Square(base) });
         }
         Ok(cols)
     }
@@ -543,11 +453,8 @@ impl<'b, 'a> Search<'b, 'a> {
             }
         }
         // Renumber rows in monomial order, for determinism independent of insertion.
-        let order: BTreeMap<usize, usize> = monomials
-            .values()
-            .enumerate()
-            .map(|(rank, &first)| (first, rank))
-            .collect();
+        let order: BTreeMap<usize, usize> =
+            monomials.values().enumerate().map(|(rank, &first)| (first, rank)).collect();
         let m = monomials.len();
         let mut rows: Vec<Vec<(usize, BigRational)>> = vec![Vec::new(); m + 2];
         for (j, c) in cols.iter().enumerate() {
@@ -580,19 +487,14 @@ impl<'b, 'a> Search<'b, 'a> {
             max_columns: self.limits.max_columns,
             deadline: Some((self.deadline, self.limits.max_time.as_millis() as u64)),
         };
-        Ok(
-            feasible(cols.len() + 1, &rows, &rhs, &bounds)?.map(|mut x| {
-                x.pop();
-                Certificate { coefficients: x }
-            }),
-        )
+        Ok(feasible(cols.len() + 1, &rows, &rhs, &bounds)?.map(|mut x| {
+            x.pop();
+            Certificate { coefficients: x }
+        }))
     }
 
     fn time_limit(&self) -> ProverError {
-        ProverError::Limit {
-            bound: Bound::Time,
-            limit: self.limits.max_time.as_millis() as u64,
-        }
+        ProverError::Limit { bound: Bound::Time, limit: self.limits.max_time.as_millis() as u64 }
     }
 
     /// The `psatz` step for `goal` from the certificate. With `drop = Some((g, s))`,
@@ -606,10 +508,7 @@ impl<'b, 'a> Search<'b, 'a> {
         cert: &Certificate,
         drop: Option<(usize, BigRational)>,
     ) -> Result<StepId> {
-        let scale = drop
-            .as_ref()
-            .map(|(_, s)| s.clone())
-            .unwrap_or_else(BigRational::one);
+        let scale = drop.as_ref().map(|(_, s)| s.clone()).unwrap_or_else(BigRational::one);
         // Facts used, renumbered in order of first use.
         let mut fact_index: BTreeMap<usize, usize> = BTreeMap::new();
         let mut facts: Vec<StepId> = Vec::new();
@@ -643,25 +542,16 @@ impl<'b, 'a> Search<'b, 'a> {
                     }
                     *products.entry(factors).or_insert_with(BigRational::zero) += coefficient;
                 }
-                Origin::Square(base) => squares.push(Square {
-                    coefficient: Rat(coefficient),
-                    base: base.clone(),
-                }),
+                Origin::Square(base) => {
+                    squares.push(Square { coefficient: Rat(coefficient), base: base.clone() })
+                }
             }
         }
         let products = products
             .into_iter()
             .filter(|(_, c)| !c.is_zero())
-            .map(|(factors, c)| Product {
-                coefficient: Rat(c),
-                factors,
-            })
+            .map(|(factors, c)| Product { coefficient: Rat(c), factors })
             .collect();
-        self.b.add(Step::Psatz {
-            goal,
-            facts,
-            products,
-            squares,
-        })
+        self.b.add(Step::Psatz { goal, facts, products, squares })
     }
 }

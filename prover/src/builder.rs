@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use warrant_kernel::{
-    close_formula, open_formula, open_term, Context, FactKind, Formula, Hint, Name, Proof,
-    Signature, Sort, Step, StepId, Term, Theorem,
+    close_formula, open_formula, open_term, Context, FactKind, Formula, Hint, Name, Proof, Signature, Sort,
+    Step, StepId, Term, Theorem,
 };
 
 /// Builds one proof object step by step.
@@ -37,13 +37,7 @@ pub struct ProofBuilder<'a> {
 impl<'a> ProofBuilder<'a> {
     /// An empty builder for proofs against `sig` in `ctx`.
     pub fn new(sig: &'a Signature, ctx: &'a Context) -> Self {
-        ProofBuilder {
-            sig,
-            ctx,
-            steps: Vec::new(),
-            conclusions: Vec::new(),
-            index: HashMap::new(),
-        }
+        ProofBuilder { sig, ctx, steps: Vec::new(), conclusions: Vec::new(), index: HashMap::new() }
     }
 
     /// The signature proofs are built against.
@@ -73,9 +67,7 @@ impl<'a> ProofBuilder<'a> {
 
     /// What step `id` proves, by the prover's reading (untrusted).
     pub fn conclusion(&self, id: StepId) -> Result<&Formula> {
-        self.conclusions
-            .get(id)
-            .ok_or_else(|| ProverError::Internal(format!("no step {id}")))
+        self.conclusions.get(id).ok_or_else(|| ProverError::Internal(format!("no step {id}")))
     }
 
     /// Appends `step` (or returns the identical step already there) and its id.
@@ -179,28 +171,22 @@ impl<'a> ProofBuilder<'a> {
     /// The prover's reading of what `step` proves.
     fn conclude(&self, step: &Step) -> Result<Formula> {
         let bad = |what: &str, f: &Formula| {
-            Err(ProverError::Internal(format!(
-                "{} needs {what}, found {f}",
-                step.rule()
-            )))
+            Err(ProverError::Internal(format!("{} needs {what}, found {f}", step.rule())))
         };
         Ok(match step {
-            Step::Hypothesis { name } => {
-                match self.ctx.hypotheses.iter().find(|(h, _)| h == name) {
-                    Some((_, f)) => f.clone(),
-                    None => return Err(ProverError::Internal(format!("no hypothesis `{name}`"))),
-                }
-            }
+            Step::Hypothesis { name } => match self.ctx.hypotheses.iter().find(|(h, _)| h == name) {
+                Some((_, f)) => f.clone(),
+                None => return Err(ProverError::Internal(format!("no hypothesis `{name}`"))),
+            },
             Step::Assume { formula } => formula.clone(),
             Step::Axiom { name, args } => self.instantiate(name, FactKind::Axiom, args)?,
             Step::Theorem { name, args } => self.instantiate(name, FactKind::Theorem, args)?,
             Step::Unfold { name, args } => self.instantiate(name, FactKind::Definition, args)?,
             Step::TrueIntro => Formula::True,
             Step::FalseElim { goal, .. } => goal.clone(),
-            Step::AndIntro { left, right } => Formula::And(
-                Arc::new(self.premise(*left)?.clone()),
-                Arc::new(self.premise(*right)?.clone()),
-            ),
+            Step::AndIntro { left, right } => {
+                Formula::And(Arc::new(self.premise(*left)?.clone()), Arc::new(self.premise(*right)?.clone()))
+            }
             Step::AndLeft { from } | Step::AndRight { from } => match self.premise(*from)? {
                 Formula::And(a, b) => {
                     if matches!(step, Step::AndLeft { .. }) {
@@ -211,19 +197,16 @@ impl<'a> ProofBuilder<'a> {
                 }
                 f => return bad("a conjunction", f),
             },
-            Step::OrLeft { from, right } => Formula::Or(
-                Arc::new(self.premise(*from)?.clone()),
-                Arc::new(right.clone()),
-            ),
-            Step::OrRight { left, from } => Formula::Or(
-                Arc::new(left.clone()),
-                Arc::new(self.premise(*from)?.clone()),
-            ),
+            Step::OrLeft { from, right } => {
+                Formula::Or(Arc::new(self.premise(*from)?.clone()), Arc::new(right.clone()))
+            }
+            Step::OrRight { left, from } => {
+                Formula::Or(Arc::new(left.clone()), Arc::new(self.premise(*from)?.clone()))
+            }
             Step::OrElim { left, .. } => self.premise(*left)?.clone(),
-            Step::ImpIntro { assumption, from } => Formula::Implies(
-                Arc::new(assumption.clone()),
-                Arc::new(self.premise(*from)?.clone()),
-            ),
+            Step::ImpIntro { assumption, from } => {
+                Formula::Implies(Arc::new(assumption.clone()), Arc::new(self.premise(*from)?.clone()))
+            }
             Step::ImpElim { implication, .. } => match self.premise(*implication)? {
                 Formula::Implies(_, b) => (**b).clone(),
                 f => return bad("an implication", f),
@@ -248,11 +231,7 @@ impl<'a> ProofBuilder<'a> {
                 let f = Arc::new(formula.clone());
                 Formula::Or(f.clone(), Arc::new(Formula::Not(f)))
             }
-            Step::ForallIntro {
-                variable,
-                sort,
-                from,
-            } => Formula::Forall(
+            Step::ForallIntro { variable, sort, from } => Formula::Forall(
                 Hint(variable.clone()),
                 sort.clone(),
                 Arc::new(close_formula(self.premise(*from)?, variable, sort)),
@@ -261,9 +240,9 @@ impl<'a> ProofBuilder<'a> {
                 Formula::Forall(_, _, body) => open_formula(body, term),
                 f => return bad("a universal formula", f),
             },
-            Step::ExistsIntro {
-                hint, sort, body, ..
-            } => Formula::Exists(hint.clone(), sort.clone(), Arc::new(body.clone())),
+            Step::ExistsIntro { hint, sort, body, .. } => {
+                Formula::Exists(hint.clone(), sort.clone(), Arc::new(body.clone()))
+            }
             Step::ExistsElim { body, .. } => self.premise(*body)?.clone(),
             Step::Refl { term } => Formula::Eq(term.clone(), term.clone()),
             Step::Symm { from } => match self.premise(*from)? {
@@ -271,9 +250,7 @@ impl<'a> ProofBuilder<'a> {
                 f => return bad("an equation", f),
             },
             Step::Trans { left, right } => match (self.premise(*left)?, self.premise(*right)?) {
-                (Formula::Eq(a, b), Formula::Eq(b2, c)) if b == b2 => {
-                    Formula::Eq(a.clone(), c.clone())
-                }
+                (Formula::Eq(a, b), Formula::Eq(b2, c)) if b == b2 => Formula::Eq(a.clone(), c.clone()),
                 (l, r) => {
                     return Err(ProverError::Internal(format!(
                         "trans of {l} and {r}: the middle terms differ"
@@ -284,9 +261,7 @@ impl<'a> ProofBuilder<'a> {
                 Formula::Eq(a, b) => Formula::Eq(open_term(context, a), open_term(context, b)),
                 f => return bad("an equation", f),
             },
-            Step::Substitute {
-                motive, equation, ..
-            } => match self.premise(*equation)? {
+            Step::Substitute { motive, equation, .. } => match self.premise(*equation)? {
                 Formula::Eq(_, b) => open_formula(motive, b),
                 f => return bad("an equation", f),
             },
@@ -341,10 +316,7 @@ fn map_premises(step: &Step, f: &dyn Fn(StepId) -> StepId) -> Step {
             *left = f(*left);
             *right = f(*right);
         }
-        Step::ImpElim {
-            implication,
-            argument,
-        } => {
+        Step::ImpElim { implication, argument } => {
             *implication = f(*implication);
             *argument = f(*argument);
         }
@@ -428,12 +400,7 @@ fn hash_step<H: Hasher>(step: &Step, h: &mut H) {
             sort.hash(h);
         }
         Step::ForallElim { term, .. } | Step::Refl { term } => term.hash(h),
-        Step::ExistsIntro {
-            sort,
-            body,
-            witness,
-            ..
-        } => {
+        Step::ExistsIntro { sort, body, witness, .. } => {
             sort.hash(h);
             body.hash(h);
             witness.hash(h);
@@ -455,12 +422,7 @@ fn hash_step<H: Hasher>(step: &Step, h: &mut H) {
             left.hash(h);
             right.hash(h);
         }
-        Step::Psatz {
-            goal,
-            products,
-            squares,
-            ..
-        } => {
+        Step::Psatz { goal, products, squares, .. } => {
             goal.hash(h);
             for p in products {
                 p.coefficient.hash(h);
@@ -516,10 +478,7 @@ mod tests {
         let s = b.symm(a).unwrap();
         assert_eq!((unused, a, s), (0, 1, 2));
         let proof = b.finish(s).unwrap();
-        assert_eq!(
-            proof.steps,
-            vec![Step::Refl { term: Term::int(1) }, Step::Symm { from: 0 }]
-        );
+        assert_eq!(proof.steps, vec![Step::Refl { term: Term::int(1) }, Step::Symm { from: 0 }]);
         assert_eq!(b.check(s).unwrap().conclusion().to_string(), "1 = 1");
     }
 

@@ -18,3 +18,5 @@ pub use builder::ProofBuilder;
 pub use error::{Bound, ProverError};
 pub mod rewrite;
 pub use rewrite::{RewriteLimits, Rewriter, Rule, RuleOrigin};
+pub mod tactics;
+pub use tactics::{prove_obligation, prove_program, Failure, Outcome, TacticLimits};

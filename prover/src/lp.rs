@@ -30,16 +30,10 @@ pub fn feasible(
     bounds: &LpBounds,
 ) -> Result<Option<Vec<BigRational>>> {
     if rows.len() > bounds.max_rows {
-        return Err(ProverError::Limit {
-            bound: Bound::Rows,
-            limit: bounds.max_rows as u64,
-        });
+        return Err(ProverError::Limit { bound: Bound::Rows, limit: bounds.max_rows as u64 });
     }
     if columns > bounds.max_columns {
-        return Err(ProverError::Limit {
-            bound: Bound::Columns,
-            limit: bounds.max_columns as u64,
-        });
+        return Err(ProverError::Limit { bound: Bound::Columns, limit: bounds.max_columns as u64 });
     }
     let m = rows.len();
     let n = columns;
@@ -102,17 +96,11 @@ pub fn feasible(
         };
         pivots += 1;
         if pivots > bounds.max_pivots {
-            return Err(ProverError::Limit {
-                bound: Bound::Pivots,
-                limit: bounds.max_pivots as u64,
-            });
+            return Err(ProverError::Limit { bound: Bound::Pivots, limit: bounds.max_pivots as u64 });
         }
         if let Some((deadline, ms)) = bounds.deadline {
             if Instant::now() > deadline {
-                return Err(ProverError::Limit {
-                    bound: Bound::Time,
-                    limit: ms,
-                });
+                return Err(ProverError::Limit { bound: Bound::Time, limit: ms });
             }
         }
         pivot(&mut t, &mut obj, row, enter);
@@ -167,21 +155,14 @@ mod tests {
     }
 
     fn bounds() -> LpBounds {
-        LpBounds {
-            max_pivots: 100,
-            max_rows: 100,
-            max_columns: 100,
-            deadline: None,
-        }
+        LpBounds { max_pivots: 100, max_rows: 100, max_columns: 100, deadline: None }
     }
 
     #[test]
     fn finds_a_solution() {
         // x + y = 2, x - y = 0  =>  x = y = 1.
         let rows = vec![vec![(0, q(1)), (1, q(1))], vec![(0, q(1)), (1, q(-1))]];
-        let x = feasible(2, &rows, &[q(2), q(0)], &bounds())
-            .unwrap()
-            .unwrap();
+        let x = feasible(2, &rows, &[q(2), q(0)], &bounds()).unwrap().unwrap();
         assert_eq!(x, vec![q(1), q(1)]);
     }
 
@@ -195,16 +176,10 @@ mod tests {
     #[test]
     fn pivot_bound_is_an_error() {
         let rows = vec![vec![(0, q(1)), (1, q(1))], vec![(0, q(1)), (1, q(-1))]];
-        let b = LpBounds {
-            max_pivots: 1,
-            ..bounds()
-        };
+        let b = LpBounds { max_pivots: 1, ..bounds() };
         assert_eq!(
             feasible(2, &rows, &[q(2), q(0)], &b).unwrap_err(),
-            ProverError::Limit {
-                bound: Bound::Pivots,
-                limit: 1
-            }
+            ProverError::Limit { bound: Bound::Pivots, limit: 1 }
         );
     }
 }

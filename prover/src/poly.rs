@@ -29,10 +29,7 @@ pub struct Atoms {
 impl Atoms {
     /// An empty table allowing monomials up to total degree `max_degree`.
     pub fn new(max_degree: u32) -> Atoms {
-        Atoms {
-            max_degree,
-            ..Atoms::default()
-        }
+        Atoms { max_degree, ..Atoms::default() }
     }
 
     /// The term of atom `n`.
@@ -74,9 +71,7 @@ impl Atoms {
             Term::Bound(_) | Term::Free(..) | Term::App(..) => Atoms::var(self.atom(t)),
             Term::Neg(a) => self.normalize(a)?.scale(&-BigRational::one()),
             Term::Add(a, b) => self.normalize(a)?.add(&self.normalize(b)?),
-            Term::Sub(a, b) => self
-                .normalize(a)?
-                .add(&self.normalize(b)?.scale(&-BigRational::one())),
+            Term::Sub(a, b) => self.normalize(a)?.add(&self.normalize(b)?.scale(&-BigRational::one())),
             Term::Mul(a, b) => {
                 let p = self.normalize(a)?;
                 let q = self.normalize(b)?;
@@ -84,10 +79,7 @@ impl Atoms {
             }
             Term::Div(a, c) => {
                 if c.is_zero() {
-                    return Err(ProverError::Shape {
-                        tactic: "norm",
-                        what: "a division by zero".into(),
-                    });
+                    return Err(ProverError::Shape { tactic: "norm", what: "a division by zero".into() });
                 }
                 self.normalize(a)?.scale(&c.0.recip())
             }
@@ -141,10 +133,7 @@ impl Atoms {
 }
 
 fn degree(max: u32) -> ProverError {
-    ProverError::Shape {
-        tactic: "norm",
-        what: format!("a monomial of degree above {max}"),
-    }
+    ProverError::Shape { tactic: "norm", what: format!("a monomial of degree above {max}") }
 }
 
 impl Poly {
@@ -159,10 +148,7 @@ impl Poly {
 
     /// The constant coefficient.
     pub fn constant_part(&self) -> BigRational {
-        self.0
-            .get(&Vec::new())
-            .cloned()
-            .unwrap_or_else(BigRational::zero)
+        self.0.get(&Vec::new()).cloned().unwrap_or_else(BigRational::zero)
     }
 
     /// `Some(c)` when this is the constant `c`.
@@ -278,9 +264,7 @@ mod tests {
         let x = Term::free("x", Sort::Rat);
         let y = Term::free("y", Sort::Rat);
         let mut atoms = Atoms::new(16);
-        let p = atoms
-            .normalize(&Term::pow(Term::add(x.clone(), y.clone()), 2))
-            .unwrap();
+        let p = atoms.normalize(&Term::pow(Term::add(x.clone(), y.clone()), 2)).unwrap();
         assert_eq!(p.0.len(), 3);
         assert_eq!(atoms.show(&p), "2 * x * y + x^2 + y^2");
         let q = atoms.normalize(&atoms.to_term(&p)).unwrap();

@@ -23,8 +23,8 @@ use crate::builder::{sort_of, ProofBuilder};
 use crate::error::{Bound, ProverError, Result};
 use crate::poly::Atoms;
 use egg::{
-    merge_option, Analysis, DidMerge, ENodeOrVar, Explanation, Id, Pattern, PatternAst, RecExpr,
-    Rewrite, Runner, StopReason, Subst, Symbol, TreeTerm, Var,
+    merge_option, Analysis, DidMerge, ENodeOrVar, Explanation, Id, Pattern, PatternAst, RecExpr, Rewrite,
+    Runner, StopReason, Subst, Symbol, TreeTerm, Var,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -51,11 +51,7 @@ impl fmt::Display for DivBy {
 impl FromStr for DivBy {
     type Err = String;
     fn from_str(s: &str) -> Result<DivBy, String> {
-        let r: Rat = s
-            .strip_prefix('/')
-            .ok_or("not a divisor")?
-            .parse()
-            .map_err(|e| format!("{e}"))?;
+        let r: Rat = s.strip_prefix('/').ok_or("not a divisor")?.parse().map_err(|e| format!("{e}"))?;
         if r.is_zero() {
             return Err("division by zero".into());
         }
@@ -241,11 +237,7 @@ impl Rule {
             rule: name.into(),
             reason: "no such axiom, theorem or definition".into(),
         })?;
-        Rule::parse(
-            warrant_kernel::name(name),
-            RuleOrigin::Fact(fact.kind),
-            &fact.statement,
-        )
+        Rule::parse(warrant_kernel::name(name), RuleOrigin::Fact(fact.kind), &fact.statement)
     }
 
     /// The rule for the equation step `id` proves (e.g. a hypothesis), called `name`.
@@ -267,10 +259,7 @@ impl Rule {
     }
 
     fn parse(name: Name, origin: RuleOrigin, statement: &Formula) -> Result<Rule> {
-        let bad = |reason: &str| ProverError::BadRule {
-            rule: name.to_string(),
-            reason: reason.into(),
-        };
+        let bad = |reason: &str| ProverError::BadRule { rule: name.to_string(), reason: reason.into() };
         let mut vars = Vec::new();
         let mut f = statement;
         while let Formula::Forall(_, s, body) = f {
@@ -283,9 +272,7 @@ impl Rule {
             f = body;
         }
         let Formula::Eq(lhs, rhs) = f else {
-            return Err(bad(
-                "it is not an equation (after its quantifiers and conditions)",
-            ));
+            return Err(bad("it is not an equation (after its quantifiers and conditions)"));
         };
         let n = vars.len();
         let mut in_l = vec![false; n];
@@ -295,20 +282,9 @@ impl Rule {
         let forward = in_l.iter().all(|&b| b);
         let backward = in_r.iter().all(|&b| b);
         if !forward && !backward {
-            return Err(bad(
-                "neither side mentions every quantified variable, so no instance is determined",
-            ));
+            return Err(bad("neither side mentions every quantified variable, so no instance is determined"));
         }
-        Ok(Rule {
-            name,
-            origin,
-            vars,
-            lhs: lhs.clone(),
-            rhs: rhs.clone(),
-            conditions,
-            forward,
-            backward,
-        })
+        Ok(Rule { name, origin, vars, lhs: lhs.clone(), rhs: rhs.clone(), conditions, forward, backward })
     }
 }
 
@@ -387,8 +363,7 @@ impl Search {
     /// Did the search put both sides in one e-class?
     pub fn equal(&self) -> bool {
         self.runner.roots.len() == 2
-            && self.runner.egraph.find(self.runner.roots[0])
-                == self.runner.egraph.find(self.runner.roots[1])
+            && self.runner.egraph.find(self.runner.roots[0]) == self.runner.egraph.find(self.runner.roots[1])
     }
 
     /// egg's explanation of the equality (`None` when the sides are not equal or
@@ -416,17 +391,12 @@ impl Rewriter {
                     continue;
                 }
                 let name = Symbol::from(format!("{}{}", i, if forward { ">" } else { "<" }));
-                let rw =
-                    Rewrite::new(name, from.clone(), to.clone()).map_err(|e| bad_rule(rule, &e))?;
+                let rw = Rewrite::new(name, from.clone(), to.clone()).map_err(|e| bad_rule(rule, &e))?;
                 rewrites.push(rw);
                 names.insert(name, (i, forward));
             }
         }
-        Ok(Rewriter {
-            rules,
-            rewrites,
-            names,
-        })
+        Ok(Rewriter { rules, rewrites, names })
     }
 
     /// The rules.
@@ -446,18 +416,13 @@ impl Rewriter {
         let mut vars = HashMap::new();
         let l = expr(lhs, &mut vars)?;
         let r = expr(rhs, &mut vars)?;
-        let fold = Fold {
-            enabled: limits.fold_constants,
-            max_bits: limits.max_numeral_bits,
-        };
+        let fold = Fold { enabled: limits.fold_constants, max_bits: limits.max_numeral_bits };
         let mut runner = Runner::new(fold)
             .with_node_limit(limits.max_nodes)
             .with_iter_limit(limits.max_iterations)
             .with_time_limit(limits.max_time);
         if explanations {
-            runner = runner
-                .with_explanations_enabled()
-                .without_explanation_length_optimization();
+            runner = runner.with_explanations_enabled().without_explanation_length_optimization();
         }
         let runner = runner
             .with_expr(&l)
@@ -470,12 +435,7 @@ impl Rewriter {
                 }
             })
             .run(&self.rewrites);
-        Ok(Search {
-            runner,
-            lhs: l,
-            rhs: r,
-            vars,
-        })
+        Ok(Search { runner, lhs: l, rhs: r, vars })
     }
 
     /// Proves `lhs = rhs` by rewriting; the proof is built in `b`, with side
@@ -495,9 +455,7 @@ impl Rewriter {
         if !search.equal() {
             return Err(not_equal(&search, lhs, rhs, limits));
         }
-        let explanation = search
-            .explain()
-            .ok_or_else(|| ProverError::Internal("no explanation".into()))?;
+        let explanation = search.explain().ok_or_else(|| ProverError::Internal("no explanation".into()))?;
         let mut replay = Replay {
             rewriter: self,
             b,
@@ -527,9 +485,7 @@ impl Rewriter {
 fn not_equal(search: &Search, lhs: &Term, rhs: &Term, limits: &RewriteLimits) -> ProverError {
     let limit = |bound, limit: u64| ProverError::Limit { bound, limit };
     match &search.runner.stop_reason {
-        Some(StopReason::IterationLimit(_)) => {
-            limit(Bound::Iterations, limits.max_iterations as u64)
-        }
+        Some(StopReason::IterationLimit(_)) => limit(Bound::Iterations, limits.max_iterations as u64),
         Some(StopReason::NodeLimit(_)) => limit(Bound::Nodes, limits.max_nodes as u64),
         Some(StopReason::TimeLimit(_)) => limit(Bound::Time, limits.max_time.as_millis() as u64),
         other => ProverError::NotEqual {
@@ -545,10 +501,7 @@ fn not_equal(search: &Search, lhs: &Term, rhs: &Term, limits: &RewriteLimits) ->
 }
 
 fn bad_rule(rule: &Rule, reason: &str) -> ProverError {
-    ProverError::BadRule {
-        rule: rule.name.to_string(),
-        reason: reason.into(),
-    }
+    ProverError::BadRule { rule: rule.name.to_string(), reason: reason.into() }
 }
 
 /// A rule side as an egg pattern; quantified variable `k` is `?vk`.
@@ -572,16 +525,8 @@ fn pattern(t: &Term, n: usize, vars: &mut HashMap<Symbol, Sort>) -> Result<Patte
 /// A closed kernel term as an egg expression.
 fn expr(t: &Term, vars: &mut HashMap<Symbol, Sort>) -> Result<RecExpr<Expr>> {
     let mut ast: RecExpr<ENodeOrVar<Expr>> = RecExpr::default();
-    build(
-        t,
-        &mut ast,
-        &mut |i| Err(format!("bound variable #{i} in a goal")),
-        vars,
-    )
-    .map_err(|reason| ProverError::Shape {
-        tactic: "rewrite",
-        what: reason,
-    })?;
+    build(t, &mut ast, &mut |i| Err(format!("bound variable #{i} in a goal")), vars)
+        .map_err(|reason| ProverError::Shape { tactic: "rewrite", what: reason })?;
     let nodes: Result<Vec<Expr>> = ast
         .as_ref()
         .iter()
@@ -638,9 +583,7 @@ fn term_of(node: &Expr, kids: &[Term], vars: &HashMap<Symbol, Sort>) -> Result<T
         kids.get(i)
             .cloned()
             .map(Arc::new)
-            .ok_or_else(|| ProverError::Replay {
-                reason: format!("the node {node} lacks child {i}"),
-            })
+            .ok_or_else(|| ProverError::Replay { reason: format!("the node {node} lacks child {i}") })
     };
     Ok(match node {
         Expr::Add(_) => Term::Add(arc(0)?, arc(1)?),
@@ -651,9 +594,9 @@ fn term_of(node: &Expr, kids: &[Term], vars: &HashMap<Symbol, Sort>) -> Result<T
         Expr::Pow(n, _) => Term::Pow(arc(0)?, n.0),
         Expr::Num(c) => Term::Num(Arc::new(c.clone())),
         Expr::Var(x) => {
-            let s = vars.get(x).ok_or_else(|| ProverError::Replay {
-                reason: format!("the variable `{x}` has no sort"),
-            })?;
+            let s = vars
+                .get(x)
+                .ok_or_else(|| ProverError::Replay { reason: format!("the variable `{x}` has no sort") })?;
             Term::Free(warrant_kernel::name(x.as_str()), s.clone())
         }
         Expr::App(f, _) => Term::App(warrant_kernel::name(f.0.as_str()), Arc::from(kids.to_vec())),
@@ -675,10 +618,7 @@ impl<'a> Replay<'_, '_, 'a, '_> {
     fn add(&mut self, step: Step) -> Result<StepId> {
         self.steps += 1;
         if self.steps > self.max_steps {
-            return Err(ProverError::Limit {
-                bound: Bound::ReplaySteps,
-                limit: self.max_steps as u64,
-            });
+            return Err(ProverError::Limit { bound: Bound::ReplaySteps, limit: self.max_steps as u64 });
         }
         self.b.add(step)
     }
@@ -693,9 +633,8 @@ impl<'a> Replay<'_, '_, 'a, '_> {
     /// A chain of tree terms: its first term, its last term, and a proof they are
     /// equal (`None` when they are the same term).
     fn chain(&mut self, seq: &[Rc<TreeTerm<Expr>>]) -> Result<(Term, Term, Option<StepId>)> {
-        let first = seq.first().ok_or_else(|| ProverError::Replay {
-            reason: "an empty explanation".into(),
-        })?;
+        let first =
+            seq.first().ok_or_else(|| ProverError::Replay { reason: "an empty explanation".into() })?;
         let (init, mut cur, mut proof) = self.tree(first)?;
         for t in &seq[1..] {
             let (t_init, t_last, t_proof) = self.tree(t)?;
@@ -750,15 +689,10 @@ impl<'a> Replay<'_, '_, 'a, '_> {
             kids.push(Term::Bound(0));
             kids.extend_from_slice(&inits[k + 1..]);
             let context = term_of(&t.node, &kids, self.vars)?;
-            let hole =
-                sort_of(self.b.signature(), &inits[k]).ok_or_else(|| ProverError::Replay {
-                    reason: format!("the term {} has no sort", term_to_string(&inits[k])),
-                })?;
-            let lifted = self.add(Step::Congruence {
-                hole,
-                context,
-                from: p,
+            let hole = sort_of(self.b.signature(), &inits[k]).ok_or_else(|| ProverError::Replay {
+                reason: format!("the term {} has no sort", term_to_string(&inits[k])),
             })?;
+            let lifted = self.add(Step::Congruence { hole, context, from: p })?;
             proof = self.trans(proof, Some(lifted))?;
         }
         let r = (init, last, proof);
@@ -779,18 +713,11 @@ impl<'a> Replay<'_, '_, 'a, '_> {
                     ),
                 });
             }
-            return self.add(Step::Ring {
-                lhs: from.clone(),
-                rhs: to.clone(),
-            });
+            return self.add(Step::Ring { lhs: from.clone(), rhs: to.clone() });
         }
-        let &(index, forward) =
-            self.rewriter
-                .names
-                .get(&rule)
-                .ok_or_else(|| ProverError::Replay {
-                    reason: format!("the explanation names the unknown rule `{rule}`"),
-                })?;
+        let &(index, forward) = self.rewriter.names.get(&rule).ok_or_else(|| ProverError::Replay {
+            reason: format!("the explanation names the unknown rule `{rule}`"),
+        })?;
         let r = &self.rewriter.rules[index];
         let n = r.vars.len();
         let (src, dst) = if forward { (from, to) } else { (to, from) };
@@ -805,13 +732,9 @@ impl<'a> Replay<'_, '_, 'a, '_> {
                 ),
             });
         }
-        let args: Vec<Term> =
-            sigma
-                .into_iter()
-                .collect::<Option<_>>()
-                .ok_or_else(|| ProverError::Replay {
-                    reason: format!("an instance of `{}` leaves a variable open", r.name),
-                })?;
+        let args: Vec<Term> = sigma.into_iter().collect::<Option<_>>().ok_or_else(|| {
+            ProverError::Replay { reason: format!("an instance of `{}` leaves a variable open", r.name) }
+        })?;
         let mut id = match &r.origin {
             RuleOrigin::Fact(kind) => {
                 let (name, args) = (r.name.clone(), args);
@@ -838,10 +761,7 @@ impl<'a> Replay<'_, '_, 'a, '_> {
                 condition: warrant_kernel::print::formula_to_string(&c),
                 reason: e.to_string(),
             })?;
-            id = self.add(Step::ImpElim {
-                implication: id,
-                argument: proved,
-            })?;
+            id = self.add(Step::ImpElim { implication: id, argument: proved })?;
         }
         let lines_up = matches!(self.b.conclusion(id)?, Formula::Eq(l, r) if l == src && r == dst);
         if !lines_up {
@@ -873,12 +793,7 @@ fn matches(p: &Term, t: &Term, n: usize, sigma: &mut [Option<Term>]) -> bool {
             }
         }
         (Term::App(f, xs), Term::App(g, ys)) => {
-            f == g
-                && xs.len() == ys.len()
-                && xs
-                    .iter()
-                    .zip(ys.iter())
-                    .all(|(x, y)| matches(x, y, n, sigma))
+            f == g && xs.len() == ys.len() && xs.iter().zip(ys.iter()).all(|(x, y)| matches(x, y, n, sigma))
         }
         (Term::Neg(a), Term::Neg(b)) => matches(a, b, n, sigma),
         (Term::Div(a, c), Term::Div(b, d)) => c == d && matches(a, b, n, sigma),

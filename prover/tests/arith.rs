@@ -21,27 +21,14 @@ fn q(a: i64, b: i64) -> Term {
 fn ctx(vars: &[&str], hyps: Vec<Formula>) -> Context {
     Context {
         variables: vars.iter().map(|x| (name(x), rat())).collect(),
-        hypotheses: hyps
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| (name(&format!("h{i}")), f))
-            .collect(),
+        hypotheses: hyps.into_iter().enumerate().map(|(i, f)| (name(&format!("h{i}")), f)).collect(),
     }
 }
 
 /// Runs `tactic` on all hypotheses; returns the kernel's theorem or the prover error.
-fn run(
-    sig: &Signature,
-    c: &Context,
-    goal: &Formula,
-    nonlinear: bool,
-) -> Result<Theorem, ProverError> {
+fn run(sig: &Signature, c: &Context, goal: &Formula, nonlinear: bool) -> Result<Theorem, ProverError> {
     let mut b = ProofBuilder::new(sig, c);
-    let facts: Vec<StepId> = c
-        .hypotheses
-        .iter()
-        .map(|(h, _)| b.hypothesis(h).unwrap())
-        .collect();
+    let facts: Vec<StepId> = c.hypotheses.iter().map(|(h, _)| b.hypothesis(h).unwrap()).collect();
     let limits = ArithLimits::default();
     let root = if nonlinear {
         nlinarith(&mut b, &facts, goal, &limits)?
@@ -66,10 +53,7 @@ fn fails(c: &Context, goal: Formula, nonlinear: bool) -> ProverError {
 fn linarith_chains_inequalities() {
     let c = ctx(
         &["x", "y", "z"],
-        vec![
-            Formula::lt(v("x"), v("y")),
-            Formula::le(v("y"), Term::add(v("z"), n(1))),
-        ],
+        vec![Formula::lt(v("x"), v("y")), Formula::le(v("y"), Term::add(v("z"), n(1)))],
     );
     proves(&c, Formula::lt(v("x"), Term::add(v("z"), n(1))), false);
     proves(&c, Formula::le(v("x"), Term::add(v("z"), n(2))), false);
@@ -81,10 +65,7 @@ fn linarith_uses_equations_and_scales() {
     let c = ctx(
         &["x", "y"],
         vec![
-            Formula::eq(
-                Term::add(Term::mul(n(2), v("x")), Term::mul(n(3), v("y"))),
-                n(12),
-            ),
+            Formula::eq(Term::add(Term::mul(n(2), v("x")), Term::mul(n(3), v("y"))), n(12)),
             Formula::le(n(0), v("x")),
             Formula::le(n(0), v("y")),
         ],
@@ -96,19 +77,13 @@ fn linarith_uses_equations_and_scales() {
 
 #[test]
 fn linarith_proves_equations_by_antisymmetry() {
-    let c = ctx(
-        &["x", "y"],
-        vec![Formula::le(v("x"), v("y")), Formula::le(v("y"), v("x"))],
-    );
+    let c = ctx(&["x", "y"], vec![Formula::le(v("x"), v("y")), Formula::le(v("y"), v("x"))]);
     proves(&c, Formula::eq(v("x"), v("y")), false);
 }
 
 #[test]
 fn linarith_refutes_contradictory_facts() {
-    let c = ctx(
-        &["x"],
-        vec![Formula::lt(v("x"), n(0)), Formula::lt(n(0), v("x"))],
-    );
+    let c = ctx(&["x"], vec![Formula::lt(v("x"), n(0)), Formula::lt(n(0), v("x"))]);
     proves(&c, Formula::False, false);
     // A goal unrelated to the facts follows from their contradiction.
     proves(&c, Formula::le(n(5), n(3)), false);
@@ -133,10 +108,7 @@ fn linarith_treats_products_as_opaque() {
     let xy = Term::mul(v("x"), v("y"));
     let c = ctx(
         &["x", "y", "z"],
-        vec![
-            Formula::le(xy.clone(), n(3)),
-            Formula::le(n(1), Term::sub(Term::mul(v("y"), v("x")), v("z"))),
-        ],
+        vec![Formula::le(xy.clone(), n(3)), Formula::le(n(1), Term::sub(Term::mul(v("y"), v("x")), v("z")))],
     );
     proves(&c, Formula::le(v("z"), n(2)), false);
 }
@@ -146,17 +118,11 @@ fn linarith_rejects_what_does_not_follow() {
     let c = ctx(&["x", "y"], vec![Formula::le(v("x"), v("y"))]);
     assert_eq!(
         fails(&c, Formula::lt(v("x"), v("y")), false),
-        ProverError::NoCertificate {
-            tactic: "linarith",
-            goal: "x < y".into()
-        }
+        ProverError::NoCertificate { tactic: "linarith", goal: "x < y".into() }
     );
     assert_eq!(
         fails(&c, Formula::False, false),
-        ProverError::NoCertificate {
-            tactic: "linarith",
-            goal: "false".into()
-        }
+        ProverError::NoCertificate { tactic: "linarith", goal: "false".into() }
     );
 }
 
@@ -167,10 +133,7 @@ fn linarith_rejects_nonlinear_consequences() {
     let goal = Formula::le(n(0), Term::mul(v("x"), v("x")));
     assert_eq!(
         fails(&c, goal.clone(), false),
-        ProverError::NoCertificate {
-            tactic: "linarith",
-            goal: "0 <= x * x".into()
-        }
+        ProverError::NoCertificate { tactic: "linarith", goal: "0 <= x * x".into() }
     );
     proves(&c, goal, true);
 }
@@ -192,28 +155,16 @@ fn nlinarith_trusted_monitoring() {
     proves(&c, Formula::le(slip.clone(), q(5, 100)), true);
     assert_eq!(
         fails(&c, Formula::le(slip.clone(), q(4, 100)), true),
-        ProverError::NoCertificate {
-            tactic: "nlinarith",
-            goal: "a * (1 - r) <= 1/25".into()
-        }
+        ProverError::NoCertificate { tactic: "nlinarith", goal: "a * (1 - r) <= 1/25".into() }
     );
     // Linear search alone does not find it.
-    assert!(matches!(
-        fails(&c, Formula::le(slip, q(5, 100)), false),
-        ProverError::NoCertificate { .. }
-    ));
+    assert!(matches!(fails(&c, Formula::le(slip, q(5, 100)), false), ProverError::NoCertificate { .. }));
 }
 
 #[test]
 fn nlinarith_products_with_the_negated_goal() {
     // 0 < x, x * y >= x  gives  y >= 1 only through the product x * (1 - y).
-    let c = ctx(
-        &["x", "y"],
-        vec![
-            Formula::lt(n(0), v("x")),
-            Formula::le(v("x"), Term::mul(v("x"), v("y"))),
-        ],
-    );
+    let c = ctx(&["x", "y"], vec![Formula::lt(n(0), v("x")), Formula::le(v("x"), Term::mul(v("x"), v("y")))]);
     proves(&c, Formula::le(n(1), v("y")), true);
 }
 
@@ -230,38 +181,20 @@ fn nlinarith_squares_of_differences() {
 
 #[test]
 fn bounds_are_errors_naming_the_bound() {
-    let c = ctx(
-        &["x", "y", "z"],
-        vec![Formula::lt(v("x"), v("y")), Formula::lt(v("y"), v("z"))],
-    );
+    let c = ctx(&["x", "y", "z"], vec![Formula::lt(v("x"), v("y")), Formula::lt(v("y"), v("z"))]);
     let sig = Signature::new();
     let mut b = ProofBuilder::new(&sig, &c);
-    let facts = vec![
-        b.hypothesis(&name("h0")).unwrap(),
-        b.hypothesis(&name("h1")).unwrap(),
-    ];
+    let facts = vec![b.hypothesis(&name("h0")).unwrap(), b.hypothesis(&name("h1")).unwrap()];
     let goal = Formula::lt(v("x"), v("z"));
-    let tight = ArithLimits {
-        max_pivots: 1,
-        ..ArithLimits::default()
-    };
+    let tight = ArithLimits { max_pivots: 1, ..ArithLimits::default() };
     assert_eq!(
         linarith(&mut b, &facts, &goal, &tight).unwrap_err(),
-        ProverError::Limit {
-            bound: Bound::Pivots,
-            limit: 1
-        }
+        ProverError::Limit { bound: Bound::Pivots, limit: 1 }
     );
-    let few = ArithLimits {
-        max_products: 3,
-        ..ArithLimits::default()
-    };
+    let few = ArithLimits { max_products: 3, ..ArithLimits::default() };
     assert_eq!(
         nlinarith(&mut b, &facts, &goal, &few).unwrap_err(),
-        ProverError::Limit {
-            bound: Bound::Products,
-            limit: 3
-        }
+        ProverError::Limit { bound: Bound::Products, limit: 3 }
     );
 }
 
@@ -272,28 +205,16 @@ fn norm_proves_ring_identities_and_reports_normal_forms() {
     let mut b = ProofBuilder::new(&sig, &c);
     let lhs = Term::pow(Term::add(v("x"), v("y")), 2);
     let rhs = Term::add(
-        Term::add(
-            Term::mul(v("x"), v("x")),
-            Term::mul(n(2), Term::mul(v("x"), v("y"))),
-        ),
+        Term::add(Term::mul(v("x"), v("x")), Term::mul(n(2), Term::mul(v("x"), v("y")))),
         Term::mul(v("y"), v("y")),
     );
     let id = ring_eq(&mut b, &lhs, &rhs).unwrap();
-    assert_eq!(
-        b.check(id).unwrap().conclusion(),
-        &Formula::eq(lhs.clone(), rhs)
-    );
+    assert_eq!(b.check(id).unwrap().conclusion(), &Formula::eq(lhs.clone(), rhs));
     let (nf, id) = normalize(&mut b, &lhs).unwrap();
-    assert_eq!(
-        warrant_kernel::print::term_to_string(&nf),
-        "2 * x * y + x^2 + y^2"
-    );
+    assert_eq!(warrant_kernel::print::term_to_string(&nf), "2 * x * y + x^2 + y^2");
     b.check(id).unwrap();
     assert_eq!(
         ring_eq(&mut b, &v("x"), &v("y")).unwrap_err(),
-        ProverError::RingMismatch {
-            lhs: "x".into(),
-            rhs: "y".into()
-        }
+        ProverError::RingMismatch { lhs: "x".into(), rhs: "y".into() }
     );
 }

@@ -49,9 +49,6 @@ fn math_fail() {
     };
     assert_eq!(
         prove_with(&id, &limits).unwrap_err(),
-        ProverError::Limit {
-            bound: Bound::Nodes,
-            limit: 2_000
-        }
+        ProverError::Limit { bound: Bound::Nodes, limit: 2_000 }
     );
 }

@@ -15,12 +15,8 @@ fn y() -> Term {
 fn sig() -> Signature {
     let mut sig = Signature::new();
     for f in ["f", "g", "abs"] {
-        sig.declare(Declaration::Function {
-            name: name(f),
-            params: vec![Sort::Rat],
-            result: Sort::Rat,
-        })
-        .unwrap();
+        sig.declare(Declaration::Function { name: name(f), params: vec![Sort::Rat], result: Sort::Rat })
+            .unwrap();
     }
     let v = Term::free("v", Sort::Rat);
     let abs_pos = Formula::forall(
@@ -31,11 +27,7 @@ fn sig() -> Signature {
             Formula::eq(Term::app("abs", vec![v.clone()]), v.clone()),
         ),
     );
-    sig.declare(Declaration::Axiom {
-        name: name("abs_pos"),
-        statement: abs_pos,
-    })
-    .unwrap();
+    sig.declare(Declaration::Axiom { name: name("abs_pos"), statement: abs_pos }).unwrap();
     sig.declare(Declaration::DefineFunction {
         name: name("double"),
         params: vec![(name("v"), Sort::Rat)],
@@ -49,11 +41,7 @@ fn sig() -> Signature {
         statement: Formula::forall(
             "v",
             Sort::Rat,
-            &Formula::forall(
-                "w",
-                Sort::Rat,
-                &Formula::eq(Term::app("f", vec![v]), Term::app("g", vec![w])),
-            ),
+            &Formula::forall("w", Sort::Rat, &Formula::eq(Term::app("f", vec![v]), Term::app("g", vec![w]))),
         ),
     })
     .unwrap();
@@ -70,11 +58,7 @@ fn ctx(hyps: Vec<(&str, Formula)>) -> Context {
 /// Side conditions are proved by `linarith` from every hypothesis.
 fn by_linarith<'a>(b: &mut ProofBuilder<'a>, goal: &Formula) -> Result<StepId, ProverError> {
     let ctx = b.context();
-    let facts = ctx
-        .hypotheses
-        .iter()
-        .map(|(h, _)| b.hypothesis(h))
-        .collect::<Result<Vec<_>, _>>()?;
+    let facts = ctx.hypotheses.iter().map(|(h, _)| b.hypothesis(h)).collect::<Result<Vec<_>, _>>()?;
     linarith(b, &facts, goal, &ArithLimits::default())
 }
 
@@ -88,15 +72,7 @@ fn hypotheses_are_ground_rules() {
     let rw = Rewriter::new(vec![Rule::step(&b, h, "h").unwrap()]).unwrap();
     let lhs = Term::app("g", vec![Term::add(fx, Term::int(1))]);
     let rhs = Term::app("g", vec![Term::add(y(), Term::int(1))]);
-    let root = rw
-        .prove_eq(
-            &mut b,
-            &lhs,
-            &rhs,
-            &RewriteLimits::default(),
-            &mut by_linarith,
-        )
-        .unwrap();
+    let root = rw.prove_eq(&mut b, &lhs, &rhs, &RewriteLimits::default(), &mut by_linarith).unwrap();
     let thm = b.check(root).unwrap();
     assert_eq!(thm.conclusion(), &Formula::eq(lhs, rhs));
     assert_eq!(thm.hypotheses().len(), 1);
@@ -112,38 +88,16 @@ fn side_conditions_become_obligations() {
     let rw = Rewriter::new(vec![rule]).unwrap();
     let lhs = Term::mul(Term::app("abs", vec![x()]), Term::int(3));
     let rhs = Term::mul(x(), Term::int(3));
-    let root = rw
-        .prove_eq(
-            &mut b,
-            &lhs,
-            &rhs,
-            &RewriteLimits::default(),
-            &mut by_linarith,
-        )
-        .unwrap();
+    let root = rw.prove_eq(&mut b, &lhs, &rhs, &RewriteLimits::default(), &mut by_linarith).unwrap();
     let thm = b.check(root).unwrap();
     assert_eq!(thm.conclusion(), &Formula::eq(lhs, rhs));
-    assert_eq!(
-        thm.trust_base()
-            .iter()
-            .map(|n| n.to_string())
-            .collect::<Vec<_>>(),
-        ["abs_pos"]
-    );
+    assert_eq!(thm.trust_base().iter().map(|n| n.to_string()).collect::<Vec<_>>(), ["abs_pos"]);
 
     // Without the hypothesis the obligation `0 <= y` fails, and says so.
     let c = ctx(vec![]);
     let mut b = ProofBuilder::new(&sig, &c);
     let lhs = Term::app("abs", vec![y()]);
-    let err = rw
-        .prove_eq(
-            &mut b,
-            &lhs,
-            &y(),
-            &RewriteLimits::default(),
-            &mut by_linarith,
-        )
-        .unwrap_err();
+    let err = rw.prove_eq(&mut b, &lhs, &y(), &RewriteLimits::default(), &mut by_linarith).unwrap_err();
     assert_eq!(
         err,
         ProverError::SideCondition {
@@ -165,15 +119,7 @@ fn definitions_unfold_and_fold_back() {
     let dy = Term::app("double", vec![y()]);
     let lhs = Term::add(dx, dy.clone());
     let rhs = Term::add(Term::add(x(), x()), dy);
-    let root = rw
-        .prove_eq(
-            &mut b,
-            &rhs,
-            &lhs,
-            &RewriteLimits::default(),
-            &mut by_linarith,
-        )
-        .unwrap();
+    let root = rw.prove_eq(&mut b, &rhs, &lhs, &RewriteLimits::default(), &mut by_linarith).unwrap();
     assert_eq!(b.check(root).unwrap().conclusion(), &Formula::eq(rhs, lhs));
 }
 
@@ -183,23 +129,10 @@ fn constant_folding_is_justified_by_ring() {
     let c = ctx(vec![]);
     let mut b = ProofBuilder::new(&sig, &c);
     let rw = Rewriter::new(vec![]).unwrap();
-    let lhs = Term::app(
-        "f",
-        vec![Term::add(
-            Term::div(Term::int(3), Rat::int(4)),
-            Term::pow(Term::int(2), 3),
-        )],
-    );
+    let lhs =
+        Term::app("f", vec![Term::add(Term::div(Term::int(3), Rat::int(4)), Term::pow(Term::int(2), 3))]);
     let rhs = Term::app("f", vec![Term::num(Rat::frac(35, 4).unwrap())]);
-    let root = rw
-        .prove_eq(
-            &mut b,
-            &lhs,
-            &rhs,
-            &RewriteLimits::default(),
-            &mut by_linarith,
-        )
-        .unwrap();
+    let root = rw.prove_eq(&mut b, &lhs, &rhs, &RewriteLimits::default(), &mut by_linarith).unwrap();
     let proof = b.finish(root).unwrap();
     assert!(proof.steps.iter().any(|s| matches!(s, Step::Ring { .. })));
     assert_eq!(b.check(root).unwrap().conclusion(), &Formula::eq(lhs, rhs));
@@ -212,14 +145,10 @@ fn unusable_rules_and_failures_are_reported() {
         Rule::fact(&sig, "f_const").unwrap_err(),
         ProverError::BadRule {
             rule: "f_const".into(),
-            reason: "neither side mentions every quantified variable, so no instance is determined"
-                .into()
+            reason: "neither side mentions every quantified variable, so no instance is determined".into()
         }
     );
-    assert!(matches!(
-        Rule::fact(&sig, "nothing"),
-        Err(ProverError::BadRule { .. })
-    ));
+    assert!(matches!(Rule::fact(&sig, "nothing"), Err(ProverError::BadRule { .. })));
     let c = ctx(vec![]);
     let mut b = ProofBuilder::new(&sig, &c);
     let rw = Rewriter::new(vec![]).unwrap();

@@ -18,12 +18,8 @@ use warrant_prover::*;
 /// Reads an egg-style s-expression as a kernel term. Atoms are numerals, constants
 /// declared in `sig`, or free variables of sort `var_sort`.
 pub fn term(sig: &Signature, var_sort: &Sort, text: &str) -> Term {
-    let tokens: Vec<String> = text
-        .replace('(', " ( ")
-        .replace(')', " ) ")
-        .split_whitespace()
-        .map(String::from)
-        .collect();
+    let tokens: Vec<String> =
+        text.replace('(', " ( ").replace(')', " ) ").split_whitespace().map(String::from).collect();
     let mut pos = 0;
     let t = read(sig, var_sort, &tokens, &mut pos);
     assert_eq!(pos, tokens.len(), "trailing input in {text}");
@@ -70,16 +66,12 @@ fn read(sig: &Signature, s: &Sort, toks: &[String], pos: &mut usize) -> Term {
         ("-", 1) => Term::neg(args.pop().unwrap()),
         ("/", 2) => {
             let (a, b) = two(&mut args);
-            let Term::Num(c) = b else {
-                panic!("division by a non-literal")
-            };
+            let Term::Num(c) = b else { panic!("division by a non-literal") };
             Term::div(a, (*c).clone())
         }
         ("pow", 2) => {
             let (a, b) = two(&mut args);
-            let Term::Num(c) = b else {
-                panic!("a non-literal exponent")
-            };
+            let Term::Num(c) = b else { panic!("a non-literal exponent") };
             Term::pow(a, c.to_string().parse().unwrap())
         }
         (f, _) => Term::app(f, args),
@@ -87,19 +79,14 @@ fn read(sig: &Signature, s: &Sort, toks: &[String], pos: &mut usize) -> Term {
 }
 
 fn forall(vars: &[&str], s: &Sort, body: Formula) -> Formula {
-    vars.iter()
-        .rev()
-        .fold(body, |f, x| Formula::forall(x, s.clone(), &f))
+    vars.iter().rev().fold(body, |f, x| Formula::forall(x, s.clone(), &f))
 }
 
 /// An equation rule `forall vars. lhs = rhs`, read from s-expressions where `?x` are
 /// the quantified variables.
 fn equation(sig: &Signature, s: &Sort, lhs: &str, rhs: &str) -> Formula {
     let mut vars: Vec<String> = Vec::new();
-    for tok in format!("{lhs} {rhs}")
-        .replace(['(', ')'], " ")
-        .split_whitespace()
-    {
+    for tok in format!("{lhs} {rhs}").replace(['(', ')'], " ").split_whitespace() {
         if tok.starts_with('?') && !vars.iter().any(|v| v == tok) {
             vars.push(tok.to_string());
         }
@@ -145,17 +132,11 @@ pub fn math() -> Signature {
             vars.push((name(&x), s.clone()));
             body = open_formula(b, &fresh);
         }
-        let Formula::Eq(lhs, rhs) = body else {
-            unreachable!()
-        };
+        let Formula::Eq(lhs, rhs) = body else { unreachable!() };
         let mut steps = vec![Step::Ring { lhs, rhs }];
         for (x, s) in vars.iter().rev() {
             let from = steps.len() - 1;
-            steps.push(Step::ForallIntro {
-                variable: x.clone(),
-                sort: s.clone(),
-                from,
-            });
+            steps.push(Step::ForallIntro { variable: x.clone(), sort: s.clone(), from });
         }
         let ctx = Context::default();
         let thm = check(&sig, &ctx, &Proof { steps }).unwrap();
@@ -171,16 +152,8 @@ pub const PROP_RULES: &[(&str, &str, &str)] = &[
     ("def_imply", "(imp ?a ?b)", "(or (not ?a) ?b)"),
     ("double_neg", "(not (not ?a))", "?a"),
     ("assoc_or", "(or ?a (or ?b ?c))", "(or (or ?a ?b) ?c)"),
-    (
-        "dist_and_or",
-        "(and ?a (or ?b ?c))",
-        "(or (and ?a ?b) (and ?a ?c))",
-    ),
-    (
-        "dist_or_and",
-        "(or ?a (and ?b ?c))",
-        "(and (or ?a ?b) (or ?a ?c))",
-    ),
+    ("dist_and_or", "(and ?a (or ?b ?c))", "(or (and ?a ?b) (and ?a ?c))"),
+    ("dist_or_and", "(or ?a (and ?b ?c))", "(and (or ?a ?b) (or ?a ?c))"),
     ("comm_or", "(or ?a ?b)", "(or ?b ?a)"),
     ("comm_and", "(and ?a ?b)", "(and ?b ?a)"),
     ("lem", "(or ?a (not ?a))", "tt"),
@@ -208,28 +181,12 @@ pub fn p() -> Sort {
 pub fn prop() -> Signature {
     let mut sig = Signature::new();
     sig.declare(Declaration::Sort { name: name("P") }).unwrap();
-    for (f, arity) in [
-        ("and", 2),
-        ("or", 2),
-        ("imp", 2),
-        ("not", 1),
-        ("tt", 0),
-        ("ff", 0),
-    ] {
-        sig.declare(Declaration::Function {
-            name: name(f),
-            params: vec![p(); arity],
-            result: p(),
-        })
-        .unwrap();
+    for (f, arity) in [("and", 2), ("or", 2), ("imp", 2), ("not", 1), ("tt", 0), ("ff", 0)] {
+        sig.declare(Declaration::Function { name: name(f), params: vec![p(); arity], result: p() }).unwrap();
     }
     for (n, l, r) in PROP_RULES {
         let statement = equation(&sig, &p(), l, r);
-        sig.declare(Declaration::Axiom {
-            name: name(n),
-            statement,
-        })
-        .unwrap();
+        sig.declare(Declaration::Axiom { name: name(n), statement }).unwrap();
     }
     sig
 }
@@ -265,10 +222,7 @@ pub fn context_for(terms: &[&Term]) -> Context {
             }
         }
     }
-    Context {
-        variables,
-        hypotheses: vec![],
-    }
+    Context { variables, hypotheses: vec![] }
 }
 
 /// The signature of a theory.
@@ -297,11 +251,7 @@ pub fn rules(sig: &Signature, id: &Identity) -> Vec<Rule> {
 
 /// The limits an identity runs with.
 pub fn limits(id: &Identity) -> RewriteLimits {
-    RewriteLimits {
-        max_iterations: id.iterations,
-        fold_constants: id.fold,
-        ..RewriteLimits::default()
-    }
+    RewriteLimits { max_iterations: id.iterations, fold_constants: id.fold, ..RewriteLimits::default() }
 }
 
 /// Sides of an identity as kernel terms.
@@ -325,13 +275,9 @@ pub fn prove_with(id: &Identity, limits: &RewriteLimits) -> Result<usize, Prover
     let ctx = context_for(&[&l, &r]);
     let rw = Rewriter::new(rules(&sig, id))?;
     let mut b = ProofBuilder::new(&sig, &ctx);
-    let mut no_conditions =
-        |_: &mut ProofBuilder<'_>, f: &Formula| -> Result<StepId, ProverError> {
-            Err(ProverError::Shape {
-                tactic: "rewrite",
-                what: format!("the condition {f}"),
-            })
-        };
+    let mut no_conditions = |_: &mut ProofBuilder<'_>, f: &Formula| -> Result<StepId, ProverError> {
+        Err(ProverError::Shape { tactic: "rewrite", what: format!("the condition {f}") })
+    };
     let root = rw.prove_eq(&mut b, &l, &r, limits, &mut no_conditions)?;
     let thm = b.check(root)?;
     assert_eq!(thm.conclusion(), &Formula::eq(l, r));

@@ -1,0 +1,703 @@
+//! Tactics: a proof script of the language ([`warrant_lang::ast::Proof`]) run against
+//! one obligation, building a kernel proof object that the kernel then checks.
+//!
+//! Goals are tracked one at a time: each tactic acts on the current goal, and tactics
+//! that open several goals (`split`, `have`, `calc`, `cases`) run their sub-scripts on
+//! each. Every failure names the failing tactic's span and prints the goal and the
+//! hypotheses left in the language's syntax ([`Failure`]); `sorry` stops with the goal
+//! it stands for ([`Outcome::Sorry`]) and is never a proof. Supported: `intro`, `have`,
+//! `show`, `calc` (chains of `=`, `<=`, `<`), `cases` (conjunctions, existentials,
+//! disjunctions with arms), `split`, `left`, `right`, `exists`, `apply` (implications),
+//! `exact`, `unfold` (definitions in equations and comparisons), `rewrite`, `norm`,
+//! `linarith`, `nlinarith`, `auto`, `sorry`.
+
+use crate::arith::{linarith, nlinarith, ring_eq, ArithLimits};
+use crate::builder::{sort_of, ProofBuilder};
+use crate::error::ProverError;
+use crate::rewrite::{RewriteLimits, Rewriter, Rule};
+use std::sync::Arc;
+use warrant_kernel::{open_formula, FactKind, Formula, Name, Signature, Sort, Step, StepId, Term, Theorem};
+use warrant_lang::ast::{self, RelOp, TacticKind};
+use warrant_lang::{Obligation, Program, Scope, Span};
+
+/// Bounds of the tactics' searches.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TacticLimits {
+    /// `linarith`, `nlinarith`, `norm`.
+    pub arith: ArithLimits,
+    /// `rewrite`, `unfold`.
+    pub rewrite: RewriteLimits,
+}
+
+/// Why a script does not prove its obligation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The failing tactic (or the whole proof, when goals are left).
+    pub span: Span,
+    /// What went wrong.
+    pub message: String,
+    /// The goal at that point, in the language's syntax.
+    pub goal: String,
+    /// The hypotheses at that point, `name: formula`.
+    pub hypotheses: Vec<String>,
+}
+
+/// What became of one obligation.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// The kernel checked the proof.
+    Proved(Box<Theorem>),
+    /// A `sorry` is left: never a proof.
+    Sorry(Failure),
+    /// The script fails.
+    Failed(Failure),
+}
+
+/// Runs the obligation's script against `sig` (the program's signature extended with
+/// the lemmas proved so far) and has the kernel check the result.
+pub fn prove_obligation(
+    program: &Program,
+    sig: &Signature,
+    ob: &Obligation,
+    limits: &TacticLimits,
+) -> Outcome {
+    let Some(script) = &ob.proof else {
+        return Outcome::Failed(Failure {
+            span: ob.span,
+            message: "no proof".into(),
+            goal: program.display_formula(ob.module, &ob.statement),
+            hypotheses: vec![],
+        });
+    };
+    let mut b = ProofBuilder::new(sig, &ob.context);
+    let mut hyps = Vec::new();
+    for (h, _) in &ob.context.hypotheses {
+        match b.hypothesis(h) {
+            Ok(id) => hyps.push((h.to_string(), id)),
+            Err(e) => return Outcome::Failed(bare(program, ob, ob.span, e.to_string())),
+        }
+    }
+    let goal = Goal { hyps, target: ob.statement.clone(), scope: ob.scope() };
+    let mut engine = Engine { program, ob, limits, fresh: 0 };
+    let result = engine.run(&mut b, goal, &script.tactics, script.span);
+    match result {
+        Ok(root) => match b.check(root) {
+            Ok(thm) => Outcome::Proved(Box::new(thm)),
+            Err(e) => Outcome::Failed(bare(program, ob, script.span, e.to_string())),
+        },
+        Err(Stop::Sorry(f)) => Outcome::Sorry(f),
+        Err(Stop::Failed(f)) => Outcome::Failed(f),
+    }
+}
+
+/// Proves every obligation of `program` in order, adding each proved lemma to the
+/// signature for the ones after it.
+pub fn prove_program(program: &Program, limits: &TacticLimits) -> Vec<Outcome> {
+    let mut sig = program.signature.clone();
+    let mut out = Vec::with_capacity(program.obligations.len());
+    for ob in &program.obligations {
+        let outcome = prove_obligation(program, &sig, ob, limits);
+        if let (Outcome::Proved(thm), warrant_lang::ObligationKind::Lemma(_)) = (&outcome, &ob.kind) {
+            if let Err(e) = sig.add_theorem(ob.name.clone(), thm) {
+                out.push(Outcome::Failed(bare(program, ob, ob.span, e.to_string())));
+                continue;
+            }
+        }
+        out.push(outcome);
+    }
+    out
+}
+
+fn bare(program: &Program, ob: &Obligation, span: Span, message: String) -> Failure {
+    Failure { span, message, goal: program.display_formula(ob.module, &ob.statement), hypotheses: vec![] }
+}
+
+#[derive(Clone)]
+struct Goal {
+    hyps: Vec<(String, StepId)>,
+    target: Formula,
+    scope: Scope,
+}
+
+enum Stop {
+    Sorry(Failure),
+    Failed(Failure),
+}
+
+type Run = Result<StepId, Stop>;
+
+struct Engine<'p> {
+    program: &'p Program,
+    ob: &'p Obligation,
+    limits: &'p TacticLimits,
+    fresh: usize,
+}
+
+impl<'p> Engine<'p> {
+    fn fail(&self, b: &ProofBuilder<'_>, goal: &Goal, span: Span, message: String) -> Stop {
+        let show = |f: &Formula| self.program.display_formula(self.ob.module, f);
+        Stop::Failed(Failure {
+            span,
+            message,
+            goal: show(&goal.target),
+            hypotheses: goal
+                .hyps
+                .iter()
+                .map(|(h, id)| match b.conclusion(*id) {
+                    Ok(f) => format!("{h}: {}", show(f)),
+                    Err(_) => h.clone(),
+                })
+                .collect(),
+        })
+    }
+
+    fn fresh_name(&mut self, base: &str, goal: &Goal) -> String {
+        let taken = |n: &str| {
+            goal.scope.locals.iter().any(|(l, _)| l == n)
+                || self.ob.context.variables.iter().any(|(v, _)| &**v == n)
+        };
+        if !taken(base) {
+            return base.to_string();
+        }
+        loop {
+            self.fresh += 1;
+            let n = format!("{base}_{}", self.fresh);
+            if !taken(&n) {
+                return n;
+            }
+        }
+    }
+
+    /// Runs `tactics` on `goal`; `end` is where to report goals left.
+    fn run(&mut self, b: &mut ProofBuilder<'_>, goal: Goal, tactics: &[ast::Tactic], end: Span) -> Run {
+        let Some((t, rest)) = tactics.split_first() else {
+            // Close trivial goals; anything else is left.
+            if let Some(id) = self.assumption(b, &goal) {
+                return Ok(id);
+            }
+            return Err(self.fail(b, &goal, end, "goals are left after the last tactic".into()));
+        };
+        let span = t.span;
+        let err = |e: ProverError| e.to_string();
+        match &t.kind {
+            TacticKind::Sorry => {
+                let Stop::Failed(f) = self.fail(b, &goal, span, "sorry".into()) else { unreachable!() };
+                Err(Stop::Sorry(f))
+            }
+            TacticKind::Error => Err(self.fail(b, &goal, span, "this tactic did not parse".into())),
+            TacticKind::Intro(names) => self.intro(b, goal, names, rest, span, end),
+            TacticKind::Have { name, statement, proof } => {
+                let phi = self.lower(b, &goal, statement)?;
+                let sub = Goal { target: phi, ..goal.clone() };
+                let p = self.run(b, sub, &proof.tactics, proof.span)?;
+                let mut next = goal;
+                next.hyps.push((name.text.clone(), p));
+                self.run(b, next, rest, end)
+            }
+            TacticKind::Show(e) => {
+                let phi = self.lower(b, &goal, e)?;
+                if phi != goal.target {
+                    let shown = self.program.display_formula(self.ob.module, &phi);
+                    return Err(self.fail(b, &goal, span, format!("the goal is not {shown}")));
+                }
+                self.run(b, goal, rest, end)
+            }
+            TacticKind::Split(parts) => {
+                let (l, r, iff) = match &goal.target {
+                    Formula::And(l, r) => ((**l).clone(), (**r).clone(), false),
+                    Formula::Iff(l, r) => {
+                        (Formula::Implies(l.clone(), r.clone()), Formula::Implies(r.clone(), l.clone()), true)
+                    }
+                    _ => {
+                        return Err(self.fail(
+                            b,
+                            &goal,
+                            span,
+                            "split needs a conjunction or an equivalence".into(),
+                        ))
+                    }
+                };
+                let (pl, pr) = match parts.as_slice() {
+                    [] => {
+                        let a = self.run(b, Goal { target: l, ..goal.clone() }, rest, end)?;
+                        let c = self.run(b, Goal { target: r, ..goal.clone() }, rest, end)?;
+                        (a, c)
+                    }
+                    [x, y] => {
+                        let a = self.run(b, Goal { target: l, ..goal.clone() }, &x.tactics, x.span)?;
+                        let c = self.run(b, Goal { target: r, ..goal.clone() }, &y.tactics, y.span)?;
+                        if !rest.is_empty() {
+                            return Err(self.fail(b, &goal, rest[0].span, "no goals are left".into()));
+                        }
+                        (a, c)
+                    }
+                    _ => return Err(self.fail(b, &goal, span, "split takes two blocks".into())),
+                };
+                let step = if iff {
+                    Step::IffIntro { forward: pl, backward: pr }
+                } else {
+                    Step::AndIntro { left: pl, right: pr }
+                };
+                b.add(step).map_err(|e| self.fail(b, &goal, span, err(e)))
+            }
+            TacticKind::Left | TacticKind::Right => {
+                let Formula::Or(l, r) = goal.target.clone() else {
+                    return Err(self.fail(b, &goal, span, "left/right need a disjunction".into()));
+                };
+                let left = matches!(t.kind, TacticKind::Left);
+                let target = if left { (*l).clone() } else { (*r).clone() };
+                let p = self.run(b, Goal { target, ..goal.clone() }, rest, end)?;
+                let step = if left {
+                    Step::OrLeft { from: p, right: (*r).clone() }
+                } else {
+                    Step::OrRight { left: (*l).clone(), from: p }
+                };
+                b.add(step).map_err(|e| self.fail(b, &goal, span, err(e)))
+            }
+            TacticKind::Exists(e) => {
+                let Formula::Exists(h, s, body) = goal.target.clone() else {
+                    return Err(self.fail(b, &goal, span, "exists needs an existential goal".into()));
+                };
+                let (w, ws) = self.lower_term(b, &goal, e)?;
+                if ws != s {
+                    return Err(self.fail(b, &goal, span, "the witness has the wrong sort".into()));
+                }
+                let target = open_formula(&body, &w);
+                let p = self.run(b, Goal { target, ..goal.clone() }, rest, end)?;
+                b.add(Step::ExistsIntro { hint: h, sort: s, body: (*body).clone(), witness: w, from: p })
+                    .map_err(|e| self.fail(b, &goal, span, err(e)))
+            }
+            TacticKind::Exact(f) => {
+                let id = self.fact(b, &goal, f)?;
+                self.expect(b, &goal, id, span)?;
+                self.done(b, &goal, rest, id)
+            }
+            TacticKind::Apply(f) => {
+                let id = self.fact(b, &goal, f)?;
+                // `A1 -> ... -> An -> goal`: each Ai becomes the goal of the rest.
+                let mut premises = Vec::new();
+                let mut c = b.conclusion(id).map_err(|e| self.fail(b, &goal, span, err(e)))?.clone();
+                while c != goal.target {
+                    let Formula::Implies(a, next) = c else {
+                        return Err(self.fail(b, &goal, span, "the fact does not conclude the goal".into()));
+                    };
+                    premises.push((*a).clone());
+                    c = (*next).clone();
+                }
+                let mut acc = id;
+                for a in premises {
+                    let p = self.run(b, Goal { target: a, ..goal.clone() }, rest, end)?;
+                    acc = b
+                        .add(Step::ImpElim { implication: acc, argument: p })
+                        .map_err(|e| self.fail(b, &goal, span, err(e)))?;
+                }
+                Ok(acc)
+            }
+            TacticKind::Unfold(paths) => {
+                let mut rules = Vec::new();
+                for p in paths {
+                    let name = match self.program.resolve_fact(self.ob.module, p) {
+                        Ok(f) => f.name,
+                        Err(e) => return Err(self.fail(b, &goal, p.span, e.to_string())),
+                    };
+                    let rule =
+                        Rule::fact(b.signature(), &name).map_err(|e| self.fail(b, &goal, p.span, err(e)))?;
+                    rules.push(rule.forward_only());
+                }
+                let unfolded = unfold_formula(b.signature(), &goal.target, &rules);
+                let rw = Rewriter::new(rules).map_err(|e| self.fail(b, &goal, span, err(e)))?;
+                let next = Goal { target: unfolded.clone(), ..goal.clone() };
+                let p = self.run(b, next, rest, end)?;
+                self.transport(b, &goal, &rw, p, &unfolded, span)
+            }
+            TacticKind::Rewrite(rs) => {
+                let Formula::Eq(l, r) = goal.target.clone() else {
+                    return Err(self.fail(b, &goal, span, "rewrite proves equations".into()));
+                };
+                let mut rules = Vec::new();
+                for rr in rs {
+                    let id = self.fact(b, &goal, &rr.fact)?;
+                    let rule = Rule::step(b, id, &rr.fact.name.text)
+                        .map_err(|e| self.fail(b, &goal, rr.fact.span, err(e)))?;
+                    rules.push(if rr.reverse { rule.backward_only() } else { rule });
+                }
+                let rw = Rewriter::new(rules).map_err(|e| self.fail(b, &goal, span, err(e)))?;
+                let hyps: Vec<StepId> = goal.hyps.iter().map(|h| h.1).collect();
+                let arith = self.limits.arith.clone();
+                let mut discharge = |b: &mut ProofBuilder<'_>, f: &Formula| linarith(b, &hyps, f, &arith);
+                let id = rw
+                    .prove_eq(b, &l, &r, &self.limits.rewrite, &mut discharge)
+                    .map_err(|e| self.fail(b, &goal, span, err(e)))?;
+                self.done(b, &goal, rest, id)
+            }
+            TacticKind::Norm => {
+                let Formula::Eq(l, r) = &goal.target else {
+                    return Err(self.fail(b, &goal, span, "norm proves equations over Rat".into()));
+                };
+                let id = ring_eq(b, l, r).map_err(|e| self.fail(b, &goal, span, err(e)))?;
+                self.done(b, &goal, rest, id)
+            }
+            TacticKind::Linarith(fs) | TacticKind::Nlinarith(fs) | TacticKind::Auto(fs) => {
+                let mut facts: Vec<StepId> = goal.hyps.iter().map(|h| h.1).collect();
+                for f in fs {
+                    facts.push(self.fact(b, &goal, f)?);
+                }
+                let id = match &t.kind {
+                    TacticKind::Linarith(_) => linarith(b, &facts, &goal.target, &self.limits.arith),
+                    TacticKind::Nlinarith(_) => nlinarith(b, &facts, &goal.target, &self.limits.arith),
+                    _ => self.auto(b, &goal, &facts),
+                }
+                .map_err(|e| self.fail(b, &goal, span, err(e)))?;
+                self.done(b, &goal, rest, id)
+            }
+            TacticKind::Calc(steps) => {
+                let id = self.calc(b, &goal, steps, span)?;
+                self.done(b, &goal, rest, id)
+            }
+            TacticKind::Cases { fact, names, arms } => {
+                self.cases(b, goal, fact, names, arms, rest, span, end)
+            }
+        }
+    }
+
+    /// After a closing tactic, no tactic may follow.
+    fn done(&self, b: &ProofBuilder<'_>, goal: &Goal, rest: &[ast::Tactic], id: StepId) -> Run {
+        match rest.first() {
+            None => Ok(id),
+            Some(t) => Err(self.fail(b, goal, t.span, "no goals are left".into())),
+        }
+    }
+
+    fn expect(&self, b: &ProofBuilder<'_>, goal: &Goal, id: StepId, span: Span) -> Result<(), Stop> {
+        match b.conclusion(id) {
+            Ok(f) if *f == goal.target => Ok(()),
+            Ok(f) => {
+                let shown = self.program.display_formula(self.ob.module, f);
+                Err(self.fail(b, goal, span, format!("the fact proves {shown}, not the goal")))
+            }
+            Err(e) => Err(self.fail(b, goal, span, e.to_string())),
+        }
+    }
+
+    fn assumption(&self, b: &mut ProofBuilder<'_>, goal: &Goal) -> Option<StepId> {
+        if goal.target == Formula::True {
+            return b.add(Step::TrueIntro).ok();
+        }
+        goal.hyps.iter().rev().find(|(_, id)| b.conclusion(*id).is_ok_and(|f| *f == goal.target)).map(|h| h.1)
+    }
+
+    /// `auto`: a hypothesis, `norm`, `linarith`, then `nlinarith`.
+    fn auto(&self, b: &mut ProofBuilder<'_>, goal: &Goal, facts: &[StepId]) -> Result<StepId, ProverError> {
+        if let Some(id) = self.assumption(b, goal) {
+            return Ok(id);
+        }
+        if let Formula::Eq(l, r) = &goal.target {
+            if sort_of(b.signature(), l) == Some(Sort::Rat) {
+                if let Ok(id) = ring_eq(b, l, r) {
+                    return Ok(id);
+                }
+            }
+        }
+        match linarith(b, facts, &goal.target, &self.limits.arith) {
+            Ok(id) => Ok(id),
+            Err(_) => nlinarith(b, facts, &goal.target, &self.limits.arith),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn intro(
+        &mut self,
+        b: &mut ProofBuilder<'_>,
+        mut goal: Goal,
+        names: &[ast::Ident],
+        rest: &[ast::Tactic],
+        span: Span,
+        end: Span,
+    ) -> Run {
+        let (first, more) = match names.split_first() {
+            Some((n, m)) => (Some(n.text.clone()), m),
+            None => (None, names),
+        };
+        let again = names.is_empty() || !more.is_empty();
+        let continue_with = |engine: &mut Self, b: &mut ProofBuilder<'_>, g: Goal| {
+            let binder = matches!(g.target, Formula::Forall(..) | Formula::Implies(..) | Formula::Not(..));
+            if again && binder {
+                engine.intro(b, g, more, rest, span, end)
+            } else if !names.is_empty() && !more.is_empty() {
+                Err(engine.fail(b, &g, span, "nothing more to introduce".into()))
+            } else {
+                engine.run(b, g, rest, end)
+            }
+        };
+        match goal.target.clone() {
+            Formula::Forall(h, s, body) => {
+                let x = self.fresh_name(&first.unwrap_or_else(|| h.0.to_string()), &goal);
+                goal.target = open_formula(&body, &Term::Free(warrant_kernel::name(&x), s.clone()));
+                goal.scope.locals.push((x.clone(), s.clone()));
+                let p = continue_with(self, b, goal.clone())?;
+                b.add(Step::ForallIntro { variable: warrant_kernel::name(&x), sort: s, from: p })
+                    .map_err(|e| self.fail(b, &goal, span, e.to_string()))
+            }
+            Formula::Implies(a, _) | Formula::Not(a) => {
+                let is_not = matches!(goal.target, Formula::Not(_));
+                let concl = match &goal.target {
+                    Formula::Implies(_, c) => (**c).clone(),
+                    _ => Formula::False,
+                };
+                let hname = first.unwrap_or_else(|| format!("h{}", goal.hyps.len()));
+                let assumed = b
+                    .add(Step::Assume { formula: (*a).clone() })
+                    .map_err(|e| self.fail(b, &goal, span, e.to_string()))?;
+                goal.hyps.push((hname, assumed));
+                goal.target = concl;
+                let p = continue_with(self, b, goal.clone())?;
+                let step = if is_not {
+                    Step::NotIntro { assumption: (*a).clone(), from: p }
+                } else {
+                    Step::ImpIntro { assumption: (*a).clone(), from: p }
+                };
+                b.add(step).map_err(|e| self.fail(b, &goal, span, e.to_string()))
+            }
+            _ => Err(self.fail(b, &goal, span, "nothing to introduce".into())),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn cases(
+        &mut self,
+        b: &mut ProofBuilder<'_>,
+        goal: Goal,
+        fact: &ast::Fact,
+        names: &[ast::Ident],
+        arms: &[ast::CaseArm],
+        rest: &[ast::Tactic],
+        span: Span,
+        end: Span,
+    ) -> Run {
+        let id = self.fact(b, &goal, fact)?;
+        let f = b.conclusion(id).map_err(|e| self.fail(b, &goal, span, e.to_string()))?.clone();
+        let name = |i: usize, default: String| names.get(i).map(|n| n.text.clone()).unwrap_or(default);
+        let add = |engine: &Self, b: &mut ProofBuilder<'_>, s: Step| {
+            b.add(s).map_err(|e| engine.fail(b, &goal, span, e.to_string()))
+        };
+        match f {
+            Formula::And(..) => {
+                let l = add(self, b, Step::AndLeft { from: id })?;
+                let r = add(self, b, Step::AndRight { from: id })?;
+                let mut next = goal.clone();
+                next.hyps.push((name(0, format!("{}_left", fact.name.text)), l));
+                next.hyps.push((name(1, format!("{}_right", fact.name.text)), r));
+                self.run(b, next, rest, end)
+            }
+            Formula::Exists(h, s, body) => {
+                let x = self.fresh_name(&name(0, h.0.to_string()), &goal);
+                let inst = open_formula(&body, &Term::Free(warrant_kernel::name(&x), s.clone()));
+                let assumed = add(self, b, Step::Assume { formula: inst })?;
+                let mut next = goal.clone();
+                next.scope.locals.push((x.clone(), s));
+                next.hyps.push((name(1, format!("{}_spec", fact.name.text)), assumed));
+                let p = self.run(b, next, rest, end)?;
+                add(self, b, Step::ExistsElim { from: id, variable: warrant_kernel::name(&x), body: p })
+            }
+            Formula::Or(l, r) => {
+                let [left, right] = arms else {
+                    return Err(self.fail(b, &goal, span, "cases on a disjunction takes two arms".into()));
+                };
+                let mut proofs = Vec::new();
+                for (arm, part) in [(left, l), (right, r)] {
+                    let assumed = add(self, b, Step::Assume { formula: (*part).clone() })?;
+                    let mut next = goal.clone();
+                    let hn =
+                        arm.names.first().map(|n| n.text.clone()).unwrap_or_else(|| fact.name.text.clone());
+                    next.hyps.push((hn, assumed));
+                    proofs.push(self.run(b, next, &arm.proof.tactics, arm.proof.span)?);
+                }
+                let id = add(self, b, Step::OrElim { from: id, left: proofs[0], right: proofs[1] })?;
+                self.done(b, &goal, rest, id)
+            }
+            _ => Err(self.fail(
+                b,
+                &goal,
+                span,
+                "cases needs a conjunction, an existential or a disjunction".into(),
+            )),
+        }
+    }
+
+    /// `calc`: each step proved by its script; `=` steps chained by `trans`, the rest
+    /// combined by `linarith`; the chain must give the goal (or imply it linearly).
+    fn calc(&mut self, b: &mut ProofBuilder<'_>, goal: &Goal, steps: &[ast::CalcStep], span: Span) -> Run {
+        let mut prev_rhs: Option<Term> = None;
+        let mut chain: Option<StepId> = None;
+        let mut facts = Vec::new();
+        let mut first_lhs: Option<Term> = None;
+        for st in steps {
+            let lhs = match (&st.lhs, &prev_rhs) {
+                (Some(e), _) => self.lower_term(b, goal, e)?.0,
+                (None, Some(t)) => t.clone(),
+                (None, None) => {
+                    return Err(self.fail(b, goal, st.span, "a calc chain starts with a term".into()))
+                }
+            };
+            let rhs = self.lower_term(b, goal, &st.rhs)?.0;
+            let target = match st.rel {
+                RelOp::Eq => Formula::Eq(lhs.clone(), rhs.clone()),
+                RelOp::Le => Formula::Le(lhs.clone(), rhs.clone()),
+                RelOp::Lt => Formula::Lt(lhs.clone(), rhs.clone()),
+                RelOp::Ge => Formula::Le(rhs.clone(), lhs.clone()),
+                RelOp::Gt => Formula::Lt(rhs.clone(), lhs.clone()),
+            };
+            let p = self.run(b, Goal { target, ..goal.clone() }, &st.proof.tactics, st.proof.span)?;
+            first_lhs.get_or_insert(lhs);
+            if st.rel == RelOp::Eq {
+                chain = Some(match chain {
+                    Some(c) if facts.is_empty() => b
+                        .add(Step::Trans { left: c, right: p })
+                        .map_err(|e| self.fail(b, goal, st.span, e.to_string()))?,
+                    _ => p,
+                });
+            }
+            facts.push(p);
+            prev_rhs = Some(rhs);
+        }
+        if let Some(c) = chain {
+            if b.conclusion(c).is_ok_and(|f| *f == goal.target) {
+                return Ok(c);
+            }
+        }
+        linarith(b, &facts, &goal.target, &self.limits.arith)
+            .map_err(|e| self.fail(b, goal, span, format!("the chain does not give the goal: {e}")))
+    }
+
+    /// From a proof `p` of `unfolded` (the goal with definitions unfolded), the goal.
+    fn transport(
+        &self,
+        b: &mut ProofBuilder<'_>,
+        goal: &Goal,
+        rw: &Rewriter,
+        p: StepId,
+        unfolded: &Formula,
+        span: Span,
+    ) -> Run {
+        if *unfolded == goal.target {
+            return Ok(p);
+        }
+        let (a, c, a2, c2, mk): (_, _, _, _, fn(Term, Term) -> Formula) = match (&goal.target, unfolded) {
+            (Formula::Eq(a, c), Formula::Eq(a2, c2)) => (a, c, a2, c2, Formula::Eq),
+            (Formula::Le(a, c), Formula::Le(a2, c2)) => (a, c, a2, c2, Formula::Le),
+            (Formula::Lt(a, c), Formula::Lt(a2, c2)) => (a, c, a2, c2, Formula::Lt),
+            _ => return Err(self.fail(b, goal, span, "unfold works in equations and comparisons".into())),
+        };
+        let mut none = |_: &mut ProofBuilder<'_>, f: &Formula| -> Result<StepId, ProverError> {
+            Err(ProverError::Shape { tactic: "unfold", what: format!("the condition {f}") })
+        };
+        let fail = |b: &ProofBuilder<'_>, e: ProverError| self.fail(b, goal, span, e.to_string());
+        // a2 = a and c2 = c, then substitute into `a2 ⋈ c2`.
+        let ea = rw.prove_eq(b, a2, a, &self.limits.rewrite, &mut none).map_err(|e| fail(b, e))?;
+        let ec = rw.prove_eq(b, c2, c, &self.limits.rewrite, &mut none).map_err(|e| fail(b, e))?;
+        let sort = sort_of(b.signature(), a).unwrap_or(Sort::Rat);
+        let lift = |x: Term, y: Term| -> Formula { mk(x, y) };
+        let s1 = b
+            .add(Step::Substitute {
+                hole: sort.clone(),
+                motive: lift(Term::Bound(0), c2.clone()),
+                equation: ea,
+                from: p,
+            })
+            .map_err(|e| fail(b, e))?;
+        b.add(Step::Substitute {
+            hole: sort,
+            motive: lift(a.clone(), Term::Bound(0)),
+            equation: ec,
+            from: s1,
+        })
+        .map_err(|e| fail(b, e))
+    }
+
+    fn lower(&self, b: &ProofBuilder<'_>, goal: &Goal, e: &ast::Expr) -> Result<Formula, Stop> {
+        self.program.lower_formula(&goal.scope, e).map_err(|errs| self.fail(b, goal, e.span, join(&errs)))
+    }
+
+    fn lower_term(&self, b: &ProofBuilder<'_>, goal: &Goal, e: &ast::Expr) -> Result<(Term, Sort), Stop> {
+        self.program.lower_term(&goal.scope, e).map_err(|errs| self.fail(b, goal, e.span, join(&errs)))
+    }
+
+    /// A step proving the cited fact: a hypothesis (latest first), or an axiom, lemma
+    /// or definition instantiated with the given arguments.
+    fn fact(&self, b: &mut ProofBuilder<'_>, goal: &Goal, f: &ast::Fact) -> Result<StepId, Stop> {
+        let mut args = Vec::with_capacity(f.args.len());
+        for a in &f.args {
+            args.push(self.lower_term(b, goal, a)?.0);
+        }
+        if let Some((_, id)) = goal.hyps.iter().rev().find(|(h, _)| *h == f.name.text) {
+            let mut id = *id;
+            for t in args {
+                id = b
+                    .add(Step::ForallElim { from: id, term: t })
+                    .map_err(|e| self.fail(b, goal, f.span, e.to_string()))?;
+            }
+            return Ok(id);
+        }
+        let r = self
+            .program
+            .resolve_fact(self.ob.module, &f.name)
+            .map_err(|e| self.fail(b, goal, f.span, e.to_string()))?;
+        let kind = b.signature().fact(&r.name).map(|x| x.kind);
+        let name: Name = r.name.clone();
+        let step = match kind {
+            Some(FactKind::Axiom) => Step::Axiom { name, args },
+            Some(FactKind::Theorem) => Step::Theorem { name, args },
+            Some(FactKind::Definition) => Step::Unfold { name, args },
+            None => return Err(self.fail(b, goal, f.span, format!("`{}` is not proved yet", f.name.text))),
+        };
+        b.add(step).map_err(|e| self.fail(b, goal, f.span, e.to_string()))
+    }
+}
+
+fn join(errs: &[warrant_lang::LangError]) -> String {
+    errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+}
+
+/// `f` with each application of the rules' defined symbols replaced by its body
+/// (one pass, innermost first).
+fn unfold_formula(sig: &Signature, f: &Formula, rules: &[Rule]) -> Formula {
+    let t = |x: &Term| unfold_term(sig, x, rules);
+    match f {
+        Formula::Eq(a, c) => Formula::Eq(t(a), t(c)),
+        Formula::Le(a, c) => Formula::Le(t(a), t(c)),
+        Formula::Lt(a, c) => Formula::Lt(t(a), t(c)),
+        other => other.clone(),
+    }
+}
+
+fn unfold_term(sig: &Signature, t: &Term, rules: &[Rule]) -> Term {
+    let go = |x: &Arc<Term>| Arc::new(unfold_term(sig, x, rules));
+    match t {
+        Term::App(f, args) => {
+            let args: Vec<Term> = args.iter().map(|a| unfold_term(sig, a, rules)).collect();
+            for r in rules {
+                if let Term::App(g, _) = &r.lhs {
+                    if g == f {
+                        let Some(fact) = sig.fact(&r.name) else { continue };
+                        let mut st = fact.statement.clone();
+                        for a in &args {
+                            let Formula::Forall(_, _, body) = &st else { break };
+                            st = open_formula(body, a);
+                        }
+                        if let Formula::Eq(_, body) = st {
+                            return body;
+                        }
+                    }
+                }
+            }
+            Term::App(f.clone(), Arc::from(args))
+        }
+        Term::Neg(a) => Term::Neg(go(a)),
+        Term::Add(a, c) => Term::Add(go(a), go(c)),
+        Term::Sub(a, c) => Term::Sub(go(a), go(c)),
+        Term::Mul(a, c) => Term::Mul(go(a), go(c)),
+        Term::Div(a, c) => Term::Div(go(a), c.clone()),
+        Term::Pow(a, n) => Term::Pow(go(a), *n),
+        other => other.clone(),
+    }
+}
