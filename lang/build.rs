@@ -32,12 +32,7 @@ fn embed_std() {
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        let _ = writeln!(
-            out,
-            "    ({:?}, include_str!({:?})),",
-            module.join("."),
-            f.display().to_string()
-        );
+        let _ = writeln!(out, "    ({:?}, include_str!({:?})),", module.join("."), f.display().to_string());
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("embedded_std.rs");

@@ -162,9 +162,9 @@ pub enum ItemKind {
         proof: Option<Proof>,
     },
     /// `technique T(params) [answers C(args)] { clauses }`
-    Technique(Technique),
+    Technique(Box<Technique>),
     /// `challenge C(params) { clauses }`
-    Challenge(Challenge),
+    Challenge(Box<Challenge>),
     /// Text that could not be parsed.
     Error,
 }

@@ -9,9 +9,9 @@
 //! `warrant::internal` (the kernel refused what the front end accepted: a bug).
 
 use crate::span::{FileId, Span};
-use miette::{Diagnostic as MietteDiagnostic, SourceSpan};
 #[allow(unused_imports)]
 use miette::Diagnostic as _;
+use miette::{Diagnostic as MietteDiagnostic, SourceSpan};
 
 /// One diagnostic about one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,10 +25,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// The stable code, e.g. `warrant::type`.
     pub fn code(&self) -> String {
-        self.error
-            .code()
-            .map(|c| c.to_string())
-            .unwrap_or_default()
+        self.error.code().map(|c| c.to_string()).unwrap_or_default()
     }
     /// The primary span, if any.
     pub fn span(&self) -> Option<Span> {

@@ -34,19 +34,13 @@ pub(crate) fn resolve_in(
         None => {
             let suggestion = suggest(
                 &path.text,
-                m.names
-                    .keys()
-                    .map(String::as_str)
-                    .chain(locals.iter().map(|(n, _)| n.as_str())),
+                m.names.keys().map(String::as_str).chain(locals.iter().map(|(n, _)| n.as_str())),
             );
             Err(unknown(kind, path, suggestion))
         }
         Some(ids) => {
-            let own: Vec<GlobalId> = ids
-                .iter()
-                .copied()
-                .filter(|&i| globals.get(i).is_some_and(|g| g.module == module))
-                .collect();
+            let own: Vec<GlobalId> =
+                ids.iter().copied().filter(|&i| globals.get(i).is_some_and(|g| g.module == module)).collect();
             if own.len() == 1 {
                 return Ok(own[0]);
             }
@@ -56,11 +50,8 @@ pub(crate) fn resolve_in(
             if distinct.len() == 1 {
                 return Ok(distinct[0]);
             }
-            let candidates: Vec<String> = distinct
-                .iter()
-                .filter_map(|&i| globals.get(i))
-                .map(|g| format!("`{}`", g.kernel))
-                .collect();
+            let candidates: Vec<String> =
+                distinct.iter().filter_map(|&i| globals.get(i)).map(|g| format!("`{}`", g.kernel)).collect();
             Err(LangError::Ambiguous {
                 name: path.text.clone(),
                 candidates: candidates.join(" and "),
@@ -147,7 +138,13 @@ struct Lx<'e> {
 }
 
 impl<'e> Lx<'e> {
-    fn new(modules: &'e [Module], globals: &'e [Global], module: ModuleId, limits: &Limits, max_exponent: u32) -> Lx<'e> {
+    fn new(
+        modules: &'e [Module],
+        globals: &'e [Global],
+        module: ModuleId,
+        limits: &Limits,
+        max_exponent: u32,
+    ) -> Lx<'e> {
         Lx {
             modules,
             globals,
@@ -197,7 +194,9 @@ impl<'e> Lx<'e> {
         if path.text == "Prop" {
             self.err(LangError::Invalid {
                 message: "`Prop` is not a sort".into(),
-                help: Some("`Prop` is only the result of a predicate definition: `def p(x: S): Prop = ...`".into()),
+                help: Some(
+                    "`Prop` is only the result of a predicate definition: `def p(x: S): Prop = ...`".into(),
+                ),
                 span: ss(path.span),
             });
             return None;
@@ -227,10 +226,7 @@ impl<'e> Lx<'e> {
         match self.lower(e)? {
             Low::Formula(f) => Some(f),
             Low::Term(_, s) => {
-                self.err(LangError::TermNotFormula {
-                    sort: sort_str(&s),
-                    span: ss(e.span),
-                });
+                self.err(LangError::TermNotFormula { sort: sort_str(&s), span: ss(e.span) });
                 None
             }
         }
@@ -350,9 +346,9 @@ impl<'e> Lx<'e> {
             other => {
                 let found = other.describe();
                 let help = match other {
-                    GlobalKind::Axiom { .. } | GlobalKind::Lemma { .. } => {
-                        Some("facts are cited in proofs (`linarith [name]`), not used in statements".to_string())
-                    }
+                    GlobalKind::Axiom { .. } | GlobalKind::Lemma { .. } => Some(
+                        "facts are cited in proofs (`linarith [name]`), not used in statements".to_string(),
+                    ),
                     _ => None,
                 };
                 self.err(LangError::WrongKind {
@@ -373,10 +369,7 @@ impl<'e> Lx<'e> {
             ExprKind::Num(text) => match crate::numeral::value(text, self.numeral_len) {
                 Some(r) => Some(Low::Term(Term::num(r), Sort::Rat)),
                 None => {
-                    self.err(LangError::BadNumeral {
-                        text: text.clone(),
-                        span: ss(e.span),
-                    });
+                    self.err(LangError::BadNumeral { text: text.clone(), span: ss(e.span) });
                     None
                 }
             },
@@ -477,17 +470,11 @@ impl<'e> Lx<'e> {
         };
         if let ExprKind::Num(text) = &inner.kind {
             let Some(v) = crate::numeral::value(text, self.numeral_len) else {
-                self.err(LangError::BadNumeral {
-                    text: text.clone(),
-                    span: ss(inner.span),
-                });
+                self.err(LangError::BadNumeral { text: text.clone(), span: ss(inner.span) });
                 return None;
             };
             if v.is_zero() {
-                self.err(LangError::BadDivision {
-                    what: "zero".into(),
-                    span: ss(b.span),
-                });
+                self.err(LangError::BadDivision { what: "zero".into(), span: ss(b.span) });
                 return None;
             }
             return Some(if neg { -&v } else { v });
@@ -502,19 +489,13 @@ impl<'e> Lx<'e> {
             Some(Low::Formula(_)) => "a formula".to_string(),
             _ => "an expression that is not a numeral".to_string(),
         };
-        self.err(LangError::BadDivision {
-            what,
-            span: ss(b.span),
-        });
+        self.err(LangError::BadDivision { what, span: ss(b.span) });
         None
     }
 
     fn exponent(&mut self, b: &ast::Expr) -> Option<u32> {
         let bad = |me: &mut Lx| {
-            me.err(LangError::BadExponent {
-                max: me.max_exponent,
-                span: ss(b.span),
-            });
+            me.err(LangError::BadExponent { max: me.max_exponent, span: ss(b.span) });
             None
         };
         let ExprKind::Num(text) = &b.kind else {
@@ -613,7 +594,11 @@ pub fn instantiate(f: &Formula, params: &[(Name, Sort)], args: &[Term]) -> Formu
     g
 }
 
-pub(crate) fn lower_formula_in(p: &Program, scope: &Scope, expr: &ast::Expr) -> Result<Formula, Vec<LangError>> {
+pub(crate) fn lower_formula_in(
+    p: &Program,
+    scope: &Scope,
+    expr: &ast::Expr,
+) -> Result<Formula, Vec<LangError>> {
     let mut lx = Lx::new(&p.modules, &p.globals, scope.module, &p.limits, p.signature.limits().max_exponent);
     lx.locals = scope.locals.clone();
     match lx.formula(expr) {
@@ -622,7 +607,11 @@ pub(crate) fn lower_formula_in(p: &Program, scope: &Scope, expr: &ast::Expr) -> 
     }
 }
 
-pub(crate) fn lower_term_in(p: &Program, scope: &Scope, expr: &ast::Expr) -> Result<(Term, Sort), Vec<LangError>> {
+pub(crate) fn lower_term_in(
+    p: &Program,
+    scope: &Scope,
+    expr: &ast::Expr,
+) -> Result<(Term, Sort), Vec<LangError>> {
     let mut lx = Lx::new(&p.modules, &p.globals, scope.module, &p.limits, p.signature.limits().max_exponent);
     lx.locals = scope.locals.clone();
     match lx.term(expr) {
@@ -667,7 +656,12 @@ pub(crate) struct Elab<'l> {
 }
 
 /// Elaborates `modules` (already in dependency order, with imports resolved).
-pub(crate) fn elaborate(sources: SourceMap, modules: Vec<Module>, diags: Vec<Diagnostic>, limits: &Limits) -> Program {
+pub(crate) fn elaborate(
+    sources: SourceMap,
+    modules: Vec<Module>,
+    diags: Vec<Diagnostic>,
+    limits: &Limits,
+) -> Program {
     let mut el = Elab {
         modules,
         globals: Vec::new(),
@@ -683,8 +677,7 @@ pub(crate) fn elaborate(sources: SourceMap, modules: Vec<Module>, diags: Vec<Dia
     for m in 0..el.modules.len() {
         el.module(m);
     }
-    el.diags
-        .sort_by_key(|d| (d.file, d.span().map(|s| s.start).unwrap_or(0)));
+    el.diags.sort_by_key(|d| (d.file, d.span().map(|s| s.start).unwrap_or(0)));
     Program {
         sources,
         modules: el.modules,
@@ -712,14 +705,20 @@ impl Elab<'_> {
 
     /// Moves a finished lowering's errors and references into the program; returns
     /// whether it was clean.
-    fn finish(&mut self, m: ModuleId, item: usize, errors: Vec<LangError>, refs: Vec<(Span, GlobalId)>, poisoned: bool) -> bool {
+    fn finish(
+        &mut self,
+        m: ModuleId,
+        item: usize,
+        errors: Vec<LangError>,
+        refs: Vec<(Span, GlobalId)>,
+        poisoned: bool,
+    ) -> bool {
         let file = self.modules[m].file;
         let clean = errors.is_empty() && !poisoned;
         if !self.quiet.get(item).copied().unwrap_or(false) {
             self.report(file, errors);
         }
-        self.references
-            .extend(refs.into_iter().map(|(span, target)| Reference { file, span, target }));
+        self.references.extend(refs.into_iter().map(|(span, target)| Reference { file, span, target }));
         clean
     }
 
@@ -729,14 +728,7 @@ impl Elab<'_> {
             g.broken = true;
             let (span, name) = (g.span, g.short.clone());
             let file = self.modules[m].file;
-            self.report(
-                file,
-                [LangError::Kernel {
-                    name,
-                    message: e.to_string(),
-                    span: ss(span),
-                }],
-            );
+            self.report(file, [LangError::Kernel { name, message: e.to_string(), span: ss(span) }]);
         }
     }
 
@@ -798,44 +790,25 @@ impl Elab<'_> {
         for item in &ast.items {
             let (ident, kind) = match &item.kind {
                 ItemKind::Sort(n) => (n, GlobalKind::Sort),
-                ItemKind::Fn { name, .. } => (
-                    name,
-                    GlobalKind::Function {
-                        params: vec![],
-                        result: Sort::Rat,
-                        defined: false,
-                    },
-                ),
-                ItemKind::Pred { name, .. } => (
-                    name,
-                    GlobalKind::Predicate {
-                        params: vec![],
-                        defined: false,
-                    },
-                ),
+                ItemKind::Fn { name, .. } => {
+                    (name, GlobalKind::Function { params: vec![], result: Sort::Rat, defined: false })
+                }
+                ItemKind::Pred { name, .. } => {
+                    (name, GlobalKind::Predicate { params: vec![], defined: false })
+                }
                 ItemKind::Def { name, result, .. } => (
                     name,
                     match result {
-                        DefResult::Prop(_) => GlobalKind::Predicate {
-                            params: vec![],
-                            defined: true,
-                        },
-                        DefResult::Sort(_) => GlobalKind::Function {
-                            params: vec![],
-                            result: Sort::Rat,
-                            defined: true,
-                        },
+                        DefResult::Prop(_) => GlobalKind::Predicate { params: vec![], defined: true },
+                        DefResult::Sort(_) => {
+                            GlobalKind::Function { params: vec![], result: Sort::Rat, defined: true }
+                        }
                     },
                 ),
                 ItemKind::Axiom { name, .. } => (name, GlobalKind::Axiom { statement: None }),
-                ItemKind::Lemma { kind, name, .. } => (
-                    name,
-                    GlobalKind::Lemma {
-                        kind: *kind,
-                        statement: None,
-                        obligation: None,
-                    },
-                ),
+                ItemKind::Lemma { kind, name, .. } => {
+                    (name, GlobalKind::Lemma { kind: *kind, statement: None, obligation: None })
+                }
                 ItemKind::Technique(t) => (&t.name, GlobalKind::Technique(usize::MAX)),
                 ItemKind::Challenge(c) => (&c.name, GlobalKind::Challenge(usize::MAX)),
                 ItemKind::Module(_) | ItemKind::Import(_) | ItemKind::Error => {
@@ -953,42 +926,17 @@ impl Elab<'_> {
                         result: result.clone(),
                         defined: false,
                     };
-                    self.declare(
-                        m,
-                        id,
-                        Declaration::Function {
-                            name: kernel,
-                            params: sorts,
-                            result,
-                        },
-                    );
+                    self.declare(m, id, Declaration::Function { name: kernel, params: sorts, result });
                 }
                 (ItemKind::Pred { .. }, None) => {
-                    self.globals[id].kind = GlobalKind::Predicate {
-                        params: sorts.clone(),
-                        defined: false,
-                    };
-                    self.declare(
-                        m,
-                        id,
-                        Declaration::Predicate {
-                            name: kernel,
-                            params: sorts,
-                        },
-                    );
+                    self.globals[id].kind = GlobalKind::Predicate { params: sorts.clone(), defined: false };
+                    self.declare(m, id, Declaration::Predicate { name: kernel, params: sorts });
                 }
                 (ItemKind::Def { .. }, Some(Some(result))) => {
-                    self.globals[id].kind = GlobalKind::Function {
-                        params: sorts,
-                        result,
-                        defined: true,
-                    };
+                    self.globals[id].kind = GlobalKind::Function { params: sorts, result, defined: true };
                 }
                 (ItemKind::Def { .. }, None) => {
-                    self.globals[id].kind = GlobalKind::Predicate {
-                        params: sorts,
-                        defined: true,
-                    };
+                    self.globals[id].kind = GlobalKind::Predicate { params: sorts, defined: true };
                 }
                 _ => self.globals[id].broken = true,
             }
@@ -1029,7 +977,10 @@ impl Elab<'_> {
                             lx.err(LangError::SortMismatch {
                                 expected: sort_str(&rs),
                                 found: sort_str(&s),
-                                help: Some(format!("the body of `{}` must have its declared sort", self.globals[id].short)),
+                                help: Some(format!(
+                                    "the body of `{}` must have its declared sort",
+                                    self.globals[id].short
+                                )),
                                 span: ss(body.span),
                             });
                             None
@@ -1037,13 +988,9 @@ impl Elab<'_> {
                         None => None,
                     }
                 }
-                (GlobalKind::Predicate { .. }, DefResult::Prop(_)) => lx.formula(body).map(|f| {
-                    Declaration::DefinePredicate {
-                        name: kernel,
-                        params: ps,
-                        body: f,
-                    }
-                }),
+                (GlobalKind::Predicate { .. }, DefResult::Prop(_)) => lx
+                    .formula(body)
+                    .map(|f| Declaration::DefinePredicate { name: kernel, params: ps, body: f }),
                 _ => None,
             };
             let mut deps = std::mem::take(&mut lx.deps);
@@ -1089,11 +1036,8 @@ impl Elab<'_> {
             let mut path = vec![i];
             let mut cur = i;
             let cycle = loop {
-                let next = defs[cur]
-                    .deps
-                    .iter()
-                    .filter_map(|d| index.get(d).copied())
-                    .find(|j| !done.contains(j));
+                let next =
+                    defs[cur].deps.iter().filter_map(|d| index.get(d).copied()).find(|j| !done.contains(j));
                 let Some(next) = next else { break None };
                 if let Some(pos) = path.iter().position(|&p| p == next) {
                     break Some(path[pos..].to_vec());
@@ -1103,22 +1047,17 @@ impl Elab<'_> {
             };
             let file = self.modules[m].file;
             if let Some(cycle) = cycle {
-                let mut names: Vec<String> = cycle.iter().map(|&c| self.globals[defs[c].id].short.clone()).collect();
+                let mut names: Vec<String> =
+                    cycle.iter().map(|&c| self.globals[defs[c].id].short.clone()).collect();
                 names.push(names[0].clone());
                 let span = self.globals[defs[cycle[0]].id].span;
-                self.report(
-                    file,
-                    [LangError::RecursiveDef {
-                        cycle: names.join(" -> "),
-                        span: ss(span),
-                    }],
-                );
+                self.report(file, [LangError::RecursiveDef { cycle: names.join(" -> "), span: ss(span) }]);
                 reported.extend(cycle);
             }
         }
-        for i in 0..defs.len() {
+        for (i, d) in defs.iter().enumerate() {
             if !done.contains(&i) {
-                self.globals[defs[i].id].broken = true;
+                self.globals[d.id].broken = true;
             }
         }
         let mut slots: Vec<Option<Lowered>> = defs.into_iter().map(Some).collect();
@@ -1142,12 +1081,9 @@ impl Elab<'_> {
                 let Some(id) = *id else { continue };
                 let (statement, lemma) = match &item.kind {
                     ItemKind::Axiom { statement, .. } if pass => (statement, None),
-                    ItemKind::Lemma {
-                        kind,
-                        statement,
-                        proof,
-                        name: ident,
-                    } if !pass => (statement, Some((*kind, proof, ident))),
+                    ItemKind::Lemma { kind, statement, proof, name: ident } if !pass => {
+                        (statement, Some((*kind, proof, ident)))
+                    }
                     _ => continue,
                 };
                 let mut lx = self.lx(m);
@@ -1160,7 +1096,10 @@ impl Elab<'_> {
                     if !matches!(body, Formula::Eq(..) | Formula::Iff(..)) {
                         lx.err(LangError::Invalid {
                             message: "a rule must be an equation or an equivalence".into(),
-                            help: Some("write `rule name: forall x: S. lhs = rhs`; use `lemma` for other statements".into()),
+                            help: Some(
+                                "write `rule name: forall x: S. lhs = rhs`; use `lemma` for other statements"
+                                    .into(),
+                            ),
                             span: ss(statement.span),
                         });
                     }
@@ -1181,17 +1120,8 @@ impl Elab<'_> {
                 let kernel = self.globals[id].kernel.clone();
                 match lemma {
                     None => {
-                        self.globals[id].kind = GlobalKind::Axiom {
-                            statement: Some(f.clone()),
-                        };
-                        self.declare(
-                            m,
-                            id,
-                            Declaration::Axiom {
-                                name: kernel,
-                                statement: f,
-                            },
-                        );
+                        self.globals[id].kind = GlobalKind::Axiom { statement: Some(f.clone()) };
+                        self.declare(m, id, Declaration::Axiom { name: kernel, statement: f });
                     }
                     Some((kind, proof, _)) => {
                         let ob = self.obligations.len();
@@ -1208,11 +1138,8 @@ impl Elab<'_> {
                         if proof.is_none() {
                             self.globals[id].broken = true;
                         }
-                        self.globals[id].kind = GlobalKind::Lemma {
-                            kind,
-                            statement: Some(f),
-                            obligation: Some(ob),
-                        };
+                        self.globals[id].kind =
+                            GlobalKind::Lemma { kind, statement: Some(f), obligation: Some(ob) };
                     }
                 }
             }
@@ -1262,7 +1189,9 @@ impl Elab<'_> {
                     ClauseKind::Error => {}
                     other => lx.err(LangError::Invalid {
                         message: format!("`{}` is not allowed in a challenge", clause_keyword(other)),
-                        help: Some("a challenge has `oversees`, `source`, `allow` and `require` clauses".into()),
+                        help: Some(
+                            "a challenge has `oversees`, `source`, `allow` and `require` clauses".into(),
+                        ),
                         span: ss(cl.span),
                     }),
                 }
@@ -1285,7 +1214,7 @@ impl Elab<'_> {
             .zip(ids)
             .enumerate()
             .filter_map(|(ix, (item, id))| match (&item.kind, id) {
-                (ItemKind::Technique(t), Some(id)) => Some((*id, item, t, ix)),
+                (ItemKind::Technique(t), Some(id)) => Some((*id, item, &**t, ix)),
                 _ => None,
             })
             .collect();
@@ -1294,7 +1223,9 @@ impl Elab<'_> {
         for (i, (_, _, t, _)) in techs.iter().enumerate() {
             for cl in &t.clauses {
                 if let ClauseKind::Use { technique, .. } = &cl.kind {
-                    if let Ok(g) = resolve_in(&self.modules, &self.globals, m, &technique.name, "technique", &[]) {
+                    if let Ok(g) =
+                        resolve_in(&self.modules, &self.globals, m, &technique.name, "technique", &[])
+                    {
                         if let Some(&j) = index.get(&g) {
                             deps[i].push((j, technique.name.span));
                         }
@@ -1345,11 +1276,7 @@ impl Elab<'_> {
                 let span = cycle.last().map(|c| c.1).unwrap_or_default();
                 self.report(
                     file,
-                    [LangError::Cycle {
-                        what: "technique",
-                        cycle: names.join(" -> "),
-                        span: ss(span),
-                    }],
+                    [LangError::Cycle { what: "technique", cycle: names.join(" -> "), span: ss(span) }],
                 );
                 reported.extend(cycle.iter().map(|c| c.0));
             }
@@ -1508,11 +1435,7 @@ impl Elab<'_> {
                         span: target.span,
                         origin: AssumptionOrigin::Lifted { use_index: ui },
                     });
-                    info.lifts.push(Lift {
-                        use_index: ui,
-                        assumption: aname,
-                        span: cl.span,
-                    });
+                    info.lifts.push(Lift { use_index: ui, assumption: aname, span: cl.span });
                 }
             }
         }
@@ -1652,11 +1575,7 @@ impl Elab<'_> {
         };
         let sorts: Vec<Sort> = self.challenges[cid].params.iter().map(|(_, s)| s.clone()).collect();
         let args = lx.args(&app.name, &sorts, &app.args, app.span)?;
-        Some(Answers {
-            challenge: cid,
-            args,
-            span: app.span,
-        })
+        Some(Answers { challenge: cid, args, span: app.span })
     }
 
     fn witness_entry(&self, lx: &mut Lx, w: &ast::WitnessEntry) -> Option<WitnessValue> {
@@ -1694,11 +1613,7 @@ impl Elab<'_> {
             });
             return None;
         }
-        Some(WitnessValue {
-            lhs: lt,
-            rhs: rt,
-            span: w.span,
-        })
+        Some(WitnessValue { lhs: lt, rhs: rt, span: w.span })
     }
 }
 
@@ -1761,11 +1676,7 @@ fn repeated(what: &str, span: Span) -> LangError {
 
 fn check_fresh(lx: &mut Lx, names: &mut HashMap<String, Span>, n: &ast::Ident) {
     if let Some(prev) = names.get(&n.text) {
-        lx.err(LangError::Duplicate {
-            name: n.text.clone(),
-            span: ss(n.span),
-            previous: Some(ss(*prev)),
-        });
+        lx.err(LangError::Duplicate { name: n.text.clone(), span: ss(n.span), previous: Some(ss(*prev)) });
     } else {
         names.insert(n.text.clone(), n.span);
     }

@@ -118,8 +118,6 @@ impl Printer<'_> {
         let Some(text) = self.src.get(from as usize..(to as usize).min(self.src.len())) else {
             return false;
         };
-        let mut lines = text.split('\n');
-        lines.next();
         // A blank line: a line break, only spaces, another line break.
         let n = text.matches('\n').count();
         n >= 2 && text.split('\n').skip(1).take(n - 1).any(|l| l.trim().is_empty())
@@ -225,12 +223,7 @@ impl Printer<'_> {
                     self.params(params);
                 }
             }
-            ItemKind::Def {
-                name,
-                params,
-                result,
-                body,
-            } => {
+            ItemKind::Def { name, params, result, body } => {
                 self.w("def ");
                 self.w(&name.text);
                 if !params.is_empty() {
@@ -250,12 +243,7 @@ impl Printer<'_> {
                 self.w(": ");
                 self.expr(statement, P_QUANT);
             }
-            ItemKind::Lemma {
-                kind,
-                name,
-                statement,
-                proof,
-            } => {
+            ItemKind::Lemma { kind, name, statement, proof } => {
                 self.w(kind.keyword());
                 self.w(" ");
                 self.w(&name.text);
@@ -371,11 +359,7 @@ impl Printer<'_> {
                 self.w("intent: ");
                 self.expr(e, P_QUANT);
             }
-            ClauseKind::Guarantee {
-                name,
-                statement,
-                proof,
-            } => {
+            ClauseKind::Guarantee { name, statement, proof } => {
                 self.named("guarantee", name, statement);
                 if let Some(p) = proof {
                     self.w(" := ");
@@ -407,10 +391,7 @@ impl Printer<'_> {
     fn proof(&mut self, p: &Proof) {
         self.w("by ");
         match (p.style, p.tactics.as_slice()) {
-            (ProofStyle::Fact, [Tactic {
-                kind: TacticKind::Exact(f),
-                ..
-            }]) => self.fact(f),
+            (ProofStyle::Fact, [Tactic { kind: TacticKind::Exact(f), .. }]) => self.fact(f),
             (ProofStyle::Tactic, [t]) if !matches!(t.kind, TacticKind::Calc(_)) => self.tactic(t),
             _ => self.block(&p.tactics, p.span.end),
         }
@@ -418,7 +399,7 @@ impl Printer<'_> {
 
     fn block(&mut self, tactics: &[Tactic], end: u32) {
         self.w("{");
-        if tactics.is_empty() && !self.comments.get(self.next).is_some_and(|c| c.span.start < end) {
+        if tactics.is_empty() && self.comments.get(self.next).is_none_or(|c| c.span.start >= end) {
             self.w(" }");
             return;
         }
@@ -470,11 +451,7 @@ impl Printer<'_> {
     fn tactic(&mut self, t: &Tactic) {
         match &t.kind {
             TacticKind::Intro(ns) => self.names("intro", ns),
-            TacticKind::Have {
-                name,
-                statement,
-                proof,
-            } => {
+            TacticKind::Have { name, statement, proof } => {
                 self.w("have ");
                 self.w(&name.text);
                 self.w(": ");

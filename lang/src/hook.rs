@@ -41,10 +41,7 @@ pub struct Unchecked;
 impl ProofChecker for Unchecked {
     fn check(&mut self, program: &Program) -> Vec<ProofReport> {
         (0..program.obligations.len())
-            .map(|obligation| ProofReport {
-                obligation,
-                status: ProofStatus::Unchecked,
-            })
+            .map(|obligation| ProofReport { obligation, status: ProofStatus::Unchecked })
             .collect()
     }
 }
@@ -63,9 +60,6 @@ pub fn check_proofs(program: &Program, checker: &mut dyn ProofChecker) -> Vec<Pr
     slots
         .into_iter()
         .enumerate()
-        .map(|(obligation, s)| ProofReport {
-            obligation,
-            status: s.unwrap_or(ProofStatus::Unchecked),
-        })
+        .map(|(obligation, s)| ProofReport { obligation, status: s.unwrap_or(ProofStatus::Unchecked) })
         .collect()
 }

@@ -220,11 +220,7 @@ fn lex_string<'a>(lex: &mut logos::Lexer<'a, Tok<'a>>) -> Result<&'a str, LexErr
         match bytes[i] {
             b'"' => {
                 lex.bump(i + 1);
-                return if bad_escape {
-                    Err(LexError::BadEscape)
-                } else {
-                    Ok(lex.slice())
-                };
+                return if bad_escape { Err(LexError::BadEscape) } else { Ok(lex.slice()) };
             }
             b'\\' => {
                 match bytes.get(i + 1) {
@@ -464,10 +460,7 @@ pub struct Lexed<'a> {
 
 /// Lexes `src` under `limits`.
 pub fn lex<'a>(src: &'a str, limits: &Limits) -> Lexed<'a> {
-    let mut out = Lexed {
-        tokens: Vec::with_capacity(src.len() / 4),
-        ..Lexed::default()
-    };
+    let mut out = Lexed { tokens: Vec::with_capacity(src.len() / 4), ..Lexed::default() };
     let mut depth: u32 = 0;
     let mut lexer = Tok::lexer(src);
     while let Some(res) = lexer.next() {
@@ -485,10 +478,7 @@ pub fn lex<'a>(src: &'a str, limits: &Limits) -> Lexed<'a> {
                 continue;
             }
             Ok(Tok::BlockComment) => {
-                out.comments.push(Comment {
-                    kind: CommentKind::Block,
-                    span,
-                });
+                out.comments.push(Comment { kind: CommentKind::Block, span });
                 continue;
             }
             Ok(t) => t,
@@ -499,8 +489,7 @@ pub fn lex<'a>(src: &'a str, limits: &Limits) -> Lexed<'a> {
                         if let Some((_, Tok::Error, end)) = out.tokens.last_mut() {
                             if *end == range.start {
                                 *end = range.end;
-                                if let Some(LangError::UnexpectedChar { found, span }) =
-                                    out.errors.last_mut()
+                                if let Some(LangError::UnexpectedChar { found, span }) = out.errors.last_mut()
                                 {
                                     if found.len() < 40 {
                                         found.push_str(&src[range.clone()]);
@@ -510,15 +499,12 @@ pub fn lex<'a>(src: &'a str, limits: &Limits) -> Lexed<'a> {
                                 continue;
                             }
                         }
-                        LangError::UnexpectedChar {
-                            found: src[range.clone()].to_string(),
-                            span: ss(span),
-                        }
+                        LangError::UnexpectedChar { found: src[range.clone()].to_string(), span: ss(span) }
                     }
                     LexError::UnterminatedString => LangError::UnterminatedString { span: ss(span) },
-                    LexError::UnterminatedComment => LangError::UnterminatedComment {
-                        span: ss(Span::new(range.start, range.start + 2)),
-                    },
+                    LexError::UnterminatedComment => {
+                        LangError::UnterminatedComment { span: ss(Span::new(range.start, range.start + 2)) }
+                    }
                     LexError::BadEscape => LangError::BadEscape { span: ss(span) },
                 };
                 if out.errors.len() < limits.max_errors {
@@ -587,11 +573,7 @@ mod tests {
     use super::*;
 
     fn toks(s: &str) -> Vec<Tok<'_>> {
-        lex(s, &Limits::default())
-            .tokens
-            .into_iter()
-            .map(|(_, t, _)| t)
-            .collect()
+        lex(s, &Limits::default()).tokens.into_iter().map(|(_, t, _)| t).collect()
     }
 
     #[test]
@@ -634,10 +616,7 @@ mod tests {
         let l = lex("/// doc\nsort A // trailing\n/* block */ sort B", &Limits::default());
         assert_eq!(l.tokens.len(), 4);
         let kinds: Vec<_> = l.comments.iter().map(|c| c.kind).collect();
-        assert_eq!(
-            kinds,
-            vec![CommentKind::Doc, CommentKind::Line, CommentKind::Block]
-        );
+        assert_eq!(kinds, vec![CommentKind::Doc, CommentKind::Line, CommentKind::Block]);
     }
 
     #[test]

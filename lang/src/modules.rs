@@ -36,11 +36,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options {
-            limits: Limits::default(),
-            library: Vec::new(),
-            embedded_std: true,
-        }
+        Options { limits: Limits::default(), library: Vec::new(), embedded_std: true }
     }
 }
 
@@ -146,11 +142,15 @@ impl Loader<'_> {
     }
 
     /// Reads and adds a file; `expected` is the module name an import asked for.
-    fn load_file(&mut self, path: &Path, expected: Option<&str>, import: Option<(FileId, Span)>) -> Option<usize> {
+    fn load_file(
+        &mut self,
+        path: &Path,
+        expected: Option<&str>,
+        import: Option<(FileId, Span)>,
+    ) -> Option<usize> {
         let shown = path.display().to_string();
-        let too_big = std::fs::metadata(path)
-            .map(|m| m.len() > self.limits().max_file_bytes as u64)
-            .unwrap_or(false);
+        let too_big =
+            std::fs::metadata(path).map(|m| m.len() > self.limits().max_file_bytes as u64).unwrap_or(false);
         if too_big {
             let file = self.sources.add(SourceInfo {
                 name: shown,
@@ -182,13 +182,8 @@ impl Loader<'_> {
                         text: Arc::from(""),
                     }),
                 };
-                self.diags.push(Diagnostic {
-                    file,
-                    error: LangError::Io {
-                        path: shown,
-                        message: e.to_string(),
-                    },
-                });
+                self.diags
+                    .push(Diagnostic { file, error: LangError::Io { path: shown, message: e.to_string() } });
                 None
             }
         }
@@ -207,21 +202,11 @@ impl Loader<'_> {
     ) -> Option<usize> {
         let parsed = parse_bytes(bytes, self.limits());
         let text: Arc<str> = Arc::from(std::str::from_utf8(bytes).unwrap_or(""));
-        let parse_errors: Vec<u32> = parsed
-            .errors
-            .iter()
-            .filter_map(|e| e.primary_span().map(|s| s.start))
-            .collect();
-        let attempted = if parse_errors.is_empty() {
-            Default::default()
-        } else {
-            attempted_names(&text, self.limits())
-        };
-        let file = self.sources.add(SourceInfo {
-            name: shown.clone(),
-            path: path.clone(),
-            text,
-        });
+        let parse_errors: Vec<u32> =
+            parsed.errors.iter().filter_map(|e| e.primary_span().map(|s| s.start)).collect();
+        let attempted =
+            if parse_errors.is_empty() { Default::default() } else { attempted_names(&text, self.limits()) };
+        let file = self.sources.add(SourceInfo { name: shown.clone(), path: path.clone(), text });
         for error in parsed.errors {
             self.diags.push(Diagnostic { file, error });
         }
@@ -280,7 +265,8 @@ impl Loader<'_> {
             r
         });
         if let Some(&prev) = self.by_name.get(&name) {
-            let prev_name = self.sources.get(self.loaded[prev].file).map(|s| s.name.clone()).unwrap_or_default();
+            let prev_name =
+                self.sources.get(self.loaded[prev].file).map(|s| s.name.clone()).unwrap_or_default();
             let span = headers.first().map(|h| h.span).unwrap_or_default();
             self.diags.push(Diagnostic {
                 file,
@@ -370,16 +356,14 @@ impl Loader<'_> {
                 return self.add_module(shown, None, src.as_bytes(), None, Some(&p.text), None);
             }
         }
-        let mut searched: Vec<String> = roots.iter().map(|r| format!("`{}`", r.join(&rel).display())).collect();
+        let mut searched: Vec<String> =
+            roots.iter().map(|r| format!("`{}`", r.join(&rel).display())).collect();
         if self.options.embedded_std {
             searched.push("the embedded standard library".into());
         }
         let suggestion = crate::elab::suggest(
             &p.text,
-            self.by_name
-                .keys()
-                .map(String::as_str)
-                .chain(EMBEDDED_STD.iter().map(|(m, _)| *m)),
+            self.by_name.keys().map(String::as_str).chain(EMBEDDED_STD.iter().map(|(m, _)| *m)),
         );
         let mut help = format!("searched {}", searched.join(", "));
         if let Some(s) = suggestion {
@@ -389,11 +373,7 @@ impl Loader<'_> {
         }
         self.diags.push(Diagnostic {
             file,
-            error: LangError::ModuleNotFound {
-                module: p.text.clone(),
-                help: Some(help),
-                span: ss(p.span),
-            },
+            error: LangError::ModuleNotFound { module: p.text.clone(), help: Some(help), span: ss(p.span) },
         });
         None
     }

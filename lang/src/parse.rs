@@ -27,10 +27,7 @@ pub(crate) fn sp(l: usize, r: usize) -> Span {
 
 /// Resolves the escapes of a string token (quotes included).
 pub(crate) fn unescape(s: &str) -> String {
-    let inner = s
-        .strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(s);
+    let inner = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(s);
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
@@ -59,24 +56,12 @@ impl State<'_> {
     fn check(&mut self, kind: ExprKind, span: Span, depth: u32, children: u32) -> D {
         if children > self.max_depth {
             // Inside an expression already cut off: stay cut off, report once.
-            return (
-                Expr {
-                    kind: ExprKind::Error,
-                    span,
-                },
-                self.max_depth + 1,
-            );
+            return (Expr { kind: ExprKind::Error, span }, self.max_depth + 1);
         }
         if depth > self.max_depth {
             self.depth_errors.push(span);
             drop(kind);
-            return (
-                Expr {
-                    kind: ExprKind::Error,
-                    span,
-                },
-                self.max_depth + 1,
-            );
+            return (Expr { kind: ExprKind::Error, span }, self.max_depth + 1);
         }
         (Expr { kind, span }, depth)
     }
@@ -108,10 +93,7 @@ impl State<'_> {
         let child = rest.iter().map(|(_, e)| e.1).fold(a.1, u32::max);
         // A chain becomes a conjunction as long as the chain: count it as depth.
         let depth = child.saturating_add(u32::try_from(rest.len()).unwrap_or(u32::MAX));
-        let kind = ExprKind::Cmp(
-            Box::new(a.0),
-            rest.into_iter().map(|(op, e)| (op, e.0)).collect(),
-        );
+        let kind = ExprKind::Cmp(Box::new(a.0), rest.into_iter().map(|(op, e)| (op, e.0)).collect());
         self.check(kind, sp(l, r), depth, child)
     }
 
@@ -122,13 +104,7 @@ impl State<'_> {
     }
 
     pub(crate) fn paren(&mut self, e: D, l: usize, r: usize) -> D {
-        (
-            Expr {
-                kind: e.0.kind,
-                span: sp(l, r),
-            },
-            e.1,
-        )
+        (Expr { kind: e.0.kind, span: sp(l, r) }, e.1)
     }
 
     /// A tactic whose parts have depths `parts`.
@@ -136,23 +112,11 @@ impl State<'_> {
         let child = parts.into_iter().max().unwrap_or(0);
         let span = sp(l, r);
         if child > self.max_depth {
-            return (
-                Tactic {
-                    kind: TacticKind::Error,
-                    span,
-                },
-                self.max_depth + 1,
-            );
+            return (Tactic { kind: TacticKind::Error, span }, self.max_depth + 1);
         }
         if child + 1 > self.max_depth {
             self.depth_errors.push(span);
-            return (
-                Tactic {
-                    kind: TacticKind::Error,
-                    span,
-                },
-                self.max_depth + 1,
-            );
+            return (Tactic { kind: TacticKind::Error, span }, self.max_depth + 1);
         }
         (Tactic { kind, span }, child + 1)
     }
@@ -166,14 +130,7 @@ impl State<'_> {
     pub(crate) fn proof(&mut self, style: ProofStyle, tactics: Vec<T>, l: usize, r: usize) -> P {
         let child = tactics.iter().map(|t| t.1).max().unwrap_or(0);
         let tactics = tactics.into_iter().map(|t| t.0).collect();
-        (
-            Proof {
-                style,
-                tactics,
-                span: sp(l, r),
-            },
-            child.saturating_add(1),
-        )
+        (Proof { style, tactics, span: sp(l, r) }, child.saturating_add(1))
     }
 }
 
@@ -197,10 +154,7 @@ pub fn parse_bytes(bytes: &[u8], limits: &Limits) -> Parsed {
             let offset = e.valid_up_to();
             Parsed {
                 file: SourceFile::default(),
-                errors: vec![LangError::NotUtf8 {
-                    offset,
-                    span: ss(Span::new(offset, offset + 1)),
-                }],
+                errors: vec![LangError::NotUtf8 { offset, span: ss(Span::new(offset, offset + 1)) }],
             }
         }
     }
@@ -235,21 +189,13 @@ pub fn parse(src: &str, limits: &Limits) -> Parsed {
     if lexed.fatal {
         return Parsed {
             file: SourceFile {
-                items: vec![Item {
-                    kind: ItemKind::Error,
-                    doc: None,
-                    span: Span::new(0, src.len()),
-                }],
+                items: vec![Item { kind: ItemKind::Error, doc: None, span: Span::new(0, src.len()) }],
                 comments,
             },
             errors,
         };
     }
-    let mut state = State {
-        recovered: Vec::new(),
-        max_depth: limits.max_depth,
-        depth_errors: Vec::new(),
-    };
+    let mut state = State { recovered: Vec::new(), max_depth: limits.max_depth, depth_errors: Vec::new() };
     let tokens = lexed.tokens.into_iter().map(Ok::<_, LexError>);
     let result = grammar::FileParser::new().parse(&mut state, tokens);
     let mut items = match result {
@@ -257,11 +203,7 @@ pub fn parse(src: &str, limits: &Limits) -> Parsed {
         Err(e) => {
             // Recovery failed (should not happen: every item position can recover).
             push_parse_error(&mut errors, e, src.len());
-            vec![Item {
-                kind: ItemKind::Error,
-                doc: None,
-                span: Span::new(0, src.len()),
-            }]
+            vec![Item { kind: ItemKind::Error, doc: None, span: Span::new(0, src.len()) }]
         }
     };
     for r in std::mem::take(&mut state.recovered) {
@@ -277,17 +219,12 @@ pub fn parse(src: &str, limits: &Limits) -> Parsed {
     }
     errors.sort_by_key(|e| e.primary_span().map(|s| s.start).unwrap_or(0));
     if errors.len() > limits.max_errors {
-        let at = errors[limits.max_errors]
-            .primary_span()
-            .unwrap_or_default();
+        let at = errors[limits.max_errors].primary_span().unwrap_or_default();
         errors.truncate(limits.max_errors);
         errors.push(LangError::TooManyErrors { span: ss(at) });
     }
     attach_docs(src, &comments, &mut items);
-    Parsed {
-        file: SourceFile { items, comments },
-        errors,
-    }
+    Parsed { file: SourceFile { items, comments }, errors }
 }
 
 /// Parses one expression (for tests and tools; proof scripts come parsed with their
@@ -298,11 +235,7 @@ pub fn parse_expr(src: &str, limits: &Limits) -> (Option<Expr>, Vec<LangError>) 
     if lexed.fatal {
         return (None, errors);
     }
-    let mut state = State {
-        recovered: Vec::new(),
-        max_depth: limits.max_depth,
-        depth_errors: Vec::new(),
-    };
+    let mut state = State { recovered: Vec::new(), max_depth: limits.max_depth, depth_errors: Vec::new() };
     let tokens = lexed.tokens.into_iter().map(Ok::<_, LexError>);
     let result = grammar::ExprOnlyParser::new().parse(&mut state, tokens);
     for r in std::mem::take(&mut state.recovered) {
@@ -345,11 +278,7 @@ fn expected_help(expected: &[String]) -> Option<String> {
         return Some("expected an expression".into());
     }
     if shown.len() > 10 {
-        return Some(format!(
-            "expected one of {} and {} more",
-            shown[..10].join(", "),
-            shown.len() - 10
-        ));
+        return Some(format!("expected one of {} and {} more", shown[..10].join(", "), shown.len() - 10));
     }
     Some(format!("expected {}", join_or(&shown)))
 }
@@ -358,19 +287,11 @@ fn join_or(v: &[String]) -> String {
     match v {
         [] => String::new(),
         [one] => one.clone(),
-        _ => format!(
-            "{} or {}",
-            v[..v.len() - 1].join(", "),
-            v.last().cloned().unwrap_or_default()
-        ),
+        _ => format!("{} or {}", v[..v.len() - 1].join(", "), v.last().cloned().unwrap_or_default()),
     }
 }
 
-fn push_parse_error(
-    errors: &mut Vec<LangError>,
-    e: ParseError<usize, Tok<'_>, LexError>,
-    len: usize,
-) {
+fn push_parse_error(errors: &mut Vec<LangError>, e: ParseError<usize, Tok<'_>, LexError>, len: usize) {
     match e {
         ParseError::InvalidToken { location } => errors.push(LangError::UnexpectedToken {
             found: "invalid token".into(),
@@ -384,10 +305,7 @@ fn push_parse_error(
                 span: ss(Span::new(at, at)),
             })
         }
-        ParseError::UnrecognizedToken {
-            token: (l, tok, r),
-            expected,
-        } => {
+        ParseError::UnrecognizedToken { token: (l, tok, r), expected } => {
             if tok == Tok::Error {
                 return; // the lexer reported it already
             }
@@ -419,19 +337,18 @@ fn push_parse_error(
 
 /// Attaches `///` comments to the items and clauses right after them.
 fn attach_docs(src: &str, comments: &[crate::lexer::Comment], items: &mut [Item]) {
-    let docs: Vec<Span> = comments
-        .iter()
-        .filter(|c| c.kind == CommentKind::Doc)
-        .map(|c| c.span)
-        .collect();
+    let docs: Vec<Span> = comments.iter().filter(|c| c.kind == CommentKind::Doc).map(|c| c.span).collect();
     if docs.is_empty() {
         return;
     }
     for item in items.iter_mut() {
         item.doc = doc_before(src, &docs, item.span.start);
-        if let ItemKind::Technique(Technique { clauses, .. })
-        | ItemKind::Challenge(Challenge { clauses, .. }) = &mut item.kind
-        {
+        let clauses = match &mut item.kind {
+            ItemKind::Technique(t) => Some(&mut t.clauses),
+            ItemKind::Challenge(c) => Some(&mut c.clauses),
+            _ => None,
+        };
+        if let Some(clauses) = clauses {
             for c in clauses.iter_mut() {
                 c.doc = doc_before(src, &docs, c.span.start);
             }

@@ -129,14 +129,8 @@ impl GlobalKind {
             GlobalKind::Predicate { defined: true, .. } => "defined predicate",
             GlobalKind::Predicate { .. } => "predicate",
             GlobalKind::Axiom { .. } => "axiom",
-            GlobalKind::Lemma {
-                kind: LemmaKind::Rule,
-                ..
-            } => "rule",
-            GlobalKind::Lemma {
-                kind: LemmaKind::Theorem,
-                ..
-            } => "theorem",
+            GlobalKind::Lemma { kind: LemmaKind::Rule, .. } => "rule",
+            GlobalKind::Lemma { kind: LemmaKind::Theorem, .. } => "theorem",
             GlobalKind::Lemma { .. } => "lemma",
             GlobalKind::Technique(_) => "technique",
             GlobalKind::Challenge(_) => "challenge",
@@ -227,12 +221,7 @@ impl Obligation {
         Scope {
             module: self.module,
             file: self.file,
-            locals: self
-                .context
-                .variables
-                .iter()
-                .map(|(n, s)| (n.to_string(), s.clone()))
-                .collect(),
+            locals: self.context.variables.iter().map(|(n, s)| (n.to_string(), s.clone())).collect(),
         }
     }
 }
@@ -402,20 +391,14 @@ impl TechniqueInfo {
     /// The context of its guarantees: parameters; own, then lifted assumptions; then
     /// the guarantees of used techniques as `u.g`.
     pub fn guarantee_context(&self) -> Context {
-        let mut hyps: Vec<(Name, Formula)> = self
-            .assumptions
-            .iter()
-            .map(|a| (warrant_kernel::name(&a.name), a.statement.clone()))
-            .collect();
+        let mut hyps: Vec<(Name, Formula)> =
+            self.assumptions.iter().map(|a| (warrant_kernel::name(&a.name), a.statement.clone())).collect();
         for u in &self.uses {
             for (g, f) in &u.guarantees {
                 hyps.push((warrant_kernel::name(&format!("{}.{g}", u.name)), f.clone()));
             }
         }
-        Context {
-            variables: self.params.clone(),
-            hypotheses: hyps,
-        }
+        Context { variables: self.params.clone(), hypotheses: hyps }
     }
 
     /// The context of its discharges: parameters and its own and lifted assumptions
@@ -437,14 +420,8 @@ impl TechniqueInfo {
         let mut out = Vec::new();
         for (i, u) in self.uses.iter().enumerate() {
             for (a, _) in &u.assumptions {
-                let done = self
-                    .discharges
-                    .iter()
-                    .any(|d| d.use_index == i && &d.assumption == a)
-                    || self
-                        .lifts
-                        .iter()
-                        .any(|l| l.use_index == i && &l.assumption == a);
+                let done = self.discharges.iter().any(|d| d.use_index == i && &d.assumption == a)
+                    || self.lifts.iter().any(|l| l.use_index == i && &l.assumption == a);
                 if !done {
                     out.push((i, a.clone()));
                 }
@@ -542,16 +519,13 @@ impl Program {
 
     /// The technique called `name` (qualified, or short when unique).
     pub fn technique_named(&self, name: &str) -> Option<TechniqueId> {
-        self.techniques
-            .iter()
-            .position(|t| &*t.name == name)
-            .or_else(|| {
-                let mut it = self.techniques.iter().enumerate().filter(|(_, t)| t.short == name);
-                match (it.next(), it.next()) {
-                    (Some((i, _)), None) => Some(i),
-                    _ => None,
-                }
-            })
+        self.techniques.iter().position(|t| &*t.name == name).or_else(|| {
+            let mut it = self.techniques.iter().enumerate().filter(|(_, t)| t.short == name);
+            match (it.next(), it.next()) {
+                (Some((i, _)), None) => Some(i),
+                _ => None,
+            }
+        })
     }
 
     /// Resolves a name as written in `module` (short, `module.name` or
@@ -567,11 +541,8 @@ impl Program {
         let id = crate::elab::resolve_in(&self.modules, &self.globals, module, path, "fact", &[])?;
         let g = &self.globals[id];
         let statement = match &g.kind {
-            GlobalKind::Axiom { statement } | GlobalKind::Lemma { statement, .. } => {
-                statement.clone()
-            }
-            GlobalKind::Function { defined: true, .. }
-            | GlobalKind::Predicate { defined: true, .. } => None,
+            GlobalKind::Axiom { statement } | GlobalKind::Lemma { statement, .. } => statement.clone(),
+            GlobalKind::Function { defined: true, .. } | GlobalKind::Predicate { defined: true, .. } => None,
             other => {
                 return Err(LangError::WrongKind {
                     name: path.text.clone(),
@@ -582,11 +553,7 @@ impl Program {
                 })
             }
         };
-        Ok(FactRef {
-            name: g.kernel.clone(),
-            global: id,
-            statement,
-        })
+        Ok(FactRef { name: g.kernel.clone(), global: id, statement })
     }
 
     /// Lowers a formula of a proof script (`have h: φ`, `show φ`, ...) in `scope`.
@@ -609,10 +576,7 @@ impl Program {
         let short = kernel.rsplit('.').next().unwrap_or(kernel);
         match m.names.get(short) {
             Some(ids) => {
-                let own: Vec<_> = ids
-                    .iter()
-                    .filter(|&&i| self.globals[i].module == module)
-                    .collect();
+                let own: Vec<_> = ids.iter().filter(|&&i| self.globals[i].module == module).collect();
                 let pick = if own.len() == 1 {
                     Some(*own[0])
                 } else if ids.len() == 1 {

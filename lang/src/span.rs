@@ -15,17 +15,11 @@ impl Span {
     /// The span `start..end` (offsets saturate at `u32::MAX`; files are far smaller).
     pub fn new(start: usize, end: usize) -> Span {
         let c = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
-        Span {
-            start: c(start),
-            end: c(end.max(start)),
-        }
+        Span { start: c(start), end: c(end.max(start)) }
     }
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
     /// Length in bytes.
     pub fn len(self) -> usize {

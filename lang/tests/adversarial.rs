@@ -14,30 +14,21 @@ fn limit_field(errors: &[LangError]) -> Vec<&'static str> {
 
 #[test]
 fn file_size_limit() {
-    let limits = Limits {
-        max_file_bytes: 100,
-        ..Limits::default()
-    };
+    let limits = Limits { max_file_bytes: 100, ..Limits::default() };
     let p = parse(&"sort A\n".repeat(50), &limits);
     assert_eq!(limit_field(&p.errors), vec!["max_file_bytes"]);
 }
 
 #[test]
 fn token_count_limit() {
-    let limits = Limits {
-        max_tokens: 1000,
-        ..Limits::default()
-    };
+    let limits = Limits { max_tokens: 1000, ..Limits::default() };
     let p = parse(&"sort A\n".repeat(1000), &limits);
     assert_eq!(limit_field(&p.errors), vec!["max_tokens"]);
 }
 
 #[test]
 fn identifier_length_limit() {
-    let limits = Limits {
-        max_ident_len: 10,
-        ..Limits::default()
-    };
+    let limits = Limits { max_ident_len: 10, ..Limits::default() };
     let p = parse("sort abcdefghijklmnop\nsort ok", &limits);
     assert_eq!(limit_field(&p.errors), vec!["max_ident_len"]);
     assert_eq!(p.file.items.len(), 2);
@@ -45,18 +36,12 @@ fn identifier_length_limit() {
 
 #[test]
 fn numeral_size_limit() {
-    let limits = Limits {
-        max_numeral_len: 20,
-        ..Limits::default()
-    };
+    let limits = Limits { max_numeral_len: 20, ..Limits::default() };
     let p = parse(&format!("axiom a: {} = 1\naxiom b: true", "9".repeat(30)), &limits);
     assert_eq!(limit_field(&p.errors), vec!["max_numeral_len"]);
     // A huge exponent is refused too, without building the number.
     let prog = load(
-        &[Input::Text {
-            name: "e.wr".into(),
-            text: "axiom a: 1e999999999 = 1".into(),
-        }],
+        &[Input::Text { name: "e.wr".into(), text: "axiom a: 1e999999999 = 1".into() }],
         &Options::default(),
     );
     assert_eq!(prog.diagnostics.len(), 1);
@@ -68,10 +53,7 @@ fn bracket_depth_limit() {
     let deep = format!("axiom a: {}1{} = 1", "(".repeat(100_000), ")".repeat(100_000));
     let p = parse(&deep, &Limits::default());
     assert_eq!(limit_field(&p.errors), vec!["max_depth"]);
-    let limits = Limits {
-        max_depth: 10,
-        ..Limits::default()
-    };
+    let limits = Limits { max_depth: 10, ..Limits::default() };
     let p = parse("axiom a: ((((((((((((1)))))))))))) = 1", &limits);
     assert_eq!(limit_field(&p.errors), vec!["max_depth"]);
 }
@@ -104,10 +86,7 @@ fn many_items_are_fine() {
 
 #[test]
 fn error_count_limit() {
-    let limits = Limits {
-        max_errors: 5,
-        ..Limits::default()
-    };
+    let limits = Limits { max_errors: 5, ..Limits::default() };
     let p = parse(&"sort ) ".repeat(100), &limits);
     assert_eq!(p.errors.len(), 6);
     assert!(matches!(p.errors.last(), Some(LangError::TooManyErrors { .. })));
@@ -122,15 +101,12 @@ fn module_count_limit() {
         std::fs::write(dir.join(format!("m{i}.wr")), format!("module m{i}\nimport m{next}\n")).unwrap();
     }
     std::fs::write(dir.join("m5.wr"), "module m5\n").unwrap();
-    let options = Options {
-        limits: Limits {
-            max_modules: 3,
-            ..Limits::default()
-        },
-        ..Options::default()
-    };
+    let options = Options { limits: Limits { max_modules: 3, ..Limits::default() }, ..Options::default() };
     let prog = load(&[Input::Path(dir.join("m0.wr"))], &options);
-    assert!(prog.diagnostics.iter().any(|d| matches!(&d.error, LangError::Limit { field: "max_modules", .. })));
+    assert!(prog
+        .diagnostics
+        .iter()
+        .any(|d| matches!(&d.error, LangError::Limit { field: "max_modules", .. })));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -138,7 +114,8 @@ fn module_count_limit() {
 fn binary_and_non_utf8() {
     let p = parse_bytes(&[0xff, 0xfe, 0x00, 0x01], &Limits::default());
     assert!(matches!(p.errors[..], [LangError::NotUtf8 { .. }]));
-    let noise: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 & 0x7f).collect();
+    let noise: Vec<u8> =
+        (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 & 0x7f).collect();
     let p = parse_bytes(&noise, &Limits::default());
     assert!(!p.errors.is_empty());
     assert!(p.errors.len() <= Limits::default().max_errors + 1);
@@ -146,7 +123,14 @@ fn binary_and_non_utf8() {
 
 #[test]
 fn unterminated_things() {
-    for src in ["sort A \"", "sort A /*", "technique T() { source \"abc", "lemma l: true := by {", "axiom a: (((", "/"] {
+    for src in [
+        "sort A \"",
+        "sort A /*",
+        "technique T() { source \"abc",
+        "lemma l: true := by {",
+        "axiom a: (((",
+        "/",
+    ] {
         let p = parse(src, &Limits::default());
         assert!(!p.errors.is_empty(), "{src}");
     }

@@ -6,20 +6,11 @@ mod design;
 use warrant_lang::*;
 
 fn check(text: &str) -> Program {
-    load(
-        &[Input::Text {
-            name: "test.wr".into(),
-            text: text.into(),
-        }],
-        &Options::default(),
-    )
+    load(&[Input::Text { name: "test.wr".into(), text: text.into() }], &Options::default())
 }
 
 fn codes(p: &Program) -> Vec<String> {
-    p.diagnostics
-        .iter()
-        .map(|d| format!("{} {}", d.code(), d.error))
-        .collect()
+    p.diagnostics.iter().map(|d| format!("{} {}", d.code(), d.error)).collect()
 }
 
 #[test]
@@ -37,10 +28,7 @@ fn design_example_elaborates() {
     assert_eq!(p.display_formula(m, &g.statement), "slip(u, t) <= 1/20");
     let two = &p.techniques[p.technique_named("TwoMonitors").unwrap()];
     assert_eq!(two.uses.len(), 1);
-    assert_eq!(
-        p.display_formula(m, &two.uses[0].assumptions[0].1),
-        "19/20 <= recall(a)"
-    );
+    assert_eq!(p.display_formula(m, &two.uses[0].assumptions[0].1), "19/20 <= recall(a)");
     assert_eq!(two.assumptions.len(), 2);
     assert_eq!(two.assumptions[1].name, "first.recall_prob");
     assert!(two.undischarged().is_empty());

@@ -53,10 +53,7 @@ fn fixtures() {
         got.sort();
         if got != want {
             let msgs: Vec<String> = program.diagnostics.iter().map(|d| d.error.to_string()).collect();
-            failures.push(format!(
-                "{}:\n  want {want:?}\n  got  {got:?}\n  messages {msgs:#?}",
-                f.display()
-            ));
+            failures.push(format!("{}:\n  want {want:?}\n  got  {got:?}\n  messages {msgs:#?}", f.display()));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -58,12 +58,7 @@ fn design_example_parses() {
     assert!(p.errors.is_empty(), "{:#?}", p.errors);
     assert_eq!(p.file.items.len(), 12);
     let fn_item = &p.file.items[4];
-    assert_eq!(
-        fn_item.doc.as_deref(),
-        Some("Fraction of tasks on which `m` attempts sabotage.")
-    );
-    let ItemKind::Technique(t) = &p.file.items[8].kind else {
-        panic!("not a technique")
-    };
+    assert_eq!(fn_item.doc.as_deref(), Some("Fraction of tasks on which `m` attempts sabotage."));
+    let ItemKind::Technique(t) = &p.file.items[8].kind else { panic!("not a technique") };
     assert_eq!(t.clauses.len(), 7);
 }

@@ -25,11 +25,7 @@ fn shape(src: &str) -> String {
 
 fn comments(src: &str) -> Vec<String> {
     let p = parse(src, &Limits::default());
-    p.file
-        .comments
-        .iter()
-        .map(|c| src[c.span.range()].trim_end().to_string())
-        .collect()
+    p.file.comments.iter().map(|c| src[c.span.range()].trim_end().to_string()).collect()
 }
 
 fn check_roundtrip(src: &str) {
@@ -139,7 +135,8 @@ fn tactic() -> impl Strategy<Value = String> {
                 "calc {a} = {b} := by {{ {t1} }}\n _ <= {c} := by {{ {t2} }} // step\n"
             )),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("split {{ {a} }} {{ {b} }}")),
-            (inner.clone(), inner).prop_map(|(a, b)| format!("cases h with | l => {{ {a} }} | r x => {{ {b} }}")),
+            (inner.clone(), inner)
+                .prop_map(|(a, b)| format!("cases h with | l => {{ {a} }} | r x => {{ {b} }}")),
         ]
     })
 }

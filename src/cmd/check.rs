@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use warrant_lang::render::{line_col, render, render_json, Style};
-use warrant_lang::{check_proofs, load, Input, Options, ProofChecker, ProofStatus, Program, Unchecked};
+use warrant_lang::{check_proofs, load, Input, Options, Program, ProofChecker, ProofStatus, Unchecked};
 
 /// How `warrant check` prints its findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -49,21 +49,14 @@ pub fn run_with(args: &CheckArgs, checker: &mut dyn ProofChecker) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let options = Options {
-        library: args.library.clone(),
-        embedded_std: !args.no_std,
-        ..Options::default()
-    };
+    let options = Options { library: args.library.clone(), embedded_std: !args.no_std, ..Options::default() };
     let inputs: Vec<Input> = args.paths.iter().cloned().map(Input::Path).collect();
     let program = load(&inputs, &options);
     let io_error = program.diagnostics.iter().any(|d| d.code() == "warrant::io");
     // Proofs of ill-formed programs are not checked: their statements may be missing.
-    let reports = if program.has_errors() {
-        Vec::new()
-    } else {
-        check_proofs(&program, checker)
-    };
-    let proofs_ok = !program.obligations.is_empty() && reports.len() == program.obligations.len()
+    let reports = if program.has_errors() { Vec::new() } else { check_proofs(&program, checker) };
+    let proofs_ok = !program.obligations.is_empty()
+        && reports.len() == program.obligations.len()
         && reports.iter().all(|r| r.status == ProofStatus::Checked)
         || program.obligations.is_empty();
     let ok = !program.has_errors() && proofs_ok;
@@ -147,11 +140,8 @@ fn human(program: &Program, reports: &[warrant_lang::ProofReport], color: bool) 
 }
 
 fn json(program: &Program, reports: &[warrant_lang::ProofReport], ok: bool) -> String {
-    let diagnostics: Vec<serde_json::Value> = program
-        .diagnostics
-        .iter()
-        .map(|d| render_json(&program.sources, d))
-        .collect();
+    let diagnostics: Vec<serde_json::Value> =
+        program.diagnostics.iter().map(|d| render_json(&program.sources, d)).collect();
     let proofs: Vec<serde_json::Value> = program
         .obligations
         .iter()
@@ -161,10 +151,9 @@ fn json(program: &Program, reports: &[warrant_lang::ProofReport], ok: bool) -> S
             let (status, details): (&str, Vec<serde_json::Value>) = match status {
                 Some(ProofStatus::Checked) => ("checked", vec![]),
                 Some(ProofStatus::Sorry) => ("sorry", vec![]),
-                Some(ProofStatus::Failed(ds)) => (
-                    "failed",
-                    ds.iter().map(|d| render_json(&program.sources, d)).collect(),
-                ),
+                Some(ProofStatus::Failed(ds)) => {
+                    ("failed", ds.iter().map(|d| render_json(&program.sources, d)).collect())
+                }
                 Some(ProofStatus::Unchecked) | None => ("unchecked", vec![]),
             };
             let (line, column) = program
