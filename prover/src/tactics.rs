@@ -16,7 +16,9 @@ use crate::builder::{sort_of, ProofBuilder};
 use crate::error::ProverError;
 use crate::rewrite::{RewriteLimits, Rewriter, Rule};
 use std::sync::Arc;
-use warrant_kernel::{open_formula, FactKind, Formula, Name, Signature, Sort, Step, StepId, Term, Theorem};
+use warrant_kernel::{
+    open_formula, FactKind, Formula, Name, Proof, Signature, Sort, Step, StepId, Term, Theorem,
+};
 use warrant_lang::ast::{self, RelOp, TacticKind};
 use warrant_lang::{Obligation, Program, Scope, Span};
 
@@ -40,13 +42,20 @@ pub struct Failure {
     pub goal: String,
     /// The hypotheses at that point, `name: formula`.
     pub hypotheses: Vec<String>,
+    /// Whether a search bound was hit (a `limit`, not a wrong proof).
+    pub limit: bool,
 }
 
 /// What became of one obligation.
 #[derive(Clone, Debug)]
 pub enum Outcome {
     /// The kernel checked the proof.
-    Proved(Box<Theorem>),
+    Proved {
+        /// The proof object the kernel checked.
+        proof: Proof,
+        /// The theorem it proves.
+        theorem: Box<Theorem>,
+    },
     /// A `sorry` is left: never a proof.
     Sorry(Failure),
     /// The script fails.
@@ -67,6 +76,7 @@ pub fn prove_obligation(
             message: "no proof".into(),
             goal: program.display_formula(ob.module, &ob.statement),
             hypotheses: vec![],
+            limit: false,
         });
     };
     let mut b = ProofBuilder::new(sig, &ob.context);
@@ -81,8 +91,11 @@ pub fn prove_obligation(
     let mut engine = Engine { program, ob, limits, fresh: 0 };
     let result = engine.run(&mut b, goal, &script.tactics, script.span);
     match result {
-        Ok(root) => match b.check(root) {
-            Ok(thm) => Outcome::Proved(Box::new(thm)),
+        Ok(root) => match b.finish(root).and_then(|proof| {
+            let theorem = warrant_kernel::check(sig, &ob.context, &proof)?;
+            Ok((proof, theorem))
+        }) {
+            Ok((proof, theorem)) => Outcome::Proved { proof, theorem: Box::new(theorem) },
             Err(e) => Outcome::Failed(bare(program, ob, script.span, e.to_string())),
         },
         Err(Stop::Sorry(f)) => Outcome::Sorry(f),
@@ -97,8 +110,10 @@ pub fn prove_program(program: &Program, limits: &TacticLimits) -> Vec<Outcome> {
     let mut out = Vec::with_capacity(program.obligations.len());
     for ob in &program.obligations {
         let outcome = prove_obligation(program, &sig, ob, limits);
-        if let (Outcome::Proved(thm), warrant_lang::ObligationKind::Lemma(_)) = (&outcome, &ob.kind) {
-            if let Err(e) = sig.add_theorem(ob.name.clone(), thm) {
+        if let (Outcome::Proved { theorem, .. }, warrant_lang::ObligationKind::Lemma(_)) =
+            (&outcome, &ob.kind)
+        {
+            if let Err(e) = sig.add_theorem(ob.name.clone(), theorem) {
                 out.push(Outcome::Failed(bare(program, ob, ob.span, e.to_string())));
                 continue;
             }
@@ -109,7 +124,13 @@ pub fn prove_program(program: &Program, limits: &TacticLimits) -> Vec<Outcome> {
 }
 
 fn bare(program: &Program, ob: &Obligation, span: Span, message: String) -> Failure {
-    Failure { span, message, goal: program.display_formula(ob.module, &ob.statement), hypotheses: vec![] }
+    Failure {
+        span,
+        message,
+        goal: program.display_formula(ob.module, &ob.statement),
+        hypotheses: vec![],
+        limit: false,
+    }
 }
 
 #[derive(Clone)]
@@ -134,9 +155,18 @@ struct Engine<'p> {
 }
 
 impl<'p> Engine<'p> {
+    /// A failure from a prover error: a hit bound is marked as such.
+    fn fail_err(&self, b: &ProofBuilder<'_>, goal: &Goal, span: Span, e: ProverError) -> Stop {
+        let limit = matches!(e, ProverError::Limit { .. });
+        let (Stop::Failed(mut f) | Stop::Sorry(mut f)) = self.fail(b, goal, span, e.to_string());
+        f.limit = limit;
+        Stop::Failed(f)
+    }
+
     fn fail(&self, b: &ProofBuilder<'_>, goal: &Goal, span: Span, message: String) -> Stop {
         let show = |f: &Formula| self.program.display_formula(self.ob.module, f);
         Stop::Failed(Failure {
+            limit: false,
             span,
             message,
             goal: show(&goal.target),
@@ -375,7 +405,7 @@ impl<'p> Engine<'p> {
                 let shown = self.program.display_formula(self.ob.module, f);
                 Err(self.fail(b, goal, span, format!("the fact proves {shown}, not the goal")))
             }
-            Err(e) => Err(self.fail(b, goal, span, e.to_string())),
+            Err(e) => Err(self.fail_err(b, goal, span, e)),
         }
     }
 
@@ -436,7 +466,7 @@ impl<'p> Engine<'p> {
                 goal.scope.locals.push((x.clone(), s.clone()));
                 let p = continue_with(self, b, goal.clone())?;
                 b.add(Step::ForallIntro { variable: warrant_kernel::name(&x), sort: s, from: p })
-                    .map_err(|e| self.fail(b, &goal, span, e.to_string()))
+                    .map_err(|e| self.fail_err(b, &goal, span, e))
             }
             Formula::Implies(a, _) | Formula::Not(a) => {
                 let is_not = matches!(goal.target, Formula::Not(_));
@@ -447,7 +477,7 @@ impl<'p> Engine<'p> {
                 let hname = first.unwrap_or_else(|| format!("h{}", goal.hyps.len()));
                 let assumed = b
                     .add(Step::Assume { formula: (*a).clone() })
-                    .map_err(|e| self.fail(b, &goal, span, e.to_string()))?;
+                    .map_err(|e| self.fail_err(b, &goal, span, e))?;
                 goal.hyps.push((hname, assumed));
                 goal.target = concl;
                 let p = continue_with(self, b, goal.clone())?;
@@ -456,7 +486,7 @@ impl<'p> Engine<'p> {
                 } else {
                     Step::ImpIntro { assumption: (*a).clone(), from: p }
                 };
-                b.add(step).map_err(|e| self.fail(b, &goal, span, e.to_string()))
+                b.add(step).map_err(|e| self.fail_err(b, &goal, span, e))
             }
             _ => Err(self.fail(b, &goal, span, "nothing to introduce".into())),
         }
@@ -475,10 +505,10 @@ impl<'p> Engine<'p> {
         end: Span,
     ) -> Run {
         let id = self.fact(b, &goal, fact)?;
-        let f = b.conclusion(id).map_err(|e| self.fail(b, &goal, span, e.to_string()))?.clone();
+        let f = b.conclusion(id).map_err(|e| self.fail_err(b, &goal, span, e))?.clone();
         let name = |i: usize, default: String| names.get(i).map(|n| n.text.clone()).unwrap_or(default);
         let add = |engine: &Self, b: &mut ProofBuilder<'_>, s: Step| {
-            b.add(s).map_err(|e| engine.fail(b, &goal, span, e.to_string()))
+            b.add(s).map_err(|e| engine.fail_err(b, &goal, span, e))
         };
         match f {
             Formula::And(..) => {
@@ -553,7 +583,7 @@ impl<'p> Engine<'p> {
                 chain = Some(match chain {
                     Some(c) if facts.is_empty() => b
                         .add(Step::Trans { left: c, right: p })
-                        .map_err(|e| self.fail(b, goal, st.span, e.to_string()))?,
+                        .map_err(|e| self.fail_err(b, goal, st.span, e))?,
                     _ => p,
                 });
             }
@@ -591,7 +621,7 @@ impl<'p> Engine<'p> {
         let mut none = |_: &mut ProofBuilder<'_>, f: &Formula| -> Result<StepId, ProverError> {
             Err(ProverError::Shape { tactic: "unfold", what: format!("the condition {f}") })
         };
-        let fail = |b: &ProofBuilder<'_>, e: ProverError| self.fail(b, goal, span, e.to_string());
+        let fail = |b: &ProofBuilder<'_>, e: ProverError| self.fail_err(b, goal, span, e);
         // a2 = a and c2 = c, then substitute into `a2 ⋈ c2`.
         let ea = rw.prove_eq(b, a2, a, &self.limits.rewrite, &mut none).map_err(|e| fail(b, e))?;
         let ec = rw.prove_eq(b, c2, c, &self.limits.rewrite, &mut none).map_err(|e| fail(b, e))?;
@@ -634,7 +664,7 @@ impl<'p> Engine<'p> {
             for t in args {
                 id = b
                     .add(Step::ForallElim { from: id, term: t })
-                    .map_err(|e| self.fail(b, goal, f.span, e.to_string()))?;
+                    .map_err(|e| self.fail_err(b, goal, f.span, e))?;
             }
             return Ok(id);
         }
@@ -650,7 +680,7 @@ impl<'p> Engine<'p> {
             Some(FactKind::Definition) => Step::Unfold { name, args },
             None => return Err(self.fail(b, goal, f.span, format!("`{}` is not proved yet", f.name.text))),
         };
-        b.add(step).map_err(|e| self.fail(b, goal, f.span, e.to_string()))
+        b.add(step).map_err(|e| self.fail_err(b, goal, f.span, e))
     }
 }
 

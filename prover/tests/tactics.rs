@@ -17,7 +17,7 @@ fn outcomes(text: &str) -> Vec<String> {
     prove_program(&p, &TacticLimits::default())
         .into_iter()
         .map(|o| match o {
-            Outcome::Proved(_) => "proved".to_string(),
+            Outcome::Proved { .. } => "proved".to_string(),
             Outcome::Sorry(f) => format!("sorry: {}", f.goal),
             Outcome::Failed(f) => format!("failed: {} | {} | {}", f.message, f.goal, f.hypotheses.join(", ")),
         })
