@@ -2,7 +2,7 @@
 //! rational code it calls, counted without blank lines, comments and `#[cfg(test)]`
 //! items. Run with `--nocapture` to see the count.
 //!
-//! The design's budget is 1,500 lines. The kernel is over it (1,967 lines when this
+//! The design's budget is 1,500 lines. The kernel is over it (1,567 lines when this
 //! test was written), so two tests: a ratchet that fails if the count grows past
 //! today's, and the budget itself, ignored until the kernel is brought within it
 //! (`cargo test -p warrant-kernel --test trusted_size -- --include-ignored`).
