@@ -91,11 +91,7 @@ fn header(path: &Path) -> Result<Expected, String> {
             return Err(format!("`{c}` is not a finding code"));
         }
     }
-    Ok(Expected {
-        accepted,
-        findings,
-        challenge,
-    })
+    Ok(Expected { accepted, findings, challenge })
 }
 
 fn submissions() -> Vec<PathBuf> {
@@ -124,11 +120,7 @@ fn headers_cover_every_finding_code() {
         }
     }
     assert!(bad.is_empty(), "bad headers:\n{}", bad.join("\n"));
-    let missing: Vec<&str> = ALL_CODES
-        .iter()
-        .map(|c| c.as_str())
-        .filter(|c| !seen.contains(*c))
-        .collect();
+    let missing: Vec<&str> = ALL_CODES.iter().map(|c| c.as_str()).filter(|c| !seen.contains(*c)).collect();
     assert!(missing.is_empty(), "no submission expects {missing:?}");
 }
 
@@ -141,16 +133,9 @@ fn techniques_cite_sources() {
         warrant_lang::Input::Path(root().join("corpus/techniques")),
     ];
     let program = warrant_lang::load(&inputs, &warrant_lang::Options::default());
-    assert!(
-        !program.has_errors(),
-        "the corpus has errors: {:?}",
-        program.diagnostics
-    );
-    let techniques: Vec<_> = program
-        .techniques
-        .iter()
-        .filter(|t| t.name.starts_with("techniques."))
-        .collect();
+    assert!(!program.has_errors(), "the corpus has errors: {:?}", program.diagnostics);
+    let techniques: Vec<_> =
+        program.techniques.iter().filter(|t| t.name.starts_with("techniques.")).collect();
     assert!(techniques.len() >= 15, "only {} techniques", techniques.len());
     let unsourced: Vec<&str> = techniques
         .iter()
@@ -239,11 +224,7 @@ fn submissions_match_their_headers() {
         let verdict = report["verdict"].as_str().unwrap_or("?").to_string();
         let mut codes: Vec<String> = report["findings"]
             .as_array()
-            .map(|fs| {
-                fs.iter()
-                    .filter_map(|f| f["code"].as_str().map(str::to_string))
-                    .collect()
-            })
+            .map(|fs| fs.iter().filter_map(|f| f["code"].as_str().map(str::to_string)).collect())
             .unwrap_or_default();
         codes.sort();
         codes.dedup();
@@ -251,11 +232,7 @@ fn submissions_match_their_headers() {
         if verdict != want_verdict || codes != want.findings {
             let messages: Vec<String> = report["findings"]
                 .as_array()
-                .map(|fs| {
-                    fs.iter()
-                        .map(|f| format!("    {}: {}", f["code"], f["message"]))
-                        .collect()
-                })
+                .map(|fs| fs.iter().map(|f| format!("    {}: {}", f["code"], f["message"])).collect())
                 .unwrap_or_default();
             failures.push(format!(
                 "{rel}: expected {want_verdict} {:?}, got {verdict} {codes:?}\n{}",
@@ -270,10 +247,12 @@ fn submissions_match_their_headers() {
         }
     }
     if !pending.is_empty() {
-        eprintln!(
-            "pending `warrant audit --challenge` (issue 9), not audited: {}",
-            pending.join(", ")
-        );
+        eprintln!("pending `warrant audit --challenge` (issue 9), not audited: {}", pending.join(", "));
     }
-    assert!(failures.is_empty(), "{} submission(s) differ from their headers:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} submission(s) differ from their headers:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
