@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+use warrant_auditor::TacticEngine;
 
 mod cmd;
 
@@ -20,6 +21,12 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Format files in the canonical style (keeps comments).
     Fmt(cmd::fmt::FmtArgs),
+    /// Audit submitted techniques and everything they rest on; print the report.
+    Audit(cmd::audit::AuditArgs),
+    /// Print a finding code's documentation with an example.
+    Explain(cmd::explain::ExplainArgs),
+    /// Export every checked theorem to a proof assistant (Coq) for independent re-checking.
+    Export(cmd::export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,5 +41,8 @@ fn main() -> ExitCode {
     match &cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Fmt(args) => cmd::fmt::run(args),
+        Command::Audit(args) => cmd::audit::run(args, &TacticEngine::default()),
+        Command::Explain(args) => cmd::explain::run(args),
+        Command::Export(args) => cmd::export::run(args, &TacticEngine::default()),
     }
 }

@@ -202,9 +202,10 @@ impl<'p> Run<'p> {
             if d.is_warning() {
                 continue;
             }
-            let code = match d.code().as_str() {
-                "warrant::parse" => Code::Parse,
-                "warrant::limit" => Code::Limit,
+            let code = match (&d.error, d.code().as_str()) {
+                (warrant_lang::LangError::Cycle { what: "technique", .. }, _) => Code::Cycle,
+                (_, "warrant::parse") => Code::Parse,
+                (_, "warrant::limit") => Code::Limit,
                 _ => Code::Type,
             };
             let mut f = Finding::new(code, d.error.to_string());
@@ -691,6 +692,11 @@ fn audit_technique(
             None => broken = true,
         }
     }
+    // A technique the front end could not elaborate (or whose uses it could not
+    // resolve) has already been reported; its proofs would only repeat that.
+    if tech.broken || tech.uses.iter().any(|u| u.technique.is_none()) {
+        return Outcome { findings, ..Outcome::rejected() };
+    }
     for (ui, a) in tech.undischarged() {
         let u = &tech.uses[ui];
         findings.push(at(
@@ -785,7 +791,8 @@ fn audit_technique(
     }
 
     if !broken {
-        gaming_checks(signature, engine, tech, &used_assumptions, &at, &show, &mut findings);
+        let env = Env { program, signature, engine };
+        gaming_checks(&env, tech, &used_assumptions, &at, &show, &mut findings);
     }
     let mut outcome = Outcome { findings, broken, verdict: Verdict::Rejected, theorems, guarantees };
     outcome.decide(policy);
@@ -834,17 +841,25 @@ fn self_certification(
     }
 }
 
+/// What the checks of one technique read.
+#[derive(Clone, Copy)]
+struct Env<'a> {
+    program: &'a Program,
+    signature: &'a Signature,
+    engine: &'a dyn ProofEngine,
+}
+
 /// The checks for a technique whose proofs all hold: `vacuous`, `witness-fails`,
 /// `no-witness`, `trivial`, `intent-gap`, `unused-assumption`.
 fn gaming_checks(
-    signature: &Signature,
-    engine: &dyn ProofEngine,
+    env: &Env<'_>,
     tech: &TechniqueInfo,
     used_assumptions: &BTreeSet<String>,
     at: &dyn Fn(Finding, Span) -> Finding,
     show: &dyn Fn(&Formula) -> String,
     findings: &mut Vec<Finding>,
 ) {
+    let Env { program, signature, engine } = *env;
     let assumptions = tech.discharge_context();
     // The witness: every assumption evaluated exactly.
     let mut consistent = false;
@@ -918,7 +933,7 @@ fn gaming_checks(
     }
     // Vacuity: a bounded search for `false` (needless when the witness satisfies all).
     if !consistent && !assumptions.hypotheses.is_empty() {
-        if let Some(proof) = engine.search(signature, &assumptions, &Formula::False) {
+        if let Some(proof) = engine.search(program, tech.module, signature, &assumptions, &Formula::False) {
             if let Ok(thm) = check(signature, &assumptions, &proof) {
                 let used: Vec<String> =
                     thm.hypotheses().iter().map(|(n, f)| format!("{n}: {}", show(f))).collect();
@@ -941,7 +956,7 @@ fn gaming_checks(
     // Triviality: a guarantee that holds with no assumption at all.
     let bare = Context { variables: tech.params.clone(), hypotheses: Vec::new() };
     for g in &tech.guarantees {
-        if let Some(proof) = engine.search(signature, &bare, &g.statement) {
+        if let Some(proof) = engine.search(program, tech.module, signature, &bare, &g.statement) {
             if check(signature, &bare, &proof).is_ok_and(|thm| thm.conclusion() == &g.statement) {
                 findings.push(at(
                     Finding::new(
@@ -963,7 +978,7 @@ fn gaming_checks(
                 .push((warrant_kernel::name(&format!("guarantee.{}", g.name)), g.statement.clone()));
         }
         let established = engine
-            .search(signature, &ctx, intent)
+            .search(program, tech.module, signature, &ctx, intent)
             .is_some_and(|proof| check(signature, &ctx, &proof).is_ok_and(|thm| thm.conclusion() == intent));
         if !established {
             findings.push(at(

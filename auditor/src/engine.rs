@@ -47,5 +47,13 @@ pub trait ProofEngine: Sync {
     /// A bounded automatic search for a proof of `goal` in `context`; `None` when
     /// nothing was found within the bounds. The auditor uses it for the `vacuous`,
     /// `trivial` and `intent-gap` checks, where finding nothing is an answer.
-    fn search(&self, signature: &Signature, context: &Context, goal: &Formula) -> Option<Proof>;
+    /// `module` is the module whose names are in scope (for messages).
+    fn search(
+        &self,
+        program: &Program,
+        module: usize,
+        signature: &Signature,
+        context: &Context,
+        goal: &Formula,
+    ) -> Option<Proof>;
 }

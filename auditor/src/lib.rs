@@ -15,6 +15,7 @@ pub mod finding;
 pub mod graph;
 pub mod human;
 pub mod policy;
+pub mod prover_engine;
 pub mod report;
 pub mod witness;
 
@@ -23,4 +24,5 @@ pub use cache::Cache;
 pub use engine::{ProofEngine, ProofFailure};
 pub use finding::{Code, Finding, Location, Severity, Span, ALL_CODES};
 pub use policy::{Policy, PolicyError};
+pub use prover_engine::TacticEngine;
 pub use report::{Report, TrustBase, Verdict};

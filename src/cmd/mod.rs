@@ -1,4 +1,7 @@
 //! One module per subcommand of the `warrant` binary.
 
+pub mod audit;
 pub mod check;
+pub mod explain;
+pub mod export;
 pub mod fmt;

@@ -1,0 +1,81 @@
+//! The [`ProofEngine`] backed by warrant's prover (`warrant-prover`'s tactics).
+
+use crate::engine::{ProofEngine, ProofFailure};
+use warrant_kernel::{Context, Formula, Proof, Signature};
+use warrant_lang::{ast, Obligation, ObligationKind, Program};
+use warrant_prover::tactics::{prove_obligation, Failure, Outcome, TacticLimits};
+
+/// Proofs by the prover's tactics, under its limits.
+#[derive(Clone, Debug, Default)]
+pub struct TacticEngine {
+    /// The bounds of every search.
+    pub limits: TacticLimits,
+}
+
+fn goal_text(f: &Failure) -> String {
+    let mut s = String::new();
+    for h in &f.hypotheses {
+        s.push_str(h);
+        s.push('\n');
+    }
+    s.push_str("⊢ ");
+    s.push_str(&f.goal);
+    s
+}
+
+impl ProofEngine for TacticEngine {
+    fn prove(
+        &self,
+        program: &Program,
+        signature: &Signature,
+        obligation: &Obligation,
+    ) -> Result<Proof, ProofFailure> {
+        match prove_obligation(program, signature, obligation, &self.limits) {
+            Outcome::Proved { proof, .. } => Ok(proof),
+            Outcome::Sorry(f) => Err(ProofFailure::Sorry { span: Some(f.span), goal: goal_text(&f) }),
+            Outcome::Failed(f) if f.limit => {
+                Err(ProofFailure::Limit { span: Some(f.span), bound: f.message })
+            }
+            Outcome::Failed(f) => {
+                Err(ProofFailure::Failed { span: Some(f.span), goal: goal_text(&f), message: f.message })
+            }
+        }
+    }
+
+    fn search(
+        &self,
+        program: &Program,
+        module: usize,
+        signature: &Signature,
+        context: &Context,
+        goal: &Formula,
+    ) -> Option<Proof> {
+        // The search is the `auto` tactic on a synthetic obligation.
+        let span = warrant_lang::Span { start: 0, end: 0 };
+        // Every hypothesis of the context is offered to `auto` as a fact.
+        let facts = context
+            .hypotheses
+            .iter()
+            .map(|(h, _)| ast::Fact { name: ast::Path { text: h.to_string(), span }, args: vec![], span })
+            .collect();
+        let file = program.modules.get(module)?.file;
+        let obligation = Obligation {
+            kind: ObligationKind::Lemma(ast::LemmaKind::Lemma),
+            name: warrant_kernel::name("search"),
+            module,
+            file,
+            span,
+            statement: goal.clone(),
+            context: context.clone(),
+            proof: Some(ast::Proof {
+                style: ast::ProofStyle::Tactic,
+                tactics: vec![ast::Tactic { kind: ast::TacticKind::Auto(facts), span }],
+                span,
+            }),
+        };
+        match prove_obligation(program, signature, &obligation, &self.limits) {
+            Outcome::Proved { proof, .. } => Some(proof),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! `warrant export coq PATH... -o DIR`: audit the inputs, then write every theorem the
+//! kernel checked (lemmas and accepted techniques' guarantees) as a Coq 8.16 project
+//! that `make -C DIR` re-checks with an independent proof assistant.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use warrant_auditor::{AuditOptions, Auditor, ProofEngine, Submission, Verdict};
+use warrant_kernel::coq::{write_project, Exporter, Options, Technique};
+use warrant_kernel::{Context, Formula, Proof, Step, Term};
+
+/// What to export to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Target {
+    /// Coq 8.16 over QArith.
+    Coq,
+}
+
+/// Arguments of `warrant export`.
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    /// The proof assistant.
+    #[arg(value_enum)]
+    pub target: Target,
+    /// Files or folders to export (everything they import is exported too).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The output directory (a Coq project).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// A library root to search for imports (repeatable).
+    #[arg(long = "library", value_name = "DIR")]
+    pub library: Vec<PathBuf>,
+    /// Add `Print Assumptions` for every exported lemma (slower to check).
+    #[arg(long)]
+    pub print_assumptions: bool,
+}
+
+/// Runs `warrant export`.
+pub fn run(args: &ExportArgs, engine: &dyn ProofEngine) -> ExitCode {
+    for p in args.paths.iter().chain(&args.library) {
+        if !p.exists() {
+            eprintln!("warrant export: `{}` does not exist", p.display());
+            return ExitCode::from(2);
+        }
+    }
+    let options = AuditOptions { library: args.library.clone(), ..AuditOptions::default() };
+    let submissions: Vec<Submission> =
+        args.paths.iter().map(|p| Submission { name: p.display().to_string(), text: None }).collect();
+    let audit = Auditor::new(options, engine).audit(&submissions);
+    if !audit.io_errors.is_empty() {
+        for e in &audit.io_errors {
+            eprintln!("warrant export: {e}");
+        }
+        return ExitCode::from(2);
+    }
+    let mut exporter = Exporter::new(&audit.signature);
+    for (name, context, proof) in &audit.theorem_proofs {
+        exporter.theorem_proof(name.clone(), context.clone(), proof.clone());
+    }
+    // Each accepted technique also as a section: its assumptions as hypotheses, each
+    // guarantee proved from its closed theorem.
+    let mut sections = 0;
+    for (name, context, _) in &audit.theorem_proofs {
+        if let Some(t) = audit.report.techniques.iter().find(|t| name.starts_with(&format!("{}.", t.name))) {
+            let Some(fact) = audit.signature.fact(name) else { continue };
+            let guarantee = name[t.name.len() + 1..].to_string();
+            let (proof, conclusion) = instantiate_closed(name, &fact.statement, context);
+            exporter.technique(Technique {
+                name: warrant_kernel::name(&format!("{}.section.{guarantee}", t.name)),
+                context: section_context(context, &fact.statement),
+                guarantees: vec![(warrant_kernel::name(&guarantee), proof, conclusion)],
+            });
+            sections += 1;
+        }
+    }
+    let module = match exporter.export("Warrant", &Options { print_assumptions: args.print_assumptions }) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("warrant export: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match write_project(&args.output, &[module]) {
+        Ok(info) => {
+            eprintln!(
+                "warrant export: {} theorems and {sections} technique sections written to {} ({}); check with `make -C {}`",
+                audit.theorem_proofs.len(),
+                args.output.display(),
+                info.files.join(", "),
+                args.output.display()
+            );
+        }
+        Err(e) => {
+            eprintln!("warrant export: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    match audit.report.verdict {
+        Verdict::Accepted => ExitCode::SUCCESS,
+        Verdict::Rejected => {
+            eprintln!("warrant export: the audit rejected part of the input; only what the kernel checked was exported");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The context of a technique section: the technique's parameters and the premises of
+/// its closed guarantee `forall x̄. A₁ -> … -> Aₙ -> G`, named as in the technique.
+fn section_context(context: &Context, closed: &Formula) -> Context {
+    let mut premises = Vec::new();
+    let mut f = strip_foralls(closed, context);
+    while let Formula::Implies(a, b) = f {
+        premises.push((*a).clone());
+        f = (*b).clone();
+    }
+    let hypotheses =
+        context.hypotheses.iter().filter(|(_, h)| premises.contains(h)).cloned().collect::<Vec<_>>();
+    Context { variables: context.variables.clone(), hypotheses }
+}
+
+/// `closed` with its leading quantifiers instantiated by the context's variables.
+fn strip_foralls(closed: &Formula, context: &Context) -> Formula {
+    let mut f = closed.clone();
+    for (x, s) in &context.variables {
+        let Formula::Forall(_, _, body) = &f else { break };
+        f = warrant_kernel::open_formula(body, &Term::Free(x.clone(), s.clone()));
+    }
+    f
+}
+
+/// A proof of the guarantee `G` in the technique's context from its closed theorem:
+/// instantiate the quantifiers with the parameters, then apply it to each assumption.
+fn instantiate_closed(name: &str, closed: &Formula, context: &Context) -> (Proof, Formula) {
+    let mut p = Proof::default();
+    let mut cur = p.push(Step::Theorem { name: warrant_kernel::name(name), args: vec![] });
+    let mut f = closed.clone();
+    for (x, s) in &context.variables {
+        let Formula::Forall(_, _, body) = &f else { break };
+        let term = Term::Free(x.clone(), s.clone());
+        f = warrant_kernel::open_formula(body, &term);
+        cur = p.push(Step::ForallElim { from: cur, term });
+    }
+    while let Formula::Implies(a, b) = f.clone() {
+        let Some((h, _)) = context.hypotheses.iter().find(|(_, h)| *h == *a) else { break };
+        let arg = p.push(Step::Hypothesis { name: h.clone() });
+        cur = p.push(Step::ImpElim { implication: cur, argument: arg });
+        f = (*b).clone();
+    }
+    let _ = cur;
+    (p, f)
+}
