@@ -128,6 +128,66 @@ fn obligation_at(p: &Program, file: FileId, offset: u32) -> Option<usize> {
     })
 }
 
+/// Names cited in the proof script of obligation `ob` (facts, definitions, symbols),
+/// resolved by [`Program::resolve`] in the obligation's module: `(span, target)`.
+/// The front end's `references` do not cover scripts (the prover reads them), so the
+/// script's tokens are lexed by `warrant_lang::lexer` and each name resolved.
+/// Names of the obligation's variables and hypotheses are local, not declarations.
+pub fn script_names(p: &Program, snap: &Snapshot, ob: usize) -> Vec<(Span, GlobalId)> {
+    use warrant_lang::lexer::{lex, Tok};
+    let Some(ob) = p.obligations.get(ob) else { return Vec::new() };
+    let Some(proof) = &ob.proof else { return Vec::new() };
+    let text = snap.text(ob.file);
+    let Some(script) = text.get(proof.span.range()) else { return Vec::new() };
+    let locals: BTreeSet<String> = ob
+        .context
+        .variables
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .chain(ob.context.hypotheses.iter().map(|(n, _)| n.to_string()))
+        .collect();
+    let lexed = lex(script, &p.limits);
+    let mut out = Vec::new();
+    for (a, tok, b) in &lexed.tokens {
+        let name = match tok {
+            Tok::Ident(n) | Tok::QualName(n) => *n,
+            _ => continue,
+        };
+        if locals.contains(name) {
+            continue;
+        }
+        let span = Span::new(proof.span.start as usize + a, proof.span.start as usize + b);
+        let path = warrant_lang::ast::Path {
+            text: name.to_string(),
+            span,
+        };
+        if let Ok(g) = p.resolve(ob.module, &path) {
+            out.push((span, g));
+        }
+    }
+    out
+}
+
+/// The declaration named at `offset` and the span of that name: a resolved use or a
+/// declaration (the front end's `global_at`), or a name cited in a proof script.
+pub fn target_at(snap: &Snapshot, file: FileId, offset: u32) -> Option<(GlobalId, Span)> {
+    let p = &snap.program;
+    if let Some(g) = p.global_at(file, offset) {
+        let span = p
+            .references
+            .iter()
+            .find(|r| r.file == file && r.span.start <= offset && offset < r.span.end)
+            .map(|r| r.span)
+            .unwrap_or(p.globals[g].span);
+        return Some((g, span));
+    }
+    let ob = obligation_at(p, file, offset)?;
+    script_names(p, snap, ob)
+        .into_iter()
+        .find(|(s, _)| s.start <= offset && offset < s.end)
+        .map(|(s, g)| (g, s))
+}
+
 /// The hover at `pos`: a declaration's signature and doc comment, or inside a proof
 /// the goal and hypotheses (at the failing step or `sorry` when the prover reported
 /// one there, else at the start of the proof).
@@ -136,21 +196,14 @@ pub fn hover(snap: &Snapshot, notes: &[ProofNote], uri: &Uri, pos: Position) -> 
     let p = &snap.program;
     let offset = u32::try_from(snap.offset(file, pos)).ok()?;
     let module = module_of(p, file).unwrap_or(0);
-    if let Some(g) = p.global_at(file, offset) {
+    if let Some((g, span)) = target_at(snap, file, offset) {
         let gl = &p.globals[g];
         let mut text = format!("```warrant\n{}\n```", signature(p, module, g));
         if let Some(doc) = &gl.doc {
             text.push_str(&format!("\n\n{doc}"));
         }
         text.push_str(&format!("\n\n*{}* `{}`", gl.kind.describe(), gl.kernel));
-        let span = p
-            .references
-            .iter()
-            .find(|r| r.file == file && r.span.start <= offset && offset < r.span.end)
-            .map(|r| r.span)
-            .unwrap_or(gl.span);
-        let range = (gl.file == file || span != gl.span).then(|| snap.range(file, span));
-        return Some(markdown(text, range));
+        return Some(markdown(text, Some(snap.range(file, span))));
     }
     let ob_id = obligation_at(p, file, offset)?;
     let ob = &p.obligations[ob_id];
@@ -199,7 +252,7 @@ pub fn definition(snap: &Snapshot, uri: &Uri, pos: Position) -> Option<Location>
     let file = snap.file(uri)?;
     let p = &snap.program;
     let offset = u32::try_from(snap.offset(file, pos)).ok()?;
-    let g = &p.globals[p.global_at(file, offset)?];
+    let g = &p.globals[target_at(snap, file, offset)?.0];
     snap.location(g.file, g.span)
 }
 
@@ -209,16 +262,31 @@ pub fn references(snap: &Snapshot, uri: &Uri, pos: Position, declaration: bool) 
     let file = snap.file(uri)?;
     let p = &snap.program;
     let offset = u32::try_from(snap.offset(file, pos)).ok()?;
-    let target = p.global_at(file, offset)?;
+    let (target, _) = target_at(snap, file, offset)?;
     let g = &p.globals[target];
     let mut out: Vec<Location> = Vec::new();
     if declaration {
         out.extend(snap.location(g.file, g.span));
     }
-    let mut uses: Vec<_> = p.references.iter().filter(|r| r.target == target).collect();
-    uses.sort_by_key(|r| (r.file, r.span));
+    let mut uses: Vec<(FileId, Span)> = p
+        .references
+        .iter()
+        .filter(|r| r.target == target)
+        .map(|r| (r.file, r.span))
+        .collect();
+    for (i, ob) in p.obligations.iter().enumerate() {
+        if ob.proof.is_some() {
+            uses.extend(
+                script_names(p, snap, i)
+                    .into_iter()
+                    .filter(|(_, g)| *g == target)
+                    .map(|(s, _)| (ob.file, s)),
+            );
+        }
+    }
+    uses.sort();
     uses.dedup();
-    out.extend(uses.iter().filter_map(|r| snap.location(r.file, r.span)));
+    out.extend(uses.iter().filter_map(|(f, s)| snap.location(*f, *s)));
     Some(out)
 }
 

@@ -55,6 +55,19 @@ pub fn capabilities() -> ServerCapabilities {
     }
 }
 
+/// `warrant/documentText`: the server's copy of an open document (for tests and
+/// debugging a client's sync; `null` when the document is not open).
+pub const TEXT_METHOD: &str = "warrant/documentText";
+
+/// The request [`TEXT_METHOD`].
+pub enum TextRequest {}
+
+impl lsp_types::request::Request for TextRequest {
+    type Params = lsp_types::TextDocumentIdentifier;
+    type Result = Option<String>;
+    const METHOD: &'static str = TEXT_METHOD;
+}
+
 /// How many cancelled request ids are remembered (a cancel may overtake its request).
 const CANCEL_MEMORY: usize = 256;
 
@@ -263,6 +276,7 @@ impl<'c> Server<'c> {
             };
         }
         match req.method.as_str() {
+            TEXT_METHOD => answer!(req, TextRequest, |p| self.text(&p.uri)),
             HoverRequest::METHOD => answer!(req, HoverRequest, |p| features::hover(
                 &snap,
                 &self.proofs,
