@@ -352,6 +352,48 @@ pub enum LangError {
         #[label("here")]
         span: SourceSpan,
     },
+    /// A proof step does not check (reported by the prover, which the front end hosts
+    /// through [`crate::ProofChecker`]).
+    #[error("{message}\n{goal}")]
+    #[diagnostic(
+        code(warrant::proof),
+        help("the goal and hypotheses left are shown above; give the tactic the facts it needs")
+    )]
+    Proof {
+        /// What went wrong.
+        message: String,
+        /// The hypotheses and the goal left, in warrant's syntax.
+        goal: String,
+        /// The failing step.
+        #[label("this step does not check")]
+        span: SourceSpan,
+    },
+    /// A search bound was hit while proving.
+    #[error("{message}")]
+    #[diagnostic(
+        code(warrant::limit),
+        help("give the tactic the facts it needs so the search is short, or raise the bound")
+    )]
+    ProofLimit {
+        /// Which bound.
+        message: String,
+        /// The step.
+        #[label("the search stopped here")]
+        span: SourceSpan,
+    },
+    /// A `sorry` is left.
+    #[error("a `sorry` is left; it stands for\n{goal}")]
+    #[diagnostic(
+        code(warrant::sorry),
+        help("`sorry` is never a proof: replace it by tactics that prove the goal shown")
+    )]
+    Sorry {
+        /// The hypotheses and the goal it stands for.
+        goal: String,
+        /// The `sorry`.
+        #[label("hole")]
+        span: SourceSpan,
+    },
 }
 
 impl LangError {
@@ -383,7 +425,10 @@ impl LangError {
             | Invalid { span, .. }
             | ModuleNotFound { span, .. }
             | Cycle { span, .. }
-            | Kernel { span, .. } => *span,
+            | Kernel { span, .. }
+            | Proof { span, .. }
+            | ProofLimit { span, .. }
+            | Sorry { span, .. } => *span,
             Io { .. } => return None,
         };
         Some(Span::new(s.offset(), s.offset() + s.len()))

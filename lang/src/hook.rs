@@ -12,8 +12,8 @@ pub enum ProofStatus {
     Checked,
     /// No checker looked at it.
     Unchecked,
-    /// A hole (`sorry`) is left.
-    Sorry,
+    /// A hole (`sorry`) is left; the diagnostics show the goal it stands for.
+    Sorry(Vec<Diagnostic>),
     /// The proof does not check; the diagnostics say why (goal and hypotheses left).
     Failed(Vec<Diagnostic>),
 }

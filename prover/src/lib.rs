@@ -9,12 +9,14 @@
 
 pub mod arith;
 pub mod builder;
+pub mod checker;
 pub mod error;
 pub mod lp;
 pub mod poly;
 
 pub use arith::{linarith, nlinarith, normalize, ring_eq, ArithLimits};
 pub use builder::ProofBuilder;
+pub use checker::TacticChecker;
 pub use error::{Bound, ProverError};
 pub mod rewrite;
 pub use rewrite::{RewriteLimits, Rewriter, Rule, RuleOrigin};

@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use warrant_lang::render::{line_col, render, render_json, Style};
-use warrant_lang::{check_proofs, load, Input, Options, Program, ProofChecker, ProofStatus, Unchecked};
+use warrant_lang::{check_proofs, load, Input, Options, Program, ProofChecker, ProofStatus};
 
 /// How `warrant check` prints its findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -36,9 +36,9 @@ pub struct CheckArgs {
     pub no_std: bool,
 }
 
-/// Runs `warrant check` without a prover: every proof is reported unchecked.
+/// Runs `warrant check` with warrant's prover deciding every proof.
 pub fn run(args: &CheckArgs) -> ExitCode {
-    run_with(args, &mut Unchecked)
+    run_with(args, &mut warrant_prover::TacticChecker::default())
 }
 
 /// Runs `warrant check` with `checker` deciding the proofs.
@@ -105,8 +105,12 @@ fn human(program: &Program, reports: &[warrant_lang::ProofReport], color: bool) 
                 unchecked += 1;
                 "unchecked"
             }
-            ProofStatus::Sorry => {
+            ProofStatus::Sorry(ds) => {
                 sorry += 1;
+                for d in ds {
+                    out.push_str(&render(&program.sources, d, style));
+                    out.push('\n');
+                }
                 "sorry (a hole is left)"
             }
             ProofStatus::Failed(ds) => {
@@ -150,7 +154,9 @@ fn json(program: &Program, reports: &[warrant_lang::ProofReport], ok: bool) -> S
             let status = reports.iter().find(|r| r.obligation == i).map(|r| &r.status);
             let (status, details): (&str, Vec<serde_json::Value>) = match status {
                 Some(ProofStatus::Checked) => ("checked", vec![]),
-                Some(ProofStatus::Sorry) => ("sorry", vec![]),
+                Some(ProofStatus::Sorry(ds)) => {
+                    ("sorry", ds.iter().map(|d| render_json(&program.sources, d)).collect())
+                }
                 Some(ProofStatus::Failed(ds)) => {
                     ("failed", ds.iter().map(|d| render_json(&program.sources, d)).collect())
                 }

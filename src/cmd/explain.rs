@@ -30,7 +30,10 @@ pub fn run(args: &ExplainArgs) -> ExitCode {
             }
             None => {
                 let known: Vec<&str> = ALL_CODES.iter().map(|c| c.as_str()).collect();
-                eprintln!("warrant explain: `{code}` is not a finding code; the codes are: {}", known.join(", "));
+                eprintln!(
+                    "warrant explain: `{code}` is not a finding code; the codes are: {}",
+                    known.join(", ")
+                );
                 ExitCode::from(2)
             }
         },
