@@ -17,6 +17,7 @@ pub mod human;
 pub mod policy;
 pub mod prover_engine;
 pub mod report;
+pub mod synthetic;
 pub mod witness;
 
 pub use audit::{Audit, AuditLimits, AuditOptions, Auditor, Submission};
