@@ -27,6 +27,8 @@ enum Command {
     Explain(cmd::explain::ExplainArgs),
     /// Export every checked theorem to a proof assistant (Coq) for independent re-checking.
     Export(cmd::export::ExportArgs),
+    /// Re-check a certificate bundle with the kernel alone; print what it proves.
+    Verify(cmd::verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,5 +46,6 @@ fn main() -> ExitCode {
         Command::Audit(args) => cmd::audit::run(args, &TacticEngine::default()),
         Command::Explain(args) => cmd::explain::run(args),
         Command::Export(args) => cmd::export::run(args, &TacticEngine::default()),
+        Command::Verify(args) => cmd::verify::run(args),
     }
 }

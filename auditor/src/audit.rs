@@ -55,6 +55,9 @@ pub struct AuditOptions {
     pub limits: AuditLimits,
     /// The on-disk cache, if any (`.warrant/cache` for the command line by default).
     pub cache: Option<Cache>,
+    /// A challenge file (`--challenge FILE`): trusted input the submission must meet
+    /// (see [`crate::challenge`]).
+    pub challenge: Option<PathBuf>,
 }
 
 /// One submitted file: its text and where it came from.
@@ -83,6 +86,8 @@ pub struct Audit {
     /// The proof object of every theorem in `signature`, with the context it was
     /// checked in, in the order they were added (for the Coq export and bundles).
     pub theorem_proofs: Vec<(Name, Context, Proof)>,
+    /// With a challenge: the challenges met and their requirement theorems.
+    pub challenge: Option<crate::challenge::ChallengeOutcome>,
 }
 
 /// Audits submissions against a library, with a proof engine.
@@ -131,7 +136,15 @@ impl<'e> Auditor<'e> {
             library: self.options.library.clone(),
             embedded_std: true,
         };
-        let program = warrant_lang::load(&inputs, &lang_options);
+        let mut inputs = inputs;
+        if let Some(c) = &self.options.challenge {
+            // Loaded first, so that nothing submitted can take its module's name.
+            inputs.insert(0, Input::Path(c.clone()));
+        }
+        let mut program = warrant_lang::load(&inputs, &lang_options);
+        if let Some(c) = &self.options.challenge {
+            crate::challenge::mark_trusted(&mut program, c);
+        }
         self.audit_program(&program)
     }
 
@@ -142,6 +155,9 @@ impl<'e> Auditor<'e> {
         run.new_axioms();
         run.lemmas(self.engine);
         run.techniques(self.engine, &self.options.limits, self.options.cache.as_ref());
+        if let Some(path) = &self.options.challenge {
+            run.challenge(self.engine, path, &self.options.library);
+        }
         run.finish()
     }
 }
@@ -158,6 +174,7 @@ struct Run<'p> {
     module_hashes: BTreeMap<usize, String>,
     certificates: BTreeMap<String, (Proof, Theorem)>,
     theorem_proofs: Vec<(Name, Context, Proof)>,
+    challenge: Option<crate::challenge::ChallengeOutcome>,
 }
 
 impl<'p> Run<'p> {
@@ -180,6 +197,7 @@ impl<'p> Run<'p> {
             module_hashes: BTreeMap::new(),
             theorem_proofs: Vec::new(),
             certificates: BTreeMap::new(),
+            challenge: None,
         }
     }
 
@@ -450,6 +468,37 @@ impl<'p> Run<'p> {
         }
     }
 
+    /// With `--challenge`: hold the accepted submitted techniques to the challenge
+    /// file's challenges (see [`crate::challenge`]); add the requirement theorems.
+    fn challenge(&mut self, engine: &dyn ProofEngine, path: &std::path::Path, library: &[PathBuf]) {
+        let module = crate::challenge::challenge_module(self.program, path);
+        for f in crate::challenge::redefinitions(self.program, module, library) {
+            self.push(f);
+        }
+        let Some(module) = module else { return };
+        let accepted: BTreeSet<TechniqueId> = self
+            .submitted
+            .iter()
+            .copied()
+            .filter(|t| self.outcomes.get(t).is_some_and(|o| o.verdict == Verdict::Accepted))
+            .collect();
+        let mut outcome =
+            crate::challenge::hold(self.program, &self.signature, engine, module, &self.submitted, &accepted);
+        for f in std::mem::take(&mut outcome.findings) {
+            self.push(f);
+        }
+        for (name, proof, context, thm) in &outcome.theorems {
+            match self.signature.add_theorem(name.clone(), thm) {
+                Ok(()) => self.theorem_proofs.push((name.clone(), context.clone(), proof.clone())),
+                Err(e) => self.push(Finding::new(
+                    Code::ChallengeUnmet,
+                    format!("the requirement theorem `{name}` cannot be added: {e}"),
+                )),
+            }
+        }
+        self.challenge = Some(outcome);
+    }
+
     fn dependency_finding(&self, t: TechniqueId, why: &str) -> Finding {
         let tech = &self.program.techniques[t];
         Finding::new(Code::DependencyRejected, format!("`{}` is rejected because {why}", tech.short))
@@ -511,6 +560,7 @@ impl<'p> Run<'p> {
             io_errors,
             signature: self.signature,
             theorem_proofs: self.theorem_proofs,
+            challenge: self.challenge,
         }
     }
 }

@@ -8,7 +8,9 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod bundle;
 pub mod cache;
+pub mod challenge;
 pub mod compose;
 pub mod engine;
 pub mod finding;

@@ -34,6 +34,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod bundle;
 pub mod check;
 mod construct;
 pub mod coq;

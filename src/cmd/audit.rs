@@ -40,11 +40,19 @@ pub struct AuditArgs {
     /// The cache directory.
     #[arg(long, value_name = "DIR", default_value = ".warrant/cache")]
     pub cache: PathBuf,
+    /// A challenge file (trusted, written by the lab): accept only a submission with a
+    /// technique that answers it, meets every `require` and rests only on its `allow`s.
+    #[arg(long, value_name = "FILE")]
+    pub challenge: Option<PathBuf>,
+    /// Write a certificate bundle of the accepted submission to FILE (JSON), for
+    /// `warrant verify`.
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<PathBuf>,
 }
 
 /// Runs `warrant audit` with `engine` as the prover.
 pub fn run(args: &AuditArgs, engine: &dyn ProofEngine) -> ExitCode {
-    for p in args.paths.iter().chain(&args.library) {
+    for p in args.paths.iter().chain(&args.library).chain(&args.challenge) {
         if !p.exists() {
             eprintln!("warrant audit: `{}` does not exist", p.display());
             return ExitCode::from(2);
@@ -70,6 +78,7 @@ pub fn run(args: &AuditArgs, engine: &dyn ProofEngine) -> ExitCode {
         library: args.library.clone(),
         policy,
         cache: (!args.no_cache).then(|| Cache::new(&args.cache)),
+        challenge: args.challenge.clone(),
         ..AuditOptions::default()
     };
     let submissions: Vec<Submission> =
@@ -81,6 +90,21 @@ pub fn run(args: &AuditArgs, engine: &dyn ProofEngine) -> ExitCode {
             eprintln!("warrant audit: {e}");
         }
         return ExitCode::from(2);
+    }
+    if let Some(path) = &args.bundle {
+        match warrant_auditor::bundle::write(&audit) {
+            Ok(bundle) => {
+                let written = bundle.to_json().map_err(|e| e.to_string()).and_then(|text| {
+                    std::fs::write(path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+                });
+                if let Err(e) = written {
+                    eprintln!("warrant audit: {e}");
+                    return ExitCode::from(2);
+                }
+                eprintln!("warrant audit: bundle {} written to {}", bundle.hashes.bundle, path.display());
+            }
+            Err(e) => eprintln!("warrant audit: no bundle written: {e}"),
+        }
     }
     let out = match args.format {
         Format::Human => human::render(&audit.report, &audit.sources, std::io::stdout().is_terminal()),

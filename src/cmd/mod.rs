@@ -5,3 +5,4 @@ pub mod check;
 pub mod explain;
 pub mod export;
 pub mod fmt;
+pub mod verify;

@@ -1,0 +1,40 @@
+//! `warrant verify BUNDLE`: re-check a certificate bundle with the kernel alone (no
+//! parser, prover or auditor) and print what it proves and the trust base.
+//! Exit 0 verified, 1 refused (the reason is printed), 2 on an I/O error.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use warrant_kernel::bundle::{summary, verify, Bundle};
+
+/// Arguments of `warrant verify`.
+#[derive(clap::Args, Debug)]
+pub struct VerifyArgs {
+    /// The bundle (JSON) that `warrant audit --bundle` wrote.
+    pub bundle: PathBuf,
+}
+
+/// Runs `warrant verify`.
+pub fn run(args: &VerifyArgs) -> ExitCode {
+    let text = match std::fs::read_to_string(&args.bundle) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("warrant verify: cannot read `{}`: {e}", args.bundle.display());
+            return ExitCode::from(2);
+        }
+    };
+    let checked = Bundle::from_json(&text).and_then(|b| verify(&b).map(|v| (b, v)));
+    match checked {
+        Ok((bundle, verified)) => {
+            let mut out = std::io::stdout().lock();
+            if out.write_all(summary(&bundle, &verified).as_bytes()).and_then(|_| out.flush()).is_err() {
+                return ExitCode::from(2);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            println!("refused: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
