@@ -11,13 +11,15 @@
 //! built from two kinds of bounded searches, each checked by the kernel:
 //! - for every assumption `Aᵢ` that `T` rests on (its own and every lifted one):
 //!   `x̄; allows ⊢ Aᵢ`; one that does not follow is `assumption-not-allowed`;
-//! - for every requirement: `x̄; A₁ … Aₙ, T's guarantees ⊢ R`: it must follow from what
-//!   `T` itself states, not from the allows alone; one that does not is
+//! - for every requirement: `x̄; T's guarantees ⊢ R`: the technique must establish it.
+//!   Neither the allows nor `T`'s assumptions are premises here: a challenge's allows
+//!   are often the very measurements the requirement is computed from, and with them
+//!   any answer, however weak its guarantees, would pass. One that does not follow is
 //!   `challenge-unmet`.
 //!
-//! In the requirement's proof, each assumption `Aᵢ` is then replaced by its proof from
-//! the allows, and each guarantee by `T`'s closed theorem
-//! `T.g : forall x̄. A₁ -> … -> Aₙ -> G` from the signature applied to those proofs. Matching is by implication, never by text: a
+//! In the requirement's proof, each guarantee is then replaced by `T`'s closed theorem
+//! `T.g : forall x̄. A₁ -> … -> Aₙ -> G` from the signature, applied to the proofs of
+//! the `Aᵢ` from the allows. The result rests only on the allows. Matching is by implication, never by text: a
 //! stronger guarantee or a weaker assumption passes. `args` must be distinct parameters
 //! of `T`, so the theorem holds for every instance of the challenge, not a special one.
 //!
@@ -308,7 +310,7 @@ fn hold_one(
     }
 
     // (1) Every requirement follows from the guarantees, under the allows.
-    let mut with_guarantees = tech.discharge_context();
+    let mut with_guarantees = Context { variables: tech.params.clone(), hypotheses: Vec::new() };
     for g in &tech.guarantees {
         with_guarantees
             .hypotheses
