@@ -1,10 +1,15 @@
 //! `warrant export coq PATH... -o DIR`: audit the inputs, then write every theorem the
 //! kernel checked (lemmas and accepted techniques' guarantees) as a Coq 8.16 project
 //! that `make -C DIR` re-checks with an independent proof assistant.
+//!
+//! `warrant export coq BUNDLE.json -o DIR` exports a certificate bundle instead: it is
+//! verified by the kernel alone (as `warrant verify` does), then every theorem it
+//! carries is written, without the parser, prover or auditor.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use warrant_auditor::{AuditOptions, Auditor, ProofEngine, Submission, Verdict};
+use warrant_kernel::bundle::{verify, Bundle};
 use warrant_kernel::coq::{write_project, Exporter, Options, Technique};
 use warrant_kernel::{Context, Formula, Proof, Step, Term};
 
@@ -21,7 +26,8 @@ pub struct ExportArgs {
     /// The proof assistant.
     #[arg(value_enum)]
     pub target: Target,
-    /// Files or folders to export (everything they import is exported too).
+    /// Files or folders to export (everything they import is exported too), or one
+    /// certificate bundle (`.json`, from `warrant audit --bundle`).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// The output directory (a Coq project).
@@ -41,6 +47,11 @@ pub fn run(args: &ExportArgs, engine: &dyn ProofEngine) -> ExitCode {
         if !p.exists() {
             eprintln!("warrant export: `{}` does not exist", p.display());
             return ExitCode::from(2);
+        }
+    }
+    if let [path] = args.paths.as_slice() {
+        if path.extension().is_some_and(|e| e == "json") {
+            return run_bundle(args, path);
         }
     }
     let options = AuditOptions { library: args.library.clone(), ..AuditOptions::default() };
@@ -100,6 +111,52 @@ pub fn run(args: &ExportArgs, engine: &dyn ProofEngine) -> ExitCode {
         Verdict::Rejected => {
             eprintln!("warrant export: the audit rejected part of the input; only what the kernel checked was exported");
             ExitCode::from(1)
+        }
+    }
+}
+
+/// Exports a certificate bundle: verified by the kernel, then every theorem written.
+fn run_bundle(args: &ExportArgs, path: &std::path::Path) -> ExitCode {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("warrant export: cannot read `{}`: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let verified = Bundle::from_json(&text).and_then(|b| verify(&b));
+    let verified = match verified {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("warrant export: the bundle is refused: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut exporter = Exporter::new(&verified.signature);
+    for (name, context, proof) in &verified.theorem_proofs {
+        exporter.theorem_proof(name.clone(), context.clone(), proof.clone());
+    }
+    let module = match exporter.export("Warrant", &Options { print_assumptions: args.print_assumptions }) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("warrant export: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match write_project(&args.output, &[module]) {
+        Ok(info) => {
+            eprintln!(
+                "warrant export: {} theorems of the bundle written to {} ({}); check with `make -C {}`",
+                verified.theorem_proofs.len(),
+                args.output.display(),
+                info.files.join(", "),
+                args.output.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("warrant export: {e}");
+            ExitCode::from(2)
         }
     }
 }

@@ -1,0 +1,222 @@
+//! Certificate bundles end to end: `warrant audit --bundle` writes one for an accepted
+//! submission (with and without a challenge), `warrant verify` re-checks it with the
+//! kernel alone, and a bundle changed anywhere is refused with a clear reason.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use warrant_kernel::bundle::{verify, Bundle, ClaimKind};
+use warrant_kernel::{Declaration, Formula, Step};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn warrant(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_warrant"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run the warrant binary")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("warrant-bundle-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir.join(name)
+}
+
+/// The bundle of the corpus submission that meets the challenge (made once).
+fn answered() -> &'static (PathBuf, Bundle) {
+    static B: OnceLock<(PathBuf, Bundle)> = OnceLock::new();
+    B.get_or_init(|| {
+        let out = scratch("answered.json");
+        let o = warrant(&[
+            "audit",
+            "--no-cache",
+            "--library",
+            "corpus",
+            "--challenge",
+            "corpus/challenges/safe_deployment.wr",
+            "--bundle",
+            out.to_str().expect("utf-8 path"),
+            "corpus/submissions/challenge_answered.wr",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(&out).expect("bundle written");
+        (out, Bundle::from_json(&text).expect("bundle reads"))
+    })
+}
+
+fn verify_file(path: &Path) -> (Option<i32>, String) {
+    let o = warrant(&["verify", path.to_str().expect("utf-8 path")]);
+    (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// Writes `b` and runs `warrant verify` on it: exit code and output.
+fn verify_changed(name: &str, b: &Bundle) -> (Option<i32>, String) {
+    let path = scratch(name);
+    std::fs::write(&path, b.to_json().expect("encode")).expect("write");
+    verify_file(&path)
+}
+
+/// A changed bundle with its hashes recomputed: only the kernel can catch it.
+fn rehashed(mut b: Bundle) -> Bundle {
+    b.hashes = b.compute_hashes().expect("hashes");
+    b
+}
+
+fn refused(b: &Bundle, expect: &str) {
+    let e = verify(b).expect_err("a changed bundle must be refused");
+    assert!(e.reason.contains(expect), "reason `{}` does not mention `{expect}`", e.reason);
+}
+
+#[test]
+fn a_met_challenge_verifies_and_prints_what_was_proved() {
+    let (path, b) = answered();
+    let (code, out) = verify_file(path);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("challenge met: challenges.safe_deployment.SafeDeployment"), "{out}");
+    assert!(out.contains("requirement challenges.safe_deployment.SafeDeployment.safe"), "{out}");
+    assert!(out.contains("trust base:"), "{out}");
+    assert_eq!(b.claims.iter().filter(|c| c.kind == ClaimKind::Requirement).count(), 2);
+    // The requirement theorems rest only on the challenge's allows.
+    let m = b.challenge.as_ref().expect("challenge recorded");
+    for c in b.claims.iter().filter(|c| c.kind == ClaimKind::Requirement) {
+        assert_eq!(c.assumptions, m.allows);
+    }
+}
+
+#[test]
+fn no_bundle_for_a_rejected_submission() {
+    let out = scratch("unmet.json");
+    let o = warrant(&[
+        "audit",
+        "--no-cache",
+        "--library",
+        "corpus",
+        "--challenge",
+        "corpus/challenges/safe_deployment.wr",
+        "--bundle",
+        out.to_str().expect("utf-8 path"),
+        "corpus/submissions/challenge_unmet.wr",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out.exists());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no bundle written"));
+}
+
+#[test]
+fn verify_exit_codes() {
+    let (code, _) = verify_file(&scratch("missing.json"));
+    assert_eq!(code, Some(2), "an unreadable file is an I/O error");
+    let garbage = scratch("garbage.json");
+    std::fs::write(&garbage, "{ not json").expect("write");
+    let (code, out) = verify_file(&garbage);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("not a readable bundle"), "{out}");
+}
+
+#[test]
+fn a_changed_proof_step_is_refused() {
+    let (_, b) = answered();
+    let mut c = b.clone();
+    let e = c.declarations.iter_mut().rev().find_map(|e| e.proof.as_mut()).expect("a theorem with a proof");
+    // Replace the first hypothesis step by `true`: the proof no longer proves its theorem.
+    let step =
+        e.proof.steps.iter_mut().find(|s| matches!(s, Step::Hypothesis { .. })).expect("a hypothesis step");
+    *step = Step::TrueIntro;
+    refused(&rehashed(c.clone()), "the proof of theorem");
+    refused(&c, "the proof of theorem"); // the kernel speaks first, whatever the hashes
+    let (code, out) = verify_changed("step.json", &rehashed(c));
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("refused: the proof of theorem"), "{out}");
+}
+
+#[test]
+fn a_changed_statement_is_refused() {
+    let (_, b) = answered();
+    let mut c = b.clone();
+    let Some(Declaration::Theorem { statement, .. }) = c
+        .declarations
+        .iter_mut()
+        .map(|e| &mut e.declaration)
+        .find(|d| matches!(d, Declaration::Theorem { .. }))
+    else {
+        panic!("a theorem")
+    };
+    *statement = Formula::True;
+    refused(&rehashed(c), "not the stated");
+}
+
+#[test]
+fn a_dropped_assumption_is_refused() {
+    let (_, b) = answered();
+    // Dropped from the trust base.
+    let mut c = b.clone();
+    c.trust_base.assumptions.pop();
+    refused(&rehashed(c), "the trust base omits the assumption");
+    // Dropped from a claim: it no longer states its theorem.
+    let mut c = b.clone();
+    c.claims[0].assumptions.pop();
+    refused(&rehashed(c), "states");
+    // Dropped from a challenge's allows: the requirement claims no longer match it.
+    let mut c = b.clone();
+    if let Some(m) = c.challenge.as_mut() {
+        m.allows.pop();
+    }
+    refused(&rehashed(c), "not the challenge's statement");
+}
+
+#[test]
+fn a_changed_hash_is_refused() {
+    let (_, b) = answered();
+    for field in 0..4 {
+        let mut c = b.clone();
+        let h = match field {
+            0 => &mut c.hashes.declarations,
+            1 => &mut c.hashes.proofs,
+            2 => &mut c.hashes.claims,
+            _ => &mut c.hashes.bundle,
+        };
+        *h = "0".repeat(64);
+        refused(&c, "hash does not match");
+    }
+    // A claim renamed without recomputing the hashes.
+    let mut c = b.clone();
+    c.claims[0].name.push('x');
+    refused(&c, "hash does not match");
+}
+
+#[test]
+fn a_changed_version_or_verdict_is_refused() {
+    let (_, b) = answered();
+    let mut c = b.clone();
+    c.kernel_version = "0.0.0".into();
+    refused(&c, "kernel 0.0.0");
+    let mut c = b.clone();
+    c.format = "warrant-bundle/0".into();
+    refused(&c, "unsupported bundle format");
+    let mut c = b.clone();
+    c.verdict = "rejected".into();
+    refused(&c, "verdict");
+}
+
+#[test]
+fn a_dropped_declaration_is_refused() {
+    let (_, b) = answered();
+    let mut c = b.clone();
+    c.declarations.remove(0);
+    refused(&rehashed(c), "refused");
+}
+
+#[test]
+fn the_coq_export_reads_a_bundle() {
+    let (path, _) = answered();
+    let dir = scratch("coq");
+    let o = warrant(&["export", "coq", path.to_str().expect("utf-8"), "-o", dir.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let files: Vec<_> =
+        std::fs::read_dir(&dir).expect("coq project").flatten().map(|e| e.file_name()).collect();
+    assert!(files.iter().any(|f| f.to_string_lossy().ends_with(".v")), "{files:?}");
+}
