@@ -445,3 +445,122 @@ fn guarantee_fact(
     }
     Ok(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::finding::Code;
+    use crate::{AuditOptions, Auditor, Submission, TacticEngine, Verdict};
+    use std::path::PathBuf;
+
+    /// A library root with `base` and the challenge file `chal.wr`, unique per test.
+    fn setup(test: &str) -> (PathBuf, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("warrant-challenge-{}-{test}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch folder");
+        std::fs::write(dir.join("base.wr"), "module base\nsort D\nfn s(d: D): Rat\nfn u(d: D): Rat\n")
+            .expect("write");
+        let chal = dir.join("chal.wr");
+        std::fs::write(
+            &chal,
+            "module chal\nimport base\nchallenge C(d: D) {\n  allow m: s(d) = 92%\n  allow n: u(d) = 94%\n  require r: 90% <= s(d)\n}\n",
+        )
+        .expect("write");
+        (dir, chal)
+    }
+
+    fn audit(test: &str, text: &str) -> crate::Audit {
+        let (dir, chal) = setup(test);
+        let engine = TacticEngine::default();
+        let options =
+            AuditOptions { library: vec![dir.clone()], challenge: Some(chal), ..AuditOptions::default() };
+        let name = dir.join("sub.wr").display().to_string();
+        Auditor::new(options, &engine).audit(&[Submission { name, text: Some(text.into()) }])
+    }
+
+    fn codes(a: &crate::Audit) -> Vec<Code> {
+        a.report.findings.iter().map(|f| f.code).collect()
+    }
+
+    const HEAD: &str = "module sub\nimport base\nimport chal\n";
+
+    #[test]
+    fn a_stronger_guarantee_on_a_weaker_assumption_meets_the_challenge() {
+        let a = audit(
+            "met",
+            &format!(
+                "{HEAD}technique T(d: D) answers C(d) {{\n  assume a: 91% <= s(d)\n  guarantee g: 91% <= s(d) := by linarith [a]\n  witness {{ s(d) = 23/25 }}\n}}\n"
+            ),
+        );
+        assert_eq!(a.report.verdict, Verdict::Accepted, "{:?}", a.report.findings);
+        assert!(a.signature.fact("chal.C.r").is_some(), "the requirement theorem is in the signature");
+        let met = &a.challenge.as_ref().expect("challenge outcome").met;
+        assert_eq!(met.len(), 1);
+        let bundle = crate::bundle::write(&a).expect("bundle");
+        warrant_kernel::bundle::verify(&bundle).expect("verifies");
+    }
+
+    #[test]
+    fn a_weaker_guarantee_is_challenge_unmet() {
+        let a = audit(
+            "weaker",
+            &format!(
+                "{HEAD}technique T(d: D) answers C(d) {{\n  assume a: s(d) = 92%\n  guarantee g: 89% <= s(d) := by linarith [a]\n  witness {{ s(d) = 23/25 }}\n}}\n"
+            ),
+        );
+        assert_eq!(codes(&a), vec![Code::ChallengeUnmet]);
+        let f = &a.report.findings[0];
+        assert!(f.message.contains("`r`"), "{}", f.message);
+        assert!(f.detail.as_deref().unwrap_or("").contains("g: 89/100 <= s(d)"), "{:?}", f.detail);
+    }
+
+    #[test]
+    fn a_stronger_assumption_is_not_allowed() {
+        let a = audit(
+            "stronger",
+            &format!(
+                "{HEAD}technique T(d: D) answers C(d) {{\n  assume a: 93% <= s(d)\n  guarantee g: 90% <= s(d) := by linarith [a]\n  witness {{ s(d) = 47/50 }}\n}}\n"
+            ),
+        );
+        assert_eq!(codes(&a), vec![Code::AssumptionNotAllowed]);
+        assert!(a.report.findings[0].message.contains("`a`"));
+    }
+
+    #[test]
+    fn a_challenge_of_the_submission_s_own_is_no_answer() {
+        let a = audit(
+            "impostor",
+            "module sub\nimport base\nchallenge C(d: D) {\n  require r: true\n}\ntechnique T(d: D) answers C(d) {\n  assume a: s(d) = 92%\n  guarantee g: 90% <= s(d) := by linarith [a]\n  witness { s(d) = 23/25 }\n}\n",
+        );
+        assert_eq!(codes(&a), vec![Code::NoAnswer]);
+        assert!(a.report.findings[0].detail.as_deref().unwrap_or("").contains("sub.C"));
+    }
+
+    #[test]
+    fn redefining_a_module_the_challenge_rests_on_is_refused() {
+        // The submission's own `base` would replace the library's under the challenge.
+        let a = audit(
+            "redefine",
+            "module base\nsort D\nfn s(d: D): Rat\nfn u(d: D): Rat\ntechnique T(d: D) {\n  assume a: s(d) = 92%\n  guarantee g: 90% <= s(d) := by linarith [a]\n  witness { s(d) = 23/25 }\n}\n",
+        );
+        assert_eq!(a.report.verdict, Verdict::Rejected);
+        assert!(
+            a.report
+                .findings
+                .iter()
+                .any(|f| f.code == Code::Type && f.message.contains("redefines the trusted module `base`")),
+            "{:?}",
+            a.report.findings
+        );
+    }
+
+    #[test]
+    fn a_special_case_is_not_an_answer() {
+        let a = audit(
+            "special",
+            &format!(
+                "{HEAD}fn d0: D\ntechnique T(d: D) answers C(d0) {{\n  assume a: s(d0) = 92%\n  guarantee g: 90% <= s(d0) := by linarith [a]\n  witness {{ s(d0) = 23/25 }}\n}}\n"
+            ),
+        );
+        assert!(codes(&a).contains(&Code::ChallengeUnmet), "{:?}", a.report.findings);
+        assert!(a.report.findings.iter().any(|f| f.message.contains("special case")));
+    }
+}
