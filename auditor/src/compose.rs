@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use warrant_kernel::{check, Context, KernelError, Name, Proof, Signature, Step, StepId, Theorem};
 use warrant_lang::{Program, TechniqueInfo};
 
-/// A guarantee composed and checked.
+/// A guarantee composed and checked (one kernel check of the whole composition).
 pub struct Composed {
     /// `forall x̄. A₁ -> … -> Aₙ -> G`, checked.
     pub closed: Theorem,
@@ -67,8 +67,23 @@ pub fn compose(
         let fact = prove_used_guarantee(program, technique, ui, &g, discharges, &mut p)?;
         cur = p.push(Step::ImpElim { implication: cur, argument: fact });
     }
-    let in_context = check(signature, &context, &p).map_err(ComposeError::Kernel)?;
-    let used_assumptions = in_context.hypotheses().iter().map(|(n, _)| n.to_string()).collect();
+    // The assumptions it rests on: those the guarantee's own proof used, and for each
+    // used guarantee `u.h`, the assumptions of `u` this technique lifted. (Those its
+    // discharge proofs use are counted by the caller, from their theorems.)
+    let mut used_assumptions = BTreeSet::new();
+    for (hyp_name, _) in guarantee_theorem.hypotheses() {
+        match used_guarantee(technique, hyp_name) {
+            Some((ui, _)) => {
+                let u = &technique.uses[ui];
+                for l in technique.lifts.iter().filter(|l| l.use_index == ui) {
+                    used_assumptions.insert(format!("{}.{}", u.name, l.assumption));
+                }
+            }
+            None => {
+                used_assumptions.insert(hyp_name.to_string());
+            }
+        }
+    }
     for a in technique.assumptions.iter().rev() {
         cur = p.push(Step::ImpIntro { assumption: a.statement.clone(), from: cur });
     }

@@ -2,7 +2,7 @@
 //! a proof object, and search for a proof of a goal under bounds. The auditor
 //! re-checks everything an engine returns with the kernel; an engine is never trusted.
 
-use warrant_kernel::{Context, Formula, Proof, Signature};
+use warrant_kernel::{Context, Formula, Proof, Signature, Theorem};
 use warrant_lang::{Obligation, Program, Span};
 
 /// Why an engine produced no proof.
@@ -36,13 +36,15 @@ pub enum ProofFailure {
 /// A prover, as the auditor uses it.
 pub trait ProofEngine: Sync {
     /// A proof object for `obligation`, whose script is in `program`, against `signature`
-    /// (which holds every lemma checked so far and the theorems of audited techniques).
+    /// (which holds every lemma checked so far and the theorems of audited techniques),
+    /// with the theorem the kernel made of it. (A `Theorem` comes only from the kernel;
+    /// the auditor still checks that it is about this signature, context and statement.)
     fn prove(
         &self,
         program: &Program,
         signature: &Signature,
         obligation: &Obligation,
-    ) -> Result<Proof, ProofFailure>;
+    ) -> Result<(Proof, Theorem), ProofFailure>;
 
     /// A bounded automatic search for a proof of `goal` in `context`; `None` when
     /// nothing was found within the bounds. The auditor uses it for the `vacuous`,

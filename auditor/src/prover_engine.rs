@@ -1,7 +1,7 @@
 //! The [`ProofEngine`] backed by warrant's prover (`warrant-prover`'s tactics).
 
 use crate::engine::{ProofEngine, ProofFailure};
-use warrant_kernel::{Context, Formula, Proof, Signature};
+use warrant_kernel::{Context, Formula, Proof, Signature, Theorem};
 use warrant_lang::{ast, Obligation, ObligationKind, Program};
 use warrant_prover::tactics::{prove_obligation, Failure, Outcome, TacticLimits};
 
@@ -29,9 +29,9 @@ impl ProofEngine for TacticEngine {
         program: &Program,
         signature: &Signature,
         obligation: &Obligation,
-    ) -> Result<Proof, ProofFailure> {
+    ) -> Result<(Proof, Theorem), ProofFailure> {
         match prove_obligation(program, signature, obligation, &self.limits) {
-            Outcome::Proved { proof, .. } => Ok(proof),
+            Outcome::Proved { proof, theorem } => Ok((proof, *theorem)),
             Outcome::Sorry(f) => Err(ProofFailure::Sorry { span: Some(f.span), goal: goal_text(&f) }),
             Outcome::Failed(f) if f.limit => {
                 Err(ProofFailure::Limit { span: Some(f.span), bound: f.message })
