@@ -62,17 +62,18 @@
 //! [`check`] is the only function that returns one.
 
 use crate::error::{KernelError, LimitKind};
-use crate::poly::{Normalizer, Poly};
+use crate::poly::{Normalizer, Poly, Work};
 use crate::print::show_poly;
 use crate::proof::{Proof, Step, StepId};
 use crate::rat::Rat;
 use crate::signature::{Declaration, FactKind, Fingerprint, Signature};
 use crate::term::{
-    check_extent, close_formula, free_variables, mentions_free, open_formula, open_term, Formula, Hint, Name,
-    Node, Sort, Term,
+    check_extent, close_formula, free_variables, mentions_free, open_formula, open_term, Extent, Formula,
+    Hint, Name, Node, Oversize, Sort, Term,
 };
 use crate::Limits;
-use std::collections::BTreeSet;
+use std::cell::Cell;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// The variables and named hypotheses a proof may use.
@@ -137,12 +138,19 @@ impl Signature {
     }
 }
 
-/// A step's result: hypotheses (sorted, without duplicates) and conclusion.
+/// A step's result: its hypotheses (numbers in [`Checker::table`], sorted, without
+/// duplicates), its conclusion, and the conclusion's extent once known. Steps that
+/// take a part of a premise's conclusion leave the extent to be measured if a later
+/// step needs it; every other step computes it from its premises' in O(1) or measures
+/// what it built.
 #[derive(Clone, Debug)]
 struct Sequent {
-    hyps: Arc<Vec<Formula>>,
+    hyps: Hyps,
     concl: Formula,
+    extent: Cell<Option<Extent>>,
 }
+
+type Hyps = Arc<Vec<u32>>;
 
 /// Checks `proof` against `signature` in `context`, with the signature's limits.
 ///
@@ -172,11 +180,27 @@ pub fn check_with_limits(
     if proof.steps.len() > limits.max_steps {
         return Err(KernelError::Limit { kind: LimitKind::Steps, limit: limits.max_steps as u64 });
     }
-    check_context(signature, context, limits)?;
-    let mut checker =
-        Checker { sig: signature, ctx: context, limits, results: Vec::with_capacity(proof.steps.len()) };
+    // Statements must fit the signature's limits as well as the check's.
+    let sig_limits = signature.limits();
+    let limits = Limits {
+        max_formula_size: limits.max_formula_size.min(sig_limits.max_formula_size),
+        max_depth: limits.max_depth.min(sig_limits.max_depth),
+        ..limits.clone()
+    };
+    let mut checker = Checker {
+        sig: signature,
+        ctx: context,
+        work: Work { done: Cell::new(0), max: limits.max_work },
+        limits: &limits,
+        table: Vec::new(),
+        numbers: HashMap::new(),
+        context_extents: Vec::new(),
+        empty: Hyps::default(),
+        results: Vec::with_capacity(proof.steps.len()),
+    };
+    checker.check_context()?;
     for (i, step) in proof.steps.iter().enumerate() {
-        let sequent = checker.step(i, step).map_err(|e| e.at(i, step.rule()))?;
+        let sequent = checker.step(step).map_err(|e| e.at(i, step.rule()))?;
         if sequent.hyps.len() > limits.max_hypotheses {
             let e = KernelError::Limit { kind: LimitKind::Hypotheses, limit: limits.max_hypotheses as u64 };
             return Err(e.at(i, step.rule()));
@@ -186,7 +210,7 @@ pub fn check_with_limits(
     let last = checker.results.pop().ok_or(KernelError::EmptyProof)?;
     // The result may rest only on the context's hypotheses...
     let mut used = Vec::new();
-    for h in last.hyps.iter() {
+    for h in last.hyps.iter().map(|&h| &checker.table[h as usize]) {
         match context.hypotheses.iter().position(|(_, f)| f == h) {
             Some(i) => used.push(i),
             None => return Err(KernelError::UndischargedAssumption { formula: Box::new(h.clone()) }),
@@ -232,36 +256,17 @@ fn trust_base(signature: &Signature, proof: &Proof) -> BTreeSet<Name> {
     base
 }
 
-fn check_context(sig: &Signature, ctx: &Context, limits: &Limits) -> Result<(), KernelError> {
-    let mut names = BTreeSet::new();
-    for (v, s) in &ctx.variables {
-        if !names.insert(v.clone()) {
-            return Err(KernelError::NameTaken { name: v.to_string() });
-        }
-        if !sig.has_sort(s) {
-            return Err(KernelError::UnknownSort { sort: s.clone() });
-        }
-    }
-    let mut hyp_names = BTreeSet::new();
-    for (h, f) in &ctx.hypotheses {
-        if !hyp_names.insert(h.clone()) {
-            return Err(KernelError::NameTaken { name: h.to_string() });
-        }
-        check_extent(Node::F(f), limits.max_formula_size, limits.max_depth)?;
-        sig.check_formula(f, &mut Vec::new())?;
-        for (v, s) in free_variables(f) {
-            if !ctx.variables.iter().any(|(n, t)| *n == v && *t == s) {
-                return Err(KernelError::UndeclaredVariable { variable: v.to_string() });
-            }
-        }
-    }
-    Ok(())
-}
-
 struct Checker<'a> {
     sig: &'a Signature,
     ctx: &'a Context,
     limits: &'a Limits,
+    work: Work,
+    /// Every formula that has been a hypothesis, numbered in order of appearance.
+    table: Vec<Formula>,
+    numbers: HashMap<Formula, u32>,
+    /// The extents of the context's hypotheses.
+    context_extents: Vec<Extent>,
+    empty: Hyps,
     results: Vec<Sequent>,
 }
 
@@ -270,42 +275,38 @@ fn shape(expected: &'static str, found: &Formula) -> KernelError {
     KernelError::Shape { expected, found: Box::new(found.clone()) }
 }
 
+fn eq_sides(f: &Formula) -> Result<(&Term, &Term), KernelError> {
+    match f {
+        Formula::Eq(a, b) => Ok((a, b)),
+        _ => Err(shape("an equation", f)),
+    }
+}
+
 fn mismatch(expected: &Formula, found: &Formula) -> KernelError {
     KernelError::Mismatch { expected: Box::new(expected.clone()), found: Box::new(found.clone()) }
 }
 
-fn sequent(hyps: Arc<Vec<Formula>>, concl: Formula) -> Sequent {
-    Sequent { hyps, concl }
+fn sequent(hyps: Hyps, concl: Formula, extent: Option<Extent>) -> Sequent {
+    Sequent { hyps, concl, extent: Cell::new(extent) }
 }
 
-/// `a ∪ b` of sorted hypothesis lists.
-fn union(a: &Arc<Vec<Formula>>, b: &Arc<Vec<Formula>>) -> Arc<Vec<Formula>> {
-    if b.is_empty() || Arc::ptr_eq(a, b) {
-        return a.clone();
+/// `a ∪ b`, sharing `a` or `b` when the other adds nothing.
+fn union(a: &Hyps, b: &Hyps) -> Hyps {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        out.push(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
-    if a.is_empty() {
-        return b.clone();
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    match out.len() {
+        n if n == a.len() => a.clone(),
+        n if n == b.len() => b.clone(),
+        _ => Arc::new(out),
     }
-    let mut out: Vec<Formula> = a.iter().chain(b.iter()).cloned().collect();
-    out.sort();
-    out.dedup();
-    Arc::new(out)
-}
-
-/// `a ∖ {f}`.
-fn remove(a: &Arc<Vec<Formula>>, f: &Formula) -> Arc<Vec<Formula>> {
-    match a.binary_search(f) {
-        Ok(i) => {
-            let mut out = (**a).clone();
-            out.remove(i);
-            Arc::new(out)
-        }
-        Err(_) => a.clone(),
-    }
-}
-
-fn singleton(f: Formula) -> Arc<Vec<Formula>> {
-    Arc::new(vec![f])
 }
 
 /// How a fact of a certificate constrains its polynomial.
@@ -321,40 +322,118 @@ impl<'a> Checker<'a> {
         self.results.get(id).ok_or(KernelError::ForwardReference { reference: id })
     }
 
-    fn no_hyps(&self) -> Arc<Vec<Formula>> {
-        Arc::new(Vec::new())
+    fn check_context(&mut self) -> Result<(), KernelError> {
+        let mut names = BTreeSet::new();
+        for (v, s) in &self.ctx.variables {
+            if !names.insert(v.clone()) {
+                return Err(KernelError::NameTaken { name: v.to_string() });
+            }
+            if !self.sig.has_sort(s) {
+                return Err(KernelError::UnknownSort { sort: s.clone() });
+            }
+        }
+        let mut hyp_names = BTreeSet::new();
+        for (h, f) in &self.ctx.hypotheses {
+            if !hyp_names.insert(h.clone()) {
+                return Err(KernelError::NameTaken { name: h.to_string() });
+            }
+            let extent = self.formula(f)?;
+            self.context_extents.push(extent);
+            for (v, s) in free_variables(f) {
+                if !self.ctx.variables.iter().any(|(n, t)| *n == v && *t == s) {
+                    return Err(KernelError::UndeclaredVariable { variable: v.to_string() });
+                }
+            }
+        }
+        Ok(())
     }
 
-    /// Checks the extent of what a step carries against the checker's limits (the
-    /// signature applies its own limits too).
-    fn extent(&self, n: Node<'_>) -> Result<(), KernelError> {
-        Ok(check_extent(n, self.limits.max_formula_size, self.limits.max_depth)?)
+    /// `{f}`, numbering `f` if it is new.
+    fn singleton(&mut self, f: &Formula) -> Hyps {
+        let next = self.table.len() as u32;
+        let n = *self.numbers.entry(f.clone()).or_insert(next);
+        if n == next {
+            self.table.push(f.clone());
+        }
+        Arc::new(vec![n])
+    }
+
+    /// `a ∖ {f}`.
+    fn remove(&self, a: &Hyps, f: &Formula) -> Hyps {
+        match self.numbers.get(f).map(|n| a.binary_search(n)) {
+            Some(Ok(i)) => {
+                let mut out = (**a).clone();
+                out.remove(i);
+                Arc::new(out)
+            }
+            _ => a.clone(),
+        }
+    }
+
+    /// The hypothesis of `hyps` in which `x` occurs free, if any.
+    fn mentioning(&self, hyps: &Hyps, x: &str) -> Option<&Formula> {
+        hyps.iter().map(|&h| &self.table[h as usize]).find(|h| mentions_free(Node::F(h), x))
+    }
+
+    /// Measures a term or formula against the limits, and counts the work.
+    fn measure(&self, n: Node<'_>) -> Result<Extent, KernelError> {
+        let extent = check_extent(n, self.limits.max_formula_size, self.limits.max_depth)?;
+        self.work.charge(extent.size as u64)?;
+        Ok(extent)
+    }
+
+    /// The extent of a premise's conclusion, measured once.
+    fn extent(&self, s: &Sequent) -> Result<Extent, KernelError> {
+        if let Some(e) = s.extent.get() {
+            return Ok(e);
+        }
+        let e = self.measure(Node::F(&s.concl))?;
+        s.extent.set(Some(e));
+        Ok(e)
+    }
+
+    /// The extent of a node with children of extents `parts`, within the limits.
+    fn node(&self, parts: &[Extent]) -> Result<Extent, KernelError> {
+        let size = parts.iter().fold(1usize, |n, p| n.saturating_add(p.size));
+        let depth = 1 + parts.iter().map(|p| p.depth).max().unwrap_or(0);
+        if size > self.limits.max_formula_size {
+            return Err(Oversize::Size(self.limits.max_formula_size).into());
+        }
+        if depth > self.limits.max_depth {
+            return Err(Oversize::Depth(self.limits.max_depth).into());
+        }
+        Ok(Extent { size, depth })
     }
 
     /// Checks a formula the step carries.
-    fn formula(&self, f: &Formula) -> Result<(), KernelError> {
-        self.extent(Node::F(f))?;
-        self.sig.check_formula(f, &mut Vec::new())
+    fn formula(&self, f: &Formula) -> Result<Extent, KernelError> {
+        let extent = self.measure(Node::F(f))?;
+        self.sig.check_formula_rec(f, &mut Vec::new())?;
+        Ok(extent)
     }
 
-    /// Checks a term the step carries and returns its sort.
-    fn term(&self, t: &Term) -> Result<Sort, KernelError> {
-        self.extent(Node::T(t))?;
-        self.sig.sort_of(t, &[])
+    /// Checks that a term the step carries has sort `s`.
+    fn expect_sort(&self, t: &Term, s: &Sort) -> Result<Extent, KernelError> {
+        let extent = self.measure(Node::T(t))?;
+        self.sort_is(t, s)?;
+        Ok(extent)
     }
 
-    /// Checks a conclusion the checker built.
-    fn built(&self, f: Formula) -> Result<Formula, KernelError> {
-        check_extent(Node::F(&f), self.limits.max_formula_size, self.limits.max_depth)?;
-        Ok(f)
+    /// Checks that a well-formed term (a part of a checked one) has sort `s`.
+    fn sort_is(&self, t: &Term, s: &Sort) -> Result<(), KernelError> {
+        let found = self.sig.sort_of_rec(t, &[])?;
+        if &found != s {
+            return Err(KernelError::SortMismatch {
+                context: "the instance".into(),
+                expected: s.clone(),
+                found,
+            });
+        }
+        Ok(())
     }
 
-    fn instantiate(&self, n: &Name, kind: FactKind, args: &[Term]) -> Result<Formula, KernelError> {
-        let kind_name = match kind {
-            FactKind::Axiom => "axiom",
-            FactKind::Theorem => "theorem",
-            FactKind::Definition => "definition",
-        };
+    fn instantiate(&self, n: &Name, kind: FactKind, args: &[Term]) -> Result<Sequent, KernelError> {
+        let kind_name = ["axiom", "definition", "theorem"][kind as usize];
         let fact = self
             .sig
             .fact(n)
@@ -368,58 +447,42 @@ impl<'a> Checker<'a> {
             self.expect_sort(arg, s)?;
             f = open_formula(body, arg);
         }
-        self.built(f)
+        let extent = self.measure(Node::F(&f))?;
+        Ok(sequent(self.empty.clone(), f, Some(extent)))
     }
 
-    fn expect_sort(&self, t: &Term, s: &Sort) -> Result<(), KernelError> {
-        let found = self.term(t)?;
-        if &found != s {
-            return Err(KernelError::SortMismatch {
-                context: "the instance".into(),
-                expected: s.clone(),
-                found,
-            });
-        }
-        Ok(())
-    }
-
-    fn step(&mut self, _index: usize, step: &Step) -> Result<Sequent, KernelError> {
+    fn step(&mut self, step: &Step) -> Result<Sequent, KernelError> {
         match step {
             Step::Hypothesis { name } => {
-                let (_, f) = self
+                let i = self
                     .ctx
                     .hypotheses
                     .iter()
-                    .find(|(h, _)| h == name)
+                    .position(|(h, _)| h == name)
                     .ok_or_else(|| KernelError::UnknownHypothesis { name: name.to_string() })?;
-                Ok(sequent(singleton(f.clone()), f.clone()))
+                let f = &self.ctx.hypotheses[i].1;
+                Ok(sequent(self.singleton(f), f.clone(), Some(self.context_extents[i])))
             }
             Step::Assume { formula } => {
-                self.formula(formula)?;
-                Ok(sequent(singleton(formula.clone()), formula.clone()))
+                let extent = self.formula(formula)?;
+                Ok(sequent(self.singleton(formula), formula.clone(), Some(extent)))
             }
-            Step::Axiom { name, args } => {
-                Ok(sequent(self.no_hyps(), self.instantiate(name, FactKind::Axiom, args)?))
-            }
-            Step::Theorem { name, args } => {
-                Ok(sequent(self.no_hyps(), self.instantiate(name, FactKind::Theorem, args)?))
-            }
-            Step::Unfold { name, args } => {
-                Ok(sequent(self.no_hyps(), self.instantiate(name, FactKind::Definition, args)?))
-            }
-            Step::TrueIntro => Ok(sequent(self.no_hyps(), Formula::True)),
+            Step::Axiom { name, args } => self.instantiate(name, FactKind::Axiom, args),
+            Step::Theorem { name, args } => self.instantiate(name, FactKind::Theorem, args),
+            Step::Unfold { name, args } => self.instantiate(name, FactKind::Definition, args),
+            Step::TrueIntro => Ok(sequent(self.empty.clone(), Formula::True, Some(self.node(&[])?))),
             Step::FalseElim { from, goal } => {
                 let p = self.get(*from)?;
                 if p.concl != Formula::False {
                     return Err(mismatch(&Formula::False, &p.concl));
                 }
-                self.formula(goal)?;
-                Ok(sequent(p.hyps.clone(), goal.clone()))
+                Ok(sequent(p.hyps.clone(), goal.clone(), Some(self.formula(goal)?)))
             }
             Step::AndIntro { left, right } => {
                 let (l, r) = (self.get(*left)?, self.get(*right)?);
-                let concl = self.built(Formula::And(Arc::new(l.concl.clone()), Arc::new(r.concl.clone())))?;
-                Ok(sequent(union(&l.hyps, &r.hyps), concl))
+                let extent = self.node(&[self.extent(l)?, self.extent(r)?])?;
+                let concl = Formula::And(Arc::new(l.concl.clone()), Arc::new(r.concl.clone()));
+                Ok(sequent(union(&l.hyps, &r.hyps), concl, Some(extent)))
             }
             Step::AndLeft { from } | Step::AndRight { from } => {
                 let p = self.get(*from)?;
@@ -427,19 +490,19 @@ impl<'a> Checker<'a> {
                     return Err(shape("a conjunction", &p.concl));
                 };
                 let part = if matches!(step, Step::AndLeft { .. }) { a } else { b };
-                Ok(sequent(p.hyps.clone(), (**part).clone()))
+                Ok(sequent(p.hyps.clone(), (**part).clone(), None))
             }
             Step::OrLeft { from, right } => {
                 let p = self.get(*from)?;
-                self.formula(right)?;
-                let concl = self.built(Formula::Or(Arc::new(p.concl.clone()), Arc::new(right.clone())))?;
-                Ok(sequent(p.hyps.clone(), concl))
+                let extent = self.node(&[self.extent(p)?, self.formula(right)?])?;
+                let concl = Formula::Or(Arc::new(p.concl.clone()), Arc::new(right.clone()));
+                Ok(sequent(p.hyps.clone(), concl, Some(extent)))
             }
             Step::OrRight { left, from } => {
                 let p = self.get(*from)?;
-                self.formula(left)?;
-                let concl = self.built(Formula::Or(Arc::new(left.clone()), Arc::new(p.concl.clone())))?;
-                Ok(sequent(p.hyps.clone(), concl))
+                let extent = self.node(&[self.formula(left)?, self.extent(p)?])?;
+                let concl = Formula::Or(Arc::new(left.clone()), Arc::new(p.concl.clone()));
+                Ok(sequent(p.hyps.clone(), concl, Some(extent)))
             }
             Step::OrElim { from, left, right } => {
                 let p = self.get(*from)?;
@@ -450,15 +513,15 @@ impl<'a> Checker<'a> {
                 if l.concl != r.concl {
                     return Err(mismatch(&l.concl, &r.concl));
                 }
-                let hyps = union(&union(&p.hyps, &remove(&l.hyps, a)), &remove(&r.hyps, b));
-                Ok(sequent(hyps, l.concl.clone()))
+                let hyps = union(&union(&p.hyps, &self.remove(&l.hyps, a)), &self.remove(&r.hyps, b));
+                Ok(sequent(hyps, l.concl.clone(), l.extent.get()))
             }
             Step::ImpIntro { assumption, from } => {
-                self.formula(assumption)?;
+                let e = self.formula(assumption)?;
                 let p = self.get(*from)?;
-                let concl =
-                    self.built(Formula::Implies(Arc::new(assumption.clone()), Arc::new(p.concl.clone())))?;
-                Ok(sequent(remove(&p.hyps, assumption), concl))
+                let extent = self.node(&[e, self.extent(p)?])?;
+                let concl = Formula::Implies(Arc::new(assumption.clone()), Arc::new(p.concl.clone()));
+                Ok(sequent(self.remove(&p.hyps, assumption), concl, Some(extent)))
             }
             Step::ImpElim { implication, argument } => {
                 let (i, a) = (self.get(*implication)?, self.get(*argument)?);
@@ -468,16 +531,16 @@ impl<'a> Checker<'a> {
                 if **x != a.concl {
                     return Err(mismatch(x, &a.concl));
                 }
-                Ok(sequent(union(&i.hyps, &a.hyps), (**y).clone()))
+                Ok(sequent(union(&i.hyps, &a.hyps), (**y).clone(), None))
             }
             Step::NotIntro { assumption, from } => {
-                self.formula(assumption)?;
+                let e = self.formula(assumption)?;
                 let p = self.get(*from)?;
                 if p.concl != Formula::False {
                     return Err(mismatch(&Formula::False, &p.concl));
                 }
-                let concl = self.built(Formula::Not(Arc::new(assumption.clone())))?;
-                Ok(sequent(remove(&p.hyps, assumption), concl))
+                let concl = Formula::Not(Arc::new(assumption.clone()));
+                Ok(sequent(self.remove(&p.hyps, assumption), concl, Some(self.node(&[e])?)))
             }
             Step::NotElim { negation, argument } => {
                 let (n, a) = (self.get(*negation)?, self.get(*argument)?);
@@ -487,7 +550,7 @@ impl<'a> Checker<'a> {
                 if **x != a.concl {
                     return Err(mismatch(x, &a.concl));
                 }
-                Ok(sequent(union(&n.hyps, &a.hyps), Formula::False))
+                Ok(sequent(union(&n.hyps, &a.hyps), Formula::False, Some(self.node(&[])?)))
             }
             Step::IffIntro { forward, backward } => {
                 let (f, b) = (self.get(*forward)?, self.get(*backward)?);
@@ -498,8 +561,9 @@ impl<'a> Checker<'a> {
                 if b.concl != expected {
                     return Err(mismatch(&expected, &b.concl));
                 }
-                let concl = self.built(Formula::Iff(x.clone(), y.clone()))?;
-                Ok(sequent(union(&f.hyps, &b.hyps), concl))
+                // `x ↔ y` has the extent of `x → y`.
+                let concl = Formula::Iff(x.clone(), y.clone());
+                Ok(sequent(union(&f.hyps, &b.hyps), concl, f.extent.get()))
             }
             Step::IffForward { from } | Step::IffBackward { from } => {
                 let p = self.get(*from)?;
@@ -511,29 +575,31 @@ impl<'a> Checker<'a> {
                 } else {
                     Formula::Implies(y.clone(), x.clone())
                 };
-                Ok(sequent(p.hyps.clone(), concl))
+                Ok(sequent(p.hyps.clone(), concl, p.extent.get()))
             }
             Step::ExcludedMiddle { formula } => {
-                self.formula(formula)?;
+                let e = self.formula(formula)?;
+                let extent = self.node(&[e, self.node(&[e])?])?;
                 let f = Arc::new(formula.clone());
-                let concl = self.built(Formula::Or(f.clone(), Arc::new(Formula::Not(f))))?;
-                Ok(sequent(self.no_hyps(), concl))
+                let concl = Formula::Or(f.clone(), Arc::new(Formula::Not(f)));
+                Ok(sequent(self.empty.clone(), concl, Some(extent)))
             }
             Step::ForallIntro { variable, sort, from } => {
                 if !self.sig.has_sort(sort) {
                     return Err(KernelError::UnknownSort { sort: sort.clone() });
                 }
                 let p = self.get(*from)?;
-                if let Some(h) = p.hyps.iter().find(|h| mentions_free(Node::F(h), variable)) {
+                if let Some(h) = self.mentioning(&p.hyps, variable) {
                     return Err(KernelError::EigenvariableOccurs {
                         variable: variable.to_string(),
                         place: format!("the hypothesis {h}"),
                     });
                 }
+                // Closing replaces variables by variables: the body keeps its extent.
+                let extent = self.node(&[self.extent(p)?])?;
                 let body = close_formula(&p.concl, variable, sort);
-                let concl =
-                    self.built(Formula::Forall(Hint(variable.clone()), sort.clone(), Arc::new(body)))?;
-                Ok(sequent(p.hyps.clone(), concl))
+                let concl = Formula::Forall(Hint(variable.clone()), sort.clone(), Arc::new(body));
+                Ok(sequent(p.hyps.clone(), concl, Some(extent)))
             }
             Step::ForallElim { from, term } => {
                 let p = self.get(*from)?;
@@ -541,19 +607,20 @@ impl<'a> Checker<'a> {
                     return Err(shape("a universal formula", &p.concl));
                 };
                 self.expect_sort(term, s)?;
-                let concl = self.built(open_formula(body, term))?;
-                Ok(sequent(p.hyps.clone(), concl))
+                let concl = open_formula(body, term);
+                let extent = self.measure(Node::F(&concl))?;
+                Ok(sequent(p.hyps.clone(), concl, Some(extent)))
             }
             Step::ExistsIntro { hint, sort, body, witness, from } => {
                 let target = Formula::Exists(hint.clone(), sort.clone(), Arc::new(body.clone()));
-                self.formula(&target)?;
+                let extent = self.formula(&target)?;
                 self.expect_sort(witness, sort)?;
                 let p = self.get(*from)?;
                 let instance = open_formula(body, witness);
                 if instance != p.concl {
                     return Err(mismatch(&instance, &p.concl));
                 }
-                Ok(sequent(p.hyps.clone(), target))
+                Ok(sequent(p.hyps.clone(), target, Some(extent)))
             }
             Step::ExistsElim { from, variable, body } => {
                 let (e, b) = (self.get(*from)?, self.get(*body)?);
@@ -561,7 +628,7 @@ impl<'a> Checker<'a> {
                     return Err(shape("an existential formula", &e.concl));
                 };
                 let instance = open_formula(phi, &Term::Free(variable.clone(), s.clone()));
-                let rest = remove(&b.hyps, &instance);
+                let rest = self.remove(&b.hyps, &instance);
                 let occurs = |place: String| KernelError::EigenvariableOccurs {
                     variable: variable.to_string(),
                     place,
@@ -572,85 +639,77 @@ impl<'a> Checker<'a> {
                 if mentions_free(Node::F(&e.concl), variable) {
                     return Err(occurs(format!("the existential {}", e.concl)));
                 }
-                if let Some(h) = rest.iter().find(|h| mentions_free(Node::F(h), variable)) {
+                if let Some(h) = self.mentioning(&rest, variable) {
                     return Err(occurs(format!("the hypothesis {h}")));
                 }
-                Ok(sequent(union(&e.hyps, &rest), b.concl.clone()))
+                Ok(sequent(union(&e.hyps, &rest), b.concl.clone(), b.extent.get()))
             }
             Step::Refl { term } => {
-                self.term(term)?;
-                Ok(sequent(self.no_hyps(), Formula::Eq(term.clone(), term.clone())))
+                let e = self.measure(Node::T(term))?;
+                self.sig.sort_of_rec(term, &[])?;
+                let extent = self.node(&[e, e])?;
+                Ok(sequent(self.empty.clone(), Formula::Eq(term.clone(), term.clone()), Some(extent)))
             }
             Step::Symm { from } => {
                 let p = self.get(*from)?;
-                let Formula::Eq(a, b) = &p.concl else {
-                    return Err(shape("an equation", &p.concl));
-                };
-                Ok(sequent(p.hyps.clone(), Formula::Eq(b.clone(), a.clone())))
+                let (a, b) = eq_sides(&p.concl)?;
+                Ok(sequent(p.hyps.clone(), Formula::Eq(b.clone(), a.clone()), p.extent.get()))
             }
             Step::Trans { left, right } => {
                 let (l, r) = (self.get(*left)?, self.get(*right)?);
-                let Formula::Eq(a, b) = &l.concl else {
-                    return Err(shape("an equation", &l.concl));
-                };
-                let Formula::Eq(b2, c) = &r.concl else {
-                    return Err(shape("an equation", &r.concl));
-                };
+                let (a, b) = eq_sides(&l.concl)?;
+                let (b2, c) = eq_sides(&r.concl)?;
                 if b != b2 {
                     return Err(KernelError::TermMismatch {
                         expected: Box::new(b.clone()),
                         found: Box::new(b2.clone()),
                     });
                 }
-                Ok(sequent(union(&l.hyps, &r.hyps), Formula::Eq(a.clone(), c.clone())))
+                Ok(sequent(union(&l.hyps, &r.hyps), Formula::Eq(a.clone(), c.clone()), None))
             }
             Step::Congruence { hole, context, from } => {
                 let p = self.get(*from)?;
-                let Formula::Eq(a, b) = &p.concl else {
-                    return Err(shape("an equation", &p.concl));
-                };
-                self.expect_sort(a, hole)?;
-                self.extent(Node::T(context))?;
-                self.sig.sort_of(context, std::slice::from_ref(hole))?;
-                let concl = self.built(Formula::Eq(open_term(context, a), open_term(context, b)))?;
-                Ok(sequent(p.hyps.clone(), concl))
+                let (a, b) = eq_sides(&p.concl)?;
+                self.sort_is(a, hole)?;
+                self.measure(Node::T(context))?;
+                self.sig.sort_of_rec(context, std::slice::from_ref(hole))?;
+                let concl = Formula::Eq(open_term(context, a), open_term(context, b));
+                let extent = self.measure(Node::F(&concl))?;
+                Ok(sequent(p.hyps.clone(), concl, Some(extent)))
             }
             Step::Substitute { hole, motive, equation, from } => {
                 let (e, p) = (self.get(*equation)?, self.get(*from)?);
-                let Formula::Eq(a, b) = &e.concl else {
-                    return Err(shape("an equation", &e.concl));
-                };
-                self.expect_sort(a, hole)?;
-                self.extent(Node::F(motive))?;
-                self.sig.check_formula(motive, &mut vec![hole.clone()])?;
+                let (a, b) = eq_sides(&e.concl)?;
+                self.sort_is(a, hole)?;
+                self.measure(Node::F(motive))?;
+                self.sig.check_formula_rec(motive, &mut vec![hole.clone()])?;
                 let before = open_formula(motive, a);
                 if before != p.concl {
                     return Err(mismatch(&before, &p.concl));
                 }
-                let concl = self.built(open_formula(motive, b))?;
-                Ok(sequent(union(&e.hyps, &p.hyps), concl))
+                let concl = open_formula(motive, b);
+                let extent = self.measure(Node::F(&concl))?;
+                Ok(sequent(union(&e.hyps, &p.hyps), concl, Some(extent)))
             }
             Step::Ring { lhs, rhs } => {
-                for t in [lhs, rhs] {
-                    self.expect_sort(t, &Sort::Rat)?;
-                }
-                let mut n = Normalizer::new(self.limits);
+                let extent =
+                    self.node(&[self.expect_sort(lhs, &Sort::Rat)?, self.expect_sort(rhs, &Sort::Rat)?])?;
+                let mut n = Normalizer::new(self.limits, &self.work);
                 let (p, q) = (n.normalize(lhs)?, n.normalize(rhs)?);
                 if p != q {
                     return Err(KernelError::RingMismatch { lhs: show_poly(&n, &p), rhs: show_poly(&n, &q) });
                 }
-                Ok(sequent(self.no_hyps(), Formula::Eq(lhs.clone(), rhs.clone())))
+                Ok(sequent(self.empty.clone(), Formula::Eq(lhs.clone(), rhs.clone()), Some(extent)))
             }
             Step::Psatz { goal, facts, products, squares } => self.psatz(goal, facts, products, squares),
             Step::LeTotal { left, right } => {
-                for t in [left, right] {
-                    self.expect_sort(t, &Sort::Rat)?;
-                }
+                let side =
+                    self.node(&[self.expect_sort(left, &Sort::Rat)?, self.expect_sort(right, &Sort::Rat)?])?;
                 let concl = Formula::Or(
                     Arc::new(Formula::Le(left.clone(), right.clone())),
                     Arc::new(Formula::Lt(right.clone(), left.clone())),
                 );
-                Ok(sequent(self.no_hyps(), self.built(concl)?))
+                Ok(sequent(self.empty.clone(), concl, Some(self.node(&[side, side])?)))
             }
             Step::LeAntisymm { le, ge } => {
                 let (l, g) = (self.get(*le)?, self.get(*ge)?);
@@ -661,7 +720,8 @@ impl<'a> Checker<'a> {
                 if g.concl != expected {
                     return Err(mismatch(&expected, &g.concl));
                 }
-                Ok(sequent(union(&l.hyps, &g.hyps), Formula::Eq(a.clone(), b.clone())))
+                // `a = b` has the extent of `a <= b`.
+                Ok(sequent(union(&l.hyps, &g.hyps), Formula::Eq(a.clone(), b.clone()), l.extent.get()))
             }
         }
     }
@@ -674,9 +734,9 @@ impl<'a> Checker<'a> {
         squares: &[crate::proof::Square],
     ) -> Result<Sequent, KernelError> {
         let bad = |reason: String| KernelError::Certificate { reason };
-        self.formula(goal)?;
-        let mut n = Normalizer::new(self.limits);
-        let mut hyps = self.no_hyps();
+        let extent = self.formula(goal)?;
+        let mut n = Normalizer::new(self.limits, &self.work);
+        let mut hyps = self.empty.clone();
         // Each fact `a ⋈ b` is read as `b - a ⋈' 0`.
         let mut read: Vec<(Poly, Relation)> = Vec::with_capacity(facts.len());
         for &id in facts {
@@ -684,7 +744,7 @@ impl<'a> Checker<'a> {
             let (a, b, rel) = match &p.concl {
                 Formula::Le(a, b) => (a, b, Relation::NonNegative),
                 Formula::Lt(a, b) => (a, b, Relation::Positive),
-                Formula::Eq(a, b) if self.term(a)? == Sort::Rat => (a, b, Relation::Zero),
+                Formula::Eq(a, b) if self.sig.sort_of_rec(a, &[])? == Sort::Rat => (a, b, Relation::Zero),
                 other => return Err(shape("a comparison or an equation over Rat", other)),
             };
             let diff = n.difference(b, a)?;
@@ -694,12 +754,6 @@ impl<'a> Checker<'a> {
         let mut sum = Poly::default();
         let mut strict = false;
         for (k, product) in products.iter().enumerate() {
-            if product.factors.len() > self.limits.max_degree as usize {
-                return Err(KernelError::Limit {
-                    kind: LimitKind::Degree,
-                    limit: self.limits.max_degree as u64,
-                });
-            }
             let mut value = n.constant(&Rat::one())?;
             let mut relation = Relation::Positive;
             for &f in &product.factors {
@@ -720,7 +774,7 @@ impl<'a> Checker<'a> {
             if relation == Relation::Positive && c.is_positive() {
                 strict = true;
             }
-            sum = n.add(&sum, &n.scale(&value, c))?;
+            sum = n.add(&sum, &n.scale(&value, c)?)?;
         }
         for (k, square) in squares.iter().enumerate() {
             if square.coefficient.is_negative() {
@@ -728,7 +782,7 @@ impl<'a> Checker<'a> {
             }
             self.expect_sort(&square.base, &Sort::Rat)?;
             let base = n.normalize(&square.base)?;
-            sum = n.add(&sum, &n.scale(&n.mul(&base, &base)?, &square.coefficient))?;
+            sum = n.add(&sum, &n.scale(&n.mul(&base, &base)?, &square.coefficient)?)?;
         }
         // `sum >= 0` holds, and `sum > 0` when `strict`.
         let established = match goal {
@@ -738,7 +792,7 @@ impl<'a> Checker<'a> {
             },
             Formula::Le(a, b) | Formula::Lt(a, b) => {
                 let target = n.difference(b, a)?;
-                let slack = n.add(&target, &n.scale(&sum, &Rat::int(-1)))?;
+                let slack = n.add(&target, &n.scale(&sum, &Rat::int(-1))?)?;
                 let Some(k) = slack.as_constant() else {
                     return Err(bad(format!(
                         "the goal's side difference {} minus the sum {} is not a constant",
@@ -760,6 +814,6 @@ impl<'a> Checker<'a> {
                 show_poly(&n, &sum)
             )));
         }
-        Ok(sequent(hyps, goal.clone()))
+        Ok(sequent(hyps, goal.clone(), Some(extent)))
     }
 }

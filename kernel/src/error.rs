@@ -19,8 +19,7 @@ pub enum LimitKind {
     NumeralBits,
     /// `max_exponent`: a power's exponent.
     Exponent,
-    /// `max_degree`: a monomial's total degree, or the factors of one certificate
-    /// product.
+    /// `max_degree`: a monomial's total degree (also of a certificate product).
     Degree,
     /// `max_json_depth`: nesting of a JSON document.
     JsonDepth,
@@ -28,6 +27,8 @@ pub enum LimitKind {
     JsonBytes,
     /// `max_hypotheses`: hypotheses of one sequent.
     Hypotheses,
+    /// `max_work`: the work of one check.
+    Work,
 }
 
 impl LimitKind {
@@ -44,6 +45,7 @@ impl LimitKind {
             LimitKind::JsonDepth => "max_json_depth",
             LimitKind::JsonBytes => "max_json_bytes",
             LimitKind::Hypotheses => "max_hypotheses",
+            LimitKind::Work => "max_work",
         }
     }
 }

@@ -79,12 +79,18 @@ pub struct Limits {
     pub max_numeral_bits: u64,
     /// Exponent of one power `t ^ n`.
     pub max_exponent: u32,
-    /// Total degree of one monomial, and factors in one certificate product.
+    /// Total degree of one monomial (also of a certificate product).
     pub max_degree: u32,
     /// Bytes of one JSON document.
     pub max_json_bytes: usize,
     /// Nesting depth of one JSON document.
     pub max_json_depth: usize,
+    /// Work of one check, so that every check ends in bounded time: one unit per node
+    /// of every term or formula the checker measures (what steps carry, and what it
+    /// builds by substitution or takes apart without knowing its extent), and per
+    /// coefficient operation of a normal form or certificate, squared in the size of the
+    /// coefficients in 64-bit words.
+    pub max_work: u64,
 }
 
 impl Default for Limits {
@@ -100,6 +106,7 @@ impl Default for Limits {
             max_degree: 512,
             max_json_bytes: 512 << 20,
             max_json_depth: 2_048,
+            max_work: 1_000_000_000,
         }
     }
 }

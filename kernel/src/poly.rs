@@ -10,6 +10,7 @@ use crate::error::{KernelError, LimitKind};
 use crate::rat::Rat;
 use crate::term::Term;
 use crate::Limits;
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 
 /// A monomial: atoms with positive exponents, sorted by atom number.
@@ -19,16 +20,41 @@ pub(crate) type Monomial = Vec<(u32, u32)>;
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(crate) struct Poly(pub(crate) BTreeMap<Monomial, Rat>);
 
+/// The work done so far in one check, against [`Limits::max_work`].
+pub(crate) struct Work {
+    pub(crate) done: Cell<u64>,
+    pub(crate) max: u64,
+}
+
+impl Work {
+    /// Counts `units` more work, refusing once the total passes the limit.
+    pub(crate) fn charge(&self, units: u64) -> Result<(), KernelError> {
+        self.done.set(self.done.get().saturating_add(units));
+        if self.done.get() > self.max {
+            return Err(KernelError::Limit { kind: LimitKind::Work, limit: self.max });
+        }
+        Ok(())
+    }
+}
+
 /// Reads terms as polynomials, numbering atoms as it meets them.
 pub(crate) struct Normalizer<'a> {
     atoms: Vec<Term>,
     numbers: HashMap<Term, u32>,
     limits: &'a Limits,
+    work: &'a Work,
 }
 
 impl<'a> Normalizer<'a> {
-    pub(crate) fn new(limits: &'a Limits) -> Self {
-        Normalizer { atoms: Vec::new(), numbers: HashMap::new(), limits }
+    pub(crate) fn new(limits: &'a Limits, work: &'a Work) -> Self {
+        Normalizer { atoms: Vec::new(), numbers: HashMap::new(), limits, work }
+    }
+
+    /// Charges one operation on the coefficients `a` and `b`: the square of their size
+    /// in machine words (keeping a rational reduced takes a gcd).
+    fn charge(&self, a: &Rat, b: &Rat) -> Result<(), KernelError> {
+        let words = a.bits().max(b.bits()) / 64 + 1;
+        self.work.charge(words * words)
     }
 
     fn atom(&mut self, t: &Term) -> u32 {
@@ -104,10 +130,10 @@ impl<'a> Normalizer<'a> {
                 Task::Combine(t) => {
                     let last = values.pop().ok_or_else(internal)?;
                     let value = match t {
-                        Term::Neg(_) => self.scale(&last, &Rat::int(-1)),
+                        Term::Neg(_) => self.scale(&last, &Rat::int(-1))?,
                         Term::Div(_, c) => {
                             let inv = c.recip().ok_or(KernelError::DivisionByZero)?;
-                            let r = self.scale(&last, &inv);
+                            let r = self.scale(&last, &inv)?;
                             r.0.values().try_for_each(|c| self.check_coefficient(c))?;
                             r
                         }
@@ -122,7 +148,7 @@ impl<'a> Normalizer<'a> {
                             let first = values.pop().ok_or_else(internal)?;
                             match t {
                                 Term::Add(..) => self.add(&first, &last)?,
-                                Term::Sub(..) => self.add(&first, &self.scale(&last, &Rat::int(-1)))?,
+                                Term::Sub(..) => self.add(&first, &self.scale(&last, &Rat::int(-1))?)?,
                                 _ => self.mul(&first, &last)?,
                             }
                         }
@@ -143,21 +169,23 @@ impl<'a> Normalizer<'a> {
     /// The normal form of `b - a`.
     pub(crate) fn difference(&mut self, b: &Term, a: &Term) -> Result<Poly, KernelError> {
         let (pb, pa) = (self.normalize(b)?, self.normalize(a)?);
-        self.add(&pb, &self.scale(&pa, &Rat::int(-1)))
+        self.add(&pb, &self.scale(&pa, &Rat::int(-1))?)
     }
 
     /// `c * p`.
-    pub(crate) fn scale(&self, p: &Poly, c: &Rat) -> Poly {
+    pub(crate) fn scale(&self, p: &Poly, c: &Rat) -> Result<Poly, KernelError> {
         if c.is_zero() {
-            return Poly::default();
+            return Ok(Poly::default());
         }
-        Poly(p.0.iter().map(|(m, k)| (m.clone(), k * c)).collect())
+        let scaled = |(m, k): (&Monomial, &Rat)| self.charge(k, c).map(|()| (m.clone(), k * c));
+        Ok(Poly(p.0.iter().map(scaled).collect::<Result<_, _>>()?))
     }
 
     /// `p + q`.
     pub(crate) fn add(&self, p: &Poly, q: &Poly) -> Result<Poly, KernelError> {
         let mut out = p.clone();
         for (m, k) in &q.0 {
+            self.charge(k, out.0.get(m).unwrap_or(k))?;
             let sum = match out.0.get(m) {
                 Some(old) => old + k,
                 None => k.clone(),
@@ -183,6 +211,7 @@ impl<'a> Normalizer<'a> {
         let mut out = Poly::default();
         for (m1, k1) in &p.0 {
             for (m2, k2) in &q.0 {
+                self.charge(k1, k2)?;
                 let m = self.mul_monomials(m1, m2)?;
                 let k = k1 * k2;
                 let sum = match out.0.get(&m) {
@@ -212,34 +241,12 @@ impl<'a> Normalizer<'a> {
     }
 
     fn mul_monomials(&self, a: &Monomial, b: &Monomial) -> Result<Monomial, KernelError> {
-        let mut out: Monomial = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            let next = match (a.get(i), b.get(j)) {
-                (Some(&x), Some(&y)) if x.0 == y.0 => {
-                    i += 1;
-                    j += 1;
-                    (x.0, x.1.saturating_add(y.1))
-                }
-                (Some(&x), Some(&y)) if x.0 < y.0 => {
-                    i += 1;
-                    x
-                }
-                (Some(_), Some(&y)) => {
-                    j += 1;
-                    y
-                }
-                (Some(&x), None) => {
-                    i += 1;
-                    x
-                }
-                (None, Some(&y)) => {
-                    j += 1;
-                    y
-                }
-                (None, None) => break,
-            };
-            out.push(next);
+        let mut out = a.clone();
+        for &(atom, e) in b {
+            match out.binary_search_by_key(&atom, |&(x, _)| x) {
+                Ok(i) => out[i].1 = out[i].1.saturating_add(e),
+                Err(i) => out.insert(i, (atom, e)),
+            }
         }
         let degree: u64 = out.iter().map(|&(_, e)| e as u64).sum();
         if degree > self.limits.max_degree as u64 {
@@ -271,10 +278,15 @@ mod tests {
     use super::*;
     use crate::term::Sort;
 
+    fn unlimited() -> Work {
+        Work { done: Cell::new(0), max: u64::MAX }
+    }
+
     #[test]
     fn binomial_square() {
         let limits = Limits::default();
-        let mut n = Normalizer::new(&limits);
+        let work = unlimited();
+        let mut n = Normalizer::new(&limits, &work);
         let x = Term::free("x", Sort::Rat);
         let y = Term::free("y", Sort::Rat);
         let lhs = Term::pow(Term::add(x.clone(), y.clone()), 2);
@@ -291,7 +303,8 @@ mod tests {
     #[test]
     fn monomial_limit_is_an_error() {
         let limits = Limits { max_monomials: 10, ..Limits::default() };
-        let mut n = Normalizer::new(&limits);
+        let work = unlimited();
+        let mut n = Normalizer::new(&limits, &work);
         let sum = (0..6).map(|i| Term::free(&format!("x{i}"), Sort::Rat)).reduce(Term::add).unwrap();
         let err = n.normalize(&Term::pow(sum, 2)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::Monomials, limit: 10 });
@@ -300,7 +313,8 @@ mod tests {
     #[test]
     fn coefficient_limit_is_an_error() {
         let limits = Limits { max_numeral_bits: 64, ..Limits::default() };
-        let mut n = Normalizer::new(&limits);
+        let work = unlimited();
+        let mut n = Normalizer::new(&limits, &work);
         let err = n.normalize(&Term::pow(Term::int(1 << 20), 4)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::NumeralBits, limit: 64 });
     }
@@ -308,7 +322,8 @@ mod tests {
     #[test]
     fn degree_limit_is_an_error() {
         let limits = Limits { max_degree: 100, ..Limits::default() };
-        let mut n = Normalizer::new(&limits);
+        let work = unlimited();
+        let mut n = Normalizer::new(&limits, &work);
         let x = Term::free("x", Sort::Rat);
         let err = n.normalize(&Term::pow(Term::pow(x, 20), 20)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::Degree, limit: 100 });

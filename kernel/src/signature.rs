@@ -11,7 +11,7 @@ use crate::term::{check_extent, close_formula, free_variables, Formula, Hint, Na
 use crate::Limits;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// One extension of a signature, as it is hashed, exported and bundled.
@@ -138,8 +138,8 @@ pub enum Symbol {
 pub struct Signature {
     entries: Vec<Declaration>,
     chain: Vec<[u8; 32]>,
-    symbols: HashMap<Name, Symbol>,
-    facts: HashMap<Name, Fact>,
+    symbols: BTreeMap<Name, Symbol>,
+    facts: BTreeMap<Name, Fact>,
     limits: Limits,
 }
 
@@ -346,12 +346,6 @@ impl Signature {
         Ok(())
     }
 
-    /// Checks the size and depth of a statement against the limits.
-    pub(crate) fn check_extent_formula(&self, f: &Formula) -> Result<(), KernelError> {
-        check_extent(Node::F(f), self.limits.max_formula_size, self.limits.max_depth)
-            .map_err(KernelError::from)
-    }
-
     /// The sort of `t` under binders of sorts `binders` (innermost last); fails when
     /// `t` is ill-sorted, uses an unknown symbol, or has a dangling bound variable.
     pub fn sort_of(&self, t: &Term, binders: &[Sort]) -> Result<Sort, KernelError> {
@@ -359,7 +353,7 @@ impl Signature {
         self.sort_of_rec(t, binders)
     }
 
-    fn sort_of_rec(&self, t: &Term, binders: &[Sort]) -> Result<Sort, KernelError> {
+    pub(crate) fn sort_of_rec(&self, t: &Term, binders: &[Sort]) -> Result<Sort, KernelError> {
         let rat = |a: &Term| -> Result<(), KernelError> {
             let s = self.sort_of_rec(a, binders)?;
             if s != Sort::Rat {
@@ -435,11 +429,11 @@ impl Signature {
 
     /// Checks that `f` is a well-sorted formula under binders of sorts `binders`.
     pub fn check_formula(&self, f: &Formula, binders: &mut Vec<Sort>) -> Result<(), KernelError> {
-        self.check_extent_formula(f)?;
+        check_extent(Node::F(f), self.limits.max_formula_size, self.limits.max_depth)?;
         self.check_formula_rec(f, binders)
     }
 
-    fn check_formula_rec(&self, f: &Formula, binders: &mut Vec<Sort>) -> Result<(), KernelError> {
+    pub(crate) fn check_formula_rec(&self, f: &Formula, binders: &mut Vec<Sort>) -> Result<(), KernelError> {
         match f {
             Formula::True | Formula::False => Ok(()),
             Formula::Eq(a, b) => {

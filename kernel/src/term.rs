@@ -121,92 +121,57 @@ pub enum Formula {
 // variable. Both rebuild only the parts that change.
 // ---------------------------------------------------------------------------
 
-/// What a substitution does at a variable occurrence.
-trait VarMap {
-    /// The replacement for `Bound(index)` seen under `depth` binders, if any.
-    fn bound(&self, index: u32, depth: u32) -> Option<Term>;
-    /// The replacement for `Free(n, s)` seen under `depth` binders, if any.
-    fn free(&self, n: &Name, s: &Sort, depth: u32) -> Option<Term>;
+/// A substitution: `Open(t)` replaces the bound variable of the binder being opened,
+/// `Close(x, s)` turns the free variable `x: s` into it.
+#[derive(Clone, Copy)]
+enum Subst<'a> {
+    Open(&'a Term),
+    Close(&'a str, &'a Sort),
 }
 
-struct Open<'a>(&'a Term);
-impl VarMap for Open<'_> {
-    fn bound(&self, index: u32, depth: u32) -> Option<Term> {
-        (index == depth).then(|| self.0.clone())
-    }
-    fn free(&self, _: &Name, _: &Sort, _: u32) -> Option<Term> {
-        None
-    }
-}
-
-struct Close<'a>(&'a str, &'a Sort);
-impl VarMap for Close<'_> {
-    fn bound(&self, _: u32, _: u32) -> Option<Term> {
-        None
-    }
-    fn free(&self, n: &Name, s: &Sort, depth: u32) -> Option<Term> {
-        (&**n == self.0 && s == self.1).then_some(Term::Bound(depth))
+/// `a` and `b` under `f`, when at least one of them changed.
+fn both<T: Clone>(a: &T, b: &T, f: impl Fn(&T) -> Option<T>) -> Option<(T, T)> {
+    match (f(a), f(b)) {
+        (None, None) => None,
+        (na, nb) => Some((na.unwrap_or_else(|| a.clone()), nb.unwrap_or_else(|| b.clone()))),
     }
 }
 
-fn map_arc_term(t: &Arc<Term>, m: &dyn VarMap, depth: u32) -> Option<Arc<Term>> {
+fn map_arc_term(t: &Arc<Term>, m: Subst<'_>, depth: u32) -> Option<Arc<Term>> {
     map_term(t, m, depth).map(Arc::new)
 }
 
-/// Rebuilds `t` under `m`; `None` when nothing changed.
-fn map_term(t: &Term, m: &dyn VarMap, depth: u32) -> Option<Term> {
-    let pair = |a: &Arc<Term>, b: &Arc<Term>| -> Option<(Arc<Term>, Arc<Term>)> {
-        let na = map_arc_term(a, m, depth);
-        let nb = map_arc_term(b, m, depth);
-        if na.is_none() && nb.is_none() {
-            return None;
-        }
-        Some((na.unwrap_or_else(|| a.clone()), nb.unwrap_or_else(|| b.clone())))
-    };
-    match t {
-        Term::Bound(i) => m.bound(*i, depth),
-        Term::Free(n, s) => m.free(n, s, depth),
-        Term::Num(_) => None,
-        Term::App(f, args) => map_terms(args, m, depth).map(|a| Term::App(f.clone(), a)),
-        Term::Neg(a) => map_arc_term(a, m, depth).map(Term::Neg),
-        Term::Add(a, b) => pair(a, b).map(|(a, b)| Term::Add(a, b)),
-        Term::Sub(a, b) => pair(a, b).map(|(a, b)| Term::Sub(a, b)),
-        Term::Mul(a, b) => pair(a, b).map(|(a, b)| Term::Mul(a, b)),
-        Term::Div(a, c) => map_arc_term(a, m, depth).map(|a| Term::Div(a, c.clone())),
-        Term::Pow(a, n) => map_arc_term(a, m, depth).map(|a| Term::Pow(a, *n)),
+/// Rebuilds `t` under `m` seen under `depth` binders; `None` when nothing changed.
+fn map_term(t: &Term, m: Subst<'_>, depth: u32) -> Option<Term> {
+    let pair = |a: &Arc<Term>, b: &Arc<Term>| both(a, b, |x| map_arc_term(x, m, depth));
+    match (t, m) {
+        (Term::Bound(i), Subst::Open(u)) => (*i == depth).then(|| u.clone()),
+        (Term::Free(n, s), Subst::Close(x, r)) => (&**n == x && s == r).then_some(Term::Bound(depth)),
+        (Term::Bound(_) | Term::Free(..) | Term::Num(_), _) => None,
+        (Term::App(f, args), _) => map_terms(args, m, depth).map(|a| Term::App(f.clone(), a)),
+        (Term::Neg(a), _) => map_arc_term(a, m, depth).map(Term::Neg),
+        (Term::Add(a, b), _) => pair(a, b).map(|(a, b)| Term::Add(a, b)),
+        (Term::Sub(a, b), _) => pair(a, b).map(|(a, b)| Term::Sub(a, b)),
+        (Term::Mul(a, b), _) => pair(a, b).map(|(a, b)| Term::Mul(a, b)),
+        (Term::Div(a, c), _) => map_arc_term(a, m, depth).map(|a| Term::Div(a, c.clone())),
+        (Term::Pow(a, n), _) => map_arc_term(a, m, depth).map(|a| Term::Pow(a, *n)),
     }
 }
 
-fn map_terms(args: &Arc<[Term]>, m: &dyn VarMap, depth: u32) -> Option<Arc<[Term]>> {
-    let mapped: Vec<Option<Term>> = args.iter().map(|a| map_term(a, m, depth)).collect();
-    if mapped.iter().all(Option::is_none) {
-        return None;
-    }
-    Some(mapped.into_iter().zip(args.iter()).map(|(n, old)| n.unwrap_or_else(|| old.clone())).collect())
+fn map_terms(args: &Arc<[Term]>, m: Subst<'_>, depth: u32) -> Option<Arc<[Term]>> {
+    let (i, new) = args.iter().enumerate().find_map(|(i, a)| Some((i, map_term(a, m, depth)?)))?;
+    let rest = args[i + 1..].iter().map(|a| map_term(a, m, depth).unwrap_or_else(|| a.clone()));
+    Some(args[..i].iter().cloned().chain([new]).chain(rest).collect())
 }
 
-fn map_arc_formula(f: &Arc<Formula>, m: &dyn VarMap, depth: u32) -> Option<Arc<Formula>> {
+fn map_arc_formula(f: &Arc<Formula>, m: Subst<'_>, depth: u32) -> Option<Arc<Formula>> {
     map_formula(f, m, depth).map(Arc::new)
 }
 
-/// Rebuilds `f` under `m`; `None` when nothing changed.
-fn map_formula(f: &Formula, m: &dyn VarMap, depth: u32) -> Option<Formula> {
-    let terms = |a: &Term, b: &Term| -> Option<(Term, Term)> {
-        let na = map_term(a, m, depth);
-        let nb = map_term(b, m, depth);
-        if na.is_none() && nb.is_none() {
-            return None;
-        }
-        Some((na.unwrap_or_else(|| a.clone()), nb.unwrap_or_else(|| b.clone())))
-    };
-    let pair = |a: &Arc<Formula>, b: &Arc<Formula>| -> Option<(Arc<Formula>, Arc<Formula>)> {
-        let na = map_arc_formula(a, m, depth);
-        let nb = map_arc_formula(b, m, depth);
-        if na.is_none() && nb.is_none() {
-            return None;
-        }
-        Some((na.unwrap_or_else(|| a.clone()), nb.unwrap_or_else(|| b.clone())))
-    };
+/// Rebuilds `f` under `m` seen under `depth` binders; `None` when nothing changed.
+fn map_formula(f: &Formula, m: Subst<'_>, depth: u32) -> Option<Formula> {
+    let terms = |a: &Term, b: &Term| both(a, b, |x| map_term(x, m, depth));
+    let pair = |a: &Arc<Formula>, b: &Arc<Formula>| both(a, b, |x| map_arc_formula(x, m, depth));
     match f {
         Formula::True | Formula::False => None,
         Formula::Eq(a, b) => terms(a, b).map(|(a, b)| Formula::Eq(a, b)),
@@ -230,22 +195,22 @@ fn map_formula(f: &Formula, m: &dyn VarMap, depth: u32) -> Option<Formula> {
 /// `body[t]`: the body of a binder with its bound variable replaced by the locally
 /// closed term `t`.
 pub fn open_formula(body: &Formula, t: &Term) -> Formula {
-    map_formula(body, &Open(t), 0).unwrap_or_else(|| body.clone())
+    map_formula(body, Subst::Open(t), 0).unwrap_or_else(|| body.clone())
 }
 
 /// `body[t]` for a term with one dangling bound variable (a congruence context).
 pub fn open_term(body: &Term, t: &Term) -> Term {
-    map_term(body, &Open(t), 0).unwrap_or_else(|| body.clone())
+    map_term(body, Subst::Open(t), 0).unwrap_or_else(|| body.clone())
 }
 
 /// Turns the free variable `x: s` of `f` into the bound variable of a new binder.
 pub fn close_formula(f: &Formula, x: &str, s: &Sort) -> Formula {
-    map_formula(f, &Close(x, s), 0).unwrap_or_else(|| f.clone())
+    map_formula(f, Subst::Close(x, s), 0).unwrap_or_else(|| f.clone())
 }
 
 /// Turns the free variable `x: s` of `t` into a dangling bound variable.
 pub fn close_term(t: &Term, x: &str, s: &Sort) -> Term {
-    map_term(t, &Close(x, s), 0).unwrap_or_else(|| t.clone())
+    map_term(t, Subst::Close(x, s), 0).unwrap_or_else(|| t.clone())
 }
 
 // ---------------------------------------------------------------------------
@@ -260,29 +225,29 @@ pub(crate) enum Node<'a> {
 }
 
 impl<'a> Node<'a> {
-    /// Pushes this node's children onto `out`.
-    fn children(self, out: &mut Vec<Node<'a>>) {
+    /// Passes this node's children to `out`, left to right.
+    fn children(self, mut out: impl FnMut(Node<'a>)) {
         match self {
             Node::T(t) => match t {
                 Term::Bound(_) | Term::Free(..) | Term::Num(_) => {}
-                Term::App(_, args) => out.extend(args.iter().map(Node::T)),
-                Term::Neg(a) | Term::Div(a, _) | Term::Pow(a, _) => out.push(Node::T(a)),
+                Term::App(_, args) => args.iter().for_each(|a| out(Node::T(a))),
+                Term::Neg(a) | Term::Div(a, _) | Term::Pow(a, _) => out(Node::T(a)),
                 Term::Add(a, b) | Term::Sub(a, b) | Term::Mul(a, b) => {
-                    out.push(Node::T(a));
-                    out.push(Node::T(b));
+                    out(Node::T(a));
+                    out(Node::T(b));
                 }
             },
             Node::F(f) => match f {
                 Formula::True | Formula::False => {}
                 Formula::Eq(a, b) | Formula::Le(a, b) | Formula::Lt(a, b) => {
-                    out.push(Node::T(a));
-                    out.push(Node::T(b));
+                    out(Node::T(a));
+                    out(Node::T(b));
                 }
-                Formula::Pred(_, args) => out.extend(args.iter().map(Node::T)),
-                Formula::Not(a) | Formula::Forall(_, _, a) | Formula::Exists(_, _, a) => out.push(Node::F(a)),
+                Formula::Pred(_, args) => args.iter().for_each(|a| out(Node::T(a))),
+                Formula::Not(a) | Formula::Forall(_, _, a) | Formula::Exists(_, _, a) => out(Node::F(a)),
                 Formula::And(a, b) | Formula::Or(a, b) | Formula::Implies(a, b) | Formula::Iff(a, b) => {
-                    out.push(Node::F(a));
-                    out.push(Node::F(b));
+                    out(Node::F(a));
+                    out(Node::F(b));
                 }
             },
         }
@@ -298,41 +263,45 @@ pub enum Oversize {
     Depth(usize),
 }
 
-/// Checks, without recursion, that `root` has at most `max_size` nodes (counting
-/// shared subtrees each time they occur) and at most `max_depth` levels. Takes time
-/// proportional to `min(size, max_size)`.
-pub(crate) fn check_extent(root: Node<'_>, max_size: usize, max_depth: usize) -> Result<(), Oversize> {
-    let mut stack: Vec<(Node<'_>, usize)> = vec![(root, 1)];
-    let mut children = Vec::new();
-    let mut size = 0usize;
+/// The size (nodes, shared subtrees counted each time they occur) and depth of a term
+/// or formula.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Extent {
+    pub(crate) size: usize,
+    pub(crate) depth: usize,
+}
+
+/// Measures `root` without recursion, refusing it once it has more than `max_size`
+/// nodes or more than `max_depth` levels. Takes time proportional to
+/// `min(size, max_size)`.
+pub(crate) fn check_extent(root: Node<'_>, max_size: usize, max_depth: usize) -> Result<Extent, Oversize> {
+    let mut stack: Vec<(Node<'_>, usize)> = Vec::with_capacity(32);
+    stack.push((root, 1));
+    let mut extent = Extent { size: 0, depth: 0 };
     while let Some((node, depth)) = stack.pop() {
-        size += 1;
-        if size > max_size {
+        extent.size += 1;
+        extent.depth = extent.depth.max(depth);
+        if extent.size > max_size {
             return Err(Oversize::Size(max_size));
         }
         if depth > max_depth {
             return Err(Oversize::Depth(max_depth));
         }
-        children.clear();
-        node.children(&mut children);
-        stack.extend(children.drain(..).map(|c| (c, depth + 1)));
+        node.children(|c| stack.push((c, depth + 1)));
     }
-    Ok(())
+    Ok(extent)
 }
 
 /// Does the free variable `x` (of any sort) occur in `root`?
 pub(crate) fn mentions_free(root: Node<'_>, x: &str) -> bool {
     let mut stack = vec![root];
-    let mut children = Vec::new();
     while let Some(node) = stack.pop() {
         if let Node::T(Term::Free(n, _)) = node {
             if &**n == x {
                 return true;
             }
         }
-        children.clear();
-        node.children(&mut children);
-        stack.append(&mut children);
+        node.children(|c| stack.push(c));
     }
     false
 }
@@ -341,17 +310,15 @@ pub(crate) fn mentions_free(root: Node<'_>, x: &str) -> bool {
 pub fn free_variables(root: &Formula) -> Vec<(Name, Sort)> {
     let mut out: Vec<(Name, Sort)> = Vec::new();
     let mut stack = vec![Node::F(root)];
-    let mut children = Vec::new();
     while let Some(node) = stack.pop() {
         if let Node::T(Term::Free(n, s)) = node {
             if !out.iter().any(|(m, t)| m == n && t == s) {
                 out.push((n.clone(), s.clone()));
             }
         }
-        children.clear();
-        node.children(&mut children);
-        children.reverse();
-        stack.append(&mut children);
+        let first = stack.len();
+        node.children(|c| stack.push(c));
+        stack[first..].reverse();
     }
     out
 }
@@ -393,7 +360,7 @@ mod tests {
             t = Term::neg(t);
         }
         let f = Formula::eq(t.clone(), t);
-        assert_eq!(check_extent(Node::F(&f), 1000, 1000), Ok(()));
+        assert_eq!(check_extent(Node::F(&f), 1000, 1000), Ok(Extent { size: 203, depth: 102 }));
         assert_eq!(check_extent(Node::F(&f), 1000, 50), Err(Oversize::Depth(50)));
         assert_eq!(check_extent(Node::F(&f), 150, 1000), Err(Oversize::Size(150)));
     }
