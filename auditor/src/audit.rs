@@ -58,6 +58,19 @@ pub struct AuditOptions {
     /// A challenge file (`--challenge FILE`): trusted input the submission must meet
     /// (see [`crate::challenge`]).
     pub challenge: Option<PathBuf>,
+    /// Told `(audited, total)` techniques after each layer (the command line draws a
+    /// progress bar with it).
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback: `(techniques audited, techniques to audit)`.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
 }
 
 /// One submitted file: its text and where it came from.
@@ -154,7 +167,8 @@ impl<'e> Auditor<'e> {
         run.front_end_findings();
         run.new_axioms();
         run.lemmas(self.engine);
-        run.techniques(self.engine, &self.options.limits, self.options.cache.as_ref());
+        let progress = self.options.progress.as_ref();
+        run.techniques(self.engine, &self.options.limits, self.options.cache.as_ref(), progress);
         if let Some(path) = &self.options.challenge {
             run.challenge(self.engine, path, &self.options.library);
         }
@@ -281,7 +295,13 @@ impl<'p> Run<'p> {
     }
 
     /// Steps 3 and 4: the technique graph, bottom-up.
-    fn techniques(&mut self, engine: &dyn ProofEngine, limits: &AuditLimits, cache: Option<&Cache>) {
+    fn techniques(
+        &mut self,
+        engine: &dyn ProofEngine,
+        limits: &AuditLimits,
+        cache: Option<&Cache>,
+        progress: Option<&Progress>,
+    ) {
         let program = self.program;
         let n = program.techniques.len();
         if n > limits.max_techniques {
@@ -327,7 +347,11 @@ impl<'p> Run<'p> {
         for &t in &relevant {
             self.content_hash(t, &mut BTreeSet::new());
         }
-        for layer in graph.layers(&excluded) {
+        let layers = graph.layers(&excluded);
+        let total: usize = layers.iter().map(Vec::len).sum();
+        let mut done = 0;
+        for layer in layers {
+            done += layer.len();
             let signature = &self.signature;
             let outcomes = &self.outcomes;
             let policy = self.policy;
@@ -367,6 +391,9 @@ impl<'p> Run<'p> {
                     }
                 }
                 self.outcomes.insert(t, outcome);
+            }
+            if let Some(p) = progress {
+                (p.0)(done, total);
             }
         }
     }

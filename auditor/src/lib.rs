@@ -22,7 +22,7 @@ pub mod report;
 pub mod synthetic;
 pub mod witness;
 
-pub use audit::{Audit, AuditLimits, AuditOptions, Auditor, Submission};
+pub use audit::{Audit, AuditLimits, AuditOptions, Auditor, Progress, Submission};
 pub use cache::Cache;
 pub use engine::{ProofEngine, ProofFailure};
 pub use finding::{Code, Finding, Location, Severity, Span, ALL_CODES};

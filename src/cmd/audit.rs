@@ -4,7 +4,9 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use warrant_auditor::{human, AuditOptions, Auditor, Cache, Policy, ProofEngine, Submission, Verdict};
+use warrant_auditor::{
+    human, AuditOptions, Auditor, Cache, Policy, Progress, ProofEngine, Submission, Verdict,
+};
 
 /// How `warrant audit` prints its report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -50,6 +52,24 @@ pub struct AuditArgs {
     pub bundle: Option<PathBuf>,
 }
 
+/// A progress bar on standard error, drawn when there are many techniques.
+fn progress_bar() -> Progress {
+    Progress(std::sync::Arc::new(|done: usize, total: usize| {
+        if total < 50 {
+            return;
+        }
+        let width = 40;
+        let filled = width * done / total.max(1);
+        let bar = format!("{}{}", "#".repeat(filled), "-".repeat(width - filled));
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r[{bar}] {done}/{total} techniques");
+        if done == total {
+            let _ = writeln!(err);
+        }
+        let _ = err.flush();
+    }))
+}
+
 /// Runs `warrant audit` with `engine` as the prover.
 pub fn run(args: &AuditArgs, engine: &dyn ProofEngine) -> ExitCode {
     for p in args.paths.iter().chain(&args.library).chain(&args.challenge) {
@@ -78,6 +98,7 @@ pub fn run(args: &AuditArgs, engine: &dyn ProofEngine) -> ExitCode {
         library: args.library.clone(),
         policy,
         cache: (!args.no_cache).then(|| Cache::new(&args.cache)),
+        progress: std::io::stderr().is_terminal().then(progress_bar),
         challenge: args.challenge.clone(),
         ..AuditOptions::default()
     };
