@@ -27,15 +27,9 @@ impl Snapshot {
     pub fn load(generation: u64, docs: &[(Uri, String)], library: &[PathBuf]) -> Snapshot {
         let inputs: Vec<Input> = docs
             .iter()
-            .map(|(u, text)| Input::Text {
-                name: uri::load_name(u),
-                text: text.clone(),
-            })
+            .map(|(u, text)| Input::Text { name: uri::load_name(u), text: text.clone() })
             .collect();
-        let options = Options {
-            library: library.to_vec(),
-            ..Options::default()
-        };
+        let options = Options { library: library.to_vec(), ..Options::default() };
         let program = load(&inputs, &options);
         let by_name: HashMap<String, &Uri> = docs.iter().map(|(u, _)| (uri::load_name(u), u)).collect();
         let uris: Vec<Option<Uri>> = program
@@ -50,19 +44,11 @@ impl Snapshot {
         let mut by_uri = HashMap::new();
         for (i, u) in uris.iter().enumerate() {
             if let Some(u) = u {
-                by_uri
-                    .entry(u.clone())
-                    .or_insert(FileId(u32::try_from(i).unwrap_or(u32::MAX)));
+                by_uri.entry(u.clone()).or_insert(FileId(u32::try_from(i).unwrap_or(u32::MAX)));
             }
         }
         let maps = (0..uris.len()).map(|_| OnceLock::new()).collect();
-        Snapshot {
-            generation,
-            program: Arc::new(program),
-            uris,
-            maps,
-            by_uri,
-        }
+        Snapshot { generation, program: Arc::new(program), uris, maps, by_uri }
     }
 
     /// The URI of a file (`None` for the embedded standard library).
@@ -108,9 +94,6 @@ impl Snapshot {
 
     /// Every file with a URI.
     pub fn files(&self) -> impl Iterator<Item = (FileId, &Uri)> {
-        self.uris
-            .iter()
-            .enumerate()
-            .filter_map(|(i, u)| Some((FileId(u32::try_from(i).ok()?), u.as_ref()?)))
+        self.uris.iter().enumerate().filter_map(|(i, u)| Some((FileId(u32::try_from(i).ok()?), u.as_ref()?)))
     }
 }

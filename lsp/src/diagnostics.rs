@@ -54,10 +54,7 @@ pub struct Placed<'a> {
 /// The anchor of an obligation: its script's span and text, or its name's span.
 pub fn anchor(snap: &Snapshot, ob: &warrant_lang::Obligation) -> (u32, String) {
     match &ob.proof {
-        Some(p) => (
-            p.span.start,
-            snap.text(ob.file).get(p.span.range()).unwrap_or("").to_string(),
-        ),
+        Some(p) => (p.span.start, snap.text(ob.file).get(p.span.range()).unwrap_or("").to_string()),
         None => (ob.span.start, String::new()),
     }
 }
@@ -65,23 +62,17 @@ pub fn anchor(snap: &Snapshot, ob: &warrant_lang::Obligation) -> (u32, String) {
 /// Places `note` in `snap`, if its obligation still has the same script.
 pub fn place<'a>(snap: &Snapshot, note: &'a ProofNote) -> Option<Placed<'a>> {
     let program = &snap.program;
-    program
-        .obligations
-        .iter()
-        .enumerate()
-        .filter(|(_, ob)| &*ob.name == note.obligation.as_str())
-        .find_map(|(i, ob)| {
+    program.obligations.iter().enumerate().filter(|(_, ob)| &*ob.name == note.obligation.as_str()).find_map(
+        |(i, ob)| {
             let (start, script) = anchor(snap, ob);
             (script == note.script).then(|| Placed {
                 note,
                 file: ob.file,
-                span: Span {
-                    start: start.saturating_add(note.rel.0),
-                    end: start.saturating_add(note.rel.1),
-                },
+                span: Span { start: start.saturating_add(note.rel.0), end: start.saturating_add(note.rel.1) },
                 obligation: i,
             })
-        })
+        },
+    )
 }
 
 /// An audit finding with the text of the file it points into.
@@ -170,10 +161,7 @@ pub fn proofs(snap: &Snapshot, notes: &[ProofNote], out: &mut ByUri) {
             ("warrant::proof", DiagnosticSeverity::ERROR, note.message.clone())
         };
         let related = snap.location(ob.file, ob.span).map(|location| {
-            vec![DiagnosticRelatedInformation {
-                location,
-                message: format!("the statement of `{name}`"),
-            }]
+            vec![DiagnosticRelatedInformation { location, message: format!("the statement of `{name}`") }]
         });
         push(
             out,
@@ -199,10 +187,8 @@ fn repeats_earlier_stage(code: warrant_auditor::Code) -> bool {
 
 /// The auditor's findings whose files are unchanged in `snap`.
 pub fn audit(snap: &Snapshot, notes: &[AuditNote], out: &mut ByUri) {
-    let by_name: HashMap<&str, FileId> = snap
-        .files()
-        .filter_map(|(f, _)| Some((snap.program.sources.get(f)?.name.as_str(), f)))
-        .collect();
+    let by_name: HashMap<&str, FileId> =
+        snap.files().filter_map(|(f, _)| Some((snap.program.sources.get(f)?.name.as_str(), f))).collect();
     for n in notes {
         let f = &n.finding;
         if repeats_earlier_stage(f.code) {
@@ -215,10 +201,7 @@ pub fn audit(snap: &Snapshot, notes: &[AuditNote], out: &mut ByUri) {
             continue;
         }
         let Some(uri) = snap.uri(file) else { continue };
-        let span = f
-            .span
-            .map(|s| Span::new(s.start, s.end))
-            .unwrap_or_default();
+        let span = f.span.map(|s| Span::new(s.start, s.end)).unwrap_or_default();
         let mut message = f.message.clone();
         if let Some(d) = &f.detail {
             message.push_str(&format!("\n{d}"));
@@ -232,10 +215,7 @@ pub fn audit(snap: &Snapshot, notes: &[AuditNote], out: &mut ByUri) {
             .filter_map(|l| {
                 let file = by_name.get(l.file.as_str()).copied()?;
                 let location: Location = snap.location(file, Span::new(l.span.start, l.span.end))?;
-                Some(DiagnosticRelatedInformation {
-                    location,
-                    message: l.label.clone(),
-                })
+                Some(DiagnosticRelatedInformation { location, message: l.label.clone() })
             })
             .collect();
         push(

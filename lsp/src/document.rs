@@ -16,10 +16,7 @@ pub struct LineMap {
 impl LineMap {
     /// The map of `text`.
     pub fn new(text: &str) -> LineMap {
-        LineMap {
-            index: LineIndex::new(text),
-            len: text.len(),
-        }
+        LineMap { index: LineIndex::new(text), len: text.len() }
     }
 
     /// The byte offset of `pos` in `text` (the text this map was built from), clamped
@@ -35,13 +32,7 @@ impl LineMap {
         let content_len = content.trim_end_matches('\n').trim_end_matches('\r').len();
         let col = self
             .index
-            .to_utf8(
-                WideEncoding::Utf16,
-                WideLineCol {
-                    line: pos.line,
-                    col: pos.character,
-                },
-            )
+            .to_utf8(WideEncoding::Utf16, WideLineCol { line: pos.line, col: pos.character })
             .map(|lc| lc.col as usize)
             .unwrap_or(content_len)
             .min(content_len);
@@ -53,14 +44,9 @@ impl LineMap {
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_boundary(text, offset.min(self.len));
         let size = TextSize::try_from(offset).unwrap_or_default();
-        let lc = self
-            .index
-            .try_line_col(size)
-            .unwrap_or(LineCol { line: 0, col: 0 });
-        let wide = self.index.to_wide(WideEncoding::Utf16, lc).unwrap_or(WideLineCol {
-            line: lc.line,
-            col: lc.col,
-        });
+        let lc = self.index.try_line_col(size).unwrap_or(LineCol { line: 0, col: 0 });
+        let wide =
+            self.index.to_wide(WideEncoding::Utf16, lc).unwrap_or(WideLineCol { line: lc.line, col: lc.col });
         Position::new(wide.line, wide.col)
     }
 

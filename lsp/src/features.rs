@@ -6,9 +6,9 @@
 use crate::analysis::Snapshot;
 use crate::diagnostics::{goal_text, place, ProofNote};
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CompletionItem, CompletionItemKind,
-    DocumentSymbol, Hover, HoverContents, Location, MarkupContent, MarkupKind, Position, Range,
-    SymbolKind, TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CompletionItem, CompletionItemKind, DocumentSymbol,
+    Hover, HoverContents, Location, MarkupContent, MarkupKind, Position, Range, SymbolKind, TextEdit, Uri,
+    WorkspaceEdit,
 };
 use std::collections::{BTreeSet, HashMap};
 use warrant_kernel::Sort;
@@ -18,8 +18,24 @@ use warrant_lang::{FileId, GlobalId, GlobalKind, ModuleId, Program, Span};
 /// The tactics of the language, for completion inside proofs (the tactic keywords of
 /// `warrant_lang::lexer`, in the order `warrant_lang::ast::TacticKind` documents them).
 pub const TACTICS: [&str; 18] = [
-    "intro", "have", "show", "calc", "cases", "split", "left", "right", "exists", "apply",
-    "exact", "unfold", "rewrite", "norm", "linarith", "nlinarith", "auto", "sorry",
+    "intro",
+    "have",
+    "show",
+    "calc",
+    "cases",
+    "split",
+    "left",
+    "right",
+    "exists",
+    "apply",
+    "exact",
+    "unfold",
+    "rewrite",
+    "norm",
+    "linarith",
+    "nlinarith",
+    "auto",
+    "sorry",
 ];
 
 fn module_of(p: &Program, file: FileId) -> Option<ModuleId> {
@@ -36,35 +52,18 @@ fn sort_text(p: &Program, m: ModuleId, s: &Sort) -> String {
 /// A declaration's signature in the language's syntax, names as `module` reads them.
 pub fn signature(p: &Program, module: ModuleId, g: GlobalId) -> String {
     let gl = &p.globals[g];
-    let params = |ps: &[Sort]| {
-        ps.iter()
-            .map(|s| sort_text(p, module, s))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let params = |ps: &[Sort]| ps.iter().map(|s| sort_text(p, module, s)).collect::<Vec<_>>().join(", ");
     let name = p.display_name(module, &gl.kernel);
     match &gl.kind {
         GlobalKind::Sort => format!("sort {name}"),
-        GlobalKind::Function {
-            params: ps,
-            result,
-            defined,
-        } => {
+        GlobalKind::Function { params: ps, result, defined } => {
             let kw = if *defined { "def" } else { "fn" };
-            let args = if ps.is_empty() {
-                String::new()
-            } else {
-                format!("({})", params(ps))
-            };
+            let args = if ps.is_empty() { String::new() } else { format!("({})", params(ps)) };
             format!("{kw} {name}{args}: {}", sort_text(p, module, result))
         }
         GlobalKind::Predicate { params: ps, defined } => {
             let kw = if *defined { "def" } else { "pred" };
-            let args = if ps.is_empty() {
-                String::new()
-            } else {
-                format!("({})", params(ps))
-            };
+            let args = if ps.is_empty() { String::new() } else { format!("({})", params(ps)) };
             if *defined {
                 format!("{kw} {name}{args}: Prop")
             } else {
@@ -83,22 +82,16 @@ pub fn signature(p: &Program, module: ModuleId, g: GlobalId) -> String {
         }
         GlobalKind::Technique(t) => match p.techniques.get(*t) {
             Some(t) => {
-                let ps: Vec<String> = t
-                    .params
-                    .iter()
-                    .map(|(n, s)| format!("{n}: {}", sort_text(p, module, s)))
-                    .collect();
+                let ps: Vec<String> =
+                    t.params.iter().map(|(n, s)| format!("{n}: {}", sort_text(p, module, s))).collect();
                 format!("technique {name}({})", ps.join(", "))
             }
             None => format!("technique {name}"),
         },
         GlobalKind::Challenge(c) => match p.challenges.get(*c) {
             Some(c) => {
-                let ps: Vec<String> = c
-                    .params
-                    .iter()
-                    .map(|(n, s)| format!("{n}: {}", sort_text(p, module, s)))
-                    .collect();
+                let ps: Vec<String> =
+                    c.params.iter().map(|(n, s)| format!("{n}: {}", sort_text(p, module, s))).collect();
                 format!("challenge {name}({})", ps.join(", "))
             }
             None => format!("challenge {name}"),
@@ -107,13 +100,7 @@ pub fn signature(p: &Program, module: ModuleId, g: GlobalId) -> String {
 }
 
 fn markdown(value: String, range: Option<Range>) -> Hover {
-    Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value,
-        }),
-        range,
-    }
+    Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }), range }
 }
 
 /// The obligation whose proof script contains `offset` in `file` (innermost first:
@@ -121,10 +108,7 @@ fn markdown(value: String, range: Option<Range>) -> Hover {
 fn obligation_at(p: &Program, file: FileId, offset: u32) -> Option<usize> {
     p.obligations.iter().position(|ob| {
         ob.file == file
-            && ob
-                .proof
-                .as_ref()
-                .is_some_and(|pr| pr.span.start <= offset && offset <= pr.span.end)
+            && ob.proof.as_ref().is_some_and(|pr| pr.span.start <= offset && offset <= pr.span.end)
     })
 }
 
@@ -157,10 +141,7 @@ pub fn script_names(p: &Program, snap: &Snapshot, ob: usize) -> Vec<(Span, Globa
             continue;
         }
         let span = Span::new(proof.span.start as usize + a, proof.span.start as usize + b);
-        let path = warrant_lang::ast::Path {
-            text: name.to_string(),
-            span,
-        };
+        let path = warrant_lang::ast::Path { text: name.to_string(), span };
         if let Ok(g) = p.resolve(ob.module, &path) {
             out.push((span, g));
         }
@@ -268,19 +249,12 @@ pub fn references(snap: &Snapshot, uri: &Uri, pos: Position, declaration: bool) 
     if declaration {
         out.extend(snap.location(g.file, g.span));
     }
-    let mut uses: Vec<(FileId, Span)> = p
-        .references
-        .iter()
-        .filter(|r| r.target == target)
-        .map(|r| (r.file, r.span))
-        .collect();
+    let mut uses: Vec<(FileId, Span)> =
+        p.references.iter().filter(|r| r.target == target).map(|r| (r.file, r.span)).collect();
     for (i, ob) in p.obligations.iter().enumerate() {
         if ob.proof.is_some() {
             uses.extend(
-                script_names(p, snap, i)
-                    .into_iter()
-                    .filter(|(_, g)| *g == target)
-                    .map(|(s, _)| (ob.file, s)),
+                script_names(p, snap, i).into_iter().filter(|(_, g)| *g == target).map(|(s, _)| (ob.file, s)),
             );
         }
     }
@@ -303,7 +277,15 @@ fn symbol_kind(k: &GlobalKind) -> SymbolKind {
 }
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be given.
-fn symbol(snap: &Snapshot, file: FileId, name: String, detail: Option<String>, kind: SymbolKind, whole: Span, at: Span) -> DocumentSymbol {
+fn symbol(
+    snap: &Snapshot,
+    file: FileId,
+    name: String,
+    detail: Option<String>,
+    kind: SymbolKind,
+    whole: Span,
+    at: Span,
+) -> DocumentSymbol {
     DocumentSymbol {
         name,
         detail,
@@ -343,10 +325,26 @@ pub fn document_symbols(snap: &Snapshot, uri: &Uri) -> Option<Vec<DocumentSymbol
             if let Some(t) = p.techniques.get(*t) {
                 let mut children = Vec::new();
                 for a in &t.assumptions {
-                    children.push(symbol(snap, file, a.name.clone(), Some(p.display_formula(m, &a.statement)), SymbolKind::FIELD, a.span, a.span));
+                    children.push(symbol(
+                        snap,
+                        file,
+                        a.name.clone(),
+                        Some(p.display_formula(m, &a.statement)),
+                        SymbolKind::FIELD,
+                        a.span,
+                        a.span,
+                    ));
                 }
                 for gu in &t.guarantees {
-                    children.push(symbol(snap, file, gu.name.clone(), Some(p.display_formula(m, &gu.statement)), SymbolKind::METHOD, gu.span, gu.span));
+                    children.push(symbol(
+                        snap,
+                        file,
+                        gu.name.clone(),
+                        Some(p.display_formula(m, &gu.statement)),
+                        SymbolKind::METHOD,
+                        gu.span,
+                        gu.span,
+                    ));
                 }
                 s.children = Some(children);
             }
@@ -378,16 +376,12 @@ pub fn completion(snap: &Snapshot, uri: &Uri, pos: Position) -> Option<Vec<Compl
     let in_proof = obligation_at(p, file, offset);
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    let mut add = |label: String, kind: CompletionItemKind, detail: Option<String>, out: &mut Vec<CompletionItem>| {
-        if seen.insert(label.clone()) {
-            out.push(CompletionItem {
-                label,
-                kind: Some(kind),
-                detail,
-                ..CompletionItem::default()
-            });
-        }
-    };
+    let mut add =
+        |label: String, kind: CompletionItemKind, detail: Option<String>, out: &mut Vec<CompletionItem>| {
+            if seen.insert(label.clone()) {
+                out.push(CompletionItem { label, kind: Some(kind), detail, ..CompletionItem::default() });
+            }
+        };
     if let Some(ob) = in_proof.and_then(|i| p.obligations.get(i)) {
         for t in TACTICS {
             add(t.to_string(), CompletionItemKind::KEYWORD, Some("tactic".into()), &mut out);
@@ -408,12 +402,7 @@ pub fn completion(snap: &Snapshot, uri: &Uri, pos: Position) -> Option<Vec<Compl
             if in_proof.is_none() && is_fact {
                 continue;
             }
-            add(
-                p.display_name(m, &gl.kernel),
-                completion_kind(&gl.kind),
-                Some(signature(p, m, g)),
-                &mut out,
-            );
+            add(p.display_name(m, &gl.kernel), completion_kind(&gl.kind), Some(signature(p, m, g)), &mut out);
         }
     }
     Some(out)
@@ -429,10 +418,7 @@ fn action(title: String, uri: &Uri, edit: TextEdit) -> CodeActionOrCommand {
     CodeActionOrCommand::CodeAction(CodeAction {
         title,
         kind: Some(CodeActionKind::QUICKFIX),
-        edit: Some(WorkspaceEdit {
-            changes: Some(changes),
-            ..WorkspaceEdit::default()
-        }),
+        edit: Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }),
         ..CodeAction::default()
     })
 }
@@ -457,24 +443,14 @@ pub fn code_actions(snap: &Snapshot, uri: &Uri, range: Range) -> Option<Vec<Code
             continue;
         }
         match &item.kind {
-            ItemKind::Lemma {
-                kind,
-                name,
-                statement,
-                proof: None,
-            } => out.push(action(
+            ItemKind::Lemma { kind, name, statement, proof: None } => out.push(action(
                 format!("Add a `sorry` proof skeleton to {} `{}`", kind.keyword(), name.text),
                 uri,
                 insert_at(statement.span.end, " := by { sorry }".into()),
             )),
             ItemKind::Technique(t) => {
                 for cl in &t.clauses {
-                    if let ClauseKind::Guarantee {
-                        name,
-                        statement,
-                        proof: None,
-                    } = &cl.kind
-                    {
+                    if let ClauseKind::Guarantee { name, statement, proof: None } = &cl.kind {
                         out.push(action(
                             format!("Add a `sorry` proof skeleton to guarantee `{}`", name.text),
                             uri,
@@ -502,7 +478,10 @@ pub fn code_actions(snap: &Snapshot, uri: &Uri, range: Range) -> Option<Vec<Code
             let Some(u) = t.uses.get(use_index) else { continue };
             let target = format!("{}.{assumption}", u.name);
             for (title, clause) in [
-                (format!("Discharge `{target}` (with a `sorry` proof)"), format!("discharge {target} by {{ sorry }}")),
+                (
+                    format!("Discharge `{target}` (with a `sorry` proof)"),
+                    format!("discharge {target} by {{ sorry }}"),
+                ),
                 (format!("Lift `{target}` into `{}`'s assumptions", t.short), format!("lift {target}")),
             ] {
                 let edit = if own_line {

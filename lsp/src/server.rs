@@ -12,17 +12,17 @@ use crate::Config;
 use crossbeam_channel::{select, Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    Cancel, DidChangeTextDocument, DidChangeWorkspaceFolders, DidCloseTextDocument,
-    DidOpenTextDocument, DidSaveTextDocument, Notification as _, PublishDiagnostics,
+    Cancel, DidChangeTextDocument, DidChangeWorkspaceFolders, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References,
     Request as _,
 };
 use lsp_types::{
-    CodeActionProviderCapability, CompletionOptions, Diagnostic, HoverProviderCapability,
-    InitializeParams, OneOf, PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability,
-    TextDocumentSyncKind, Uri, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+    CodeActionProviderCapability, CompletionOptions, Diagnostic, HoverProviderCapability, InitializeParams,
+    OneOf, PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
+    Uri, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -91,12 +91,8 @@ pub struct Server<'c> {
 }
 
 fn folders_of(params: &InitializeParams) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = params
-        .workspace_folders
-        .iter()
-        .flatten()
-        .filter_map(|f| crate::uri::to_path(&f.uri))
-        .collect();
+    let mut out: Vec<PathBuf> =
+        params.workspace_folders.iter().flatten().filter_map(|f| crate::uri::to_path(&f.uri)).collect();
     #[allow(deprecated)] // Older clients only send `rootUri`.
     if out.is_empty() {
         out.extend(params.root_uri.as_ref().and_then(crate::uri::to_path));
@@ -305,11 +301,18 @@ impl<'c> Server<'c> {
             CodeActionRequest::METHOD => answer!(req, CodeActionRequest, |p| {
                 features::code_actions(&snap, &p.text_document.uri, p.range)
             }),
-            _ => Response::new_err(id, ErrorCode::MethodNotFound as i32, format!("unknown method `{}`", req.method)),
+            _ => Response::new_err(
+                id,
+                ErrorCode::MethodNotFound as i32,
+                format!("unknown method `{}`", req.method),
+            ),
         }
     }
 
     fn touch(&mut self) {
+        // The proofs being checked are of an old text: stop the worker now, so that it
+        // does not compete with the next analysis.
+        self.job_cancel.store(true, Ordering::Relaxed);
         if self.deadline.is_none() {
             self.deadline = Some(Instant::now() + self.config.debounce);
         }
@@ -344,12 +347,12 @@ impl<'c> Server<'c> {
             }
             DidSaveTextDocument::METHOD => self.touch(),
             DidChangeWorkspaceFolders::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeWorkspaceFoldersParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeWorkspaceFoldersParams>(n.params)
+                {
                     let removed: HashSet<PathBuf> =
                         p.event.removed.iter().filter_map(|f| crate::uri::to_path(&f.uri)).collect();
                     self.folders.retain(|f| !removed.contains(f));
-                    self.folders
-                        .extend(p.event.added.iter().filter_map(|f| crate::uri::to_path(&f.uri)));
+                    self.folders.extend(p.event.added.iter().filter_map(|f| crate::uri::to_path(&f.uri)));
                     self.touch();
                 }
             }
@@ -369,11 +372,8 @@ impl<'c> Server<'c> {
     /// Re-analyses the open documents, publishes, and starts checking proofs.
     fn analyze(&mut self) {
         self.deadline = None;
-        let mut docs: Vec<(Uri, String)> = self
-            .docs
-            .iter()
-            .map(|(u, d)| (u.clone(), d.text().to_string()))
-            .collect();
+        let mut docs: Vec<(Uri, String)> =
+            self.docs.iter().map(|(u, d)| (u.clone(), d.text().to_string())).collect();
         docs.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
         let generation = self.generation + 1;
         let library = self.library();
@@ -385,17 +385,19 @@ impl<'c> Server<'c> {
             }
         };
         self.generation = generation;
-        self.snapshot = Some(snap.clone());
+        // Freeing a program takes a fifth of the time of building one: do it on
+        // another thread, after publishing.
+        let old = self.snapshot.replace(snap.clone());
         self.publish();
+        if let Some(old) = old {
+            let freed = std::thread::Builder::new().name("warrant-lsp-free".into()).spawn(move || drop(old));
+            drop(freed);
+        }
         // Start checking proofs; the job before is stale.
         self.job_cancel.store(true, Ordering::Relaxed);
         self.job_cancel = Arc::new(AtomicBool::new(false));
         if let Some(jobs) = &self.jobs {
-            let _ = jobs.send(Job {
-                generation,
-                snapshot: snap,
-                cancel: self.job_cancel.clone(),
-            });
+            let _ = jobs.send(Job { generation, snapshot: snap, cancel: self.job_cancel.clone() });
         }
     }
 
@@ -434,11 +436,8 @@ impl<'c> Server<'c> {
             if version.is_none() && self.published.get(&uri) == Some(&diagnostics) {
                 continue;
             }
-            let params = PublishDiagnosticsParams {
-                uri: uri.clone(),
-                diagnostics: diagnostics.clone(),
-                version,
-            };
+            let params =
+                PublishDiagnosticsParams { uri: uri.clone(), diagnostics: diagnostics.clone(), version };
             self.send(Notification::new(PublishDiagnostics::METHOD.into(), params).into());
             if diagnostics.is_empty() && version.is_none() {
                 self.published.remove(&uri);

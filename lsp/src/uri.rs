@@ -33,11 +33,7 @@ pub fn to_path(uri: &Uri) -> Option<PathBuf> {
 /// The `file:` URI of an absolute path (relative paths are made absolute against the
 /// current directory first).
 pub fn from_path(path: &Path) -> Option<Uri> {
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().ok()?.join(path)
-    };
+    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().ok()?.join(path) };
     let text = abs.to_str()?;
     let mut s = String::from("file://");
     for b in text.bytes() {

@@ -77,12 +77,7 @@ struct Fail<'a> {
 
 impl<'a> From<&'a Failure> for Fail<'a> {
     fn from(f: &'a Failure) -> Fail<'a> {
-        Fail {
-            span: f.span,
-            message: &f.message,
-            goal: &f.goal,
-            hypotheses: &f.hypotheses,
-        }
+        Fail { span: f.span, message: &f.message, goal: &f.goal, hypotheses: &f.hypotheses }
     }
 }
 
@@ -140,12 +135,8 @@ pub fn check(job: &Job, settings: &Settings, stale: &dyn Fn() -> bool) -> Option
                     if let ObligationKind::Lemma(_) = ob.kind {
                         if let Err(e) = sig.add_theorem(ob.name.clone(), &theorem) {
                             let message = e.to_string();
-                            let f = Fail {
-                                span: ob.span,
-                                message: &message,
-                                goal: &statement,
-                                hypotheses: &[],
-                            };
+                            let f =
+                                Fail { span: ob.span, message: &message, goal: &statement, hypotheses: &[] };
                             proofs.push(note(snap, ob, f, false));
                         }
                     }
@@ -160,12 +151,16 @@ pub fn check(job: &Job, settings: &Settings, stale: &dyn Fn() -> bool) -> Option
         if stale() {
             return None;
         }
-        let options = AuditOptions {
-            library: settings.library.clone(),
-            ..AuditOptions::default()
-        };
+        let options = AuditOptions { library: settings.library.clone(), ..AuditOptions::default() };
         let engine: &dyn ProofEngine = &**engine;
-        let result = catch_unwind(AssertUnwindSafe(|| Auditor::new(options, engine).audit_program(program)));
+        // The auditor is parallel (rayon); confine it to one thread so that the main
+        // loop keeps a core for analysing the next edit.
+        let audit_once = || Auditor::new(options, engine).audit_program(program);
+        let result =
+            catch_unwind(AssertUnwindSafe(|| match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                Ok(pool) => pool.install(audit_once),
+                Err(_) => audit_once(),
+            }));
         if let Ok(a) = result {
             for finding in a.report.findings {
                 let text = finding
@@ -177,10 +172,5 @@ pub fn check(job: &Job, settings: &Settings, stale: &dyn Fn() -> bool) -> Option
             }
         }
     }
-    Some(JobResult {
-        generation: job.generation,
-        proofs,
-        checked,
-        audit,
-    })
+    Some(JobResult { generation: job.generation, proofs, checked, audit })
 }

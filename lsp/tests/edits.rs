@@ -60,12 +60,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         prop::option::weighted(0.15, (0u32..40, 0u32..200)),
         prop::collection::vec(piece, 0..6),
     )
-        .prop_map(|(a, b, wild, pieces)| Edit {
-            a,
-            b,
-            wild,
-            text: pieces.concat(),
-        })
+        .prop_map(|(a, b, wild, pieces)| Edit { a, b, wild, text: pieces.concat() })
 }
 
 fn boundary(text: &str, frac: f64) -> usize {

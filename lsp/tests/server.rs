@@ -109,13 +109,15 @@ fn failing_proof_hover_definition_references_completion() {
     // Completion inside a proof: tactics, facts, hypotheses.
     let (l, col) = find(DEMO, "intro x");
     let items = c.request("textDocument/completion", doc_pos(&uri, (l, col)));
-    let labels: Vec<&str> = items.as_array().into_iter().flatten().filter_map(|i| i["label"].as_str()).collect();
+    let labels: Vec<&str> =
+        items.as_array().into_iter().flatten().filter_map(|i| i["label"].as_str()).collect();
     for want in ["linarith", "intro", "sorry", "rate_bounded", "rate", "bad"] {
         assert!(labels.contains(&want), "{want} in {labels:?}");
     }
     // Outside a proof: no tactics.
     let items = c.request("textDocument/completion", doc_pos(&uri, (1, 0)));
-    let labels: Vec<&str> = items.as_array().into_iter().flatten().filter_map(|i| i["label"].as_str()).collect();
+    let labels: Vec<&str> =
+        items.as_array().into_iter().flatten().filter_map(|i| i["label"].as_str()).collect();
     assert!(labels.contains(&"rate") && !labels.contains(&"linarith"), "{labels:?}");
 
     // Document symbols.
@@ -183,10 +185,7 @@ fn code_actions_insert_sorry_skeletons_and_discharges() {
     let mut c = Client::start(warrant_lsp::Config::default(), &[&dir]);
     c.open(&uri, TECH);
     let diags = c.diagnostics_where(&uri, |_| true);
-    assert!(
-        diags.iter().any(|d| d["message"].as_str().unwrap_or("").contains("has no proof")),
-        "{diags:#?}"
-    );
+    assert!(diags.iter().any(|d| d["message"].as_str().unwrap_or("").contains("has no proof")), "{diags:#?}");
     let actions = |c: &mut Client, needle: &str| -> Vec<Value> {
         let (l, col) = find(TECH, needle);
         let r = c.request(

@@ -23,14 +23,9 @@ impl Client {
     pub fn start(config: warrant_lsp::Config, folders: &[&Path]) -> Client {
         let (server_conn, client_conn) = Connection::memory();
         let server = std::thread::spawn(move || warrant_lsp::serve(&server_conn, config));
-        let mut c = Client {
-            conn: client_conn,
-            next_id: 0,
-            notifications: VecDeque::new(),
-            server: Some(server),
-        };
-        let folders: Vec<Value> =
-            folders.iter().map(|f| json!({"uri": uri_of(f), "name": "ws"})).collect();
+        let mut c =
+            Client { conn: client_conn, next_id: 0, notifications: VecDeque::new(), server: Some(server) };
+        let folders: Vec<Value> = folders.iter().map(|f| json!({"uri": uri_of(f), "name": "ws"})).collect();
         let init = c.request("initialize", json!({"capabilities": {}, "workspaceFolders": folders}));
         assert_eq!(init["capabilities"]["textDocumentSync"], json!(2), "incremental sync: {init}");
         c.notify("initialized", json!({}));
@@ -38,10 +33,7 @@ impl Client {
     }
 
     pub fn notify(&self, method: &str, params: Value) {
-        self.conn
-            .sender
-            .send(Message::Notification(Notification::new(method.into(), params)))
-            .expect("send");
+        self.conn.sender.send(Message::Notification(Notification::new(method.into(), params))).expect("send");
     }
 
     /// Sends a request and returns its id without waiting.
