@@ -86,10 +86,11 @@ pub struct Limits {
     /// Nesting depth of one JSON document.
     pub max_json_depth: usize,
     /// Work of one check, so that every check ends in bounded time: one unit per node
-    /// of every term or formula the checker measures (what steps carry, and what it
-    /// builds by substitution or takes apart without knowing its extent), and per
-    /// coefficient operation of a normal form or certificate, squared in the size of the
-    /// coefficients in 64-bit words.
+    /// of every term or formula the checker measures (what steps carry, what it builds
+    /// by substitution, and parts of premises that later steps build on), and 64 units
+    /// per coefficient operation of a normal form or certificate, times the square of
+    /// the coefficients' size in 64-bit words. The default is a few seconds of
+    /// work on current hardware.
     pub max_work: u64,
 }
 
@@ -106,7 +107,7 @@ impl Default for Limits {
             max_degree: 512,
             max_json_bytes: 512 << 20,
             max_json_depth: 2_048,
-            max_work: 1_000_000_000,
+            max_work: 100_000_000,
         }
     }
 }

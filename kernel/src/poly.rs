@@ -50,11 +50,12 @@ impl<'a> Normalizer<'a> {
         Normalizer { atoms: Vec::new(), numbers: HashMap::new(), limits, work }
     }
 
-    /// Charges one operation on the coefficients `a` and `b`: the square of their size
-    /// in machine words (keeping a rational reduced takes a gcd).
+    /// Charges one operation on the coefficients `a` and `b`: 64 units per square of
+    /// their size in machine words, as keeping a rational reduced takes a binary gcd,
+    /// whose cost grows as bits times words.
     fn charge(&self, a: &Rat, b: &Rat) -> Result<(), KernelError> {
         let words = a.bits().max(b.bits()) / 64 + 1;
-        self.work.charge(words * words)
+        self.work.charge(64 * words * words)
     }
 
     fn atom(&mut self, t: &Term) -> u32 {

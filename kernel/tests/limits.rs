@@ -228,13 +228,50 @@ fn pow_tower_is_refused_quickly() {
     let e = check(&sig(), &xctx(), &Proof { steps: vec![ring(tower.clone(), tower)] }).unwrap_err();
     assert_eq!(e, at(0, "ring", limit(LimitKind::Degree, 512)));
     // A tower over a sum: refused as soon as a product would pass the degree, without
-    // expanding it. (With the default limits, (x + 1)^256 squared is computed before
-    // the refusal, which takes seconds: the degree check bounds depth, not work.)
+    // expanding it. (Products within the degree are bounded by `max_work`; see below.)
     let limits = Limits { max_degree: 64, max_exponent: 64, ..Limits::default() };
     let tower = (0..50).fold(Term::add(x(), int(1)), |t, _| Term::pow(t, 64));
     let e = run(&limits, &xctx(), vec![ring(tower.clone(), tower)]).unwrap_err();
     assert_eq!(e, at(0, "ring", limit(LimitKind::Degree, 64)));
     assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn max_work_bounds_normal_forms() {
+    // ((x + 1)^256)^2 is within every size limit, and takes seconds to normalise
+    // (the default budget refuses it after 2-3 s of CPU in a release build);
+    // a small budget refuses it at once, while (x + 1)^16 fits.
+    let start = Instant::now();
+    let p = Term::pow(Term::pow(Term::add(x(), int(1)), 256), 2);
+    assert_eq!(LimitKind::Work.field(), "max_work");
+    let limits = Limits { max_work: 100_000, ..Limits::default() };
+    let e = run(&limits, &xctx(), vec![ring(p.clone(), p)]).unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::Work, 100_000)));
+    let small = Term::pow(Term::add(x(), int(1)), 16);
+    assert!(run(&limits, &xctx(), vec![ring(small.clone(), small)]).is_ok());
+    assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn max_work_bounds_walks() {
+    // Step 18 proves a conjunction of 2^19 - 1 nodes (shared in memory). Each
+    // and-left takes its left half, of 2^18 - 1 nodes, whose extent is not known;
+    // each or-left on it must measure it. Without a budget, a million such pairs
+    // would walk 2^38 nodes.
+    let limits = Limits { max_work: 10_000_000, ..Limits::default() };
+    let mut steps = vec![Step::Hypothesis { name: name("h") }];
+    for k in 0..18 {
+        steps.push(Step::AndIntro { left: k, right: k });
+    }
+    for _ in 0..1_000_000 {
+        steps.push(Step::AndLeft { from: 18 });
+        steps.push(Step::OrLeft { from: steps.len() - 1, right: Formula::True });
+    }
+    let start = Instant::now();
+    let e = run(&limits, &ctx(&[], &[("h", q())]), steps).unwrap_err();
+    // 1 unit for the context, then 2^18 per pair: the 39th pair passes 10^7.
+    assert_eq!(e, at(18 + 2 * 39, "or-left", limit(LimitKind::Work, 10_000_000)));
+    assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
 }
 
 #[test]
