@@ -292,16 +292,9 @@ fn sequent(hyps: Hyps, concl: Formula, extent: Option<Extent>) -> Sequent {
 
 /// `a ∪ b`, sharing `a` or `b` when the other adds nothing.
 fn union(a: &Hyps, b: &Hyps) -> Hyps {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let (x, y) = (a[i], b[j]);
-        out.push(x.min(y));
-        i += usize::from(x <= y);
-        j += usize::from(y <= x);
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
+    let mut out: Vec<u32> = a.iter().chain(b.iter()).copied().collect();
+    out.sort(); // Two sorted runs: one merge.
+    out.dedup();
     match out.len() {
         n if n == a.len() => a.clone(),
         n if n == b.len() => b.clone(),

@@ -59,13 +59,11 @@ impl<'a> Normalizer<'a> {
     }
 
     fn atom(&mut self, t: &Term) -> u32 {
-        if let Some(&n) = self.numbers.get(t) {
-            return n;
-        }
-        let n = self.atoms.len() as u32;
-        self.atoms.push(t.clone());
-        self.numbers.insert(t.clone(), n);
-        n
+        let next = self.atoms.len() as u32;
+        *self.numbers.entry(t.clone()).or_insert_with(|| {
+            self.atoms.push(t.clone());
+            next
+        })
     }
 
     fn check_coefficient(&self, c: &Rat) -> Result<(), KernelError> {
