@@ -254,15 +254,21 @@ impl Bundle {
         Ok(Hashes { declarations, proofs, claims, bundle })
     }
 
-    /// The bundle as pretty JSON.
+    /// The bundle as (compact) JSON.
     pub fn to_json(&self) -> Result<String, BundleError> {
-        serde_json::to_string_pretty(self).map_err(|e| BundleError { reason: format!("cannot encode: {e}") })
+        serde_json::to_string(self).map_err(|e| BundleError { reason: format!("cannot encode: {e}") })
     }
 
     /// Reads a bundle, refusing documents larger or deeper than the default limits.
+    /// A shallow document (the usual case) is decoded directly, within serde_json's
+    /// own recursion limit; a deeper one on a growable stack ([`crate::json`]).
     pub fn from_json(text: &str) -> Result<Bundle, BundleError> {
-        crate::json::from_json(text, &Limits::default())
-            .map_err(|e: KernelError| BundleError { reason: format!("not a readable bundle: {e}") })
+        let unreadable = |e: String| BundleError { reason: format!("not a readable bundle: {e}") };
+        let limits = Limits::default();
+        if text.len() <= limits.max_json_bytes && crate::json::json_depth(text.as_bytes()) <= 100 {
+            return serde_json::from_str(text).map_err(|e| unreadable(e.to_string()));
+        }
+        crate::json::from_json(text, &limits).map_err(|e: KernelError| unreadable(e.to_string()))
     }
 }
 
