@@ -25,6 +25,8 @@ enum Command {
     Audit(cmd::audit::AuditArgs),
     /// Print a finding code's documentation with an example.
     Explain(cmd::explain::ExplainArgs),
+    /// Run the language server over stdio (see docs/editors.md).
+    Lsp(cmd::lsp::LspArgs),
     /// Export every checked theorem to a proof assistant (Coq) for independent re-checking.
     Export(cmd::export::ExportArgs),
     /// Re-check a certificate bundle with the kernel alone; print what it proves.
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => cmd::fmt::run(args),
         Command::Audit(args) => cmd::audit::run(args, &TacticEngine::default()),
         Command::Explain(args) => cmd::explain::run(args),
+        Command::Lsp(args) => cmd::lsp::run(args),
         Command::Export(args) => cmd::export::run(args, &TacticEngine::default()),
         Command::Verify(args) => cmd::verify::run(args),
     }
