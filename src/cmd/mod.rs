@@ -4,6 +4,6 @@ pub mod audit;
 pub mod check;
 pub mod explain;
 pub mod export;
-pub mod lsp;
 pub mod fmt;
+pub mod lsp;
 pub mod verify;
