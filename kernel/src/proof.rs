@@ -371,11 +371,10 @@ impl Step {
 }
 
 impl Step {
-    /// This step with every premise index increased by `offset` (for splicing one
-    /// proof object after another).
-    pub fn shifted(&self, offset: usize) -> Step {
+    /// This step with every premise `p` replaced by `f(p)` (for renumbering).
+    pub fn map_premises(&self, f: &dyn Fn(StepId) -> StepId) -> Step {
         let mut s = self.clone();
-        let bump = |id: &mut StepId| *id += offset;
+        let bump = |id: &mut StepId| *id = f(*id);
         match &mut s {
             Step::Hypothesis { .. }
             | Step::Assume { .. }
@@ -437,6 +436,12 @@ impl Step {
             }
         }
         s
+    }
+
+    /// This step with every premise index increased by `offset` (for splicing one
+    /// proof object after another).
+    pub fn shifted(&self, offset: usize) -> Step {
+        self.map_premises(&|p| p + offset)
     }
 }
 

@@ -131,7 +131,7 @@ impl<'a> ProofBuilder<'a> {
         for i in 0..=root {
             if needed[i] {
                 renumber[i] = steps.len();
-                steps.push(map_premises(&self.steps[i], &|p| renumber[p]));
+                steps.push(self.steps[i].map_premises(&|p| renumber[p]));
             }
         }
         Ok(Proof { steps })
@@ -277,76 +277,6 @@ impl<'a> ProofBuilder<'a> {
             },
         })
     }
-}
-
-/// `step` with every premise `p` replaced by `f(p)`.
-fn map_premises(step: &Step, f: &dyn Fn(StepId) -> StepId) -> Step {
-    let mut s = step.clone();
-    match &mut s {
-        Step::Hypothesis { .. }
-        | Step::Assume { .. }
-        | Step::Axiom { .. }
-        | Step::Theorem { .. }
-        | Step::Unfold { .. }
-        | Step::TrueIntro
-        | Step::ExcludedMiddle { .. }
-        | Step::Refl { .. }
-        | Step::Ring { .. }
-        | Step::LeTotal { .. } => {}
-        Step::FalseElim { from, .. }
-        | Step::AndLeft { from }
-        | Step::AndRight { from }
-        | Step::OrLeft { from, .. }
-        | Step::OrRight { from, .. }
-        | Step::ImpIntro { from, .. }
-        | Step::NotIntro { from, .. }
-        | Step::IffForward { from }
-        | Step::IffBackward { from }
-        | Step::ForallIntro { from, .. }
-        | Step::ForallElim { from, .. }
-        | Step::ExistsIntro { from, .. }
-        | Step::Symm { from }
-        | Step::Congruence { from, .. } => *from = f(*from),
-        Step::AndIntro { left, right } | Step::Trans { left, right } => {
-            *left = f(*left);
-            *right = f(*right);
-        }
-        Step::OrElim { from, left, right } => {
-            *from = f(*from);
-            *left = f(*left);
-            *right = f(*right);
-        }
-        Step::ImpElim { implication, argument } => {
-            *implication = f(*implication);
-            *argument = f(*argument);
-        }
-        Step::NotElim { negation, argument } => {
-            *negation = f(*negation);
-            *argument = f(*argument);
-        }
-        Step::IffIntro { forward, backward } => {
-            *forward = f(*forward);
-            *backward = f(*backward);
-        }
-        Step::ExistsElim { from, body, .. } => {
-            *from = f(*from);
-            *body = f(*body);
-        }
-        Step::Substitute { equation, from, .. } => {
-            *equation = f(*equation);
-            *from = f(*from);
-        }
-        Step::Psatz { facts, .. } => {
-            for x in facts.iter_mut() {
-                *x = f(*x);
-            }
-        }
-        Step::LeAntisymm { le, ge } => {
-            *le = f(*le);
-            *ge = f(*ge);
-        }
-    }
-    s
 }
 
 /// A fast non-cryptographic hasher (the multiply-rotate scheme of rustc's `FxHasher`);
