@@ -51,7 +51,7 @@ pub mod term;
 pub use check::{check, check_with_limits, Context, Theorem};
 pub use error::{KernelError, LimitKind};
 pub use json::from_json;
-pub use proof::{Product, Proof, Square, Step, StepId};
+pub use proof::{Premises, Product, Proof, Square, Step, StepId};
 pub use rat::Rat;
 pub use signature::{Declaration, Fact, FactKind, Fingerprint, Signature, Symbol};
 pub use term::{

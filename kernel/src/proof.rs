@@ -331,8 +331,8 @@ impl Step {
     }
 
     /// The earlier steps this step uses.
-    pub fn premises(&self) -> Vec<StepId> {
-        match self {
+    pub fn premises(&self) -> Premises<'_> {
+        let (fixed, len): ([StepId; 3], usize) = match self {
             Step::Hypothesis { .. }
             | Step::Assume { .. }
             | Step::Axiom { .. }
@@ -342,7 +342,7 @@ impl Step {
             | Step::ExcludedMiddle { .. }
             | Step::Refl { .. }
             | Step::Ring { .. }
-            | Step::LeTotal { .. } => vec![],
+            | Step::LeTotal { .. } => ([0; 3], 0),
             Step::FalseElim { from, .. }
             | Step::AndLeft { from }
             | Step::AndRight { from }
@@ -356,17 +356,40 @@ impl Step {
             | Step::ForallElim { from, .. }
             | Step::ExistsIntro { from, .. }
             | Step::Symm { from }
-            | Step::Congruence { from, .. } => vec![*from],
-            Step::AndIntro { left, right } | Step::Trans { left, right } => vec![*left, *right],
-            Step::OrElim { from, left, right } => vec![*from, *left, *right],
-            Step::ImpElim { implication, argument } => vec![*implication, *argument],
-            Step::NotElim { negation, argument } => vec![*negation, *argument],
-            Step::IffIntro { forward, backward } => vec![*forward, *backward],
-            Step::ExistsElim { from, body, .. } => vec![*from, *body],
-            Step::Substitute { equation, from, .. } => vec![*equation, *from],
-            Step::Psatz { facts, .. } => facts.clone(),
-            Step::LeAntisymm { le, ge } => vec![*le, *ge],
+            | Step::Congruence { from, .. } => ([*from, 0, 0], 1),
+            Step::AndIntro { left, right } | Step::Trans { left, right } => ([*left, *right, 0], 2),
+            Step::OrElim { from, left, right } => ([*from, *left, *right], 3),
+            Step::ImpElim { implication, argument } => ([*implication, *argument, 0], 2),
+            Step::NotElim { negation, argument } => ([*negation, *argument, 0], 2),
+            Step::IffIntro { forward, backward } => ([*forward, *backward, 0], 2),
+            Step::ExistsElim { from, body, .. } => ([*from, *body, 0], 2),
+            Step::Substitute { equation, from, .. } => ([*equation, *from, 0], 2),
+            Step::Psatz { facts, .. } => return Premises { fixed: [0; 3], len: 0, next: 0, rest: facts },
+            Step::LeAntisymm { le, ge } => ([*le, *ge, 0], 2),
+        };
+        Premises { fixed, len, next: 0, rest: &[] }
+    }
+}
+
+/// The premises of a step, in order ([`Step::premises`]); no allocation.
+#[derive(Clone, Debug)]
+pub struct Premises<'a> {
+    fixed: [StepId; 3],
+    len: usize,
+    next: usize,
+    rest: &'a [StepId],
+}
+
+impl Iterator for Premises<'_> {
+    type Item = StepId;
+    fn next(&mut self) -> Option<StepId> {
+        if self.next < self.len {
+            self.next += 1;
+            return Some(self.fixed[self.next - 1]);
         }
+        let (first, rest) = self.rest.split_first()?;
+        self.rest = rest;
+        Some(*first)
     }
 }
 

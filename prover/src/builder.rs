@@ -312,7 +312,9 @@ impl Hasher for FxHasher {
 /// A structural hash of a step (the kernel's `Step` does not implement `Hash`).
 fn hash_step<H: Hasher>(step: &Step, h: &mut H) {
     step.rule().hash(h);
-    step.premises().hash(h);
+    for p in step.premises() {
+        p.hash(h);
+    }
     match step {
         Step::Hypothesis { name } => name.hash(h),
         Step::Assume { formula } | Step::ExcludedMiddle { formula } => formula.hash(h),
