@@ -652,6 +652,10 @@ fn replay(
     let context = tech.guarantee_context();
     let mut theorems = Vec::new();
     for (name, proof) in entry.theorems {
+        // Only this technique's own guarantee theorems, closed and re-checked.
+        if !tech.guarantees.iter().any(|g| guarantee_theorem_name(tech, &g.name) == name) {
+            return None;
+        }
         let thm = check(signature, &context, &proof).ok()?;
         if !thm.hypotheses().is_empty() {
             return None;
