@@ -84,27 +84,9 @@ pub fn run(args: &ExportArgs, engine: &dyn ProofEngine) -> ExitCode {
             sections += 1;
         }
     }
-    let module = match exporter.export("Warrant", &Options { print_assumptions: args.print_assumptions }) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("warrant export: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    match write_project(&args.output, &[module]) {
-        Ok(info) => {
-            eprintln!(
-                "warrant export: {} theorems and {sections} technique sections written to {} ({}); check with `make -C {}`",
-                audit.theorem_proofs.len(),
-                args.output.display(),
-                info.files.join(", "),
-                args.output.display()
-            );
-        }
-        Err(e) => {
-            eprintln!("warrant export: {e}");
-            return ExitCode::from(2);
-        }
+    let what = format!("{} theorems and {sections} technique sections", audit.theorem_proofs.len());
+    if let Err(code) = write_coq(args, &exporter, &what) {
+        return code;
     }
     match audit.report.verdict {
         Verdict::Accepted => ExitCode::SUCCESS,
@@ -113,6 +95,27 @@ pub fn run(args: &ExportArgs, engine: &dyn ProofEngine) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Exports `exporter`'s theorems as the Coq project `args.output` and says so
+/// (`what` names what was written); the error is the exit code to return.
+fn write_coq(args: &ExportArgs, exporter: &Exporter<'_>, what: &str) -> Result<(), ExitCode> {
+    let module =
+        exporter.export("Warrant", &Options { print_assumptions: args.print_assumptions }).map_err(|e| {
+            eprintln!("warrant export: {e}");
+            ExitCode::from(1)
+        })?;
+    let info = write_project(&args.output, &[module]).map_err(|e| {
+        eprintln!("warrant export: {e}");
+        ExitCode::from(2)
+    })?;
+    eprintln!(
+        "warrant export: {what} written to {} ({}); check with `make -C {}`",
+        args.output.display(),
+        info.files.join(", "),
+        args.output.display()
+    );
+    Ok(())
 }
 
 /// Exports a certificate bundle: verified by the kernel, then every theorem written.
@@ -136,28 +139,10 @@ fn run_bundle(args: &ExportArgs, path: &std::path::Path) -> ExitCode {
     for (name, context, proof) in &verified.theorem_proofs {
         exporter.theorem_proof(name.clone(), context.clone(), proof.clone());
     }
-    let module = match exporter.export("Warrant", &Options { print_assumptions: args.print_assumptions }) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("warrant export: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    match write_project(&args.output, &[module]) {
-        Ok(info) => {
-            eprintln!(
-                "warrant export: {} theorems of the bundle written to {} ({}); check with `make -C {}`",
-                verified.theorem_proofs.len(),
-                args.output.display(),
-                info.files.join(", "),
-                args.output.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("warrant export: {e}");
-            ExitCode::from(2)
-        }
+    let what = format!("{} theorems of the bundle", verified.theorem_proofs.len());
+    match write_coq(args, &exporter, &what) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
     }
 }
 
