@@ -148,6 +148,9 @@ impl<'e> Auditor<'e> {
             limits: self.options.lang_limits.clone(),
             library: self.options.library.clone(),
             embedded_std: true,
+            // A gate audits every file it is pointed at: a `warrant.toml` inside a
+            // submission's folder is the submitter's file and must not hide anything.
+            manifests: false,
         };
         let mut inputs = inputs;
         if let Some(c) = &self.options.challenge {

@@ -6,6 +6,7 @@
 //! `warrant::limit` (a configured limit was hit), `warrant::type` (resolution and type
 //! errors), `warrant::import` (a module cannot be found or read), `warrant::cycle`
 //! (imports or technique uses form a cycle), `warrant::io` (a file cannot be read),
+//! `warrant::manifest` (a `warrant.toml` manifest is invalid),
 //! `warrant::internal` (the kernel refused what the front end accepted: a bug).
 
 use crate::span::{FileId, Span};
@@ -337,6 +338,19 @@ pub enum LangError {
         /// The OS error.
         message: String,
     },
+    /// A `warrant.toml` manifest that cannot be used (see [`crate::walk`]); its
+    /// exclusions are not applied.
+    #[error("{message}")]
+    #[diagnostic(code(warrant::manifest), help("{help}"))]
+    Manifest {
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        help: String,
+        /// Where in the manifest.
+        #[label("here")]
+        span: SourceSpan,
+    },
     /// The kernel refused a declaration the front end accepted.
     #[error("the kernel refused `{name}`: {message}")]
     #[diagnostic(
@@ -425,6 +439,7 @@ impl LangError {
             | Invalid { span, .. }
             | ModuleNotFound { span, .. }
             | Cycle { span, .. }
+            | Manifest { span, .. }
             | Kernel { span, .. }
             | Proof { span, .. }
             | ProofLimit { span, .. }

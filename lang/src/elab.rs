@@ -689,6 +689,7 @@ pub(crate) fn elaborate(
         references: el.references,
         diagnostics: el.diags,
         limits: limits.clone(),
+        skipped: Vec::new(),
     }
 }
 

@@ -22,6 +22,7 @@ pub mod elab;
 pub mod modules;
 pub mod numeral;
 pub mod program;
+pub mod walk;
 
 pub use elab::instantiate;
 pub use modules::{embedded_std, load, Input, Options};

@@ -12,6 +12,7 @@ use crate::limits::Limits;
 use crate::parse::parse_bytes;
 use crate::program::{Module, Program, SourceInfo, SourceMap};
 use crate::span::{FileId, Span};
+use crate::walk::{walk_directory, Skipped};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,11 +33,14 @@ pub struct Options {
     pub library: Vec<PathBuf>,
     /// Search the embedded standard library (on by default).
     pub embedded_std: bool,
+    /// Apply the `warrant.toml` manifests of the directories walked (on by default;
+    /// see [`crate::walk`]). Off, a directory input stands for every `.wr` file below it.
+    pub manifests: bool,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { limits: Limits::default(), library: Vec::new(), embedded_std: true }
+        Options { limits: Limits::default(), library: Vec::new(), embedded_std: true, manifests: true }
     }
 }
 
@@ -73,6 +77,7 @@ struct Loader<'o> {
     diags: Vec<Diagnostic>,
     loaded: Vec<Loaded>,
     by_name: HashMap<String, usize>,
+    skipped: Vec<Skipped>,
 }
 
 /// Loads, parses, resolves and type-checks `inputs` and everything they import.
@@ -92,15 +97,23 @@ pub fn load(inputs: &[Input], options: &Options) -> Program {
         diags: Vec::new(),
         loaded: Vec::new(),
         by_name: HashMap::new(),
+        skipped: Vec::new(),
     };
     for input in inputs {
         match input {
             Input::Path(p) => {
                 if p.is_dir() {
-                    let mut files = Vec::new();
-                    collect_wr(p, &mut files, 0);
-                    files.sort();
-                    for f in files {
+                    let walk = walk_directory(p, l.options.manifests, l.limits().max_file_bytes as u64);
+                    for problem in walk.problems {
+                        let file = l.sources.add(SourceInfo {
+                            name: problem.path.display().to_string(),
+                            path: Some(problem.path),
+                            text: Arc::from(problem.text),
+                        });
+                        l.diags.push(Diagnostic { file, error: problem.error });
+                    }
+                    l.skipped.extend(walk.skipped);
+                    for f in walk.files {
                         l.load_file(&f, None, None);
                     }
                 } else {
@@ -116,24 +129,6 @@ pub fn load(inputs: &[Input], options: &Options) -> Program {
     l.resolve_imports();
     let (order, cut) = l.order();
     l.build(order, cut)
-}
-
-fn collect_wr(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let Ok(ft) = e.file_type() else { continue };
-        let p = e.path();
-        if ft.is_dir() {
-            collect_wr(&p, out, depth + 1);
-        } else if ft.is_file() && p.extension().is_some_and(|x| x == "wr") {
-            out.push(p);
-        }
-    }
 }
 
 impl Loader<'_> {
@@ -456,7 +451,9 @@ impl Loader<'_> {
                 attempted: l.attempted,
             });
         }
-        crate::elab::elaborate(self.sources, modules, self.diags, &self.options.limits)
+        let mut program = crate::elab::elaborate(self.sources, modules, self.diags, &self.options.limits);
+        program.skipped = self.skipped;
+        program
     }
 }
 

@@ -499,6 +499,9 @@ pub struct Program {
     pub diagnostics: Vec<Diagnostic>,
     /// The limits used.
     pub limits: Limits,
+    /// What `warrant.toml` manifests excluded from the directories walked
+    /// ([`crate::walk`]): reported, so nothing is left out silently.
+    pub skipped: Vec<crate::walk::Skipped>,
 }
 
 impl Program {

@@ -128,6 +128,14 @@ fn human(program: &Program, reports: &[warrant_lang::ProofReport], color: bool) 
             program.obligation_name(ob)
         ));
     }
+    for skipped in &program.skipped {
+        out.push_str(&format!(
+            "note: not checked: `{}` ({} .wr file(s)), excluded by `{}`\n",
+            skipped.path.display(),
+            skipped.files,
+            skipped.manifest.display()
+        ));
+    }
     let errors = program.diagnostics.iter().filter(|d| !d.is_warning()).count();
     let warnings = program.diagnostics.len() - errors;
     out.push_str(&format!(
@@ -178,9 +186,21 @@ fn json(program: &Program, reports: &[warrant_lang::ProofReport], ok: bool) -> S
         })
         .collect();
     let modules: Vec<&str> = program.modules.iter().map(|m| m.name.as_str()).collect();
+    let skipped: Vec<serde_json::Value> = program
+        .skipped
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "path": s.path.display().to_string(),
+                "files": s.files,
+                "manifest": s.manifest.display().to_string(),
+            })
+        })
+        .collect();
     let doc = serde_json::json!({
         "ok": ok,
         "modules": modules,
+        "skipped": skipped,
         "diagnostics": diagnostics,
         "proofs": proofs,
     });
