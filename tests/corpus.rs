@@ -145,52 +145,42 @@ fn techniques_cite_sources() {
     assert!(unsourced.is_empty(), "techniques without a source: {unsourced:?}");
 }
 
-/// `warrant check corpus/std corpus/techniques` succeeds: every proof checks.
-///
-/// Until the prover is plugged into `warrant check`, every proof is reported
-/// `unchecked`; the test then only says so (the syntax, names and types are still
-/// checked by `techniques_cite_sources`).
+/// `warrant check corpus` succeeds: the standard library, the techniques and the
+/// challenges are well-formed and every proof checks. `corpus/warrant.toml` excludes
+/// `corpus/submissions` (independent, often deliberately broken, audit inputs), and
+/// the run says so.
 #[test]
-fn std_and_techniques_check() {
-    let out = warrant(&["check", "corpus/std", "corpus/techniques", "corpus/challenges"]);
+fn warrant_check_corpus_succeeds() {
+    let out = warrant(&["check", "corpus"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let summary = stdout.lines().last().unwrap_or_default().to_string();
-    let nothing_checked = summary.contains(" 0 error(s)")
-        && summary.contains(": 0 checked,")
-        && summary.ends_with(" 0 sorry, 0 failed");
-    if !out.status.success() && nothing_checked {
-        eprintln!("pending: `warrant check` does not check proofs yet ({summary})");
-        return;
-    }
     assert!(
         out.status.success(),
-        "warrant check failed:\n{stdout}\n{}",
+        "warrant check corpus failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// `warrant audit` exists (until it does, the submissions are reported as pending).
-fn audit_supported() -> bool {
-    warrant(&["audit", "--help"]).status.success()
-}
-
-/// `warrant audit` accepts `--challenge` (issue 9); until it does, the challenge
-/// submissions are reported as pending rather than audited without their challenge.
-fn challenge_supported() -> bool {
-    let help = warrant(&["audit", "--help"]);
-    String::from_utf8_lossy(&help.stdout).contains("--challenge")
+    let note = format!(
+        "note: not checked: `{}` ({} .wr file(s)), excluded by `{}`",
+        Path::new("corpus").join("submissions").display(),
+        submissions().len(),
+        Path::new("corpus").join("warrant.toml").display()
+    );
+    assert!(stdout.lines().any(|l| l == note), "missing `{note}` in:\n{stdout}");
+    let summary = stdout.lines().last().unwrap_or_default();
+    let proofs = summary.split("; ").nth(1).unwrap_or_default();
+    let total: usize = proofs.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(total > 0, "{summary}");
+    assert_eq!(
+        proofs,
+        format!("{total} proof(s): {total} checked, 0 unchecked, 0 sorry, 0 failed"),
+        "{summary}"
+    );
+    assert!(summary.contains(" 0 error(s), 0 warning(s);"), "{summary}");
 }
 
 /// Every submission gets exactly the verdict and the finding codes its header states.
 #[test]
 fn submissions_match_their_headers() {
-    if !audit_supported() {
-        eprintln!("pending: `warrant audit` is not a command yet; no submission audited");
-        return;
-    }
-    let with_challenge = challenge_supported();
     let mut failures = Vec::new();
-    let mut pending = Vec::new();
     for f in submissions() {
         let rel = f.strip_prefix(root()).unwrap_or(&f).display().to_string();
         let want = match header(&f) {
@@ -202,10 +192,6 @@ fn submissions_match_their_headers() {
         };
         let mut args = vec!["audit", "--library", "corpus", "--format", "json", "--no-cache"];
         if let Some(c) = &want.challenge {
-            if !with_challenge {
-                pending.push(rel.clone());
-                continue;
-            }
             args.extend(["--challenge", c.as_str()]);
         }
         args.push(&rel);
@@ -245,9 +231,6 @@ fn submissions_match_their_headers() {
         if exit_ok != (verdict == "accepted") {
             failures.push(format!("{rel}: exit {:?} but verdict {verdict}", out.status.code()));
         }
-    }
-    if !pending.is_empty() {
-        eprintln!("pending `warrant audit --challenge` (issue 9), not audited: {}", pending.join(", "));
     }
     assert!(
         failures.is_empty(),
