@@ -38,51 +38,45 @@ fn audit_json(text: &str, cache: &Path) -> String {
     audit.report.to_json()
 }
 
-fn entries(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+/// The cache's index lines (one per stored entry) and its pack files.
+fn stored(dir: &Path) -> (Vec<String>, Vec<PathBuf>) {
+    let index = std::fs::read_to_string(dir.join("v2/index")).unwrap_or_default();
+    let mut packs: Vec<PathBuf> =
+        std::fs::read_dir(dir.join("v2/packs")).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    packs.sort();
+    (index.lines().map(str::to_string).collect(), packs)
 }
 
 #[test]
 fn hits_misses_and_invalidation() {
-    let dir = std::env::temp_dir().join(format!("warrant-cache-pipeline-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let cold = audit_json(LIBRARY, &dir);
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let cold = audit_json(LIBRARY, dir);
     assert!(cold.contains("\"verdict\": \"accepted\""), "{cold}");
-    let stored = entries(&dir);
-    assert_eq!(stored.len(), 3, "one entry per technique");
-    // A warm audit gives the same bytes.
-    assert_eq!(audit_json(LIBRARY, &dir), cold);
-    // Forged entries (here: garbage, and a proof made to prove something else) are misses.
-    std::fs::write(&stored[0], "{ not json").unwrap();
-    for p in &stored[1..] {
-        let text = std::fs::read_to_string(p).unwrap();
-        assert!(text.contains("\"1/5\"") || text.contains("\"1/4\"") || text.contains("\"1/2\""), "{text}");
-        std::fs::write(
-            p,
-            text.replace("\"1/5\"", "\"1/50\"").replace("\"1/4\"", "\"1/40\"").replace("\"1/2\"", "\"1/20\""),
-        )
-        .unwrap();
+    let (lines, packs) = stored(dir);
+    assert_eq!(lines.len(), 3, "one entry per technique");
+    assert_eq!(packs.len(), 1, "one pack per run");
+    // A warm audit gives the same bytes, and stores nothing new.
+    assert_eq!(audit_json(LIBRARY, dir), cold);
+    assert_eq!(stored(dir), (lines.clone(), packs.clone()));
+    // Forged entries (a proof made to prove something else) are misses: the kernel
+    // re-checks them, and the audit redoes the search and gets the same report.
+    let text = std::fs::read_to_string(&packs[0]).unwrap();
+    assert!(text.contains("\"1/5\"") && text.contains("\"1/4\"") && text.contains("\"1/2\""), "{text}");
+    let forged =
+        text.replace("\"1/5\"", "\"1/50\"").replace("\"1/4\"", "\"1/40\"").replace("\"1/2\"", "\"1/20\"");
+    std::fs::write(&packs[0], forged).unwrap();
+    assert_eq!(audit_json(LIBRARY, dir), cold);
+    // A damaged pack is a miss too.
+    for p in &stored(dir).1 {
+        std::fs::write(p, "[ not json").unwrap();
     }
-    assert_eq!(audit_json(LIBRARY, &dir), cold);
+    assert_eq!(audit_json(LIBRARY, dir), cold);
     // Editing Base invalidates Base and Above, not Apart: two new entries.
-    let before = entries(&dir).len();
+    let before = stored(dir).0.len();
     let edited =
         LIBRARY.replace("technique Base(u: Model) {\n", "technique Base(u: Model) {\n  source \"edited\"\n");
-    let report = audit_json(&edited, &dir);
+    let report = audit_json(&edited, dir);
     assert!(report.contains("\"verdict\": \"accepted\""));
-    assert_eq!(entries(&dir).len(), before + 2);
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(stored(dir).0.len(), before + 2);
 }

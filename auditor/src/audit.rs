@@ -399,6 +399,9 @@ impl<'p> Run<'p> {
                 (p.0)(done, total);
             }
         }
+        if let Some(cache) = cache {
+            cache.flush();
+        }
     }
 
     /// The hash of everything a technique's audit depends on besides the techniques it

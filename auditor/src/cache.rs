@@ -9,15 +9,30 @@
 //! its closed guarantee theorems. A hit is never trusted: the proofs are re-checked by
 //! the kernel (which is fast; it is the proof *search* the cache saves), and a proof
 //! that no longer checks makes the entry a miss.
+//!
+//! Layout (format `v2`): entries are written in packs, one per audit run, so that a
+//! run that audits ten thousand techniques creates two files rather than ten thousand:
+//!
+//! - `DIR/v2/packs/<hash>.json`: a JSON array of `[key, entry]` pairs; `<hash>` is the
+//!   sha256 of the file's bytes, so a pack is never rewritten in place;
+//! - `DIR/v2/index`: one line `<key> <pack hash>` per entry, appended by each run.
+//!
+//! Reads load the index once and each pack at most once per [`Cache`] value. A line,
+//! pack or entry that cannot be read is a miss, never an error: a cache that is
+//! damaged or forged only makes the audit slower.
 
 use crate::finding::Finding;
 use crate::report::{GuaranteeReport, Verdict};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 use warrant_kernel::Proof;
 
 /// The cache format's version; part of every path.
-const FORMAT: &str = "v1";
+const FORMAT: &str = "v2";
 
 /// What is stored for one technique.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -38,45 +53,119 @@ pub struct Entry {
     pub theorems: Vec<(String, Proof)>,
 }
 
-/// A cache directory.
-#[derive(Clone, Debug)]
+/// A loaded pack: its entries by key.
+type Pack = HashMap<String, Entry>;
+
+/// A cache directory. Clones share what was loaded and what waits to be written.
+#[derive(Clone)]
 pub struct Cache {
     dir: PathBuf,
+    state: Arc<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Key to pack hash, read from the index on the first lookup.
+    index: OnceLock<HashMap<String, String>>,
+    /// Packs read so far (`None`: unreadable).
+    packs: Mutex<HashMap<String, Option<Arc<Pack>>>>,
+    /// Entries stored since the last [`Cache::flush`].
+    pending: Mutex<Vec<(String, Entry)>>,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache").field("dir", &self.dir).finish_non_exhaustive()
+    }
+}
+
+/// Is `s` a plausible hash (a key or a pack name): hexadecimal and not tiny?
+fn is_hash(s: &str) -> bool {
+    s.len() >= 3 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 impl Cache {
     /// The cache in `dir` (created on the first write).
     pub fn new(dir: impl Into<PathBuf>) -> Cache {
-        Cache { dir: dir.into() }
+        Cache { dir: dir.into(), state: Arc::new(State::default()) }
     }
 
-    fn path(&self, key: &str) -> Option<PathBuf> {
-        if key.len() < 3 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        Some(self.dir.join(FORMAT).join(&key[..2]).join(format!("{key}.json")))
+    fn root(&self) -> PathBuf {
+        self.dir.join(FORMAT)
+    }
+
+    fn pack_path(&self, pack: &str) -> PathBuf {
+        self.root().join("packs").join(format!("{pack}.json"))
+    }
+
+    fn index(&self) -> &HashMap<String, String> {
+        self.state.index.get_or_init(|| {
+            let text = std::fs::read_to_string(self.root().join("index")).unwrap_or_default();
+            text.lines()
+                .filter_map(|line| line.split_once(' '))
+                .filter(|(key, pack)| is_hash(key) && is_hash(pack))
+                .map(|(key, pack)| (key.to_string(), pack.to_string()))
+                .collect()
+        })
+    }
+
+    fn pack(&self, pack: &str) -> Option<Arc<Pack>> {
+        let mut packs = self.state.packs.lock().unwrap_or_else(|e| e.into_inner());
+        packs
+            .entry(pack.to_string())
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(self.pack_path(pack)).ok()?;
+                let pairs: Vec<(String, Entry)> =
+                    warrant_kernel::from_json(&text, &warrant_kernel::Limits::default()).ok()?;
+                Some(Arc::new(pairs.into_iter().collect()))
+            })
+            .clone()
     }
 
     /// The entry stored under `key`, if any and readable.
     pub fn get(&self, key: &str) -> Option<Entry> {
-        let text = std::fs::read_to_string(self.path(key)?).ok()?;
-        warrant_kernel::from_json(&text, &warrant_kernel::Limits::default()).ok()
+        if !is_hash(key) {
+            return None;
+        }
+        let pack = self.index().get(key)?;
+        self.pack(pack)?.get(key).cloned()
     }
 
-    /// Stores `entry` under `key`. Failures are ignored: a cache that cannot be
-    /// written only makes the next audit slower.
+    /// Stores `entry` under `key`; it reaches the disk at the next [`Cache::flush`].
     pub fn put(&self, key: &str, entry: &Entry) {
-        let Some(path) = self.path(key) else { return };
+        if is_hash(key) {
+            let mut pending = self.state.pending.lock().unwrap_or_else(|e| e.into_inner());
+            pending.push((key.to_string(), entry.clone()));
+        }
+    }
+
+    /// Writes the entries stored since the last flush as one pack and appends them to
+    /// the index. Failures are ignored: a cache that cannot be written only makes the
+    /// next audit slower.
+    pub fn flush(&self) {
+        let pending = std::mem::take(&mut *self.state.pending.lock().unwrap_or_else(|e| e.into_inner()));
+        if pending.is_empty() {
+            return;
+        }
+        let Ok(bytes) = serde_json::to_vec(&pending) else { return };
+        let pack = hex::encode(Sha256::digest(&bytes));
+        let path = self.pack_path(&pack);
         let Some(parent) = path.parent() else { return };
         if std::fs::create_dir_all(parent).is_err() {
             return;
         }
-        let Ok(bytes) = serde_json::to_vec(entry) else {
-            return;
-        };
+        // The pack first, then the index lines that point into it: a reader never
+        // finds a line whose pack is missing, except after a crash (then: a miss).
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+        if std::fs::write(&tmp, &bytes).is_err() || std::fs::rename(&tmp, &path).is_err() {
             let _ = std::fs::remove_file(&tmp);
+            return;
+        }
+        let lines: String = pending.iter().map(|(key, _)| format!("{key} {pack}\n")).collect();
+        // One append of all lines, so concurrent runs do not interleave within a line.
+        let index = std::fs::OpenOptions::new().create(true).append(true).open(self.root().join("index"));
+        if let Ok(mut index) = index {
+            let _ = index.write_all(lines.as_bytes());
         }
     }
 
@@ -90,27 +179,47 @@ impl Cache {
 mod tests {
     use super::*;
 
-    #[test]
-    fn stores_and_reads_back_and_ignores_garbage() {
-        let dir = std::env::temp_dir().join(format!("warrant-cache-test-{}", std::process::id()));
-        let cache = Cache::new(&dir);
-        let entry = Entry {
-            technique: "m.T".into(),
+    fn entry(technique: &str) -> Entry {
+        Entry {
+            technique: technique.into(),
             findings: vec![],
             broken: false,
             verdict: Verdict::Accepted,
             guarantees: vec![],
             theorems: vec![("m.T.g".into(), Proof { steps: vec![warrant_kernel::Step::TrueIntro] })],
-        };
-        let key = "ab12cd";
-        assert!(cache.get(key).is_none());
-        cache.put(key, &entry);
-        let back = cache.get(key).unwrap();
-        assert_eq!(back.technique, "m.T");
-        assert_eq!(back.theorems[0].1.steps.len(), 1);
-        std::fs::write(cache.path(key).unwrap(), "{ not json").unwrap();
-        assert!(cache.get(key).is_none());
-        assert!(cache.path("../etc").is_none());
-        let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+
+    #[test]
+    fn stores_in_packs_reads_back_and_ignores_garbage() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        assert!(cache.get("ab12cd").is_none());
+        cache.put("ab12cd", &entry("m.T"));
+        cache.put("ef34", &entry("m.U"));
+        cache.put("../etc", &entry("m.V"));
+        // Nothing is on disk before the flush.
+        assert!(Cache::new(dir.path()).get("ab12cd").is_none());
+        cache.flush();
+        let packs: Vec<_> = std::fs::read_dir(dir.path().join("v2/packs")).unwrap().flatten().collect();
+        assert_eq!(packs.len(), 1, "one pack per flush");
+        let fresh = Cache::new(dir.path());
+        assert_eq!(fresh.get("ab12cd").unwrap().technique, "m.T");
+        assert_eq!(fresh.get("ef34").unwrap().theorems[0].1.steps.len(), 1);
+        assert!(fresh.get("../etc").is_none());
+        // A second run's pack is added beside the first; both stay readable.
+        let second = Cache::new(dir.path());
+        second.put("0099", &entry("m.W"));
+        second.flush();
+        let fresh = Cache::new(dir.path());
+        assert_eq!(fresh.get("0099").unwrap().technique, "m.W");
+        assert_eq!(fresh.get("ab12cd").unwrap().technique, "m.T");
+        // A damaged pack is a miss for every entry in it; garbage index lines are skipped.
+        std::fs::write(packs[0].path(), "[ not json").unwrap();
+        let mut index = std::fs::OpenOptions::new().append(true).open(dir.path().join("v2/index")).unwrap();
+        index.write_all(b"garbage\nzz ../../etc\n").unwrap();
+        let fresh = Cache::new(dir.path());
+        assert!(fresh.get("ab12cd").is_none());
+        assert_eq!(fresh.get("0099").unwrap().technique, "m.W");
     }
 }
