@@ -13,6 +13,7 @@ pub mod checker;
 pub mod error;
 pub mod lp;
 pub mod poly;
+pub mod q;
 
 pub use arith::{linarith, nlinarith, normalize, ring_eq, ArithLimits};
 pub use builder::ProofBuilder;

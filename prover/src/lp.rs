@@ -1,11 +1,12 @@
 //! Exact rational linear programming: feasibility of `A x = b, x >= 0` by the phase-one
-//! simplex method with Bland's rule (which cannot cycle), over `BigRational`.
+//! simplex method with Bland's rule (which cannot cycle), over exact rationals (the
+//! tableau uses [`Q`], machine words while they fit).
 //! Bounded by pivots, rows, columns and a wall-clock deadline; a bound that is hit is
 //! an error naming it.
 
 use crate::error::{Bound, ProverError, Result};
+use crate::q::Q;
 use num_rational::BigRational;
-use num_traits::{Signed, Zero};
 use std::time::Instant;
 
 /// Resource bounds of one linear program.
@@ -39,19 +40,19 @@ pub fn feasible(
     let n = columns;
     // Dense tableau; row i has n coefficients then the right-hand side. Rows with a
     // negative right-hand side are negated so that the artificial basis is feasible.
-    let mut t: Vec<Vec<BigRational>> = Vec::with_capacity(m);
+    let mut t: Vec<Vec<Q>> = Vec::with_capacity(m);
     for (i, row) in rows.iter().enumerate() {
-        let mut r = vec![BigRational::zero(); n + 1];
+        let mut r = vec![Q::ZERO; n + 1];
         for (j, c) in row {
             if *j >= n {
                 return Err(ProverError::Internal(format!("column {j} out of range")));
             }
-            r[*j] += c;
+            r[*j] = r[*j].add(&Q::from_big(c));
         }
-        r[n] = rhs[i].clone();
+        r[n] = Q::from_big(&rhs[i]);
         if r[n].is_negative() {
             for x in r.iter_mut() {
-                *x = -&*x;
+                *x = x.neg();
             }
         }
         t.push(r);
@@ -60,10 +61,10 @@ pub fn feasible(
     let mut basis: Vec<usize> = (0..m).map(|i| n + i).collect();
     // Objective row: minimise the sum of artificials, i.e. d_j = Σ_i t[i][j] over rows
     // whose basic variable is artificial.
-    let mut obj = vec![BigRational::zero(); n + 1];
+    let mut obj = vec![Q::ZERO; n + 1];
     for r in &t {
         for (o, x) in obj.iter_mut().zip(r) {
-            *o += x;
+            *o = o.add(x);
         }
     }
     let mut pivots = 0usize;
@@ -76,10 +77,10 @@ pub fn feasible(
             break;
         };
         // Ratio test; ties broken by the lowest-numbered basic variable.
-        let mut leave: Option<(usize, BigRational)> = None;
+        let mut leave: Option<(usize, Q)> = None;
         for (i, r) in t.iter().enumerate() {
             if r[enter].is_positive() {
-                let ratio = &r[n] / &r[enter];
+                let ratio = r[n].div(&r[enter]);
                 let better = match &leave {
                     None => true,
                     Some((l, best)) => ratio < *best || (ratio == *best && basis[i] < basis[*l]),
@@ -109,32 +110,31 @@ pub fn feasible(
     if !obj[n].is_zero() {
         return Ok(None);
     }
-    let mut x = vec![BigRational::zero(); n];
+    let mut x = vec![BigRational::from_integer(0.into()); n];
     for (i, &b) in basis.iter().enumerate() {
         if b < n {
-            x[b] = t[i][n].clone();
+            x[b] = t[i][n].to_big();
         }
     }
     Ok(Some(x))
 }
 
-fn pivot(t: &mut [Vec<BigRational>], obj: &mut [BigRational], row: usize, col: usize) {
+fn pivot(t: &mut [Vec<Q>], obj: &mut [Q], row: usize, col: usize) {
     let p = t[row][col].clone();
     for x in t[row].iter_mut() {
         if !x.is_zero() {
-            *x = &*x / &p;
+            *x = x.div(&p);
         }
     }
     let prow = t[row].clone();
     let nz: Vec<usize> = (0..prow.len()).filter(|&j| !prow[j].is_zero()).collect();
-    let eliminate = |r: &mut [BigRational]| {
+    let eliminate = |r: &mut [Q]| {
         let f = r[col].clone();
         if f.is_zero() {
             return;
         }
         for &j in &nz {
-            let d = &f * &prow[j];
-            r[j] -= d;
+            r[j] = r[j].sub(&f.mul(&prow[j]));
         }
     };
     for (i, r) in t.iter_mut().enumerate() {
