@@ -21,4 +21,5 @@ pub use error::{Bound, ProverError};
 pub mod rewrite;
 pub use rewrite::{RewriteLimits, Rewriter, Rule, RuleOrigin};
 pub mod tactics;
+pub mod unfold;
 pub use tactics::{prove_obligation, prove_program, Failure, Outcome, TacticLimits};
