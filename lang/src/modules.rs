@@ -454,6 +454,7 @@ impl Loader<'_> {
                 names: HashMap::new(),
                 parse_errors: l.parse_errors,
                 attempted: l.attempted,
+                proof_limits: Vec::new(),
             });
         }
         crate::elab::elaborate(self.sources, modules, self.diags, &self.options.limits)

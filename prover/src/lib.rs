@@ -22,4 +22,4 @@ pub mod rewrite;
 pub use rewrite::{RewriteLimits, Rewriter, Rule, RuleOrigin};
 pub mod tactics;
 pub mod unfold;
-pub use tactics::{prove_obligation, prove_program, Failure, Outcome, TacticLimits};
+pub use tactics::{limit_warnings, prove_obligation, prove_program, Failure, Outcome, TacticLimits};

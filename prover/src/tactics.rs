@@ -19,12 +19,13 @@ use crate::error::ProverError;
 use crate::rewrite::{RewriteLimits, Rewriter, Rule};
 use crate::unfold::Unfolder;
 use std::collections::BTreeSet;
+use std::time::Duration;
 use warrant_kernel::{
     free_variables, open_formula, FactKind, Formula, Name, Proof, Signature, Sort, Step, StepId, Term,
     Theorem,
 };
 use warrant_lang::ast::{self, RelOp, TacticKind};
-use warrant_lang::{Obligation, Program, Scope, Span};
+use warrant_lang::{Diagnostic, LangError, Obligation, Program, ProofLimit, Scope, Span};
 
 /// Bounds of the tactics' searches.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,6 +34,110 @@ pub struct TacticLimits {
     pub arith: ArithLimits,
     /// `rewrite`, `unfold`.
     pub rewrite: RewriteLimits,
+}
+
+/// A field of [`TacticLimits`] that a `limits` setting names.
+enum Field<'a> {
+    Count(&'a mut usize),
+    Degree(&'a mut u32),
+    Bits(&'a mut u64),
+    Millis(&'a mut Duration),
+}
+
+impl Field<'_> {
+    fn get(&self) -> u64 {
+        match self {
+            Field::Count(v) => u64::try_from(**v).unwrap_or(u64::MAX),
+            Field::Degree(v) => u64::from(**v),
+            Field::Bits(v) => **v,
+            Field::Millis(v) => u64::try_from(v.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// Sets the field to `value`, which is at most [`Field::get`] (so it fits).
+    fn lower_to(&mut self, value: u64) {
+        match self {
+            Field::Count(v) => **v = usize::try_from(value).unwrap_or(**v),
+            Field::Degree(v) => **v = u32::try_from(value).unwrap_or(**v),
+            Field::Bits(v) => **v = value,
+            Field::Millis(v) => **v = Duration::from_millis(value),
+        }
+    }
+}
+
+impl TacticLimits {
+    /// The field a `limits` setting names (the names are [`warrant_lang::PROOF_LIMITS`]).
+    fn field(&mut self, name: &str) -> Option<Field<'_>> {
+        let (a, r) = (&mut self.arith, &mut self.rewrite);
+        Some(match name {
+            "arith_pivots" => Field::Count(&mut a.max_pivots),
+            "arith_rows" => Field::Count(&mut a.max_rows),
+            "arith_columns" => Field::Count(&mut a.max_columns),
+            "arith_products" => Field::Count(&mut a.max_products),
+            "arith_degree" => Field::Degree(&mut a.max_degree),
+            "arith_time_ms" => Field::Millis(&mut a.max_time),
+            "rewrite_nodes" => Field::Count(&mut r.max_nodes),
+            "rewrite_iterations" => Field::Count(&mut r.max_iterations),
+            "rewrite_time_ms" => Field::Millis(&mut r.max_time),
+            "rewrite_replay_steps" => Field::Count(&mut r.max_replay_steps),
+            "rewrite_numeral_bits" => Field::Bits(&mut r.max_numeral_bits),
+            _ => return None,
+        })
+    }
+
+    /// These limits (the ceiling) lowered by a file's `limits` settings. A setting may
+    /// lower a bound but never raise it: one above the ceiling gives a warning naming
+    /// the ceiling, and the ceiling applies.
+    ///
+    /// ```
+    /// use warrant_prover::TacticLimits;
+    /// let ceiling = TacticLimits::default();
+    /// let file = [warrant_lang::ProofLimit {
+    ///     name: "rewrite_nodes",
+    ///     value: u64::MAX,
+    ///     span: Default::default(),
+    ///     value_span: Default::default(),
+    /// }];
+    /// let (limits, warnings) = ceiling.lowered_by(&file);
+    /// assert_eq!(limits, ceiling);
+    /// assert_eq!(warnings.len(), 1);
+    /// ```
+    pub fn lowered_by(&self, settings: &[ProofLimit]) -> (TacticLimits, Vec<LangError>) {
+        let mut out = self.clone();
+        let mut warnings = Vec::new();
+        for s in settings {
+            let Some(mut field) = out.field(s.name) else {
+                // The front end only passes names it knows; an unknown one lowers nothing.
+                continue;
+            };
+            let ceiling = field.get();
+            if s.value <= ceiling {
+                field.lower_to(s.value);
+            } else {
+                warnings.push(LangError::LimitAboveCeiling {
+                    setting: s.name.to_string(),
+                    value: s.value,
+                    ceiling,
+                    help: format!(
+                        "a file may lower a limit but not raise it: the caller allows `{}` up to {ceiling}, and that applies",
+                        s.name
+                    ),
+                    span: s.value_span.into(),
+                });
+            }
+        }
+        (out, warnings)
+    }
+}
+
+/// The warnings of every module's `limits` settings that are above `ceiling`.
+pub fn limit_warnings(program: &Program, ceiling: &TacticLimits) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for m in &program.modules {
+        let (_, warnings) = ceiling.lowered_by(&m.proof_limits);
+        out.extend(warnings.into_iter().map(|error| Diagnostic { file: m.file, error }));
+    }
+    out
 }
 
 /// Why a script does not prove its obligation.
@@ -67,13 +172,20 @@ pub enum Outcome {
 }
 
 /// Runs the obligation's script against `sig` (the program's signature extended with
-/// the lemmas proved so far) and has the kernel check the result.
+/// the lemmas proved so far) and has the kernel check the result. `limits` is the
+/// ceiling: the `limits` items of the obligation's file may lower it
+/// ([`TacticLimits::lowered_by`]).
 pub fn prove_obligation(
     program: &Program,
     sig: &Signature,
     ob: &Obligation,
-    limits: &TacticLimits,
+    ceiling: &TacticLimits,
 ) -> Outcome {
+    let limits = match program.modules.get(ob.module) {
+        Some(m) if !m.proof_limits.is_empty() => ceiling.lowered_by(&m.proof_limits).0,
+        _ => ceiling.clone(),
+    };
+    let limits = &limits;
     let Some(script) = &ob.proof else {
         return Outcome::Failed(Failure {
             span: ob.span,
