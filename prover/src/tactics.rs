@@ -421,8 +421,9 @@ impl<'p> Engine<'p> {
                 let id = self.fact(b, &goal, f)?;
                 let fact = b.conclusion(id).map_err(|e| self.fail_err(b, &goal, span, e))?.clone();
                 // `forall x̄. A1 -> ... -> An -> C` (quantifiers and premises in any
-                // order): the shortest prefix whose rest matches the goal, with x̄
-                // instantiated from the match; each premise becomes a goal of the rest.
+                // order; `not A` counts as `A -> false`): the shortest prefix whose rest
+                // matches the goal, x̄ instantiated from the match; each premise becomes
+                // a goal of the rest of the script.
                 let (prefix, args) = match match_conclusion(b.signature(), &fact, &goal.target) {
                     Ok(m) => m,
                     Err(message) => return Err(self.fail(b, &goal, span, message)),
