@@ -274,7 +274,23 @@ impl<'p> Engine<'p> {
     /// A failure from a prover error: a hit bound is marked as such.
     fn fail_err(&self, b: &ProofBuilder<'_>, goal: &Goal, span: Span, e: ProverError) -> Stop {
         let limit = matches!(e, ProverError::Limit { .. });
-        let (Stop::Failed(mut f) | Stop::Sorry(mut f)) = self.fail(b, goal, span, e.to_string());
+        // Errors about the goal print it with the kernel's qualified names; say it as
+        // the reader of the module does.
+        let show = |f: &Formula| self.program.display_formula(self.ob.module, f);
+        use warrant_kernel::print::{formula_to_string as kernel, term_to_string};
+        let message = match &e {
+            ProverError::NoCertificate { tactic, goal: g } if *g == kernel(&goal.target) => {
+                format!("{tactic} found no certificate for {}", show(&goal.target))
+            }
+            ProverError::NotEqual { lhs, rhs, reason } => match &goal.target {
+                Formula::Eq(l, r) if *lhs == term_to_string(l) && *rhs == term_to_string(r) => {
+                    format!("rewriting could not show {}: {reason}", show(&goal.target))
+                }
+                _ => e.to_string(),
+            },
+            _ => e.to_string(),
+        };
+        let (Stop::Failed(mut f) | Stop::Sorry(mut f)) = self.fail(b, goal, span, message);
         f.limit = limit;
         Stop::Failed(f)
     }

@@ -311,7 +311,7 @@ const CASES: &[Case] = &[
         text: "lemma t: forall x: Rat. f(double(x)) = f(x) := by {\n  intro x\n  rewrite [double_eq]\n}\n",
         expect: Failed {
             line: 3,
-            message: "rewriting could not show test.f(test.double(x)) = test.f(x): the rules saturated",
+            message: "rewriting could not show f(double(x)) = f(x): the rules saturated",
             goal: "f(double(x)) = f(x)",
             hyps: &[],
         },
@@ -341,7 +341,7 @@ const CASES: &[Case] = &[
     Case {
         name: "linarith rejected",
         text: "lemma t: forall m: Model. g(m) < 1 := by {\n  intro m\n  linarith [g_prob(m)]\n}\n",
-        expect: Failed { line: 3, message: "linarith found no certificate for test.g(m) < 1", goal: "g(m) < 1", hyps: &[] },
+        expect: Failed { line: 3, message: "linarith found no certificate for g(m) < 1", goal: "g(m) < 1", hyps: &[] },
     },
     // nlinarith
     Case {
@@ -370,7 +370,7 @@ const CASES: &[Case] = &[
         text: "lemma t: forall m: Model. g(m) <= 1/2 := by {\n  intro m\n  auto [g_prob(m)]\n}\n",
         expect: Failed {
             line: 3,
-            message: "nlinarith found no certificate for test.g(m) <= 1/2",
+            message: "nlinarith found no certificate for g(m) <= 1/2",
             goal: "g(m) <= 1/2",
             hyps: &[],
         },
