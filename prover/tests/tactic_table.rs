@@ -52,32 +52,32 @@ fn program(text: &str) -> Program {
 }
 
 fn run(case: &Case, limits: &TacticLimits) {
-    let text = format!("{PRELUDE}{}", case.text);
+    run_text(case.name, case.text, &case.expect, limits)
+}
+
+fn run_text(name: &str, case_text: &str, expect: &Expect, limits: &TacticLimits) {
+    let text = format!("{PRELUDE}{case_text}");
     let prelude_lines = PRELUDE.matches('\n').count();
     let p = program(&text);
     let outcomes = prove_program(&p, limits);
     let (last, helpers) = outcomes.split_last().expect("the case has an obligation");
     for (i, o) in helpers.iter().enumerate() {
-        assert!(
-            matches!(o, Outcome::Proved { .. }),
-            "{}: helper obligation {i} is not proved: {o:?}",
-            case.name
-        );
+        assert!(matches!(o, Outcome::Proved { .. }), "{}: helper obligation {i} is not proved: {o:?}", name);
     }
     let module = p.obligations.last().map(|o| o.module).unwrap_or_default();
     let line = |span: warrant_lang::Span| line_col(&text, span.start as usize).0 - prelude_lines;
-    match (&case.expect, last) {
+    match (expect, last) {
         (Expect::Proved(statement), Outcome::Proved { theorem, .. }) => {
-            assert_eq!(p.display_formula(module, theorem.conclusion()), *statement, "{}", case.name);
-            assert!(theorem.hypotheses().is_empty(), "{}", case.name);
+            assert_eq!(p.display_formula(module, theorem.conclusion()), *statement, "{}", name);
+            assert!(theorem.hypotheses().is_empty(), "{}", name);
         }
         (Expect::Failed { line: l, message, goal, hyps }, Outcome::Failed(f)) => {
-            assert!(!f.limit, "{}: {f:?}", case.name);
+            assert!(!f.limit, "{}: {f:?}", name);
             assert_eq!(
                 (line(f.span), f.message.as_str(), f.goal.as_str(), f.hypotheses.clone()),
                 (*l, *message, *goal, hyps.iter().map(|h| h.to_string()).collect::<Vec<_>>()),
                 "{}",
-                case.name
+                name
             );
         }
         (Expect::Sorry { line: l, goal, hyps }, Outcome::Sorry(f)) => {
@@ -85,14 +85,14 @@ fn run(case: &Case, limits: &TacticLimits) {
                 (line(f.span), f.message.as_str(), f.goal.as_str(), f.hypotheses.clone()),
                 (*l, "sorry", *goal, hyps.iter().map(|h| h.to_string()).collect::<Vec<_>>()),
                 "{}",
-                case.name
+                name
             );
         }
         (Expect::Limit { line: l, message }, Outcome::Failed(f)) => {
-            assert!(f.limit, "{}: {f:?}", case.name);
-            assert_eq!((line(f.span), f.message.as_str()), (*l, *message), "{}", case.name);
+            assert!(f.limit, "{}: {f:?}", name);
+            assert_eq!((line(f.span), f.message.as_str()), (*l, *message), "{}", name);
         }
-        (_, other) => panic!("{}: unexpected outcome {other:?}", case.name),
+        (_, other) => panic!("{}: unexpected outcome {other:?}", name),
     }
 }
 
@@ -426,4 +426,16 @@ fn a_bound_hit_names_the_bound() {
         },
         &limits,
     );
+}
+
+#[test]
+fn unfolding_that_would_explode_hits_the_node_bound() {
+    // `sq` nested 40 deep unfolds to a term of 2^40 leaves (shared in memory): the
+    // measure stops at `max_nodes` before anything walks the whole term.
+    let nested = (0..40).fold("x".to_string(), |t, _| format!("sq({t})"));
+    let text = format!(
+        "def sq(x: Rat): Rat = x * x\nlemma t: forall x: Rat. {nested} = {nested} := by {{\n  intro x\n  unfold sq\n  norm\n}}\n"
+    );
+    let expect = Limit { line: 4, message: "the search hit the bound `max_nodes` (10000)" };
+    run_text("exploding unfold", &text, &expect, &TacticLimits::default());
 }
