@@ -80,3 +80,22 @@ fn hits_misses_and_invalidation() {
     assert!(report.contains("\"verdict\": \"accepted\""));
     assert_eq!(stored(dir).0.len(), before + 2);
 }
+
+#[test]
+fn a_files_limits_are_part_of_the_key() {
+    let dir = std::env::temp_dir().join(format!("warrant-cache-limits-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cold = audit_json(LIBRARY, &dir);
+    assert!(cold.contains("\"verdict\": \"accepted\""), "{cold}");
+    // The same file lowering a bound below what its proofs need: a cached success from
+    // the run above must not stand in for the search these limits allow.
+    let lowered = LIBRARY.replace("sort Model\n", "sort Model\nlimits { arith_pivots = 1 }\n");
+    let fresh = std::env::temp_dir().join(format!("warrant-cache-limits-cold-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&fresh);
+    let expected = audit_json(&lowered, &fresh);
+    assert!(expected.contains("\"verdict\": \"rejected\""), "{expected}");
+    assert!(expected.contains("max_pivots"), "{expected}");
+    assert_eq!(audit_json(&lowered, &dir), expected);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&fresh);
+}

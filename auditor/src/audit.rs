@@ -405,7 +405,8 @@ impl<'p> Run<'p> {
     }
 
     /// The hash of everything a technique's audit depends on besides the techniques it
-    /// uses: the non-technique items of its module and of the modules it imports.
+    /// uses: the non-technique items of its module and of the modules it imports, and
+    /// the module's `limits` settings.
     fn module_hash(&mut self, m: usize, visiting: &mut BTreeSet<usize>) -> String {
         if let Some(h) = self.module_hashes.get(&m) {
             return h.clone();
@@ -425,6 +426,10 @@ impl<'p> Run<'p> {
                 hasher.update(global.kernel.as_bytes());
                 hasher.update(src.text.get(s..e).unwrap_or("").as_bytes());
             }
+        }
+        // The file's `limits` settings bound the searches whose results are cached.
+        for l in &module.proof_limits {
+            hasher.update(format!("limits {} = {};", l.name, l.value).as_bytes());
         }
         visiting.insert(m);
         for &i in &module.imports {

@@ -2,7 +2,7 @@
 //!
 //! The key of a technique hashes the kernel's version, the technique's own text, the
 //! text of the non-technique items of its module and of every module that module
-//! imports, and the keys of the techniques it uses. So a change below a technique
+//! imports (with their `limits` settings), and the keys of the techniques it uses. So a change below a technique
 //! changes its key and the keys above it, and nothing else.
 //!
 //! A cache entry holds the technique's findings and verdict, and the proof objects of

@@ -165,8 +165,25 @@ pub enum ItemKind {
     Technique(Box<Technique>),
     /// `challenge C(params) { clauses }`
     Challenge(Box<Challenge>),
+    /// `limits { rewrite_nodes = 20000, arith_pivots = 500 }`: lowers the prover's
+    /// search bounds for every proof of this file (see [`crate::PROOF_LIMITS`]).
+    Limits(Vec<LimitSetting>),
     /// Text that could not be parsed.
     Error,
+}
+
+/// One `name = n` of a `limits` item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LimitSetting {
+    /// The bound's name.
+    pub name: Ident,
+    /// The numeral as written, with its sign when it has one (checked by the
+    /// elaborator, never here: parsing never fails).
+    pub value: String,
+    /// Where the value is.
+    pub value_span: Span,
+    /// The whole setting.
+    pub span: Span,
 }
 
 /// A technique.

@@ -395,6 +395,24 @@ pub enum LangError {
         #[label("the search stopped here")]
         span: SourceSpan,
     },
+    /// A `limits` setting above what the prover's caller allows (the ceiling). The
+    /// ceiling applies: a file may lower a bound, never raise it.
+    #[error("`{setting} = {value}` is above the ceiling {ceiling}")]
+    #[diagnostic(code(warrant::limit), severity(Warning))]
+    LimitAboveCeiling {
+        /// The setting's name.
+        setting: String,
+        /// The value the file asked for.
+        value: u64,
+        /// The caller's value, which applies.
+        ceiling: u64,
+        /// Names the ceiling.
+        #[help]
+        help: String,
+        /// The value.
+        #[label("the ceiling {ceiling} applies")]
+        span: SourceSpan,
+    },
     /// A `sorry` is left.
     #[error("a `sorry` is left; it stands for\n{goal}")]
     #[diagnostic(
@@ -443,6 +461,7 @@ impl LangError {
             | Kernel { span, .. }
             | Proof { span, .. }
             | ProofLimit { span, .. }
+            | LimitAboveCeiling { span, .. }
             | Sorry { span, .. } => *span,
             Io { .. } => return None,
         };

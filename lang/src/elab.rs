@@ -756,7 +756,68 @@ impl Elab<'_> {
         self.statements(m, &ast, &ids);
         self.challenges(m, &ast, &ids);
         self.techniques(m, &ast, &ids);
+        self.proof_limits(m, &ast);
         self.modules[m].ast = ast;
+    }
+
+    /// The settings of the module's `limits` items: known names, each once, with a
+    /// whole number from 1 to `u64::MAX`. Whether a value is above what the prover's
+    /// caller allows is the prover's to say.
+    fn proof_limits(&mut self, m: ModuleId, ast: &ast::SourceFile) {
+        let file = self.modules[m].file;
+        let mut valid: Vec<ProofLimit> = Vec::new();
+        let mut errors = Vec::new();
+        for item in &ast.items {
+            let ItemKind::Limits(settings) = &item.kind else { continue };
+            for s in settings {
+                let Some(&(name, _)) = PROOF_LIMITS.iter().find(|(n, _)| *n == s.name.text) else {
+                    let names = PROOF_LIMITS.iter().map(|(n, _)| *n);
+                    let help = match suggest(&s.name.text, names.clone()) {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => format!("the limits are {}", names.collect::<Vec<_>>().join(", ")),
+                    };
+                    errors.push(LangError::Invalid {
+                        message: format!("unknown limit `{}`", s.name.text),
+                        help: Some(help),
+                        span: ss(s.name.span),
+                    });
+                    continue;
+                };
+                if let Some(prev) = valid.iter().find(|p| p.name == name) {
+                    errors.push(LangError::Duplicate {
+                        name: name.to_string(),
+                        span: ss(s.name.span),
+                        previous: Some(ss(prev.span)),
+                    });
+                    continue;
+                }
+                let bad = |message: String| LangError::Invalid {
+                    message,
+                    help: Some(format!("a limit is a whole number from 1 to {}", u64::MAX)),
+                    span: ss(s.value_span),
+                };
+                let digits = !s.value.is_empty() && s.value.bytes().all(|b| b.is_ascii_digit());
+                let value = if s.value.starts_with('-') {
+                    Err(bad(format!("`{name} = {}`: a limit cannot be negative", s.value)))
+                } else if !digits {
+                    Err(bad(format!("`{name} = {}`: a limit is a whole number", s.value)))
+                } else {
+                    match s.value.parse::<u64>() {
+                        Ok(0) => Err(bad(format!("`{name} = 0`: a limit of zero would stop every search"))),
+                        Ok(v) => Ok(v),
+                        Err(_) => Err(bad(format!("`{name} = {}` is too large", s.value))),
+                    }
+                };
+                match value {
+                    Ok(value) => {
+                        valid.push(ProofLimit { name, value, span: s.span, value_span: s.value_span })
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        self.report(file, errors);
+        self.modules[m].proof_limits = valid;
     }
 
     fn add_name(&mut self, m: ModuleId, key: String, id: GlobalId) {
@@ -812,7 +873,7 @@ impl Elab<'_> {
                 }
                 ItemKind::Technique(t) => (&t.name, GlobalKind::Technique(usize::MAX)),
                 ItemKind::Challenge(c) => (&c.name, GlobalKind::Challenge(usize::MAX)),
-                ItemKind::Module(_) | ItemKind::Import(_) | ItemKind::Error => {
+                ItemKind::Module(_) | ItemKind::Import(_) | ItemKind::Limits(_) | ItemKind::Error => {
                     ids.push(None);
                     continue;
                 }

@@ -270,6 +270,16 @@ impl Printer<'_> {
                 self.params(&c.params);
                 self.body(&c.clauses, item.span.end);
             }
+            ItemKind::Limits(settings) => {
+                self.w("limits {");
+                for (i, setting) in settings.iter().enumerate() {
+                    self.w(if i == 0 { " " } else { ", " });
+                    self.w(&setting.name.text);
+                    self.w(" = ");
+                    self.w(&setting.value);
+                }
+                self.w(if settings.is_empty() { "}" } else { " }" });
+            }
             ItemKind::Error => self.w("/* unparsable */"),
         }
     }

@@ -32,6 +32,12 @@ pub struct ProofReport {
 pub trait ProofChecker {
     /// Checks every obligation of `program`.
     fn check(&mut self, program: &Program) -> Vec<ProofReport>;
+
+    /// Diagnostics that belong to no one obligation, such as a file's `limits` setting
+    /// above what this checker allows. None by default.
+    fn notes(&mut self, _program: &Program) -> Vec<Diagnostic> {
+        Vec::new()
+    }
 }
 
 /// The checker used until the prover is plugged in: every proof is unchecked.

@@ -53,6 +53,8 @@ pub enum Tok<'a> {
     Technique,
     #[token("challenge")]
     Challenge,
+    #[token("limits")]
+    Limits,
     #[token("answers")]
     Answers,
     #[token("source")]
@@ -284,6 +286,7 @@ impl Tok<'_> {
             Rule => "rule",
             Technique => "technique",
             Challenge => "challenge",
+            Limits => "limits",
             Answers => "answers",
             Source => "source",
             ProposedBy => "proposed_by",
@@ -379,6 +382,7 @@ const KEYWORDS: &[&str] = &[
     "rule",
     "technique",
     "challenge",
+    "limits",
     "answers",
     "source",
     "proposed_by",

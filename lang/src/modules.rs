@@ -449,6 +449,7 @@ impl Loader<'_> {
                 names: HashMap::new(),
                 parse_errors: l.parse_errors,
                 attempted: l.attempted,
+                proof_limits: Vec::new(),
             });
         }
         let mut program = crate::elab::elaborate(self.sources, modules, self.diags, &self.options.limits);

@@ -75,6 +75,40 @@ pub struct Module {
     /// Names the text tries to declare (after `sort`, `fn`, ...), even in items that
     /// did not parse: an unknown name among them is not reported again.
     pub(crate) attempted: std::collections::HashSet<String>,
+    /// The settings of its `limits` items that are valid (the others were reported):
+    /// the prover lowers its bounds by them for every proof of this module's file.
+    pub proof_limits: Vec<ProofLimit>,
+}
+
+/// The bounds a `limits` item may set, with what each bounds. Each is a field of the
+/// prover's `TacticLimits` (`arith_pivots` is `arith.max_pivots`, ...). A file may only
+/// lower a bound: the prover's caller sets the ceiling.
+pub const PROOF_LIMITS: &[(&str, &str)] = &[
+    ("arith_pivots", "simplex pivots of one `linarith`, `nlinarith` or `norm` search"),
+    ("arith_rows", "rows (distinct monomials) of one linear program"),
+    ("arith_columns", "columns (facts, products, squares) of one linear program"),
+    ("arith_products", "products and squares `nlinarith` adds"),
+    ("arith_degree", "largest monomial degree"),
+    ("arith_time_ms", "wall-clock guard of one arithmetic search, in milliseconds"),
+    ("rewrite_nodes", "e-graph nodes of one `rewrite`; nodes of a goal after `unfold`"),
+    ("rewrite_iterations", "e-graph iterations of one `rewrite`"),
+    ("rewrite_time_ms", "wall-clock guard of one `rewrite` search, in milliseconds"),
+    ("rewrite_replay_steps", "kernel steps one replayed `rewrite` explanation may add"),
+    ("rewrite_numeral_bits", "largest numeral (in bits) constant folding may make"),
+];
+
+/// One valid setting of a `limits` item: a name of [`PROOF_LIMITS`] and a value of at
+/// least 1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProofLimit {
+    /// The bound's name, as in [`PROOF_LIMITS`].
+    pub name: &'static str,
+    /// Its value.
+    pub value: u64,
+    /// The whole setting.
+    pub span: Span,
+    /// Its value.
+    pub value_span: Span,
 }
 
 /// What a declaration is.

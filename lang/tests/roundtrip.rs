@@ -156,6 +156,12 @@ fn item() -> impl Strategy<Value = String> {
         (formula(), formula(), tactic(), term()).prop_map(|(a, g, t, v)| format!(
             "/// A technique.\ntechnique T(u: M, t: N) answers C(u) {{\n  source \"s \\\"q\\\"\"\n  // note\n  assume a: {a}\n  use first = U(u, t)\n  discharge first.a by h\n  discharge first.b by {{ {t} }}\n  lift first.c\n  intent: {g}\n  guarantee g: {g} := by {{ {t} }}\n  witness {{ f(u) = {v}; c = 1/2 }}\n}}"
         )),
+        (1u64..100_000, any::<bool>())
+            .prop_map(|(n, two)| if two {
+                format!("limits {{ rewrite_nodes = {n}\n arith_pivots = {n}, }}")
+            } else {
+                format!("limits {{ arith_time_ms = {n} }}")
+            }),
         formula().prop_map(|f| format!("challenge C(u: M) {{\n  oversees \"agent:x\"\n  allow a: {f}\n  require r: {f} // must\n}}")),
     ]
 }

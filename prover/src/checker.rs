@@ -1,7 +1,7 @@
 //! The prover as the front end's proof checker: `warrant check` runs every
 //! obligation's script through the tactics and reports what the kernel accepted.
 
-use crate::tactics::{prove_program, Failure, Outcome, TacticLimits};
+use crate::tactics::{limit_warnings, prove_program, Failure, Outcome, TacticLimits};
 use warrant_lang::{Diagnostic, LangError, Program, ProofChecker, ProofReport, ProofStatus};
 
 /// Checks every proof of a program with the tactics, under `limits`.
@@ -25,6 +25,10 @@ pub fn goal_text(f: &Failure) -> String {
 }
 
 impl ProofChecker for TacticChecker {
+    fn notes(&mut self, program: &Program) -> Vec<Diagnostic> {
+        limit_warnings(program, &self.limits)
+    }
+
     fn check(&mut self, program: &Program) -> Vec<ProofReport> {
         prove_program(program, &self.limits)
             .into_iter()

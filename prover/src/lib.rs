@@ -22,4 +22,5 @@ pub use error::{Bound, ProverError};
 pub mod rewrite;
 pub use rewrite::{RewriteLimits, Rewriter, Rule, RuleOrigin};
 pub mod tactics;
-pub use tactics::{prove_obligation, prove_program, Failure, Outcome, TacticLimits};
+pub mod unfold;
+pub use tactics::{limit_warnings, prove_obligation, prove_program, Failure, Outcome, TacticLimits};

@@ -756,10 +756,14 @@ impl<'a> Replay<'_, '_, 'a, '_> {
             let Formula::Implies(c, _) = self.b.conclusion(id)?.clone() else {
                 return Err(ProverError::Internal("a condition is missing".into()));
             };
-            let proved = (self.discharge)(self.b, &c).map_err(|e| ProverError::SideCondition {
-                rule: r.name.to_string(),
-                condition: warrant_kernel::print::formula_to_string(&c),
-                reason: e.to_string(),
+            let proved = (self.discharge)(self.b, &c).map_err(|e| match e {
+                // A bound hit stays a bound hit (a `limit`, not a wrong proof).
+                ProverError::Limit { .. } => e,
+                e => ProverError::SideCondition {
+                    rule: r.name.to_string(),
+                    condition: warrant_kernel::print::formula_to_string(&c),
+                    reason: e.to_string(),
+                },
             })?;
             id = self.add(Step::ImpElim { implication: id, argument: proved })?;
         }

@@ -7,20 +7,25 @@
 //! hypotheses left in the language's syntax ([`Failure`]); `sorry` stops with the goal
 //! it stands for ([`Outcome::Sorry`]) and is never a proof. Supported: `intro`, `have`,
 //! `show`, `calc` (chains of `=`, `<=`, `<`), `cases` (conjunctions, existentials,
-//! disjunctions with arms), `split`, `left`, `right`, `exists`, `apply` (implications),
-//! `exact`, `unfold` (definitions in equations and comparisons), `rewrite`, `norm`,
-//! `linarith`, `nlinarith`, `auto`, `sorry`.
+//! disjunctions with arms), `split`, `left`, `right`, `exists`, `apply` (a fact
+//! `forall x̄. A1 -> ... -> C`, its variables found by matching `C` against the goal,
+//! each `Ai` a new goal), `exact`, `unfold` (defined functions and predicates anywhere
+//! in the goal, see [`crate::unfold`]), `rewrite`, `norm`, `linarith`, `nlinarith`,
+//! `auto`, `sorry`.
 
 use crate::arith::{linarith, nlinarith, ring_eq, ArithLimits};
 use crate::builder::{sort_of, ProofBuilder};
 use crate::error::ProverError;
 use crate::rewrite::{RewriteLimits, Rewriter, Rule};
-use std::sync::Arc;
+use crate::unfold::Unfolder;
+use std::collections::BTreeSet;
+use std::time::Duration;
 use warrant_kernel::{
-    open_formula, FactKind, Formula, Name, Proof, Signature, Sort, Step, StepId, Term, Theorem,
+    free_variables, open_formula, FactKind, Formula, Name, Proof, Signature, Sort, Step, StepId, Term,
+    Theorem,
 };
 use warrant_lang::ast::{self, RelOp, TacticKind};
-use warrant_lang::{Obligation, Program, Scope, Span};
+use warrant_lang::{Diagnostic, LangError, Obligation, Program, ProofLimit, Scope, Span};
 
 /// Bounds of the tactics' searches.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,6 +34,110 @@ pub struct TacticLimits {
     pub arith: ArithLimits,
     /// `rewrite`, `unfold`.
     pub rewrite: RewriteLimits,
+}
+
+/// A field of [`TacticLimits`] that a `limits` setting names.
+enum Field<'a> {
+    Count(&'a mut usize),
+    Degree(&'a mut u32),
+    Bits(&'a mut u64),
+    Millis(&'a mut Duration),
+}
+
+impl Field<'_> {
+    fn get(&self) -> u64 {
+        match self {
+            Field::Count(v) => u64::try_from(**v).unwrap_or(u64::MAX),
+            Field::Degree(v) => u64::from(**v),
+            Field::Bits(v) => **v,
+            Field::Millis(v) => u64::try_from(v.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// Sets the field to `value`, which is at most [`Field::get`] (so it fits).
+    fn lower_to(&mut self, value: u64) {
+        match self {
+            Field::Count(v) => **v = usize::try_from(value).unwrap_or(**v),
+            Field::Degree(v) => **v = u32::try_from(value).unwrap_or(**v),
+            Field::Bits(v) => **v = value,
+            Field::Millis(v) => **v = Duration::from_millis(value),
+        }
+    }
+}
+
+impl TacticLimits {
+    /// The field a `limits` setting names (the names are [`warrant_lang::PROOF_LIMITS`]).
+    fn field(&mut self, name: &str) -> Option<Field<'_>> {
+        let (a, r) = (&mut self.arith, &mut self.rewrite);
+        Some(match name {
+            "arith_pivots" => Field::Count(&mut a.max_pivots),
+            "arith_rows" => Field::Count(&mut a.max_rows),
+            "arith_columns" => Field::Count(&mut a.max_columns),
+            "arith_products" => Field::Count(&mut a.max_products),
+            "arith_degree" => Field::Degree(&mut a.max_degree),
+            "arith_time_ms" => Field::Millis(&mut a.max_time),
+            "rewrite_nodes" => Field::Count(&mut r.max_nodes),
+            "rewrite_iterations" => Field::Count(&mut r.max_iterations),
+            "rewrite_time_ms" => Field::Millis(&mut r.max_time),
+            "rewrite_replay_steps" => Field::Count(&mut r.max_replay_steps),
+            "rewrite_numeral_bits" => Field::Bits(&mut r.max_numeral_bits),
+            _ => return None,
+        })
+    }
+
+    /// These limits (the ceiling) lowered by a file's `limits` settings. A setting may
+    /// lower a bound but never raise it: one above the ceiling gives a warning naming
+    /// the ceiling, and the ceiling applies.
+    ///
+    /// ```
+    /// use warrant_prover::TacticLimits;
+    /// let ceiling = TacticLimits::default();
+    /// let file = [warrant_lang::ProofLimit {
+    ///     name: "rewrite_nodes",
+    ///     value: u64::MAX,
+    ///     span: Default::default(),
+    ///     value_span: Default::default(),
+    /// }];
+    /// let (limits, warnings) = ceiling.lowered_by(&file);
+    /// assert_eq!(limits, ceiling);
+    /// assert_eq!(warnings.len(), 1);
+    /// ```
+    pub fn lowered_by(&self, settings: &[ProofLimit]) -> (TacticLimits, Vec<LangError>) {
+        let mut out = self.clone();
+        let mut warnings = Vec::new();
+        for s in settings {
+            let Some(mut field) = out.field(s.name) else {
+                // The front end only passes names it knows; an unknown one lowers nothing.
+                continue;
+            };
+            let ceiling = field.get();
+            if s.value <= ceiling {
+                field.lower_to(s.value);
+            } else {
+                warnings.push(LangError::LimitAboveCeiling {
+                    setting: s.name.to_string(),
+                    value: s.value,
+                    ceiling,
+                    help: format!(
+                        "a file may lower a limit but not raise it: the caller allows `{}` up to {ceiling}, and that applies",
+                        s.name
+                    ),
+                    span: s.value_span.into(),
+                });
+            }
+        }
+        (out, warnings)
+    }
+}
+
+/// The warnings of every module's `limits` settings that are above `ceiling`.
+pub fn limit_warnings(program: &Program, ceiling: &TacticLimits) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for m in &program.modules {
+        let (_, warnings) = ceiling.lowered_by(&m.proof_limits);
+        out.extend(warnings.into_iter().map(|error| Diagnostic { file: m.file, error }));
+    }
+    out
 }
 
 /// Why a script does not prove its obligation.
@@ -63,13 +172,20 @@ pub enum Outcome {
 }
 
 /// Runs the obligation's script against `sig` (the program's signature extended with
-/// the lemmas proved so far) and has the kernel check the result.
+/// the lemmas proved so far) and has the kernel check the result. `limits` is the
+/// ceiling: the `limits` items of the obligation's file may lower it
+/// ([`TacticLimits::lowered_by`]).
 pub fn prove_obligation(
     program: &Program,
     sig: &Signature,
     ob: &Obligation,
-    limits: &TacticLimits,
+    ceiling: &TacticLimits,
 ) -> Outcome {
+    let limits = match program.modules.get(ob.module) {
+        Some(m) if !m.proof_limits.is_empty() => ceiling.lowered_by(&m.proof_limits).0,
+        _ => ceiling.clone(),
+    };
+    let limits = &limits;
     let Some(script) = &ob.proof else {
         return Outcome::Failed(Failure {
             span: ob.span,
@@ -158,7 +274,23 @@ impl<'p> Engine<'p> {
     /// A failure from a prover error: a hit bound is marked as such.
     fn fail_err(&self, b: &ProofBuilder<'_>, goal: &Goal, span: Span, e: ProverError) -> Stop {
         let limit = matches!(e, ProverError::Limit { .. });
-        let (Stop::Failed(mut f) | Stop::Sorry(mut f)) = self.fail(b, goal, span, e.to_string());
+        // Errors about the goal print it with the kernel's qualified names; say it as
+        // the reader of the module does.
+        let show = |f: &Formula| self.program.display_formula(self.ob.module, f);
+        use warrant_kernel::print::{formula_to_string as kernel, term_to_string};
+        let message = match &e {
+            ProverError::NoCertificate { tactic, goal: g } if *g == kernel(&goal.target) => {
+                format!("{tactic} found no certificate for {}", show(&goal.target))
+            }
+            ProverError::NotEqual { lhs, rhs, reason } => match &goal.target {
+                Formula::Eq(l, r) if *lhs == term_to_string(l) && *rhs == term_to_string(r) => {
+                    format!("rewriting could not show {}: {reason}", show(&goal.target))
+                }
+                _ => e.to_string(),
+            },
+            _ => e.to_string(),
+        };
+        let (Stop::Failed(mut f) | Stop::Sorry(mut f)) = self.fail(b, goal, span, message);
         f.limit = limit;
         Stop::Failed(f)
     }
@@ -208,7 +340,6 @@ impl<'p> Engine<'p> {
             return Err(self.fail(b, &goal, end, "goals are left after the last tactic".into()));
         };
         let span = t.span;
-        let err = |e: ProverError| e.to_string();
         match &t.kind {
             TacticKind::Sorry => {
                 let Stop::Failed(f) = self.fail(b, &goal, span, "sorry".into()) else { unreachable!() };
@@ -268,7 +399,7 @@ impl<'p> Engine<'p> {
                 } else {
                     Step::AndIntro { left: pl, right: pr }
                 };
-                b.add(step).map_err(|e| self.fail(b, &goal, span, err(e)))
+                b.add(step).map_err(|e| self.fail_err(b, &goal, span, e))
             }
             TacticKind::Left | TacticKind::Right => {
                 let Formula::Or(l, r) = goal.target.clone() else {
@@ -282,7 +413,7 @@ impl<'p> Engine<'p> {
                 } else {
                     Step::OrRight { left: (*l).clone(), from: p }
                 };
-                b.add(step).map_err(|e| self.fail(b, &goal, span, err(e)))
+                b.add(step).map_err(|e| self.fail_err(b, &goal, span, e))
             }
             TacticKind::Exists(e) => {
                 let Formula::Exists(h, s, body) = goal.target.clone() else {
@@ -295,7 +426,7 @@ impl<'p> Engine<'p> {
                 let target = open_formula(&body, &w);
                 let p = self.run(b, Goal { target, ..goal.clone() }, rest, end)?;
                 b.add(Step::ExistsIntro { hint: h, sort: s, body: (*body).clone(), witness: w, from: p })
-                    .map_err(|e| self.fail(b, &goal, span, err(e)))
+                    .map_err(|e| self.fail_err(b, &goal, span, e))
             }
             TacticKind::Exact(f) => {
                 let id = self.fact(b, &goal, f)?;
@@ -304,41 +435,81 @@ impl<'p> Engine<'p> {
             }
             TacticKind::Apply(f) => {
                 let id = self.fact(b, &goal, f)?;
-                // `A1 -> ... -> An -> goal`: each Ai becomes the goal of the rest.
-                let mut premises = Vec::new();
-                let mut c = b.conclusion(id).map_err(|e| self.fail(b, &goal, span, err(e)))?.clone();
-                while c != goal.target {
-                    let Formula::Implies(a, next) = c else {
-                        return Err(self.fail(b, &goal, span, "the fact does not conclude the goal".into()));
-                    };
-                    premises.push((*a).clone());
-                    c = (*next).clone();
-                }
+                let fact = b.conclusion(id).map_err(|e| self.fail_err(b, &goal, span, e))?.clone();
+                // `forall x̄. A1 -> ... -> An -> C` (quantifiers and premises in any
+                // order; `not A` counts as `A -> false`): the shortest prefix whose rest
+                // matches the goal, x̄ instantiated from the match; each premise becomes
+                // a goal of the rest of the script.
+                let (prefix, args) = match match_conclusion(b.signature(), &fact, &goal.target) {
+                    Ok(m) => m,
+                    Err(message) => return Err(self.fail(b, &goal, span, message)),
+                };
                 let mut acc = id;
-                for a in premises {
-                    let p = self.run(b, Goal { target: a, ..goal.clone() }, rest, end)?;
-                    acc = b
-                        .add(Step::ImpElim { implication: acc, argument: p })
-                        .map_err(|e| self.fail(b, &goal, span, err(e)))?;
+                let mut args = args.into_iter();
+                for _ in 0..prefix {
+                    let c = b.conclusion(acc).map_err(|e| self.fail_err(b, &goal, span, e))?.clone();
+                    let step = match c {
+                        Formula::Forall(..) => {
+                            let Some(term) = args.next() else {
+                                return Err(self.fail(
+                                    b,
+                                    &goal,
+                                    span,
+                                    "internal: apply lost an argument".into(),
+                                ));
+                            };
+                            Step::ForallElim { from: acc, term }
+                        }
+                        Formula::Implies(a, _) => {
+                            let p = self.run(b, Goal { target: (*a).clone(), ..goal.clone() }, rest, end)?;
+                            Step::ImpElim { implication: acc, argument: p }
+                        }
+                        Formula::Not(a) => {
+                            let p = self.run(b, Goal { target: (*a).clone(), ..goal.clone() }, rest, end)?;
+                            Step::NotElim { negation: acc, argument: p }
+                        }
+                        _ => return Err(self.fail(b, &goal, span, "internal: apply lost a premise".into())),
+                    };
+                    acc = b.add(step).map_err(|e| self.fail_err(b, &goal, span, e))?;
                 }
-                Ok(acc)
+                if has_premise(&fact, prefix) {
+                    Ok(acc)
+                } else {
+                    // No premise took the rest of the script.
+                    self.done(b, &goal, rest, acc)
+                }
             }
             TacticKind::Unfold(paths) => {
-                let mut rules = Vec::new();
+                let mut names = BTreeSet::new();
                 for p in paths {
                     let name = match self.program.resolve_fact(self.ob.module, p) {
                         Ok(f) => f.name,
                         Err(e) => return Err(self.fail(b, &goal, p.span, e.to_string())),
                     };
-                    let rule =
-                        Rule::fact(b.signature(), &name).map_err(|e| self.fail(b, &goal, p.span, err(e)))?;
-                    rules.push(rule.forward_only());
+                    if b.signature().fact(&name).map(|f| f.kind) != Some(FactKind::Definition) {
+                        return Err(self.fail(b, &goal, p.span, format!("`{}` is not a definition", p.text)));
+                    }
+                    names.insert(name);
                 }
-                let unfolded = unfold_formula(b.signature(), &goal.target, &rules);
-                let rw = Rewriter::new(rules).map_err(|e| self.fail(b, &goal, span, err(e)))?;
-                let next = Goal { target: unfolded.clone(), ..goal.clone() };
-                let p = self.run(b, next, rest, end)?;
-                self.transport(b, &goal, &rw, p, &unfolded, span)
+                let mut taken: BTreeSet<Name> =
+                    free_variables(&goal.target).into_iter().map(|(n, _)| n).collect();
+                taken.extend(self.ob.context.variables.iter().map(|(n, _)| n.clone()));
+                taken.extend(goal.scope.locals.iter().map(|(n, _)| warrant_kernel::name(n)));
+                for (_, id) in &goal.hyps {
+                    if let Ok(f) = b.conclusion(*id) {
+                        taken.extend(free_variables(f).into_iter().map(|(n, _)| n));
+                    }
+                }
+                let mut unfolder = Unfolder::new(names, self.limits.rewrite.max_nodes, taken);
+                let passes =
+                    unfolder.unfold(b, &goal.target).map_err(|e| self.fail_err(b, &goal, span, e))?;
+                let unfolded = passes.last().map_or_else(|| goal.target.clone(), |c| c.to().clone());
+                let next = Goal { target: unfolded, ..goal.clone() };
+                let mut p = self.run(b, next, rest, end)?;
+                for c in passes.iter().rev() {
+                    p = c.convert(b, p, false).map_err(|e| self.fail_err(b, &goal, span, e))?;
+                }
+                Ok(p)
             }
             TacticKind::Rewrite(rs) => {
                 let Formula::Eq(l, r) = goal.target.clone() else {
@@ -348,23 +519,23 @@ impl<'p> Engine<'p> {
                 for rr in rs {
                     let id = self.fact(b, &goal, &rr.fact)?;
                     let rule = Rule::step(b, id, &rr.fact.name.text)
-                        .map_err(|e| self.fail(b, &goal, rr.fact.span, err(e)))?;
+                        .map_err(|e| self.fail_err(b, &goal, rr.fact.span, e))?;
                     rules.push(if rr.reverse { rule.backward_only() } else { rule });
                 }
-                let rw = Rewriter::new(rules).map_err(|e| self.fail(b, &goal, span, err(e)))?;
+                let rw = Rewriter::new(rules).map_err(|e| self.fail_err(b, &goal, span, e))?;
                 let hyps: Vec<StepId> = goal.hyps.iter().map(|h| h.1).collect();
                 let arith = self.limits.arith.clone();
                 let mut discharge = |b: &mut ProofBuilder<'_>, f: &Formula| linarith(b, &hyps, f, &arith);
                 let id = rw
                     .prove_eq(b, &l, &r, &self.limits.rewrite, &mut discharge)
-                    .map_err(|e| self.fail(b, &goal, span, err(e)))?;
+                    .map_err(|e| self.fail_err(b, &goal, span, e))?;
                 self.done(b, &goal, rest, id)
             }
             TacticKind::Norm => {
                 let Formula::Eq(l, r) = &goal.target else {
                     return Err(self.fail(b, &goal, span, "norm proves equations over Rat".into()));
                 };
-                let id = ring_eq(b, l, r).map_err(|e| self.fail(b, &goal, span, err(e)))?;
+                let id = ring_eq(b, l, r).map_err(|e| self.fail_err(b, &goal, span, e))?;
                 self.done(b, &goal, rest, id)
             }
             TacticKind::Linarith(fs) | TacticKind::Nlinarith(fs) | TacticKind::Auto(fs) => {
@@ -377,7 +548,7 @@ impl<'p> Engine<'p> {
                     TacticKind::Nlinarith(_) => nlinarith(b, &facts, &goal.target, &self.limits.arith),
                     _ => self.auto(b, &goal, &facts),
                 }
-                .map_err(|e| self.fail(b, &goal, span, err(e)))?;
+                .map_err(|e| self.fail_err(b, &goal, span, e))?;
                 self.done(b, &goal, rest, id)
             }
             TacticKind::Calc(steps) => {
@@ -595,53 +766,10 @@ impl<'p> Engine<'p> {
                 return Ok(c);
             }
         }
-        linarith(b, &facts, &goal.target, &self.limits.arith)
-            .map_err(|e| self.fail(b, goal, span, format!("the chain does not give the goal: {e}")))
-    }
-
-    /// From a proof `p` of `unfolded` (the goal with definitions unfolded), the goal.
-    fn transport(
-        &self,
-        b: &mut ProofBuilder<'_>,
-        goal: &Goal,
-        rw: &Rewriter,
-        p: StepId,
-        unfolded: &Formula,
-        span: Span,
-    ) -> Run {
-        if *unfolded == goal.target {
-            return Ok(p);
-        }
-        let (a, c, a2, c2, mk): (_, _, _, _, fn(Term, Term) -> Formula) = match (&goal.target, unfolded) {
-            (Formula::Eq(a, c), Formula::Eq(a2, c2)) => (a, c, a2, c2, Formula::Eq),
-            (Formula::Le(a, c), Formula::Le(a2, c2)) => (a, c, a2, c2, Formula::Le),
-            (Formula::Lt(a, c), Formula::Lt(a2, c2)) => (a, c, a2, c2, Formula::Lt),
-            _ => return Err(self.fail(b, goal, span, "unfold works in equations and comparisons".into())),
-        };
-        let mut none = |_: &mut ProofBuilder<'_>, f: &Formula| -> Result<StepId, ProverError> {
-            Err(ProverError::Shape { tactic: "unfold", what: format!("the condition {f}") })
-        };
-        let fail = |b: &ProofBuilder<'_>, e: ProverError| self.fail_err(b, goal, span, e);
-        // a2 = a and c2 = c, then substitute into `a2 ⋈ c2`.
-        let ea = rw.prove_eq(b, a2, a, &self.limits.rewrite, &mut none).map_err(|e| fail(b, e))?;
-        let ec = rw.prove_eq(b, c2, c, &self.limits.rewrite, &mut none).map_err(|e| fail(b, e))?;
-        let sort = sort_of(b.signature(), a).unwrap_or(Sort::Rat);
-        let lift = |x: Term, y: Term| -> Formula { mk(x, y) };
-        let s1 = b
-            .add(Step::Substitute {
-                hole: sort.clone(),
-                motive: lift(Term::Bound(0), c2.clone()),
-                equation: ea,
-                from: p,
-            })
-            .map_err(|e| fail(b, e))?;
-        b.add(Step::Substitute {
-            hole: sort,
-            motive: lift(a.clone(), Term::Bound(0)),
-            equation: ec,
-            from: s1,
+        linarith(b, &facts, &goal.target, &self.limits.arith).map_err(|e| match e {
+            ProverError::Limit { .. } => self.fail_err(b, goal, span, e),
+            e => self.fail(b, goal, span, format!("the chain does not give the goal: {e}")),
         })
-        .map_err(|e| fail(b, e))
     }
 
     fn lower(&self, b: &ProofBuilder<'_>, goal: &Goal, e: &ast::Expr) -> Result<Formula, Stop> {
@@ -688,46 +816,135 @@ fn join(errs: &[warrant_lang::LangError]) -> String {
     errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
 }
 
-/// `f` with each application of the rules' defined symbols replaced by its body
-/// (one pass, innermost first).
-fn unfold_formula(sig: &Signature, f: &Formula, rules: &[Rule]) -> Formula {
-    let t = |x: &Term| unfold_term(sig, x, rules);
-    match f {
-        Formula::Eq(a, c) => Formula::Eq(t(a), t(c)),
-        Formula::Le(a, c) => Formula::Le(t(a), t(c)),
-        Formula::Lt(a, c) => Formula::Lt(t(a), t(c)),
-        other => other.clone(),
+/// Matches the goal against the fact's conclusion after each prefix of its leading
+/// `forall`s and `->`s, shortest first. Returns the prefix length and the terms for the
+/// prefix's `forall`s, outermost first; or why no prefix fits.
+fn match_conclusion(sig: &Signature, fact: &Formula, goal: &Formula) -> Result<(usize, Vec<Term>), String> {
+    let mut sorts: Vec<(String, Sort)> = Vec::new();
+    let mut f = fact;
+    let mut prefix = 0;
+    let mut undetermined: Option<String> = None;
+    loop {
+        let mut sub: Vec<Option<Term>> = vec![None; sorts.len()];
+        if match_formula(sig, f, goal, 0, &sorts, &mut sub) {
+            match sub.iter().position(Option::is_none) {
+                None => return Ok((prefix, sub.into_iter().flatten().collect())),
+                Some(i) => {
+                    undetermined.get_or_insert_with(|| {
+                        format!(
+                            "apply cannot tell `{}` from the goal; give it: apply name(terms for its variables)",
+                            sorts[i].0
+                        )
+                    });
+                }
+            }
+        }
+        match f {
+            Formula::Forall(h, s, body) => {
+                sorts.push((h.0.to_string(), s.clone()));
+                f = body;
+            }
+            Formula::Implies(_, body) => f = body,
+            // `not A` is `A -> false`.
+            Formula::Not(_) => f = &Formula::False,
+            _ => break,
+        }
+        prefix += 1;
+    }
+    Err(undetermined.unwrap_or_else(|| "the fact does not conclude the goal".into()))
+}
+
+/// Do the first `prefix` binders of `fact` include a premise (an `->` or a `not`)?
+fn has_premise(fact: &Formula, prefix: usize) -> bool {
+    let mut f = fact;
+    for _ in 0..prefix {
+        match f {
+            Formula::Forall(_, _, body) => f = body,
+            Formula::Implies(..) | Formula::Not(_) => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// First-order matching of the pattern `p` (under `depth` binders of its own) against
+/// `g`: `Bound(depth + i)` in `p` is the pattern variable `vars[len - 1 - i]`, which
+/// matches any term without bound variables of its sort, the same term each time.
+fn match_formula(
+    sig: &Signature,
+    p: &Formula,
+    g: &Formula,
+    depth: u32,
+    vars: &[(String, Sort)],
+    sub: &mut [Option<Term>],
+) -> bool {
+    let t = |x: &Term, y: &Term, sub: &mut [Option<Term>]| match_term(sig, x, y, depth, vars, sub);
+    match (p, g) {
+        (Formula::True, Formula::True) | (Formula::False, Formula::False) => true,
+        (Formula::Eq(a, b), Formula::Eq(c, d))
+        | (Formula::Le(a, b), Formula::Le(c, d))
+        | (Formula::Lt(a, b), Formula::Lt(c, d)) => t(a, c, sub) && t(b, d, sub),
+        (Formula::Pred(m, xs), Formula::Pred(n, ys)) => {
+            m == n && xs.len() == ys.len() && xs.iter().zip(ys.iter()).all(|(x, y)| t(x, y, sub))
+        }
+        (Formula::Not(a), Formula::Not(b)) => match_formula(sig, a, b, depth, vars, sub),
+        (Formula::And(a, b), Formula::And(c, d))
+        | (Formula::Or(a, b), Formula::Or(c, d))
+        | (Formula::Implies(a, b), Formula::Implies(c, d))
+        | (Formula::Iff(a, b), Formula::Iff(c, d)) => {
+            match_formula(sig, a, c, depth, vars, sub) && match_formula(sig, b, d, depth, vars, sub)
+        }
+        (Formula::Forall(_, s, a), Formula::Forall(_, r, b))
+        | (Formula::Exists(_, s, a), Formula::Exists(_, r, b)) => {
+            s == r && match_formula(sig, a, b, depth + 1, vars, sub)
+        }
+        _ => false,
     }
 }
 
-fn unfold_term(sig: &Signature, t: &Term, rules: &[Rule]) -> Term {
-    let go = |x: &Arc<Term>| Arc::new(unfold_term(sig, x, rules));
-    match t {
-        Term::App(f, args) => {
-            let args: Vec<Term> = args.iter().map(|a| unfold_term(sig, a, rules)).collect();
-            for r in rules {
-                if let Term::App(g, _) = &r.lhs {
-                    if g == f {
-                        let Some(fact) = sig.fact(&r.name) else { continue };
-                        let mut st = fact.statement.clone();
-                        for a in &args {
-                            let Formula::Forall(_, _, body) = &st else { break };
-                            st = open_formula(body, a);
-                        }
-                        if let Formula::Eq(_, body) = st {
-                            return body;
-                        }
-                    }
+fn match_term(
+    sig: &Signature,
+    p: &Term,
+    g: &Term,
+    depth: u32,
+    vars: &[(String, Sort)],
+    sub: &mut [Option<Term>],
+) -> bool {
+    let go = |x: &Term, y: &Term, sub: &mut [Option<Term>]| match_term(sig, x, y, depth, vars, sub);
+    match (p, g) {
+        (Term::Bound(i), _) if *i >= depth => {
+            let Some(slot) = vars.len().checked_sub(1 + (*i - depth) as usize) else { return false };
+            if has_bound(g) || sort_of(sig, g).as_ref() != Some(&vars[slot].1) {
+                return false;
+            }
+            match &sub[slot] {
+                Some(t) => t == g,
+                None => {
+                    sub[slot] = Some(g.clone());
+                    true
                 }
             }
-            Term::App(f.clone(), Arc::from(args))
         }
-        Term::Neg(a) => Term::Neg(go(a)),
-        Term::Add(a, c) => Term::Add(go(a), go(c)),
-        Term::Sub(a, c) => Term::Sub(go(a), go(c)),
-        Term::Mul(a, c) => Term::Mul(go(a), go(c)),
-        Term::Div(a, c) => Term::Div(go(a), c.clone()),
-        Term::Pow(a, n) => Term::Pow(go(a), *n),
-        other => other.clone(),
+        (Term::App(f, xs), Term::App(h, ys)) => {
+            f == h && xs.len() == ys.len() && xs.iter().zip(ys.iter()).all(|(x, y)| go(x, y, sub))
+        }
+        (Term::Neg(a), Term::Neg(b)) => go(a, b, sub),
+        (Term::Div(a, c), Term::Div(b, d)) => c == d && go(a, b, sub),
+        (Term::Pow(a, n), Term::Pow(b, m)) => n == m && go(a, b, sub),
+        (Term::Add(a, b), Term::Add(c, d))
+        | (Term::Sub(a, b), Term::Sub(c, d))
+        | (Term::Mul(a, b), Term::Mul(c, d)) => go(a, c, sub) && go(b, d, sub),
+        _ => p == g,
+    }
+}
+
+/// Does `t` mention a bound variable?
+fn has_bound(t: &Term) -> bool {
+    match t {
+        Term::Bound(_) => true,
+        Term::Free(..) | Term::Num(_) => false,
+        Term::App(_, args) => args.iter().any(has_bound),
+        Term::Neg(a) | Term::Div(a, _) | Term::Pow(a, _) => has_bound(a),
+        Term::Add(a, b) | Term::Sub(a, b) | Term::Mul(a, b) => has_bound(a) || has_bound(b),
     }
 }

@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use warrant_lang::render::{line_col, render, render_json, Style};
-use warrant_lang::{check_proofs, load, Input, Options, Program, ProofChecker, ProofStatus};
+use warrant_lang::{check_proofs, load, Diagnostic, Input, Options, Program, ProofChecker, ProofStatus};
 
 /// How `warrant check` prints its findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -55,14 +55,16 @@ pub fn run_with(args: &CheckArgs, checker: &mut dyn ProofChecker) -> ExitCode {
     let io_error = program.diagnostics.iter().any(|d| d.code() == "warrant::io");
     // Proofs of ill-formed programs are not checked: their statements may be missing.
     let reports = if program.has_errors() { Vec::new() } else { check_proofs(&program, checker) };
+    // Warnings of the checker's own (a file's `limits` above what it allows).
+    let notes = if program.has_errors() { Vec::new() } else { checker.notes(&program) };
     let proofs_ok = !program.obligations.is_empty()
         && reports.len() == program.obligations.len()
         && reports.iter().all(|r| r.status == ProofStatus::Checked)
         || program.obligations.is_empty();
     let ok = !program.has_errors() && proofs_ok;
     let out = match args.format {
-        Format::Human => human(&program, &reports, std::io::stdout().is_terminal()),
-        Format::Json => json(&program, &reports, ok),
+        Format::Human => human(&program, &notes, &reports, std::io::stdout().is_terminal()),
+        Format::Json => json(&program, &notes, &reports, ok),
     };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());
@@ -86,10 +88,15 @@ fn location(program: &Program, file: warrant_lang::FileId, offset: u32) -> Strin
     }
 }
 
-fn human(program: &Program, reports: &[warrant_lang::ProofReport], color: bool) -> String {
+fn human(
+    program: &Program,
+    notes: &[Diagnostic],
+    reports: &[warrant_lang::ProofReport],
+    color: bool,
+) -> String {
     let style = if color { Style::Color } else { Style::Plain };
     let mut out = String::new();
-    for d in &program.diagnostics {
+    for d in program.diagnostics.iter().chain(notes) {
         out.push_str(&render(&program.sources, d, style));
         out.push('\n');
     }
@@ -136,8 +143,8 @@ fn human(program: &Program, reports: &[warrant_lang::ProofReport], color: bool) 
             skipped.manifest.display()
         ));
     }
-    let errors = program.diagnostics.iter().filter(|d| !d.is_warning()).count();
-    let warnings = program.diagnostics.len() - errors;
+    let errors = program.diagnostics.iter().chain(notes).filter(|d| !d.is_warning()).count();
+    let warnings = program.diagnostics.len() + notes.len() - errors;
     out.push_str(&format!(
         "{} module(s), {errors} error(s), {warnings} warning(s); {} proof(s): {checked} checked, {unchecked} unchecked, {sorry} sorry, {failed} failed{}\n",
         program.modules.len(),
@@ -151,9 +158,9 @@ fn human(program: &Program, reports: &[warrant_lang::ProofReport], color: bool) 
     out
 }
 
-fn json(program: &Program, reports: &[warrant_lang::ProofReport], ok: bool) -> String {
+fn json(program: &Program, notes: &[Diagnostic], reports: &[warrant_lang::ProofReport], ok: bool) -> String {
     let diagnostics: Vec<serde_json::Value> =
-        program.diagnostics.iter().map(|d| render_json(&program.sources, d)).collect();
+        program.diagnostics.iter().chain(notes).map(|d| render_json(&program.sources, d)).collect();
     let proofs: Vec<serde_json::Value> = program
         .obligations
         .iter()
