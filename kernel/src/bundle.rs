@@ -19,6 +19,13 @@
 //! The hashes name a bundle and catch accidental damage; they are not what makes it
 //! believable. [`verify`] rebuilds the signature declaration by declaration and
 //! re-checks every proof, so a forged bundle with recomputed hashes is still refused.
+//!
+//! Each hash is over the compact JSON of its parts, which is how a bundle is written.
+//! [`verify_text`] (what `warrant verify` runs) therefore hashes the parts' bytes as
+//! stored, and re-encodes the decoded parts only when those bytes do not give the
+//! recorded hashes (a re-formatted bundle). It decodes the bundle in two parts on two
+//! threads, and computes the hashes and the summary on one thread while the kernel
+//! re-checks on the other; the refusal reasons and their order do not change.
 
 use crate::check::{check, Context};
 use crate::error::KernelError;
@@ -688,15 +695,26 @@ fn replay(bundle: &Bundle) -> Result<Verified, BundleError> {
     Ok(Verified { signature: sig, theorem_proofs })
 }
 
+/// A bundle that verified from its text, with the summary `warrant verify` prints.
+#[derive(Debug)]
+pub struct Verification {
+    /// What it proved and rests on, as text ([`summary`]).
+    pub summary: String,
+    /// The bundle.
+    pub bundle: Bundle,
+    /// The signature and proofs the kernel rebuilt.
+    pub verified: Verified,
+}
+
 /// What `warrant verify` does with a bundle's text: decode it, verify it and render
 /// the [`summary`] it prints. The bench and the command share this one path.
-pub fn verify_text(text: &str) -> Result<String, BundleError> {
+pub fn verify_text(text: &str) -> Result<Verification, BundleError> {
     let (bundle, stored) = read(text)?;
     // What the summary counts once the bundle verifies: every theorem carries a proof
     // and nothing else does.
     let proofs = bundle.declarations.iter().filter(|e| e.proof.is_some()).count();
-    let (_, summary) = verify_and(&bundle, stored.as_ref(), || summary_with(&bundle, proofs))?;
-    Ok(summary)
+    let (verified, summary) = verify_and(&bundle, stored.as_ref(), || summary_with(&bundle, proofs))?;
+    Ok(Verification { summary, bundle, verified })
 }
 
 fn join(names: &BTreeSet<Name>) -> String {
