@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use warrant_kernel::bundle::{verify, Bundle, ClaimKind};
 use warrant_kernel::{Declaration, Formula, Step};
 
@@ -219,4 +219,77 @@ fn the_coq_export_reads_a_bundle() {
     let files: Vec<_> =
         std::fs::read_dir(&dir).expect("coq project").flatten().map(|e| e.file_name()).collect();
     assert!(files.iter().any(|f| f.to_string_lossy().ends_with(".v")), "{files:?}");
+}
+
+/// The bundle's text as `warrant audit --bundle` wrote it.
+fn answered_text() -> String {
+    std::fs::read_to_string(&answered().0).expect("bundle written")
+}
+
+#[test]
+fn decoding_in_parts_reads_what_serde_reads() {
+    // `Bundle::from_json` decodes the declarations and the rest on two threads; the
+    // result must be exactly serde's decoding of the whole document.
+    let text = answered_text();
+    let whole: Bundle = serde_json::from_str(&text).expect("serde reads it");
+    assert_eq!(Bundle::from_json(&text).expect("reads"), whole);
+    // A bundle without a challenge: the field absent, or null.
+    let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    value.as_object_mut().expect("an object").remove("challenge");
+    let absent = value.to_string();
+    let read = Bundle::from_json(&absent).expect("reads");
+    assert_eq!(read.challenge, None);
+    assert_eq!(read, serde_json::from_str::<Bundle>(&absent).expect("serde reads it"));
+    value.as_object_mut().expect("an object").insert("challenge".into(), serde_json::Value::Null);
+    assert_eq!(Bundle::from_json(&value.to_string()).expect("reads").challenge, None);
+}
+
+#[test]
+fn a_deep_bundle_is_read_the_measured_way() {
+    // 300 nested negations are deeper than serde_json's recursion limit (128): the
+    // decoding in parts gives up and the measured decoder reads it.
+    let (_, b) = answered();
+    let mut c = b.clone();
+    let mut f = Formula::True;
+    for _ in 0..300 {
+        f = Formula::Not(Arc::new(f));
+    }
+    c.claims[0].conclusion = f;
+    let text = c.to_json().expect("encode");
+    assert_eq!(Bundle::from_json(&text).expect("reads"), c);
+    refused(&rehashed(c), "states");
+}
+
+#[test]
+fn an_unreadable_part_is_refused() {
+    let text = answered_text();
+    for (part, garbage) in
+        [("declarations", r#"[{"declaration": {"Nope": 1}}]"#), ("claims", "[1]"), ("trust_base", "{}")]
+    {
+        let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
+        value[part] = serde_json::from_str(garbage).expect("json");
+        let e = Bundle::from_json(&value.to_string()).expect_err("refused");
+        assert!(e.reason.starts_with("not a readable bundle: "), "{part}: {}", e.reason);
+    }
+}
+
+#[test]
+fn the_command_hashes_the_stored_text_or_its_re_encoding() {
+    let (_, b) = answered();
+    // Re-formatted but unchanged: the re-encoding gives the recorded hashes.
+    let pretty = scratch("pretty.json");
+    std::fs::write(&pretty, serde_json::to_string_pretty(b).expect("encode")).expect("write");
+    let (code, out) = verify_file(&pretty);
+    assert_eq!(code, Some(0), "{out}");
+    // A recorded hash changed, or a claim renamed without rehashing: refused.
+    let mut c = b.clone();
+    c.hashes.claims = "0".repeat(64);
+    let (code, out) = verify_changed("zeroed.json", &c);
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("refused: the claims hash does not match"), "{out}");
+    let mut c = b.clone();
+    c.claims[0].name.push('x');
+    let (code, out) = verify_changed("renamed.json", &c);
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("refused: the claims hash does not match"), "{out}");
 }

@@ -1,0 +1,105 @@
+//! `warrant verify` against the audit that produced its bundle (issue #9: verifying
+//! must be at least 10 times faster than auditing).
+//!
+//! The corpus (`corpus/techniques`) is audited once without a cache and its bundle
+//! written to a scratch file. Then:
+//! - `verify_vs_audit/verify`: what `warrant verify BUNDLE` does after start-up: read
+//!   the file, decode, re-check with the kernel, render the summary
+//!   ([`verify_text`], the command's own code path);
+//! - `verify_vs_audit/audit_no_cache`: what `warrant audit --no-cache corpus/techniques`
+//!   does: audit in-process and render the human report;
+//! - `verify_phases/*`: the parts of `verify` alone (decode, kernel re-check, summary).
+//!
+//! With `--bench`, a last pass times the two in alternation (so both see the same
+//! machine load) and prints their medians and the ratio.
+//!
+//! `cargo bench --bench verify`
+
+use criterion::Criterion;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use warrant_auditor::{human, AuditOptions, Auditor, Submission, TacticEngine, Verdict};
+use warrant_kernel::bundle::{summary, verify, verify_text, Bundle};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join("techniques")
+}
+
+/// `warrant audit --no-cache corpus/techniques`, less start-up and printing.
+fn audit_corpus() -> (String, warrant_auditor::Audit) {
+    let engine = TacticEngine::default();
+    let auditor = Auditor::new(AuditOptions { cache: None, ..AuditOptions::default() }, &engine);
+    let audit = auditor.audit(&[Submission { name: corpus().display().to_string(), text: None }]);
+    assert_eq!(audit.report.verdict, Verdict::Accepted, "the corpus audits clean");
+    (human::render(&audit.report, &audit.sources, false), audit)
+}
+
+/// `warrant verify PATH`, less start-up and printing.
+fn verify_file(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).expect("read the bundle");
+    // The command leaves the verified bundle to the operating system; here it is freed,
+    // so this overstates the command's time by the freeing.
+    verify_text(&text).expect("the corpus bundle verifies").summary
+}
+
+/// Audits the corpus and writes its bundle; returns the bundle's path.
+fn write_bundle() -> PathBuf {
+    let (_, audit) = audit_corpus();
+    let bundle = warrant_auditor::bundle::write(&audit).expect("the corpus has a bundle");
+    let path = std::env::temp_dir().join(format!("warrant-bench-corpus-{}.bundle.json", std::process::id()));
+    std::fs::write(&path, bundle.to_json().expect("encode")).expect("write the bundle");
+    path
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Times verify and audit in alternation and prints the medians and their ratio.
+fn ratio(path: &Path, rounds: usize) {
+    let (mut verify_times, mut audit_times) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let t = Instant::now();
+        black_box(verify_file(path));
+        verify_times.push(t.elapsed());
+        let t = Instant::now();
+        black_box(audit_corpus());
+        audit_times.push(t.elapsed());
+    }
+    let (v, a) = (median(verify_times), median(audit_times));
+    println!(
+        "verify_vs_audit/ratio: verify {:.3} ms, audit --no-cache {:.3} ms (medians of {rounds} alternating runs): verify is {:.1}x faster",
+        v.as_secs_f64() * 1e3,
+        a.as_secs_f64() * 1e3,
+        a.as_secs_f64() / v.as_secs_f64()
+    );
+}
+
+fn main() {
+    let path = write_bundle();
+    let mut c = Criterion::default().configure_from_args();
+    {
+        let mut g = c.benchmark_group("verify_vs_audit");
+        g.sample_size(20);
+        g.bench_function("verify", |b| b.iter(|| verify_file(black_box(&path))));
+        g.bench_function("audit_no_cache", |b| b.iter(audit_corpus));
+        g.finish();
+    }
+    {
+        let text = std::fs::read_to_string(&path).expect("read the bundle");
+        let bundle = Bundle::from_json(&text).expect("decode");
+        let verified = verify(&bundle).expect("verify");
+        let mut g = c.benchmark_group("verify_phases");
+        g.bench_function("decode", |b| b.iter(|| Bundle::from_json(black_box(&text)).expect("decode")));
+        g.bench_function("kernel", |b| b.iter(|| verify(black_box(&bundle)).expect("verify")));
+        g.bench_function("summary", |b| b.iter(|| summary(black_box(&bundle), &verified)));
+        g.finish();
+    }
+    if std::env::args().any(|a| a == "--bench") {
+        ratio(&path, 30);
+    }
+    c.final_summary();
+    let _ = std::fs::remove_file(&path);
+}
