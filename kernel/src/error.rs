@@ -257,6 +257,25 @@ impl KernelError {
         }
     }
 
+    /// `found` has the sort `found` where `expected` was needed.
+    pub(crate) fn sort_mismatch(context: impl Into<String>, expected: &Sort, found: &Sort) -> KernelError {
+        KernelError::SortMismatch {
+            context: context.into(),
+            expected: expected.clone(),
+            found: found.clone(),
+        }
+    }
+
+    /// A formula that does not have the shape a rule needs.
+    pub(crate) fn shape(expected: &'static str, found: &Formula) -> KernelError {
+        KernelError::Shape { expected, found: Box::new(found.clone()) }
+    }
+
+    /// A formula that is not the one a rule needs.
+    pub(crate) fn mismatch(expected: &Formula, found: &Formula) -> KernelError {
+        KernelError::Mismatch { expected: Box::new(expected.clone()), found: Box::new(found.clone()) }
+    }
+
     /// The innermost error, without step information.
     pub fn root(&self) -> &KernelError {
         match self {

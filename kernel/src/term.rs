@@ -271,24 +271,26 @@ pub(crate) struct Extent {
     pub(crate) depth: usize,
 }
 
-/// Measures `root` without recursion, refusing it once it has more than `max_size`
-/// nodes or more than `max_depth` levels. Takes time proportional to
-/// `min(size, max_size)`.
+/// Measures `root`, refusing it once it has more than `max_size` nodes or more than
+/// `max_depth` levels. Takes time proportional to `min(size, max_size)`. It recurses,
+/// but never deeper than `max_depth`: it is what keeps every later recursion over the
+/// same node within that depth.
 pub(crate) fn check_extent(root: Node<'_>, max_size: usize, max_depth: usize) -> Result<Extent, Oversize> {
-    let mut stack: Vec<(Node<'_>, usize)> = Vec::with_capacity(32);
-    stack.push((root, 1));
-    let mut extent = Extent { size: 0, depth: 0 };
-    while let Some((node, depth)) = stack.pop() {
-        extent.size += 1;
-        extent.depth = extent.depth.max(depth);
-        if extent.size > max_size {
-            return Err(Oversize::Size(max_size));
+    fn visit(node: Node<'_>, level: usize, e: &mut Extent, max: Extent) -> Result<(), Oversize> {
+        e.size += 1;
+        e.depth = e.depth.max(level);
+        if e.size > max.size {
+            return Err(Oversize::Size(max.size));
         }
-        if depth > max_depth {
-            return Err(Oversize::Depth(max_depth));
+        if level > max.depth {
+            return Err(Oversize::Depth(max.depth));
         }
-        node.children(|c| stack.push((c, depth + 1)));
+        let mut result = Ok(());
+        node.children(|c| result = result.and_then(|()| visit(c, level + 1, e, max)));
+        result
     }
+    let mut extent = Extent { size: 0, depth: 0 };
+    visit(root, 1, &mut extent, Extent { size: max_size, depth: max_depth })?;
     Ok(extent)
 }
 
