@@ -763,7 +763,7 @@ impl<'a> Checker<'a> {
             if relation == Relation::Positive && c.is_positive() {
                 strict = true;
             }
-            sum = n.add(&sum, &n.scale(&value, c)?)?;
+            sum = n.add(sum, &n.scale(&value, c)?)?;
         }
         for (k, square) in squares.iter().enumerate() {
             if square.coefficient.is_negative() {
@@ -771,7 +771,7 @@ impl<'a> Checker<'a> {
             }
             self.expect_sort(&square.base, &Sort::Rat)?;
             let base = n.normalize(&square.base)?;
-            sum = n.add(&sum, &n.scale(&n.mul(&base, &base)?, &square.coefficient)?)?;
+            sum = n.add(sum, &n.scale(&n.mul(&base, &base)?, &square.coefficient)?)?;
         }
         // `sum >= 0` holds, and `sum > 0` when `strict`.
         let established = match goal {
@@ -781,7 +781,7 @@ impl<'a> Checker<'a> {
             },
             Formula::Le(a, b) | Formula::Lt(a, b) => {
                 let target = n.difference(b, a)?;
-                let slack = n.add(&target, &n.scale(&sum, &Rat::int(-1))?)?;
+                let slack = n.add(n.scale(&sum, &Rat::int(-1))?, &target)?;
                 let Some(k) = slack.as_constant() else {
                     return Err(bad(format!(
                         "the goal's side difference {} minus the sum {} is not a constant",

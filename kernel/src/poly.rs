@@ -146,8 +146,8 @@ impl<'a> Normalizer<'a> {
                         Term::Add(..) | Term::Sub(..) | Term::Mul(..) => {
                             let first = values.pop().ok_or_else(internal)?;
                             match t {
-                                Term::Add(..) => self.add(&first, &last)?,
-                                Term::Sub(..) => self.add(&first, &self.scale(&last, &Rat::int(-1))?)?,
+                                Term::Add(..) => self.add(first, &last)?,
+                                Term::Sub(..) => self.add(first, &self.scale(&last, &Rat::int(-1))?)?,
                                 _ => self.mul(&first, &last)?,
                             }
                         }
@@ -168,7 +168,7 @@ impl<'a> Normalizer<'a> {
     /// The normal form of `b - a`.
     pub(crate) fn difference(&mut self, b: &Term, a: &Term) -> Result<Poly, KernelError> {
         let (pb, pa) = (self.normalize(b)?, self.normalize(a)?);
-        self.add(&pb, &self.scale(&pa, &Rat::int(-1))?)
+        self.add(pb, &self.scale(&pa, &Rat::int(-1))?)
     }
 
     /// `c * p`.
@@ -180,24 +180,23 @@ impl<'a> Normalizer<'a> {
         Ok(Poly(p.0.iter().map(scaled).collect::<Result<_, _>>()?))
     }
 
-    /// `p + q`.
-    pub(crate) fn add(&self, p: &Poly, q: &Poly) -> Result<Poly, KernelError> {
-        let mut out = p.clone();
+    /// `p + q`, computed in `p`'s place (so a long sum costs its length, not its square).
+    pub(crate) fn add(&self, mut p: Poly, q: &Poly) -> Result<Poly, KernelError> {
         for (m, k) in &q.0 {
-            self.charge(k, out.0.get(m).unwrap_or(k))?;
-            let sum = match out.0.get(m) {
+            self.charge(k, p.0.get(m).unwrap_or(k))?;
+            let sum = match p.0.get(m) {
                 Some(old) => old + k,
                 None => k.clone(),
             };
             if sum.is_zero() {
-                out.0.remove(m);
+                p.0.remove(m);
             } else {
                 self.check_coefficient(&sum)?;
-                out.0.insert(m.clone(), sum);
+                p.0.insert(m.clone(), sum);
             }
         }
-        self.check_monomials(&out)?;
-        Ok(out)
+        self.check_monomials(&p)?;
+        Ok(p)
     }
 
     /// `p * q`.

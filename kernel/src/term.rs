@@ -159,6 +159,9 @@ fn map_term(t: &Term, m: Subst<'_>, depth: u32) -> Option<Term> {
 }
 
 fn map_terms(args: &Arc<[Term]>, m: Subst<'_>, depth: u32) -> Option<Arc<[Term]>> {
+    if let [a] = &**args {
+        return map_term(a, m, depth).map(|a| Arc::from([a]));
+    }
     let (i, new) = args.iter().enumerate().find_map(|(i, a)| Some((i, map_term(a, m, depth)?)))?;
     let rest = args[i + 1..].iter().map(|a| map_term(a, m, depth).unwrap_or_else(|| a.clone()));
     Some(args[..i].iter().cloned().chain([new]).chain(rest).collect())
