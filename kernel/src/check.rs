@@ -178,7 +178,7 @@ pub fn check_with_limits(
     limits: &Limits,
 ) -> Result<Theorem, KernelError> {
     if proof.steps.len() > limits.max_steps {
-        return Err(KernelError::Limit { kind: LimitKind::Steps, limit: limits.max_steps as u64 });
+        return Err(KernelError::limit(LimitKind::Steps, limits.max_steps));
     }
     // Statements must fit the signature's limits as well as the check's.
     let sig_limits = signature.limits();
@@ -203,8 +203,7 @@ pub fn check_with_limits(
     for (i, step) in proof.steps.iter().enumerate() {
         let sequent = checker.step(step).map_err(|e| e.at(i, step.rule()))?;
         if sequent.hyps.len() > limits.max_hypotheses {
-            let e = KernelError::Limit { kind: LimitKind::Hypotheses, limit: limits.max_hypotheses as u64 };
-            return Err(e.at(i, step.rule()));
+            return Err(KernelError::limit(LimitKind::Hypotheses, limits.max_hypotheses).at(i, step.rule()));
         }
         checker.results.push(sequent);
     }
@@ -579,10 +578,7 @@ impl<'a> Checker<'a> {
                 }
                 let p = self.get(*from)?;
                 if let Some(h) = self.mentioning(&p.hyps, variable) {
-                    return Err(KernelError::EigenvariableOccurs {
-                        variable: variable.to_string(),
-                        place: format!("the hypothesis {h}"),
-                    });
+                    return Err(KernelError::occurs(variable, format!("the hypothesis {h}")));
                 }
                 // Closing replaces variables by variables: the body keeps its extent.
                 let extent = self.node(&[self.extent(p)?])?;
@@ -618,10 +614,7 @@ impl<'a> Checker<'a> {
                 };
                 let instance = open_formula(phi, &Term::Free(variable.clone(), s.clone()));
                 let rest = self.remove(&b.hyps, &instance);
-                let occurs = |place: String| KernelError::EigenvariableOccurs {
-                    variable: variable.to_string(),
-                    place,
-                };
+                let occurs = |place: String| KernelError::occurs(variable, place);
                 if mentions_free(Node::F(&b.concl), variable) {
                     return Err(occurs(format!("the conclusion {}", b.concl)));
                 }
@@ -649,10 +642,7 @@ impl<'a> Checker<'a> {
                 let (a, b) = eq_sides(&l.concl)?;
                 let (b2, c) = eq_sides(&r.concl)?;
                 if b != b2 {
-                    return Err(KernelError::TermMismatch {
-                        expected: Box::new(b.clone()),
-                        found: Box::new(b2.clone()),
-                    });
+                    return Err(KernelError::term_mismatch(b, b2));
                 }
                 Ok(sequent(union(&l.hyps, &r.hyps), Formula::Eq(a.clone(), c.clone()), None))
             }
@@ -783,10 +773,9 @@ impl<'a> Checker<'a> {
                 let target = n.difference(b, a)?;
                 let slack = n.add(n.scale(&sum, &Rat::int(-1))?, &target)?;
                 let Some(k) = slack.as_constant() else {
+                    let (t, s) = (show_poly(&n, &target), show_poly(&n, &sum));
                     return Err(bad(format!(
-                        "the goal's side difference {} minus the sum {} is not a constant",
-                        show_poly(&n, &target),
-                        show_poly(&n, &sum)
+                        "the goal's side difference {t} minus the sum {s} is not a constant"
                     )));
                 };
                 if matches!(goal, Formula::Le(..)) {
@@ -798,10 +787,8 @@ impl<'a> Checker<'a> {
             other => return Err(KernelError::shape("false, a <= b or a < b as the goal", other)),
         };
         if !established {
-            return Err(bad(format!(
-                "the sum {} does not have the sign the goal needs",
-                show_poly(&n, &sum)
-            )));
+            let sum = show_poly(&n, &sum);
+            return Err(bad(format!("the sum {sum} does not have the sign the goal needs")));
         }
         Ok(sequent(hyps, goal.clone(), Some(extent)))
     }

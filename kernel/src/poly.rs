@@ -31,7 +31,7 @@ impl Work {
     pub(crate) fn charge(&self, units: u64) -> Result<(), KernelError> {
         self.done.set(self.done.get().saturating_add(units));
         if self.done.get() > self.max {
-            return Err(KernelError::Limit { kind: LimitKind::Work, limit: self.max });
+            return Err(KernelError::limit(LimitKind::Work, self.max));
         }
         Ok(())
     }
@@ -68,10 +68,7 @@ impl<'a> Normalizer<'a> {
 
     fn check_coefficient(&self, c: &Rat) -> Result<(), KernelError> {
         if c.bits() > self.limits.max_numeral_bits {
-            return Err(KernelError::Limit {
-                kind: LimitKind::NumeralBits,
-                limit: self.limits.max_numeral_bits,
-            });
+            return Err(KernelError::limit(LimitKind::NumeralBits, self.limits.max_numeral_bits));
         }
         Ok(())
     }
@@ -112,10 +109,7 @@ impl<'a> Normalizer<'a> {
                     }
                     Term::Pow(a, n) => {
                         if *n > self.limits.max_exponent {
-                            return Err(KernelError::Limit {
-                                kind: LimitKind::Exponent,
-                                limit: self.limits.max_exponent as u64,
-                            });
+                            return Err(KernelError::limit(LimitKind::Exponent, self.limits.max_exponent));
                         }
                         tasks.push(Task::Combine(t));
                         tasks.push(Task::Visit(a));
@@ -204,7 +198,7 @@ impl<'a> Normalizer<'a> {
         // ℚ[atoms] has no zero divisors, so `p * q` has degree exactly
         // `deg p + deg q`: refuse an over-degree product before computing it.
         if p.degree() + q.degree() > self.limits.max_degree as u64 {
-            return Err(KernelError::Limit { kind: LimitKind::Degree, limit: self.limits.max_degree as u64 });
+            return Err(KernelError::limit(LimitKind::Degree, self.limits.max_degree));
         }
         let mut out = Poly::default();
         for (m1, k1) in &p.0 {
@@ -230,10 +224,7 @@ impl<'a> Normalizer<'a> {
 
     fn check_monomials(&self, p: &Poly) -> Result<(), KernelError> {
         if p.0.len() > self.limits.max_monomials {
-            return Err(KernelError::Limit {
-                kind: LimitKind::Monomials,
-                limit: self.limits.max_monomials as u64,
-            });
+            return Err(KernelError::limit(LimitKind::Monomials, self.limits.max_monomials));
         }
         Ok(())
     }
@@ -248,7 +239,7 @@ impl<'a> Normalizer<'a> {
         }
         let degree: u64 = out.iter().map(|&(_, e)| e as u64).sum();
         if degree > self.limits.max_degree as u64 {
-            return Err(KernelError::Limit { kind: LimitKind::Degree, limit: self.limits.max_degree as u64 });
+            return Err(KernelError::limit(LimitKind::Degree, self.limits.max_degree));
         }
         Ok(out)
     }

@@ -250,7 +250,7 @@ impl Signature {
                     n.clone(),
                     params.iter().map(|(p, s)| Term::Free(p.clone(), s.clone())).collect(),
                 );
-                let statement = self.close_definition(&n, params, Formula::Eq(head, body.clone()))?;
+                let statement = Self::close_definition(&n, params, Formula::Eq(head, body.clone()))?;
                 let symbol = Symbol::Function {
                     params: params.iter().map(|(_, s)| s.clone()).collect(),
                     result: result.clone(),
@@ -265,7 +265,7 @@ impl Signature {
                     params.iter().map(|(p, s)| Term::Free(p.clone(), s.clone())).collect(),
                 );
                 let statement =
-                    self.close_definition(&n, params, Formula::Iff(Arc::new(head), Arc::new(body.clone())))?;
+                    Self::close_definition(&n, params, Formula::Iff(Arc::new(head), Arc::new(body.clone())))?;
                 let symbol = Symbol::Predicate { params: params.iter().map(|(_, s)| s.clone()).collect() };
                 (Some(symbol), Some((FactKind::Definition, statement)))
             }
@@ -311,12 +311,7 @@ impl Signature {
     }
 
     /// `forall params. eq`, after checking that `eq`'s free variables are parameters.
-    fn close_definition(
-        &self,
-        n: &Name,
-        params: &[(Name, Sort)],
-        eq: Formula,
-    ) -> Result<Formula, KernelError> {
+    fn close_definition(n: &Name, params: &[(Name, Sort)], eq: Formula) -> Result<Formula, KernelError> {
         let mut seen = BTreeSet::new();
         for (p, _) in params {
             if !seen.insert(p.clone()) {
@@ -325,10 +320,7 @@ impl Signature {
         }
         for (v, s) in free_variables(&eq) {
             if !params.iter().any(|(p, t)| *p == v && *t == s) {
-                return Err(KernelError::NotClosed {
-                    what: format!("definition `{n}`"),
-                    variable: v.to_string(),
-                });
+                return Err(KernelError::not_closed(format!("definition `{n}`"), &v));
             }
         }
         let mut f = eq;
@@ -341,7 +333,7 @@ impl Signature {
     fn check_closed(&self, f: &Formula, n: &Name) -> Result<(), KernelError> {
         self.check_formula(f, &mut Vec::new())?;
         if let Some((v, _)) = free_variables(f).into_iter().next() {
-            return Err(KernelError::NotClosed { what: format!("`{n}`"), variable: v.to_string() });
+            return Err(KernelError::not_closed(format!("`{n}`"), &v));
         }
         Ok(())
     }
@@ -395,11 +387,7 @@ impl Signature {
         binders: &[Sort],
     ) -> Result<(), KernelError> {
         if params.len() != args.len() {
-            return Err(KernelError::Arity {
-                name: f.to_string(),
-                expected: params.len(),
-                found: args.len(),
-            });
+            return Err(KernelError::arity(f, params.len(), args.len()));
         }
         for (p, a) in params.iter().zip(args) {
             let s = self.sort_of_rec(a, binders)?;

@@ -12,6 +12,7 @@
 use crate::rat::Rat;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -314,10 +315,12 @@ pub(crate) fn mentions_free(root: Node<'_>, x: &str) -> bool {
 /// Every free variable of `root`, with its sort, in order of first occurrence.
 pub fn free_variables(root: &Formula) -> Vec<(Name, Sort)> {
     let mut out: Vec<(Name, Sort)> = Vec::new();
+    // What `out` holds, for a lookup in logarithmic time: a formula may have many.
+    let mut seen: BTreeSet<(&Name, &Sort)> = BTreeSet::new();
     let mut stack = vec![Node::F(root)];
     while let Some(node) = stack.pop() {
         if let Node::T(Term::Free(n, s)) = node {
-            if !out.iter().any(|(m, t)| m == n && t == s) {
+            if seen.insert((n, s)) {
                 out.push((n.clone(), s.clone()));
             }
         }
