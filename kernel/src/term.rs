@@ -218,10 +218,11 @@ pub fn close_term(t: &Term, x: &str, s: &Sort) -> Term {
 }
 
 // ---------------------------------------------------------------------------
-// Traversals that inputs cannot drive past the stack: explicit work lists.
+// Traversals that inputs cannot drive past the stack: explicit work lists, or (for
+// `check_extent`) recursion that stops at the depth limit.
 // ---------------------------------------------------------------------------
 
-/// A node of either kind, for iterative traversals.
+/// A node of either kind, for traversals of both.
 #[derive(Clone, Copy)]
 pub(crate) enum Node<'a> {
     T(&'a Term),
