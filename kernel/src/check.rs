@@ -73,7 +73,7 @@ use crate::term::{
 };
 use crate::Limits;
 use std::cell::Cell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// The variables and named hypotheses a proof may use.
@@ -178,7 +178,7 @@ pub fn check_with_limits(
     limits: &Limits,
 ) -> Result<Theorem, KernelError> {
     if proof.steps.len() > limits.max_steps {
-        return Err(KernelError::Limit { kind: LimitKind::Steps, limit: limits.max_steps as u64 });
+        return Err(KernelError::limit(LimitKind::Steps, limits.max_steps));
     }
     // Statements must fit the signature's limits as well as the check's.
     let sig_limits = signature.limits();
@@ -194,16 +194,16 @@ pub fn check_with_limits(
         limits: &limits,
         table: Vec::new(),
         numbers: HashMap::new(),
-        context_extents: Vec::new(),
+        context_hyps: BTreeMap::new(),
         empty: Hyps::default(),
         results: Vec::with_capacity(proof.steps.len()),
+        cited: Vec::new(),
     };
     checker.check_context()?;
     for (i, step) in proof.steps.iter().enumerate() {
         let sequent = checker.step(step).map_err(|e| e.at(i, step.rule()))?;
         if sequent.hyps.len() > limits.max_hypotheses {
-            let e = KernelError::Limit { kind: LimitKind::Hypotheses, limit: limits.max_hypotheses as u64 };
-            return Err(e.at(i, step.rule()));
+            return Err(KernelError::limit(LimitKind::Hypotheses, limits.max_hypotheses).at(i, step.rule()));
         }
         checker.results.push(sequent);
     }
@@ -227,33 +227,29 @@ pub fn check_with_limits(
         variables: context.variables.clone(),
         hypotheses: used.into_iter().map(|i| context.hypotheses[i].clone()).collect(),
         conclusion: last.concl,
-        trust_base: trust_base(signature, proof),
+        trust_base: trust_base(proof, &checker.cited),
         signature: signature.fingerprint(),
     })
 }
 
-/// The axioms cited by the steps the last step depends on.
-fn trust_base(signature: &Signature, proof: &Proof) -> BTreeSet<Name> {
+/// The axioms cited by the steps the last step depends on. `cited` holds the steps that
+/// cite a fact, with the fact's trust base.
+fn trust_base(proof: &Proof, cited: &[(StepId, &Arc<BTreeSet<Name>>)]) -> BTreeSet<Name> {
     let mut needed = vec![false; proof.steps.len()];
-    let mut base = BTreeSet::new();
     if let Some(n) = needed.last_mut() {
         *n = true;
     }
     for i in (0..proof.steps.len()).rev() {
-        if !needed[i] {
-            continue;
-        }
-        let step = &proof.steps[i];
-        if let Step::Axiom { name, .. } | Step::Theorem { name, .. } = step {
-            if let Some(fact) = signature.fact(name) {
-                base.extend(fact.trust_base.iter().cloned());
-            }
-        }
-        for p in step.premises() {
-            needed[p] = true;
+        if needed[i] {
+            proof.steps[i].premises().for_each(|p| needed[p] = true);
         }
     }
-    base
+    // Many steps cite the same few facts: merge each fact's trust base once.
+    let mut bases: Vec<&Arc<BTreeSet<Name>>> =
+        cited.iter().filter(|(i, _)| needed[*i]).map(|(_, b)| *b).collect();
+    bases.sort_unstable_by_key(|b| Arc::as_ptr(b));
+    bases.dedup_by_key(|b| Arc::as_ptr(b));
+    bases.into_iter().flat_map(|b| b.iter().cloned()).collect()
 }
 
 struct Checker<'a> {
@@ -264,26 +260,19 @@ struct Checker<'a> {
     /// Every formula that has been a hypothesis, numbered in order of appearance.
     table: Vec<Formula>,
     numbers: HashMap<Formula, u32>,
-    /// The extents of the context's hypotheses.
-    context_extents: Vec<Extent>,
+    /// The context's hypotheses by name: `{h}` as a hypothesis set, `h`, its extent.
+    context_hyps: BTreeMap<&'a str, (Hyps, &'a Formula, Extent)>,
     empty: Hyps,
     results: Vec<Sequent>,
-}
-
-/// The shape of a formula, for errors.
-fn shape(expected: &'static str, found: &Formula) -> KernelError {
-    KernelError::Shape { expected, found: Box::new(found.clone()) }
+    /// The steps that cite an axiom, definition or theorem, with its trust base.
+    cited: Vec<(StepId, &'a Arc<BTreeSet<Name>>)>,
 }
 
 fn eq_sides(f: &Formula) -> Result<(&Term, &Term), KernelError> {
     match f {
         Formula::Eq(a, b) => Ok((a, b)),
-        _ => Err(shape("an equation", f)),
+        _ => Err(KernelError::shape("an equation", f)),
     }
-}
-
-fn mismatch(expected: &Formula, found: &Formula) -> KernelError {
-    KernelError::Mismatch { expected: Box::new(expected.clone()), found: Box::new(found.clone()) }
 }
 
 fn sequent(hyps: Hyps, concl: Formula, extent: Option<Extent>) -> Sequent {
@@ -292,9 +281,23 @@ fn sequent(hyps: Hyps, concl: Formula, extent: Option<Extent>) -> Sequent {
 
 /// `a ∪ b`, sharing `a` or `b` when the other adds nothing.
 fn union(a: &Hyps, b: &Hyps) -> Hyps {
-    let mut out: Vec<u32> = a.iter().chain(b.iter()).copied().collect();
-    out.sort(); // Two sorted runs: one merge.
-    out.dedup();
+    if b.is_empty() || Arc::ptr_eq(a, b) {
+        return a.clone();
+    }
+    if a.is_empty() {
+        return b.clone();
+    }
+    // Merge the two sorted lists, keeping one copy of what both have.
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let next = a[i].min(b[j]);
+        i += usize::from(a[i] == next);
+        j += usize::from(b[j] == next);
+        out.push(next);
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
     match out.len() {
         n if n == a.len() => a.clone(),
         n if n == b.len() => b.clone(),
@@ -325,13 +328,13 @@ impl<'a> Checker<'a> {
                 return Err(KernelError::UnknownSort { sort: s.clone() });
             }
         }
-        let mut hyp_names = BTreeSet::new();
         for (h, f) in &self.ctx.hypotheses {
-            if !hyp_names.insert(h.clone()) {
+            if self.context_hyps.contains_key(&**h) {
                 return Err(KernelError::NameTaken { name: h.to_string() });
             }
             let extent = self.formula(f)?;
-            self.context_extents.push(extent);
+            let hyps = self.singleton(f);
+            self.context_hyps.insert(h, (hyps, f, extent));
             for (v, s) in free_variables(f) {
                 if !self.ctx.variables.iter().any(|(n, t)| *n == v && *t == s) {
                     return Err(KernelError::UndeclaredVariable { variable: v.to_string() });
@@ -415,20 +418,16 @@ impl<'a> Checker<'a> {
     /// Checks that a well-formed term (a part of a checked one) has sort `s`.
     fn sort_is(&self, t: &Term, s: &Sort) -> Result<(), KernelError> {
         let found = self.sig.sort_of_rec(t, &[])?;
-        if &found != s {
-            return Err(KernelError::SortMismatch {
-                context: "the instance".into(),
-                expected: s.clone(),
-                found,
-            });
+        if found != s {
+            return Err(KernelError::sort_mismatch("the instance", s, found));
         }
         Ok(())
     }
 
-    fn instantiate(&self, n: &Name, kind: FactKind, args: &[Term]) -> Result<Sequent, KernelError> {
+    fn instantiate(&mut self, n: &Name, kind: FactKind, args: &[Term]) -> Result<Sequent, KernelError> {
         let kind_name = ["axiom", "definition", "theorem"][kind as usize];
-        let fact = self
-            .sig
+        let sig = self.sig;
+        let fact = sig
             .fact(n)
             .filter(|f| f.kind == kind)
             .ok_or_else(|| KernelError::UnknownFact { name: n.to_string(), kind: kind_name })?;
@@ -441,20 +440,16 @@ impl<'a> Checker<'a> {
             f = open_formula(body, arg);
         }
         let extent = self.measure(Node::F(&f))?;
+        self.cited.push((self.results.len(), &fact.trust_base));
         Ok(sequent(self.empty.clone(), f, Some(extent)))
     }
 
     fn step(&mut self, step: &Step) -> Result<Sequent, KernelError> {
         match step {
             Step::Hypothesis { name } => {
-                let i = self
-                    .ctx
-                    .hypotheses
-                    .iter()
-                    .position(|(h, _)| h == name)
+                let (hyps, f, extent) = (self.context_hyps.get(&**name))
                     .ok_or_else(|| KernelError::UnknownHypothesis { name: name.to_string() })?;
-                let f = &self.ctx.hypotheses[i].1;
-                Ok(sequent(self.singleton(f), f.clone(), Some(self.context_extents[i])))
+                Ok(sequent(hyps.clone(), (*f).clone(), Some(*extent)))
             }
             Step::Assume { formula } => {
                 let extent = self.formula(formula)?;
@@ -467,7 +462,7 @@ impl<'a> Checker<'a> {
             Step::FalseElim { from, goal } => {
                 let p = self.get(*from)?;
                 if p.concl != Formula::False {
-                    return Err(mismatch(&Formula::False, &p.concl));
+                    return Err(KernelError::mismatch(&Formula::False, &p.concl));
                 }
                 Ok(sequent(p.hyps.clone(), goal.clone(), Some(self.formula(goal)?)))
             }
@@ -480,7 +475,7 @@ impl<'a> Checker<'a> {
             Step::AndLeft { from } | Step::AndRight { from } => {
                 let p = self.get(*from)?;
                 let Formula::And(a, b) = &p.concl else {
-                    return Err(shape("a conjunction", &p.concl));
+                    return Err(KernelError::shape("a conjunction", &p.concl));
                 };
                 let part = if matches!(step, Step::AndLeft { .. }) { a } else { b };
                 Ok(sequent(p.hyps.clone(), (**part).clone(), None))
@@ -500,11 +495,11 @@ impl<'a> Checker<'a> {
             Step::OrElim { from, left, right } => {
                 let p = self.get(*from)?;
                 let Formula::Or(a, b) = &p.concl else {
-                    return Err(shape("a disjunction", &p.concl));
+                    return Err(KernelError::shape("a disjunction", &p.concl));
                 };
                 let (l, r) = (self.get(*left)?, self.get(*right)?);
                 if l.concl != r.concl {
-                    return Err(mismatch(&l.concl, &r.concl));
+                    return Err(KernelError::mismatch(&l.concl, &r.concl));
                 }
                 let hyps = union(&union(&p.hyps, &self.remove(&l.hyps, a)), &self.remove(&r.hyps, b));
                 Ok(sequent(hyps, l.concl.clone(), l.extent.get()))
@@ -519,10 +514,10 @@ impl<'a> Checker<'a> {
             Step::ImpElim { implication, argument } => {
                 let (i, a) = (self.get(*implication)?, self.get(*argument)?);
                 let Formula::Implies(x, y) = &i.concl else {
-                    return Err(shape("an implication", &i.concl));
+                    return Err(KernelError::shape("an implication", &i.concl));
                 };
                 if **x != a.concl {
-                    return Err(mismatch(x, &a.concl));
+                    return Err(KernelError::mismatch(x, &a.concl));
                 }
                 Ok(sequent(union(&i.hyps, &a.hyps), (**y).clone(), None))
             }
@@ -530,7 +525,7 @@ impl<'a> Checker<'a> {
                 let e = self.formula(assumption)?;
                 let p = self.get(*from)?;
                 if p.concl != Formula::False {
-                    return Err(mismatch(&Formula::False, &p.concl));
+                    return Err(KernelError::mismatch(&Formula::False, &p.concl));
                 }
                 let concl = Formula::Not(Arc::new(assumption.clone()));
                 Ok(sequent(self.remove(&p.hyps, assumption), concl, Some(self.node(&[e])?)))
@@ -538,21 +533,21 @@ impl<'a> Checker<'a> {
             Step::NotElim { negation, argument } => {
                 let (n, a) = (self.get(*negation)?, self.get(*argument)?);
                 let Formula::Not(x) = &n.concl else {
-                    return Err(shape("a negation", &n.concl));
+                    return Err(KernelError::shape("a negation", &n.concl));
                 };
                 if **x != a.concl {
-                    return Err(mismatch(x, &a.concl));
+                    return Err(KernelError::mismatch(x, &a.concl));
                 }
                 Ok(sequent(union(&n.hyps, &a.hyps), Formula::False, Some(self.node(&[])?)))
             }
             Step::IffIntro { forward, backward } => {
                 let (f, b) = (self.get(*forward)?, self.get(*backward)?);
                 let Formula::Implies(x, y) = &f.concl else {
-                    return Err(shape("an implication", &f.concl));
+                    return Err(KernelError::shape("an implication", &f.concl));
                 };
                 let expected = Formula::Implies(y.clone(), x.clone());
                 if b.concl != expected {
-                    return Err(mismatch(&expected, &b.concl));
+                    return Err(KernelError::mismatch(&expected, &b.concl));
                 }
                 // `x ↔ y` has the extent of `x → y`.
                 let concl = Formula::Iff(x.clone(), y.clone());
@@ -561,7 +556,7 @@ impl<'a> Checker<'a> {
             Step::IffForward { from } | Step::IffBackward { from } => {
                 let p = self.get(*from)?;
                 let Formula::Iff(x, y) = &p.concl else {
-                    return Err(shape("an equivalence", &p.concl));
+                    return Err(KernelError::shape("an equivalence", &p.concl));
                 };
                 let concl = if matches!(step, Step::IffForward { .. }) {
                     Formula::Implies(x.clone(), y.clone())
@@ -583,10 +578,7 @@ impl<'a> Checker<'a> {
                 }
                 let p = self.get(*from)?;
                 if let Some(h) = self.mentioning(&p.hyps, variable) {
-                    return Err(KernelError::EigenvariableOccurs {
-                        variable: variable.to_string(),
-                        place: format!("the hypothesis {h}"),
-                    });
+                    return Err(KernelError::occurs(variable, format!("the hypothesis {h}")));
                 }
                 // Closing replaces variables by variables: the body keeps its extent.
                 let extent = self.node(&[self.extent(p)?])?;
@@ -597,7 +589,7 @@ impl<'a> Checker<'a> {
             Step::ForallElim { from, term } => {
                 let p = self.get(*from)?;
                 let Formula::Forall(_, s, body) = &p.concl else {
-                    return Err(shape("a universal formula", &p.concl));
+                    return Err(KernelError::shape("a universal formula", &p.concl));
                 };
                 self.expect_sort(term, s)?;
                 let concl = open_formula(body, term);
@@ -611,21 +603,18 @@ impl<'a> Checker<'a> {
                 let p = self.get(*from)?;
                 let instance = open_formula(body, witness);
                 if instance != p.concl {
-                    return Err(mismatch(&instance, &p.concl));
+                    return Err(KernelError::mismatch(&instance, &p.concl));
                 }
                 Ok(sequent(p.hyps.clone(), target, Some(extent)))
             }
             Step::ExistsElim { from, variable, body } => {
                 let (e, b) = (self.get(*from)?, self.get(*body)?);
                 let Formula::Exists(_, s, phi) = &e.concl else {
-                    return Err(shape("an existential formula", &e.concl));
+                    return Err(KernelError::shape("an existential formula", &e.concl));
                 };
                 let instance = open_formula(phi, &Term::Free(variable.clone(), s.clone()));
                 let rest = self.remove(&b.hyps, &instance);
-                let occurs = |place: String| KernelError::EigenvariableOccurs {
-                    variable: variable.to_string(),
-                    place,
-                };
+                let occurs = |place: String| KernelError::occurs(variable, place);
                 if mentions_free(Node::F(&b.concl), variable) {
                     return Err(occurs(format!("the conclusion {}", b.concl)));
                 }
@@ -653,10 +642,7 @@ impl<'a> Checker<'a> {
                 let (a, b) = eq_sides(&l.concl)?;
                 let (b2, c) = eq_sides(&r.concl)?;
                 if b != b2 {
-                    return Err(KernelError::TermMismatch {
-                        expected: Box::new(b.clone()),
-                        found: Box::new(b2.clone()),
-                    });
+                    return Err(KernelError::term_mismatch(b, b2));
                 }
                 Ok(sequent(union(&l.hyps, &r.hyps), Formula::Eq(a.clone(), c.clone()), None))
             }
@@ -678,7 +664,7 @@ impl<'a> Checker<'a> {
                 self.sig.check_formula_rec(motive, &mut vec![hole.clone()])?;
                 let before = open_formula(motive, a);
                 if before != p.concl {
-                    return Err(mismatch(&before, &p.concl));
+                    return Err(KernelError::mismatch(&before, &p.concl));
                 }
                 let concl = open_formula(motive, b);
                 let extent = self.measure(Node::F(&concl))?;
@@ -707,11 +693,11 @@ impl<'a> Checker<'a> {
             Step::LeAntisymm { le, ge } => {
                 let (l, g) = (self.get(*le)?, self.get(*ge)?);
                 let Formula::Le(a, b) = &l.concl else {
-                    return Err(shape("a comparison a <= b", &l.concl));
+                    return Err(KernelError::shape("a comparison a <= b", &l.concl));
                 };
                 let expected = Formula::Le(b.clone(), a.clone());
                 if g.concl != expected {
-                    return Err(mismatch(&expected, &g.concl));
+                    return Err(KernelError::mismatch(&expected, &g.concl));
                 }
                 // `a = b` has the extent of `a <= b`.
                 Ok(sequent(union(&l.hyps, &g.hyps), Formula::Eq(a.clone(), b.clone()), l.extent.get()))
@@ -737,8 +723,8 @@ impl<'a> Checker<'a> {
             let (a, b, rel) = match &p.concl {
                 Formula::Le(a, b) => (a, b, Relation::NonNegative),
                 Formula::Lt(a, b) => (a, b, Relation::Positive),
-                Formula::Eq(a, b) if self.sig.sort_of_rec(a, &[])? == Sort::Rat => (a, b, Relation::Zero),
-                other => return Err(shape("a comparison or an equation over Rat", other)),
+                Formula::Eq(a, b) if *self.sig.sort_of_rec(a, &[])? == Sort::Rat => (a, b, Relation::Zero),
+                other => return Err(KernelError::shape("a comparison or an equation over Rat", other)),
             };
             let diff = n.difference(b, a)?;
             read.push((diff, rel));
@@ -767,7 +753,7 @@ impl<'a> Checker<'a> {
             if relation == Relation::Positive && c.is_positive() {
                 strict = true;
             }
-            sum = n.add(&sum, &n.scale(&value, c)?)?;
+            sum = n.add(sum, &n.scale(&value, c)?)?;
         }
         for (k, square) in squares.iter().enumerate() {
             if square.coefficient.is_negative() {
@@ -775,7 +761,7 @@ impl<'a> Checker<'a> {
             }
             self.expect_sort(&square.base, &Sort::Rat)?;
             let base = n.normalize(&square.base)?;
-            sum = n.add(&sum, &n.scale(&n.mul(&base, &base)?, &square.coefficient)?)?;
+            sum = n.add(sum, &n.scale(&n.mul(&base, &base)?, &square.coefficient)?)?;
         }
         // `sum >= 0` holds, and `sum > 0` when `strict`.
         let established = match goal {
@@ -785,12 +771,11 @@ impl<'a> Checker<'a> {
             },
             Formula::Le(a, b) | Formula::Lt(a, b) => {
                 let target = n.difference(b, a)?;
-                let slack = n.add(&target, &n.scale(&sum, &Rat::int(-1))?)?;
+                let slack = n.add(n.scale(&sum, &Rat::int(-1))?, &target)?;
                 let Some(k) = slack.as_constant() else {
+                    let (t, s) = (show_poly(&n, &target), show_poly(&n, &sum));
                     return Err(bad(format!(
-                        "the goal's side difference {} minus the sum {} is not a constant",
-                        show_poly(&n, &target),
-                        show_poly(&n, &sum)
+                        "the goal's side difference {t} minus the sum {s} is not a constant"
                     )));
                 };
                 if matches!(goal, Formula::Le(..)) {
@@ -799,13 +784,11 @@ impl<'a> Checker<'a> {
                     k.is_positive() || (k.is_zero() && strict)
                 }
             }
-            other => return Err(shape("false, a <= b or a < b as the goal", other)),
+            other => return Err(KernelError::shape("false, a <= b or a < b as the goal", other)),
         };
         if !established {
-            return Err(bad(format!(
-                "the sum {} does not have the sign the goal needs",
-                show_poly(&n, &sum)
-            )));
+            let sum = show_poly(&n, &sum);
+            return Err(bad(format!("the sum {sum} does not have the sign the goal needs")));
         }
         Ok(sequent(hyps, goal.clone(), Some(extent)))
     }

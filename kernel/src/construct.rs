@@ -1,8 +1,11 @@
-//! Convenience constructors for terms and formulas (not trusted: they only build
-//! values, which the checker checks like any other input).
+//! Convenience constructors for terms and formulas, and rational operations only
+//! untrusted code uses (not trusted: they only build values, which the checker checks
+//! like any other input).
 
 use crate::rat::Rat;
 use crate::term::{close_formula, name, Formula, Hint, Sort, Term};
+use num_bigint::BigInt;
+use num_rational::BigRational;
 use std::sync::Arc;
 
 // These are constructors taking two operands, not operator methods on `self`.
@@ -101,5 +104,30 @@ impl Formula {
     pub fn exists(x: &str, s: Sort, body: &Formula) -> Formula {
         let closed = close_formula(body, x, &s);
         Formula::Exists(Hint(name(x)), s, Arc::new(closed))
+    }
+}
+
+// Rational operations the checker does not use (its own are in `rat.rs`).
+impl Rat {
+    /// The rational `n / d`; `None` when `d` is zero.
+    pub fn frac(n: i64, d: i64) -> Option<Rat> {
+        if d == 0 {
+            None
+        } else {
+            Some(Rat(BigRational::new(BigInt::from(n), BigInt::from(d))))
+        }
+    }
+}
+
+impl std::ops::Sub for &Rat {
+    type Output = Rat;
+    fn sub(self, o: &Rat) -> Rat {
+        Rat(&self.0 - &o.0)
+    }
+}
+impl std::ops::Neg for &Rat {
+    type Output = Rat;
+    fn neg(self) -> Rat {
+        Rat(-&self.0)
     }
 }

@@ -257,6 +257,50 @@ impl KernelError {
         }
     }
 
+    /// `found` has the sort `found` where `expected` was needed.
+    pub(crate) fn sort_mismatch(context: impl Into<String>, expected: &Sort, found: &Sort) -> KernelError {
+        KernelError::SortMismatch {
+            context: context.into(),
+            expected: expected.clone(),
+            found: found.clone(),
+        }
+    }
+
+    /// The limit `kind`, of value `limit`, was hit.
+    pub(crate) fn limit(kind: LimitKind, limit: impl TryInto<u64>) -> KernelError {
+        KernelError::Limit { kind, limit: limit.try_into().unwrap_or(u64::MAX) }
+    }
+
+    /// Two terms that a rule needs to be equal are not.
+    pub(crate) fn term_mismatch(expected: &Term, found: &Term) -> KernelError {
+        KernelError::TermMismatch { expected: Box::new(expected.clone()), found: Box::new(found.clone()) }
+    }
+
+    /// The eigenvariable `variable` occurs free in `place`.
+    pub(crate) fn occurs(variable: &str, place: String) -> KernelError {
+        KernelError::EigenvariableOccurs { variable: variable.to_string(), place }
+    }
+
+    /// `what` has the free variable `variable` but must be closed.
+    pub(crate) fn not_closed(what: String, variable: &str) -> KernelError {
+        KernelError::NotClosed { what, variable: variable.to_string() }
+    }
+
+    /// The symbol `name` takes `expected` arguments but was given `found`.
+    pub(crate) fn arity(name: &str, expected: usize, found: usize) -> KernelError {
+        KernelError::Arity { name: name.to_string(), expected, found }
+    }
+
+    /// A formula that does not have the shape a rule needs.
+    pub(crate) fn shape(expected: &'static str, found: &Formula) -> KernelError {
+        KernelError::Shape { expected, found: Box::new(found.clone()) }
+    }
+
+    /// A formula that is not the one a rule needs.
+    pub(crate) fn mismatch(expected: &Formula, found: &Formula) -> KernelError {
+        KernelError::Mismatch { expected: Box::new(expected.clone()), found: Box::new(found.clone()) }
+    }
+
     /// The innermost error, without step information.
     pub fn root(&self) -> &KernelError {
         match self {

@@ -31,7 +31,7 @@ impl Work {
     pub(crate) fn charge(&self, units: u64) -> Result<(), KernelError> {
         self.done.set(self.done.get().saturating_add(units));
         if self.done.get() > self.max {
-            return Err(KernelError::Limit { kind: LimitKind::Work, limit: self.max });
+            return Err(KernelError::limit(LimitKind::Work, self.max));
         }
         Ok(())
     }
@@ -68,10 +68,7 @@ impl<'a> Normalizer<'a> {
 
     fn check_coefficient(&self, c: &Rat) -> Result<(), KernelError> {
         if c.bits() > self.limits.max_numeral_bits {
-            return Err(KernelError::Limit {
-                kind: LimitKind::NumeralBits,
-                limit: self.limits.max_numeral_bits,
-            });
+            return Err(KernelError::limit(LimitKind::NumeralBits, self.limits.max_numeral_bits));
         }
         Ok(())
     }
@@ -112,10 +109,7 @@ impl<'a> Normalizer<'a> {
                     }
                     Term::Pow(a, n) => {
                         if *n > self.limits.max_exponent {
-                            return Err(KernelError::Limit {
-                                kind: LimitKind::Exponent,
-                                limit: self.limits.max_exponent as u64,
-                            });
+                            return Err(KernelError::limit(LimitKind::Exponent, self.limits.max_exponent));
                         }
                         tasks.push(Task::Combine(t));
                         tasks.push(Task::Visit(a));
@@ -146,8 +140,8 @@ impl<'a> Normalizer<'a> {
                         Term::Add(..) | Term::Sub(..) | Term::Mul(..) => {
                             let first = values.pop().ok_or_else(internal)?;
                             match t {
-                                Term::Add(..) => self.add(&first, &last)?,
-                                Term::Sub(..) => self.add(&first, &self.scale(&last, &Rat::int(-1))?)?,
+                                Term::Add(..) => self.add(first, &last)?,
+                                Term::Sub(..) => self.add(first, &self.scale(&last, &Rat::int(-1))?)?,
                                 _ => self.mul(&first, &last)?,
                             }
                         }
@@ -168,7 +162,7 @@ impl<'a> Normalizer<'a> {
     /// The normal form of `b - a`.
     pub(crate) fn difference(&mut self, b: &Term, a: &Term) -> Result<Poly, KernelError> {
         let (pb, pa) = (self.normalize(b)?, self.normalize(a)?);
-        self.add(&pb, &self.scale(&pa, &Rat::int(-1))?)
+        self.add(pb, &self.scale(&pa, &Rat::int(-1))?)
     }
 
     /// `c * p`.
@@ -180,24 +174,23 @@ impl<'a> Normalizer<'a> {
         Ok(Poly(p.0.iter().map(scaled).collect::<Result<_, _>>()?))
     }
 
-    /// `p + q`.
-    pub(crate) fn add(&self, p: &Poly, q: &Poly) -> Result<Poly, KernelError> {
-        let mut out = p.clone();
+    /// `p + q`, computed in `p`'s place (so a long sum costs its length, not its square).
+    pub(crate) fn add(&self, mut p: Poly, q: &Poly) -> Result<Poly, KernelError> {
         for (m, k) in &q.0 {
-            self.charge(k, out.0.get(m).unwrap_or(k))?;
-            let sum = match out.0.get(m) {
+            self.charge(k, p.0.get(m).unwrap_or(k))?;
+            let sum = match p.0.get(m) {
                 Some(old) => old + k,
                 None => k.clone(),
             };
             if sum.is_zero() {
-                out.0.remove(m);
+                p.0.remove(m);
             } else {
                 self.check_coefficient(&sum)?;
-                out.0.insert(m.clone(), sum);
+                p.0.insert(m.clone(), sum);
             }
         }
-        self.check_monomials(&out)?;
-        Ok(out)
+        self.check_monomials(&p)?;
+        Ok(p)
     }
 
     /// `p * q`.
@@ -205,7 +198,7 @@ impl<'a> Normalizer<'a> {
         // ℚ[atoms] has no zero divisors, so `p * q` has degree exactly
         // `deg p + deg q`: refuse an over-degree product before computing it.
         if p.degree() + q.degree() > self.limits.max_degree as u64 {
-            return Err(KernelError::Limit { kind: LimitKind::Degree, limit: self.limits.max_degree as u64 });
+            return Err(KernelError::limit(LimitKind::Degree, self.limits.max_degree));
         }
         let mut out = Poly::default();
         for (m1, k1) in &p.0 {
@@ -231,10 +224,7 @@ impl<'a> Normalizer<'a> {
 
     fn check_monomials(&self, p: &Poly) -> Result<(), KernelError> {
         if p.0.len() > self.limits.max_monomials {
-            return Err(KernelError::Limit {
-                kind: LimitKind::Monomials,
-                limit: self.limits.max_monomials as u64,
-            });
+            return Err(KernelError::limit(LimitKind::Monomials, self.limits.max_monomials));
         }
         Ok(())
     }
@@ -249,7 +239,7 @@ impl<'a> Normalizer<'a> {
         }
         let degree: u64 = out.iter().map(|&(_, e)| e as u64).sum();
         if degree > self.limits.max_degree as u64 {
-            return Err(KernelError::Limit { kind: LimitKind::Degree, limit: self.limits.max_degree as u64 });
+            return Err(KernelError::limit(LimitKind::Degree, self.limits.max_degree));
         }
         Ok(out)
     }

@@ -1,5 +1,6 @@
 //! Exact rational numbers, the values of the built-in sort `Rat` (trusted; their text
-//! form and serde are in `rat_text.rs`).
+//! form and serde are in `rat_text.rs`, and the operations only untrusted code uses,
+//! such as subtraction, in `construct.rs`).
 //!
 //! A thin wrapper over `num_rational::BigRational` so that the kernel controls how
 //! numbers are serialised (as the text `"-3/20"`, checked on the way in) and how large
@@ -17,14 +18,6 @@ impl Rat {
     /// The rational `n`.
     pub fn int(n: i64) -> Rat {
         Rat(BigRational::from_integer(BigInt::from(n)))
-    }
-    /// The rational `n / d`; `None` when `d` is zero.
-    pub fn frac(n: i64, d: i64) -> Option<Rat> {
-        if d == 0 {
-            None
-        } else {
-            Some(Rat(BigRational::new(BigInt::from(n), BigInt::from(d))))
-        }
     }
     /// Zero.
     pub fn zero() -> Rat {
@@ -66,21 +59,9 @@ impl std::ops::Add for &Rat {
         Rat(&self.0 + &o.0)
     }
 }
-impl std::ops::Sub for &Rat {
-    type Output = Rat;
-    fn sub(self, o: &Rat) -> Rat {
-        Rat(&self.0 - &o.0)
-    }
-}
 impl std::ops::Mul for &Rat {
     type Output = Rat;
     fn mul(self, o: &Rat) -> Rat {
         Rat(&self.0 * &o.0)
-    }
-}
-impl std::ops::Neg for &Rat {
-    type Output = Rat;
-    fn neg(self) -> Rat {
-        Rat(-&self.0)
     }
 }

@@ -240,17 +240,17 @@ impl Signature {
                 self.check_sorts(params.iter().map(|(_, s)| s).chain([result]))?;
                 let found = self.sort_of(body, &[])?;
                 if &found != result {
-                    return Err(KernelError::SortMismatch {
-                        context: format!("the body of definition `{n}`"),
-                        expected: result.clone(),
-                        found,
-                    });
+                    return Err(KernelError::sort_mismatch(
+                        format!("the body of definition `{n}`"),
+                        result,
+                        &found,
+                    ));
                 }
                 let head = Term::App(
                     n.clone(),
                     params.iter().map(|(p, s)| Term::Free(p.clone(), s.clone())).collect(),
                 );
-                let statement = self.close_definition(&n, params, Formula::Eq(head, body.clone()))?;
+                let statement = Self::close_definition(&n, params, Formula::Eq(head, body.clone()))?;
                 let symbol = Symbol::Function {
                     params: params.iter().map(|(_, s)| s.clone()).collect(),
                     result: result.clone(),
@@ -265,7 +265,7 @@ impl Signature {
                     params.iter().map(|(p, s)| Term::Free(p.clone(), s.clone())).collect(),
                 );
                 let statement =
-                    self.close_definition(&n, params, Formula::Iff(Arc::new(head), Arc::new(body.clone())))?;
+                    Self::close_definition(&n, params, Formula::Iff(Arc::new(head), Arc::new(body.clone())))?;
                 let symbol = Symbol::Predicate { params: params.iter().map(|(_, s)| s.clone()).collect() };
                 (Some(symbol), Some((FactKind::Definition, statement)))
             }
@@ -311,12 +311,7 @@ impl Signature {
     }
 
     /// `forall params. eq`, after checking that `eq`'s free variables are parameters.
-    fn close_definition(
-        &self,
-        n: &Name,
-        params: &[(Name, Sort)],
-        eq: Formula,
-    ) -> Result<Formula, KernelError> {
+    fn close_definition(n: &Name, params: &[(Name, Sort)], eq: Formula) -> Result<Formula, KernelError> {
         let mut seen = BTreeSet::new();
         for (p, _) in params {
             if !seen.insert(p.clone()) {
@@ -325,10 +320,7 @@ impl Signature {
         }
         for (v, s) in free_variables(&eq) {
             if !params.iter().any(|(p, t)| *p == v && *t == s) {
-                return Err(KernelError::NotClosed {
-                    what: format!("definition `{n}`"),
-                    variable: v.to_string(),
-                });
+                return Err(KernelError::not_closed(format!("definition `{n}`"), &v));
             }
         }
         let mut f = eq;
@@ -341,7 +333,7 @@ impl Signature {
     fn check_closed(&self, f: &Formula, n: &Name) -> Result<(), KernelError> {
         self.check_formula(f, &mut Vec::new())?;
         if let Some((v, _)) = free_variables(f).into_iter().next() {
-            return Err(KernelError::NotClosed { what: format!("`{n}`"), variable: v.to_string() });
+            return Err(KernelError::not_closed(format!("`{n}`"), &v));
         }
         Ok(())
     }
@@ -350,53 +342,40 @@ impl Signature {
     /// `t` is ill-sorted, uses an unknown symbol, or has a dangling bound variable.
     pub fn sort_of(&self, t: &Term, binders: &[Sort]) -> Result<Sort, KernelError> {
         check_extent(Node::T(t), self.limits.max_formula_size, self.limits.max_depth)?;
-        self.sort_of_rec(t, binders)
+        self.sort_of_rec(t, binders).cloned()
     }
 
-    pub(crate) fn sort_of_rec(&self, t: &Term, binders: &[Sort]) -> Result<Sort, KernelError> {
-        let rat = |a: &Term| -> Result<(), KernelError> {
-            let s = self.sort_of_rec(a, binders)?;
-            if s != Sort::Rat {
-                return Err(KernelError::SortMismatch {
-                    context: "an arithmetic operand".into(),
-                    expected: Sort::Rat,
-                    found: s,
-                });
-            }
-            Ok(())
+    pub(crate) fn sort_of_rec<'s>(
+        &'s self,
+        t: &'s Term,
+        binders: &'s [Sort],
+    ) -> Result<&'s Sort, KernelError> {
+        const RAT: &Sort = &Sort::Rat;
+        let operand = |a: &'s Term| match self.sort_of_rec(a, binders)? {
+            Sort::Rat => Ok(RAT),
+            s => Err(KernelError::sort_mismatch("an arithmetic operand", RAT, s)),
         };
         match t {
-            Term::Bound(i) => {
-                let i = *i as usize;
-                if i >= binders.len() {
-                    return Err(KernelError::DanglingBound { index: i });
-                }
-                Ok(binders[binders.len() - 1 - i].clone())
-            }
+            Term::Bound(i) => match binders.len().checked_sub(*i as usize + 1) {
+                Some(k) => Ok(&binders[k]),
+                None => Err(KernelError::DanglingBound { index: *i as usize }),
+            },
             Term::Free(_, s) => {
                 self.check_sorts([s])?;
-                Ok(s.clone())
+                Ok(s)
             }
-            Term::Num(_) => Ok(Sort::Rat),
+            Term::Num(_) => Ok(RAT),
             Term::App(f, args) => match self.symbols.get(f) {
                 Some(Symbol::Function { params, result }) => {
                     self.check_args(f, params, args, binders)?;
-                    Ok(result.clone())
+                    Ok(result)
                 }
                 _ => Err(KernelError::UnknownSymbol { name: f.to_string(), expected: "function" }),
             },
-            Term::Neg(a) | Term::Pow(a, _) => rat(a).map(|_| Sort::Rat),
-            Term::Div(a, c) => {
-                if c.is_zero() {
-                    return Err(KernelError::DivisionByZero);
-                }
-                rat(a).map(|_| Sort::Rat)
-            }
-            Term::Add(a, b) | Term::Sub(a, b) | Term::Mul(a, b) => {
-                rat(a)?;
-                rat(b)?;
-                Ok(Sort::Rat)
-            }
+            Term::Neg(a) | Term::Pow(a, _) => operand(a),
+            Term::Div(_, c) if c.is_zero() => Err(KernelError::DivisionByZero),
+            Term::Div(a, _) => operand(a),
+            Term::Add(a, b) | Term::Sub(a, b) | Term::Mul(a, b) => operand(a).and(operand(b)),
         }
     }
 
@@ -408,20 +387,12 @@ impl Signature {
         binders: &[Sort],
     ) -> Result<(), KernelError> {
         if params.len() != args.len() {
-            return Err(KernelError::Arity {
-                name: f.to_string(),
-                expected: params.len(),
-                found: args.len(),
-            });
+            return Err(KernelError::arity(f, params.len(), args.len()));
         }
         for (p, a) in params.iter().zip(args) {
             let s = self.sort_of_rec(a, binders)?;
-            if &s != p {
-                return Err(KernelError::SortMismatch {
-                    context: format!("an argument of `{f}`"),
-                    expected: p.clone(),
-                    found: s,
-                });
+            if s != p {
+                return Err(KernelError::sort_mismatch(format!("an argument of `{f}`"), p, s));
             }
         }
         Ok(())
@@ -440,23 +411,15 @@ impl Signature {
                 let sa = self.sort_of_rec(a, binders)?;
                 let sb = self.sort_of_rec(b, binders)?;
                 if sa != sb {
-                    return Err(KernelError::SortMismatch {
-                        context: "the right side of `=`".into(),
-                        expected: sa,
-                        found: sb,
-                    });
+                    return Err(KernelError::sort_mismatch("the right side of `=`", sa, sb));
                 }
                 Ok(())
             }
             Formula::Le(a, b) | Formula::Lt(a, b) => {
                 for t in [a, b] {
                     let s = self.sort_of_rec(t, binders)?;
-                    if s != Sort::Rat {
-                        return Err(KernelError::SortMismatch {
-                            context: "a side of a comparison".into(),
-                            expected: Sort::Rat,
-                            found: s,
-                        });
+                    if *s != Sort::Rat {
+                        return Err(KernelError::sort_mismatch("a side of a comparison", &Sort::Rat, s));
                     }
                 }
                 Ok(())

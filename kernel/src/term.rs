@@ -12,6 +12,7 @@
 use crate::rat::Rat;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -159,6 +160,9 @@ fn map_term(t: &Term, m: Subst<'_>, depth: u32) -> Option<Term> {
 }
 
 fn map_terms(args: &Arc<[Term]>, m: Subst<'_>, depth: u32) -> Option<Arc<[Term]>> {
+    if let [a] = &**args {
+        return map_term(a, m, depth).map(|a| Arc::from([a]));
+    }
     let (i, new) = args.iter().enumerate().find_map(|(i, a)| Some((i, map_term(a, m, depth)?)))?;
     let rest = args[i + 1..].iter().map(|a| map_term(a, m, depth).unwrap_or_else(|| a.clone()));
     Some(args[..i].iter().cloned().chain([new]).chain(rest).collect())
@@ -214,10 +218,11 @@ pub fn close_term(t: &Term, x: &str, s: &Sort) -> Term {
 }
 
 // ---------------------------------------------------------------------------
-// Traversals that inputs cannot drive past the stack: explicit work lists.
+// Traversals that inputs cannot drive past the stack: explicit work lists, or (for
+// `check_extent`) recursion that stops at the depth limit.
 // ---------------------------------------------------------------------------
 
-/// A node of either kind, for iterative traversals.
+/// A node of either kind, for traversals of both.
 #[derive(Clone, Copy)]
 pub(crate) enum Node<'a> {
     T(&'a Term),
@@ -271,24 +276,26 @@ pub(crate) struct Extent {
     pub(crate) depth: usize,
 }
 
-/// Measures `root` without recursion, refusing it once it has more than `max_size`
-/// nodes or more than `max_depth` levels. Takes time proportional to
-/// `min(size, max_size)`.
+/// Measures `root`, refusing it once it has more than `max_size` nodes or more than
+/// `max_depth` levels. Takes time proportional to `min(size, max_size)`. It recurses,
+/// but never deeper than `max_depth`: it is what keeps every later recursion over the
+/// same node within that depth.
 pub(crate) fn check_extent(root: Node<'_>, max_size: usize, max_depth: usize) -> Result<Extent, Oversize> {
-    let mut stack: Vec<(Node<'_>, usize)> = Vec::with_capacity(32);
-    stack.push((root, 1));
-    let mut extent = Extent { size: 0, depth: 0 };
-    while let Some((node, depth)) = stack.pop() {
-        extent.size += 1;
-        extent.depth = extent.depth.max(depth);
-        if extent.size > max_size {
-            return Err(Oversize::Size(max_size));
+    fn visit(node: Node<'_>, level: usize, e: &mut Extent, max: Extent) -> Result<(), Oversize> {
+        e.size += 1;
+        e.depth = e.depth.max(level);
+        if e.size > max.size {
+            return Err(Oversize::Size(max.size));
         }
-        if depth > max_depth {
-            return Err(Oversize::Depth(max_depth));
+        if level > max.depth {
+            return Err(Oversize::Depth(max.depth));
         }
-        node.children(|c| stack.push((c, depth + 1)));
+        let mut result = Ok(());
+        node.children(|c| result = result.and_then(|()| visit(c, level + 1, e, max)));
+        result
     }
+    let mut extent = Extent { size: 0, depth: 0 };
+    visit(root, 1, &mut extent, Extent { size: max_size, depth: max_depth })?;
     Ok(extent)
 }
 
@@ -309,10 +316,12 @@ pub(crate) fn mentions_free(root: Node<'_>, x: &str) -> bool {
 /// Every free variable of `root`, with its sort, in order of first occurrence.
 pub fn free_variables(root: &Formula) -> Vec<(Name, Sort)> {
     let mut out: Vec<(Name, Sort)> = Vec::new();
+    // What `out` holds, for a lookup in logarithmic time: a formula may have many.
+    let mut seen: BTreeSet<(&Name, &Sort)> = BTreeSet::new();
     let mut stack = vec![Node::F(root)];
     while let Some(node) = stack.pop() {
         if let Node::T(Term::Free(n, s)) = node {
-            if !out.iter().any(|(m, t)| m == n && t == s) {
+            if seen.insert((n, s)) {
                 out.push((n.clone(), s.clone()));
             }
         }
