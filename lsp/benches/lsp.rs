@@ -59,7 +59,7 @@ fn bench(c: &mut Criterion) {
         ..warrant_lsp::Config::default()
     };
     one(c, "didChange to publishDiagnostics, 5000 lines", default);
-    // The front end alone: `warrant lsp --debounce 0 --no-proofs --no-audit`.
+    // The front end alone: `warrant lsp --no-proofs --no-audit`.
     let bare = warrant_lsp::Config {
         debounce: Duration::ZERO,
         prove: false,
