@@ -287,8 +287,9 @@ impl Signature {
         if let Some(prev) = self.chain.last() {
             hasher.update(prev);
         }
-        let bytes = serde_json::to_vec(&decl).map_err(|e| KernelError::Internal { what: e.to_string() })?;
-        hasher.update(&bytes);
+        // The declaration's JSON, written straight into the hash: no string is built.
+        serde_json::to_writer(&mut hasher, &decl)
+            .map_err(|e| KernelError::Internal { what: e.to_string() })?;
         self.chain.push(hasher.finalize().into());
         if let Some(sym) = symbol {
             // A definition's symbol is added after its body was checked: no recursion.

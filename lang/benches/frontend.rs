@@ -1,6 +1,7 @@
 //! Front-end throughput on a generated 50,000-line library:
 //! `cargo bench -p warrant-lang`. Reports MB/s for lex+parse and for the whole front
-//! end (parse, resolve, type-check, lower into a kernel signature).
+//! end (parse, resolve, type-check, lower into a kernel signature). Figures:
+//! `lang/BENCHMARKS.md`.
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::fmt::Write;
 use warrant_lang::{load, parse, Input, Limits, Options};

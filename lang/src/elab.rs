@@ -39,10 +39,9 @@ pub(crate) fn resolve_in(
             Err(unknown(kind, path, suggestion))
         }
         Some(ids) => {
-            let own: Vec<GlobalId> =
-                ids.iter().copied().filter(|&i| globals.get(i).is_some_and(|g| g.module == module)).collect();
-            if own.len() == 1 {
-                return Ok(own[0]);
+            let mut own = ids.iter().copied().filter(|&i| globals.get(i).is_some_and(|g| g.module == module));
+            if let (Some(only), None) = (own.next(), own.next()) {
+                return Ok(only);
             }
             let mut distinct = ids.clone();
             distinct.sort_unstable();
@@ -68,6 +67,15 @@ fn unknown(kind: &'static str, path: &ast::Path, suggestion: Option<String>) -> 
         help: suggestion.map(|s| format!("did you mean `{s}`?")),
         span: ss(path.span),
     }
+}
+
+/// `a.b`. (Names are made for every declaration: `format!` costs ten times as much.)
+pub(crate) fn dotted(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + 1 + b.len());
+    s.push_str(a);
+    s.push('.');
+    s.push_str(b);
+    s
 }
 
 /// The closest name to `name` among `candidates`, if one is close enough.
@@ -242,7 +250,8 @@ impl<'e> Lx<'e> {
         }
     }
 
-    fn rat_term(&mut self, e: &ast::Expr, what: &str) -> Option<Term> {
+    /// A term of sort `Rat`, the operand of the operator `op` (named in the error).
+    fn rat_term(&mut self, e: &ast::Expr, op: &str) -> Option<Term> {
         let (t, s) = self.term(e)?;
         if is_error_sort(&s) {
             self.poisoned = true;
@@ -252,7 +261,7 @@ impl<'e> Lx<'e> {
             self.err(LangError::SortMismatch {
                 expected: "Rat".into(),
                 found: sort_str(&s),
-                help: Some(format!("{what} works on `Rat` only")),
+                help: Some(format!("`{op}` works on `Rat` only")),
                 span: ss(e.span),
             });
             return None;
@@ -324,23 +333,23 @@ impl<'e> Lx<'e> {
             });
             return None;
         }
-        let g = &self.globals[id];
+        // The declarations outlive this lowering: borrow their sorts, do not copy them.
+        let globals = self.globals;
+        let g = &globals[id];
         let kernel = g.kernel.clone();
         match &g.kind {
             GlobalKind::Function { params, result, defined } => {
-                let (params, result, defined) = (params.clone(), result.clone(), *defined);
-                if defined {
+                if *defined {
                     self.deps.push(id);
                 }
-                let args = self.args(path, &params, args, span)?;
-                Some(Low::Term(Term::App(kernel, Arc::from(args)), result))
+                let args = self.args(path, params, args, span)?;
+                Some(Low::Term(Term::App(kernel, Arc::from(args)), result.clone()))
             }
             GlobalKind::Predicate { params, defined } => {
-                let (params, defined) = (params.clone(), *defined);
-                if defined {
+                if *defined {
                     self.deps.push(id);
                 }
-                let args = self.args(path, &params, args, span)?;
+                let args = self.args(path, params, args, span)?;
                 Some(Low::Formula(Formula::Pred(kernel, Arc::from(args))))
             }
             other => {
@@ -378,7 +387,7 @@ impl<'e> Lx<'e> {
             ExprKind::Name(p) => self.symbol(p, &[], e.span, false),
             ExprKind::App(p, args) => self.symbol(p, args, e.span, true),
             ExprKind::Neg(a) => {
-                let t = self.rat_term(a, "`-`")?;
+                let t = self.rat_term(a, "-")?;
                 Some(Low::Term(Term::neg(t), Sort::Rat))
             }
             ExprKind::Not(a) => Some(Low::Formula(Formula::not(self.formula(a)?))),
@@ -432,9 +441,8 @@ impl<'e> Lx<'e> {
                 }))
             }
             BinOp::Add | BinOp::Sub | BinOp::Mul => {
-                let what = format!("`{}`", op.text());
-                let ta = self.rat_term(a, &what);
-                let tb = self.rat_term(b, &what);
+                let ta = self.rat_term(a, op.text());
+                let tb = self.rat_term(b, op.text());
                 let (ta, tb) = (ta?, tb?);
                 Some(Low::Term(
                     match op {
@@ -446,7 +454,7 @@ impl<'e> Lx<'e> {
                 ))
             }
             BinOp::Div => {
-                let ta = self.rat_term(a, "`/`");
+                let ta = self.rat_term(a, "/");
                 let c = self.divisor(b);
                 let (ta, c) = (ta?, c?);
                 let t = match &ta {
@@ -456,7 +464,7 @@ impl<'e> Lx<'e> {
                 Some(Low::Term(t, Sort::Rat))
             }
             BinOp::Pow => {
-                let ta = self.rat_term(a, "`^`");
+                let ta = self.rat_term(a, "^");
                 let n = self.exponent(b);
                 Some(Low::Term(Term::pow(ta?, n?), Sort::Rat))
             }
@@ -584,12 +592,12 @@ pub fn instantiate(f: &Formula, params: &[(Name, Sort)], args: &[Term]) -> Formu
     let mut g = f.clone();
     // First rename every parameter to a name no user can write, then substitute:
     // arguments may mention the parameters' names.
-    for (i, (p, s)) in params.iter().enumerate() {
-        let tmp = Term::Free(name(&format!("#{i}")), s.clone());
-        g = open_formula(&close_formula(&g, p, s), &tmp);
+    let tmps: Vec<Name> = (0..params.len()).map(|i| name(&format!("#{i}"))).collect();
+    for ((p, s), tmp) in params.iter().zip(&tmps) {
+        g = open_formula(&close_formula(&g, p, s), &Term::Free(tmp.clone(), s.clone()));
     }
-    for (i, ((_, s), a)) in params.iter().zip(args).enumerate() {
-        g = open_formula(&close_formula(&g, &format!("#{i}"), s), a);
+    for (((_, s), a), tmp) in params.iter().zip(args).zip(&tmps) {
+        g = open_formula(&close_formula(&g, tmp, s), a);
     }
     g
 }
@@ -835,7 +843,7 @@ impl Elab<'_> {
             for id in ids {
                 let short = self.globals[id].short.clone();
                 let kernel = self.globals[id].kernel.to_string();
-                self.add_name(m, format!("{last}.{short}"), id);
+                self.add_name(m, dotted(&last, &short), id);
                 self.add_name(m, kernel, id);
                 self.add_name(m, short, id);
             }
@@ -847,8 +855,10 @@ impl Elab<'_> {
         let file = self.modules[m].file;
         let modname = self.modules[m].name.clone();
         let last = modname.rsplit('.').next().unwrap_or("").to_string();
-        let mut own: HashMap<String, Span> = HashMap::new();
+        let mut own: HashMap<&str, Span> = HashMap::with_capacity(ast.items.len());
         let mut ids = Vec::with_capacity(ast.items.len());
+        // Up to three names for each item (see `Module::names`).
+        self.modules[m].names.reserve(3 * ast.items.len());
         for item in &ast.items {
             let (ident, kind) = match &item.kind {
                 ItemKind::Sort(n) => (n, GlobalKind::Sort),
@@ -890,7 +900,7 @@ impl Elab<'_> {
                 ids.push(None);
                 continue;
             }
-            if let Some(prev) = own.get(&ident.text) {
+            if let Some(prev) = own.get(ident.text.as_str()) {
                 self.report(
                     file,
                     [LangError::Duplicate {
@@ -902,11 +912,12 @@ impl Elab<'_> {
                 ids.push(None);
                 continue;
             }
-            own.insert(ident.text.clone(), ident.span);
+            own.insert(&ident.text, ident.span);
             let id = self.globals.len();
+            let qualified = dotted(&modname, &ident.text);
             self.globals.push(Global {
                 short: ident.text.clone(),
-                kernel: name(&format!("{modname}.{}", ident.text)),
+                kernel: name(&qualified),
                 module: m,
                 file,
                 span: ident.span,
@@ -916,9 +927,9 @@ impl Elab<'_> {
             });
             self.modules[m].globals.push(id);
             self.add_name(m, ident.text.clone(), id);
-            self.add_name(m, format!("{modname}.{}", ident.text), id);
+            self.add_name(m, qualified, id);
             if last != modname {
-                self.add_name(m, format!("{last}.{}", ident.text), id);
+                self.add_name(m, dotted(&last, &ident.text), id);
             }
             ids.push(Some(id));
         }
@@ -928,17 +939,21 @@ impl Elab<'_> {
     fn params(&self, lx: &mut Lx, params: &[ast::Param]) -> Option<Vec<(Name, Sort)>> {
         let mut out = Vec::with_capacity(params.len());
         let mut ok = true;
-        let mut seen: HashMap<&str, Span> = HashMap::new();
-        for p in params {
-            if let Some(prev) = seen.get(p.name.text.as_str()) {
+        // Parameter lists are short: look back through them, unless one is long.
+        let mut seen: Option<HashMap<&str, Span>> = (params.len() > 16).then(HashMap::new);
+        for (i, p) in params.iter().enumerate() {
+            let prev = match &mut seen {
+                Some(seen) => seen.insert(&p.name.text, p.name.span),
+                None => params[..i].iter().rev().find(|q| q.name.text == p.name.text).map(|q| q.name.span),
+            };
+            if let Some(prev) = prev {
                 lx.err(LangError::Duplicate {
                     name: p.name.text.clone(),
                     span: ss(p.name.span),
-                    previous: Some(ss(*prev)),
+                    previous: Some(ss(prev)),
                 });
                 ok = false;
             }
-            seen.insert(&p.name.text, p.name.span);
             match lx.sort(&p.sort) {
                 Some(s) => out.push((name(&p.name.text), s)),
                 None => ok = false,
@@ -1538,7 +1553,7 @@ impl Elab<'_> {
             g.obligation = Some(self.obligations.len());
             self.obligations.push(Obligation {
                 kind: ObligationKind::Guarantee { technique: tid, index: gi },
-                name: name(&format!("{tkernel}.{}", g.name)),
+                name: name(&dotted(&tkernel, &g.name)),
                 module: m,
                 file,
                 span: g.span,

@@ -462,13 +462,74 @@ pub struct Lexed<'a> {
     pub fatal: bool,
 }
 
+/// A token with its byte span, as the parser takes it.
+pub type Spanned<'a> = (usize, Tok<'a>, usize);
+
 /// Lexes `src` under `limits`.
 pub fn lex<'a>(src: &'a str, limits: &Limits) -> Lexed<'a> {
-    let mut out = Lexed { tokens: Vec::with_capacity(src.len() / 4), ..Lexed::default() };
-    let mut depth: u32 = 0;
-    let mut lexer = Tok::lexer(src);
-    while let Some(res) = lexer.next() {
-        let range = lexer.span();
+    let mut tokens = Tokens::new(src, limits);
+    let collected: Vec<Spanned<'a>> = (&mut tokens).collect();
+    let mut out = tokens.finish();
+    out.tokens = collected;
+    out
+}
+
+/// The lexer as an iterator: the tokens [`lex`] collects, made one at a time, so that
+/// the parser can take them as they come instead of from a vector as long as the file
+/// (40 bytes a token). Comments, diagnostics and `fatal` are in [`Tokens::finish`]
+/// once the iterator has ended.
+pub struct Tokens<'a, 'l> {
+    src: &'a str,
+    limits: &'l Limits,
+    lexer: logos::Lexer<'a, Tok<'a>>,
+    /// Bracket nesting so far.
+    depth: u32,
+    /// Tokens made so far (for the token limit).
+    count: usize,
+    /// The last token made, held back one step: a run of bad characters after it is
+    /// merged into it.
+    pending: Option<Spanned<'a>>,
+    /// Set at the end of the text or when a limit stopped lexing.
+    stopped: bool,
+    /// Comments, diagnostics and `fatal` (its `tokens` stay empty).
+    out: Lexed<'a>,
+}
+
+/// What one step of the lexer gives.
+enum Step<'a> {
+    Token(Spanned<'a>),
+    Nothing,
+    End,
+}
+
+impl<'a, 'l> Tokens<'a, 'l> {
+    /// A lexer over `src` under `limits`.
+    pub fn new(src: &'a str, limits: &'l Limits) -> Tokens<'a, 'l> {
+        Tokens {
+            src,
+            limits,
+            lexer: Tok::lexer(src),
+            depth: 0,
+            count: 0,
+            pending: None,
+            stopped: false,
+            out: Lexed::default(),
+        }
+    }
+
+    /// Lexes what is left, and returns the comments, the diagnostics and whether a
+    /// limit stopped lexing (`tokens` is empty: they were taken from the iterator).
+    pub fn finish(mut self) -> Lexed<'a> {
+        for _ in &mut self {}
+        self.out
+    }
+
+    fn step(&mut self) -> Step<'a> {
+        let (src, limits, out) = (self.src, self.limits, &mut self.out);
+        let Some(res) = self.lexer.next() else {
+            return Step::End;
+        };
+        let range = self.lexer.span();
         let span = Span::new(range.start, range.end);
         let tok = match res {
             Ok(Tok::LineComment) => {
@@ -479,18 +540,18 @@ pub fn lex<'a>(src: &'a str, limits: &Limits) -> Lexed<'a> {
                     CommentKind::Line
                 };
                 out.comments.push(Comment { kind, span });
-                continue;
+                return Step::Nothing;
             }
             Ok(Tok::BlockComment) => {
                 out.comments.push(Comment { kind: CommentKind::Block, span });
-                continue;
+                return Step::Nothing;
             }
             Ok(t) => t,
             Err(e) => {
                 let err = match e {
                     LexError::Unexpected => {
                         // Merge a run of bad characters into one token and one error.
-                        if let Some((_, Tok::Error, end)) = out.tokens.last_mut() {
+                        if let Some((_, Tok::Error, end)) = &mut self.pending {
                             if *end == range.start {
                                 *end = range.end;
                                 if let Some(LangError::UnexpectedChar { found, span }) = out.errors.last_mut()
@@ -500,7 +561,7 @@ pub fn lex<'a>(src: &'a str, limits: &Limits) -> Lexed<'a> {
                                     }
                                     *span = ss(Span::new(span.offset(), range.end));
                                 }
-                                continue;
+                                return Step::Nothing;
                             }
                         }
                         LangError::UnexpectedChar { found: src[range.clone()].to_string(), span: ss(span) }
@@ -515,12 +576,12 @@ pub fn lex<'a>(src: &'a str, limits: &Limits) -> Lexed<'a> {
                     out.errors.push(err);
                 }
                 if matches!(e, LexError::UnterminatedComment) {
-                    continue;
+                    return Step::Nothing;
                 }
                 Tok::Error
             }
         };
-        match tok {
+        let tok = match tok {
             Tok::Ident(s) | Tok::QualName(s) if s.len() > limits.max_ident_len => {
                 out.errors.push(LangError::Limit {
                     what: format!("a name of {} bytes", s.len()),
@@ -528,8 +589,8 @@ pub fn lex<'a>(src: &'a str, limits: &Limits) -> Lexed<'a> {
                     limit: limits.max_ident_len as u64,
                     span: ss(span),
                 });
-                out.tokens.push((range.start, Tok::Error, range.end));
-                continue;
+                // An error token, not counted against the token limit.
+                return Step::Token((range.start, Tok::Error, range.end));
             }
             Tok::Num(s) if s.len() > limits.max_numeral_len => {
                 out.errors.push(LangError::Limit {
@@ -538,27 +599,31 @@ pub fn lex<'a>(src: &'a str, limits: &Limits) -> Lexed<'a> {
                     limit: limits.max_numeral_len as u64,
                     span: ss(span),
                 });
-                out.tokens.push((range.start, Tok::Error, range.end));
-                continue;
+                // An error token, not counted against the token limit.
+                return Step::Token((range.start, Tok::Error, range.end));
             }
             Tok::LParen | Tok::LBrace | Tok::LBracket => {
-                depth += 1;
-                if depth > limits.max_depth {
+                self.depth += 1;
+                if self.depth > limits.max_depth {
                     out.errors.push(LangError::Limit {
-                        what: format!("brackets nested {depth} deep"),
+                        what: format!("brackets nested {} deep", self.depth),
                         field: "max_depth",
                         limit: limits.max_depth as u64,
                         span: ss(span),
                     });
                     out.fatal = true;
-                    return out;
+                    return Step::End;
                 }
+                tok
             }
-            Tok::RParen | Tok::RBrace | Tok::RBracket => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        out.tokens.push((range.start, tok, range.end));
-        if out.tokens.len() > limits.max_tokens {
+            Tok::RParen | Tok::RBrace | Tok::RBracket => {
+                self.depth = self.depth.saturating_sub(1);
+                tok
+            }
+            _ => tok,
+        };
+        self.count += 1;
+        if self.count > limits.max_tokens {
             out.errors.push(LangError::Limit {
                 what: "the number of tokens".into(),
                 field: "max_tokens",
@@ -566,10 +631,30 @@ pub fn lex<'a>(src: &'a str, limits: &Limits) -> Lexed<'a> {
                 span: ss(span),
             });
             out.fatal = true;
-            return out;
+            // This token still counts as made; nothing after it does.
+            self.stopped = true;
         }
+        Step::Token((range.start, tok, range.end))
     }
-    out
+}
+
+impl<'a> Iterator for Tokens<'a, '_> {
+    type Item = Spanned<'a>;
+
+    fn next(&mut self) -> Option<Spanned<'a>> {
+        while !self.stopped {
+            match self.step() {
+                Step::Token(t) => {
+                    if let Some(before) = self.pending.replace(t) {
+                        return Some(before);
+                    }
+                }
+                Step::Nothing => {}
+                Step::End => self.stopped = true,
+            }
+        }
+        self.pending.take()
+    }
 }
 
 #[cfg(test)]

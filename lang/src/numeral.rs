@@ -51,6 +51,11 @@ pub fn value(text: &str, max_len: usize) -> Option<Rat> {
     if percent {
         e -= 2;
     }
+    small_value(int, frac, e).or_else(|| big_value(int, frac, e))
+}
+
+/// The value `int.frac × 10^e` through a big integer's text form (any size).
+fn big_value(int: &str, frac: &str, e: i64) -> Option<Rat> {
     let digits = format!("{int}{frac}");
     let digits = digits.trim_start_matches('0');
     let digits = if digits.is_empty() { "0" } else { digits };
@@ -62,9 +67,29 @@ pub fn value(text: &str, max_len: usize) -> Option<Rat> {
     Rat::from_str(&text).ok()
 }
 
+/// The value `int.frac × 10^e` (digits only, `e` already counts `frac`) when the
+/// digits and the power of ten fit in machine integers: most numerals, without the
+/// text round trip through a big integer. `None` means "use the general path".
+fn small_value(int: &str, frac: &str, e: i64) -> Option<Rat> {
+    // 18 decimal digits always fit in an i64.
+    if int.len() + frac.len() > 18 || e.unsigned_abs() > 18 {
+        return None;
+    }
+    let mut m: i64 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        m = m * 10 + i64::from(b - b'0');
+    }
+    let power = 10i64.pow(e.unsigned_abs() as u32);
+    if e >= 0 {
+        Some(Rat::int(m.checked_mul(power)?))
+    } else {
+        Rat::frac(m, power)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::value;
+    use super::{big_value, small_value, value};
 
     #[test]
     fn exact_values() {
@@ -80,5 +105,52 @@ mod tests {
         assert_eq!(v("1.").as_deref(), None);
         assert_eq!(v("1e").as_deref(), None);
         assert_eq!(value("1e1001", 1000), None);
+    }
+
+    /// `(int, frac, e)` as `value` splits a numeral without `%`.
+    fn parts(s: &str) -> (String, String, i64) {
+        let (m, x) = s.split_once(['e', 'E']).unwrap_or((s, "0"));
+        let (i, f) = m.split_once('.').unwrap_or((m, ""));
+        let x: i64 = x.trim_start_matches('+').parse().unwrap();
+        (i.to_string(), f.to_string(), x - f.len() as i64)
+    }
+
+    #[test]
+    fn small_and_big_paths_agree() {
+        // Each numeral (without `%`) through the machine-integer and the text paths.
+        for s in [
+            "0",
+            "000",
+            "0.0",
+            "1",
+            "19",
+            "0.95",
+            "1e-3",
+            "2.5e2",
+            "1E+2",
+            "7e18",
+            "9.9e17",
+            "123456789012345678",
+            "0.00000000000000001",
+            "5e-18",
+            "1e18",
+            "10e17",
+            "99999999999999999.9",
+            "12.5e-2",
+        ] {
+            let (int, frac, e) = parts(s);
+            let small = small_value(&int, &frac, e).unwrap_or_else(|| panic!("{s} fits in machine integers"));
+            assert_eq!(Some(small), big_value(&int, &frac, e), "{s}");
+        }
+        // Past the machine-integer range: no fast value.
+        for s in ["1234567890123456789", "1e19", "9.9e18", "1e-19"] {
+            let (int, frac, e) = parts(s);
+            assert_eq!(small_value(&int, &frac, e), None, "{s}");
+        }
+        // Past the machine-integer range: the general path.
+        assert_eq!(value("1234567890123456789", 1000).unwrap().to_string(), "1234567890123456789");
+        assert_eq!(value("1e19", 1000).unwrap().to_string(), "10000000000000000000");
+        assert_eq!(value("9.9e18", 1000).unwrap().to_string(), "9900000000000000000");
+        assert_eq!(value("1e-19", 1000).unwrap().to_string(), "1/10000000000000000000");
     }
 }

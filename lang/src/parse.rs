@@ -4,7 +4,7 @@
 
 use crate::ast::*;
 use crate::diag::{ss, LangError};
-use crate::lexer::{lex, CommentKind, LexError, Tok};
+use crate::lexer::{CommentKind, LexError, Tok, Tokens};
 use crate::limits::Limits;
 use crate::span::Span;
 use lalrpop_util::{lalrpop_mod, ErrorRecovery, ParseError};
@@ -18,8 +18,13 @@ lalrpop_mod!(
 pub(crate) type D = (Expr, u32);
 /// A proof and its nesting depth.
 pub(crate) type P = (Proof, u32);
-/// A tactic and its nesting depth.
-pub(crate) type T = (Tactic, u32);
+/// A tactic (boxed while on the parser's stack) and its nesting depth.
+pub(crate) type T = (Box<Tactic>, u32);
+
+/// The nodes of a list built boxed on the parser's stack.
+pub(crate) fn unbox<N>(v: Vec<Box<N>>) -> Vec<N> {
+    v.into_iter().map(|n| *n).collect()
+}
 
 pub(crate) fn sp(l: usize, r: usize) -> Span {
     Span::new(l, r)
@@ -112,24 +117,24 @@ impl State<'_> {
         let child = parts.into_iter().max().unwrap_or(0);
         let span = sp(l, r);
         if child > self.max_depth {
-            return (Tactic { kind: TacticKind::Error, span }, self.max_depth + 1);
+            return (Box::new(Tactic { kind: TacticKind::Error, span }), self.max_depth + 1);
         }
         if child + 1 > self.max_depth {
             self.depth_errors.push(span);
-            return (Tactic { kind: TacticKind::Error, span }, self.max_depth + 1);
+            return (Box::new(Tactic { kind: TacticKind::Error, span }), self.max_depth + 1);
         }
-        (Tactic { kind, span }, child + 1)
+        (Box::new(Tactic { kind, span }), child + 1)
     }
 
-    pub(crate) fn calc(&mut self, steps: Vec<(CalcStep, u32)>, l: usize, r: usize) -> T {
+    pub(crate) fn calc(&mut self, steps: Vec<(Box<CalcStep>, u32)>, l: usize, r: usize) -> T {
         let d = steps.iter().map(|s| s.1).collect();
-        let steps = steps.into_iter().map(|s| s.0).collect();
+        let steps = steps.into_iter().map(|s| *s.0).collect();
         self.tactic(d, l, r, TacticKind::Calc(steps))
     }
 
     pub(crate) fn proof(&mut self, style: ProofStyle, tactics: Vec<T>, l: usize, r: usize) -> P {
         let child = tactics.iter().map(|t| t.1).max().unwrap_or(0);
-        let tactics = tactics.into_iter().map(|t| t.0).collect();
+        let tactics = tactics.into_iter().map(|t| *t.0).collect();
         (Proof { style, tactics, span: sp(l, r) }, child.saturating_add(1))
     }
 }
@@ -183,7 +188,12 @@ pub fn parse(src: &str, limits: &Limits) -> Parsed {
     if src.len() > limits.max_file_bytes {
         return too_big(src.len(), limits);
     }
-    let lexed = lex(src, limits);
+    // The parser takes tokens as the lexer makes them. When a lexer limit stops the
+    // lexing (`fatal`), the tree is thrown away, as if it had never been parsed.
+    let mut tokens = Tokens::new(src, limits);
+    let mut state = State { recovered: Vec::new(), max_depth: limits.max_depth, depth_errors: Vec::new() };
+    let result = grammar::FileParser::new().parse(&mut state, (&mut tokens).map(Ok::<_, LexError>));
+    let lexed = tokens.finish();
     let mut errors = lexed.errors;
     let comments = lexed.comments;
     if lexed.fatal {
@@ -195,9 +205,6 @@ pub fn parse(src: &str, limits: &Limits) -> Parsed {
             errors,
         };
     }
-    let mut state = State { recovered: Vec::new(), max_depth: limits.max_depth, depth_errors: Vec::new() };
-    let tokens = lexed.tokens.into_iter().map(Ok::<_, LexError>);
-    let result = grammar::FileParser::new().parse(&mut state, tokens);
     let mut items = match result {
         Ok(items) => items,
         Err(e) => {
@@ -230,14 +237,14 @@ pub fn parse(src: &str, limits: &Limits) -> Parsed {
 /// Parses one expression (for tests and tools; proof scripts come parsed with their
 /// file). Returns `None` with diagnostics when it does not parse.
 pub fn parse_expr(src: &str, limits: &Limits) -> (Option<Expr>, Vec<LangError>) {
-    let lexed = lex(src, limits);
+    let mut tokens = Tokens::new(src, limits);
+    let mut state = State { recovered: Vec::new(), max_depth: limits.max_depth, depth_errors: Vec::new() };
+    let result = grammar::ExprOnlyParser::new().parse(&mut state, (&mut tokens).map(Ok::<_, LexError>));
+    let lexed = tokens.finish();
     let mut errors = lexed.errors;
     if lexed.fatal {
         return (None, errors);
     }
-    let mut state = State { recovered: Vec::new(), max_depth: limits.max_depth, depth_errors: Vec::new() };
-    let tokens = lexed.tokens.into_iter().map(Ok::<_, LexError>);
-    let result = grammar::ExprOnlyParser::new().parse(&mut state, tokens);
     for r in std::mem::take(&mut state.recovered) {
         push_parse_error(&mut errors, r.error, src.len());
     }

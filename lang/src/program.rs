@@ -52,6 +52,9 @@ impl SourceMap {
     }
 }
 
+/// The declarations a name stands for in a module: nearly always one, so kept inline.
+pub(crate) type GlobalIds = smallvec::SmallVec<[GlobalId; 2]>;
+
 /// A loaded module.
 #[derive(Clone, Debug)]
 pub struct Module {
@@ -69,7 +72,7 @@ pub struct Module {
     pub is_root: bool,
     /// Names visible in it: own and imported short names, `module.name` and
     /// `last_segment.name` for own and imported declarations.
-    pub(crate) names: HashMap<String, Vec<GlobalId>>,
+    pub(crate) names: HashMap<String, GlobalIds>,
     /// Offsets of its parse errors (type errors near them are not reported).
     pub(crate) parse_errors: Vec<u32>,
     /// Names the text tries to declare (after `sort`, `fn`, ...), even in items that
@@ -429,7 +432,7 @@ impl TechniqueInfo {
             self.assumptions.iter().map(|a| (warrant_kernel::name(&a.name), a.statement.clone())).collect();
         for u in &self.uses {
             for (g, f) in &u.guarantees {
-                hyps.push((warrant_kernel::name(&format!("{}.{g}", u.name)), f.clone()));
+                hyps.push((warrant_kernel::name(&crate::elab::dotted(&u.name, g)), f.clone()));
             }
         }
         Context { variables: self.params.clone(), hypotheses: hyps }

@@ -2,7 +2,8 @@
 //! after a one-character edit, with the server configured as `warrant lsp` runs it
 //! (default debounce, proofs and audits on the worker thread). Goal: median ≤ 30 ms.
 //!
-//! Run: `cargo bench -p warrant-lsp --bench lsp`
+//! Run: `cargo bench -p warrant-lsp --bench lsp`. Figures: `lang/BENCHMARKS.md`; the
+//! `latency` example also reports the server's CPU time per edit.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use lsp_server::{Connection, Message, Notification, Request};
@@ -59,7 +60,7 @@ fn bench(c: &mut Criterion) {
         ..warrant_lsp::Config::default()
     };
     one(c, "didChange to publishDiagnostics, 5000 lines", default);
-    // The front end alone: `warrant lsp --debounce 0 --no-proofs --no-audit`.
+    // The front end alone: `warrant lsp --no-proofs --no-audit`.
     let bare = warrant_lsp::Config {
         debounce: Duration::ZERO,
         prove: false,

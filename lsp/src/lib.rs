@@ -58,8 +58,11 @@ impl Default for Config {
     }
 }
 
-/// The default debounce, in milliseconds.
-pub const DEFAULT_DEBOUNCE_MS: u64 = 10;
+/// The default debounce, in milliseconds: none. The main loop takes every message
+/// already waiting before it analyses, so edits that arrive together (or while an
+/// analysis runs) are analysed once; a fixed wait on top would only delay every
+/// publication (it was 10 ms, paid on each edit).
+pub const DEFAULT_DEBOUNCE_MS: u64 = 0;
 
 /// Serves one client on `conn`: the initialize handshake, then the main loop until
 /// `shutdown`/`exit` or the connection closes.

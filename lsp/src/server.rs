@@ -1,6 +1,6 @@
 //! The main loop: one thread reads messages in order (so `didChange` edits apply in
-//! the order sent), keeps the open documents, re-analyses after a quiet period
-//! (debounce), answers requests from the latest snapshot, and hands proof checking to
+//! the order sent), keeps the open documents, re-analyses once the messages already
+//! waiting are handled (after a quiet period when a debounce is set), answers requests from the latest snapshot, and hands proof checking to
 //! the worker thread. A panic in any handler is caught and answered with an error.
 
 use crate::analysis::Snapshot;
