@@ -8,6 +8,7 @@ use warrant_auditor::{AuditOptions, Auditor, Cache, Submission, TacticEngine};
 const LIBRARY: &str = r#"module lib
 sort Model
 fn rate(m: Model): Rat
+def cap(m: Model): Rat = 1/2
 
 technique Base(u: Model) {
   assume low: rate(u) <= 1/10
@@ -38,6 +39,12 @@ fn audit_json(text: &str, cache: &Path) -> String {
     audit.report.to_json()
 }
 
+/// The report's overall verdict.
+fn verdict(report: &str) -> String {
+    let doc: serde_json::Value = serde_json::from_str(report).expect("a JSON report");
+    doc["verdict"].as_str().unwrap_or("?").to_string()
+}
+
 /// The cache's index lines (one per stored entry) and its pack files.
 fn stored(dir: &Path) -> (Vec<String>, Vec<PathBuf>) {
     let index = std::fs::read_to_string(dir.join("v2/index")).unwrap_or_default();
@@ -52,7 +59,7 @@ fn hits_misses_and_invalidation() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
     let cold = audit_json(LIBRARY, dir);
-    assert!(cold.contains("\"verdict\": \"accepted\""), "{cold}");
+    assert_eq!(verdict(&cold), "accepted", "{cold}");
     let (lines, packs) = stored(dir);
     assert_eq!(lines.len(), 3, "one entry per technique");
     assert_eq!(packs.len(), 1, "one pack per run");
@@ -77,8 +84,16 @@ fn hits_misses_and_invalidation() {
     let edited =
         LIBRARY.replace("technique Base(u: Model) {\n", "technique Base(u: Model) {\n  source \"edited\"\n");
     let report = audit_json(&edited, dir);
-    assert!(report.contains("\"verdict\": \"accepted\""));
+    assert_eq!(verdict(&report), "accepted", "{report}");
     assert_eq!(stored(dir).0.len(), before + 2);
+    // Changing an item that is not a technique (here a definition nothing uses)
+    // invalidates every technique of the module: three new entries.
+    let before = stored(dir).0.len();
+    let changed = edited.replace("= 1/2\n", "= 1/3\n");
+    assert_ne!(changed, edited);
+    let report = audit_json(&changed, dir);
+    assert_eq!(verdict(&report), "accepted", "{report}");
+    assert_eq!(stored(dir).0.len(), before + 3);
 }
 
 #[test]
@@ -86,14 +101,14 @@ fn a_files_limits_are_part_of_the_key() {
     let dir = std::env::temp_dir().join(format!("warrant-cache-limits-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let cold = audit_json(LIBRARY, &dir);
-    assert!(cold.contains("\"verdict\": \"accepted\""), "{cold}");
+    assert_eq!(verdict(&cold), "accepted", "{cold}");
     // The same file lowering a bound below what its proofs need: a cached success from
     // the run above must not stand in for the search these limits allow.
     let lowered = LIBRARY.replace("sort Model\n", "sort Model\nlimits { arith_pivots = 1 }\n");
     let fresh = std::env::temp_dir().join(format!("warrant-cache-limits-cold-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&fresh);
     let expected = audit_json(&lowered, &fresh);
-    assert!(expected.contains("\"verdict\": \"rejected\""), "{expected}");
+    assert_eq!(verdict(&expected), "rejected", "{expected}");
     assert!(expected.contains("max_pivots"), "{expected}");
     assert_eq!(audit_json(&lowered, &dir), expected);
     let _ = std::fs::remove_dir_all(&dir);

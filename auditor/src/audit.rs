@@ -415,15 +415,17 @@ impl<'p> Run<'p> {
         let module = &program.modules[m];
         let mut hasher = Sha256::new();
         hasher.update(module.name.as_bytes());
+        // The whole text of every item but the techniques (each technique's own key
+        // covers its text): a changed axiom, definition or lemma statement changes the
+        // key of every technique of the module and of the modules importing it.
         if let Some(src) = program.sources.get(module.file) {
-            for &g in &module.globals {
-                let global = &program.globals[g];
-                if matches!(global.kind, GlobalKind::Technique { .. }) {
+            let len = src.text.len();
+            for item in &module.ast.items {
+                if matches!(item.kind, warrant_lang::ast::ItemKind::Technique(_)) {
                     continue;
                 }
-                let len = src.text.len();
-                let (s, e) = ((global.span.start as usize).min(len), (global.span.end as usize).min(len));
-                hasher.update(global.kernel.as_bytes());
+                let (s, e) = ((item.span.start as usize).min(len), (item.span.end as usize).min(len));
+                hasher.update((e - s.min(e)).to_le_bytes());
                 hasher.update(src.text.get(s..e).unwrap_or("").as_bytes());
             }
         }
