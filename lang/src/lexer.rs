@@ -366,8 +366,32 @@ impl Tok<'_> {
 
 /// Every reserved word of the language.
 pub fn keywords() -> impl Iterator<Item = &'static str> {
-    KEYWORDS.iter().copied()
+    // `exists` is both a quantifier and a tactic: listed once.
+    KEYWORDS.iter().chain(TACTICS.iter().filter(|t| !KEYWORDS.contains(t))).copied()
 }
+
+/// The tactics of proof scripts (all reserved words), in the order
+/// [`crate::ast::TacticKind`] documents them.
+pub const TACTICS: &[&str] = &[
+    "intro",
+    "have",
+    "show",
+    "calc",
+    "cases",
+    "split",
+    "left",
+    "right",
+    "exists",
+    "apply",
+    "exact",
+    "unfold",
+    "rewrite",
+    "norm",
+    "linarith",
+    "nlinarith",
+    "auto",
+    "sorry",
+];
 
 const KEYWORDS: &[&str] = &[
     "module",
@@ -404,29 +428,12 @@ const KEYWORDS: &[&str] = &[
     "or",
     "true",
     "false",
-    "intro",
-    "have",
-    "show",
-    "calc",
-    "cases",
     "with",
-    "split",
-    "left",
-    "right",
-    "apply",
-    "exact",
-    "unfold",
-    "rewrite",
-    "norm",
-    "linarith",
-    "nlinarith",
-    "auto",
-    "sorry",
 ];
 
 /// Is `s` a reserved word?
 pub fn is_keyword(s: &str) -> bool {
-    KEYWORDS.contains(&s)
+    KEYWORDS.contains(&s) || TACTICS.contains(&s)
 }
 
 /// What kind of comment.

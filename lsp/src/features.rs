@@ -15,29 +15,6 @@ use warrant_kernel::Sort;
 use warrant_lang::ast::{ClauseKind, ItemKind};
 use warrant_lang::{FileId, GlobalId, GlobalKind, ModuleId, Program, Span};
 
-/// The tactics of the language, for completion inside proofs (the tactic keywords of
-/// `warrant_lang::lexer`, in the order `warrant_lang::ast::TacticKind` documents them).
-pub const TACTICS: [&str; 18] = [
-    "intro",
-    "have",
-    "show",
-    "calc",
-    "cases",
-    "split",
-    "left",
-    "right",
-    "exists",
-    "apply",
-    "exact",
-    "unfold",
-    "rewrite",
-    "norm",
-    "linarith",
-    "nlinarith",
-    "auto",
-    "sorry",
-];
-
 fn module_of(p: &Program, file: FileId) -> Option<ModuleId> {
     p.modules.iter().position(|m| m.file == file)
 }
@@ -383,7 +360,7 @@ pub fn completion(snap: &Snapshot, uri: &Uri, pos: Position) -> Option<Vec<Compl
             }
         };
     if let Some(ob) = in_proof.and_then(|i| p.obligations.get(i)) {
-        for t in TACTICS {
+        for t in warrant_lang::lexer::TACTICS {
             add(t.to_string(), CompletionItemKind::KEYWORD, Some("tactic".into()), &mut out);
         }
         for (n, s) in &ob.context.variables {
