@@ -3,22 +3,12 @@
 //! kernel alone, and a bundle changed anywhere is refused with a clear reason.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::{Arc, OnceLock};
 use warrant_kernel::bundle::{verify, Bundle, ClaimKind};
 use warrant_kernel::{Declaration, Formula, Step};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn warrant(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_warrant"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run the warrant binary")
-}
+mod support;
+use support::*;
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("warrant-bundle-test-{}", std::process::id()));

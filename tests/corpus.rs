@@ -13,21 +13,10 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use warrant_auditor::ALL_CODES;
 
-/// The workspace root: paths in headers and commands are relative to it.
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn warrant(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_warrant"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run the warrant binary")
-}
+mod support;
+use support::*;
 
 /// Every `.wr` file under `dir`, sorted.
 fn wr_files(dir: &Path) -> Vec<PathBuf> {

@@ -3,11 +3,9 @@
 //! hide a file from the gate; a bad manifest is a diagnostic with a span.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn warrant(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_warrant")).args(args).current_dir(dir).output().expect("run warrant")
-}
+mod support;
+use support::warrant_in;
 
 /// A folder with a good module, and a `bad/` folder whose technique rests on `sorry`.
 fn project(manifest: &str) -> tempfile::TempDir {
@@ -27,7 +25,7 @@ fn project(manifest: &str) -> tempfile::TempDir {
 #[test]
 fn check_skips_what_the_manifest_excludes_and_reports_it() {
     let dir = project("exclude = [\"bad\"]\n");
-    let out = warrant(dir.path(), &["check", "lib"]);
+    let out = warrant_in(dir.path(), &["check", "lib"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     let note = format!(
@@ -37,14 +35,14 @@ fn check_skips_what_the_manifest_excludes_and_reports_it() {
     );
     assert!(stdout.lines().any(|l| l == note), "{stdout}");
     // Naming the excluded folder checks it.
-    let out = warrant(dir.path(), &["check", "lib/bad"]);
+    let out = warrant_in(dir.path(), &["check", "lib/bad"]);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
 }
 
 #[test]
 fn audit_ignores_manifests() {
     let dir = project("exclude = [\"bad\"]\n");
-    let out = warrant(dir.path(), &["audit", "--no-cache", "--format", "json", "lib"]);
+    let out = warrant_in(dir.path(), &["audit", "--no-cache", "--format", "json", "lib"]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(report["verdict"], "rejected");
@@ -56,7 +54,7 @@ fn audit_ignores_manifests() {
 #[test]
 fn a_bad_manifest_is_a_diagnostic_with_a_span() {
     let dir = project("exclude = [\"bda\"]\n");
-    let out = warrant(dir.path(), &["check", "--format", "json", "lib"]);
+    let out = warrant_in(dir.path(), &["check", "--format", "json", "lib"]);
     assert_eq!(out.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let d = &doc["diagnostics"][0];
