@@ -371,7 +371,7 @@ impl<'p> Run<'p> {
                 .collect();
             for (t, mut outcome, hit) in results {
                 if let (Some(cache), false, Some(key)) = (cache, hit, self.content_hashes.get(&t)) {
-                    cache.put(key, &outcome.entry(&program.techniques[t]));
+                    cache.put(key, outcome.entry(&program.techniques[t]));
                 }
                 for (name, proof, thm) in &outcome.theorems {
                     if let Err(e) = self.signature.add_theorem(warrant_kernel::name(name), thm) {
@@ -416,8 +416,9 @@ impl<'p> Run<'p> {
         let mut hasher = Sha256::new();
         hasher.update(module.name.as_bytes());
         // The whole text of every item but the techniques (each technique's own key
-        // covers its text): a changed axiom, definition or lemma statement changes the
-        // key of every technique of the module and of the modules importing it.
+        // covers its text): a changed axiom, definition or lemma statement, or a
+        // changed `limits` item (it bounds the searches whose results are cached),
+        // changes the key of every technique of the module and of its importers.
         if let Some(src) = program.sources.get(module.file) {
             let len = src.text.len();
             for item in &module.ast.items {
@@ -428,10 +429,6 @@ impl<'p> Run<'p> {
                 hasher.update((e - s.min(e)).to_le_bytes());
                 hasher.update(src.text.get(s..e).unwrap_or("").as_bytes());
             }
-        }
-        // The file's `limits` settings bound the searches whose results are cached.
-        for l in &module.proof_limits {
-            hasher.update(format!("limits {} = {};", l.name, l.value).as_bytes());
         }
         visiting.insert(m);
         for &i in &module.imports {

@@ -132,10 +132,10 @@ impl Cache {
     }
 
     /// Stores `entry` under `key`; it reaches the disk at the next [`Cache::flush`].
-    pub fn put(&self, key: &str, entry: &Entry) {
+    pub fn put(&self, key: &str, entry: Entry) {
         if is_hash(key) {
             let mut pending = self.state.pending.lock().unwrap_or_else(|e| e.into_inner());
-            pending.push((key.to_string(), entry.clone()));
+            pending.push((key.to_string(), entry));
         }
     }
 
@@ -195,9 +195,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path());
         assert!(cache.get("ab12cd").is_none());
-        cache.put("ab12cd", &entry("m.T"));
-        cache.put("ef34", &entry("m.U"));
-        cache.put("../etc", &entry("m.V"));
+        cache.put("ab12cd", entry("m.T"));
+        cache.put("ef34", entry("m.U"));
+        cache.put("../etc", entry("m.V"));
         // Nothing is on disk before the flush.
         assert!(Cache::new(dir.path()).get("ab12cd").is_none());
         cache.flush();
@@ -209,7 +209,7 @@ mod tests {
         assert!(fresh.get("../etc").is_none());
         // A second run's pack is added beside the first; both stay readable.
         let second = Cache::new(dir.path());
-        second.put("0099", &entry("m.W"));
+        second.put("0099", entry("m.W"));
         second.flush();
         let fresh = Cache::new(dir.path());
         assert_eq!(fresh.get("0099").unwrap().technique, "m.W");
