@@ -149,6 +149,11 @@ impl PartialOrd for Rat {
 }
 impl Ord for Rat {
     fn cmp(&self, o: &Rat) -> std::cmp::Ordering {
-        self.to_big().cmp(&o.to_big())
+        match (self.small(), o.small()) {
+            // Denominators are positive and each product is below 2^126 in magnitude,
+            // so comparing cross products in i128 is exact.
+            (Some((a, b)), Some((c, d))) => (a * d).cmp(&(c * b)),
+            _ => self.to_big().cmp(&o.to_big()),
+        }
     }
 }

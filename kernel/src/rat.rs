@@ -51,7 +51,7 @@ impl Rat {
         }
     }
     /// Numerator and denominator, when small.
-    fn small(&self) -> Option<(i128, i128)> {
+    pub(crate) fn small(&self) -> Option<(i128, i128)> {
         match self.0 {
             Repr::Small(n, d) => Some((n.into(), d.into())),
             Repr::Big(_) => None,
