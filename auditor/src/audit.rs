@@ -158,7 +158,16 @@ impl<'e> Auditor<'e> {
             // Loaded first, so that nothing submitted can take its module's name.
             inputs.insert(0, Input::Path(c.clone()));
         }
-        let mut program = warrant_lang::load(&inputs, &lang_options);
+        // While the front end reads the input, another thread reads the cache's index
+        // and packs: the two are independent, and a warm run needs both.
+        let (mut program, ()) = rayon::join(
+            || warrant_lang::load(&inputs, &lang_options),
+            || {
+                if let Some(cache) = &self.options.cache {
+                    cache.preload();
+                }
+            },
+        );
         if let Some(c) = &self.options.challenge {
             crate::challenge::mark_trusted(&mut program, c);
         }
