@@ -34,6 +34,10 @@ use warrant_kernel::Proof;
 /// The cache format's version; part of every path.
 const FORMAT: &str = "v2";
 
+/// How many bytes of packs [`Cache::preload`] reads at most (beyond the pack that
+/// crosses the bound).
+pub const PRELOAD_BYTES: u64 = 256 << 20;
+
 /// What is stored for one technique.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Entry {
@@ -157,11 +161,24 @@ impl Cache {
             .clone()
     }
 
-    /// Reads the index and every pack it names, so that the audit's lookups find them
-    /// loaded (the auditor calls this while the front end runs on another thread).
+    /// Reads the index and the packs it names, so that the audit's lookups find them
+    /// loaded (the auditor calls this while the front end runs on another thread). The
+    /// packs holding the most entries come first; once [`PRELOAD_BYTES`] have been
+    /// read, the rest are left to be read when a lookup needs them, so that a cache
+    /// grown over many runs does not make every run read all of it.
     pub fn preload(&self) {
-        let packs: std::collections::BTreeSet<&String> = self.index().values().collect();
-        for pack in packs {
+        let mut counts: HashMap<&String, usize> = HashMap::new();
+        for pack in self.index().values() {
+            *counts.entry(pack).or_default() += 1;
+        }
+        let mut packs: Vec<(&String, usize)> = counts.into_iter().collect();
+        packs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let mut read = 0u64;
+        for (pack, _) in packs {
+            if read >= PRELOAD_BYTES {
+                break;
+            }
+            read += std::fs::metadata(self.pack_path(pack)).map_or(0, |m| m.len());
             self.pack(pack);
         }
     }
