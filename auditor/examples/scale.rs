@@ -1,6 +1,7 @@
-//! `cargo run --release -p warrant-auditor --example scale -- N`: one cold audit of a
-//! generated library of N techniques, then a warm re-audit after editing one leaf,
+//! `cargo run --release -p warrant-auditor --example scale -- N [cold]`: one cold audit
+//! of a generated library of N techniques, then a warm re-audit after editing one leaf,
 //! with wall-clock times (a quick look; `cargo bench -p warrant-auditor` measures).
+//! With `cold`, only the cold audit without cache runs (for profiling it alone).
 
 use std::time::Instant;
 use warrant_auditor::synthetic::{library, Shape};
@@ -21,6 +22,9 @@ fn main() {
     };
     let (t, v, f) = run(&text, None);
     println!("cold, no cache: {n} techniques in {:.3} s ({v:?}, {f} findings)", t.as_secs_f64());
+    if std::env::args().nth(2).as_deref() == Some("cold") {
+        return;
+    }
     let (t, v, _) = run(&text, Some(Cache::new(&dir)));
     println!("cold, filling the cache: {:.3} s ({v:?})", t.as_secs_f64());
     let last = format!("technique T{}(m: Model) {{\n", n - 1);

@@ -124,7 +124,8 @@ struct Outcome {
     /// Set when something could not be established (a proof, a dependency, ...).
     broken: bool,
     verdict: Verdict,
-    /// Closed guarantee theorems to add to the signature, with their proofs.
+    /// Closed guarantee theorems to add to the signature, with their proofs (each proof
+    /// moves to [`Audit::theorem_proofs`] once its theorem is added).
     theorems: Vec<(String, Proof, Theorem)>,
     guarantees: Vec<GuaranteeReport>,
 }
@@ -157,7 +158,16 @@ impl<'e> Auditor<'e> {
             // Loaded first, so that nothing submitted can take its module's name.
             inputs.insert(0, Input::Path(c.clone()));
         }
-        let mut program = warrant_lang::load(&inputs, &lang_options);
+        // While the front end reads the input, another thread reads the cache's index
+        // and packs: the two are independent, and a warm run needs both.
+        let (mut program, ()) = rayon::join(
+            || warrant_lang::load(&inputs, &lang_options),
+            || {
+                if let Some(cache) = &self.options.cache {
+                    cache.preload();
+                }
+            },
+        );
         if let Some(c) = &self.options.challenge {
             crate::challenge::mark_trusted(&mut program, c);
         }
@@ -347,9 +357,7 @@ impl<'p> Run<'p> {
         }
         let excluded: BTreeSet<usize> =
             (0..n).filter(|t| !relevant.contains(t) || tainted.contains(t)).collect();
-        for &t in &relevant {
-            self.content_hash(t, &mut BTreeSet::new());
-        }
+        self.content_hashes(&relevant);
         let layers = graph.layers(&excluded);
         let total: usize = layers.iter().map(Vec::len).sum();
         let mut done = 0;
@@ -359,23 +367,33 @@ impl<'p> Run<'p> {
             let outcomes = &self.outcomes;
             let policy = self.policy;
             let keys = &self.content_hashes;
-            let results: Vec<(TechniqueId, Outcome, bool)> = layer
+            // Each technique's audit, its cache entry and the context of its theorems are
+            // made in parallel; only adding the theorems to the signature is sequential.
+            let results: Vec<(TechniqueId, Outcome, Option<Context>)> = layer
                 .par_iter()
                 .map(|&t| {
+                    let tech = &program.techniques[t];
                     let key = keys.get(&t).map(String::as_str).unwrap_or("");
-                    if let Some(outcome) = cache.and_then(|c| replay(program, signature, policy, c, key, t)) {
-                        return (t, outcome, true);
-                    }
-                    (t, audit_technique(program, signature, engine, policy, outcomes, t), false)
+                    let outcome = match cache.and_then(|c| replay(program, signature, policy, c, key, t)) {
+                        Some(outcome) => outcome,
+                        None => {
+                            let outcome = audit_technique(program, signature, engine, policy, outcomes, t);
+                            if let (Some(cache), Some(key)) = (cache, keys.get(&t)) {
+                                cache.put(key, outcome.entry(tech));
+                            }
+                            outcome
+                        }
+                    };
+                    let context = (!outcome.theorems.is_empty()).then(|| tech.guarantee_context());
+                    (t, outcome, context)
                 })
                 .collect();
-            for (t, mut outcome, hit) in results {
-                if let (Some(cache), false, Some(key)) = (cache, hit, self.content_hashes.get(&t)) {
-                    cache.put(key, outcome.entry(&program.techniques[t]));
-                }
-                for (name, proof, thm) in &outcome.theorems {
+            for (t, mut outcome, mut context) in results {
+                let tech = &program.techniques[t];
+                let submitted = self.submitted.contains(&t);
+                let last = outcome.theorems.len().saturating_sub(1);
+                for (i, (name, proof, thm)) in outcome.theorems.iter_mut().enumerate() {
                     if let Err(e) = self.signature.add_theorem(warrant_kernel::name(name), thm) {
-                        let tech = &program.techniques[t];
                         outcome.findings.push(
                             Finding::new(
                                 Code::Proof,
@@ -386,11 +404,15 @@ impl<'p> Run<'p> {
                         );
                         outcome.verdict = Verdict::Rejected;
                     } else {
-                        let context = program.techniques[t].guarantee_context();
-                        self.theorem_proofs.push((warrant_kernel::name(name), context, proof.clone()));
-                        if self.submitted.contains(&t) {
+                        // The proof object moves to `theorem_proofs` (the outcome keeps
+                        // the theorem, which is all the report reads from it).
+                        let proof = std::mem::take(proof);
+                        if submitted {
                             self.certificates.insert(name.clone(), (proof.clone(), thm.clone()));
                         }
+                        let context = if i == last { context.take() } else { context.clone() };
+                        let context = context.unwrap_or_else(|| tech.guarantee_context());
+                        self.theorem_proofs.push((warrant_kernel::name(name), context, proof));
                     }
                 }
                 self.outcomes.insert(t, outcome);
@@ -443,26 +465,43 @@ impl<'p> Run<'p> {
         h
     }
 
-    fn content_hash(&mut self, t: TechniqueId, visiting: &mut BTreeSet<TechniqueId>) -> String {
+    /// The content hash (cache key) of every technique of `relevant`: the kernel's
+    /// version, the technique's name, its module's hash and its own text, then the
+    /// hashes of the techniques it uses. The first part, which reads the most bytes, is
+    /// hashed for all techniques in parallel; the uses are fed in afterwards.
+    fn content_hashes(&mut self, relevant: &BTreeSet<TechniqueId>) {
+        let program = self.program;
+        for &t in relevant {
+            self.module_hash(program.techniques[t].module, &mut BTreeSet::new());
+        }
+        let module_hashes = &self.module_hashes;
+        let own: Vec<(TechniqueId, Sha256)> =
+            relevant.par_iter().map(|&t| (t, own_hash(program, module_hashes, t))).collect();
+        let mut own: BTreeMap<TechniqueId, Sha256> = own.into_iter().collect();
+        for &t in relevant {
+            self.content_hash(t, &mut own, &mut BTreeSet::new());
+        }
+    }
+
+    /// Finishes the hash of `t` from its own part (`own[t]`), first finishing those of
+    /// the techniques it uses. A use that closes a cycle is left out (`visiting`).
+    fn content_hash(
+        &mut self,
+        t: TechniqueId,
+        own: &mut BTreeMap<TechniqueId, Sha256>,
+        visiting: &mut BTreeSet<TechniqueId>,
+    ) -> String {
         if let Some(h) = self.content_hashes.get(&t) {
             return h.clone();
         }
         let tech = &self.program.techniques[t];
-        let mut hasher = Sha256::new();
-        hasher.update(warrant_kernel::KERNEL_VERSION.as_bytes());
-        hasher.update(tech.name.as_bytes());
-        let module = self.module_hash(tech.module, &mut BTreeSet::new());
-        hasher.update(module.as_bytes());
-        if let Some(src) = self.program.sources.get(tech.file) {
-            let len = src.text.len();
-            let (s, e) = ((tech.span.start as usize).min(len), (tech.span.end as usize).min(len));
-            hasher.update(src.text.get(s..e).unwrap_or("").as_bytes());
-        }
+        // Every technique a relevant one uses is relevant, so its own part is there.
+        let mut hasher = own.remove(&t).unwrap_or_else(|| own_hash(self.program, &self.module_hashes, t));
         visiting.insert(t);
         let below: Vec<TechniqueId> = tech.uses.iter().filter_map(|u| u.technique).collect();
         for u in below {
             if !visiting.contains(&u) {
-                let h = self.content_hash(u, visiting);
+                let h = self.content_hash(u, own, visiting);
                 hasher.update(h.as_bytes());
             }
         }
@@ -548,40 +587,56 @@ impl<'p> Run<'p> {
         let mut techniques = Vec::new();
         let mut trust = TrustBase::default();
         let outcomes = std::mem::take(&mut self.outcomes);
-        for (&t, outcome) in &outcomes {
-            let tech = &program.techniques[t];
-            for f in &outcome.findings {
-                self.push(f.clone());
+        // Printing statements and building the technique reports reads only the
+        // program: it is done for all techniques in parallel, in order.
+        let this = &self;
+        let reports: Vec<(Vec<Assumption>, TechniqueReport)> = outcomes
+            .par_iter()
+            .map(|(&t, outcome)| {
+                let tech = &program.techniques[t];
+                let submitted = this.submitted.contains(&t);
+                let assumptions = if submitted {
+                    tech.assumptions
+                        .iter()
+                        .map(|a| Assumption {
+                            technique: tech.name.to_string(),
+                            name: a.name.clone(),
+                            statement: this.show(tech.module, &a.statement),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let report = TechniqueReport {
+                    name: tech.name.to_string(),
+                    file: this.file_name(tech.file),
+                    verdict: outcome.verdict,
+                    submitted,
+                    source: tech.source.clone(),
+                    proposed_by: tech.proposed_by.clone(),
+                    oversees: tech.oversees.clone(),
+                    uses: tech
+                        .uses
+                        .iter()
+                        .filter_map(|u| u.technique.map(|v| program.techniques[v].name.to_string()))
+                        .collect(),
+                    guarantees: outcome.guarantees.clone(),
+                    content_hash: this.content_hashes.get(&t).cloned().unwrap_or_default(),
+                };
+                (assumptions, report)
+            })
+            .collect();
+        for ((t, outcome), (assumptions, report)) in outcomes.into_iter().zip(reports) {
+            for f in outcome.findings {
+                self.push(f);
             }
-            let submitted = self.submitted.contains(&t);
-            if submitted {
-                for a in &tech.assumptions {
-                    trust.assumptions.push(Assumption {
-                        technique: tech.name.to_string(),
-                        name: a.name.clone(),
-                        statement: self.show(tech.module, &a.statement),
-                    });
-                }
+            if self.submitted.contains(&t) {
+                trust.assumptions.extend(assumptions);
                 for (_, _, thm) in &outcome.theorems {
                     trust.axioms.extend(thm.trust_base().iter().map(|a| a.to_string()));
                 }
             }
-            techniques.push(TechniqueReport {
-                name: tech.name.to_string(),
-                file: self.file_name(tech.file),
-                verdict: outcome.verdict,
-                submitted,
-                source: tech.source.clone(),
-                proposed_by: tech.proposed_by.clone(),
-                oversees: tech.oversees.clone(),
-                uses: tech
-                    .uses
-                    .iter()
-                    .filter_map(|u| u.technique.map(|v| program.techniques[v].name.to_string()))
-                    .collect(),
-                guarantees: outcome.guarantees.clone(),
-                content_hash: self.content_hashes.get(&t).cloned().unwrap_or_default(),
-            });
+            techniques.push(report);
         }
         let sources = program.sources.files.iter().map(|s| (s.name.clone(), s.text.to_string())).collect();
         let io_errors = program
@@ -633,6 +688,22 @@ impl Outcome {
             guarantees: Vec::new(),
         }
     }
+}
+
+/// The first part of technique `t`'s content hash: the kernel's version, its name, its
+/// module's hash (in `module_hashes`) and its own text.
+fn own_hash(program: &Program, module_hashes: &BTreeMap<usize, String>, t: TechniqueId) -> Sha256 {
+    let tech = &program.techniques[t];
+    let mut hasher = Sha256::new();
+    hasher.update(warrant_kernel::KERNEL_VERSION.as_bytes());
+    hasher.update(tech.name.as_bytes());
+    hasher.update(module_hashes.get(&tech.module).map(String::as_str).unwrap_or("").as_bytes());
+    if let Some(src) = program.sources.get(tech.file) {
+        let len = src.text.len();
+        let (s, e) = ((tech.span.start as usize).min(len), (tech.span.end as usize).min(len));
+        hasher.update(src.text.get(s..e).unwrap_or("").as_bytes());
+    }
+    hasher
 }
 
 fn to_span(s: warrant_lang::Span) -> Span {
@@ -865,9 +936,8 @@ fn audit_technique(
             match compose(program, signature, tech, proof, thm, &discharge_proofs) {
                 Ok(c) => {
                     used_assumptions.extend(c.used_assumptions.iter().cloned());
-                    let json = serde_json::to_vec(&c.proof).unwrap_or_default();
                     guarantees[*gi].checked = true;
-                    guarantees[*gi].certificate = Some(hex::encode(Sha256::digest(&json)));
+                    guarantees[*gi].certificate = Some(certificate_hash(&c.proof));
                     theorems.push((guarantee_theorem_name(tech, &g.name), c.proof, c.closed));
                 }
                 Err(e) => {
@@ -898,6 +968,15 @@ fn audit_technique(
     let mut outcome = Outcome { findings, broken, verdict: Verdict::Rejected, theorems, guarantees };
     outcome.decide(policy);
     outcome
+}
+
+/// The SHA-256 of a proof object's JSON, in hex. The JSON is streamed into the hash
+/// rather than built first (the same bytes, so the same hash).
+fn certificate_hash(proof: &Proof) -> String {
+    let mut hasher = Sha256::new();
+    // Writing into a hasher cannot fail, nor can serialising a proof object.
+    let _ = serde_json::to_writer(&mut hasher, proof);
+    hex::encode(hasher.finalize())
 }
 
 /// `self-certification`: the technique oversees agent A and rests, itself included or

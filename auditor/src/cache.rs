@@ -34,6 +34,10 @@ use warrant_kernel::Proof;
 /// The cache format's version; part of every path.
 const FORMAT: &str = "v2";
 
+/// How many bytes of packs [`Cache::preload`] reads at most (beyond the pack that
+/// crosses the bound).
+pub const PRELOAD_BYTES: u64 = 256 << 20;
+
 /// What is stored for one technique.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Entry {
@@ -53,8 +57,48 @@ pub struct Entry {
     pub theorems: Vec<(String, Proof)>,
 }
 
-/// A loaded pack: its entries by key.
-type Pack = HashMap<String, Entry>;
+/// A loaded pack: its text, and where each entry's JSON lies in it, by key. Entries are
+/// decoded when asked for, so a run decodes only the entries it uses, and the threads
+/// that ask decode them in parallel.
+struct Pack {
+    text: String,
+    entries: HashMap<String, std::ops::Range<usize>>,
+}
+
+impl Pack {
+    /// Reads a pack's text: a JSON array of `[key, entry]` pairs. `None` when it is not
+    /// that, or is beyond the kernel's JSON limits.
+    fn read(text: String) -> Option<Pack> {
+        let limits = warrant_kernel::Limits::default();
+        if text.len() > limits.max_json_bytes
+            || warrant_kernel::json::json_depth(text.as_bytes()) > limits.max_json_depth
+        {
+            return None;
+        }
+        let mut de = serde_json::Deserializer::from_str(&text);
+        // The depth was measured above.
+        de.disable_recursion_limit();
+        let pairs: Vec<(String, &serde_json::value::RawValue)> =
+            serde::Deserialize::deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        let base = text.as_ptr() as usize;
+        let entries = pairs
+            .into_iter()
+            .map(|(key, raw)| {
+                // `raw` is a slice of `text`: its offset is the distance between them.
+                let start = raw.get().as_ptr() as usize - base;
+                (key, start..start + raw.get().len())
+            })
+            .collect();
+        Some(Pack { text, entries })
+    }
+
+    /// The entry under `key`, decoded; `None` if absent or unreadable.
+    fn get(&self, key: &str) -> Option<Entry> {
+        let json = self.text.get(self.entries.get(key)?.clone())?;
+        warrant_kernel::from_json(json, &warrant_kernel::Limits::default()).ok()
+    }
+}
 
 /// A cache directory. Clones share what was loaded and what waits to be written.
 #[derive(Clone)]
@@ -113,13 +157,30 @@ impl Cache {
         let mut packs = self.state.packs.lock().unwrap_or_else(|e| e.into_inner());
         packs
             .entry(pack.to_string())
-            .or_insert_with(|| {
-                let text = std::fs::read_to_string(self.pack_path(pack)).ok()?;
-                let pairs: Vec<(String, Entry)> =
-                    warrant_kernel::from_json(&text, &warrant_kernel::Limits::default()).ok()?;
-                Some(Arc::new(pairs.into_iter().collect()))
-            })
+            .or_insert_with(|| Pack::read(std::fs::read_to_string(self.pack_path(pack)).ok()?).map(Arc::new))
             .clone()
+    }
+
+    /// Reads the index and the packs it names, so that the audit's lookups find them
+    /// loaded (the auditor calls this while the front end runs on another thread). The
+    /// packs holding the most entries come first; once [`PRELOAD_BYTES`] have been
+    /// read, the rest are left to be read when a lookup needs them, so that a cache
+    /// grown over many runs does not make every run read all of it.
+    pub fn preload(&self) {
+        let mut counts: HashMap<&String, usize> = HashMap::new();
+        for pack in self.index().values() {
+            *counts.entry(pack).or_default() += 1;
+        }
+        let mut packs: Vec<(&String, usize)> = counts.into_iter().collect();
+        packs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let mut read = 0u64;
+        for (pack, _) in packs {
+            if read >= PRELOAD_BYTES {
+                break;
+            }
+            read += std::fs::metadata(self.pack_path(pack)).map_or(0, |m| m.len());
+            self.pack(pack);
+        }
     }
 
     /// The entry stored under `key`, if any and readable.
@@ -128,7 +189,7 @@ impl Cache {
             return None;
         }
         let pack = self.index().get(key)?;
-        self.pack(pack)?.get(key).cloned()
+        self.pack(pack)?.get(key)
     }
 
     /// Stores `entry` under `key`; it reaches the disk at the next [`Cache::flush`].
@@ -221,5 +282,28 @@ mod tests {
         let fresh = Cache::new(dir.path());
         assert!(fresh.get("ab12cd").is_none());
         assert_eq!(fresh.get("0099").unwrap().technique, "m.W");
+    }
+
+    #[test]
+    fn entries_are_decoded_one_by_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        cache.put("aa11", entry("m.T"));
+        cache.put("bb22", entry("m.U"));
+        cache.flush();
+        let pack = std::fs::read_dir(dir.path().join("v2/packs")).unwrap().flatten().next().unwrap().path();
+        // One entry made unreadable (a step of no known rule): only it is a miss.
+        let text = std::fs::read_to_string(&pack).unwrap();
+        let damaged = text.replacen("TrueIntro", "NoSuchRule", 1);
+        assert_ne!(damaged, text);
+        std::fs::write(&pack, damaged).unwrap();
+        let fresh = Cache::new(dir.path());
+        fresh.preload();
+        assert!(fresh.get("aa11").is_none());
+        assert_eq!(fresh.get("bb22").unwrap().technique, "m.U");
+        // A pack nested beyond the kernel's JSON depth limit is not read at all.
+        let deep = format!("{}{}", "[".repeat(5_000), "]".repeat(5_000));
+        std::fs::write(&pack, deep).unwrap();
+        assert!(Cache::new(dir.path()).get("bb22").is_none());
     }
 }

@@ -379,7 +379,7 @@ impl<'b, 'a> Search<'b, 'a> {
         let mut cols = Vec::new();
         let push = |cols: &mut Vec<Column>, poly: Poly, rel: Rel, origin: Vec<usize>| match rel {
             Rel::Zero => {
-                let neg = poly.scale(&-BigRational::one());
+                let neg = poly.neg();
                 cols.push(Column { poly, strict: false, sign: 1, origin: Origin::Product(origin.clone()) });
                 cols.push(Column { poly: neg, strict: false, sign: -1, origin: Origin::Product(origin) });
             }

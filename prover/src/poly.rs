@@ -101,7 +101,7 @@ impl Atoms {
     pub fn difference(&mut self, b: &Term, a: &Term) -> Result<Poly> {
         let pb = self.normalize(b)?;
         let pa = self.normalize(a)?;
-        Ok(pb.add(&pa.scale(&-BigRational::one())))
+        Ok(pb.sub(&pa))
     }
 
     /// A term whose normal form is `p`: monomials in order, each `c * a^k * ...`.
@@ -180,6 +180,28 @@ impl Poly {
                 out.0.remove(m);
             } else {
                 out.0.insert(m.clone(), sum);
+            }
+        }
+        out
+    }
+
+    /// `-self` (no multiplication: coefficients only change sign).
+    pub fn neg(&self) -> Poly {
+        Poly(self.0.iter().map(|(m, k)| (m.clone(), -k)).collect())
+    }
+
+    /// `self - q`.
+    pub fn sub(&self, q: &Poly) -> Poly {
+        let mut out = self.clone();
+        for (m, k) in &q.0 {
+            let difference = match out.0.get(m) {
+                Some(old) => old - k,
+                None => -k,
+            };
+            if difference.is_zero() {
+                out.0.remove(m);
+            } else {
+                out.0.insert(m.clone(), difference);
             }
         }
         out

@@ -42,6 +42,17 @@ impl Q {
 
     /// From a reduced-or-not fraction of 128-bit integers (`d != 0`).
     fn from_i128(n: i128, d: i128) -> Q {
+        // Most values fit a machine word: reduce them with 64-bit arithmetic, which is
+        // several times cheaper than 128-bit division. (`i64::MIN` is left to the
+        // general path, so that negating is safe.)
+        if let (Ok(n), Ok(d)) = (i64::try_from(n), i64::try_from(d)) {
+            if n != i64::MIN && d != i64::MIN {
+                // `d != 0`, so `g >= 1`.
+                let g = n.gcd(&d);
+                let (n, d) = (n / g, d / g);
+                return if d < 0 { Q::Small(-n, -d) } else { Q::Small(n, d) };
+            }
+        }
         let g = n.gcd(&d);
         let (mut n, mut d) = if g > 1 { (n / g, d / g) } else { (n, d) };
         if d < 0 {
