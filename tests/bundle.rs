@@ -247,10 +247,9 @@ fn decoding_in_parts_reads_what_the_measured_decoder_reads() {
 }
 
 #[test]
-fn a_deep_bundle_is_read_the_measured_way() {
-    // 300 nested negations: in a claim they sit in the formula table (one flat entry
-    // each); in a proof step they are inline, deeper than serde_json's recursion limit
-    // (128), so the decoding in parts gives up and the measured decoder reads it.
+fn deep_formulas_are_stored_flat() {
+    // 300 nested negations, in a claim and in a proof step: each is one flat entry of
+    // the formula table, so the document stays shallow and reads back the same.
     let (_, b) = answered();
     let mut f = Formula::True;
     for _ in 0..300 {
@@ -259,15 +258,27 @@ fn a_deep_bundle_is_read_the_measured_way() {
     let mut c = b.clone();
     c.claims[0].conclusion = f.clone();
     let text = c.to_json().expect("encode");
+    assert!(warrant_kernel::json::json_depth(text.as_bytes()) < 16);
     assert_eq!(Bundle::from_json(&text).expect("reads"), c);
     refused(&rehashed(c), "states");
     let mut c = b.clone();
     let tp = c.declarations.iter_mut().rev().find_map(|e| e.proof.as_mut()).expect("a theorem with a proof");
     tp.proof.steps.push(Step::Assume { formula: f });
     let text = c.to_json().expect("encode");
-    assert!(warrant_kernel::json::json_depth(text.as_bytes()) > 300);
+    assert!(warrant_kernel::json::json_depth(text.as_bytes()) < 16);
     assert_eq!(Bundle::from_json(&text).expect("reads"), c);
     refused(&rehashed(c), "rests on the undischarged assumption not not");
+}
+
+#[test]
+fn a_deep_document_is_refused_by_the_measured_decoder() {
+    // Too deep for serde_json's recursion limit: the measured decoder refuses it for
+    // its depth before decoding anything.
+    let path = scratch("deep.json");
+    std::fs::write(&path, format!("{{\"format\": {}", "[".repeat(100_000))).expect("write");
+    let (code, out) = verify_file(&path);
+    assert_eq!(code, Some(1));
+    assert_eq!(out, "refused: not a readable bundle: limit `max_json_depth` (2048) exceeded\n");
 }
 
 #[test]

@@ -20,8 +20,8 @@
 //!   the claims with the trust base, verdict and challenge, and of the bundle as a
 //!   whole.
 //!
-//! Declarations, contexts, claims, the trust base and the challenge name their terms
-//! and formulas by table index; proof steps carry theirs inline, as in format 1. In
+//! Declarations, contexts, proof steps, claims, the trust base and the challenge name
+//! their terms and formulas by table index, so no part of the document is deep. In
 //! memory ([`Bundle`]) everything is spelled out; equal nodes read from one table
 //! entry share one allocation, so the kernel's equality tests on them are cheap.
 //!

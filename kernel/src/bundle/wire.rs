@@ -19,7 +19,7 @@ use super::{
     BundleContext, BundleError, ChallengeMet, Claim, ClaimKind, Entry, Hashes, TheoremProof, TrustAssumption,
     TrustBase,
 };
-use crate::proof::Proof;
+use crate::proof::{Product, Proof, Square, Step, StepId};
 use crate::rat::Rat;
 use crate::signature::Declaration;
 use crate::term::{Formula, Hint, Name, Sort, Term};
@@ -184,7 +184,15 @@ pub(super) struct ContextW<'a> {
 pub(super) struct TheoremProofW<'a> {
     #[serde(borrow)]
     context: ContextW<'a>,
-    proof: Cow<'a, Proof>,
+    #[serde(borrow)]
+    proof: ProofW<'a>,
+}
+
+/// A [`Proof`] as stored.
+#[derive(Serialize, Deserialize)]
+pub(super) struct ProofW<'a> {
+    #[serde(borrow)]
+    steps: Vec<StepW<'a>>,
 }
 
 /// An [`Entry`] as stored.
@@ -391,7 +399,7 @@ impl<'b> Encoder<'b> {
                 variables: variables(&p.context.variables),
                 hypotheses: self.named_formulas(&p.context.hypotheses),
             },
-            proof: Cow::Borrowed(&p.proof),
+            proof: ProofW { steps: p.proof.steps.iter().map(|s| self.step(s)).collect() },
         });
         EntryW { declaration, proof }
     }
@@ -695,7 +703,9 @@ impl Tables {
                     variables: self.variables(&p.context.variables),
                     hypotheses: self.named_formulas(&p.context.hypotheses)?,
                 },
-                proof: p.proof.into_owned(),
+                proof: Proof {
+                    steps: p.proof.steps.into_iter().map(|s| self.step(s)).collect::<Result<_, _>>()?,
+                },
             }),
         };
         Ok(Entry { declaration, proof })
@@ -744,6 +754,335 @@ impl Tables {
                 .iter()
                 .map(|(r, f, t)| Ok((r.0.to_string(), self.formula(*f)?, self.name(t))))
                 .collect::<Result<_, BundleError>>()?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Proof steps: [`Step`] with each term and formula an index of the tables.
+// ---------------------------------------------------------------------------
+
+/// A [`Product`] as stored.
+#[derive(Serialize, Deserialize)]
+pub(super) struct ProductW<'a> {
+    coefficient: Cow<'a, Rat>,
+    factors: Cow<'a, [usize]>,
+}
+
+/// A [`Square`] as stored.
+#[derive(Serialize, Deserialize)]
+pub(super) struct SquareW<'a> {
+    coefficient: Cow<'a, Rat>,
+    base: u32,
+}
+
+/// A [`Step`] as stored: the same variants and fields, each term an index of `terms`
+/// and each formula an index of `formulas`.
+#[derive(Serialize, Deserialize)]
+pub(super) enum StepW<'a> {
+    Hypothesis {
+        #[serde(borrow)]
+        name: Text<'a>,
+    },
+    Assume {
+        formula: u32,
+    },
+    Axiom {
+        #[serde(borrow)]
+        name: Text<'a>,
+        args: Vec<u32>,
+    },
+    Theorem {
+        #[serde(borrow)]
+        name: Text<'a>,
+        args: Vec<u32>,
+    },
+    Unfold {
+        #[serde(borrow)]
+        name: Text<'a>,
+        args: Vec<u32>,
+    },
+    TrueIntro,
+    FalseElim {
+        from: StepId,
+        goal: u32,
+    },
+    AndIntro {
+        left: StepId,
+        right: StepId,
+    },
+    AndLeft {
+        from: StepId,
+    },
+    AndRight {
+        from: StepId,
+    },
+    OrLeft {
+        from: StepId,
+        right: u32,
+    },
+    OrRight {
+        left: u32,
+        from: StepId,
+    },
+    OrElim {
+        from: StepId,
+        left: StepId,
+        right: StepId,
+    },
+    ImpIntro {
+        assumption: u32,
+        from: StepId,
+    },
+    ImpElim {
+        implication: StepId,
+        argument: StepId,
+    },
+    NotIntro {
+        assumption: u32,
+        from: StepId,
+    },
+    NotElim {
+        negation: StepId,
+        argument: StepId,
+    },
+    IffIntro {
+        forward: StepId,
+        backward: StepId,
+    },
+    IffForward {
+        from: StepId,
+    },
+    IffBackward {
+        from: StepId,
+    },
+    ExcludedMiddle {
+        formula: u32,
+    },
+    ForallIntro {
+        #[serde(borrow)]
+        variable: Text<'a>,
+        #[serde(borrow)]
+        sort: SortNode<'a>,
+        from: StepId,
+    },
+    ForallElim {
+        from: StepId,
+        term: u32,
+    },
+    ExistsIntro {
+        #[serde(borrow)]
+        hint: Text<'a>,
+        #[serde(borrow)]
+        sort: SortNode<'a>,
+        body: u32,
+        witness: u32,
+        from: StepId,
+    },
+    ExistsElim {
+        from: StepId,
+        #[serde(borrow)]
+        variable: Text<'a>,
+        body: StepId,
+    },
+    Refl {
+        term: u32,
+    },
+    Symm {
+        from: StepId,
+    },
+    Trans {
+        left: StepId,
+        right: StepId,
+    },
+    Congruence {
+        #[serde(borrow)]
+        hole: SortNode<'a>,
+        context: u32,
+        from: StepId,
+    },
+    Substitute {
+        #[serde(borrow)]
+        hole: SortNode<'a>,
+        motive: u32,
+        equation: StepId,
+        from: StepId,
+    },
+    Ring {
+        lhs: u32,
+        rhs: u32,
+    },
+    Psatz {
+        goal: u32,
+        facts: Cow<'a, [StepId]>,
+        #[serde(borrow)]
+        products: Vec<ProductW<'a>>,
+        #[serde(borrow)]
+        squares: Vec<SquareW<'a>>,
+    },
+    LeTotal {
+        left: u32,
+        right: u32,
+    },
+    LeAntisymm {
+        le: StepId,
+        ge: StepId,
+    },
+}
+
+impl<'b> Encoder<'b> {
+    fn terms_of(&mut self, ts: &'b [Term]) -> Vec<u32> {
+        ts.iter().map(|t| self.term(t)).collect()
+    }
+
+    /// The stored form of a proof step.
+    pub fn step(&mut self, s: &'b Step) -> StepW<'b> {
+        match s {
+            Step::Hypothesis { name } => StepW::Hypothesis { name: Text::of(name) },
+            Step::Assume { formula } => StepW::Assume { formula: self.formula(formula) },
+            Step::Axiom { name, args } => StepW::Axiom { name: Text::of(name), args: self.terms_of(args) },
+            Step::Theorem { name, args } => StepW::Theorem { name: Text::of(name), args: self.terms_of(args) },
+            Step::Unfold { name, args } => StepW::Unfold { name: Text::of(name), args: self.terms_of(args) },
+            Step::TrueIntro => StepW::TrueIntro,
+            Step::FalseElim { from, goal } => StepW::FalseElim { from: *from, goal: self.formula(goal) },
+            Step::AndIntro { left, right } => StepW::AndIntro { left: *left, right: *right },
+            Step::AndLeft { from } => StepW::AndLeft { from: *from },
+            Step::AndRight { from } => StepW::AndRight { from: *from },
+            Step::OrLeft { from, right } => StepW::OrLeft { from: *from, right: self.formula(right) },
+            Step::OrRight { left, from } => StepW::OrRight { left: self.formula(left), from: *from },
+            Step::OrElim { from, left, right } => StepW::OrElim { from: *from, left: *left, right: *right },
+            Step::ImpIntro { assumption, from } => {
+                StepW::ImpIntro { assumption: self.formula(assumption), from: *from }
+            }
+            Step::ImpElim { implication, argument } => {
+                StepW::ImpElim { implication: *implication, argument: *argument }
+            }
+            Step::NotIntro { assumption, from } => {
+                StepW::NotIntro { assumption: self.formula(assumption), from: *from }
+            }
+            Step::NotElim { negation, argument } => StepW::NotElim { negation: *negation, argument: *argument },
+            Step::IffIntro { forward, backward } => StepW::IffIntro { forward: *forward, backward: *backward },
+            Step::IffForward { from } => StepW::IffForward { from: *from },
+            Step::IffBackward { from } => StepW::IffBackward { from: *from },
+            Step::ExcludedMiddle { formula } => StepW::ExcludedMiddle { formula: self.formula(formula) },
+            Step::ForallIntro { variable, sort, from } => {
+                StepW::ForallIntro { variable: Text::of(variable), sort: SortNode::of(sort), from: *from }
+            }
+            Step::ForallElim { from, term } => StepW::ForallElim { from: *from, term: self.term(term) },
+            Step::ExistsIntro { hint, sort, body, witness, from } => StepW::ExistsIntro {
+                hint: Text::of(&hint.0),
+                sort: SortNode::of(sort),
+                body: self.formula(body),
+                witness: self.term(witness),
+                from: *from,
+            },
+            Step::ExistsElim { from, variable, body } => {
+                StepW::ExistsElim { from: *from, variable: Text::of(variable), body: *body }
+            }
+            Step::Refl { term } => StepW::Refl { term: self.term(term) },
+            Step::Symm { from } => StepW::Symm { from: *from },
+            Step::Trans { left, right } => StepW::Trans { left: *left, right: *right },
+            Step::Congruence { hole, context, from } => {
+                StepW::Congruence { hole: SortNode::of(hole), context: self.term(context), from: *from }
+            }
+            Step::Substitute { hole, motive, equation, from } => StepW::Substitute {
+                hole: SortNode::of(hole),
+                motive: self.formula(motive),
+                equation: *equation,
+                from: *from,
+            },
+            Step::Ring { lhs, rhs } => StepW::Ring { lhs: self.term(lhs), rhs: self.term(rhs) },
+            Step::Psatz { goal, facts, products, squares } => StepW::Psatz {
+                goal: self.formula(goal),
+                facts: Cow::Borrowed(facts),
+                products: products
+                    .iter()
+                    .map(|p| ProductW {
+                        coefficient: Cow::Borrowed(&p.coefficient),
+                        factors: Cow::Borrowed(&p.factors),
+                    })
+                    .collect(),
+                squares: squares
+                    .iter()
+                    .map(|s| SquareW { coefficient: Cow::Borrowed(&s.coefficient), base: self.term(&s.base) })
+                    .collect(),
+            },
+            Step::LeTotal { left, right } => StepW::LeTotal { left: self.term(left), right: self.term(right) },
+            Step::LeAntisymm { le, ge } => StepW::LeAntisymm { le: *le, ge: *ge },
+        }
+    }
+}
+
+impl Tables {
+    fn terms_of(&mut self, ts: &[u32]) -> Result<Vec<Term>, BundleError> {
+        ts.iter().map(|&t| self.term(t)).collect()
+    }
+
+    /// The proof step `s` names.
+    fn step(&mut self, s: StepW) -> Result<Step, BundleError> {
+        Ok(match s {
+            StepW::Hypothesis { name } => Step::Hypothesis { name: self.name(&name) },
+            StepW::Assume { formula } => Step::Assume { formula: self.formula(formula)? },
+            StepW::Axiom { name, args } => Step::Axiom { name: self.name(&name), args: self.terms_of(&args)? },
+            StepW::Theorem { name, args } => Step::Theorem { name: self.name(&name), args: self.terms_of(&args)? },
+            StepW::Unfold { name, args } => Step::Unfold { name: self.name(&name), args: self.terms_of(&args)? },
+            StepW::TrueIntro => Step::TrueIntro,
+            StepW::FalseElim { from, goal } => Step::FalseElim { from, goal: self.formula(goal)? },
+            StepW::AndIntro { left, right } => Step::AndIntro { left, right },
+            StepW::AndLeft { from } => Step::AndLeft { from },
+            StepW::AndRight { from } => Step::AndRight { from },
+            StepW::OrLeft { from, right } => Step::OrLeft { from, right: self.formula(right)? },
+            StepW::OrRight { left, from } => Step::OrRight { left: self.formula(left)?, from },
+            StepW::OrElim { from, left, right } => Step::OrElim { from, left, right },
+            StepW::ImpIntro { assumption, from } => Step::ImpIntro { assumption: self.formula(assumption)?, from },
+            StepW::ImpElim { implication, argument } => Step::ImpElim { implication, argument },
+            StepW::NotIntro { assumption, from } => Step::NotIntro { assumption: self.formula(assumption)?, from },
+            StepW::NotElim { negation, argument } => Step::NotElim { negation, argument },
+            StepW::IffIntro { forward, backward } => Step::IffIntro { forward, backward },
+            StepW::IffForward { from } => Step::IffForward { from },
+            StepW::IffBackward { from } => Step::IffBackward { from },
+            StepW::ExcludedMiddle { formula } => Step::ExcludedMiddle { formula: self.formula(formula)? },
+            StepW::ForallIntro { variable, sort, from } => {
+                Step::ForallIntro { variable: self.name(&variable), sort: self.names.sort(&sort), from }
+            }
+            StepW::ForallElim { from, term } => Step::ForallElim { from, term: self.term(term)? },
+            StepW::ExistsIntro { hint, sort, body, witness, from } => Step::ExistsIntro {
+                hint: Hint(self.name(&hint)),
+                sort: self.names.sort(&sort),
+                body: self.formula(body)?,
+                witness: self.term(witness)?,
+                from,
+            },
+            StepW::ExistsElim { from, variable, body } => {
+                Step::ExistsElim { from, variable: self.name(&variable), body }
+            }
+            StepW::Refl { term } => Step::Refl { term: self.term(term)? },
+            StepW::Symm { from } => Step::Symm { from },
+            StepW::Trans { left, right } => Step::Trans { left, right },
+            StepW::Congruence { hole, context, from } => {
+                Step::Congruence { hole: self.names.sort(&hole), context: self.term(context)?, from }
+            }
+            StepW::Substitute { hole, motive, equation, from } => Step::Substitute {
+                hole: self.names.sort(&hole),
+                motive: self.formula(motive)?,
+                equation,
+                from,
+            },
+            StepW::Ring { lhs, rhs } => Step::Ring { lhs: self.term(lhs)?, rhs: self.term(rhs)? },
+            StepW::Psatz { goal, facts, products, squares } => Step::Psatz {
+                goal: self.formula(goal)?,
+                facts: facts.into_owned(),
+                products: products
+                    .into_iter()
+                    .map(|p| Product { coefficient: p.coefficient.into_owned(), factors: p.factors.into_owned() })
+                    .collect(),
+                squares: squares
+                    .into_iter()
+                    .map(|s| Ok(Square { coefficient: s.coefficient.into_owned(), base: self.term(s.base)? }))
+                    .collect::<Result<_, BundleError>>()?,
+            },
+            StepW::LeTotal { left, right } => Step::LeTotal { left: self.term(left)?, right: self.term(right)? },
+            StepW::LeAntisymm { le, ge } => Step::LeAntisymm { le, ge },
         })
     }
 }
