@@ -297,7 +297,8 @@ impl Bundle {
 
     /// The bundle as (compact) JSON, in its stored form.
     pub fn to_json(&self) -> Result<String, BundleError> {
-        serde_json::to_string(&self.stored()).map_err(|e| BundleError { reason: format!("cannot encode: {e}") })
+        serde_json::to_string(&self.stored())
+            .map_err(|e| BundleError { reason: format!("cannot encode: {e}") })
     }
 
     /// Reads a bundle, refusing documents larger or deeper than the default limits and
@@ -372,10 +373,8 @@ fn hash_parts(bundle: &Bundle, parts: &Parts) -> Result<Hashes, BundleError> {
         claims.update(piece);
     }
     let claims = hex::encode(claims.finalize());
-    let whole = format!(
-        "{}\n{}\n{tables}\n{declarations}\n{proofs}\n{claims}",
-        bundle.format, bundle.kernel_version
-    );
+    let whole =
+        format!("{}\n{}\n{tables}\n{declarations}\n{proofs}\n{claims}", bundle.format, bundle.kernel_version);
     let bundle = hex::encode(Sha256::digest(whole.as_bytes()));
     Ok(Hashes { tables, declarations, proofs, claims, bundle })
 }
@@ -1006,9 +1005,10 @@ mod tests {
         assert_eq!(w.formulas.len(), 2);
         let read_back = Bundle::from_json(&b.to_json().expect("encode")).expect("reads");
         assert_eq!(read_back, b);
-        let (Formula::Eq(Term::App(_, l), Term::App(_, r)), Formula::Eq(Term::App(_, c), _)) =
-            (&read_back.claims[0].conclusion, &read_back.challenge.as_ref().expect("a challenge").requires[0].1)
-        else {
+        let (Formula::Eq(Term::App(_, l), Term::App(_, r)), Formula::Eq(Term::App(_, c), _)) = (
+            &read_back.claims[0].conclusion,
+            &read_back.challenge.as_ref().expect("a challenge").requires[0].1,
+        ) else {
             panic!("the sample's statement is `c = c`")
         };
         assert!(Arc::ptr_eq(l, r) && Arc::ptr_eq(l, c), "equal terms share one allocation");
@@ -1016,7 +1016,8 @@ mod tests {
 
     /// The sample's JSON with `edit` applied to its value.
     fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> String {
-        let mut value: serde_json::Value = serde_json::from_str(&sample().to_json().expect("encode")).expect("json");
+        let mut value: serde_json::Value =
+            serde_json::from_str(&sample().to_json().expect("encode")).expect("json");
         edit(&mut value);
         value.to_string()
     }
@@ -1029,7 +1030,9 @@ mod tests {
     fn a_table_entry_must_name_an_earlier_entry() {
         // The sample's formulas: 0 is `c = c`, 1 is `true`. A formula naming itself
         // (the shortest cycle), a later entry, or none at all is refused.
-        for (node, names) in [(r#"{"Not": 1}"#, 1), (r#"{"And": [0, 2]}"#, 2), (r#"{"Not": 4000000000}"#, 4000000000u64)] {
+        for (node, names) in
+            [(r#"{"Not": 1}"#, 1), (r#"{"And": [0, 2]}"#, 2), (r#"{"Not": 4000000000}"#, 4000000000u64)]
+        {
             let text = edited(|v| v["formulas"][1] = serde_json::from_str(node).expect("json"));
             assert_eq!(
                 refusal(&text),
@@ -1042,9 +1045,15 @@ mod tests {
             "not a readable bundle: term 0 names term 0, which is not an earlier entry of the table"
         );
         let text = edited(|v| v["formulas"][0] = serde_json::from_str(r#"{"Eq": [0, 1]}"#).expect("json"));
-        assert_eq!(refusal(&text), "not a readable bundle: formula 0 names term 1, which is not in the table");
+        assert_eq!(
+            refusal(&text),
+            "not a readable bundle: formula 0 names term 1, which is not in the table"
+        );
         let text = edited(|v| v["claims"][0]["conclusion"] = 2.into());
-        assert_eq!(refusal(&text), "not a readable bundle: a part names formula 2, which is not in the table");
+        assert_eq!(
+            refusal(&text),
+            "not a readable bundle: a part names formula 2, which is not in the table"
+        );
     }
 
     #[test]
@@ -1086,7 +1095,8 @@ mod tests {
                 formulas.push(serde_json::json!({ "And": [i, i] }));
             }
             let big = formulas.len() - 1;
-            let named: Vec<serde_json::Value> = (0..1000).map(|k| serde_json::json!([format!("a{k}"), big])).collect();
+            let named: Vec<serde_json::Value> =
+                (0..1000).map(|k| serde_json::json!([format!("a{k}"), big])).collect();
             v["claims"][0]["assumptions"] = named.into();
         });
         assert_eq!(

@@ -298,7 +298,7 @@ pub(super) struct Encoder<'b> {
 }
 
 /// The index of `node` in `table`, added if it is not there yet.
-fn intern<'b, N: Clone + Eq + std::hash::Hash>(table: &mut Vec<N>, ids: &mut HashMap<N, u32>, node: N) -> u32 {
+fn intern<N: Clone + Eq + std::hash::Hash>(table: &mut Vec<N>, ids: &mut HashMap<N, u32>, node: N) -> u32 {
     if let Some(&i) = ids.get(&node) {
         return i;
     }
@@ -343,7 +343,9 @@ impl<'b> Encoder<'b> {
             Formula::Eq(a, b) => FormulaNode::Eq(self.term(a), self.term(b)),
             Formula::Le(a, b) => FormulaNode::Le(self.term(a), self.term(b)),
             Formula::Lt(a, b) => FormulaNode::Lt(self.term(a), self.term(b)),
-            Formula::Pred(p, args) => FormulaNode::Pred(Text::of(p), args.iter().map(|a| self.term(a)).collect()),
+            Formula::Pred(p, args) => {
+                FormulaNode::Pred(Text::of(p), args.iter().map(|a| self.term(a)).collect())
+            }
             Formula::Not(a) => FormulaNode::Not(self.formula(a)),
             Formula::And(a, b) => FormulaNode::And(self.formula(a), self.formula(b)),
             Formula::Or(a, b) => FormulaNode::Or(self.formula(a), self.formula(b)),
@@ -440,7 +442,11 @@ impl<'b> Encoder<'b> {
             technique: Text::of(&m.technique),
             params: variables(&m.params),
             allows: self.named_formulas(&m.allows),
-            requires: m.requires.iter().map(|(r, f, t)| (Text::of(r), self.formula(f), Text::of(t))).collect(),
+            requires: m
+                .requires
+                .iter()
+                .map(|(r, f, t)| (Text::of(r), self.formula(f), Text::of(t)))
+                .collect(),
         }
     }
 }
@@ -502,7 +508,11 @@ fn earlier<'t, T>(table: &'t [T], what: &str, i: usize, j: u32) -> Result<&'t T,
 impl Tables {
     /// Decodes the tables, refusing a reference that is not to an earlier entry and an
     /// entry deeper or larger than `limits` allow.
-    pub fn decode(terms: &[TermNode], formulas: &[FormulaNode], limits: &Limits) -> Result<Tables, BundleError> {
+    pub fn decode(
+        terms: &[TermNode],
+        formulas: &[FormulaNode],
+        limits: &Limits,
+    ) -> Result<Tables, BundleError> {
         let max_depth = limits.max_depth as u32;
         let max_size = limits.max_formula_size as u64;
         let mut names = Names::default();
@@ -523,7 +533,8 @@ impl Tables {
                 TermNode::Free(x, s) => Term::Free(names.get(&x.0), names.sort(s)),
                 TermNode::Num(r) => Term::Num(Arc::new(r.clone().into_owned())),
                 TermNode::App(f, args) => {
-                    let args = args.iter().map(|&j| child(j).map(|t| (*t).clone())).collect::<Result<_, _>>()?;
+                    let args =
+                        args.iter().map(|&j| child(j).map(|t| (*t).clone())).collect::<Result<_, _>>()?;
                     Term::App(names.get(&f.0), args)
                 }
                 TermNode::Neg(a) => Term::Neg(child(*a)?),
@@ -941,7 +952,9 @@ impl<'b> Encoder<'b> {
             Step::Hypothesis { name } => StepW::Hypothesis { name: Text::of(name) },
             Step::Assume { formula } => StepW::Assume { formula: self.formula(formula) },
             Step::Axiom { name, args } => StepW::Axiom { name: Text::of(name), args: self.terms_of(args) },
-            Step::Theorem { name, args } => StepW::Theorem { name: Text::of(name), args: self.terms_of(args) },
+            Step::Theorem { name, args } => {
+                StepW::Theorem { name: Text::of(name), args: self.terms_of(args) }
+            }
             Step::Unfold { name, args } => StepW::Unfold { name: Text::of(name), args: self.terms_of(args) },
             Step::TrueIntro => StepW::TrueIntro,
             Step::FalseElim { from, goal } => StepW::FalseElim { from: *from, goal: self.formula(goal) },
@@ -960,8 +973,12 @@ impl<'b> Encoder<'b> {
             Step::NotIntro { assumption, from } => {
                 StepW::NotIntro { assumption: self.formula(assumption), from: *from }
             }
-            Step::NotElim { negation, argument } => StepW::NotElim { negation: *negation, argument: *argument },
-            Step::IffIntro { forward, backward } => StepW::IffIntro { forward: *forward, backward: *backward },
+            Step::NotElim { negation, argument } => {
+                StepW::NotElim { negation: *negation, argument: *argument }
+            }
+            Step::IffIntro { forward, backward } => {
+                StepW::IffIntro { forward: *forward, backward: *backward }
+            }
             Step::IffForward { from } => StepW::IffForward { from: *from },
             Step::IffBackward { from } => StepW::IffBackward { from: *from },
             Step::ExcludedMiddle { formula } => StepW::ExcludedMiddle { formula: self.formula(formula) },
@@ -1007,7 +1024,9 @@ impl<'b> Encoder<'b> {
                     .map(|s| SquareW { coefficient: Cow::Borrowed(&s.coefficient), base: self.term(&s.base) })
                     .collect(),
             },
-            Step::LeTotal { left, right } => StepW::LeTotal { left: self.term(left), right: self.term(right) },
+            Step::LeTotal { left, right } => {
+                StepW::LeTotal { left: self.term(left), right: self.term(right) }
+            }
             Step::LeAntisymm { le, ge } => StepW::LeAntisymm { le: *le, ge: *ge },
         }
     }
@@ -1023,9 +1042,15 @@ impl Tables {
         Ok(match s {
             StepW::Hypothesis { name } => Step::Hypothesis { name: self.name(&name) },
             StepW::Assume { formula } => Step::Assume { formula: self.formula(formula)? },
-            StepW::Axiom { name, args } => Step::Axiom { name: self.name(&name), args: self.terms_of(&args)? },
-            StepW::Theorem { name, args } => Step::Theorem { name: self.name(&name), args: self.terms_of(&args)? },
-            StepW::Unfold { name, args } => Step::Unfold { name: self.name(&name), args: self.terms_of(&args)? },
+            StepW::Axiom { name, args } => {
+                Step::Axiom { name: self.name(&name), args: self.terms_of(&args)? }
+            }
+            StepW::Theorem { name, args } => {
+                Step::Theorem { name: self.name(&name), args: self.terms_of(&args)? }
+            }
+            StepW::Unfold { name, args } => {
+                Step::Unfold { name: self.name(&name), args: self.terms_of(&args)? }
+            }
             StepW::TrueIntro => Step::TrueIntro,
             StepW::FalseElim { from, goal } => Step::FalseElim { from, goal: self.formula(goal)? },
             StepW::AndIntro { left, right } => Step::AndIntro { left, right },
@@ -1034,9 +1059,13 @@ impl Tables {
             StepW::OrLeft { from, right } => Step::OrLeft { from, right: self.formula(right)? },
             StepW::OrRight { left, from } => Step::OrRight { left: self.formula(left)?, from },
             StepW::OrElim { from, left, right } => Step::OrElim { from, left, right },
-            StepW::ImpIntro { assumption, from } => Step::ImpIntro { assumption: self.formula(assumption)?, from },
+            StepW::ImpIntro { assumption, from } => {
+                Step::ImpIntro { assumption: self.formula(assumption)?, from }
+            }
             StepW::ImpElim { implication, argument } => Step::ImpElim { implication, argument },
-            StepW::NotIntro { assumption, from } => Step::NotIntro { assumption: self.formula(assumption)?, from },
+            StepW::NotIntro { assumption, from } => {
+                Step::NotIntro { assumption: self.formula(assumption)?, from }
+            }
             StepW::NotElim { negation, argument } => Step::NotElim { negation, argument },
             StepW::IffIntro { forward, backward } => Step::IffIntro { forward, backward },
             StepW::IffForward { from } => Step::IffForward { from },
@@ -1074,14 +1103,19 @@ impl Tables {
                 facts: facts.into_owned(),
                 products: products
                     .into_iter()
-                    .map(|p| Product { coefficient: p.coefficient.into_owned(), factors: p.factors.into_owned() })
+                    .map(|p| Product {
+                        coefficient: p.coefficient.into_owned(),
+                        factors: p.factors.into_owned(),
+                    })
                     .collect(),
                 squares: squares
                     .into_iter()
                     .map(|s| Ok(Square { coefficient: s.coefficient.into_owned(), base: self.term(s.base)? }))
                     .collect::<Result<_, BundleError>>()?,
             },
-            StepW::LeTotal { left, right } => Step::LeTotal { left: self.term(left)?, right: self.term(right)? },
+            StepW::LeTotal { left, right } => {
+                Step::LeTotal { left: self.term(left)?, right: self.term(right)? }
+            }
             StepW::LeAntisymm { le, ge } => Step::LeAntisymm { le, ge },
         })
     }
