@@ -161,12 +161,13 @@ fn a_dropped_assumption_is_refused() {
 #[test]
 fn a_changed_hash_is_refused() {
     let (_, b) = answered();
-    for field in 0..4 {
+    for field in 0..5 {
         let mut c = b.clone();
         let h = match field {
-            0 => &mut c.hashes.declarations,
-            1 => &mut c.hashes.proofs,
-            2 => &mut c.hashes.claims,
+            0 => &mut c.hashes.tables,
+            1 => &mut c.hashes.declarations,
+            2 => &mut c.hashes.proofs,
+            3 => &mut c.hashes.claims,
             _ => &mut c.hashes.bundle,
         };
         *h = "0".repeat(64);
@@ -216,38 +217,117 @@ fn answered_text() -> String {
     std::fs::read_to_string(&answered().0).expect("bundle written")
 }
 
-#[test]
-fn decoding_in_parts_reads_what_serde_reads() {
-    // `Bundle::from_json` decodes the declarations and the rest on two threads; the
-    // result must be exactly serde's decoding of the whole document.
-    let text = answered_text();
-    let whole: Bundle = serde_json::from_str(&text).expect("serde reads it");
-    assert_eq!(Bundle::from_json(&text).expect("reads"), whole);
-    // A bundle without a challenge: the field absent, or null.
-    let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
-    value.as_object_mut().expect("an object").remove("challenge");
-    let absent = value.to_string();
-    let read = Bundle::from_json(&absent).expect("reads");
-    assert_eq!(read.challenge, None);
-    assert_eq!(read, serde_json::from_str::<Bundle>(&absent).expect("serde reads it"));
-    value.as_object_mut().expect("an object").insert("challenge".into(), serde_json::Value::Null);
-    assert_eq!(Bundle::from_json(&value.to_string()).expect("reads").challenge, None);
+/// `text` with `edit` applied to its JSON value.
+fn edited(text: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(text).expect("json");
+    edit(&mut value);
+    value.to_string()
 }
 
 #[test]
-fn a_deep_bundle_is_read_the_measured_way() {
-    // 300 nested negations are deeper than serde_json's recursion limit (128): the
-    // decoding in parts gives up and the measured decoder reads it.
+fn decoding_in_parts_reads_what_the_measured_decoder_reads() {
+    // `Bundle::from_json` decodes the tables, the declarations and the rest on two
+    // threads; the result must be what writing gave, and what the measured decoder
+    // (used for deep documents) reads.
     let (_, b) = answered();
-    let mut c = b.clone();
+    let text = answered_text();
+    assert_eq!(&Bundle::from_json(&text).expect("reads"), b);
+    // Pretty-printed: the same bundle (and it verifies, the re-encoding giving the
+    // recorded hashes).
+    let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let pretty = serde_json::to_string_pretty(&value).expect("encode");
+    assert_eq!(&Bundle::from_json(&pretty).expect("reads"), b);
+    // A bundle without a challenge: the field absent, or null.
+    let absent = edited(&text, |v| {
+        v.as_object_mut().expect("an object").remove("challenge");
+    });
+    assert_eq!(Bundle::from_json(&absent).expect("reads").challenge, None);
+    let null = edited(&text, |v| v["challenge"] = serde_json::Value::Null);
+    assert_eq!(Bundle::from_json(&null).expect("reads").challenge, None);
+}
+
+#[test]
+fn deep_formulas_are_stored_flat() {
+    // 300 nested negations, in a claim and in a proof step: each is one flat entry of
+    // the formula table, so the document stays shallow and reads back the same.
+    let (_, b) = answered();
     let mut f = Formula::True;
     for _ in 0..300 {
         f = Formula::Not(Arc::new(f));
     }
-    c.claims[0].conclusion = f;
+    let mut c = b.clone();
+    c.claims[0].conclusion = f.clone();
     let text = c.to_json().expect("encode");
+    assert!(warrant_kernel::json::json_depth(text.as_bytes()) < 16);
     assert_eq!(Bundle::from_json(&text).expect("reads"), c);
     refused(&rehashed(c), "states");
+    let mut c = b.clone();
+    let tp = c.declarations.iter_mut().rev().find_map(|e| e.proof.as_mut()).expect("a theorem with a proof");
+    tp.proof.steps.push(Step::Assume { formula: f });
+    let text = c.to_json().expect("encode");
+    assert!(warrant_kernel::json::json_depth(text.as_bytes()) < 16);
+    assert_eq!(Bundle::from_json(&text).expect("reads"), c);
+    refused(&rehashed(c), "rests on the undischarged assumption not not");
+}
+
+#[test]
+fn a_deep_document_is_refused_by_the_measured_decoder() {
+    // Too deep for serde_json's recursion limit: the measured decoder refuses it for
+    // its depth before decoding anything.
+    let path = scratch("deep.json");
+    std::fs::write(&path, format!("{{\"format\": {}", "[".repeat(100_000))).expect("write");
+    let (code, out) = verify_file(&path);
+    assert_eq!(code, Some(1));
+    assert_eq!(out, "refused: not a readable bundle: limit `max_json_depth` (2048) exceeded\n");
+}
+
+#[test]
+fn a_changed_shared_formula_is_refused() {
+    // The statement of the first theorem, changed in the formula table: every part
+    // that names it changes with it.
+    let text = answered_text();
+    let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let statement = value["declarations"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .find_map(|e| e["declaration"]["Theorem"]["statement"].as_u64())
+        .expect("a theorem");
+    let changed = edited(&text, |v| v["formulas"][statement as usize] = "True".into());
+    // With the hashes as they were, and recomputed: the kernel speaks first.
+    let c = Bundle::from_json(&changed).expect("reads");
+    assert_ne!(&c, &answered().1);
+    refused(&c, "not the stated `true`");
+    refused(&rehashed(c), "not the stated `true`");
+    let path = scratch("shared.json");
+    std::fs::write(&path, &changed).expect("write");
+    let (code, out) = verify_file(&path);
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("refused: the proof of theorem"), "{out}");
+}
+
+#[test]
+fn a_bad_table_reference_is_refused_by_the_command() {
+    let text = answered_text();
+    let forward = edited(&text, |v| v["formulas"][0] = serde_json::json!({ "Not": 0 }));
+    let path = scratch("cycle.json");
+    std::fs::write(&path, &forward).expect("write");
+    let (code, out) = verify_file(&path);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        "refused: not a readable bundle: formula 0 names formula 0, which is not an earlier entry of the table\n"
+    );
+}
+
+#[test]
+fn another_format_is_refused_with_its_name() {
+    let old = edited(&answered_text(), |v| v["format"] = "warrant-bundle/1".into());
+    let path = scratch("old.json");
+    std::fs::write(&path, &old).expect("write");
+    let (code, out) = verify_file(&path);
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("refused: unsupported bundle format `warrant-bundle/1`"), "{out}");
 }
 
 #[test]
@@ -268,7 +348,8 @@ fn the_command_hashes_the_stored_text_or_its_re_encoding() {
     let (_, b) = answered();
     // Re-formatted but unchanged: the re-encoding gives the recorded hashes.
     let pretty = scratch("pretty.json");
-    std::fs::write(&pretty, serde_json::to_string_pretty(b).expect("encode")).expect("write");
+    let value: serde_json::Value = serde_json::from_str(&answered_text()).expect("json");
+    std::fs::write(&pretty, serde_json::to_string_pretty(&value).expect("encode")).expect("write");
     let (code, out) = verify_file(&pretty);
     assert_eq!(code, Some(0), "{out}");
     // A recorded hash changed, or a claim renamed without rehashing: refused.

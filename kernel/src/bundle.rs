@@ -6,6 +6,9 @@
 //! says. A bundle (format [`FORMAT`], JSON) holds:
 //!
 //! - `format`, `kernel_version`, `verdict` (always `accepted`);
+//! - `terms` and `formulas`: every term and formula that the parts below name, each
+//!   distinct node stored once, its children by index of earlier entries (see
+//!   `bundle/wire.rs` for the rules a reader enforces);
 //! - `declarations`: the slice of the signature the claims use, in order; a theorem
 //!   carries the context it was checked in and its proof object, and is re-checked;
 //! - `claims`: what was proved — each technique guarantee (or challenge requirement) as
@@ -13,22 +16,31 @@
 //!   named assumptions and conclusion spelled out;
 //! - `trust_base`: the axioms the claims rest on and their assumptions;
 //! - `challenge`: the challenge met, if any, with its allows and requirements;
-//! - `hashes`: SHA-256 of the declarations (chained), of the proofs, of the claims
-//!   with the trust base, verdict and challenge, and of the bundle as a whole.
+//! - `hashes`: SHA-256 of the tables, of the declarations (chained), of the proofs, of
+//!   the claims with the trust base, verdict and challenge, and of the bundle as a
+//!   whole.
+//!
+//! Declarations, contexts, proof steps, claims, the trust base and the challenge name
+//! their terms and formulas by table index, so no part of the document is deep. In
+//! memory ([`Bundle`]) everything is spelled out; equal nodes read from one table
+//! entry share one allocation, so the kernel's equality tests on them are cheap.
 //!
 //! The hashes name a bundle and catch accidental damage; they are not what makes it
 //! believable. [`verify`] rebuilds the signature declaration by declaration and
 //! re-checks every proof, so a forged bundle with recomputed hashes is still refused.
 //!
-//! Each hash is over the compact JSON of its parts, which is how a bundle is written.
-//! [`verify_text`] (what `warrant verify` runs) therefore hashes the parts' bytes as
-//! stored, and re-encodes the decoded parts only when those bytes do not give the
-//! recorded hashes (a re-formatted bundle). It decodes the bundle in two parts on two
-//! threads, and computes the hashes and the summary on one thread while the kernel
-//! re-checks on the other; the refusal reasons and their order do not change.
+//! Each hash is over the compact JSON of its parts as written (table indices
+//! included), which is how a bundle is written, and a writer numbers the tables in
+//! one fixed order. [`verify_text`] (what `warrant verify` runs) therefore hashes the
+//! parts' bytes as stored, and re-encodes the decoded bundle only when those bytes do
+//! not give the recorded hashes (a re-formatted bundle). It decodes the bundle in two
+//! parts on two threads, and computes the hashes and the summary on one thread while
+//! the kernel re-checks on the other; the refusal reasons and their order do not
+//! change.
+
+mod wire;
 
 use crate::check::{check, Context};
-use crate::error::KernelError;
 use crate::print::formula_to_string;
 use crate::proof::Proof;
 use crate::signature::{Declaration, FactKind, Signature};
@@ -42,7 +54,7 @@ use std::fmt;
 use std::sync::Arc;
 
 /// The bundle format this module writes and reads.
-pub const FORMAT: &str = "warrant-bundle/1";
+pub const FORMAT: &str = "warrant-bundle/2";
 
 /// A [`Context`] as it is stored in a bundle.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,18 +163,21 @@ pub struct ChallengeMet {
 /// Content hashes (hex SHA-256).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hashes {
+    /// The term and formula tables.
+    pub tables: String,
     /// The declarations, chained one by one.
     pub declarations: String,
     /// The proofs with their contexts, in order.
     pub proofs: String,
     /// Verdict, claims, trust base and challenge.
     pub claims: String,
-    /// Format, kernel version and the three hashes above.
+    /// Format, kernel version and the four hashes above.
     pub bundle: String,
 }
 
-/// A certificate bundle.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A certificate bundle, spelled out (its stored form is written by [`Bundle::to_json`]
+/// and read by [`Bundle::from_json`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Bundle {
     /// Always [`FORMAT`].
     pub format: String,
@@ -210,17 +225,6 @@ pub struct Verified {
     pub theorem_proofs: Vec<(Name, Context, Proof)>,
 }
 
-fn sha(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// `v` as compact JSON, in `buf` (cleared first).
-fn encode<'b, T: Serialize + ?Sized>(buf: &'b mut Vec<u8>, v: &T) -> Result<&'b [u8], BundleError> {
-    buf.clear();
-    serde_json::to_writer(&mut *buf, v).map_err(|e| BundleError { reason: format!("cannot encode: {e}") })?;
-    Ok(buf)
-}
-
 impl Bundle {
     /// A bundle with its hashes filled in.
     pub fn new(
@@ -245,43 +249,140 @@ impl Bundle {
 
     /// The hashes of this bundle's content, computed afresh.
     pub fn compute_hashes(&self) -> Result<Hashes, BundleError> {
-        // One buffer, reused for every encoding: the bytes hashed are exactly
-        // `serde_json::to_vec` of each part.
-        let mut buf = Vec::new();
-        let mut chain = Sha256::new();
-        let mut proofs = Sha256::new();
-        for e in &self.declarations {
-            let prev = chain.finalize_reset();
-            chain.update(prev);
-            chain.update(encode(&mut buf, &e.declaration)?);
-            if let Some(p) = &e.proof {
-                proofs.update(encode(&mut buf, e.declaration.name().as_ref())?);
-                proofs.update(encode(&mut buf, p)?);
-            }
+        let w = self.stored();
+        let terms = to_vec(&w.terms)?;
+        let formulas = to_vec(&w.formulas)?;
+        let entries = w
+            .declarations
+            .iter()
+            .map(|e| Ok((to_vec(&e.declaration)?, e.proof.as_ref().map(to_vec).transpose()?)))
+            .collect::<Result<Vec<_>, BundleError>>()?;
+        let claims = to_vec(&w.claims)?;
+        let trust_base = to_vec(&w.trust_base)?;
+        let challenge = w.challenge.as_ref().map(to_vec).transpose()?;
+        hash_parts(
+            self,
+            &Parts {
+                terms: &terms,
+                formulas: &formulas,
+                entries: entries.iter().map(|(d, p)| (&d[..], p.as_deref())).collect(),
+                claims: &claims,
+                trust_base: &trust_base,
+                challenge: challenge.as_deref(),
+            },
+        )
+    }
+
+    /// The stored form: tables numbered in one fixed order (declarations, claims,
+    /// trust base, challenge; children before their parents), with the recorded hashes.
+    fn stored(&self) -> wire::BundleW<'_> {
+        let mut enc = wire::Encoder::default();
+        let declarations = self.declarations.iter().map(|e| enc.entry(e)).collect();
+        let claims = self.claims.iter().map(|c| enc.claim(c)).collect();
+        let trust_base = enc.trust_base(&self.trust_base);
+        let challenge = self.challenge.as_ref().map(|m| enc.challenge(m));
+        wire::BundleW {
+            format: wire::Text(self.format.as_str().into()),
+            kernel_version: wire::Text(self.kernel_version.as_str().into()),
+            verdict: wire::Text(self.verdict.as_str().into()),
+            terms: enc.terms,
+            formulas: enc.formulas,
+            declarations,
+            claims,
+            trust_base,
+            challenge,
+            hashes: self.hashes.clone(),
         }
-        let declarations = hex::encode(chain.finalize());
-        let proofs = hex::encode(proofs.finalize());
-        let claims =
-            sha(encode(&mut buf, &(&self.verdict, &self.claims, &self.trust_base, &self.challenge))?);
-        let bundle =
-            sha(format!("{}\n{}\n{declarations}\n{proofs}\n{claims}", self.format, self.kernel_version)
-                .as_bytes());
-        Ok(Hashes { declarations, proofs, claims, bundle })
     }
 
-    /// The bundle as (compact) JSON.
+    /// The bundle as (compact) JSON, in its stored form.
     pub fn to_json(&self) -> Result<String, BundleError> {
-        serde_json::to_string(self).map_err(|e| BundleError { reason: format!("cannot encode: {e}") })
+        serde_json::to_string(&self.stored())
+            .map_err(|e| BundleError { reason: format!("cannot encode: {e}") })
     }
 
-    /// Reads a bundle, refusing documents larger or deeper than the default limits.
+    /// Reads a bundle, refusing documents larger or deeper than the default limits and
+    /// tables that break the format's rules.
     pub fn from_json(text: &str) -> Result<Bundle, BundleError> {
         read(text).map(|(bundle, _)| bundle)
     }
 }
 
+/// `v` as compact JSON.
+fn to_vec<T: Serialize + ?Sized>(v: &T) -> Result<Vec<u8>, BundleError> {
+    serde_json::to_vec(v).map_err(|e| BundleError { reason: format!("cannot encode: {e}") })
+}
+
+/// The compact JSON of each part a hash covers.
+struct Parts<'p> {
+    terms: &'p [u8],
+    formulas: &'p [u8],
+    /// Each entry's declaration and proof.
+    entries: Vec<(&'p [u8], Option<&'p [u8]>)>,
+    claims: &'p [u8],
+    trust_base: &'p [u8],
+    /// `None` is hashed as `null`.
+    challenge: Option<&'p [u8]>,
+}
+
+/// The hashes of `bundle` whose parts are `parts`:
+/// - `tables`: SHA-256 of `[terms,formulas]`;
+/// - `declarations`: a chain, `h₀ = SHA-256()` and `hᵢ₊₁ = SHA-256(hᵢ ‖ declarationᵢ)`;
+/// - `proofs`: SHA-256 of each theorem's name (a JSON string) and proof, in order;
+/// - `claims`: SHA-256 of `[verdict,claims,trust_base,challenge]`;
+/// - `bundle`: SHA-256 of the format, the kernel version and the four hashes above
+///   (hex), one a line.
+fn hash_parts(bundle: &Bundle, parts: &Parts) -> Result<Hashes, BundleError> {
+    let mut buf = Vec::new();
+    let mut tables = Sha256::new();
+    for piece in [&b"["[..], parts.terms, b",", parts.formulas, b"]"] {
+        tables.update(piece);
+    }
+    let tables = hex::encode(tables.finalize());
+    let mut chain = Sha256::new();
+    let mut proofs = Sha256::new();
+    for ((declaration, proof), e) in parts.entries.iter().zip(&bundle.declarations) {
+        let prev = chain.finalize_reset();
+        chain.update(prev);
+        chain.update(declaration);
+        if let Some(p) = proof {
+            buf.clear();
+            serde_json::to_writer(&mut buf, e.declaration.name().as_ref())
+                .map_err(|e| BundleError { reason: format!("cannot encode: {e}") })?;
+            proofs.update(&buf);
+            proofs.update(p);
+        }
+    }
+    let declarations = hex::encode(chain.finalize());
+    let proofs = hex::encode(proofs.finalize());
+    let mut claims = Sha256::new();
+    buf.clear();
+    serde_json::to_writer(&mut buf, &bundle.verdict)
+        .map_err(|e| BundleError { reason: format!("cannot encode: {e}") })?;
+    for piece in [
+        &b"["[..],
+        &buf,
+        b",",
+        parts.claims,
+        b",",
+        parts.trust_base,
+        b",",
+        parts.challenge.unwrap_or(b"null"),
+        b"]",
+    ] {
+        claims.update(piece);
+    }
+    let claims = hex::encode(claims.finalize());
+    let whole =
+        format!("{}\n{}\n{tables}\n{declarations}\n{proofs}\n{claims}", bundle.format, bundle.kernel_version);
+    let bundle = hex::encode(Sha256::digest(whole.as_bytes()));
+    Ok(Hashes { tables, declarations, proofs, claims, bundle })
+}
+
 /// The parts of a bundle's text that its hashes cover, as they are stored.
 struct Stored<'a> {
+    terms: &'a RawValue,
+    formulas: &'a RawValue,
     entries: Vec<RawEntry<'a>>,
     claims: &'a RawValue,
     trust_base: &'a RawValue,
@@ -302,8 +403,9 @@ impl RawEntry<'_> {
         self.declaration.get().len() + self.proof.map_or(0, |p| p.get().len())
     }
 
-    fn decode(&self) -> Option<Entry> {
-        Some(Entry {
+    /// The entry in its stored form; `None` when serde cannot read it.
+    fn decode(&self) -> Option<wire::EntryW<'_>> {
+        Some(wire::EntryW {
             declaration: serde_json::from_str(self.declaration.get()).ok()?,
             proof: match self.proof {
                 None => None,
@@ -318,36 +420,21 @@ impl Stored<'_> {
     /// re-encoding: the same hashes when the bundle is stored as written (compact
     /// JSON), at the cost of hashing alone.
     fn hashes(&self, bundle: &Bundle) -> Result<Hashes, BundleError> {
-        let mut buf = Vec::new();
-        let mut chain = Sha256::new();
-        let mut proofs = Sha256::new();
-        for (raw, e) in self.entries.iter().zip(&bundle.declarations) {
-            let prev = chain.finalize_reset();
-            chain.update(prev);
-            chain.update(raw.declaration.get());
-            if let Some(p) = raw.proof {
-                proofs.update(encode(&mut buf, e.declaration.name().as_ref())?);
-                proofs.update(p.get());
-            }
-        }
-        let declarations = hex::encode(chain.finalize());
-        let proofs = hex::encode(proofs.finalize());
-        // The encoding of the tuple `(verdict, claims, trust_base, challenge)`.
-        let mut claims = Sha256::new();
-        claims.update(b"[");
-        claims.update(encode(&mut buf, &bundle.verdict)?);
-        claims.update(b",");
-        claims.update(self.claims.get());
-        claims.update(b",");
-        claims.update(self.trust_base.get());
-        claims.update(b",");
-        claims.update(self.challenge.map_or("null", |c| c.get()));
-        claims.update(b"]");
-        let claims = hex::encode(claims.finalize());
-        let bundle =
-            sha(format!("{}\n{}\n{declarations}\n{proofs}\n{claims}", bundle.format, bundle.kernel_version)
-                .as_bytes());
-        Ok(Hashes { declarations, proofs, claims, bundle })
+        hash_parts(
+            bundle,
+            &Parts {
+                terms: self.terms.get().as_bytes(),
+                formulas: self.formulas.get().as_bytes(),
+                entries: self
+                    .entries
+                    .iter()
+                    .map(|e| (e.declaration.get().as_bytes(), e.proof.map(|p| p.get().as_bytes())))
+                    .collect(),
+                claims: self.claims.get().as_bytes(),
+                trust_base: self.trust_base.get().as_bytes(),
+                challenge: self.challenge.map(|c| c.get().as_bytes()),
+            },
+        )
     }
 }
 
@@ -356,95 +443,146 @@ impl Stored<'_> {
 ///
 /// The usual bundle (within serde_json's own recursion limit) is decoded in two
 /// halves on two threads ([`decode_in_parts`]); any other document (too deep for
-/// that, or unreadable) goes the measured way: a shallow one is decoded directly, a
-/// deeper one on a growable stack ([`crate::json`]), and an unreadable one is refused
-/// with the decoder's reason.
+/// that, or unreadable) goes the measured way ([`crate::json`], on a growable stack).
+/// A document that cannot be read but names another format is refused for its format.
 fn read(text: &str) -> Result<(Bundle, Option<Stored<'_>>), BundleError> {
-    let unreadable = |e: String| BundleError { reason: format!("not a readable bundle: {e}") };
     let limits = Limits::default();
     if text.len() <= limits.max_json_bytes {
-        if let Some((bundle, stored)) = decode_in_parts(text) {
-            return Ok((bundle, Some(stored)));
-        }
-        if crate::json::json_depth(text.as_bytes()) <= 100 {
-            return serde_json::from_str(text).map(|b| (b, None)).map_err(|e| unreadable(e.to_string()));
+        if let Some(read) = decode_in_parts(text, &limits) {
+            return read.map(|(bundle, stored)| (bundle, Some(stored)));
         }
     }
-    crate::json::from_json(text, &limits)
-        .map(|b| (b, None))
-        .map_err(|e: KernelError| unreadable(e.to_string()))
+    match crate::json::from_json_borrowed::<wire::BundleW>(text, &limits) {
+        Ok(w) => resolve(w, &limits).map(|b| (b, None)),
+        Err(e) => {
+            /// Just the format of a document.
+            #[derive(Deserialize)]
+            struct Head<'a> {
+                #[serde(borrow)]
+                format: wire::Text<'a>,
+            }
+            if let Ok(Head { format }) = serde_json::from_str::<Head>(text) {
+                if format.0 != FORMAT {
+                    return refuse(format!(
+                        "unsupported bundle format `{}` (this verifier reads `{FORMAT}`)",
+                        format.0
+                    ));
+                }
+            }
+            refuse(format!("not a readable bundle: {e}"))
+        }
+    }
 }
 
-/// Decodes the bundle's outline first, leaving each declaration and proof, the
-/// claims, the trust base and the challenge as text, then decodes about half of that
-/// text on another thread. Every part is decoded by serde_json with its recursion
-/// limit (128), so nothing deeper gets through; `None` on any error (the caller then
-/// decodes the slow way, which says why).
-fn decode_in_parts(text: &str) -> Option<(Bundle, Stored<'_>)> {
+/// The bundle a whole stored document names.
+fn resolve(w: wire::BundleW, limits: &Limits) -> Result<Bundle, BundleError> {
+    let mut tables = wire::Tables::decode(&w.terms, &w.formulas, limits)?;
+    let declarations = w.declarations.into_iter().map(|e| tables.entry(e)).collect::<Result<_, _>>()?;
+    Ok(Bundle {
+        format: w.format.0.into_owned(),
+        kernel_version: w.kernel_version.0.into_owned(),
+        verdict: w.verdict.0.into_owned(),
+        declarations,
+        claims: w.claims.into_iter().map(|c| tables.claim(c)).collect::<Result<_, _>>()?,
+        trust_base: tables.trust_base(w.trust_base)?,
+        challenge: w.challenge.map(|m| tables.challenge(m)).transpose()?,
+        hashes: w.hashes,
+    })
+}
+
+/// Decodes the bundle's outline first, leaving the tables, each declaration and
+/// proof, the claims, the trust base and the challenge as text; then decodes the
+/// tables and about half of the rest on another thread, and resolves the parts'
+/// table indices. Every part is decoded by serde_json with its recursion limit (128),
+/// so nothing deeper gets through; `None` when serde cannot read a part this way
+/// (the caller then decodes the slow way, which says why), a refusal when the tables
+/// or the indices break the format's rules.
+#[allow(clippy::type_complexity)]
+fn decode_in_parts<'t>(text: &'t str, limits: &Limits) -> Option<Result<(Bundle, Stored<'t>), BundleError>> {
     /// A bundle with its bulky parts left as text.
     #[derive(Deserialize)]
     struct Outline<'a> {
-        format: String,
-        kernel_version: String,
-        verdict: String,
+        #[serde(borrow)]
+        format: wire::Text<'a>,
+        #[serde(borrow)]
+        kernel_version: wire::Text<'a>,
+        #[serde(borrow)]
+        verdict: wire::Text<'a>,
+        #[serde(borrow)]
+        terms: &'a RawValue,
+        #[serde(borrow)]
+        formulas: &'a RawValue,
         #[serde(borrow)]
         declarations: Vec<RawEntry<'a>>,
         #[serde(borrow)]
         claims: &'a RawValue,
         #[serde(borrow)]
         trust_base: &'a RawValue,
-        #[serde(borrow)]
+        #[serde(borrow, default)]
         challenge: Option<&'a RawValue>,
         hashes: Hashes,
     }
-    fn entries(raw: &[RawEntry]) -> Option<Vec<Entry>> {
+    fn entries<'a>(raw: &'a [RawEntry<'a>]) -> Option<Vec<wire::EntryW<'a>>> {
         raw.iter().map(RawEntry::decode).collect()
     }
     let outline: Outline = serde_json::from_str(text).ok()?;
-    // The other thread takes the first declarations, up to half of the bulk.
-    let bulk = outline.declarations.iter().map(RawEntry::len).sum::<usize>()
+    // This thread takes the tables and the first declarations, up to half of the bulk.
+    let tables_len = outline.terms.get().len() + outline.formulas.get().len();
+    let bulk = tables_len
+        + outline.declarations.iter().map(RawEntry::len).sum::<usize>()
         + outline.claims.get().len()
         + outline.trust_base.get().len()
         + outline.challenge.map_or(0, |c| c.get().len());
-    let (mut split, mut taken) = (0, 0);
+    let (mut split, mut taken) = (0, tables_len);
     while split < outline.declarations.len() && taken < bulk / 2 {
         taken += outline.declarations[split].len();
         split += 1;
     }
     let (first, rest) = outline.declarations.split_at(split);
-    let (first, (rest, claims, trust_base, challenge)) = in_parallel(
-        || entries(first),
+    let ((rest, claims, trust_base, challenge), (tables, first)) = in_parallel(
         || {
             (
                 entries(rest),
-                serde_json::from_str::<Vec<Claim>>(outline.claims.get()).ok(),
-                serde_json::from_str::<TrustBase>(outline.trust_base.get()).ok(),
+                serde_json::from_str::<Vec<wire::ClaimW>>(outline.claims.get()).ok(),
+                serde_json::from_str::<wire::TrustBaseW>(outline.trust_base.get()).ok(),
                 match outline.challenge {
                     None => Some(None),
-                    Some(c) => serde_json::from_str::<Option<ChallengeMet>>(c.get()).ok(),
+                    Some(c) => serde_json::from_str::<Option<wire::ChallengeW>>(c.get()).ok(),
                 },
             )
         },
+        || {
+            let terms = serde_json::from_str::<Vec<wire::TermNode>>(outline.terms.get()).ok();
+            let formulas = serde_json::from_str::<Vec<wire::FormulaNode>>(outline.formulas.get()).ok();
+            let tables = terms.zip(formulas).map(|(t, f)| wire::Tables::decode(&t, &f, limits));
+            (tables, entries(first))
+        },
     );
-    let mut declarations = first?;
-    declarations.extend(rest?);
-    let bundle = Bundle {
-        format: outline.format,
-        kernel_version: outline.kernel_version,
-        verdict: outline.verdict,
-        declarations,
-        claims: claims?,
-        trust_base: trust_base?,
-        challenge: challenge?,
-        hashes: outline.hashes,
-    };
+    let (tables, first, rest, claims, trust_base, challenge) =
+        (tables?, first?, rest?, claims?, trust_base?, challenge?);
+    let resolved = tables.and_then(|mut tables| {
+        let declarations =
+            first.into_iter().chain(rest).map(|e| tables.entry(e)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Bundle {
+            format: outline.format.0.into_owned(),
+            kernel_version: outline.kernel_version.0.into_owned(),
+            verdict: outline.verdict.0.into_owned(),
+            declarations,
+            claims: claims.into_iter().map(|c| tables.claim(c)).collect::<Result<_, _>>()?,
+            trust_base: tables.trust_base(trust_base)?,
+            challenge: challenge.map(|m| tables.challenge(m)).transpose()?,
+            hashes: outline.hashes,
+        })
+    });
     let stored = Stored {
+        terms: outline.terms,
+        formulas: outline.formulas,
         entries: outline.declarations,
         claims: outline.claims,
         trust_base: outline.trust_base,
         challenge: outline.challenge,
     };
-    Some((bundle, stored))
+    Some(resolved.map(|bundle| (bundle, stored)))
 }
 
 /// Runs `a` on another thread while this one runs `b` (both here when no thread can
@@ -547,6 +685,7 @@ fn verify_and<T: Send>(
     let verified = replayed?;
     let h = hashes?;
     for (what, recorded, computed) in [
+        ("tables", &bundle.hashes.tables, &h.tables),
         ("declarations", &bundle.hashes.declarations, &h.declarations),
         ("proofs", &bundle.hashes.proofs, &h.proofs),
         ("claims", &bundle.hashes.claims, &h.claims),
@@ -838,15 +977,143 @@ mod tests {
         }
     }
 
+    /// `b` written, then pretty-printed (keys reordered too): the same content.
+    fn pretty(b: &Bundle) -> String {
+        let value: serde_json::Value = serde_json::from_str(&b.to_json().expect("encode")).expect("json");
+        serde_json::to_string_pretty(&value).expect("encode")
+    }
+
     #[test]
     fn re_formatted_bytes_hash_differently_and_fall_back() {
         // Pretty-printed, the stored bytes no longer give the recorded hashes; the
         // re-encoding still does.
         let b = sample();
-        let text = serde_json::to_string_pretty(&b).expect("encode");
+        let text = pretty(&b);
         let (read_back, stored) = read(&text).expect("reads");
         assert_eq!(read_back, b);
         assert_ne!(stored.expect("decoded in parts").hashes(&read_back).expect("hashes"), b.hashes);
         assert_eq!(read_back.compute_hashes().expect("hashes"), b.hashes);
+    }
+
+    #[test]
+    fn each_distinct_node_is_stored_once_and_read_back_shared() {
+        let b = sample();
+        let w = b.stored();
+        // `c` is one term, `c = c` one formula, `true` one formula, though each is
+        // named several times.
+        assert_eq!(w.terms.len(), 1);
+        assert_eq!(w.formulas.len(), 2);
+        let read_back = Bundle::from_json(&b.to_json().expect("encode")).expect("reads");
+        assert_eq!(read_back, b);
+        let (Formula::Eq(Term::App(_, l), Term::App(_, r)), Formula::Eq(Term::App(_, c), _)) = (
+            &read_back.claims[0].conclusion,
+            &read_back.challenge.as_ref().expect("a challenge").requires[0].1,
+        ) else {
+            panic!("the sample's statement is `c = c`")
+        };
+        assert!(Arc::ptr_eq(l, r) && Arc::ptr_eq(l, c), "equal terms share one allocation");
+    }
+
+    /// The sample's JSON with `edit` applied to its value.
+    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+        let mut value: serde_json::Value =
+            serde_json::from_str(&sample().to_json().expect("encode")).expect("json");
+        edit(&mut value);
+        value.to_string()
+    }
+
+    fn refusal(text: &str) -> String {
+        Bundle::from_json(text).expect_err("refused").reason
+    }
+
+    #[test]
+    fn a_table_entry_must_name_an_earlier_entry() {
+        // The sample's formulas: 0 is `c = c`, 1 is `true`. A formula naming itself
+        // (the shortest cycle), a later entry, or none at all is refused.
+        for (node, names) in
+            [(r#"{"Not": 1}"#, 1), (r#"{"And": [0, 2]}"#, 2), (r#"{"Not": 4000000000}"#, 4000000000u64)]
+        {
+            let text = edited(|v| v["formulas"][1] = serde_json::from_str(node).expect("json"));
+            assert_eq!(
+                refusal(&text),
+                format!("not a readable bundle: formula 1 names formula {names}, which is not an earlier entry of the table")
+            );
+        }
+        let text = edited(|v| v["terms"][0] = serde_json::from_str(r#"{"Neg": 0}"#).expect("json"));
+        assert_eq!(
+            refusal(&text),
+            "not a readable bundle: term 0 names term 0, which is not an earlier entry of the table"
+        );
+        let text = edited(|v| v["formulas"][0] = serde_json::from_str(r#"{"Eq": [0, 1]}"#).expect("json"));
+        assert_eq!(
+            refusal(&text),
+            "not a readable bundle: formula 0 names term 1, which is not in the table"
+        );
+        let text = edited(|v| v["claims"][0]["conclusion"] = 2.into());
+        assert_eq!(
+            refusal(&text),
+            "not a readable bundle: a part names formula 2, which is not in the table"
+        );
+    }
+
+    #[test]
+    fn a_table_entry_is_held_to_the_kernel_limits() {
+        // 600 nested negations, each naming the one before: deeper than `max_depth`.
+        let mut text = edited(|v| {
+            let formulas = v["formulas"].as_array_mut().expect("an array");
+            for i in 1..600u32 {
+                formulas.push(serde_json::json!({ "Not": i }));
+            }
+        });
+        let max = Limits::default();
+        assert_eq!(
+            refusal(&text),
+            format!(
+                "not a readable bundle: formula {} is deeper than {} or larger than {} nodes (the kernel's limits)",
+                max.max_depth + 1,
+                max.max_depth,
+                max.max_formula_size
+            )
+        );
+        // 40 conjunctions of the one before with itself: 2^40 nodes in 42 entries.
+        text = edited(|v| {
+            let formulas = v["formulas"].as_array_mut().expect("an array");
+            for i in 1..41u32 {
+                formulas.push(serde_json::json!({ "And": [i, i] }));
+            }
+        });
+        assert!(refusal(&text).contains("larger than"), "{}", refusal(&text));
+    }
+
+    #[test]
+    fn parts_may_not_name_more_nodes_than_a_bundle_may_hold() {
+        // A formula of about 2^19 nodes (index 19), named by 1,000 claims' assumptions: within
+        // each entry's limit, but more than the budget for the whole bundle.
+        let text = edited(|v| {
+            let formulas = v["formulas"].as_array_mut().expect("an array");
+            for i in 1..19u32 {
+                formulas.push(serde_json::json!({ "And": [i, i] }));
+            }
+            let big = formulas.len() - 1;
+            let named: Vec<serde_json::Value> =
+                (0..1000).map(|k| serde_json::json!([format!("a{k}"), big])).collect();
+            v["claims"][0]["assumptions"] = named.into();
+        });
+        assert_eq!(
+            refusal(&text),
+            "not a readable bundle: its parts name more term and formula nodes (shared ones counted each time) than a bundle may hold"
+        );
+    }
+
+    #[test]
+    fn another_format_is_refused_for_its_format() {
+        let text = edited(|v| {
+            v["format"] = "warrant-bundle/1".into();
+            v.as_object_mut().expect("an object").remove("terms");
+        });
+        assert_eq!(
+            refusal(&text),
+            format!("unsupported bundle format `warrant-bundle/1` (this verifier reads `{FORMAT}`)")
+        );
     }
 }

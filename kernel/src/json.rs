@@ -8,6 +8,7 @@
 use crate::error::{KernelError, LimitKind};
 use crate::Limits;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 /// The maximum nesting of `[`/`{` in `text`, ignoring brackets inside strings.
 pub fn json_depth(text: &[u8]) -> usize {
@@ -38,6 +39,11 @@ pub fn json_depth(text: &[u8]) -> usize {
 /// Decodes a value (a [`Proof`](crate::Proof), a [`Formula`](crate::Formula), ...) from
 /// JSON, refusing documents larger or deeper than `limits` allow.
 pub fn from_json<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T, KernelError> {
+    from_json_borrowed(text, limits)
+}
+
+/// [`from_json`] for a value that may borrow from `text` (strings without escapes).
+pub fn from_json_borrowed<'a, T: Deserialize<'a>>(text: &'a str, limits: &Limits) -> Result<T, KernelError> {
     if text.len() > limits.max_json_bytes {
         return Err(KernelError::Limit { kind: LimitKind::JsonBytes, limit: limits.max_json_bytes as u64 });
     }
