@@ -2,19 +2,19 @@
 //!
 //! A signature only grows, one checked [`Declaration`] at a time, and every name is
 //! declared at most once (sorts, symbols and facts share one namespace). Each
-//! extension is hashed onto a chain, so a [`Theorem`](crate::Theorem) can remember
-//! exactly which signature it was checked against and be reused only in that
-//! signature or an extension of it.
+//! extension gets an identity no other extension in this process has, so a
+//! [`Theorem`](crate::Theorem) can remember exactly which signature it was checked
+//! against and be reused only in that signature or an extension of it.
 
 use crate::error::KernelError;
 use crate::term::{check_extent, close_formula, free_variables, Formula, Hint, Name, Node, Sort, Term};
 use crate::Limits;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// One extension of a signature, as it is hashed, exported and bundled.
+/// One extension of a signature, as it is exported and bundled.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Declaration {
     /// A new sort. Every sort is inhabited, as usual in first-order logic.
@@ -137,20 +137,37 @@ pub enum Symbol {
 #[derive(Clone, Debug, Default)]
 pub struct Signature {
     entries: Vec<Declaration>,
-    chain: Vec<[u8; 32]>,
+    /// `ids[k]` is the identity of the extension that added `entries[k]`.
+    ids: Vec<u64>,
     symbols: BTreeMap<Name, Symbol>,
     facts: BTreeMap<Name, Fact>,
     limits: Limits,
 }
 
-/// A signature's identity at one length: the hash chain's value there.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A signature's identity at one length: the identity of its last declaration there.
+///
+/// Why this identifies the whole prefix: every successful extension of any signature
+/// takes a fresh id from [`NEXT_ID`], which never hands out the same id twice in a
+/// process (it stops at `u64::MAX` rather than wrap). A signature changes only by
+/// pushing one declaration together with its fresh id, and [`Clone`] copies both
+/// lists. So a signature holds id `x` at position `k` only if it is the signature that
+/// made `x`, or was cloned (perhaps through other clones) from it after that point,
+/// and then its first `k + 1` declarations are exactly those that signature had when
+/// it made `x`. Two signatures that declared the same text separately do not share
+/// ids: they are not taken as extensions of each other, which is merely conservative
+/// (a theorem is then re-checked). Fingerprints mean nothing across processes, and
+/// no theorem crosses one: the cache and bundles keep proofs, which the kernel
+/// re-checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Fingerprint {
     /// How many declarations.
     pub len: usize,
-    /// The chained SHA-256 of them.
-    pub hash: [u8; 32],
+    /// The id of the last of them (0 for the empty signature).
+    pub id: u64,
 }
+
+/// The next declaration id; ids start at 1 (0 stands for the empty signature).
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Signature {
     /// The empty signature (only `Rat`), with default limits.
@@ -192,18 +209,20 @@ impl Signature {
 
     /// This signature's identity now.
     pub fn fingerprint(&self) -> Fingerprint {
-        self.fingerprint_at(self.entries.len())
+        Fingerprint { len: self.ids.len(), id: self.ids.last().copied().unwrap_or(0) }
     }
 
     /// Its identity when it had `len` declarations (`None` when it never had).
-    pub fn fingerprint_at(&self, len: usize) -> Fingerprint {
-        let hash = if len == 0 { [0u8; 32] } else { self.chain[len - 1] };
-        Fingerprint { len, hash }
+    pub fn fingerprint_at(&self, len: usize) -> Option<Fingerprint> {
+        match len.checked_sub(1) {
+            None => Some(Fingerprint { len: 0, id: 0 }),
+            Some(last) => self.ids.get(last).map(|&id| Fingerprint { len, id }),
+        }
     }
 
     /// Is `fp` this signature or one of its prefixes?
     pub fn extends(&self, fp: &Fingerprint) -> bool {
-        fp.len <= self.entries.len() && self.fingerprint_at(fp.len) == *fp
+        self.fingerprint_at(fp.len) == Some(*fp)
     }
 
     /// Checks `decl` and adds it. Fails, leaving the signature as it was, when the name
@@ -283,14 +302,11 @@ impl Signature {
             Declaration::Theorem { trust_base, .. } => Arc::new(trust_base.clone()),
             _ => Arc::new(BTreeSet::new()),
         };
-        let mut hasher = Sha256::new();
-        if let Some(prev) = self.chain.last() {
-            hasher.update(prev);
-        }
-        // The declaration's JSON, written straight into the hash: no string is built.
-        serde_json::to_writer(&mut hasher, &decl)
-            .map_err(|e| KernelError::Internal { what: e.to_string() })?;
-        self.chain.push(hasher.finalize().into());
+        // A fresh id (see `Fingerprint`); `checked_add` makes the counter stop, not wrap.
+        let id = NEXT_ID
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
+            .map_err(|_| KernelError::Internal { what: "declaration ids are exhausted".into() })?;
+        self.ids.push(id);
         if let Some(sym) = symbol {
             // A definition's symbol is added after its body was checked: no recursion.
             self.symbols.insert(n.clone(), sym);

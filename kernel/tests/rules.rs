@@ -1593,13 +1593,58 @@ fn theorem_reuse_across_signatures_refused() {
         accept(&longer, &empty(), vec![Step::Theorem { name: name("t"), args: vec![] }]).conclusion(),
         &Formula::True
     );
-    // Same declarations, built separately: the same signature.
+    // Same declarations, built separately: not taken as the same signature (the
+    // caller re-checks the proof instead), and refused without a change.
     let mut twin = Signature::new();
     for d in base_declarations() {
         twin.declare(d).unwrap();
     }
     let thm = accept(&twin, &empty(), vec![Step::TrueIntro]);
-    sig.add_theorem(name("twin"), &thm).unwrap();
+    let before = sig.fingerprint();
+    let e = sig.add_theorem(name("twin"), &thm).unwrap_err();
+    assert!(matches!(e, KernelError::Internal { .. }), "{e:?}");
+    assert_eq!(sig.fingerprint(), before);
+}
+
+#[test]
+fn theorem_reuse_across_sibling_clones_refused() {
+    let base = sig();
+    // Two clones of one signature, each extended by one declaration.
+    let mut left = base.clone();
+    left.declare(Declaration::Axiom { name: name("left_ax"), statement: q() }).unwrap();
+    let mut right = base.clone();
+    right.declare(Declaration::Axiom { name: name("right_ax"), statement: Formula::False }).unwrap();
+    assert_eq!(left.fingerprint().len, right.fingerprint().len);
+    assert_ne!(left.fingerprint(), right.fingerprint());
+    // A theorem that rests on the left branch's axiom stays out of the right branch.
+    let thm = accept(&left, &empty(), vec![Step::Axiom { name: name("left_ax"), args: vec![] }]);
+    let before = right.fingerprint();
+    let e = right.add_theorem(name("stolen"), &thm).unwrap_err();
+    assert!(matches!(e, KernelError::Internal { .. }), "{e:?}");
+    assert_eq!(right.fingerprint(), before);
+    assert!(right.fact("stolen").is_none());
+    // Even the same declaration made in each branch separately is not the same prefix.
+    let mut twin_left = base.clone();
+    twin_left.declare(Declaration::Axiom { name: name("same"), statement: q() }).unwrap();
+    let mut twin_right = base.clone();
+    twin_right.declare(Declaration::Axiom { name: name("same"), statement: q() }).unwrap();
+    let thm_twin = accept(&twin_left, &empty(), vec![Step::TrueIntro]);
+    assert!(!twin_right.extends(&thm_twin.signature()));
+    assert!(twin_right.add_theorem(name("t"), &thm_twin).is_err());
+    // In an extension of its own branch (a clone, then one more declaration), it is
+    // accepted and can be cited.
+    let mut left_extended = left.clone();
+    left_extended.declare(Declaration::Axiom { name: name("more"), statement: s() }).unwrap();
+    assert!(left_extended.extends(&thm.signature()));
+    assert_eq!(left_extended.fingerprint_at(left.fingerprint().len), Some(left.fingerprint()));
+    left_extended.add_theorem(name("t"), &thm).unwrap();
+    let cited = accept(&left_extended, &empty(), vec![Step::Theorem { name: name("t"), args: vec![] }]);
+    assert_eq!(cited.conclusion(), &q());
+    assert_eq!(cited.trust_base(), &names(&["left_ax"]));
+    // The base is a prefix of both branches; neither branch is a prefix of the base.
+    assert!(left.extends(&base.fingerprint()) && right.extends(&base.fingerprint()));
+    assert!(!base.extends(&left.fingerprint()));
+    assert_eq!(base.fingerprint_at(base.fingerprint().len + 1), None);
 }
 
 #[test]

@@ -1,0 +1,35 @@
+//! Runs one benchmark workload's check many times, for profilers that count
+//! instructions (`valgrind --tool=callgrind`) or sample (`perf record`):
+//!
+//! `cargo run --release -p warrant-kernel --example profile -- psatz 100`
+//!
+//! Workloads: `chain`, `nd`, `psatz` (as in `benches/kernel.rs`). Comparing the counts
+//! of two runs with different repetitions gives the cost of one check.
+
+#[path = "../benches/workloads/mod.rs"]
+mod workloads;
+
+use std::hint::black_box;
+use warrant_kernel::*;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (which, times) = match args.as_slice() {
+        [_, which, times] => (which.as_str(), times.parse::<usize>().unwrap_or(1)),
+        [_, which] => (which.as_str(), 1),
+        _ => ("psatz", 1),
+    };
+    let (sig, ctx, proof) = match which {
+        "chain" => (workloads::chain_signature(), Context::default(), workloads::equality_chain(100_000)),
+        "nd" => workloads::natural_deduction(100, 10),
+        "psatz" => workloads::psatz(50),
+        other => {
+            eprintln!("unknown workload `{other}` (chain, nd, psatz)");
+            std::process::exit(2);
+        }
+    };
+    for _ in 0..times {
+        black_box(check(&sig, &ctx, black_box(&proof)).expect("the workload checks"));
+    }
+    println!("{which}: {} steps checked {times} times", proof.steps.len());
+}
