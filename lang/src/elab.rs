@@ -601,6 +601,17 @@ struct Lowering<T> {
     poisoned: bool,
 }
 
+/// A technique's clauses, lowered ([`Elab::lower_technique`]).
+struct TechniqueLowering<'a> {
+    info: TechniqueInfo,
+    broken: bool,
+    /// Index in `info.guarantees` and proof of each guarantee with a statement.
+    guarantee_proofs: Vec<(usize, Option<&'a ast::Proof>)>,
+    /// Index in `info.discharges` and proof of each discharge.
+    pending_discharges: Vec<(usize, &'a ast::Proof)>,
+    low: Lowering<()>,
+}
+
 impl<T> Lowering<T> {
     fn of(lx: Lx<'_>, value: Option<T>) -> Lowering<T> {
         let mut deps = lx.deps;
@@ -1215,15 +1226,15 @@ impl Elab<'_> {
     /// changed is exactly what lowering at that point would give, and the diagnostics,
     /// references and declarations come out the same, in the same order, whatever the
     /// number of threads.
-    fn speculate<T: Send>(
+    fn speculate<'a, T: Send>(
         &self,
-        ast: &ast::SourceFile,
+        ast: &'a ast::SourceFile,
         ids: &[Option<GlobalId>],
         wanted: impl Fn(&ast::Item) -> bool + Sync,
-        lower: impl Fn(&Self, &ast::Item, GlobalId) -> Lowering<T> + Sync,
-    ) -> Vec<Option<Lowering<T>>> {
+        lower: impl Fn(&Self, &'a ast::Item, GlobalId) -> T + Sync,
+    ) -> Vec<Option<T>> {
         use rayon::prelude::*;
-        let one = |(item, id): (&ast::Item, &Option<GlobalId>)| match *id {
+        let one = |(item, id): (&'a ast::Item, &Option<GlobalId>)| match *id {
             Some(id) if wanted(item) && !self.globals[id].broken => Some(lower(self, item, id)),
             _ => None,
         };
@@ -1457,15 +1468,80 @@ impl Elab<'_> {
                 order.push(i);
             }
         }
+        // Lowered in parallel against the declarations as they stand; a technique
+        // that uses one of this module's is lowered again in its turn (see `speculate`).
+        let is_technique = |item: &ast::Item| matches!(item.kind, ItemKind::Technique(_));
+        let mut early = self.speculate(ast, ids, is_technique, |el, item, id| match &item.kind {
+            ItemKind::Technique(t) => Some(el.lower_technique(m, id, item, t)),
+            _ => None,
+        });
+        let mut modified = vec![false; self.globals.len()];
         for i in order {
             let (id, item, t, ix) = techs[i];
-            self.technique(m, ix, id, item, t);
+            let lowered = match early[ix].take().flatten() {
+                Some(l) if !l.low.reads_any(&modified, id) => l,
+                _ => self.lower_technique(m, id, item, t),
+            };
+            self.technique(m, ix, id, lowered);
+            modified[id] = true;
         }
     }
 
-    fn technique(&mut self, m: ModuleId, ix: usize, id: GlobalId, item: &ast::Item, t: &ast::Technique) {
+    /// Gives a lowered technique its obligations and its place in the program.
+    fn technique(&mut self, m: ModuleId, ix: usize, id: GlobalId, lowered: TechniqueLowering<'_>) {
         let file = self.modules[m].file;
         let tid = self.techniques.len();
+        let tkernel = self.globals[id].kernel.clone();
+        let TechniqueLowering { mut info, broken, guarantee_proofs, pending_discharges, low } = lowered;
+        let clean = self.finish(m, ix, low.errors, low.refs, low.poisoned);
+        info.broken = broken || !clean;
+        // Obligations.
+        let gctx = info.guarantee_context();
+        for (gi, proof) in guarantee_proofs {
+            let g = &mut info.guarantees[gi];
+            g.obligation = Some(self.obligations.len());
+            self.obligations.push(Obligation {
+                kind: ObligationKind::Guarantee { technique: tid, index: gi },
+                name: name(&dotted(&tkernel, &g.name)),
+                module: m,
+                file,
+                span: g.span,
+                statement: g.statement.clone(),
+                context: gctx.clone(),
+                proof: proof.cloned(),
+            });
+        }
+        let dctx = info.discharge_context();
+        for (di, proof) in pending_discharges {
+            let d = &mut info.discharges[di];
+            d.obligation = self.obligations.len();
+            let uname = &info.uses[d.use_index].name;
+            self.obligations.push(Obligation {
+                kind: ObligationKind::Discharge { technique: tid, index: di },
+                name: name(&format!("{tkernel}.discharge.{uname}.{}", d.assumption)),
+                module: m,
+                file,
+                span: d.span,
+                statement: d.statement.clone(),
+                context: dctx.clone(),
+                proof: Some(proof.clone()),
+            });
+        }
+        self.globals[id].broken = info.broken;
+        self.techniques.push(info);
+        self.globals[id].kind = GlobalKind::Technique(tid);
+    }
+
+    /// A technique's clauses, lowered: everything but its obligations, which are
+    /// numbered when it takes its place.
+    fn lower_technique<'a>(
+        &self,
+        m: ModuleId,
+        id: GlobalId,
+        item: &ast::Item,
+        t: &'a ast::Technique,
+    ) -> TechniqueLowering<'a> {
+        let file = self.modules[m].file;
         let tkernel = self.globals[id].kernel.clone();
         let mut lx = self.lx(m);
         let params = self.params(&mut lx, &t.params);
@@ -1637,44 +1713,13 @@ impl Elab<'_> {
                 None => broken = true,
             }
         }
-        let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
-        let clean = self.finish(m, ix, errors, refs, poisoned);
-        info.broken = broken || !clean;
-        // Obligations.
-        let gctx = info.guarantee_context();
-        for (gi, proof) in guarantee_proofs {
-            let g = &mut info.guarantees[gi];
-            g.obligation = Some(self.obligations.len());
-            self.obligations.push(Obligation {
-                kind: ObligationKind::Guarantee { technique: tid, index: gi },
-                name: name(&dotted(&tkernel, &g.name)),
-                module: m,
-                file,
-                span: g.span,
-                statement: g.statement.clone(),
-                context: gctx.clone(),
-                proof: proof.cloned(),
-            });
+        TechniqueLowering {
+            info,
+            broken,
+            guarantee_proofs,
+            pending_discharges,
+            low: Lowering::of(lx, Some(())),
         }
-        let dctx = info.discharge_context();
-        for (di, proof) in pending_discharges {
-            let d = &mut info.discharges[di];
-            d.obligation = self.obligations.len();
-            let uname = &info.uses[d.use_index].name;
-            self.obligations.push(Obligation {
-                kind: ObligationKind::Discharge { technique: tid, index: di },
-                name: name(&format!("{tkernel}.discharge.{uname}.{}", d.assumption)),
-                module: m,
-                file,
-                span: d.span,
-                statement: d.statement.clone(),
-                context: dctx.clone(),
-                proof: Some(proof.clone()),
-            });
-        }
-        self.globals[id].broken = info.broken;
-        self.techniques.push(info);
-        self.globals[id].kind = GlobalKind::Technique(tid);
     }
 
     fn use_clause(&self, lx: &mut Lx, n: &ast::Ident, app: &ast::Application, span: Span) -> Use {
