@@ -90,3 +90,24 @@ fn the_program_does_not_depend_on_the_number_of_threads() {
 fn codes(p: &Program) -> Vec<String> {
     p.diagnostics.iter().map(|d| format!("{} {}", d.code(), d.error)).collect()
 }
+
+/// Expressions nested close to the depth limit are parsed and lowered on the pool's
+/// threads (which have the default 2 MiB stacks of spawned threads, like the test
+/// threads that run the single-threaded limit tests).
+#[test]
+fn deep_expressions_on_the_pool() {
+    let mut src = String::from("module deep\nsort A\nfn f(x: A): Rat\n");
+    let depth = 240;
+    for i in 0..200 {
+        let open = "(".repeat(depth);
+        let close = ")".repeat(depth);
+        src.push_str(&format!("axiom d{i}: forall x: A. {open}f(x){close} >= 0\n"));
+        src.push_str(&format!("def g{i}(x: A): Rat = {open}f(x) + 1{close}\n"));
+    }
+    assert!(src.len() > 64 * 1024);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("thread pool");
+    let input = Input::Text { name: "deep.wr".into(), text: src };
+    let p = pool.install(|| load(&[input], &Options::default()));
+    assert!(p.diagnostics.is_empty(), "{:?}", &codes(&p)[..1]);
+    assert_eq!(p.globals.len(), 2 + 2 * 200);
+}
