@@ -733,7 +733,7 @@ impl<'a> Checker<'a> {
         let mut sum = Poly::default();
         let mut strict = false;
         for (k, product) in products.iter().enumerate() {
-            let mut value = n.constant(&Rat::one())?;
+            let mut value = n.constant(&Rat::int(1))?;
             let mut relation = Relation::Positive;
             for &f in &product.factors {
                 let (p, rel) = read

@@ -109,12 +109,20 @@ impl Formula {
 
 // Rational operations the checker does not use (its own are in `rat.rs`).
 impl Rat {
+    /// Zero.
+    pub fn zero() -> Rat {
+        Rat::int(0)
+    }
+    /// One.
+    pub fn one() -> Rat {
+        Rat::int(1)
+    }
     /// The rational `n / d`; `None` when `d` is zero.
     pub fn frac(n: i64, d: i64) -> Option<Rat> {
         if d == 0 {
             None
         } else {
-            Some(Rat(BigRational::new(BigInt::from(n), BigInt::from(d))))
+            Some(Rat::from_big(BigRational::new(BigInt::from(n), BigInt::from(d))))
         }
     }
 }
@@ -122,12 +130,25 @@ impl Rat {
 impl std::ops::Sub for &Rat {
     type Output = Rat;
     fn sub(self, o: &Rat) -> Rat {
-        Rat(&self.0 - &o.0)
+        self + &-o
     }
 }
 impl std::ops::Neg for &Rat {
     type Output = Rat;
     fn neg(self) -> Rat {
-        Rat(-&self.0)
+        &Rat::int(-1) * self
+    }
+}
+
+// The checker never orders numbers; `Term`'s derived order (used by callers' sets and
+// maps) needs an order on them, and this one is the order of values.
+impl PartialOrd for Rat {
+    fn partial_cmp(&self, o: &Rat) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Rat {
+    fn cmp(&self, o: &Rat) -> std::cmp::Ordering {
+        self.to_big().cmp(&o.to_big())
     }
 }

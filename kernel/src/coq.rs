@@ -411,7 +411,8 @@ fn binder_ident(depth: usize, hint: &str) -> String {
 }
 
 fn numeral(r: &Rat) -> String {
-    format!("({}#{})", r.0.numer(), r.0.denom())
+    let r = r.to_big();
+    format!("({}#{})", r.numer(), r.denom())
 }
 
 // ---------------------------------------------------------------------------

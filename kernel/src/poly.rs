@@ -11,6 +11,7 @@ use crate::rat::Rat;
 use crate::term::Term;
 use crate::Limits;
 use std::cell::Cell;
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 /// A monomial: atoms with positive exponents, sorted by atom number.
@@ -98,10 +99,7 @@ impl<'a> Normalizer<'a> {
                 Task::Visit(t) => match t {
                     Term::Num(c) => values.push(self.constant(c)?),
                     Term::Bound(_) | Term::Free(..) | Term::App(..) => {
-                        let a = self.atom(t);
-                        let mut p = Poly::default();
-                        p.0.insert(vec![(a, 1)], Rat::one());
-                        values.push(p);
+                        values.push(Poly(BTreeMap::from([(vec![(self.atom(t), 1)], Rat::int(1))])))
                     }
                     Term::Neg(a) | Term::Div(a, _) => {
                         tasks.push(Task::Combine(t));
@@ -131,7 +129,7 @@ impl<'a> Normalizer<'a> {
                             r
                         }
                         Term::Pow(_, n) => {
-                            let mut acc = self.constant(&Rat::one())?;
+                            let mut acc = self.constant(&Rat::int(1))?;
                             for _ in 0..*n {
                                 acc = self.mul(&acc, &last)?;
                             }
@@ -178,18 +176,8 @@ impl<'a> Normalizer<'a> {
     pub(crate) fn add(&self, mut p: Poly, q: &Poly) -> Result<Poly, KernelError> {
         for (m, k) in &q.0 {
             self.charge(k, p.0.get(m).unwrap_or(k))?;
-            let sum = match p.0.get(m) {
-                Some(old) => old + k,
-                None => k.clone(),
-            };
-            if sum.is_zero() {
-                p.0.remove(m);
-            } else {
-                self.check_coefficient(&sum)?;
-                p.0.insert(m.clone(), sum);
-            }
+            self.accumulate(&mut p, m.clone(), k.clone())?;
         }
-        self.check_monomials(&p)?;
         Ok(p)
     }
 
@@ -204,25 +192,30 @@ impl<'a> Normalizer<'a> {
         for (m1, k1) in &p.0 {
             for (m2, k2) in &q.0 {
                 self.charge(k1, k2)?;
-                let m = self.mul_monomials(m1, m2)?;
-                let k = k1 * k2;
-                let sum = match out.0.get(&m) {
-                    Some(old) => old + &k,
-                    None => k,
-                };
-                if sum.is_zero() {
-                    out.0.remove(&m);
-                } else {
-                    self.check_coefficient(&sum)?;
-                    out.0.insert(m, sum);
-                }
-                self.check_monomials(&out)?;
+                self.accumulate(&mut out, self.mul_monomials(m1, m2)?, k1 * k2)?;
             }
         }
         Ok(out)
     }
 
-    fn check_monomials(&self, p: &Poly) -> Result<(), KernelError> {
+    /// Adds `k` to the coefficient of `m` in `p` (removing it if it becomes zero),
+    /// within the limits on coefficients and monomials.
+    fn accumulate(&self, p: &mut Poly, m: Monomial, k: Rat) -> Result<(), KernelError> {
+        match p.0.entry(m) {
+            Entry::Vacant(e) => {
+                self.check_coefficient(&k)?;
+                e.insert(k);
+            }
+            Entry::Occupied(mut e) => {
+                let sum = e.get() + &k;
+                self.check_coefficient(&sum)?;
+                if sum.is_zero() {
+                    e.remove();
+                } else {
+                    *e.get_mut() = sum;
+                }
+            }
+        }
         if p.0.len() > self.limits.max_monomials {
             return Err(KernelError::limit(LimitKind::Monomials, self.limits.max_monomials));
         }
@@ -255,7 +248,7 @@ impl Poly {
     /// `Some(c)` when this is the constant `c`.
     pub(crate) fn as_constant(&self) -> Option<Rat> {
         match self.0.len() {
-            0 => Some(Rat::zero()),
+            0 => Some(Rat::int(0)),
             1 => self.0.get(&Vec::new()).cloned(),
             _ => None,
         }

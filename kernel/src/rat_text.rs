@@ -11,10 +11,11 @@ use std::str::FromStr;
 
 impl fmt::Display for Rat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_integer() {
-            write!(f, "{}", self.0.numer())
+        let r = self.to_big();
+        if r.is_integer() {
+            write!(f, "{}", r.numer())
         } else {
-            write!(f, "{}/{}", self.0.numer(), self.0.denom())
+            write!(f, "{}/{}", r.numer(), r.denom())
         }
     }
 }
@@ -57,13 +58,13 @@ impl FromStr for Rat {
             BigInt::from_str(t).map_err(|_| malformed())
         };
         match s.split_once('/') {
-            None => Ok(Rat(BigRational::from_integer(int(s)?))),
+            None => Ok(Rat::from_big(BigRational::from_integer(int(s)?))),
             Some((n, d)) => {
                 let d = int(d)?;
                 if d.is_zero() {
                     return Err(RatParseError::ZeroDenominator(s.to_string()));
                 }
-                Ok(Rat(BigRational::new(int(n)?, d)))
+                Ok(Rat::from_big(BigRational::new(int(n)?, d)))
             }
         }
     }

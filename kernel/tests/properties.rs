@@ -52,7 +52,7 @@ impl Rng {
 }
 
 fn to_rat(q: &Q) -> Rat {
-    Rat(q.clone())
+    Rat::from_big(q.clone())
 }
 
 fn num(q: &Q) -> Term {
@@ -108,7 +108,7 @@ fn rewrite(rng: &mut Rng, t: &Term) -> Term {
         },
         (Term::Sub(a, b), 1) => Term::add((**a).clone(), Term::neg((**b).clone())),
         (Term::Pow(a, n), 1) if *n > 0 => Term::mul((**a).clone(), Term::pow((**a).clone(), n - 1)),
-        (Term::Div(a, c), 1) => Term::mul((**a).clone(), Term::num(Rat(c.0.recip()))),
+        (Term::Div(a, c), 1) => Term::mul((**a).clone(), Term::num(Rat::from_big(c.to_big().recip()))),
         (Term::Neg(a), 2) => Term::mul(Term::int(-1), (**a).clone()),
         (_, 3) => Term::add(t.clone(), Term::int(0)),
         (_, 4) => Term::mul(Term::int(1), t.clone()),
@@ -157,12 +157,12 @@ fn nf(t: &Term) -> NF {
             m[i] = 1;
             BTreeMap::from([(m, Q::one())])
         }
-        Term::Num(c) => nf_const(c.0.clone()),
+        Term::Num(c) => nf_const(c.to_big()),
         Term::Add(a, b) => nf_add(&nf(a), &nf(b), 1),
         Term::Sub(a, b) => nf_add(&nf(a), &nf(b), -1),
         Term::Mul(a, b) => nf_mul(&nf(a), &nf(b)),
         Term::Neg(a) => nf_add(&NF::new(), &nf(a), -1),
-        Term::Div(a, c) => nf_mul(&nf(a), &nf_const(c.0.recip())),
+        Term::Div(a, c) => nf_mul(&nf(a), &nf_const(c.to_big().recip())),
         Term::Pow(a, n) => {
             let base = nf(a);
             (0..*n).fold(nf_const(Q::one()), |acc, _| nf_mul(&acc, &base))
@@ -178,12 +178,12 @@ fn rpow(q: &Q, n: u32) -> Q {
 fn eval_ring(t: &Term, point: &[Q; 3]) -> Q {
     match t {
         Term::Free(n, _) => point[RVARS.iter().position(|v| **v == **n).unwrap()].clone(),
-        Term::Num(c) => c.0.clone(),
+        Term::Num(c) => c.to_big(),
         Term::Add(a, b) => eval_ring(a, point) + eval_ring(b, point),
         Term::Sub(a, b) => eval_ring(a, point) - eval_ring(b, point),
         Term::Mul(a, b) => eval_ring(a, point) * eval_ring(b, point),
         Term::Neg(a) => -eval_ring(a, point),
-        Term::Div(a, c) => eval_ring(a, point) / &c.0,
+        Term::Div(a, c) => eval_ring(a, point) / c.to_big(),
         Term::Pow(a, n) => rpow(&eval_ring(a, point), *n),
         other => panic!("not a ring term: {other:?}"),
     }
@@ -318,7 +318,7 @@ fn eval_t(m: &Model, a: &Assignment, bound: &[usize], t: &Term) -> Option<Val> {
     Some(match t {
         Term::Bound(i) => Val::M(*bound.get(bound.len().checked_sub(1 + *i as usize)?)?),
         Term::Free(n, _) => a.iter().find(|(v, _)| v == n)?.1.clone(),
-        Term::Num(c) => Val::R(c.0.clone()),
+        Term::Num(c) => Val::R(c.to_big()),
         Term::App(f, args) => match (&**f, args.len()) {
             ("c", 0) => Val::M(m.c),
             ("g", 1) => match eval_t(m, a, bound, &args[0])? {
@@ -339,7 +339,7 @@ fn eval_t(m: &Model, a: &Assignment, bound: &[usize], t: &Term) -> Option<Val> {
         Term::Add(x, y) => Val::R(rat(x)? + rat(y)?),
         Term::Sub(x, y) => Val::R(rat(x)? - rat(y)?),
         Term::Mul(x, y) => Val::R(rat(x)? * rat(y)?),
-        Term::Div(x, c) => Val::R(rat(x)? / &c.0),
+        Term::Div(x, c) => Val::R(rat(x)? / c.to_big()),
         Term::Pow(x, n) => Val::R(rpow(&rat(x)?, *n)),
     })
 }

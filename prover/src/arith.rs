@@ -543,14 +543,14 @@ impl<'b, 'a> Search<'b, 'a> {
                     *products.entry(factors).or_insert_with(BigRational::zero) += coefficient;
                 }
                 Origin::Square(base) => {
-                    squares.push(Square { coefficient: Rat(coefficient), base: base.clone() })
+                    squares.push(Square { coefficient: Rat::from_big(coefficient), base: base.clone() })
                 }
             }
         }
         let products = products
             .into_iter()
             .filter(|(_, c)| !c.is_zero())
-            .map(|(factors, c)| Product { coefficient: Rat(c), factors })
+            .map(|(factors, c)| Product { coefficient: Rat::from_big(c), factors })
             .collect();
         self.b.add(Step::Psatz { goal, facts, products, squares })
     }

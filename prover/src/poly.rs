@@ -67,7 +67,7 @@ impl Atoms {
     /// The normal form of `t`.
     pub fn normalize(&mut self, t: &Term) -> Result<Poly> {
         Ok(match t {
-            Term::Num(c) => Poly::constant(c.0.clone()),
+            Term::Num(c) => Poly::constant(c.to_big()),
             Term::Bound(_) | Term::Free(..) | Term::App(..) => Atoms::var(self.atom(t)),
             Term::Neg(a) => self.normalize(a)?.scale(&-BigRational::one()),
             Term::Add(a, b) => self.normalize(a)?.add(&self.normalize(b)?),
@@ -81,7 +81,7 @@ impl Atoms {
                 if c.is_zero() {
                     return Err(ProverError::Shape { tactic: "norm", what: "a division by zero".into() });
                 }
-                self.normalize(a)?.scale(&c.0.recip())
+                self.normalize(a)?.scale(&c.to_big().recip())
             }
             Term::Pow(a, n) => {
                 if *n > self.max_degree {
@@ -251,7 +251,7 @@ fn mul_monomials(a: &Monomial, b: &Monomial) -> Monomial {
 
 /// A numeral term for an exact rational.
 pub fn numeral(c: &BigRational) -> Term {
-    Term::Num(Arc::new(Rat(c.clone())))
+    Term::Num(Arc::new(Rat::from_big(c.clone())))
 }
 
 #[cfg(test)]
