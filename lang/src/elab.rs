@@ -587,6 +587,48 @@ impl<'e> Lx<'e> {
     }
 }
 
+/// Below this many items a module's items are lowered on one thread: sharing out the
+/// work would cost more than it saves.
+const PARALLEL_ITEMS: usize = 64;
+
+/// What lowering one item gave: its value, diagnostics, resolved names, the defined
+/// symbols it uses and whether it used a broken declaration.
+struct Lowering<T> {
+    value: Option<T>,
+    errors: Vec<LangError>,
+    refs: Vec<(Span, GlobalId)>,
+    deps: Vec<GlobalId>,
+    poisoned: bool,
+}
+
+/// A technique's clauses, lowered ([`Elab::lower_technique`]).
+struct TechniqueLowering<'a> {
+    info: TechniqueInfo,
+    broken: bool,
+    /// Index in `info.guarantees` and proof of each guarantee with a statement.
+    guarantee_proofs: Vec<(usize, Option<&'a ast::Proof>)>,
+    /// Index in `info.discharges` and proof of each discharge.
+    pending_discharges: Vec<(usize, &'a ast::Proof)>,
+    low: Lowering<()>,
+}
+
+impl<T> Lowering<T> {
+    fn of(lx: Lx<'_>, value: Option<T>) -> Lowering<T> {
+        let mut deps = lx.deps;
+        deps.sort_unstable();
+        deps.dedup();
+        Lowering { value, errors: lx.errors, refs: lx.refs, deps, poisoned: lx.poisoned }
+    }
+
+    /// Did lowering read a declaration that `modified` marks, or the item's own
+    /// declaration `own` after it was marked? Lowering reads a declaration only
+    /// through a name that resolved to it, and every such name is in `refs` (broken
+    /// ones included).
+    fn reads_any(&self, modified: &[bool], own: GlobalId) -> bool {
+        modified[own] || self.refs.iter().any(|&(_, g)| modified[g])
+    }
+}
+
 /// Substitutes `args` for the free variables `params` of `f`, simultaneously.
 pub fn instantiate(f: &Formula, params: &[(Name, Sort)], args: &[Term]) -> Formula {
     let mut g = f.clone();
@@ -1027,57 +1069,28 @@ impl Elab<'_> {
             decl: Declaration,
             deps: Vec<GlobalId>,
         }
+        let is_def = |item: &ast::Item| matches!(item.kind, ItemKind::Def { .. });
+        let mut early = self.speculate(ast, ids, is_def, |el, item, id| el.lower_definition(m, id, item));
+        let mut modified = vec![false; self.globals.len()];
         let mut defs: Vec<Lowered> = Vec::new();
         for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
-            let (Some(id), ItemKind::Def { params, body, result, .. }) = (*id, &item.kind) else {
+            let (Some(id), true) = (*id, is_def(item)) else {
                 continue;
             };
             if self.globals[id].broken {
                 continue;
             }
-            let mut lx = self.lx(m);
-            lx.current = Some(id);
-            let ps = self.params(&mut lx, params).unwrap_or_default();
-            lx.locals = ps.iter().map(|(n, s)| (n.to_string(), s.clone())).collect();
-            let kernel = self.globals[id].kernel.clone();
-            let decl = match (&self.globals[id].kind, result) {
-                (GlobalKind::Function { result: rs, .. }, DefResult::Sort(_)) => {
-                    let rs = rs.clone();
-                    match lx.term(body) {
-                        Some((t, s)) if s == rs => Some(Declaration::DefineFunction {
-                            name: kernel,
-                            params: ps,
-                            result: rs,
-                            body: t,
-                        }),
-                        Some((_, s)) => {
-                            lx.err(LangError::SortMismatch {
-                                expected: sort_str(&rs),
-                                found: sort_str(&s),
-                                help: Some(format!(
-                                    "the body of `{}` must have its declared sort",
-                                    self.globals[id].short
-                                )),
-                                span: ss(body.span),
-                            });
-                            None
-                        }
-                        None => None,
-                    }
-                }
-                (GlobalKind::Predicate { .. }, DefResult::Prop(_)) => lx
-                    .formula(body)
-                    .map(|f| Declaration::DefinePredicate { name: kernel, params: ps, body: f }),
-                _ => None,
+            let low = match early[ix].take() {
+                Some(low) if !low.reads_any(&modified, id) => low,
+                _ => self.lower_definition(m, id, item),
             };
-            let mut deps = std::mem::take(&mut lx.deps);
-            deps.sort_unstable();
-            deps.dedup();
-            let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
-            let clean = self.finish(m, ix, errors, refs, poisoned);
-            match decl {
-                Some(decl) if clean => defs.push(Lowered { id, decl, deps }),
-                _ => self.globals[id].broken = true,
+            let clean = self.finish(m, ix, low.errors, low.refs, low.poisoned);
+            match low.value {
+                Some(decl) if clean => defs.push(Lowered { id, decl, deps: low.deps }),
+                _ => {
+                    self.globals[id].broken = true;
+                    modified[id] = true;
+                }
             }
         }
         // Kahn's algorithm over this module's definitions.
@@ -1153,44 +1166,26 @@ impl Elab<'_> {
     /// Phase 4: axioms (into the signature), then lemmas, theorems and rules (as
     /// obligations).
     fn statements(&mut self, m: ModuleId, ast: &ast::SourceFile, ids: &[Option<GlobalId>]) {
+        let is_statement =
+            |item: &ast::Item| matches!(item.kind, ItemKind::Axiom { .. } | ItemKind::Lemma { .. });
+        let mut early = self.speculate(ast, ids, is_statement, |el, item, _| el.lower_statement(m, item));
+        let mut modified = vec![false; self.globals.len()];
         for pass in [true, false] {
             for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
                 let Some(id) = *id else { continue };
-                let (statement, lemma) = match &item.kind {
-                    ItemKind::Axiom { statement, .. } if pass => (statement, None),
-                    ItemKind::Lemma { kind, statement, proof, name: ident } if !pass => {
-                        (statement, Some((*kind, proof, ident)))
-                    }
+                let lemma = match &item.kind {
+                    ItemKind::Axiom { .. } if pass => None,
+                    ItemKind::Lemma { kind, proof, .. } if !pass => Some((*kind, proof)),
                     _ => continue,
                 };
-                let mut lx = self.lx(m);
-                let f = lx.formula(statement);
-                if let (Some(f), Some((LemmaKind::Rule, _, _))) = (&f, &lemma) {
-                    let mut body = f;
-                    while let Formula::Forall(_, _, b) = body {
-                        body = b;
-                    }
-                    if !matches!(body, Formula::Eq(..) | Formula::Iff(..)) {
-                        lx.err(LangError::Invalid {
-                            message: "a rule must be an equation or an equivalence".into(),
-                            help: Some(
-                                "write `rule name: forall x: S. lhs = rhs`; use `lemma` for other statements"
-                                    .into(),
-                            ),
-                            span: ss(statement.span),
-                        });
-                    }
-                }
-                if let Some((kind, None, ident)) = &lemma {
-                    lx.err(LangError::Invalid {
-                        message: format!("{} `{}` has no proof", kind.keyword(), ident.text),
-                        help: Some("add `:= by { ... }` (or `:= by sorry` to leave a hole); a statement without proof is an `axiom`".into()),
-                        span: ss(ident.span),
-                    });
-                }
-                let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
-                let clean = self.finish(m, ix, errors, refs, poisoned);
-                let Some(f) = f.filter(|_| clean || lemma.as_ref().is_some_and(|l| l.1.is_none())) else {
+                let low = match early[ix].take() {
+                    Some(low) if !low.reads_any(&modified, id) => low,
+                    _ => self.lower_statement(m, item),
+                };
+                // Whatever happens below changes this declaration.
+                modified[id] = true;
+                let clean = self.finish(m, ix, low.errors, low.refs, low.poisoned);
+                let Some(f) = low.value.filter(|_| clean || lemma.is_some_and(|l| l.1.is_none())) else {
                     self.globals[id].broken = true;
                     continue;
                 };
@@ -1200,7 +1195,7 @@ impl Elab<'_> {
                         self.globals[id].kind = GlobalKind::Axiom { statement: Some(f.clone()) };
                         self.declare(m, id, Declaration::Axiom { name: kernel, statement: f });
                     }
-                    Some((kind, proof, _)) => {
+                    Some((kind, proof)) => {
                         let ob = self.obligations.len();
                         self.obligations.push(Obligation {
                             kind: ObligationKind::Lemma(kind),
@@ -1221,6 +1216,116 @@ impl Elab<'_> {
                 }
             }
         }
+    }
+
+    /// Runs `lower` on every item of module `m` that `wanted` picks and that has a
+    /// declaration, in parallel when there are many, against the declarations as they
+    /// stand now. A phase then takes each result in source order, unless it read a
+    /// declaration the phase has changed since (`Lowering::reads_any`): then it lowers
+    /// that item again. Lowering only reads the program, so a result that read nothing
+    /// changed is exactly what lowering at that point would give, and the diagnostics,
+    /// references and declarations come out the same, in the same order, whatever the
+    /// number of threads.
+    fn speculate<'a, T: Send>(
+        &self,
+        ast: &'a ast::SourceFile,
+        ids: &[Option<GlobalId>],
+        wanted: impl Fn(&ast::Item) -> bool + Sync,
+        lower: impl Fn(&Self, &'a ast::Item, GlobalId) -> T + Sync,
+    ) -> Vec<Option<T>> {
+        use rayon::prelude::*;
+        let one = |(item, id): (&'a ast::Item, &Option<GlobalId>)| match *id {
+            Some(id) if wanted(item) && !self.globals[id].broken => Some(lower(self, item, id)),
+            _ => None,
+        };
+        if ast.items.len() < PARALLEL_ITEMS {
+            ast.items.iter().zip(ids).map(one).collect()
+        } else {
+            ast.items.par_iter().zip(ids.par_iter()).map(one).collect()
+        }
+    }
+
+    /// A definition's parameters and body, lowered (`value` is `None` when they do not
+    /// lower to a kernel declaration).
+    fn lower_definition(&self, m: ModuleId, id: GlobalId, item: &ast::Item) -> Lowering<Declaration> {
+        let mut lx = self.lx(m);
+        let decl = match &item.kind {
+            ItemKind::Def { params, body, result, .. } => {
+                lx.current = Some(id);
+                let ps = self.params(&mut lx, params).unwrap_or_default();
+                lx.locals = ps.iter().map(|(n, s)| (n.to_string(), s.clone())).collect();
+                let kernel = self.globals[id].kernel.clone();
+                match (&self.globals[id].kind, result) {
+                    (GlobalKind::Function { result: rs, .. }, DefResult::Sort(_)) => {
+                        let rs = rs.clone();
+                        match lx.term(body) {
+                            Some((t, s)) if s == rs => Some(Declaration::DefineFunction {
+                                name: kernel,
+                                params: ps,
+                                result: rs,
+                                body: t,
+                            }),
+                            Some((_, s)) => {
+                                lx.err(LangError::SortMismatch {
+                                    expected: sort_str(&rs),
+                                    found: sort_str(&s),
+                                    help: Some(format!(
+                                        "the body of `{}` must have its declared sort",
+                                        self.globals[id].short
+                                    )),
+                                    span: ss(body.span),
+                                });
+                                None
+                            }
+                            None => None,
+                        }
+                    }
+                    (GlobalKind::Predicate { .. }, DefResult::Prop(_)) => lx
+                        .formula(body)
+                        .map(|f| Declaration::DefinePredicate { name: kernel, params: ps, body: f }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        Lowering::of(lx, decl)
+    }
+
+    /// An axiom's or lemma's statement, lowered, with the errors of a rule that is not
+    /// an equation and of a lemma without proof.
+    fn lower_statement(&self, m: ModuleId, item: &ast::Item) -> Lowering<Formula> {
+        let mut lx = self.lx(m);
+        let (statement, lemma) = match &item.kind {
+            ItemKind::Axiom { statement, .. } => (statement, None),
+            ItemKind::Lemma { kind, statement, proof, name: ident } => {
+                (statement, Some((*kind, proof, ident)))
+            }
+            _ => return Lowering::of(lx, None),
+        };
+        let f = lx.formula(statement);
+        if let (Some(f), Some((LemmaKind::Rule, _, _))) = (&f, &lemma) {
+            let mut body = f;
+            while let Formula::Forall(_, _, b) = body {
+                body = b;
+            }
+            if !matches!(body, Formula::Eq(..) | Formula::Iff(..)) {
+                lx.err(LangError::Invalid {
+                    message: "a rule must be an equation or an equivalence".into(),
+                    help: Some(
+                        "write `rule name: forall x: S. lhs = rhs`; use `lemma` for other statements".into(),
+                    ),
+                    span: ss(statement.span),
+                });
+            }
+        }
+        if let Some((kind, None, ident)) = &lemma {
+            lx.err(LangError::Invalid {
+                message: format!("{} `{}` has no proof", kind.keyword(), ident.text),
+                help: Some("add `:= by { ... }` (or `:= by sorry` to leave a hole); a statement without proof is an `axiom`".into()),
+                span: ss(ident.span),
+            });
+        }
+        Lowering::of(lx, f)
     }
 
     fn challenges(&mut self, m: ModuleId, ast: &ast::SourceFile, ids: &[Option<GlobalId>]) {
@@ -1363,15 +1468,80 @@ impl Elab<'_> {
                 order.push(i);
             }
         }
+        // Lowered in parallel against the declarations as they stand; a technique
+        // that uses one of this module's is lowered again in its turn (see `speculate`).
+        let is_technique = |item: &ast::Item| matches!(item.kind, ItemKind::Technique(_));
+        let mut early = self.speculate(ast, ids, is_technique, |el, item, id| match &item.kind {
+            ItemKind::Technique(t) => Some(el.lower_technique(m, id, item, t)),
+            _ => None,
+        });
+        let mut modified = vec![false; self.globals.len()];
         for i in order {
             let (id, item, t, ix) = techs[i];
-            self.technique(m, ix, id, item, t);
+            let lowered = match early[ix].take().flatten() {
+                Some(l) if !l.low.reads_any(&modified, id) => l,
+                _ => self.lower_technique(m, id, item, t),
+            };
+            self.technique(m, ix, id, lowered);
+            modified[id] = true;
         }
     }
 
-    fn technique(&mut self, m: ModuleId, ix: usize, id: GlobalId, item: &ast::Item, t: &ast::Technique) {
+    /// Gives a lowered technique its obligations and its place in the program.
+    fn technique(&mut self, m: ModuleId, ix: usize, id: GlobalId, lowered: TechniqueLowering<'_>) {
         let file = self.modules[m].file;
         let tid = self.techniques.len();
+        let tkernel = self.globals[id].kernel.clone();
+        let TechniqueLowering { mut info, broken, guarantee_proofs, pending_discharges, low } = lowered;
+        let clean = self.finish(m, ix, low.errors, low.refs, low.poisoned);
+        info.broken = broken || !clean;
+        // Obligations.
+        let gctx = info.guarantee_context();
+        for (gi, proof) in guarantee_proofs {
+            let g = &mut info.guarantees[gi];
+            g.obligation = Some(self.obligations.len());
+            self.obligations.push(Obligation {
+                kind: ObligationKind::Guarantee { technique: tid, index: gi },
+                name: name(&dotted(&tkernel, &g.name)),
+                module: m,
+                file,
+                span: g.span,
+                statement: g.statement.clone(),
+                context: gctx.clone(),
+                proof: proof.cloned(),
+            });
+        }
+        let dctx = info.discharge_context();
+        for (di, proof) in pending_discharges {
+            let d = &mut info.discharges[di];
+            d.obligation = self.obligations.len();
+            let uname = &info.uses[d.use_index].name;
+            self.obligations.push(Obligation {
+                kind: ObligationKind::Discharge { technique: tid, index: di },
+                name: name(&format!("{tkernel}.discharge.{uname}.{}", d.assumption)),
+                module: m,
+                file,
+                span: d.span,
+                statement: d.statement.clone(),
+                context: dctx.clone(),
+                proof: Some(proof.clone()),
+            });
+        }
+        self.globals[id].broken = info.broken;
+        self.techniques.push(info);
+        self.globals[id].kind = GlobalKind::Technique(tid);
+    }
+
+    /// A technique's clauses, lowered: everything but its obligations, which are
+    /// numbered when it takes its place.
+    fn lower_technique<'a>(
+        &self,
+        m: ModuleId,
+        id: GlobalId,
+        item: &ast::Item,
+        t: &'a ast::Technique,
+    ) -> TechniqueLowering<'a> {
+        let file = self.modules[m].file;
         let tkernel = self.globals[id].kernel.clone();
         let mut lx = self.lx(m);
         let params = self.params(&mut lx, &t.params);
@@ -1543,44 +1713,13 @@ impl Elab<'_> {
                 None => broken = true,
             }
         }
-        let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
-        let clean = self.finish(m, ix, errors, refs, poisoned);
-        info.broken = broken || !clean;
-        // Obligations.
-        let gctx = info.guarantee_context();
-        for (gi, proof) in guarantee_proofs {
-            let g = &mut info.guarantees[gi];
-            g.obligation = Some(self.obligations.len());
-            self.obligations.push(Obligation {
-                kind: ObligationKind::Guarantee { technique: tid, index: gi },
-                name: name(&dotted(&tkernel, &g.name)),
-                module: m,
-                file,
-                span: g.span,
-                statement: g.statement.clone(),
-                context: gctx.clone(),
-                proof: proof.cloned(),
-            });
+        TechniqueLowering {
+            info,
+            broken,
+            guarantee_proofs,
+            pending_discharges,
+            low: Lowering::of(lx, Some(())),
         }
-        let dctx = info.discharge_context();
-        for (di, proof) in pending_discharges {
-            let d = &mut info.discharges[di];
-            d.obligation = self.obligations.len();
-            let uname = &info.uses[d.use_index].name;
-            self.obligations.push(Obligation {
-                kind: ObligationKind::Discharge { technique: tid, index: di },
-                name: name(&format!("{tkernel}.discharge.{uname}.{}", d.assumption)),
-                module: m,
-                file,
-                span: d.span,
-                statement: d.statement.clone(),
-                context: dctx.clone(),
-                proof: Some(proof.clone()),
-            });
-        }
-        self.globals[id].broken = info.broken;
-        self.techniques.push(info);
-        self.globals[id].kind = GlobalKind::Technique(tid);
     }
 
     fn use_clause(&self, lx: &mut Lx, n: &ast::Ident, app: &ast::Application, span: Span) -> Use {

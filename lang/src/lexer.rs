@@ -524,11 +524,37 @@ impl<'a, 'l> Tokens<'a, 'l> {
         }
     }
 
+    /// A lexer over `src[start..end]` whose spans are offsets into the whole of `src`,
+    /// for parsing a file in pieces ([`crate::parse`]). `start` must be a character
+    /// boundary; bracket depth and token count start at zero.
+    pub(crate) fn range(src: &'a str, start: usize, end: usize, limits: &'l Limits) -> Tokens<'a, 'l> {
+        let src = &src[..end];
+        let mut lexer = Tok::lexer(src);
+        lexer.bump(start);
+        Tokens {
+            src,
+            limits,
+            lexer,
+            depth: 0,
+            count: 0,
+            pending: None,
+            stopped: false,
+            out: Lexed::default(),
+        }
+    }
+
     /// Lexes what is left, and returns the comments, the diagnostics and whether a
     /// limit stopped lexing (`tokens` is empty: they were taken from the iterator).
     pub fn finish(mut self) -> Lexed<'a> {
         for _ in &mut self {}
         self.out
+    }
+
+    /// As [`Tokens::finish`], with the number of tokens made and the bracket depth at
+    /// the end (what a piece of a file leaves to the pieces after it).
+    pub(crate) fn finish_counted(mut self) -> (Lexed<'a>, usize, u32) {
+        for _ in &mut self {}
+        (self.out, self.count, self.depth)
     }
 
     fn step(&mut self) -> Step<'a> {

@@ -185,9 +185,145 @@ fn too_big(len: usize, limits: &Limits) -> Parsed {
 /// assert_eq!(parsed.file.items.len(), 2);
 /// ```
 pub fn parse(src: &str, limits: &Limits) -> Parsed {
+    let pieces = (src.len() / MIN_PIECE_BYTES).min(rayon::current_num_threads());
+    parse_in_pieces(src, limits, pieces)
+}
+
+/// Below this many bytes a piece is not worth a thread of its own.
+const MIN_PIECE_BYTES: usize = 32 * 1024;
+
+/// Item keywords: where the text is cut into pieces. Each is a token that only ever
+/// starts an item.
+const ITEM_KEYWORDS: [&str; 13] = [
+    "module",
+    "import",
+    "sort",
+    "fn",
+    "pred",
+    "def",
+    "axiom",
+    "lemma",
+    "theorem",
+    "rule",
+    "technique",
+    "challenge",
+    "limits",
+];
+
+/// [`parse`] with the text cut into at most `pieces` pieces parsed in parallel (one
+/// piece: parsed whole). The result is the same whatever `pieces` is; [`parse`] picks
+/// it from the text's size and the threads available. Public for the tests that check
+/// exactly that.
+///
+/// Why the result is the same: a piece starts at the beginning of a line, so the
+/// tokens of the pieces are the tokens of the whole text (no token spans a line end,
+/// except a block comment, and a piece that ends inside one has an unterminated
+/// comment). When every piece parses without a diagnostic, each is a list of items, so
+/// their concatenation is a list of items too, and the grammar (LR(1), hence
+/// unambiguous) has exactly one tree for it: the pieces' trees one after the other.
+/// The lexer's state carried from one piece to the next is its bracket depth (zero
+/// after a piece that parsed) and its token count (the pieces' counts are added up
+/// and checked against the limit). Whenever a piece has any diagnostic, the whole
+/// text is parsed again in one piece, so recovery and its diagnostics are exactly
+/// those of one parse.
+#[doc(hidden)]
+pub fn parse_in_pieces(src: &str, limits: &Limits, pieces: usize) -> Parsed {
     if src.len() > limits.max_file_bytes {
         return too_big(src.len(), limits);
     }
+    // With no room for diagnostics, a piece could end in an unterminated comment
+    // without saying so: parse such texts whole.
+    if pieces > 1 && limits.max_errors > 0 {
+        let cuts = cut_points(src, pieces);
+        if cuts.len() > 2 {
+            if let Some(parsed) = parse_cut(src, limits, &cuts) {
+                return parsed;
+            }
+        }
+    }
+    parse_whole(src, limits)
+}
+
+/// Up to `pieces + 1` increasing offsets from 0 to `src.len()`: each inner one is the
+/// start of a line that begins with an item keyword, near an equal share of the text.
+fn cut_points(src: &str, pieces: usize) -> Vec<usize> {
+    let bytes = src.as_bytes();
+    let mut cuts = vec![0];
+    for k in 1..pieces {
+        let target = (src.len() / pieces * k).max(cuts[cuts.len() - 1] + 1);
+        let mut at = target;
+        let found = loop {
+            let Some(nl) = bytes.get(at..).and_then(|rest| rest.iter().position(|&b| b == b'\n')) else {
+                break None;
+            };
+            let line = at + nl + 1;
+            let starts_item = ITEM_KEYWORDS.iter().any(|kw| {
+                bytes[line..].starts_with(kw.as_bytes())
+                    && !bytes
+                        .get(line + kw.len())
+                        .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+            });
+            if starts_item {
+                break Some(line);
+            }
+            at = line;
+        };
+        match found {
+            Some(line) if line < src.len() => cuts.push(line),
+            _ => break,
+        }
+    }
+    cuts.push(src.len());
+    cuts
+}
+
+/// One piece of a text, parsed without any diagnostic.
+struct Piece {
+    items: Vec<Item>,
+    comments: Vec<crate::lexer::Comment>,
+    tokens: usize,
+}
+
+/// Parses the pieces between consecutive `cuts` in parallel; `None` when any of them
+/// has a diagnostic or their tokens together are over the limit.
+fn parse_cut(src: &str, limits: &Limits, cuts: &[usize]) -> Option<Parsed> {
+    use rayon::prelude::*;
+    let pieces: Vec<Option<Piece>> =
+        cuts.par_windows(2).map(|w| parse_piece(src, w[0], w[1], limits)).collect();
+    let mut items = Vec::new();
+    let mut comments = Vec::new();
+    let mut tokens = 0usize;
+    for piece in pieces {
+        let piece = piece?;
+        items.extend(piece.items);
+        comments.extend(piece.comments);
+        tokens = tokens.saturating_add(piece.tokens);
+    }
+    if tokens > limits.max_tokens {
+        return None;
+    }
+    attach_docs(src, &comments, &mut items);
+    Some(Parsed { file: SourceFile { items, comments }, errors: Vec::new() })
+}
+
+fn parse_piece(src: &str, start: usize, end: usize, limits: &Limits) -> Option<Piece> {
+    let mut tokens = Tokens::range(src, start, end, limits);
+    let mut state = State { recovered: Vec::new(), max_depth: limits.max_depth, depth_errors: Vec::new() };
+    let result = grammar::FileParser::new().parse(&mut state, (&mut tokens).map(Ok::<_, LexError>));
+    let (lexed, count, depth) = tokens.finish_counted();
+    let clean = lexed.errors.is_empty()
+        && !lexed.fatal
+        && depth == 0
+        && state.recovered.is_empty()
+        && state.depth_errors.is_empty();
+    match result {
+        Ok(items) if clean => Some(Piece { items, comments: lexed.comments, tokens: count }),
+        _ => None,
+    }
+}
+
+/// Parses the text in one piece.
+fn parse_whole(src: &str, limits: &Limits) -> Parsed {
     // The parser takes tokens as the lexer makes them. When a lexer limit stops the
     // lexing (`fatal`), the tree is thrown away, as if it had never been parsed.
     let mut tokens = Tokens::new(src, limits);
@@ -387,4 +523,35 @@ fn doc_before(src: &str, docs: &[Span], start: u32) -> Option<String> {
     }
     lines.reverse();
     Some(lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "module m\nsort A\n/// doc\nfn f(x: A): Rat\naxiom a: forall x: A. f(x) >= 0\n\
+                        lemma l: true := by {\n  sorry\n}\nsort B\n";
+
+    #[test]
+    fn cuts_are_at_lines_that_start_an_item() {
+        // Shares of 16 bytes: the first item line after byte 16 is `fn` (after the
+        // doc comment), after 32 `axiom`, after 48 `lemma`, after 64 `sort B`.
+        let cuts = cut_points(TEXT, 6);
+        let at = |s: &str| TEXT.find(s).unwrap();
+        assert_eq!(cuts, vec![0, at("fn f"), at("axiom"), at("lemma"), at("sort B"), TEXT.len()]);
+        assert_eq!(cut_points("sort A", 4), vec![0, 6]);
+    }
+
+    #[test]
+    fn clean_pieces_are_used_and_a_piece_with_a_diagnostic_is_not() {
+        let cuts = cut_points(TEXT, 6);
+        let pieces = parse_cut(TEXT, &Limits::default(), &cuts).expect("every piece parses");
+        let whole = parse_whole(TEXT, &Limits::default());
+        assert_eq!(pieces.file, whole.file);
+        assert_eq!(pieces.file.items[2].doc.as_deref(), Some("doc"));
+        // A block comment across a cut: the piece before it does not end cleanly.
+        let text = "sort A\n/*\nsort B\n*/\nsort C\n";
+        let cuts = vec![0, text.find("sort B").unwrap(), text.len()];
+        assert!(parse_cut(text, &Limits::default(), &cuts).is_none());
+    }
 }
