@@ -103,3 +103,7 @@ fn main() {
     c.final_summary();
     let _ = std::fs::remove_file(&path);
 }
+
+/// The allocator of the `warrant` binary (src/main.rs), so the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

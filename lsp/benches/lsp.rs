@@ -87,3 +87,7 @@ criterion_group! {
     targets = bench
 }
 criterion_main!(benches);
+
+/// The allocator of the `warrant` binary (src/main.rs), so the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

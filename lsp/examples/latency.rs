@@ -88,3 +88,7 @@ fn main() {
         cpu.iter().sum::<f64>() / cpu.len() as f64 * 1e3
     );
 }
+
+/// The allocator of the `warrant` binary, which serves `warrant lsp` (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
