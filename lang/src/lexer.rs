@@ -367,7 +367,8 @@ impl Tok<'_> {
 /// Every reserved word of the language.
 pub fn keywords() -> impl Iterator<Item = &'static str> {
     // `exists` is both a quantifier and a tactic: listed once.
-    KEYWORDS.iter().chain(TACTICS.iter().filter(|t| !KEYWORDS.contains(t))).copied()
+    let words = ITEM_KEYWORDS.iter().chain(OTHER_KEYWORDS);
+    words.chain(TACTICS.iter().filter(|t| !OTHER_KEYWORDS.contains(t))).copied()
 }
 
 /// The tactics of proof scripts (all reserved words), in the order
@@ -393,7 +394,9 @@ pub const TACTICS: &[&str] = &[
     "sorry",
 ];
 
-const KEYWORDS: &[&str] = &[
+/// The reserved words that only ever start an item (the parser cuts large files
+/// into pieces before them).
+pub const ITEM_KEYWORDS: &[&str] = &[
     "module",
     "import",
     "sort",
@@ -407,6 +410,10 @@ const KEYWORDS: &[&str] = &[
     "technique",
     "challenge",
     "limits",
+];
+
+/// The other reserved words, besides the tactics.
+const OTHER_KEYWORDS: &[&str] = &[
     "answers",
     "source",
     "proposed_by",
@@ -433,7 +440,7 @@ const KEYWORDS: &[&str] = &[
 
 /// Is `s` a reserved word?
 pub fn is_keyword(s: &str) -> bool {
-    KEYWORDS.contains(&s) || TACTICS.contains(&s)
+    ITEM_KEYWORDS.contains(&s) || OTHER_KEYWORDS.contains(&s) || TACTICS.contains(&s)
 }
 
 /// What kind of comment.

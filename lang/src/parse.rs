@@ -192,24 +192,6 @@ pub fn parse(src: &str, limits: &Limits) -> Parsed {
 /// Below this many bytes a piece is not worth a thread of its own.
 const MIN_PIECE_BYTES: usize = 32 * 1024;
 
-/// Item keywords: where the text is cut into pieces. Each is a token that only ever
-/// starts an item.
-const ITEM_KEYWORDS: [&str; 13] = [
-    "module",
-    "import",
-    "sort",
-    "fn",
-    "pred",
-    "def",
-    "axiom",
-    "lemma",
-    "theorem",
-    "rule",
-    "technique",
-    "challenge",
-    "limits",
-];
-
 /// [`parse`] with the text cut into at most `pieces` pieces parsed in parallel (one
 /// piece: parsed whole). The result is the same whatever `pieces` is; [`parse`] picks
 /// it from the text's size and the threads available. Public for the tests that check
@@ -257,7 +239,7 @@ fn cut_points(src: &str, pieces: usize) -> Vec<usize> {
                 break None;
             };
             let line = at + nl + 1;
-            let starts_item = ITEM_KEYWORDS.iter().any(|kw| {
+            let starts_item = crate::lexer::ITEM_KEYWORDS.iter().any(|kw| {
                 bytes[line..].starts_with(kw.as_bytes())
                     && !bytes
                         .get(line + kw.len())
