@@ -519,16 +519,7 @@ enum Step<'a> {
 impl<'a, 'l> Tokens<'a, 'l> {
     /// A lexer over `src` under `limits`.
     pub fn new(src: &'a str, limits: &'l Limits) -> Tokens<'a, 'l> {
-        Tokens {
-            src,
-            limits,
-            lexer: Tok::lexer(src),
-            depth: 0,
-            count: 0,
-            pending: None,
-            stopped: false,
-            out: Lexed::default(),
-        }
+        Tokens::range(src, 0, src.len(), limits)
     }
 
     /// A lexer over `src[start..end]` whose spans are offsets into the whole of `src`,
@@ -552,9 +543,8 @@ impl<'a, 'l> Tokens<'a, 'l> {
 
     /// Lexes what is left, and returns the comments, the diagnostics and whether a
     /// limit stopped lexing (`tokens` is empty: they were taken from the iterator).
-    pub fn finish(mut self) -> Lexed<'a> {
-        for _ in &mut self {}
-        self.out
+    pub fn finish(self) -> Lexed<'a> {
+        self.finish_counted().0
     }
 
     /// As [`Tokens::finish`], with the number of tokens made and the bracket depth at

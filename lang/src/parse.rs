@@ -58,6 +58,11 @@ pub(crate) struct State<'input> {
 }
 
 impl State<'_> {
+    /// A parser state with nothing recovered yet, under `limits`' depth bound.
+    fn new(limits: &Limits) -> Self {
+        State { recovered: Vec::new(), max_depth: limits.max_depth, depth_errors: Vec::new() }
+    }
+
     fn check(&mut self, kind: ExprKind, span: Span, depth: u32, children: u32) -> D {
         if children > self.max_depth {
             // Inside an expression already cut off: stay cut off, report once.
@@ -270,13 +275,14 @@ struct Piece {
 /// has a diagnostic or their tokens together are over the limit.
 fn parse_cut(src: &str, limits: &Limits, cuts: &[usize]) -> Option<Parsed> {
     use rayon::prelude::*;
-    let pieces: Vec<Option<Piece>> =
+    // Collecting into an `Option` stops handing out pieces once one has a diagnostic:
+    // the whole text is parsed again then, so the rest would be wasted.
+    let pieces: Option<Vec<Piece>> =
         cuts.par_windows(2).map(|w| parse_piece(src, w[0], w[1], limits)).collect();
     let mut items = Vec::new();
     let mut comments = Vec::new();
     let mut tokens = 0usize;
-    for piece in pieces {
-        let piece = piece?;
+    for piece in pieces? {
         items.extend(piece.items);
         comments.extend(piece.comments);
         tokens = tokens.saturating_add(piece.tokens);
@@ -290,7 +296,7 @@ fn parse_cut(src: &str, limits: &Limits, cuts: &[usize]) -> Option<Parsed> {
 
 fn parse_piece(src: &str, start: usize, end: usize, limits: &Limits) -> Option<Piece> {
     let mut tokens = Tokens::range(src, start, end, limits);
-    let mut state = State { recovered: Vec::new(), max_depth: limits.max_depth, depth_errors: Vec::new() };
+    let mut state = State::new(limits);
     let result = grammar::FileParser::new().parse(&mut state, (&mut tokens).map(Ok::<_, LexError>));
     let (lexed, count, depth) = tokens.finish_counted();
     let clean = lexed.errors.is_empty()
@@ -309,7 +315,7 @@ fn parse_whole(src: &str, limits: &Limits) -> Parsed {
     // The parser takes tokens as the lexer makes them. When a lexer limit stops the
     // lexing (`fatal`), the tree is thrown away, as if it had never been parsed.
     let mut tokens = Tokens::new(src, limits);
-    let mut state = State { recovered: Vec::new(), max_depth: limits.max_depth, depth_errors: Vec::new() };
+    let mut state = State::new(limits);
     let result = grammar::FileParser::new().parse(&mut state, (&mut tokens).map(Ok::<_, LexError>));
     let lexed = tokens.finish();
     let mut errors = lexed.errors;
@@ -356,7 +362,7 @@ fn parse_whole(src: &str, limits: &Limits) -> Parsed {
 /// file). Returns `None` with diagnostics when it does not parse.
 pub fn parse_expr(src: &str, limits: &Limits) -> (Option<Expr>, Vec<LangError>) {
     let mut tokens = Tokens::new(src, limits);
-    let mut state = State { recovered: Vec::new(), max_depth: limits.max_depth, depth_errors: Vec::new() };
+    let mut state = State::new(limits);
     let result = grammar::ExprOnlyParser::new().parse(&mut state, (&mut tokens).map(Ok::<_, LexError>));
     let lexed = tokens.finish();
     let mut errors = lexed.errors;

@@ -23,12 +23,7 @@ fn bench(c: &mut Criterion) {
     };
     one(c, "didChange to publishDiagnostics, 5000 lines", default);
     // The front end alone: `warrant lsp --no-proofs --no-audit`.
-    let bare = warrant_lsp::Config {
-        debounce: Duration::ZERO,
-        prove: false,
-        engine: None,
-        ..warrant_lsp::Config::default()
-    };
+    let bare = warrant_lsp::Config { prove: false, engine: None, ..warrant_lsp::Config::default() };
     one(c, "didChange to publishDiagnostics, 5000 lines, front end only", bare);
 }
 
