@@ -43,11 +43,17 @@ fn verify_file(path: &Path) -> (Option<i32>, String) {
     (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
 }
 
+/// Writes `text` to the scratch file `name` and runs `warrant verify` on it: exit code
+/// and output.
+fn verify_written(name: &str, text: &str) -> (Option<i32>, String) {
+    let path = scratch(name);
+    std::fs::write(&path, text).expect("write");
+    verify_file(&path)
+}
+
 /// Writes `b` and runs `warrant verify` on it: exit code and output.
 fn verify_changed(name: &str, b: &Bundle) -> (Option<i32>, String) {
-    let path = scratch(name);
-    std::fs::write(&path, b.to_json().expect("encode")).expect("write");
-    verify_file(&path)
+    verify_written(name, &b.to_json().expect("encode"))
 }
 
 /// A changed bundle with its hashes recomputed: only the kernel can catch it.
@@ -274,9 +280,7 @@ fn deep_formulas_are_stored_flat() {
 fn a_deep_document_is_refused_by_the_measured_decoder() {
     // Too deep for serde_json's recursion limit: the measured decoder refuses it for
     // its depth before decoding anything.
-    let path = scratch("deep.json");
-    std::fs::write(&path, format!("{{\"format\": {}", "[".repeat(100_000))).expect("write");
-    let (code, out) = verify_file(&path);
+    let (code, out) = verify_written("deep.json", &format!("{{\"format\": {}", "[".repeat(100_000)));
     assert_eq!(code, Some(1));
     assert_eq!(out, "refused: not a readable bundle: limit `max_json_depth` (2048) exceeded\n");
 }
@@ -299,9 +303,7 @@ fn a_changed_shared_formula_is_refused() {
     assert_ne!(&c, &answered().1);
     refused(&c, "not the stated `true`");
     refused(&rehashed(c), "not the stated `true`");
-    let path = scratch("shared.json");
-    std::fs::write(&path, &changed).expect("write");
-    let (code, out) = verify_file(&path);
+    let (code, out) = verify_written("shared.json", &changed);
     assert_eq!(code, Some(1));
     assert!(out.starts_with("refused: the proof of theorem"), "{out}");
 }
@@ -310,9 +312,7 @@ fn a_changed_shared_formula_is_refused() {
 fn a_bad_table_reference_is_refused_by_the_command() {
     let text = answered_text();
     let forward = edited(&text, |v| v["formulas"][0] = serde_json::json!({ "Not": 0 }));
-    let path = scratch("cycle.json");
-    std::fs::write(&path, &forward).expect("write");
-    let (code, out) = verify_file(&path);
+    let (code, out) = verify_written("cycle.json", &forward);
     assert_eq!(code, Some(1));
     assert_eq!(
         out,
@@ -323,9 +323,7 @@ fn a_bad_table_reference_is_refused_by_the_command() {
 #[test]
 fn another_format_is_refused_with_its_name() {
     let old = edited(&answered_text(), |v| v["format"] = "warrant-bundle/1".into());
-    let path = scratch("old.json");
-    std::fs::write(&path, &old).expect("write");
-    let (code, out) = verify_file(&path);
+    let (code, out) = verify_written("old.json", &old);
     assert_eq!(code, Some(1));
     assert!(out.starts_with("refused: unsupported bundle format `warrant-bundle/1`"), "{out}");
 }
@@ -336,9 +334,8 @@ fn an_unreadable_part_is_refused() {
     for (part, garbage) in
         [("declarations", r#"[{"declaration": {"Nope": 1}}]"#), ("claims", "[1]"), ("trust_base", "{}")]
     {
-        let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
-        value[part] = serde_json::from_str(garbage).expect("json");
-        let e = Bundle::from_json(&value.to_string()).expect_err("refused");
+        let changed = edited(&text, |v| v[part] = serde_json::from_str(garbage).expect("json"));
+        let e = Bundle::from_json(&changed).expect_err("refused");
         assert!(e.reason.starts_with("not a readable bundle: "), "{part}: {}", e.reason);
     }
 }

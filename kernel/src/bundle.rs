@@ -282,9 +282,9 @@ impl Bundle {
         let trust_base = enc.trust_base(&self.trust_base);
         let challenge = self.challenge.as_ref().map(|m| enc.challenge(m));
         wire::BundleW {
-            format: wire::Text(self.format.as_str().into()),
-            kernel_version: wire::Text(self.kernel_version.as_str().into()),
-            verdict: wire::Text(self.verdict.as_str().into()),
+            format: wire::Text::of(&self.format),
+            kernel_version: wire::Text::of(&self.kernel_version),
+            verdict: wire::Text::of(&self.verdict),
             terms: enc.terms,
             formulas: enc.formulas,
             declarations,
@@ -297,8 +297,7 @@ impl Bundle {
 
     /// The bundle as (compact) JSON, in its stored form.
     pub fn to_json(&self) -> Result<String, BundleError> {
-        serde_json::to_string(&self.stored())
-            .map_err(|e| BundleError { reason: format!("cannot encode: {e}") })
+        serde_json::to_string(&self.stored()).map_err(cannot_encode)
     }
 
     /// Reads a bundle, refusing documents larger or deeper than the default limits and
@@ -308,9 +307,14 @@ impl Bundle {
     }
 }
 
+/// Why encoding failed, as a bundle error.
+fn cannot_encode(e: serde_json::Error) -> BundleError {
+    BundleError { reason: format!("cannot encode: {e}") }
+}
+
 /// `v` as compact JSON.
 fn to_vec<T: Serialize + ?Sized>(v: &T) -> Result<Vec<u8>, BundleError> {
-    serde_json::to_vec(v).map_err(|e| BundleError { reason: format!("cannot encode: {e}") })
+    serde_json::to_vec(v).map_err(cannot_encode)
 }
 
 /// The compact JSON of each part a hash covers.
@@ -347,8 +351,7 @@ fn hash_parts(bundle: &Bundle, parts: &Parts) -> Result<Hashes, BundleError> {
         chain.update(declaration);
         if let Some(p) = proof {
             buf.clear();
-            serde_json::to_writer(&mut buf, e.declaration.name().as_ref())
-                .map_err(|e| BundleError { reason: format!("cannot encode: {e}") })?;
+            serde_json::to_writer(&mut buf, e.declaration.name().as_ref()).map_err(cannot_encode)?;
             proofs.update(&buf);
             proofs.update(p);
         }
@@ -357,8 +360,7 @@ fn hash_parts(bundle: &Bundle, parts: &Parts) -> Result<Hashes, BundleError> {
     let proofs = hex::encode(proofs.finalize());
     let mut claims = Sha256::new();
     buf.clear();
-    serde_json::to_writer(&mut buf, &bundle.verdict)
-        .map_err(|e| BundleError { reason: format!("cannot encode: {e}") })?;
+    serde_json::to_writer(&mut buf, &bundle.verdict).map_err(cannot_encode)?;
     for piece in [
         &b"["[..],
         &buf,

@@ -5,8 +5,8 @@
 //! The tables are hash-consed when written: `terms` holds each distinct term node once,
 //! its children given as indices of *earlier* entries; `formulas` likewise, its terms
 //! given as indices of `terms`. Declarations, contexts, claims, the trust base and the
-//! challenge give their terms and formulas as indices. Proof steps are stored as in
-//! format 1 (their terms and formulas inline).
+//! challenge give their terms and formulas as indices, and so do proof steps
+//! ([`StepW`], which mirrors [`Step`] with indices for its terms and formulas).
 //!
 //! Reading a table is one forward loop (no recursion driven by the input): an entry
 //! that names itself, a later entry or no entry at all is refused, so a table cannot
@@ -64,7 +64,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
 }
 
 impl<'a> Text<'a> {
-    fn of(n: &'a str) -> Text<'a> {
+    /// `n`, borrowed.
+    pub(super) fn of(n: &'a str) -> Text<'a> {
         Text(Cow::Borrowed(n))
     }
 }
@@ -179,7 +180,7 @@ pub(super) struct ContextW<'a> {
     hypotheses: Vec<(Text<'a>, u32)>,
 }
 
-/// A [`TheoremProof`] as stored: the context by index, the proof as in format 1.
+/// A [`TheoremProof`] as stored: the context and the proof's terms and formulas by index.
 #[derive(Serialize, Deserialize)]
 pub(super) struct TheoremProofW<'a> {
     #[serde(borrow)]
