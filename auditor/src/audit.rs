@@ -369,12 +369,17 @@ impl<'p> Run<'p> {
             let keys = &self.content_hashes;
             // Each technique's audit, its cache entry and the context of its theorems are
             // made in parallel; only adding the theorems to the signature is sequential.
-            let results: Vec<(TechniqueId, Outcome, Option<Context>)> = layer
+            let results: Vec<(TechniqueId, Outcome, Context)> = layer
                 .par_iter()
                 .map(|&t| {
                     let tech = &program.techniques[t];
                     let key = keys.get(&t).map(String::as_str).unwrap_or("");
-                    let outcome = match cache.and_then(|c| replay(program, signature, policy, c, key, t)) {
+                    // The context of the technique's guarantee theorems: a replay checks
+                    // them in it, and `theorem_proofs` keeps it beside each proof.
+                    let context = tech.guarantee_context();
+                    let replayed =
+                        cache.and_then(|c| replay(program, signature, policy, c, key, t, &context));
+                    let outcome = match replayed {
                         Some(outcome) => outcome,
                         None => {
                             let outcome = audit_technique(program, signature, engine, policy, outcomes, t);
@@ -384,7 +389,6 @@ impl<'p> Run<'p> {
                             outcome
                         }
                     };
-                    let context = (!outcome.theorems.is_empty()).then(|| tech.guarantee_context());
                     (t, outcome, context)
                 })
                 .collect();
@@ -410,8 +414,7 @@ impl<'p> Run<'p> {
                         if submitted {
                             self.certificates.insert(name.clone(), (proof.clone(), thm.clone()));
                         }
-                        let context = if i == last { context.take() } else { context.clone() };
-                        let context = context.unwrap_or_else(|| tech.guarantee_context());
+                        let context = if i == last { std::mem::take(&mut context) } else { context.clone() };
                         self.theorem_proofs.push((warrant_kernel::name(name), context, proof));
                     }
                 }
@@ -715,7 +718,8 @@ fn f_span(f: &Finding, ob: &Obligation) -> Span {
     f.span.unwrap_or_else(|| to_span(ob.span))
 }
 
-/// A technique's outcome from the cache, its theorems re-checked by the kernel;
+/// A technique's outcome from the cache, its theorems re-checked by the kernel in
+/// `context` (the technique's guarantee context);
 /// `None` (a miss) when there is no entry or a proof no longer checks.
 fn replay(
     program: &Program,
@@ -724,20 +728,20 @@ fn replay(
     cache: &Cache,
     key: &str,
     t: TechniqueId,
+    context: &Context,
 ) -> Option<Outcome> {
     let tech = &program.techniques[t];
     let entry = cache.get(key)?;
     if entry.technique != *tech.name {
         return None;
     }
-    let context = tech.guarantee_context();
     let mut theorems = Vec::new();
     for (name, proof) in entry.theorems {
         // Only this technique's own guarantee theorems, closed and re-checked.
         if !tech.guarantees.iter().any(|g| guarantee_theorem_name(tech, &g.name) == name) {
             return None;
         }
-        let thm = check(signature, &context, &proof).ok()?;
+        let thm = check(signature, context, &proof).ok()?;
         if !thm.hypotheses().is_empty() {
             return None;
         }
