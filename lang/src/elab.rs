@@ -612,6 +612,35 @@ struct TechniqueLowering<'a> {
     low: Lowering<()>,
 }
 
+impl TechniqueInfo {
+    /// The entry that holds a technique's place in [`Elab::techniques`] until it is
+    /// lowered: nothing reads it, since its declaration does not point at it yet.
+    fn placeholder(global: GlobalId, module: ModuleId, file: FileId) -> TechniqueInfo {
+        TechniqueInfo {
+            name: name(""),
+            short: String::new(),
+            global,
+            module,
+            file,
+            span: Span::default(),
+            doc: None,
+            params: Vec::new(),
+            source: None,
+            proposed_by: None,
+            oversees: None,
+            assumptions: Vec::new(),
+            uses: Vec::new(),
+            discharges: Vec::new(),
+            lifts: Vec::new(),
+            intent: None,
+            guarantees: Vec::new(),
+            witness: None,
+            answers: None,
+            broken: true,
+        }
+    }
+}
+
 impl<T> Lowering<T> {
     fn of(lx: Lx<'_>, value: Option<T>) -> Lowering<T> {
         let mut deps = lx.deps;
@@ -703,6 +732,9 @@ pub(crate) struct Elab<'l> {
     /// Per item of the current module: is there a parse error in it? Then its type
     /// errors are not reported (they would only echo the parse error).
     pub(crate) quiet: Vec<bool>,
+    /// Lower a module's techniques layer by layer in parallel
+    /// ([`Elab::lower_techniques_in_layers`]) rather than one by one.
+    pub(crate) layered_techniques: bool,
 }
 
 /// Elaborates `modules` (already in dependency order, with imports resolved).
@@ -711,6 +743,7 @@ pub(crate) fn elaborate(
     modules: Vec<Module>,
     diags: Vec<Diagnostic>,
     limits: &Limits,
+    layered_techniques: bool,
 ) -> Program {
     let mut el = Elab {
         modules,
@@ -723,6 +756,7 @@ pub(crate) fn elaborate(
         diags,
         limits,
         quiet: Vec::new(),
+        layered_techniques,
     };
     for m in 0..el.modules.len() {
         el.module(m);
@@ -1468,6 +1502,31 @@ impl Elab<'_> {
                 order.push(i);
             }
         }
+        let base = self.techniques.len();
+        let layered = if self.layered_techniques {
+            self.lower_techniques_in_layers(m, &techs, &deps, &order, &index)
+        } else {
+            None
+        };
+        if let Some(mut lowered) = layered {
+            // Every technique that is not in a cycle is lowered and registered; the
+            // ones in cycles come last in `order` and are lowered in their turn, as
+            // one thread would.
+            for (pos, &i) in order.iter().enumerate() {
+                let (id, item, t, ix) = techs[i];
+                let tid = base + pos;
+                let mut lowered = match lowered[i].take() {
+                    Some(l) => l,
+                    None => {
+                        let mut l = self.lower_technique(m, id, item, t);
+                        self.register_technique(id, tid, &mut l);
+                        l
+                    }
+                };
+                self.technique_obligations(m, ix, tid, &mut lowered);
+            }
+            return;
+        }
         // Lowered in parallel against the declarations as they stand; a technique
         // that uses one of this module's is lowered again in its turn (see `speculate`).
         let is_technique = |item: &ast::Item| matches!(item.kind, ItemKind::Technique(_));
@@ -1476,31 +1535,153 @@ impl Elab<'_> {
             _ => None,
         });
         let mut modified = vec![false; self.globals.len()];
-        for i in order {
+        for (pos, i) in order.into_iter().enumerate() {
             let (id, item, t, ix) = techs[i];
-            let lowered = match early[ix].take().flatten() {
+            let mut lowered = match early[ix].take().flatten() {
                 Some(l) if !l.low.reads_any(&modified, id) => l,
                 _ => self.lower_technique(m, id, item, t),
             };
-            self.technique(m, ix, id, lowered);
+            self.register_technique(id, base + pos, &mut lowered);
+            self.technique_obligations(m, ix, base + pos, &mut lowered);
             modified[id] = true;
         }
     }
 
-    /// Gives a lowered technique its obligations and its place in the program.
-    fn technique(&mut self, m: ModuleId, ix: usize, id: GlobalId, lowered: TechniqueLowering<'_>) {
+    /// Lowers this module's techniques that are in no cycle, layer by layer: a layer
+    /// is lowered in parallel once every technique its members use is registered
+    /// (`register_technique`), so a technique that uses another of its module is
+    /// lowered once, not speculatively and then again.
+    ///
+    /// Why the result is what lowering them one by one in `order` gives: a technique's
+    /// number is its place in `order` (every one of them is registered in turn), and
+    /// lowering reads another technique of the module only through a name that
+    /// resolved to it (`Lowering::refs`). So each lowering is checked afterwards: every
+    /// technique of the module that it names must be registered when it was lowered
+    /// exactly when it comes before it in `order`. Used techniques always do (they are
+    /// in an earlier layer and earlier in `order`); a technique merely named (in a
+    /// formula, say) may not, and then everything done here is undone and `None`
+    /// returned, for the caller to lower them one by one.
+    ///
+    /// Returns, per entry of `techs`, its lowering (`None` for one in a cycle), with
+    /// its information already in [`Elab::techniques`] and its declaration updated.
+    fn lower_techniques_in_layers<'a>(
+        &mut self,
+        m: ModuleId,
+        techs: &[(GlobalId, &ast::Item, &'a ast::Technique, usize)],
+        deps: &[Vec<(usize, Span)>],
+        order: &[usize],
+        index: &HashMap<GlobalId, usize>,
+    ) -> Option<Vec<Option<TechniqueLowering<'a>>>> {
+        use rayon::prelude::*;
+        let n = techs.len();
+        if n == 0 {
+            return Some(Vec::new());
+        }
+        let base = self.techniques.len();
+        let mut pos = vec![0usize; n];
+        for (p, &i) in order.iter().enumerate() {
+            pos[i] = p;
+        }
+        // Layer of each technique in no cycle: one more than the deepest it uses. The
+        // ones in cycles are those Kahn's algorithm left out of the first part of
+        // `order`, whose uses (all earlier in `order`) are in no cycle either.
+        let mut layer: Vec<Option<usize>> = vec![None; n];
+        let mut depth = 0;
+        for &i in order {
+            let l = deps[i].iter().try_fold(0usize, |acc, &(j, _)| layer[j].map(|lj| acc.max(lj + 1)));
+            let Some(l) = l else { break };
+            layer[i] = Some(l);
+            depth = depth.max(l + 1);
+        }
+        let mut layers: Vec<Vec<usize>> = vec![Vec::new(); depth];
+        for &i in order {
+            if let Some(l) = layer[i] {
+                layers[l].push(i);
+            }
+        }
+        // What registering changes, to undo it.
+        let saved: Vec<(GlobalKind, bool)> =
+            techs.iter().map(|t| (self.globals[t.0].kind.clone(), self.globals[t.0].broken)).collect();
+        self.techniques
+            .extend(techs.iter().map(|t| TechniqueInfo::placeholder(t.0, m, self.modules[m].file)));
+        let mut lowered: Vec<Option<TechniqueLowering<'a>>> = (0..n).map(|_| None).collect();
+        let mut consistent = true;
+        'layers: for members in &layers {
+            let one = |&i: &usize| {
+                let (id, item, t, _) = techs[i];
+                self.lower_technique(m, id, item, t)
+            };
+            let results: Vec<TechniqueLowering<'a>> = if members.len() < PARALLEL_ITEMS {
+                members.iter().map(one).collect()
+            } else {
+                members.par_iter().map(one).collect()
+            };
+            for (&i, mut l) in members.iter().zip(results) {
+                let li = layer[i].unwrap_or(0);
+                let seen_as_one_thread = l.low.refs.iter().all(|&(_, g)| match index.get(&g) {
+                    Some(&j) => layer[j].is_some_and(|lj| lj < li) == (pos[j] < pos[i]),
+                    None => true,
+                });
+                if !seen_as_one_thread {
+                    consistent = false;
+                    break 'layers;
+                }
+                self.register_technique(techs[i].0, base + pos[i], &mut l);
+                lowered[i] = Some(l);
+            }
+        }
+        if !consistent {
+            self.techniques.truncate(base);
+            for (t, (kind, broken)) in techs.iter().zip(saved) {
+                self.globals[t.0].kind = kind;
+                self.globals[t.0].broken = broken;
+            }
+            return None;
+        }
+        Some(lowered)
+    }
+
+    /// Gives a lowered technique its number `tid`: its information goes to
+    /// [`Elab::techniques`] (replacing a placeholder, or appended), and its
+    /// declaration points at it, broken when the technique is.
+    fn register_technique(&mut self, id: GlobalId, tid: TechniqueId, lowered: &mut TechniqueLowering<'_>) {
+        let clean = lowered.low.errors.is_empty() && !lowered.low.poisoned;
+        let mut info = std::mem::replace(&mut lowered.info, TechniqueInfo::placeholder(id, 0, FileId(0)));
+        info.broken = lowered.broken || !clean;
+        self.globals[id].broken = info.broken;
+        self.globals[id].kind = GlobalKind::Technique(tid);
+        if tid == self.techniques.len() {
+            self.techniques.push(info);
+        } else {
+            self.techniques[tid] = info;
+        }
+    }
+
+    /// Reports a registered technique's diagnostics and references and numbers its
+    /// obligations; called for the techniques in `order`.
+    fn technique_obligations(
+        &mut self,
+        m: ModuleId,
+        ix: usize,
+        tid: TechniqueId,
+        lowered: &mut TechniqueLowering<'_>,
+    ) {
         let file = self.modules[m].file;
-        let tid = self.techniques.len();
-        let tkernel = self.globals[id].kernel.clone();
-        let TechniqueLowering { mut info, broken, guarantee_proofs, pending_discharges, low } = lowered;
-        let clean = self.finish(m, ix, low.errors, low.refs, low.poisoned);
-        info.broken = broken || !clean;
+        let low = &mut lowered.low;
+        self.finish(m, ix, std::mem::take(&mut low.errors), std::mem::take(&mut low.refs), low.poisoned);
+        let info = &self.techniques[tid];
+        let tkernel = info.name.clone();
         // Obligations.
         let gctx = info.guarantee_context();
-        for (gi, proof) in guarantee_proofs {
-            let g = &mut info.guarantees[gi];
-            g.obligation = Some(self.obligations.len());
-            self.obligations.push(Obligation {
+        let mut obligations =
+            Vec::with_capacity(lowered.guarantee_proofs.len() + lowered.pending_discharges.len());
+        let mut next = self.obligations.len();
+        let mut guarantee_obligations = Vec::with_capacity(lowered.guarantee_proofs.len());
+        for &(gi, proof) in &lowered.guarantee_proofs {
+            let g = &info.guarantees[gi];
+            guarantee_obligations.push((gi, next));
+            next += 1;
+            obligations.push(Obligation {
                 kind: ObligationKind::Guarantee { technique: tid, index: gi },
                 name: name(&dotted(&tkernel, &g.name)),
                 module: m,
@@ -1512,11 +1693,13 @@ impl Elab<'_> {
             });
         }
         let dctx = info.discharge_context();
-        for (di, proof) in pending_discharges {
-            let d = &mut info.discharges[di];
-            d.obligation = self.obligations.len();
+        let mut discharge_obligations = Vec::with_capacity(lowered.pending_discharges.len());
+        for &(di, proof) in &lowered.pending_discharges {
+            let d = &info.discharges[di];
+            discharge_obligations.push((di, next));
+            next += 1;
             let uname = &info.uses[d.use_index].name;
-            self.obligations.push(Obligation {
+            obligations.push(Obligation {
                 kind: ObligationKind::Discharge { technique: tid, index: di },
                 name: name(&format!("{tkernel}.discharge.{uname}.{}", d.assumption)),
                 module: m,
@@ -1527,9 +1710,14 @@ impl Elab<'_> {
                 proof: Some(proof.clone()),
             });
         }
-        self.globals[id].broken = info.broken;
-        self.techniques.push(info);
-        self.globals[id].kind = GlobalKind::Technique(tid);
+        let info = &mut self.techniques[tid];
+        for (gi, ob) in guarantee_obligations {
+            info.guarantees[gi].obligation = Some(ob);
+        }
+        for (di, ob) in discharge_obligations {
+            info.discharges[di].obligation = ob;
+        }
+        self.obligations.extend(obligations);
     }
 
     /// A technique's clauses, lowered: everything but its obligations, which are
@@ -1913,5 +2101,85 @@ fn clause_keyword(k: &ClauseKind) -> &'static str {
         ClauseKind::Allow { .. } => "allow",
         ClauseKind::Require { .. } => "require",
         ClauseKind::Error => "error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::modules::load_with;
+    use crate::{Input, Options, Program};
+
+    /// Everything the program says, except the signature (whose fingerprints are
+    /// unique to each run).
+    fn outcome(p: &Program) -> String {
+        let diags: Vec<String> =
+            p.diagnostics.iter().map(|d| format!("{} {:?} {}", d.code(), d.span(), d.error)).collect();
+        format!("{diags:#?}\n{:?}\n{:?}\n{:?}\n{:?}", p.globals, p.references, p.obligations, p.techniques)
+    }
+
+    /// Loads `inputs` with techniques lowered in layers and one by one; both must
+    /// give the same program.
+    fn same_both_ways(inputs: &[Input]) -> String {
+        let options = Options::default();
+        let layered = outcome(&load_with(inputs, &options, true));
+        let one_by_one = outcome(&load_with(inputs, &options, false));
+        assert_eq!(layered, one_by_one);
+        layered
+    }
+
+    /// `groups` groups of techniques three layers deep, with broken ones, cycles and
+    /// (`names_later`) a technique whose formula names one of a later layer that comes
+    /// earlier in the module's order.
+    fn text(groups: usize, names_later: bool) -> String {
+        let mut s = String::from("module layers\nsort A\n");
+        for i in 0..groups {
+            s.push_str(&format!(
+                "fn f{i}(x: A): Rat\n\
+                 technique Top{i}(x: A) {{\n  use p = Pair{i}(x)\n  lift p.first.h\n  \
+                 guarantee t: f{i}(x) <= 4 := by sorry\n}}\n\
+                 technique Pair{i}(x: A) {{\n  use first = M{i}(x)\n  lift first.h\n  \
+                 guarantee g2: f{i}(x) <= 3 := by sorry\n}}\n\
+                 technique M{i}(x: A) {{\n  assume h: f{i}(x) <= 1\n  guarantee g: f{i}(x) <= 2 := by sorry\n}}\n"
+            ));
+            if i % 4 == 1 {
+                s.push_str(&format!(
+                    "technique UsesBad{i}(x: A) {{\n  use b = Bad{i}(x)\n  guarantee g: true := by sorry\n}}\n\
+                     technique Bad{i}(x: Missing{i}) {{\n  guarantee g: true := by sorry\n}}\n\
+                     technique C{i}(x: A) {{\n  use d = D{i}(x)\n}}\n\
+                     technique D{i}(x: A) {{\n  use c = C{i}(x)\n  use m = M{i}(x)\n}}\n\
+                     technique E{i}(x: A) {{\n  use c = C{i}(x)\n}}\n"
+                ));
+            }
+            if names_later && i % 4 == 2 {
+                let j = i - 1;
+                s.push_str(&format!(
+                    "technique Names{i}(x: A) {{\n  assume z: Pair{j}(x) <= 1\n  assume w: UsesBad{j}(x) <= 1\n}}\n"
+                ));
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn techniques_in_layers_give_the_program_of_one_by_one() {
+        for names_later in [false, true] {
+            // Above and below the size at which a layer is lowered in parallel.
+            for groups in [3, 40] {
+                let input = Input::Text { name: "layers.wr".into(), text: text(groups, names_later) };
+                let out = same_both_ways(&[input]);
+                assert!(out.contains("technique cycle"), "{out}");
+                assert!(out.contains("unknown sort `Missing1`"), "{out}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_corpus_gives_the_same_program_both_ways() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for dir in ["corpus", "lang/tests/fixtures"] {
+            let inputs = [Input::Path(root.join(dir))];
+            let out = same_both_ways(&inputs);
+            assert!(!out.is_empty());
+        }
     }
 }

@@ -91,6 +91,13 @@ struct Loader<'o> {
 /// assert!(program.signature.fact("demo.rate_prob").is_some());
 /// ```
 pub fn load(inputs: &[Input], options: &Options) -> Program {
+    load_with(inputs, options, true)
+}
+
+/// [`load`], with the techniques of a module lowered layer by layer in parallel
+/// (`layered`, what [`load`] does) or one by one (for the tests that check both give
+/// the same program).
+pub(crate) fn load_with(inputs: &[Input], options: &Options, layered: bool) -> Program {
     let mut l = Loader {
         options,
         sources: SourceMap::default(),
@@ -128,7 +135,7 @@ pub fn load(inputs: &[Input], options: &Options) -> Program {
     }
     l.resolve_imports();
     let (order, cut) = l.order();
-    l.build(order, cut)
+    l.build(order, cut, layered)
 }
 
 impl Loader<'_> {
@@ -422,7 +429,7 @@ impl Loader<'_> {
         (order, cut)
     }
 
-    fn build(self, order: Vec<usize>, cut: Vec<(usize, usize)>) -> Program {
+    fn build(self, order: Vec<usize>, cut: Vec<(usize, usize)>, layered: bool) -> Program {
         let mut position = vec![0usize; self.loaded.len()];
         for (pos, &i) in order.iter().enumerate() {
             position[i] = pos;
@@ -452,7 +459,8 @@ impl Loader<'_> {
                 proof_limits: Vec::new(),
             });
         }
-        let mut program = crate::elab::elaborate(self.sources, modules, self.diags, &self.options.limits);
+        let mut program =
+            crate::elab::elaborate(self.sources, modules, self.diags, &self.options.limits, layered);
         program.skipped = self.skipped;
         program
     }
