@@ -79,3 +79,8 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 criterion_main!(benches);
+
+/// The allocator of the `warrant` binary (src/main.rs), which runs the front end for
+/// `check`, `audit` and `lsp`, so the figures are the commands'.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

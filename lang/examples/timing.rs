@@ -7,6 +7,8 @@
 //! quiet, the wall clock is what a user waits.
 //!
 //! Run: `cargo run --release -p warrant-lang --example timing [N]`
+//!
+//! It shares the bench's allocator (mimalloc, the `warrant` binary's).
 #[path = "../benches/frontend.rs"]
 #[allow(dead_code)]
 mod b;
