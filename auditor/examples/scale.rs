@@ -33,3 +33,7 @@ fn main() {
     println!("warm, one leaf edited: {:.3} s ({v:?})", t.as_secs_f64());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The allocator of the `warrant` binary (src/main.rs), so the figures are `warrant audit`'s.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
