@@ -28,6 +28,7 @@ use warrant_kernel::{
     check, print::formula_to_string_with, Context, Formula, KernelError, Name, Proof, Signature, Theorem,
 };
 use warrant_lang::{GlobalKind, Input, Obligation, ObligationKind, Program, TechniqueId, TechniqueInfo};
+use warrant_prover::builder::check_in_used_context;
 
 /// Bounds on the audit as a whole (the prover and kernel have their own).
 #[derive(Clone, Debug)]
@@ -741,7 +742,7 @@ fn replay(
         if !tech.guarantees.iter().any(|g| guarantee_theorem_name(tech, &g.name) == name) {
             return None;
         }
-        let thm = check(signature, context, &proof).ok()?;
+        let thm = check_in_used_context(signature, context, &proof).ok()?;
         if !thm.hypotheses().is_empty() {
             return None;
         }
@@ -776,7 +777,8 @@ fn prove(
     let thm = if fits {
         thm
     } else {
-        check(signature, &ob.context, &proof).map_err(|e| Box::new(kernel_finding(&ob.name, e)))?
+        check_in_used_context(signature, &ob.context, &proof)
+            .map_err(|e| Box::new(kernel_finding(&ob.name, e)))?
     };
     if thm.conclusion() != &ob.statement {
         let f =

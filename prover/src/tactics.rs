@@ -208,7 +208,7 @@ pub fn prove_obligation(
     let result = engine.run(&mut b, goal, &script.tactics, script.span);
     match result {
         Ok(root) => match b.finish(root).and_then(|proof| {
-            let theorem = warrant_kernel::check(sig, &ob.context, &proof)?;
+            let theorem = crate::builder::check_in_used_context(sig, &ob.context, &proof)?;
             Ok((proof, theorem))
         }) {
             Ok((proof, theorem)) => Outcome::Proved { proof, theorem: Box::new(theorem) },
