@@ -53,3 +53,7 @@ fn warm(c: &mut Criterion) {
 
 criterion_group!(benches, cold, warm);
 criterion_main!(benches);
+
+/// The allocator of the `warrant` binary (src/main.rs), so the figures are `warrant audit`'s.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -67,17 +67,18 @@ struct Pack {
 
 impl Pack {
     /// Reads a pack's text: a JSON array of `[key, entry]` pairs. `None` when it is not
-    /// that, or is beyond the kernel's JSON limits.
+    /// that, or is larger than the kernel's JSON limit.
+    ///
+    /// Only the pairs are parsed here, two levels deep; an entry is skipped over as raw
+    /// text by serde_json's iterative scanner (no recursion, whatever its depth), so its
+    /// depth is measured when it is decoded ([`Pack::get`]), not here.
     fn read(text: String) -> Option<Pack> {
         let limits = warrant_kernel::Limits::default();
-        if text.len() > limits.max_json_bytes
-            || warrant_kernel::json::json_depth(text.as_bytes()) > limits.max_json_depth
-        {
+        if text.len() > limits.max_json_bytes {
             return None;
         }
+        // serde_json's own recursion limit stays on: the pairs need two levels.
         let mut de = serde_json::Deserializer::from_str(&text);
-        // The depth was measured above.
-        de.disable_recursion_limit();
         let pairs: Vec<(String, &serde_json::value::RawValue)> =
             serde::Deserialize::deserialize(&mut de).ok()?;
         de.end().ok()?;
@@ -94,9 +95,18 @@ impl Pack {
     }
 
     /// The entry under `key`, decoded; `None` if absent or unreadable.
+    ///
+    /// Entries are first decoded by serde_json as it is, whose recursion limit (128
+    /// levels) keeps the decoder within the stack: that is every entry of proofs of
+    /// ordinary depth, without measuring the text first or growing the stack at each
+    /// level. An entry that fails that way (deeper, or not an entry) is decoded as the
+    /// kernel decodes JSON (`from_json`: up to its depth limit, on a stack grown as
+    /// needed), so what is readable is what the kernel's decoder reads.
     fn get(&self, key: &str) -> Option<Entry> {
         let json = self.text.get(self.entries.get(key)?.clone())?;
-        warrant_kernel::from_json(json, &warrant_kernel::Limits::default()).ok()
+        serde_json::from_str(json)
+            .ok()
+            .or_else(|| warrant_kernel::from_json(json, &warrant_kernel::Limits::default()).ok())
     }
 }
 
@@ -305,5 +315,32 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(5_000), "]".repeat(5_000));
         std::fs::write(&pack, deep).unwrap();
         assert!(Cache::new(dir.path()).get("bb22").is_none());
+    }
+
+    /// An entry deeper than serde_json's recursion limit is read by the kernel's
+    /// decoder (up to the kernel's depth limit); one beyond that limit is a miss.
+    #[test]
+    fn deep_entries_are_read_up_to_the_kernel_depth_limit() {
+        let nested = |depth: usize| {
+            let mut formula = "\"True\"".to_string();
+            for _ in 0..depth {
+                formula = format!("{{\"Not\":{formula}}}");
+            }
+            formula
+        };
+        let pack = |formula: &str| {
+            format!(
+                "[[\"aa11\",{{\"technique\":\"m.T\",\"findings\":[],\"broken\":false,\"verdict\":\"accepted\",\"guarantees\":[],\"theorems\":[[\"m.T.g\",{{\"steps\":[{{\"Assume\":{{\"formula\":{formula}}}}}]}}]]}}]]"
+            )
+        };
+        // The shape is that of a stored entry.
+        let shallow = Pack::read(pack(&nested(1))).unwrap();
+        assert_eq!(shallow.get("aa11").unwrap().theorems[0].1.steps.len(), 1);
+        let deep = Pack::read(pack(&nested(300))).unwrap();
+        let entry = deep.get("aa11").expect("an entry 300 deep is read");
+        assert!(matches!(&entry.theorems[0].1.steps[0], warrant_kernel::Step::Assume { .. }));
+        let limit = warrant_kernel::Limits::default().max_json_depth;
+        let too_deep = Pack::read(pack(&nested(limit + 10))).unwrap();
+        assert!(too_deep.get("aa11").is_none());
     }
 }

@@ -15,8 +15,9 @@
 //! is trusted: the kernel checks the result.
 
 use std::collections::BTreeSet;
-use warrant_kernel::{check, Context, KernelError, Name, Proof, Signature, Step, StepId, Theorem};
+use warrant_kernel::{Context, KernelError, Name, Proof, Signature, Step, StepId, Theorem};
 use warrant_lang::{Program, TechniqueInfo};
+use warrant_prover::builder::check_in_used_context;
 
 /// A guarantee composed and checked (one kernel check of the whole composition).
 pub struct Composed {
@@ -90,7 +91,8 @@ pub fn compose(
     for (x, s) in technique.params.iter().rev() {
         cur = p.push(Step::ForallIntro { variable: x.clone(), sort: s.clone(), from: cur });
     }
-    let closed = check(signature, &context, &p).map_err(ComposeError::Kernel)?;
+    // The kernel checks the whole composition (in the context's hypotheses it names).
+    let closed = check_in_used_context(signature, &context, &p).map_err(ComposeError::Kernel)?;
     Ok(Composed { closed, proof: p, used_assumptions })
 }
 

@@ -3,7 +3,7 @@
 use crate::engine::{ProofEngine, ProofFailure};
 use warrant_kernel::{Context, Formula, Proof, Signature, Theorem};
 use warrant_lang::{ast, Obligation, ObligationKind, Program};
-use warrant_prover::tactics::{prove_obligation, Failure, Outcome, TacticLimits};
+use warrant_prover::tactics::{prove_obligation, search_obligation, Failure, Outcome, TacticLimits};
 
 /// Proofs by the prover's tactics, under its limits.
 #[derive(Clone, Debug, Default)]
@@ -73,9 +73,7 @@ impl ProofEngine for TacticEngine {
                 span,
             }),
         };
-        match prove_obligation(program, signature, &obligation, &self.limits) {
-            Outcome::Proved { proof, .. } => Some(proof),
-            _ => None,
-        }
+        // A failed search is an answer: the prover does not describe it.
+        search_obligation(program, signature, &obligation, &self.limits).map(|(proof, _)| proof)
     }
 }

@@ -157,7 +157,14 @@ impl<'b, 'a> Search<'b, 'a> {
     }
 
     fn prove(&mut self, facts: &[StepId], goal: &Formula) -> Result<StepId> {
-        let facts = self.read_facts(facts)?;
+        let mut facts = self.read_facts(facts)?;
+        // A fact given twice (a tactic's named facts are also hypotheses of its goal)
+        // adds only copies of columns; the copy after the first never enters the basis
+        // (Bland's rule enters the lowest-numbered of equal columns, and a basic
+        // column's copy has reduced cost zero), so without it the pivots and the
+        // certificate are the same, from a smaller linear program.
+        let mut seen = std::collections::HashSet::new();
+        facts.retain(|&id| seen.insert(id));
         self.prove_goal(&facts, goal)
     }
 

@@ -137,10 +137,11 @@ impl<'a> ProofBuilder<'a> {
         Ok(Proof { steps })
     }
 
-    /// Finishes at `root` and has the kernel check the proof object.
+    /// Finishes at `root` and has the kernel check the proof object (in the context's
+    /// hypotheses the proof can use, see [`check_in_used_context`]).
     pub fn check(&self, root: StepId) -> Result<Theorem> {
         let proof = self.finish(root)?;
-        Ok(warrant_kernel::check(self.sig, self.ctx, &proof)?)
+        Ok(check_in_used_context(self.sig, self.ctx, &proof)?)
     }
 
     fn premise(&self, id: StepId) -> Result<&Formula> {
@@ -395,6 +396,48 @@ pub fn sort_of(sig: &Signature, t: &Term) -> Option<Sort> {
     }
 }
 
+/// The kernel's check of `proof` in `ctx`, with the context cut down to what the proof
+/// can rest on; the theorem is the one the kernel gives for the whole context.
+///
+/// The kernel reads every hypothesis of the context before the first step (its
+/// well-formedness, its free variables, a number for its formula), whatever the proof
+/// uses. A discharge proved `by c0` in a technique with many assumptions names one.
+/// So the proof is first checked in the context of the variables and of the hypotheses
+/// whose formula is that of a hypothesis it names (`Step::Hypothesis`); all hypotheses
+/// with such a formula are kept, in their order, so the kernel records the same ones as
+/// used as it would in the whole context (it picks the first with the formula). A
+/// theorem checked in part of a context holds in all of it (nothing else is read from
+/// the context). Only when that check fails (an `assume` left open whose formula is a
+/// hypothesis the proof does not name, or a real error) is the proof checked in the
+/// whole context, so errors and results are those of the whole context.
+pub fn check_in_used_context(
+    sig: &Signature,
+    ctx: &Context,
+    proof: &Proof,
+) -> std::result::Result<Theorem, warrant_kernel::KernelError> {
+    let named: std::collections::BTreeSet<&str> = proof
+        .steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Hypothesis { name } => Some(&**name),
+            _ => None,
+        })
+        .collect();
+    let formulas: Vec<&Formula> =
+        ctx.hypotheses.iter().filter(|(h, _)| named.contains(&**h)).map(|(_, f)| f).collect();
+    let hypotheses: Vec<(Name, Formula)> = ctx
+        .hypotheses
+        .iter()
+        .filter(|(h, f)| named.contains(&**h) || formulas.contains(&f))
+        .cloned()
+        .collect();
+    if hypotheses.len() == ctx.hypotheses.len() {
+        return warrant_kernel::check(sig, ctx, proof);
+    }
+    let used = Context { variables: ctx.variables.clone(), hypotheses };
+    warrant_kernel::check(sig, &used, proof).or_else(|_| warrant_kernel::check(sig, ctx, proof))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,6 +455,41 @@ mod tests {
         let proof = b.finish(s).unwrap();
         assert_eq!(proof.steps, vec![Step::Refl { term: Term::int(1) }, Step::Symm { from: 0 }]);
         assert_eq!(b.check(s).unwrap().conclusion().to_string(), "1 = 1");
+    }
+
+    /// The narrowed check records the hypotheses the whole context's check records, and
+    /// its errors are the whole context's.
+    #[test]
+    fn checks_in_the_used_context_as_in_the_whole() {
+        let sig = Signature::new();
+        let x = Term::free("x", Sort::Rat);
+        let zero_le_x = Formula::le(Term::int(0), x.clone());
+        let ctx = Context {
+            variables: vec![(name("x"), Sort::Rat)],
+            hypotheses: vec![
+                (name("a"), Formula::lt(Term::int(0), x.clone())),
+                (name("c"), zero_le_x.clone()),
+                (name("d"), zero_le_x.clone()),
+                (name("e"), Formula::True),
+            ],
+        };
+        let whole = |p: &Proof| warrant_kernel::check(&sig, &ctx, p);
+        let used = |p: &Proof| check_in_used_context(&sig, &ctx, p);
+        // Naming `d`, whose formula `c` has too: the kernel records `c` (the first).
+        let by_d = Proof { steps: vec![Step::Hypothesis { name: name("d") }] };
+        let thm = used(&by_d).unwrap();
+        assert_eq!(thm.hypotheses(), whole(&by_d).unwrap().hypotheses());
+        assert_eq!(thm.hypotheses(), &[(name("c"), zero_le_x.clone())][..]);
+        assert_eq!(thm.variables(), ctx.variables.as_slice());
+        // An `assume` left open whose formula is an unnamed hypothesis: only the whole
+        // context has it, and the result is the whole context's.
+        let open = Proof { steps: vec![Step::Assume { formula: Formula::True }] };
+        assert_eq!(used(&open).unwrap().hypotheses(), &[(name("e"), Formula::True)][..]);
+        // An error is the whole context's error.
+        let bad = Proof { steps: vec![Step::Hypothesis { name: name("nope") }] };
+        assert_eq!(used(&bad).unwrap_err().to_string(), whole(&bad).unwrap_err().to_string());
+        let empty = Proof { steps: vec![] };
+        assert_eq!(used(&empty).unwrap_err().to_string(), whole(&empty).unwrap_err().to_string());
     }
 
     #[test]

@@ -23,4 +23,6 @@ pub mod rewrite;
 pub use rewrite::{RewriteLimits, Rewriter, Rule, RuleOrigin};
 pub mod tactics;
 pub mod unfold;
-pub use tactics::{limit_warnings, prove_obligation, prove_program, Failure, Outcome, TacticLimits};
+pub use tactics::{
+    limit_warnings, prove_obligation, prove_program, search_obligation, Failure, Outcome, TacticLimits,
+};

@@ -99,6 +99,13 @@ impl Q {
     /// `self + other`.
     pub fn add(&self, other: &Q) -> Q {
         match (self, other) {
+            // The tableaux are mostly zeros and whole numbers: no fraction to reduce.
+            (Q::Small(0, _), _) => other.clone(),
+            (_, Q::Small(0, _)) => self.clone(),
+            (Q::Small(a, 1), Q::Small(c, 1)) => match a.checked_add(*c) {
+                Some(n) if n != i64::MIN => Q::Small(n, 1),
+                _ => Q::from_i128(*a as i128 + *c as i128, 1),
+            },
             (Q::Small(a, b), Q::Small(c, d)) => {
                 let (a, b, c, d) = (*a as i128, *b as i128, *c as i128, *d as i128);
                 // |a d + c b| < 2^127 and b d < 2^126: no overflow in i128.
@@ -116,6 +123,11 @@ impl Q {
     /// `self * other`.
     pub fn mul(&self, other: &Q) -> Q {
         match (self, other) {
+            (Q::Small(0, _), _) | (_, Q::Small(0, _)) => Q::ZERO,
+            (Q::Small(a, 1), Q::Small(c, 1)) => match a.checked_mul(*c) {
+                Some(n) if n != i64::MIN => Q::Small(n, 1),
+                _ => Q::from_i128(*a as i128 * *c as i128, 1),
+            },
             (Q::Small(a, b), Q::Small(c, d)) => {
                 Q::from_i128(*a as i128 * *c as i128, *b as i128 * *d as i128)
             }

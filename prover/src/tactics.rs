@@ -181,6 +181,33 @@ pub fn prove_obligation(
     ob: &Obligation,
     ceiling: &TacticLimits,
 ) -> Outcome {
+    run_obligation(program, sig, ob, ceiling, false)
+}
+
+/// [`prove_obligation`] for a search whose failure is an answer, not a message (the
+/// auditor's `vacuous`, `trivial` and `intent-gap` checks): the same tactics under
+/// the same limits, the same proof when there is one, but a failure is not described
+/// (no goal or hypotheses printed), which was most of a failed search's cost.
+pub fn search_obligation(
+    program: &Program,
+    sig: &Signature,
+    ob: &Obligation,
+    ceiling: &TacticLimits,
+) -> Option<(Proof, Theorem)> {
+    match run_obligation(program, sig, ob, ceiling, true) {
+        Outcome::Proved { proof, theorem } => Some((proof, *theorem)),
+        Outcome::Sorry(_) | Outcome::Failed(_) => None,
+    }
+}
+
+/// Runs `ob`'s script; with `quiet`, failures carry no description.
+fn run_obligation(
+    program: &Program,
+    sig: &Signature,
+    ob: &Obligation,
+    ceiling: &TacticLimits,
+    quiet: bool,
+) -> Outcome {
     let limits = match program.modules.get(ob.module) {
         Some(m) if !m.proof_limits.is_empty() => ceiling.lowered_by(&m.proof_limits).0,
         _ => ceiling.clone(),
@@ -204,11 +231,11 @@ pub fn prove_obligation(
         }
     }
     let goal = Goal { hyps, target: ob.statement.clone(), scope: ob.scope() };
-    let mut engine = Engine { program, ob, limits, fresh: 0 };
+    let mut engine = Engine { program, ob, limits, fresh: 0, quiet };
     let result = engine.run(&mut b, goal, &script.tactics, script.span);
     match result {
         Ok(root) => match b.finish(root).and_then(|proof| {
-            let theorem = warrant_kernel::check(sig, &ob.context, &proof)?;
+            let theorem = crate::builder::check_in_used_context(sig, &ob.context, &proof)?;
             Ok((proof, theorem))
         }) {
             Ok((proof, theorem)) => Outcome::Proved { proof, theorem: Box::new(theorem) },
@@ -237,6 +264,11 @@ pub fn prove_program(program: &Program, limits: &TacticLimits) -> Vec<Outcome> {
         out.push(outcome);
     }
     out
+}
+
+/// A failure at `span` with nothing said about it (a quiet search's).
+fn undescribed(span: Span) -> Failure {
+    Failure { span, message: String::new(), goal: String::new(), hypotheses: vec![], limit: false }
 }
 
 fn bare(program: &Program, ob: &Obligation, span: Span, message: String) -> Failure {
@@ -268,12 +300,17 @@ struct Engine<'p> {
     ob: &'p Obligation,
     limits: &'p TacticLimits,
     fresh: usize,
+    /// Failures are not described (a search: see [`search_obligation`]).
+    quiet: bool,
 }
 
 impl<'p> Engine<'p> {
     /// A failure from a prover error: a hit bound is marked as such.
     fn fail_err(&self, b: &ProofBuilder<'_>, goal: &Goal, span: Span, e: ProverError) -> Stop {
         let limit = matches!(e, ProverError::Limit { .. });
+        if self.quiet {
+            return Stop::Failed(Failure { limit, ..undescribed(span) });
+        }
         // Errors about the goal print it with the kernel's qualified names; say it as
         // the reader of the module does.
         let show = |f: &Formula| self.program.display_formula(self.ob.module, f);
@@ -296,6 +333,9 @@ impl<'p> Engine<'p> {
     }
 
     fn fail(&self, b: &ProofBuilder<'_>, goal: &Goal, span: Span, message: String) -> Stop {
+        if self.quiet {
+            return Stop::Failed(undescribed(span));
+        }
         let show = |f: &Formula| self.program.display_formula(self.ob.module, f);
         Stop::Failed(Failure {
             limit: false,
