@@ -34,9 +34,9 @@
 //! one fixed order. [`verify_text`] (what `warrant verify` runs) therefore hashes the
 //! parts' bytes as stored, and re-encodes the decoded bundle only when those bytes do
 //! not give the recorded hashes (a re-formatted bundle). It decodes the bundle in two
-//! parts on two threads, and computes the hashes and the summary on one thread while
-//! the kernel re-checks on the other; the refusal reasons and their order do not
-//! change.
+//! parts on two threads, and re-checks the theorems' proofs on the machine's threads
+//! (see [`verify_on`] and `replay`), computing the hashes and the summary as one more
+//! job among the proofs; the refusal reasons and their order do not change.
 
 mod wire;
 
@@ -805,7 +805,7 @@ fn check_batch(
 /// The kernel's part of [`verify`]: the signature rebuilt declaration by declaration
 /// (every proof re-checked), then the claims, trust base and challenge against it.
 ///
-/// Proofs are checked in batches on up to `threads` threads ([`batch`], [`check_batch`]):
+/// Proofs are checked in batches on up to `threads` threads ([`ready_at`], [`check_batch`]):
 /// a proof checked against a prefix of the signature gives a theorem that holds in the
 /// whole signature (every lookup the kernel makes is of something that exists, and
 /// stays), so the declarations are still added one by one in the bundle's order, and
