@@ -8,7 +8,9 @@
 //!   ([`verify_text`], the command's own code path);
 //! - `verify_vs_audit/audit_no_cache`: what `warrant audit --no-cache corpus/techniques`
 //!   does: audit in-process and render the human report;
-//! - `verify_phases/*`: the parts of `verify` alone (decode, kernel re-check, summary).
+//! - `verify_phases/*`: the parts of `verify` alone (decode, kernel re-check on the
+//!   machine's threads and on one, summary; the re-check phases also recompute the
+//!   hashes by re-encoding, as [`verify`] does).
 //!
 //! With `--bench`, a last pass times the two in alternation (so both see the same
 //! machine load) and prints their medians and the ratio.
@@ -20,7 +22,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use warrant_auditor::{human, AuditOptions, Auditor, Submission, TacticEngine, Verdict};
-use warrant_kernel::bundle::{summary, verify, verify_text, Bundle};
+use warrant_kernel::bundle::{summary, verify, verify_on, verify_text, Bundle};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join("techniques")
@@ -94,6 +96,9 @@ fn main() {
         let mut g = c.benchmark_group("verify_phases");
         g.bench_function("decode", |b| b.iter(|| Bundle::from_json(black_box(&text)).expect("decode")));
         g.bench_function("kernel", |b| b.iter(|| verify(black_box(&bundle)).expect("verify")));
+        g.bench_function("kernel_one_thread", |b| {
+            b.iter(|| verify_on(black_box(&bundle), 1).expect("verify"))
+        });
         g.bench_function("summary", |b| b.iter(|| summary(black_box(&bundle), &verified)));
         g.finish();
     }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
-use warrant_kernel::bundle::{verify, Bundle, ClaimKind};
+use warrant_kernel::bundle::{summary, verify, verify_on, Bundle, ClaimKind};
 use warrant_kernel::{Declaration, Formula, Step};
 
 mod support;
@@ -360,4 +360,116 @@ fn the_command_hashes_the_stored_text_or_its_re_encoding() {
     let (code, out) = verify_changed("renamed.json", &c);
     assert_eq!(code, Some(1));
     assert!(out.starts_with("refused: the claims hash does not match"), "{out}");
+}
+
+/// The bundle of the techniques corpus (made once): its theorems come in one stretch,
+/// some citing earlier ones, so its proofs are checked in parallel batches.
+fn corpus_bundle() -> &'static Bundle {
+    static B: OnceLock<Bundle> = OnceLock::new();
+    B.get_or_init(|| {
+        let out = scratch("corpus.json");
+        let o = warrant(&[
+            "audit",
+            "--no-cache",
+            "--bundle",
+            out.to_str().expect("utf-8 path"),
+            "corpus/techniques",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        Bundle::from_json(&std::fs::read_to_string(&out).expect("bundle written")).expect("bundle reads")
+    })
+}
+
+/// What `verify_on` gives `b` with 1, 2 and 3 threads, which must be one outcome: the
+/// summary, signature and proofs when it verifies, the reason when it does not.
+fn outcome_on_any_thread_count(b: &Bundle) -> Result<String, String> {
+    let outcomes: Vec<_> = [1, 2, 3]
+        .into_iter()
+        .map(|threads| {
+            verify_on(b, threads)
+                .map(|v| (summary(b, &v), v.signature.declarations().to_vec(), v.theorem_proofs))
+                .map_err(|e| e.reason)
+        })
+        .collect();
+    for (threads, o) in [2, 3].into_iter().zip(&outcomes[1..]) {
+        assert_eq!(o, &outcomes[0], "{threads} threads against one");
+    }
+    outcomes[0].clone().map(|(summary, _, _)| summary)
+}
+
+/// The indices of `b`'s theorems with proofs, and for each the indices of the theorems it
+/// cites.
+fn theorems_and_citations(b: &Bundle) -> Vec<(usize, Vec<usize>)> {
+    let position = |n: &str| b.declarations.iter().position(|e| &**e.declaration.name() == n);
+    b.declarations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let tp = e.proof.as_ref()?;
+            let cited = tp
+                .proof
+                .steps
+                .iter()
+                .filter_map(|s| match s {
+                    Step::Theorem { name, .. } => position(name),
+                    _ => None,
+                })
+                .collect();
+            Some((i, cited))
+        })
+        .collect()
+}
+
+/// `b` with the proof of declaration `i` made wrong: its last step proves `true`.
+fn broken(mut b: Bundle, i: usize) -> Bundle {
+    let tp = b.declarations[i].proof.as_mut().expect("a theorem with a proof");
+    tp.proof.steps.push(Step::TrueIntro);
+    b
+}
+
+#[test]
+fn the_outcome_does_not_depend_on_the_thread_count() {
+    for b in [corpus_bundle(), &answered().1] {
+        let summary = outcome_on_any_thread_count(b).expect("verifies");
+        assert!(
+            summary.starts_with(&format!("verified: {} declarations", b.declarations.len())),
+            "{summary}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_proof_is_refused_alike_on_any_thread_count() {
+    let b = corpus_bundle();
+    let theorems = theorems_and_citations(b);
+    assert!(theorems.len() >= 40, "the corpus has many theorems: {}", theorems.len());
+    // A theorem that a later one cites, broken: it is the reason (not the later one),
+    // however many threads check.
+    let (cited, citer) = theorems
+        .iter()
+        .find_map(|(i, cited)| cited.first().map(|&c| (c, *i)))
+        .expect("a theorem that cites another");
+    assert!(cited < citer);
+    let name = |i: usize| b.declarations[i].declaration.name().to_string();
+    let reason = outcome_on_any_thread_count(&rehashed(broken(b.clone(), cited))).expect_err("refused");
+    assert!(reason.starts_with(&format!("the proof of theorem `{}` proves `true`", name(cited))), "{reason}");
+    // The citing theorem alone: checked against a shorter prefix than its own when
+    // batches are used, its refusal is still the one-by-one refusal.
+    let reason = outcome_on_any_thread_count(&rehashed(broken(b.clone(), citer))).expect_err("refused");
+    assert!(reason.starts_with(&format!("the proof of theorem `{}` proves `true`", name(citer))), "{reason}");
+    // Two broken theorems, the later one checked first (it has more steps, or comes in
+    // the same batch): the first in the bundle's order is the reason.
+    let (first, last) = (theorems[0].0, theorems[theorems.len() - 1].0);
+    let two = rehashed(broken(broken(b.clone(), last), first));
+    let reason = outcome_on_any_thread_count(&two).expect_err("refused");
+    assert!(reason.starts_with(&format!("the proof of theorem `{}` proves `true`", name(first))), "{reason}");
+    // A citing theorem moved before the theorem it cites: the citation is unknown there.
+    let mut moved = b.clone();
+    let entry = moved.declarations.remove(citer);
+    moved.declarations.insert(cited, entry);
+    let reason = outcome_on_any_thread_count(&rehashed(moved)).expect_err("refused");
+    assert!(
+        reason.starts_with(&format!("the proof of theorem `{}` does not check", name(citer))),
+        "{reason}"
+    );
 }

@@ -34,24 +34,26 @@
 //! one fixed order. [`verify_text`] (what `warrant verify` runs) therefore hashes the
 //! parts' bytes as stored, and re-encodes the decoded bundle only when those bytes do
 //! not give the recorded hashes (a re-formatted bundle). It decodes the bundle in two
-//! parts on two threads, and computes the hashes and the summary on one thread while
-//! the kernel re-checks on the other; the refusal reasons and their order do not
-//! change.
+//! parts on two threads, and re-checks the theorems' proofs on the machine's threads
+//! (see [`verify_on`] and `replay`), computing the hashes and the summary as one more
+//! job among the proofs; the refusal reasons and their order do not change.
 
 mod wire;
 
-use crate::check::{check, Context};
+use crate::check::{check, Context, Theorem};
+use crate::error::KernelError;
 use crate::print::formula_to_string;
-use crate::proof::Proof;
+use crate::proof::{Proof, Step};
 use crate::signature::{Declaration, FactKind, Signature};
 use crate::term::{close_formula, open_formula, Formula, Hint, Name, Sort, Term};
 use crate::{Limits, KERNEL_VERSION};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// The bundle format this module writes and reads.
 pub const FORMAT: &str = "warrant-bundle/2";
@@ -646,21 +648,38 @@ pub fn open_statement(
 }
 
 /// Re-checks a bundle with the kernel alone. See the module documentation for what is
-/// compared; the first discrepancy is the reason for refusal.
+/// compared; the first discrepancy is the reason for refusal. Proofs are checked on as
+/// many threads as the machine offers ([`verify_on`]).
 pub fn verify(bundle: &Bundle) -> Result<Verified, BundleError> {
-    verify_and(bundle, None, || ()).map(|(verified, ())| verified)
+    verify_on(bundle, default_threads())
+}
+
+/// [`verify`] with the theorems' proofs checked on at most `threads` threads (at least
+/// one). The outcome does not depend on `threads`: the same signature, proofs and
+/// summary when the bundle verifies, the same refusal when it does not.
+pub fn verify_on(bundle: &Bundle, threads: usize) -> Result<Verified, BundleError> {
+    verify_and(bundle, None, || (), threads).map(|(verified, ())| verified)
+}
+
+/// How many threads check proofs by default: the machine's parallelism (asked once per
+/// process, as it reads the scheduler's settings).
+fn default_threads() -> usize {
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// [`verify`], running `side` (work that only matters if the bundle verifies, such as
-/// rendering its summary) on the thread that recomputes the hashes, alongside the
-/// kernel's re-check. With the `stored` parts of the bundle's text, their bytes are
-/// hashed; only if that does not give the recorded hashes (the bundle was re-formatted,
-/// or damaged) are the parts re-encoded and hashed, as [`verify`] does. The refusal
-/// reasons and their order are [`verify`]'s.
-fn verify_and<T: Send>(
+/// rendering its summary) together with the recomputation of the hashes, alongside the
+/// kernel's re-check (as one more job of the first batch of proofs, see [`replay`]).
+/// With the `stored` parts of the bundle's text, their bytes are hashed; only if that
+/// does not give the recorded hashes (the bundle was re-formatted, or damaged) are the
+/// parts re-encoded and hashed, as [`verify`] does. The refusal reasons and their order
+/// are [`verify`]'s.
+fn verify_and<T: Send + Sync>(
     bundle: &Bundle,
     stored: Option<&Stored>,
     side: impl Fn() -> T + Sync,
+    threads: usize,
 ) -> Result<(Verified, T), BundleError> {
     if bundle.format != FORMAT {
         return refuse(format!(
@@ -683,8 +702,14 @@ fn verify_and<T: Send>(
         Some(Ok(h)) if h == bundle.hashes => Ok(h),
         _ => bundle.compute_hashes(),
     };
-    let ((hashes, side), replayed) = in_parallel(|| (hashes(), side()), || replay(bundle));
-    let verified = replayed?;
+    let side_done = OnceLock::new();
+    let side_job = || {
+        side_done.get_or_init(|| (hashes(), side()));
+    };
+    let verified = replay(bundle, &side_job, threads)?;
+    // The side job ran in `replay` unless it stopped early (then it returned an error).
+    side_job();
+    let Some((hashes, side)) = side_done.into_inner() else { unreachable!("the side job has just run") };
     let h = hashes?;
     for (what, recorded, computed) in [
         ("tables", &bundle.hashes.tables, &h.tables),
@@ -702,19 +727,129 @@ fn verify_and<T: Send>(
     Ok((verified, side))
 }
 
+/// A theorem's proof checked against a prefix of the signature, with the length of
+/// that prefix.
+type Checked = (usize, Result<Theorem, KernelError>);
+
+/// For each entry, the shortest prefix of the signature its proof can be checked
+/// against (meaningful for theorems with proofs only): the declarations up to the
+/// entry that is not a theorem with a proof before it, and up to every theorem it cites
+/// (in `Theorem` steps) among those after that entry. Every symbol, definition, axiom
+/// and theorem such a proof uses is then in that prefix, if it is anywhere before the
+/// entry; a proof that uses something else does not check in either.
+fn ready_at(declarations: &[Entry]) -> Vec<usize> {
+    let mut ready = vec![0; declarations.len()];
+    let mut stretch_start = 0;
+    // The theorems declared since `stretch_start`, by name.
+    let mut stretch: HashMap<&Name, usize> = HashMap::new();
+    for (j, e) in declarations.iter().enumerate() {
+        match (&e.declaration, &e.proof) {
+            (Declaration::Theorem { name, .. }, Some(tp)) => {
+                let cited = tp.proof.steps.iter().filter_map(|s| match s {
+                    Step::Theorem { name, .. } => stretch.get(name).map(|&k| k + 1),
+                    _ => None,
+                });
+                ready[j] = cited.fold(stretch_start, usize::max);
+                stretch.insert(name, j);
+            }
+            _ => {
+                stretch_start = j + 1;
+                stretch.clear();
+            }
+        }
+    }
+    ready
+}
+
+/// Checks the proofs of the entries `jobs` against `sig` on up to `threads` threads,
+/// `side` (if any) being one more job, taken first; the proofs with the most steps are
+/// taken next. Each result is returned with its entry's index, in the order of `jobs`,
+/// so the results do not depend on which thread checked what.
+fn check_batch(
+    sig: &Signature,
+    declarations: &[Entry],
+    jobs: &[usize],
+    side: Option<&(dyn Fn() + Sync)>,
+    threads: usize,
+) -> Vec<(usize, Result<Theorem, KernelError>)> {
+    let steps = |j: usize| declarations[j].proof.as_ref().map_or(0, |tp| tp.proof.steps.len());
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(steps(jobs[k])));
+    let results: Vec<OnceLock<Result<Theorem, KernelError>>> = jobs.iter().map(|_| OnceLock::new()).collect();
+    let next = AtomicUsize::new(0);
+    let extra = usize::from(side.is_some());
+    let work = || loop {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        if k < extra {
+            if let Some(side) = side {
+                side();
+            }
+            continue;
+        }
+        let Some(&k) = order.get(k - extra) else { break };
+        if let Some(tp) = &declarations[jobs[k]].proof {
+            let _ = results[k].set(check(sig, &tp.context.to_context(), &tp.proof));
+        }
+    };
+    let helpers = threads.min(jobs.len() + extra).saturating_sub(1);
+    std::thread::scope(|s| {
+        for _ in 0..helpers {
+            // A helper that cannot be started leaves its share to the others.
+            let _ = std::thread::Builder::new().spawn_scoped(s, work);
+        }
+        work();
+    });
+    jobs.iter().zip(results).filter_map(|(&j, r)| r.into_inner().map(|r| (j, r))).collect()
+}
+
 /// The kernel's part of [`verify`]: the signature rebuilt declaration by declaration
 /// (every proof re-checked), then the claims, trust base and challenge against it.
-fn replay(bundle: &Bundle) -> Result<Verified, BundleError> {
+///
+/// Proofs are checked in batches on up to `threads` threads ([`ready_at`], [`check_batch`]):
+/// a proof checked against a prefix of the signature gives a theorem that holds in the
+/// whole signature (every lookup the kernel makes is of something that exists, and
+/// stays), so the declarations are still added one by one in the bundle's order, and
+/// the outcome is what checking each proof in turn gives. When a proof checked against
+/// a shorter prefix than its own failed, it is checked again against its own, so the
+/// refusal is the one-by-one refusal, for the first entry in the bundle's order that has
+/// one. `side` runs once, as a job of the first batch (or not at all if there is none).
+fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<Verified, BundleError> {
     // The signature, declaration by declaration.
     let mut sig = Signature::new();
     let mut theorem_proofs = Vec::new();
+    let mut checked: Vec<Option<Checked>> = bundle.declarations.iter().map(|_| None).collect();
+    let ready = ready_at(&bundle.declarations);
+    // The theorems with proofs by the prefix they are ready at; `next` is the first
+    // not handed to a batch yet.
+    let mut pending: Vec<(usize, usize)> = (bundle.declarations.iter().enumerate())
+        .filter(|(_, e)| matches!((&e.declaration, &e.proof), (Declaration::Theorem { .. }, Some(_))))
+        .map(|(j, _)| (ready[j], j))
+        .collect();
+    pending.sort_unstable();
+    let mut next = 0;
+    let mut side = Some(side);
     for (i, e) in bundle.declarations.iter().enumerate() {
         let n = e.declaration.name();
         match (&e.declaration, &e.proof) {
             (Declaration::Theorem { name, statement, trust_base }, Some(tp)) => {
-                let context = tp.context.to_context();
-                let thm = check(&sig, &context, &tp.proof)
-                    .or_else(|e| refuse(format!("the proof of theorem `{name}` does not check: {e}")))?;
+                if checked[i].is_none() {
+                    // Every pending proof that can be checked against this prefix (this
+                    // entry's among them: it is ready at `i` or before).
+                    let end = next + pending[next..].partition_point(|&(r, _)| r <= i);
+                    let jobs: Vec<usize> = pending[next..end].iter().map(|&(_, j)| j).collect();
+                    next = end;
+                    for (j, r) in check_batch(&sig, &bundle.declarations, &jobs, side.take(), threads) {
+                        checked[j] = Some((i, r));
+                    }
+                }
+                let thm = match checked[i].take() {
+                    Some((_, Ok(thm))) => Ok(thm),
+                    Some((at, Err(e))) if at == i => Err(e),
+                    // Checked against a shorter prefix, or not at all: checked against its own.
+                    _ => check(&sig, &tp.context.to_context(), &tp.proof),
+                };
+                let thm =
+                    thm.or_else(|e| refuse(format!("the proof of theorem `{name}` does not check: {e}")))?;
                 if let Some((h, f)) = thm.hypotheses().first() {
                     return refuse(format!(
                         "the proof of theorem `{name}` rests on the hypothesis `{h}: {}`",
@@ -737,7 +872,7 @@ fn replay(bundle: &Bundle) -> Result<Verified, BundleError> {
                 }
                 sig.add_theorem(name.clone(), &thm)
                     .or_else(|e| refuse(format!("theorem `{name}` cannot be added: {e}")))?;
-                theorem_proofs.push((name.clone(), context, tp.proof.clone()));
+                theorem_proofs.push((name.clone(), tp.context.to_context(), tp.proof.clone()));
             }
             (Declaration::Theorem { name, .. }, None) => {
                 return refuse(format!("theorem `{name}` carries no proof"));
@@ -854,7 +989,8 @@ pub fn verify_text(text: &str) -> Result<Verification, BundleError> {
     // What the summary counts once the bundle verifies: every theorem carries a proof
     // and nothing else does.
     let proofs = bundle.declarations.iter().filter(|e| e.proof.is_some()).count();
-    let (verified, summary) = verify_and(&bundle, stored.as_ref(), || summary_with(&bundle, proofs))?;
+    let (verified, summary) =
+        verify_and(&bundle, stored.as_ref(), || summary_with(&bundle, proofs), default_threads())?;
     Ok(Verification { summary, bundle, verified })
 }
 
