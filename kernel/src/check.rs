@@ -193,7 +193,7 @@ pub fn check_with_limits(
         work: Work { done: Cell::new(0), max: limits.max_work },
         limits: &limits,
         table: Vec::new(),
-        numbers: HashMap::with_capacity(context.hypotheses.len()),
+        numbers: BTreeMap::new(),
         context_hyps: BTreeMap::new(),
         first_context: Vec::new(),
         variables: HashMap::with_capacity(context.variables.len()),
@@ -258,7 +258,9 @@ struct Checker<'a> {
     work: Work,
     /// Every formula that has been a hypothesis, numbered in order of appearance.
     table: Vec<Formula>,
-    numbers: HashMap<Formula, u32>,
+    /// Their numbers. A B-tree, not a hash map: comparing formulas usually stops at
+    /// their first difference, where hashing reads all of them.
+    numbers: BTreeMap<Formula, u32>,
     /// The context's hypotheses by name: `{h}` as a hypothesis set, `h`, its extent.
     context_hyps: BTreeMap<&'a str, (Hyps, &'a Formula, Extent)>,
     /// The context's formulas are numbered first, in order: number `n` is the formula
