@@ -3,8 +3,10 @@
 //!
 //! `cargo run --release -p warrant-kernel --example profile -- psatz 100`
 //!
-//! Workloads: `chain`, `nd`, `psatz` (as in `benches/kernel.rs`). Comparing the counts
-//! of two runs with different repetitions gives the cost of one check.
+//! Workloads: `chain`, `nd`, `psatz` (as in `benches/kernel.rs`), and `verify`, which
+//! verifies the bundle at the path given third (as `warrant verify` does; make one with
+//! `warrant audit --no-cache --bundle B corpus/techniques`). Comparing the counts of two
+//! runs with different repetitions gives the cost of one check.
 
 #[path = "../benches/workloads/mod.rs"]
 mod workloads;
@@ -15,10 +17,22 @@ use warrant_kernel::*;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (which, times) = match args.as_slice() {
-        [_, which, times] => (which.as_str(), times.parse::<usize>().unwrap_or(1)),
+        [_, which, times, ..] => (which.as_str(), times.parse::<usize>().unwrap_or(1)),
         [_, which] => (which.as_str(), 1),
         _ => ("psatz", 1),
     };
+    if which == "verify" {
+        let Some(path) = args.get(3) else {
+            eprintln!("usage: profile verify TIMES BUNDLE");
+            std::process::exit(2);
+        };
+        let text = std::fs::read_to_string(path).expect("read the bundle");
+        for _ in 0..times {
+            black_box(bundle::verify_text(black_box(&text)).expect("the bundle verifies"));
+        }
+        println!("verify: {path} verified {times} times");
+        return;
+    }
     let (sig, ctx, proof) = match which {
         "chain" => (workloads::chain_signature(), Context::default(), workloads::equality_chain(100_000)),
         "nd" => workloads::natural_deduction(100, 10),

@@ -68,8 +68,8 @@ use crate::proof::{Proof, Step, StepId};
 use crate::rat::Rat;
 use crate::signature::{Declaration, FactKind, Fingerprint, Signature};
 use crate::term::{
-    check_extent, close_formula, free_variables, mentions_free, open_formula, open_term, Extent, Formula,
-    Hint, Name, Node, Oversize, Sort, Term,
+    check_extent, close_formula, first_free, open_formula, open_term, Extent, Formula, Hint, Name, Node,
+    Oversize, Sort, Term,
 };
 use crate::Limits;
 use std::cell::Cell;
@@ -193,8 +193,10 @@ pub fn check_with_limits(
         work: Work { done: Cell::new(0), max: limits.max_work },
         limits: &limits,
         table: Vec::new(),
-        numbers: HashMap::new(),
+        numbers: BTreeMap::new(),
         context_hyps: BTreeMap::new(),
+        first_context: Vec::new(),
+        variables: HashMap::with_capacity(context.variables.len()),
         empty: Hyps::default(),
         results: Vec::with_capacity(proof.steps.len()),
         cited: Vec::new(),
@@ -209,20 +211,17 @@ pub fn check_with_limits(
     }
     let last = checker.results.pop().ok_or(KernelError::EmptyProof)?;
     // The result may rest only on the context's hypotheses...
+    // (`first_context` grows with the context's order, so `used` comes out sorted.)
     let mut used = Vec::new();
-    for h in last.hyps.iter().map(|&h| &checker.table[h as usize]) {
-        match context.hypotheses.iter().position(|(_, f)| f == h) {
-            Some(i) => used.push(i),
-            None => return Err(KernelError::UndischargedAssumption { formula: Box::new(h.clone()) }),
-        }
+    for &h in last.hyps.iter() {
+        let Some(&i) = checker.first_context.get(h as usize) else {
+            let formula = Box::new(checker.table[h as usize].clone());
+            return Err(KernelError::UndischargedAssumption { formula });
+        };
+        used.push(i);
     }
-    used.sort_unstable();
     // ...and speak only of the context's variables.
-    for (v, s) in free_variables(&last.concl) {
-        if !context.variables.iter().any(|(n, t)| *n == v && *t == s) {
-            return Err(KernelError::UndeclaredVariable { variable: v.to_string() });
-        }
-    }
+    checker.declared(&last.concl)?;
     Ok(Theorem {
         variables: context.variables.clone(),
         hypotheses: used.into_iter().map(|i| context.hypotheses[i].clone()).collect(),
@@ -259,9 +258,16 @@ struct Checker<'a> {
     work: Work,
     /// Every formula that has been a hypothesis, numbered in order of appearance.
     table: Vec<Formula>,
-    numbers: HashMap<Formula, u32>,
+    /// Their numbers. A B-tree, not a hash map: comparing formulas usually stops at
+    /// their first difference, where hashing reads all of them.
+    numbers: BTreeMap<Formula, u32>,
     /// The context's hypotheses by name: `{h}` as a hypothesis set, `h`, its extent.
     context_hyps: BTreeMap<&'a str, (Hyps, &'a Formula, Extent)>,
+    /// The context's formulas are numbered first, in order: number `n` is the formula
+    /// of the context's hypothesis `first_context[n]` and of no earlier one.
+    first_context: Vec<usize>,
+    /// The context's variables by name.
+    variables: HashMap<&'a str, &'a Sort>,
     empty: Hyps,
     results: Vec<Sequent>,
     /// The steps that cite an axiom, definition or theorem, with its trust base.
@@ -305,12 +311,13 @@ fn union(a: &Hyps, b: &Hyps) -> Hyps {
     }
 }
 
-/// How a fact of a certificate constrains its polynomial.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// How a fact of a certificate constrains its polynomial, ordered so that a product's
+/// relation is the least of its factors' (`= 0` if one is, `> 0` if all are, else `>= 0`).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Relation {
+    Zero,
     NonNegative,
     Positive,
-    Zero,
 }
 
 impl<'a> Checker<'a> {
@@ -319,29 +326,33 @@ impl<'a> Checker<'a> {
     }
 
     fn check_context(&mut self) -> Result<(), KernelError> {
-        let mut names = BTreeSet::new();
         for (v, s) in &self.ctx.variables {
-            if !names.insert(v.clone()) {
+            if self.variables.insert(v, s).is_some() {
                 return Err(KernelError::NameTaken { name: v.to_string() });
             }
             if !self.sig.has_sort(s) {
                 return Err(KernelError::UnknownSort { sort: s.clone() });
             }
         }
-        for (h, f) in &self.ctx.hypotheses {
+        for (i, (h, f)) in self.ctx.hypotheses.iter().enumerate() {
             if self.context_hyps.contains_key(&**h) {
                 return Err(KernelError::NameTaken { name: h.to_string() });
             }
             let extent = self.formula(f)?;
             let hyps = self.singleton(f);
-            self.context_hyps.insert(h, (hyps, f, extent));
-            for (v, s) in free_variables(f) {
-                if !self.ctx.variables.iter().any(|(n, t)| *n == v && *t == s) {
-                    return Err(KernelError::UndeclaredVariable { variable: v.to_string() });
-                }
+            if hyps[0] as usize == self.first_context.len() {
+                self.first_context.push(i);
             }
+            self.context_hyps.insert(h, (hyps, f, extent));
+            self.declared(f)?;
         }
         Ok(())
+    }
+
+    /// Checks that every free variable of `f` is a variable of the context.
+    fn declared(&self, f: &Formula) -> Result<(), KernelError> {
+        let undeclared = first_free(Node::F(f), |v, s| self.variables.get(&**v) != Some(&s));
+        undeclared.map_or(Ok(()), |v| Err(KernelError::UndeclaredVariable { variable: v.to_string() }))
     }
 
     /// `{f}`, numbering `f` if it is new.
@@ -368,7 +379,9 @@ impl<'a> Checker<'a> {
 
     /// The hypothesis of `hyps` in which `x` occurs free, if any.
     fn mentioning(&self, hyps: &Hyps, x: &str) -> Option<&Formula> {
-        hyps.iter().map(|&h| &self.table[h as usize]).find(|h| mentions_free(Node::F(h), x))
+        hyps.iter()
+            .map(|&h| &self.table[h as usize])
+            .find(|h| first_free(Node::F(h), |n, _| &**n == x).is_some())
     }
 
     /// Measures a term or formula against the limits, and counts the work.
@@ -615,10 +628,10 @@ impl<'a> Checker<'a> {
                 let instance = open_formula(phi, &Term::Free(variable.clone(), s.clone()));
                 let rest = self.remove(&b.hyps, &instance);
                 let occurs = |place: String| KernelError::occurs(variable, place);
-                if mentions_free(Node::F(&b.concl), variable) {
+                if first_free(Node::F(&b.concl), |n, _| n == variable).is_some() {
                     return Err(occurs(format!("the conclusion {}", b.concl)));
                 }
-                if mentions_free(Node::F(&e.concl), variable) {
+                if first_free(Node::F(&e.concl), |n, _| n == variable).is_some() {
                     return Err(occurs(format!("the existential {}", e.concl)));
                 }
                 if let Some(h) = self.mentioning(&rest, variable) {
@@ -674,7 +687,8 @@ impl<'a> Checker<'a> {
                 let extent =
                     self.node(&[self.expect_sort(lhs, &Sort::Rat)?, self.expect_sort(rhs, &Sort::Rat)?])?;
                 let mut n = Normalizer::new(self.limits, &self.work);
-                let (p, q) = (n.normalize(lhs)?, n.normalize(rhs)?);
+                let (p, q) = (n.terms(lhs)?, n.terms(rhs)?);
+                let (p, q) = (n.collect(p)?, n.collect(q)?);
                 if p != q {
                     return Err(KernelError::RingMismatch { lhs: show_poly(&n, &p), rhs: show_poly(&n, &q) });
                 }
@@ -715,9 +729,9 @@ impl<'a> Checker<'a> {
         let bad = |reason: String| KernelError::Certificate { reason };
         let extent = self.formula(goal)?;
         let mut n = Normalizer::new(self.limits, &self.work);
-        let mut hyps = self.empty.clone();
         // Each fact `a ⋈ b` is read as `b - a ⋈' 0`.
         let mut read: Vec<(Poly, Relation)> = Vec::with_capacity(facts.len());
+        let mut hyps: Vec<u32> = Vec::new();
         for &id in facts {
             let p = self.get(id)?;
             let (a, b, rel) = match &p.concl {
@@ -727,24 +741,24 @@ impl<'a> Checker<'a> {
                 other => return Err(KernelError::shape("a comparison or an equation over Rat", other)),
             };
             let diff = n.difference(b, a)?;
-            read.push((diff, rel));
-            hyps = union(&hyps, &p.hyps);
+            read.push((n.collect(diff)?, rel));
+            hyps.extend_from_slice(&p.hyps);
         }
-        let mut sum = Poly::default();
+        // The union of the facts' hypotheses, sorted and without duplicates.
+        hyps.sort_unstable();
+        hyps.dedup();
+        let mut sum = Vec::new();
         let mut strict = false;
         for (k, product) in products.iter().enumerate() {
-            let mut value = n.constant(&Rat::int(1))?;
+            // The product so far; `None` for the empty product, 1.
+            let mut value: Option<Poly> = None;
             let mut relation = Relation::Positive;
             for &f in &product.factors {
                 let (p, rel) = read
                     .get(f)
                     .ok_or_else(|| bad(format!("product {k} names fact {f}, which is not given")))?;
-                value = n.mul(&value, p)?;
-                relation = match (relation, *rel) {
-                    (Relation::Zero, _) | (_, Relation::Zero) => Relation::Zero,
-                    (Relation::Positive, Relation::Positive) => Relation::Positive,
-                    _ => Relation::NonNegative,
-                };
+                value = Some(value.map_or_else(|| Ok(p.clone()), |v| n.mul(&v, p))?);
+                relation = relation.min(*rel);
             }
             let c = &product.coefficient;
             if relation != Relation::Zero && c.is_negative() {
@@ -753,16 +767,19 @@ impl<'a> Checker<'a> {
             if relation == Relation::Positive && c.is_positive() {
                 strict = true;
             }
-            sum = n.add(sum, &n.scale(&value, c)?)?;
+            let value = value.unwrap_or_else(Poly::one);
+            sum = n.sum(sum, n.scale(value.0, c)?)?;
         }
         for (k, square) in squares.iter().enumerate() {
             if square.coefficient.is_negative() {
                 return Err(bad(format!("square {k} has the negative coefficient {}", square.coefficient)));
             }
             self.expect_sort(&square.base, &Sort::Rat)?;
-            let base = n.normalize(&square.base)?;
-            sum = n.add(sum, &n.scale(&n.mul(&base, &base)?, &square.coefficient)?)?;
+            let base = n.terms(&square.base)?;
+            let base = n.collect(base)?;
+            sum = n.sum(sum, n.scale(n.mul(&base, &base)?.0, &square.coefficient)?)?;
         }
+        let sum = n.collect(sum)?;
         // `sum >= 0` holds, and `sum > 0` when `strict`.
         let established = match goal {
             Formula::False => match sum.as_constant() {
@@ -771,9 +788,9 @@ impl<'a> Checker<'a> {
             },
             Formula::Le(a, b) | Formula::Lt(a, b) => {
                 let target = n.difference(b, a)?;
-                let slack = n.add(n.scale(&sum, &Rat::int(-1))?, &target)?;
-                let Some(k) = slack.as_constant() else {
-                    let (t, s) = (show_poly(&n, &target), show_poly(&n, &sum));
+                let slack = n.sum(target.clone(), n.scale(sum.0.clone(), &Rat::int(-1))?)?;
+                let Some(k) = n.collect(slack)?.as_constant() else {
+                    let (t, s) = (show_poly(&n, &n.collect(target)?), show_poly(&n, &sum));
                     return Err(bad(format!(
                         "the goal's side difference {t} minus the sum {s} is not a constant"
                     )));
@@ -790,6 +807,6 @@ impl<'a> Checker<'a> {
             let sum = show_poly(&n, &sum);
             return Err(bad(format!("the sum {sum} does not have the sign the goal needs")));
         }
-        Ok(sequent(hyps, goal.clone(), Some(extent)))
+        Ok(sequent(Arc::new(hyps), goal.clone(), Some(extent)))
     }
 }

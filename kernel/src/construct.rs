@@ -3,12 +3,32 @@
 //! like any other input).
 
 use crate::rat::Rat;
-use crate::term::{close_formula, name, Formula, Hint, Sort, Term};
+use crate::term::{close_formula, first_free, map_term, name, Formula, Hint, Name, Node, Sort, Subst, Term};
 use num_bigint::BigInt;
 use num_rational::BigRational;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 // These are constructors taking two operands, not operator methods on `self`.
+/// Every free variable of `root`, with its sort, in order of first occurrence.
+pub fn free_variables(root: &Formula) -> Vec<(Name, Sort)> {
+    let mut out: Vec<(Name, Sort)> = Vec::new();
+    // What `out` holds, for a lookup in logarithmic time: a formula may have many.
+    let mut seen: BTreeSet<(&Name, &Sort)> = BTreeSet::new();
+    first_free(Node::F(root), |n, s| {
+        if seen.insert((n, s)) {
+            out.push((n.clone(), s.clone()));
+        }
+        false
+    });
+    out
+}
+
+/// Turns the free variable `x: s` of `t` into a dangling bound variable.
+pub fn close_term(t: &Term, x: &str, s: &Sort) -> Term {
+    map_term(t, Subst::Close(x, s), 0).unwrap_or_else(|| t.clone())
+}
+
 #[allow(clippy::should_implement_trait)]
 impl Term {
     /// A numeral.

@@ -5,21 +5,81 @@
 //! symbols, compared structurally. Two terms are equal in every commutative ring
 //! extending ℚ when their normal forms are equal; that is the whole of the `ring` rule.
 //! Every operation respects [`Limits`]: monomial count, coefficient size, degree.
+//!
+//! A normal form ([`Poly`]) is a list of monomials with nonzero coefficients, sorted
+//! strictly by monomial. Sums are built as [`Terms`]: the same pairs in any order and
+//! possibly repeating, put in normal form by one sort when the value is needed (so a
+//! sum of n parts costs n log n, not n²), or whenever they reach twice the monomial
+//! limit (so memory stays bounded).
 
 use crate::error::{KernelError, LimitKind};
 use crate::rat::Rat;
 use crate::term::Term;
 use crate::Limits;
 use std::cell::Cell;
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-/// A monomial: atoms with positive exponents, sorted by atom number.
-pub(crate) type Monomial = Vec<(u32, u32)>;
+/// How many atoms a monomial holds in place before it moves to the heap.
+const INLINE: usize = 3;
 
-/// A polynomial: monomials with nonzero coefficients. The empty monomial is the constant.
+/// A monomial: atoms with positive exponents, sorted by atom number. It has exactly
+/// one form, so that the derived equality is that of its atom list (and the derived
+/// order a total order consistent with it): in place (no allocation), the first `len`
+/// places used and the rest `(0, 0)`, when it has at most [`INLINE`] atoms; on the heap
+/// when more. Only `from_iter` makes one.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Monomial {
+    Inline(u8, [(u32, u32); INLINE]),
+    Heap(Vec<(u32, u32)>),
+}
+
+impl Monomial {
+    /// The atoms with their exponents, sorted by atom.
+    pub(crate) fn atoms(&self) -> &[(u32, u32)] {
+        match self {
+            Monomial::Inline(len, atoms) => &atoms[..*len as usize],
+            Monomial::Heap(atoms) => atoms,
+        }
+    }
+
+    /// `self * other`: the merge of the two sorted atom lists, adding the exponents of
+    /// atoms in both.
+    fn times(&self, other: &Monomial) -> Monomial {
+        let (mut a, mut b) = (self.atoms().iter().peekable(), other.atoms().iter().peekable());
+        let merged = std::iter::from_fn(|| match (a.peek(), b.peek()) {
+            (Some(&&(x, e)), Some(&&(y, f))) if x == y => {
+                a.next();
+                b.next();
+                Some((x, e.saturating_add(f)))
+            }
+            (Some(&&(x, _)), Some(&&(y, _))) if y < x => b.next().copied(),
+            _ => a.next().or_else(|| b.next()).copied(),
+        });
+        merged.collect()
+    }
+}
+
+impl FromIterator<(u32, u32)> for Monomial {
+    /// The monomial of a sorted atom list with positive exponents.
+    fn from_iter<I: IntoIterator<Item = (u32, u32)>>(atoms: I) -> Monomial {
+        let mut atoms = atoms.into_iter();
+        let mut inline = [(0, 0); INLINE];
+        // `zip` takes an atom only for a free place.
+        let len = inline.iter_mut().zip(atoms.by_ref()).map(|(place, atom)| *place = atom).count();
+        match atoms.next() {
+            None => Monomial::Inline(len as u8, inline),
+            Some(atom) => Monomial::Heap(inline.into_iter().chain([atom]).chain(atoms).collect()),
+        }
+    }
+}
+
+/// Monomials with coefficients, in any order and possibly repeating: a sum not yet
+/// in normal form.
+pub(crate) type Terms = Vec<(Monomial, Rat)>;
+
+/// A polynomial in normal form: monomials with nonzero coefficients, sorted strictly.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub(crate) struct Poly(pub(crate) BTreeMap<Monomial, Rat>);
+pub(crate) struct Poly(pub(crate) Terms);
 
 /// The work done so far in one check, against [`Limits::max_work`].
 pub(crate) struct Work {
@@ -38,17 +98,21 @@ impl Work {
     }
 }
 
-/// Reads terms as polynomials, numbering atoms as it meets them.
+/// Reads terms as polynomials, numbering atoms as it meets them. The terms it reads
+/// are borrowed for its whole life.
 pub(crate) struct Normalizer<'a> {
-    atoms: Vec<Term>,
-    numbers: HashMap<Term, u32>,
+    /// The term standing for each atom number.
+    pub(crate) atoms: Vec<&'a Term>,
+    /// Atom numbers by term. A B-tree, not a hash map: comparing terms is cheaper than
+    /// hashing them with a hasher that inputs cannot attack.
+    numbers: BTreeMap<&'a Term, u32>,
     limits: &'a Limits,
     work: &'a Work,
 }
 
 impl<'a> Normalizer<'a> {
     pub(crate) fn new(limits: &'a Limits, work: &'a Work) -> Self {
-        Normalizer { atoms: Vec::new(), numbers: HashMap::new(), limits, work }
+        Normalizer { atoms: Vec::new(), numbers: BTreeMap::new(), limits, work }
     }
 
     /// Charges one operation on the coefficients `a` and `b`: 64 units per square of
@@ -59,56 +123,34 @@ impl<'a> Normalizer<'a> {
         self.work.charge(64 * words * words)
     }
 
-    fn atom(&mut self, t: &Term) -> u32 {
+    fn atom(&mut self, t: &'a Term) -> u32 {
         let next = self.atoms.len() as u32;
-        *self.numbers.entry(t.clone()).or_insert_with(|| {
-            self.atoms.push(t.clone());
+        *self.numbers.entry(t).or_insert_with(|| {
+            self.atoms.push(t);
             next
         })
     }
 
-    fn check_coefficient(&self, c: &Rat) -> Result<(), KernelError> {
-        if c.bits() > self.limits.max_numeral_bits {
-            return Err(KernelError::limit(LimitKind::NumeralBits, self.limits.max_numeral_bits));
-        }
-        Ok(())
-    }
-
-    /// The constant polynomial `c`.
-    pub(crate) fn constant(&self, c: &Rat) -> Result<Poly, KernelError> {
-        self.check_coefficient(c)?;
-        let mut p = Poly::default();
-        if !c.is_zero() {
-            p.0.insert(Vec::new(), c.clone());
-        }
-        Ok(p)
-    }
-
-    /// The normal form of `t`, computed with an explicit work list (no recursion, so
-    /// no input can exhaust the stack here).
-    pub(crate) fn normalize(&mut self, root: &Term) -> Result<Poly, KernelError> {
+    /// The value of `root`, not yet in normal form (see [`Normalizer::collect`]),
+    /// computed with an explicit work list (no recursion, so no input can exhaust the
+    /// stack here).
+    pub(crate) fn terms(&mut self, root: &'a Term) -> Result<Terms, KernelError> {
         enum Task<'t> {
             Visit(&'t Term),
             Combine(&'t Term),
         }
         let mut tasks = vec![Task::Visit(root)];
-        let mut values: Vec<Poly> = Vec::new();
+        let mut values: Vec<Terms> = Vec::new();
         let internal = || KernelError::Internal { what: "normal form stack".into() };
         while let Some(task) = tasks.pop() {
             match task {
                 Task::Visit(t) => match t {
-                    Term::Num(c) => values.push(self.constant(c)?),
+                    // A zero or too large literal is dropped or refused in normal form.
+                    Term::Num(c) => values.push(vec![(Monomial::from_iter([]), (**c).clone())]),
                     Term::Bound(_) | Term::Free(..) | Term::App(..) => {
-                        values.push(Poly(BTreeMap::from([(vec![(self.atom(t), 1)], Rat::int(1))])))
+                        values.push(vec![(Monomial::from_iter([(self.atom(t), 1)]), Rat::int(1))])
                     }
-                    Term::Neg(a) | Term::Div(a, _) => {
-                        tasks.push(Task::Combine(t));
-                        tasks.push(Task::Visit(a));
-                    }
-                    Term::Pow(a, n) => {
-                        if *n > self.limits.max_exponent {
-                            return Err(KernelError::limit(LimitKind::Exponent, self.limits.max_exponent));
-                        }
+                    Term::Neg(a) | Term::Div(a, _) | Term::Pow(a, _) => {
                         tasks.push(Task::Combine(t));
                         tasks.push(Task::Visit(a));
                     }
@@ -121,26 +163,28 @@ impl<'a> Normalizer<'a> {
                 Task::Combine(t) => {
                     let last = values.pop().ok_or_else(internal)?;
                     let value = match t {
-                        Term::Neg(_) => self.scale(&last, &Rat::int(-1))?,
+                        Term::Neg(_) => self.scale(last, &Rat::int(-1))?,
+                        // Its coefficients are checked with the rest once in normal form.
                         Term::Div(_, c) => {
-                            let inv = c.recip().ok_or(KernelError::DivisionByZero)?;
-                            let r = self.scale(&last, &inv)?;
-                            r.0.values().try_for_each(|c| self.check_coefficient(c))?;
-                            r
+                            self.scale(last, &c.recip().ok_or(KernelError::DivisionByZero)?)?
+                        }
+                        Term::Pow(_, n) if *n > self.limits.max_exponent => {
+                            return Err(KernelError::limit(LimitKind::Exponent, self.limits.max_exponent))
                         }
                         Term::Pow(_, n) => {
-                            let mut acc = self.constant(&Rat::int(1))?;
+                            let base = self.collect(last)?;
+                            let mut acc = Poly::one();
                             for _ in 0..*n {
-                                acc = self.mul(&acc, &last)?;
+                                acc = self.mul(&acc, &base)?;
                             }
-                            acc
+                            acc.0
                         }
                         Term::Add(..) | Term::Sub(..) | Term::Mul(..) => {
                             let first = values.pop().ok_or_else(internal)?;
                             match t {
-                                Term::Add(..) => self.add(first, &last)?,
-                                Term::Sub(..) => self.add(first, &self.scale(&last, &Rat::int(-1))?)?,
-                                _ => self.mul(&first, &last)?,
+                                Term::Add(..) => self.sum(first, last)?,
+                                Term::Sub(..) => self.sum(first, self.scale(last, &Rat::int(-1))?)?,
+                                _ => self.mul(&self.collect(first)?, &self.collect(last)?)?.0,
                             }
                         }
                         _ => return Err(internal()),
@@ -152,104 +196,107 @@ impl<'a> Normalizer<'a> {
         values.pop().ok_or_else(internal)
     }
 
-    /// The term standing for atom `i`.
-    pub(crate) fn atom_term(&self, i: u32) -> Option<&Term> {
-        self.atoms.get(i as usize)
+    /// The value of `b - a`, not yet in normal form.
+    pub(crate) fn difference(&mut self, b: &'a Term, a: &'a Term) -> Result<Terms, KernelError> {
+        let (pb, pa) = (self.terms(b)?, self.terms(a)?);
+        self.sum(pb, self.scale(pa, &Rat::int(-1))?)
     }
 
-    /// The normal form of `b - a`.
-    pub(crate) fn difference(&mut self, b: &Term, a: &Term) -> Result<Poly, KernelError> {
-        let (pb, pa) = (self.normalize(b)?, self.normalize(a)?);
-        self.add(pb, &self.scale(&pa, &Rat::int(-1))?)
-    }
-
-    /// `c * p`.
-    pub(crate) fn scale(&self, p: &Poly, c: &Rat) -> Result<Poly, KernelError> {
-        if c.is_zero() {
-            return Ok(Poly::default());
-        }
-        let scaled = |(m, k): (&Monomial, &Rat)| self.charge(k, c).map(|()| (m.clone(), k * c));
-        Ok(Poly(p.0.iter().map(scaled).collect::<Result<_, _>>()?))
-    }
-
-    /// `p + q`, computed in `p`'s place (so a long sum costs its length, not its square).
-    pub(crate) fn add(&self, mut p: Poly, q: &Poly) -> Result<Poly, KernelError> {
-        for (m, k) in &q.0 {
-            self.charge(k, p.0.get(m).unwrap_or(k))?;
-            self.accumulate(&mut p, m.clone(), k.clone())?;
+    /// `c * p`, in `p`'s place.
+    pub(crate) fn scale(&self, mut p: Terms, c: &Rat) -> Result<Terms, KernelError> {
+        for (_, k) in &mut p {
+            self.charge(k, c)?;
+            *k = &*k * c;
         }
         Ok(p)
+    }
+
+    /// `p + q`: the shorter appended to the longer, so that a sum of many parts costs
+    /// its length whatever its shape.
+    pub(crate) fn sum(&self, p: Terms, q: Terms) -> Result<Terms, KernelError> {
+        let (mut long, short) = if p.len() >= q.len() { (p, q) } else { (q, p) };
+        short.into_iter().try_for_each(|(m, k)| self.push(&mut long, m, k))?;
+        Ok(long)
     }
 
     /// `p * q`.
     pub(crate) fn mul(&self, p: &Poly, q: &Poly) -> Result<Poly, KernelError> {
         // ℚ[atoms] has no zero divisors, so `p * q` has degree exactly
-        // `deg p + deg q`: refuse an over-degree product before computing it.
+        // `deg p + deg q`: refuse an over-degree product before computing it. No
+        // product of two of their monomials has a greater degree.
         if p.degree() + q.degree() > self.limits.max_degree as u64 {
             return Err(KernelError::limit(LimitKind::Degree, self.limits.max_degree));
         }
-        let mut out = Poly::default();
+        let mut out = Vec::with_capacity((p.0.len() * q.0.len()).min(2 * self.limits.max_monomials + 1));
         for (m1, k1) in &p.0 {
             for (m2, k2) in &q.0 {
                 self.charge(k1, k2)?;
-                self.accumulate(&mut out, self.mul_monomials(m1, m2)?, k1 * k2)?;
+                self.push(&mut out, m1.times(m2), k1 * k2)?;
             }
         }
-        Ok(out)
+        self.collect(out)
     }
 
-    /// Adds `k` to the coefficient of `m` in `p` (removing it if it becomes zero),
-    /// within the limits on coefficients and monomials.
-    fn accumulate(&self, p: &mut Poly, m: Monomial, k: Rat) -> Result<(), KernelError> {
-        match p.0.entry(m) {
-            Entry::Vacant(e) => {
-                self.check_coefficient(&k)?;
-                e.insert(k);
-            }
-            Entry::Occupied(mut e) => {
-                let sum = e.get() + &k;
-                self.check_coefficient(&sum)?;
-                if sum.is_zero() {
-                    e.remove();
-                } else {
-                    *e.get_mut() = sum;
-                }
-            }
-        }
-        if p.0.len() > self.limits.max_monomials {
-            return Err(KernelError::limit(LimitKind::Monomials, self.limits.max_monomials));
+    /// Appends `(m, k)` to `terms`, putting them in normal form once they pass twice
+    /// the monomial limit.
+    fn push(&self, terms: &mut Terms, m: Monomial, k: Rat) -> Result<(), KernelError> {
+        terms.push((m, k));
+        if terms.len() > 2 * self.limits.max_monomials {
+            self.combine(terms)?;
         }
         Ok(())
     }
 
-    fn mul_monomials(&self, a: &Monomial, b: &Monomial) -> Result<Monomial, KernelError> {
-        let mut out = a.clone();
-        for &(atom, e) in b {
-            match out.binary_search_by_key(&atom, |&(x, _)| x) {
-                Ok(i) => out[i].1 = out[i].1.saturating_add(e),
-                Err(i) => out.insert(i, (atom, e)),
+    /// The normal form of the sum `terms`.
+    pub(crate) fn collect(&self, mut terms: Terms) -> Result<Poly, KernelError> {
+        self.combine(&mut terms)?;
+        Ok(Poly(terms))
+    }
+
+    /// Puts `terms` in normal form in place: sorted by monomial, like monomials added
+    /// up (each addition counted as work), zero coefficients dropped, and every
+    /// coefficient and the number of monomials within the limits.
+    fn combine(&self, terms: &mut Terms) -> Result<(), KernelError> {
+        terms.sort_by(|(m, _), (n, _)| m.cmp(n));
+        let mut added = Ok(());
+        // `dedup_by` passes a later pair first, then the kept one it may fold into.
+        terms.dedup_by(|(m, k), (n, sum)| {
+            let like = m == n;
+            if like && added.is_ok() {
+                added = self.charge(sum, k).map(|()| *sum = &*sum + k);
             }
+            like
+        });
+        added?;
+        terms.retain(|(_, k)| !k.is_zero());
+        let max_bits = self.limits.max_numeral_bits;
+        if terms.iter().any(|(_, k)| k.bits() > max_bits) {
+            return Err(KernelError::limit(LimitKind::NumeralBits, max_bits));
         }
-        let degree: u64 = out.iter().map(|&(_, e)| e as u64).sum();
-        if degree > self.limits.max_degree as u64 {
-            return Err(KernelError::limit(LimitKind::Degree, self.limits.max_degree));
+        if terms.len() > self.limits.max_monomials {
+            return Err(KernelError::limit(LimitKind::Monomials, self.limits.max_monomials));
         }
-        Ok(out)
+        Ok(())
     }
 }
 
 impl Poly {
+    /// The constant 1.
+    pub(crate) fn one() -> Poly {
+        Poly(vec![(Monomial::from_iter([]), Rat::int(1))])
+    }
+
     /// The total degree (0 for the zero polynomial).
     fn degree(&self) -> u64 {
-        let total = |m: &Monomial| m.iter().map(|&(_, e)| e as u64).sum::<u64>();
-        self.0.keys().map(total).max().unwrap_or(0)
+        let total = |m: &Monomial| m.atoms().iter().map(|&(_, e)| e as u64).sum::<u64>();
+        self.0.iter().map(|(m, _)| total(m)).max().unwrap_or(0)
     }
 
     /// `Some(c)` when this is the constant `c`.
     pub(crate) fn as_constant(&self) -> Option<Rat> {
-        match self.0.len() {
-            0 => Some(Rat::int(0)),
-            1 => self.0.get(&Vec::new()).cloned(),
+        match self.0.as_slice() {
+            [] => Some(Rat::int(0)),
+            [(m, k)] if m.atoms().is_empty() => Some(k.clone()),
             _ => None,
         }
     }
@@ -259,6 +306,14 @@ impl Poly {
 mod tests {
     use super::*;
     use crate::term::Sort;
+
+    impl<'a> Normalizer<'a> {
+        /// The normal form of `t`.
+        fn normalize(&mut self, t: &'a Term) -> Result<Poly, KernelError> {
+            let terms = self.terms(t)?;
+            self.collect(terms)
+        }
+    }
 
     fn unlimited() -> Work {
         Work { done: Cell::new(0), max: u64::MAX }
@@ -309,5 +364,181 @@ mod tests {
         let x = Term::free("x", Sort::Rat);
         let err = n.normalize(&Term::pow(Term::pow(x, 20), 20)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::Degree, limit: 100 });
+    }
+
+    // -----------------------------------------------------------------------
+    // The flat normal form against an independent one: the B-tree form this module
+    // used before, over big rationals, with atoms numbered by variable index.
+    // -----------------------------------------------------------------------
+
+    use num_rational::BigRational;
+    use num_traits::{One, Zero};
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    /// Exponents by variable index, to coefficients.
+    type Reference = BTreeMap<BTreeMap<u32, u32>, BigRational>;
+
+    fn r_add(mut p: Reference, q: Reference) -> Reference {
+        for (m, k) in q {
+            *p.entry(m).or_insert_with(BigRational::zero) += k;
+        }
+        p.retain(|_, k| !k.is_zero());
+        p
+    }
+
+    fn r_mul(p: &Reference, q: &Reference) -> Reference {
+        let mut out = Reference::new();
+        for (m1, k1) in p {
+            for (m2, k2) in q {
+                let mut m = m1.clone();
+                m2.iter().for_each(|(&v, &e)| *m.entry(v).or_insert(0) += e);
+                out = r_add(out, Reference::from([(m, k1 * k2)]));
+            }
+        }
+        out
+    }
+
+    fn r_scale(p: Reference, c: &BigRational) -> Reference {
+        p.into_iter().map(|(m, k)| (m, k * c)).filter(|(_, k)| !k.is_zero()).collect()
+    }
+
+    fn reference(t: &Term) -> Reference {
+        let one = BigRational::one();
+        match t {
+            Term::Num(c) => r_scale(Reference::from([(BTreeMap::new(), one)]), &c.to_big()),
+            Term::Free(n, _) => Reference::from([(BTreeMap::from([(n[1..].parse().unwrap(), 1)]), one)]),
+            Term::Neg(a) => r_scale(reference(a), &-one),
+            Term::Add(a, b) => r_add(reference(a), reference(b)),
+            Term::Sub(a, b) => r_add(reference(a), r_scale(reference(b), &-one)),
+            Term::Mul(a, b) => r_mul(&reference(a), &reference(b)),
+            Term::Div(a, c) => r_scale(reference(a), &c.to_big().recip()),
+            Term::Pow(a, n) => {
+                let base = reference(a);
+                (0..*n).fold(Reference::from([(BTreeMap::new(), one)]), |acc, _| r_mul(&acc, &base))
+            }
+            other => panic!("no atoms but variables in these tests: {other:?}"),
+        }
+    }
+
+    /// `p` in the reference form, checking on the way that it is a normal form:
+    /// sorted strictly, nonzero coefficients, each monomial's atoms sorted strictly
+    /// with positive exponents and in its one representation.
+    fn as_reference(n: &Normalizer<'_>, p: &Poly) -> Reference {
+        assert!(p.0.windows(2).all(|w| w[0].0 < w[1].0), "not sorted strictly: {p:?}");
+        let mut out = Reference::new();
+        for (m, k) in &p.0 {
+            assert!(!k.is_zero(), "a zero coefficient in {p:?}");
+            assert!(m.atoms().windows(2).all(|w| w[0].0 < w[1].0), "atoms not sorted: {m:?}");
+            assert!(m.atoms().iter().all(|&(_, e)| e > 0), "a zero exponent: {m:?}");
+            assert_eq!(*m, m.atoms().iter().copied().collect::<Monomial>(), "two forms of one monomial");
+            let name = |a: u32| match n.atoms[a as usize] {
+                Term::Free(name, _) => name[1..].parse::<u32>().unwrap(),
+                other => panic!("unexpected atom {other:?}"),
+            };
+            out.insert(m.atoms().iter().map(|&(a, e)| (name(a), e)).collect(), k.to_big());
+        }
+        out
+    }
+
+    fn var(i: u32) -> Term {
+        Term::free(&format!("x{i}"), Sort::Rat)
+    }
+
+    /// Terms over eight variables (so monomials of more atoms than fit in place), with
+    /// cancelling sums, nested products and powers, and division.
+    fn term() -> impl Strategy<Value = Term> {
+        let leaf = prop_oneof![(0u32..8).prop_map(var), (-3i64..4).prop_map(Term::int)];
+        leaf.prop_recursive(6, 64, 2, |t| {
+            prop_oneof![
+                (t.clone(), t.clone()).prop_map(|(a, b)| Term::add(a, b)),
+                (t.clone(), t.clone()).prop_map(|(a, b)| Term::sub(a, b)),
+                (t.clone(), t.clone()).prop_map(|(a, b)| Term::mul(a, b)),
+                t.clone().prop_map(Term::neg),
+                (t.clone(), 0u32..4).prop_map(|(a, n)| Term::pow(a, n)),
+                (t, prop_oneof![Just(2i64), Just(-3)]).prop_map(|(a, c)| Term::div(a, Rat::int(c))),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn normal_form_agrees_with_the_reference(t in term()) {
+            let limits = Limits::default();
+            let work = unlimited();
+            let mut n = Normalizer::new(&limits, &work);
+            let p = n.normalize(&t).unwrap();
+            prop_assert_eq!(as_reference(&n, &p), reference(&t));
+        }
+
+        /// A difference, as `psatz` and `ring` read facts and goals.
+        #[test]
+        fn difference_agrees_with_the_reference(a in term(), b in term()) {
+            let limits = Limits::default();
+            let work = unlimited();
+            let mut n = Normalizer::new(&limits, &work);
+            let d = n.difference(&b, &a).unwrap();
+            let p = n.collect(d).unwrap();
+            let expected = r_add(reference(&b), r_scale(reference(&a), &-BigRational::one()));
+            prop_assert_eq!(as_reference(&n, &p), expected);
+        }
+
+        /// Monomials of any length and high exponents: the product merges atom lists.
+        #[test]
+        fn monomial_products_merge_atom_lists(
+            a in proptest::collection::btree_map(0u32..12, 1u32..300, 0..7),
+            b in proptest::collection::btree_map(0u32..12, 1u32..300, 0..7),
+        ) {
+            let (ma, mb): (Monomial, Monomial) = (a.clone().into_iter().collect(), b.clone().into_iter().collect());
+            let mut product = a;
+            b.iter().for_each(|(&v, &e)| *product.entry(v).or_insert(0) += e);
+            let expected: Vec<(u32, u32)> = product.into_iter().collect();
+            let product = ma.times(&mb);
+            prop_assert_eq!(product.atoms(), &expected[..]);
+            prop_assert_eq!(product, expected.iter().copied().collect::<Monomial>());
+        }
+
+        /// A sum far longer than twice the monomial limit is put in normal form on
+        /// the way (several times) and comes out right when its result fits.
+        #[test]
+        fn long_sums_stay_within_memory_and_are_right(
+            parts in proptest::collection::vec((0u32..4, -2i64..3), 0..200),
+        ) {
+            let limits = Limits { max_monomials: 4, ..Limits::default() };
+            let work = unlimited();
+            let mut n = Normalizer::new(&limits, &work);
+            let sum = parts.iter().fold(Term::int(0), |s, &(v, c)| Term::add(s, Term::mul(Term::int(c), var(v))));
+            let p = n.normalize(&sum).unwrap();
+            prop_assert_eq!(as_reference(&n, &p), reference(&sum));
+        }
+    }
+
+    #[test]
+    fn sums_past_the_monomial_limit_are_refused() {
+        let limits = Limits { max_monomials: 4, ..Limits::default() };
+        let work = unlimited();
+        let mut n = Normalizer::new(&limits, &work);
+        // Five monomials, then twenty more terms that cancel nothing.
+        let sum = (0..25).map(|i| var(i % 5)).reduce(Term::add).unwrap();
+        let err = n.normalize(&sum).unwrap_err();
+        assert_eq!(err, KernelError::Limit { kind: LimitKind::Monomials, limit: 4 });
+    }
+
+    #[test]
+    fn degree_limit_is_exact_for_high_degree_monomials() {
+        let limits = Limits { max_degree: 512, ..Limits::default() };
+        let work = unlimited();
+        let mut n = Normalizer::new(&limits, &work);
+        let (x, y) = (var(0), var(1));
+        // x^256 * y^256 has degree 512: within the limit, one monomial of two atoms.
+        let fits = Term::mul(Term::pow(x.clone(), 256), Term::pow(y.clone(), 256));
+        let p = n.normalize(&fits).unwrap();
+        assert_eq!(p.0.len(), 1);
+        assert_eq!(p.0[0].0.atoms(), &[(0, 256), (1, 256)]);
+        // One more factor is one degree too many.
+        let err = n.normalize(&Term::mul(fits.clone(), y)).unwrap_err();
+        assert_eq!(err, KernelError::Limit { kind: LimitKind::Degree, limit: 512 });
     }
 }

@@ -267,7 +267,7 @@ pub(crate) fn show_poly(n: &crate::poly::Normalizer<'_>, p: &crate::poly::Poly) 
         if i > 0 {
             s.push_str(" + ");
         }
-        if m.is_empty() {
+        if m.atoms().is_empty() {
             let _ = write!(s, "{k}");
             continue;
         }
@@ -275,9 +275,11 @@ pub(crate) fn show_poly(n: &crate::poly::Normalizer<'_>, p: &crate::poly::Poly) 
             let _ = write!(s, "{k}*");
         }
         let factors: Vec<String> = m
+            .atoms()
             .iter()
             .map(|&(a, e)| {
-                let atom = n.atom_term(a).map(term_to_string).unwrap_or_else(|| format!("#{a}"));
+                let atom =
+                    n.atoms.get(a as usize).map(|t| term_to_string(t)).unwrap_or_else(|| format!("#{a}"));
                 if e == 1 {
                     atom
                 } else {

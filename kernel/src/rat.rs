@@ -59,9 +59,11 @@ impl Rat {
     }
     /// `n / d` for `d > 0` and `|n| < 2^127`, reduced.
     fn wide(n: i128, d: i128) -> Rat {
-        // `d == 1` is the common case of integers, where there is nothing to reduce.
+        // `d == 1` is the common case of integers, where there is nothing to reduce;
+        // dividing by 1 is skipped too, as a 128-bit division costs dearly.
         let g = if d == 1 { 1 } else { n.gcd(&d) };
-        match (i64::try_from(n / g), i64::try_from(d / g)) {
+        let (n, d) = if g == 1 { (n, d) } else { (n / g, d / g) };
+        match (i64::try_from(n), i64::try_from(d)) {
             (Ok(n), Ok(d)) => Rat(Repr::Small(n, d)),
             _ => Rat::from_big(BigRational::new(BigInt::from(n), BigInt::from(d))),
         }

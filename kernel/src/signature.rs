@@ -7,7 +7,7 @@
 //! against and be reused only in that signature or an extension of it.
 
 use crate::error::KernelError;
-use crate::term::{check_extent, close_formula, free_variables, Formula, Hint, Name, Node, Sort, Term};
+use crate::term::{check_extent, close_formula, first_free, Formula, Hint, Name, Node, Sort, Term};
 use crate::Limits;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -335,10 +335,8 @@ impl Signature {
                 return Err(KernelError::NameTaken { name: p.to_string() });
             }
         }
-        for (v, s) in free_variables(&eq) {
-            if !params.iter().any(|(p, t)| *p == v && *t == s) {
-                return Err(KernelError::not_closed(format!("definition `{n}`"), &v));
-            }
+        if let Some(v) = first_free(Node::F(&eq), |v, s| !params.iter().any(|(p, t)| p == v && t == s)) {
+            return Err(KernelError::not_closed(format!("definition `{n}`"), v));
         }
         let mut f = eq;
         for (p, s) in params.iter().rev() {
@@ -349,10 +347,8 @@ impl Signature {
 
     fn check_closed(&self, f: &Formula, n: &Name) -> Result<(), KernelError> {
         self.check_formula(f, &mut Vec::new())?;
-        if let Some((v, _)) = free_variables(f).into_iter().next() {
-            return Err(KernelError::not_closed(format!("`{n}`"), &v));
-        }
-        Ok(())
+        let free = first_free(Node::F(f), |_, _| true);
+        free.map_or(Ok(()), |v| Err(KernelError::not_closed(format!("`{n}`"), v)))
     }
 
     /// The sort of `t` under binders of sorts `binders` (innermost last); fails when

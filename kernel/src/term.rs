@@ -12,7 +12,8 @@
 use crate::rat::Rat;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+// Kept at its old path; it lives with the untrusted helpers, as the checker does not use it.
+pub use crate::construct::{close_term, free_variables};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -125,7 +126,7 @@ pub enum Formula {
 /// A substitution: `Open(t)` replaces the bound variable of the binder being opened,
 /// `Close(x, s)` turns the free variable `x: s` into it.
 #[derive(Clone, Copy)]
-enum Subst<'a> {
+pub(crate) enum Subst<'a> {
     Open(&'a Term),
     Close(&'a str, &'a Sort),
 }
@@ -143,7 +144,7 @@ fn map_arc_term(t: &Arc<Term>, m: Subst<'_>, depth: u32) -> Option<Arc<Term>> {
 }
 
 /// Rebuilds `t` under `m` seen under `depth` binders; `None` when nothing changed.
-fn map_term(t: &Term, m: Subst<'_>, depth: u32) -> Option<Term> {
+pub(crate) fn map_term(t: &Term, m: Subst<'_>, depth: u32) -> Option<Term> {
     let pair = |a: &Arc<Term>, b: &Arc<Term>| both(a, b, |x| map_arc_term(x, m, depth));
     match (t, m) {
         (Term::Bound(i), Subst::Open(u)) => (*i == depth).then(|| u.clone()),
@@ -210,11 +211,6 @@ pub fn open_term(body: &Term, t: &Term) -> Term {
 /// Turns the free variable `x: s` of `f` into the bound variable of a new binder.
 pub fn close_formula(f: &Formula, x: &str, s: &Sort) -> Formula {
     map_formula(f, Subst::Close(x, s), 0).unwrap_or_else(|| f.clone())
-}
-
-/// Turns the free variable `x: s` of `t` into a dangling bound variable.
-pub fn close_term(t: &Term, x: &str, s: &Sort) -> Term {
-    map_term(t, Subst::Close(x, s), 0).unwrap_or_else(|| t.clone())
 }
 
 // ---------------------------------------------------------------------------
@@ -299,37 +295,23 @@ pub(crate) fn check_extent(root: Node<'_>, max_size: usize, max_depth: usize) ->
     Ok(extent)
 }
 
-/// Does the free variable `x` (of any sort) occur in `root`?
-pub(crate) fn mentions_free(root: Node<'_>, x: &str) -> bool {
+/// The first occurrence, left to right, of a free variable of `root` for which
+/// `wanted` holds.
+pub(crate) fn first_free<'a>(
+    root: Node<'a>,
+    mut wanted: impl FnMut(&'a Name, &'a Sort) -> bool,
+) -> Option<&'a Name> {
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
-        if let Node::T(Term::Free(n, _)) = node {
-            if &**n == x {
-                return true;
-            }
-        }
-        node.children(|c| stack.push(c));
-    }
-    false
-}
-
-/// Every free variable of `root`, with its sort, in order of first occurrence.
-pub fn free_variables(root: &Formula) -> Vec<(Name, Sort)> {
-    let mut out: Vec<(Name, Sort)> = Vec::new();
-    // What `out` holds, for a lookup in logarithmic time: a formula may have many.
-    let mut seen: BTreeSet<(&Name, &Sort)> = BTreeSet::new();
-    let mut stack = vec![Node::F(root)];
-    while let Some(node) = stack.pop() {
-        if let Node::T(Term::Free(n, s)) = node {
-            if seen.insert((n, s)) {
-                out.push((n.clone(), s.clone()));
-            }
+        match node {
+            Node::T(Term::Free(n, s)) if wanted(n, s) => return Some(n),
+            _ => {}
         }
         let first = stack.len();
         node.children(|c| stack.push(c));
         stack[first..].reverse();
     }
-    out
+    None
 }
 
 #[cfg(test)]
