@@ -4,7 +4,7 @@
 //! **This module is not part of the trusted base.** A bug here can only make `coqc`
 //! reject a correct export (or, at worst, export a statement other than the one we
 //! proved, which the reader of the `.v` file can see); it can never make the kernel
-//! accept anything. Every proof is checked by [`crate::check`] before it is exported.
+//! accept anything. Every proof is checked by [`crate::check()`] before it is exported.
 //!
 //! # What is exported
 //!

@@ -5,7 +5,7 @@
 //! is a single forward loop, and no input can drive a recursion over the proof. The
 //! last step is the conclusion. Each step proves a sequent `Γ ⊢ φ` whose hypotheses
 //! `Γ` are formulas; rules that discharge a hypothesis remove it from `Γ`. The
-//! checker ([`crate::check`]) says exactly what each rule demands.
+//! checker ([`crate::check()`]) says exactly what each rule demands.
 
 use crate::rat::Rat;
 use crate::term::{Formula, Hint, Name, Sort, Term};

@@ -147,7 +147,7 @@ pub struct Signature {
 /// A signature's identity at one length: the identity of its last declaration there.
 ///
 /// Why this identifies the whole prefix: every successful extension of any signature
-/// takes a fresh id from [`NEXT_ID`], which never hands out the same id twice in a
+/// takes a fresh id from `NEXT_ID`, which never hands out the same id twice in a
 /// process (it stops at `u64::MAX` rather than wrap). A signature changes only by
 /// pushing one declaration together with its fresh id, and [`Clone`] copies both
 /// lists. So a signature holds id `x` at position `k` only if it is the signature that

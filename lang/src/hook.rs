@@ -1,4 +1,4 @@
-//! The proof-checking hook. The front end builds [`Obligation`]s; something else
+//! The proof-checking hook. The front end builds [`Obligation`](crate::Obligation)s; something else
 //! (the prover) checks them. Until one is plugged in, [`Unchecked`] reports every
 //! proof as unchecked, which a run must never count as success.
 

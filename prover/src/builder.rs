@@ -1,7 +1,7 @@
 //! [`ProofBuilder`]: appends kernel [`Step`]s, shares identical ones, and keeps the
 //! prover's own (untrusted) record of what each step proves, so tactics can look at
 //! goals and facts. The record is a mirror of the kernel's reading, never a substitute:
-//! [`ProofBuilder::check`] hands the finished proof object to [`warrant_kernel::check`].
+//! [`ProofBuilder::check`] hands the finished proof object to [`warrant_kernel::check()`].
 
 use crate::error::{ProverError, Result};
 use std::collections::HashMap;

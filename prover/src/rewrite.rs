@@ -8,7 +8,7 @@
 //! sides mention every bound variable, otherwise in the one direction that does. Side
 //! conditions are not in egg's explanations: each instance becomes a separate
 //! obligation handed to a discharge function. Constant folding is an e-class analysis
-//! that merges with [`EGraph::union_instantiations`] under the reason
+//! that merges with [`egg::EGraph::union_instantiations`] under the reason
 //! [`CONSTANT_FOLD`]; the replay justifies each such step by the kernel's `ring` rule.
 //!
 //! Replay follows the tree form of the explanation (memoised on the `Rc` pointers, so
