@@ -21,21 +21,28 @@ fn answered() -> &'static (PathBuf, Bundle) {
     static B: OnceLock<(PathBuf, Bundle)> = OnceLock::new();
     B.get_or_init(|| {
         let out = scratch("answered.json");
-        let o = warrant(&[
-            "audit",
-            "--no-cache",
-            "--library",
-            "corpus",
-            "--challenge",
-            "corpus/challenges/safe_deployment.wr",
-            "--bundle",
-            out.to_str().expect("utf-8 path"),
-            "corpus/submissions/challenge_answered.wr",
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-        let text = std::fs::read_to_string(&out).expect("bundle written");
-        (out, Bundle::from_json(&text).expect("bundle reads"))
+        let bundle = audited_bundle(
+            &out,
+            &[
+                "--library",
+                "corpus",
+                "--challenge",
+                "corpus/challenges/safe_deployment.wr",
+                "corpus/submissions/challenge_answered.wr",
+            ],
+        );
+        (out, bundle)
     })
+}
+
+/// Runs `warrant audit --no-cache --bundle OUT ARGS...`, which must accept, and reads
+/// the bundle it wrote.
+fn audited_bundle(out: &std::path::Path, args: &[&str]) -> Bundle {
+    let mut all = vec!["audit", "--no-cache", "--bundle", out.to_str().expect("utf-8 path")];
+    all.extend_from_slice(args);
+    let o = warrant(&all);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    Bundle::from_json(&std::fs::read_to_string(out).expect("bundle written")).expect("bundle reads")
 }
 
 fn verify_file(path: &Path) -> (Option<i32>, String) {
@@ -366,18 +373,7 @@ fn the_command_hashes_the_stored_text_or_its_re_encoding() {
 /// some citing earlier ones, so its proofs are checked in parallel batches.
 fn corpus_bundle() -> &'static Bundle {
     static B: OnceLock<Bundle> = OnceLock::new();
-    B.get_or_init(|| {
-        let out = scratch("corpus.json");
-        let o = warrant(&[
-            "audit",
-            "--no-cache",
-            "--bundle",
-            out.to_str().expect("utf-8 path"),
-            "corpus/techniques",
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-        Bundle::from_json(&std::fs::read_to_string(&out).expect("bundle written")).expect("bundle reads")
-    })
+    B.get_or_init(|| audited_bundle(&scratch("corpus.json"), &["corpus/techniques"]))
 }
 
 /// What `verify_on` gives `b` with 1, 2 and 3 threads, which must be one outcome: the
