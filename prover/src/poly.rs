@@ -170,19 +170,7 @@ impl Poly {
 
     /// `self + q`.
     pub fn add(&self, q: &Poly) -> Poly {
-        let mut out = self.clone();
-        for (m, k) in &q.0 {
-            let sum = match out.0.get(m) {
-                Some(old) => old + k,
-                None => k.clone(),
-            };
-            if sum.is_zero() {
-                out.0.remove(m);
-            } else {
-                out.0.insert(m.clone(), sum);
-            }
-        }
-        out
+        self.add_signed(q, false)
     }
 
     /// `-self` (no multiplication: coefficients only change sign).
@@ -192,16 +180,23 @@ impl Poly {
 
     /// `self - q`.
     pub fn sub(&self, q: &Poly) -> Poly {
+        self.add_signed(q, true)
+    }
+
+    /// `self + q`, or `self - q` when `subtract` (`q`'s coefficients only change sign).
+    fn add_signed(&self, q: &Poly, subtract: bool) -> Poly {
         let mut out = self.clone();
         for (m, k) in &q.0 {
-            let difference = match out.0.get(m) {
-                Some(old) => old - k,
-                None => -k,
+            let sum = match (out.0.get(m), subtract) {
+                (Some(old), false) => old + k,
+                (Some(old), true) => old - k,
+                (None, false) => k.clone(),
+                (None, true) => -k,
             };
-            if difference.is_zero() {
+            if sum.is_zero() {
                 out.0.remove(m);
             } else {
-                out.0.insert(m.clone(), difference);
+                out.0.insert(m.clone(), sum);
             }
         }
         out
