@@ -727,9 +727,9 @@ fn verify_and<T: Send + Sync>(
     Ok((verified, side))
 }
 
-/// A theorem's proof checked against a prefix of the signature, with the length of
-/// that prefix.
-type Checked = (usize, Result<Theorem, KernelError>);
+/// A theorem's proof checked in its context against a prefix of the signature: the
+/// length of that prefix, the context and the outcome.
+type Checked = (usize, Context, Result<Theorem, KernelError>);
 
 /// For each entry, the shortest prefix of the signature its proof can be checked
 /// against (meaningful for theorems with proofs only): the declarations up to the
@@ -763,19 +763,21 @@ fn ready_at(declarations: &[Entry]) -> Vec<usize> {
 
 /// Checks the proofs of the entries `jobs` against `sig` on up to `threads` threads,
 /// `side` (if any) being one more job, taken first; the proofs with the most steps are
-/// taken next. Each result is returned with its entry's index, in the order of `jobs`,
-/// so the results do not depend on which thread checked what.
+/// taken next. Each result is returned with its entry's index and the context it was
+/// checked in, in the order of `jobs`, so the results do not depend on which thread
+/// checked what.
 fn check_batch(
     sig: &Signature,
     declarations: &[Entry],
     jobs: &[usize],
     side: Option<&(dyn Fn() + Sync)>,
     threads: usize,
-) -> Vec<(usize, Result<Theorem, KernelError>)> {
+) -> Vec<(usize, Context, Result<Theorem, KernelError>)> {
     let steps = |j: usize| declarations[j].proof.as_ref().map_or(0, |tp| tp.proof.steps.len());
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(steps(jobs[k])));
-    let results: Vec<OnceLock<Result<Theorem, KernelError>>> = jobs.iter().map(|_| OnceLock::new()).collect();
+    let results: Vec<OnceLock<(Context, Result<Theorem, KernelError>)>> =
+        jobs.iter().map(|_| OnceLock::new()).collect();
     let next = AtomicUsize::new(0);
     let extra = usize::from(side.is_some());
     let work = || loop {
@@ -788,7 +790,9 @@ fn check_batch(
         }
         let Some(&k) = order.get(k - extra) else { break };
         if let Some(tp) = &declarations[jobs[k]].proof {
-            let _ = results[k].set(check(sig, &tp.context.to_context(), &tp.proof));
+            let context = tp.context.to_context();
+            let checked = check(sig, &context, &tp.proof);
+            let _ = results[k].set((context, checked));
         }
     };
     let helpers = threads.min(jobs.len() + extra).saturating_sub(1);
@@ -799,7 +803,7 @@ fn check_batch(
         }
         work();
     });
-    jobs.iter().zip(results).filter_map(|(&j, r)| r.into_inner().map(|r| (j, r))).collect()
+    jobs.iter().zip(results).filter_map(|(&j, r)| r.into_inner().map(|(c, r)| (j, c, r))).collect()
 }
 
 /// The kernel's part of [`verify`]: the signature rebuilt declaration by declaration
@@ -838,15 +842,20 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
                     let end = next + pending[next..].partition_point(|&(r, _)| r <= i);
                     let jobs: Vec<usize> = pending[next..end].iter().map(|&(_, j)| j).collect();
                     next = end;
-                    for (j, r) in check_batch(&sig, &bundle.declarations, &jobs, side.take(), threads) {
-                        checked[j] = Some((i, r));
+                    for (j, context, r) in
+                        check_batch(&sig, &bundle.declarations, &jobs, side.take(), threads)
+                    {
+                        checked[j] = Some((i, context, r));
                     }
                 }
-                let thm = match checked[i].take() {
-                    Some((_, Ok(thm))) => Ok(thm),
-                    Some((at, Err(e))) if at == i => Err(e),
+                let (context, thm) = match checked[i].take() {
+                    Some((at, context, thm)) if thm.is_ok() || at == i => (context, thm),
                     // Checked against a shorter prefix, or not at all: checked against its own.
-                    _ => check(&sig, &tp.context.to_context(), &tp.proof),
+                    other => {
+                        let context = other.map_or_else(|| tp.context.to_context(), |(_, c, _)| c);
+                        let thm = check(&sig, &context, &tp.proof);
+                        (context, thm)
+                    }
                 };
                 let thm =
                     thm.or_else(|e| refuse(format!("the proof of theorem `{name}` does not check: {e}")))?;
@@ -872,7 +881,7 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
                 }
                 sig.add_theorem(name.clone(), &thm)
                     .or_else(|e| refuse(format!("theorem `{name}` cannot be added: {e}")))?;
-                theorem_proofs.push((name.clone(), tp.context.to_context(), tp.proof.clone()));
+                theorem_proofs.push((name.clone(), context, tp.proof.clone()));
             }
             (Declaration::Theorem { name, .. }, None) => {
                 return refuse(format!("theorem `{name}` carries no proof"));
