@@ -636,11 +636,11 @@ impl<'p> Run<'p> {
                 (assumptions, report)
             })
             .collect();
-        for ((t, outcome), (assumptions, report)) in outcomes.into_iter().zip(reports) {
+        for (outcome, (assumptions, report)) in outcomes.into_values().zip(reports) {
             for f in outcome.findings {
                 self.push(f);
             }
-            if self.submitted.contains(&t) {
+            if report.submitted {
                 trust.assumptions.extend(assumptions);
                 for (_, _, thm) in &outcome.theorems {
                     trust.axioms.extend(thm.trust_base().iter().map(|a| a.to_string()));
