@@ -188,8 +188,7 @@ impl Cache {
             if read >= PRELOAD_BYTES {
                 break;
             }
-            read += std::fs::metadata(self.pack_path(pack)).map_or(0, |m| m.len());
-            self.pack(pack);
+            read += self.pack(pack).map_or(0, |p| p.text.len() as u64);
         }
     }
 
