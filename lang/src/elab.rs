@@ -1502,48 +1502,29 @@ impl Elab<'_> {
                 order.push(i);
             }
         }
+        // Lowered layer by layer in parallel when that gives the program lowering them
+        // one by one gives (see `lower_techniques_in_layers`); what it leaves (the
+        // techniques in cycles, last in `order`, or all of them when it declines) is
+        // lowered and registered here, one by one in `order`.
         let base = self.techniques.len();
-        let layered = if self.layered_techniques {
+        let mut layered = if self.layered_techniques {
             self.lower_techniques_in_layers(m, &techs, &deps, &order, &index)
         } else {
             None
-        };
-        if let Some(mut lowered) = layered {
-            // Every technique that is not in a cycle is lowered and registered; the
-            // ones in cycles come last in `order` and are lowered in their turn, as
-            // one thread would.
-            for (pos, &i) in order.iter().enumerate() {
-                let (id, item, t, ix) = techs[i];
-                let tid = base + pos;
-                let mut lowered = match lowered[i].take() {
-                    Some(l) => l,
-                    None => {
-                        let mut l = self.lower_technique(m, id, item, t);
-                        self.register_technique(id, tid, &mut l);
-                        l
-                    }
-                };
-                self.technique_obligations(m, ix, tid, &mut lowered);
-            }
-            return;
         }
-        // Lowered in parallel against the declarations as they stand; a technique
-        // that uses one of this module's is lowered again in its turn (see `speculate`).
-        let is_technique = |item: &ast::Item| matches!(item.kind, ItemKind::Technique(_));
-        let mut early = self.speculate(ast, ids, is_technique, |el, item, id| match &item.kind {
-            ItemKind::Technique(t) => Some(el.lower_technique(m, id, item, t)),
-            _ => None,
-        });
-        let mut modified = vec![false; self.globals.len()];
-        for (pos, i) in order.into_iter().enumerate() {
+        .unwrap_or_default();
+        for (pos, &i) in order.iter().enumerate() {
             let (id, item, t, ix) = techs[i];
-            let mut lowered = match early[ix].take().flatten() {
-                Some(l) if !l.low.reads_any(&modified, id) => l,
-                _ => self.lower_technique(m, id, item, t),
+            let tid = base + pos;
+            let mut lowered = match layered.get_mut(i).and_then(Option::take) {
+                Some(l) => l,
+                None => {
+                    let mut l = self.lower_technique(m, id, item, t);
+                    self.register_technique(id, tid, &mut l);
+                    l
+                }
             };
-            self.register_technique(id, base + pos, &mut lowered);
-            self.technique_obligations(m, ix, base + pos, &mut lowered);
-            modified[id] = true;
+            self.technique_obligations(m, ix, tid, &mut lowered);
         }
     }
 
