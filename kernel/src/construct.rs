@@ -9,7 +9,6 @@ use num_rational::BigRational;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-// These are constructors taking two operands, not operator methods on `self`.
 /// Every free variable of `root`, with its sort, in order of first occurrence.
 pub fn free_variables(root: &Formula) -> Vec<(Name, Sort)> {
     let mut out: Vec<(Name, Sort)> = Vec::new();
@@ -29,6 +28,7 @@ pub fn close_term(t: &Term, x: &str, s: &Sort) -> Term {
     map_term(t, Subst::Close(x, s), 0).unwrap_or_else(|| t.clone())
 }
 
+// These are constructors taking two operands, not operator methods on `self`.
 #[allow(clippy::should_implement_trait)]
 impl Term {
     /// A numeral.
