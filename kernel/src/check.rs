@@ -74,6 +74,7 @@ use crate::term::{
 use crate::Limits;
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// The variables and named hypotheses a proof may use.
@@ -123,9 +124,7 @@ impl Signature {
     /// signature or a prefix of it, rest on no hypothesis, and be closed.
     pub fn add_theorem(&mut self, name: Name, theorem: &Theorem) -> Result<(), KernelError> {
         if !self.extends(&theorem.signature) {
-            return Err(KernelError::Internal {
-                what: "the theorem was checked against another signature".into(),
-            });
+            return Err(KernelError::internal("the theorem was checked against another signature"));
         }
         if let Some((_, h)) = theorem.hypotheses.first() {
             return Err(KernelError::UndischargedAssumption { formula: Box::new(h.clone()) });
@@ -150,7 +149,9 @@ struct Sequent {
     extent: Cell<Option<Extent>>,
 }
 
-type Hyps = Arc<Vec<u32>>;
+/// A hypothesis set. `Rc`, not `Arc`: it never leaves the checker's thread, and most
+/// steps copy a premise's set, which then costs no atomic operation.
+type Hyps = Rc<Vec<u32>>;
 
 /// Checks `proof` against `signature` in `context`, with the signature's limits.
 ///
@@ -202,12 +203,30 @@ pub fn check_with_limits(
         cited: Vec::new(),
     };
     checker.check_context()?;
+    // One backward pass over the steps (a premise that is not an earlier step is
+    // skipped here and refused by the check): `last_use[p]` is the last step that names
+    // step `p` (0 for none), `needed[p]` whether the last step depends on step `p`.
+    let n = proof.steps.len();
+    let mut last_use = vec![0; n];
+    let mut needed: Vec<bool> = (0..n).map(|i| i + 1 == n).collect();
+    for (i, step) in proof.steps.iter().enumerate().rev() {
+        for p in step.premises().filter(|&p| p < i) {
+            last_use[p] = last_use[p].max(i);
+            needed[p] |= needed[i];
+        }
+    }
     for (i, step) in proof.steps.iter().enumerate() {
-        let sequent = checker.step(step).map_err(|e| e.at(i, step.rule()))?;
-        if sequent.hyps.len() > limits.max_hypotheses {
+        let result = checker.step(step).map_err(|e| e.at(i, step.rule()))?;
+        if result.hyps.len() > limits.max_hypotheses {
             return Err(KernelError::limit(LimitKind::Hypotheses, limits.max_hypotheses).at(i, step.rule()));
         }
-        checker.results.push(sequent);
+        checker.results.push(result);
+        // Once its last user is checked, a step's sequent is replaced by `⊢ true`, which
+        // frees it early (the allocator reuses the memory at once). Sound whatever
+        // `premises` says: `⊢ true` is a theorem.
+        for p in step.premises().filter(|&p| last_use[p] == i) {
+            checker.results[p] = sequent(checker.empty.clone(), Formula::True, None);
+        }
     }
     let last = checker.results.pop().ok_or(KernelError::EmptyProof)?;
     // The result may rest only on the context's hypotheses...
@@ -226,23 +245,14 @@ pub fn check_with_limits(
         variables: context.variables.clone(),
         hypotheses: used.into_iter().map(|i| context.hypotheses[i].clone()).collect(),
         conclusion: last.concl,
-        trust_base: trust_base(proof, &checker.cited),
+        trust_base: trust_base(&needed, &checker.cited),
         signature: signature.fingerprint(),
     })
 }
 
-/// The axioms cited by the steps the last step depends on. `cited` holds the steps that
-/// cite a fact, with the fact's trust base.
-fn trust_base(proof: &Proof, cited: &[(StepId, &Arc<BTreeSet<Name>>)]) -> BTreeSet<Name> {
-    let mut needed = vec![false; proof.steps.len()];
-    if let Some(n) = needed.last_mut() {
-        *n = true;
-    }
-    for i in (0..proof.steps.len()).rev() {
-        if needed[i] {
-            proof.steps[i].premises().for_each(|p| needed[p] = true);
-        }
-    }
+/// The axioms cited by the steps the last step depends on (`needed`). `cited` holds
+/// the steps that cite a fact, with the fact's trust base.
+fn trust_base(needed: &[bool], cited: &[(StepId, &Arc<BTreeSet<Name>>)]) -> BTreeSet<Name> {
     // Many steps cite the same few facts: merge each fact's trust base once.
     let mut bases: Vec<&Arc<BTreeSet<Name>>> =
         cited.iter().filter(|(i, _)| needed[*i]).map(|(_, b)| *b).collect();
@@ -287,28 +297,28 @@ fn sequent(hyps: Hyps, concl: Formula, extent: Option<Extent>) -> Sequent {
 
 /// `a ∪ b`, sharing `a` or `b` when the other adds nothing.
 fn union(a: &Hyps, b: &Hyps) -> Hyps {
-    if b.is_empty() || Arc::ptr_eq(a, b) {
-        return a.clone();
+    let (big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() || Rc::ptr_eq(a, b) {
+        return big.clone();
     }
-    if a.is_empty() {
-        return b.clone();
+    // Both lists are sorted without duplicates. For each element `x` of the smaller one,
+    // in order: copy the elements of the bigger one below `x`, skip its copy of `x` if
+    // it has one, then take `x`. A proof often adds one hypothesis to many: this costs
+    // a binary search and a block copy per element of the smaller list.
+    let mut out = Vec::with_capacity(big.len() + small.len());
+    let mut rest = &big[..];
+    for &x in small.iter() {
+        let below = rest.partition_point(|&y| y < x);
+        out.extend_from_slice(&rest[..below]);
+        rest = &rest[below + usize::from(rest.get(below) == Some(&x))..];
+        out.push(x);
     }
-    // Merge the two sorted lists, keeping one copy of what both have.
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let next = a[i].min(b[j]);
-        i += usize::from(a[i] == next);
-        j += usize::from(b[j] == next);
-        out.push(next);
+    out.extend_from_slice(rest);
+    // The union is as long as `big` only when `small ⊆ big`.
+    if out.len() == big.len() {
+        return big.clone();
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    match out.len() {
-        n if n == a.len() => a.clone(),
-        n if n == b.len() => b.clone(),
-        _ => Arc::new(out),
-    }
+    Rc::new(out)
 }
 
 /// How a fact of a certificate constrains its polynomial, ordered so that a product's
@@ -322,7 +332,7 @@ enum Relation {
 
 impl<'a> Checker<'a> {
     fn get(&self, id: StepId) -> Result<&Sequent, KernelError> {
-        self.results.get(id).ok_or(KernelError::ForwardReference { reference: id })
+        self.results.get(id).ok_or_else(|| KernelError::ForwardReference { reference: id })
     }
 
     fn check_context(&mut self) -> Result<(), KernelError> {
@@ -362,7 +372,7 @@ impl<'a> Checker<'a> {
         if n == next {
             self.table.push(f.clone());
         }
-        Arc::new(vec![n])
+        Rc::new(vec![n])
     }
 
     /// `a ∖ {f}`.
@@ -371,7 +381,7 @@ impl<'a> Checker<'a> {
             Some(Ok(i)) => {
                 let mut out = (**a).clone();
                 out.remove(i);
-                Arc::new(out)
+                Rc::new(out)
             }
             _ => a.clone(),
         }
@@ -424,13 +434,13 @@ impl<'a> Checker<'a> {
     /// Checks that a term the step carries has sort `s`.
     fn expect_sort(&self, t: &Term, s: &Sort) -> Result<Extent, KernelError> {
         let extent = self.measure(Node::T(t))?;
-        self.sort_is(t, s)?;
+        self.sort_is(self.sig.sort_of_rec(t, &[])?, s)?;
         Ok(extent)
     }
 
-    /// Checks that a well-formed term (a part of a checked one) has sort `s`.
-    fn sort_is(&self, t: &Term, s: &Sort) -> Result<(), KernelError> {
-        let found = self.sig.sort_of_rec(t, &[])?;
+    /// Checks that a term's sort, `found`, is `s`. For a part of a checked conclusion,
+    /// `Signature::sort_of_checked` finds it from the term's head alone.
+    fn sort_is(&self, found: &Sort, s: &Sort) -> Result<(), KernelError> {
         if found != s {
             return Err(KernelError::sort_mismatch("the instance", s, found));
         }
@@ -571,12 +581,8 @@ impl<'a> Checker<'a> {
                 let Formula::Iff(x, y) = &p.concl else {
                     return Err(KernelError::shape("an equivalence", &p.concl));
                 };
-                let concl = if matches!(step, Step::IffForward { .. }) {
-                    Formula::Implies(x.clone(), y.clone())
-                } else {
-                    Formula::Implies(y.clone(), x.clone())
-                };
-                Ok(sequent(p.hyps.clone(), concl, p.extent.get()))
+                let (x, y) = if matches!(step, Step::IffForward { .. }) { (x, y) } else { (y, x) };
+                Ok(sequent(p.hyps.clone(), Formula::Implies(x.clone(), y.clone()), p.extent.get()))
             }
             Step::ExcludedMiddle { formula } => {
                 let e = self.formula(formula)?;
@@ -662,7 +668,7 @@ impl<'a> Checker<'a> {
             Step::Congruence { hole, context, from } => {
                 let p = self.get(*from)?;
                 let (a, b) = eq_sides(&p.concl)?;
-                self.sort_is(a, hole)?;
+                self.sort_is(self.sig.sort_of_checked(a)?, hole)?;
                 self.measure(Node::T(context))?;
                 self.sig.sort_of_rec(context, std::slice::from_ref(hole))?;
                 let concl = Formula::Eq(open_term(context, a), open_term(context, b));
@@ -672,7 +678,7 @@ impl<'a> Checker<'a> {
             Step::Substitute { hole, motive, equation, from } => {
                 let (e, p) = (self.get(*equation)?, self.get(*from)?);
                 let (a, b) = eq_sides(&e.concl)?;
-                self.sort_is(a, hole)?;
+                self.sort_is(self.sig.sort_of_checked(a)?, hole)?;
                 self.measure(Node::F(motive))?;
                 self.sig.check_formula_rec(motive, &mut vec![hole.clone()])?;
                 let before = open_formula(motive, a);
@@ -737,7 +743,7 @@ impl<'a> Checker<'a> {
             let (a, b, rel) = match &p.concl {
                 Formula::Le(a, b) => (a, b, Relation::NonNegative),
                 Formula::Lt(a, b) => (a, b, Relation::Positive),
-                Formula::Eq(a, b) if *self.sig.sort_of_rec(a, &[])? == Sort::Rat => (a, b, Relation::Zero),
+                Formula::Eq(a, b) if *self.sig.sort_of_checked(a)? == Sort::Rat => (a, b, Relation::Zero),
                 other => return Err(KernelError::shape("a comparison or an equation over Rat", other)),
             };
             let diff = n.difference(b, a)?;
@@ -788,12 +794,10 @@ impl<'a> Checker<'a> {
             },
             Formula::Le(a, b) | Formula::Lt(a, b) => {
                 let target = n.difference(b, a)?;
-                let slack = n.sum(target.clone(), n.scale(sum.0.clone(), &Rat::int(-1))?)?;
-                let Some(k) = n.collect(slack)?.as_constant() else {
-                    let (t, s) = (show_poly(&n, &n.collect(target)?), show_poly(&n, &sum));
-                    return Err(bad(format!(
-                        "the goal's side difference {t} minus the sum {s} is not a constant"
-                    )));
+                let slack = n.collect(n.sum(target, n.scale(sum.0.clone(), &Rat::int(-1))?)?)?;
+                let Some(k) = slack.as_constant() else {
+                    let s = show_poly(&n, &slack);
+                    return Err(bad(format!("the goal's b - a minus the sum is {s}, not a constant")));
                 };
                 if matches!(goal, Formula::Le(..)) {
                     !k.is_negative()
@@ -807,6 +811,48 @@ impl<'a> Checker<'a> {
             let sum = show_poly(&n, &sum);
             return Err(bad(format!("the sum {sum} does not have the sign the goal needs")));
         }
-        Ok(sequent(Arc::new(hyps), goal.clone(), Some(extent)))
+        Ok(sequent(Rc::new(hyps), goal.clone(), Some(extent)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn set(list: &[u32]) -> Hyps {
+        let mut v: Vec<u32> = list.to_vec();
+        v.sort_unstable();
+        v.dedup();
+        Rc::new(v)
+    }
+
+    proptest! {
+        /// `union` is the set union, sorted without duplicates, and shares an operand
+        /// when the other adds nothing.
+        #[test]
+        fn union_is_the_set_union(a in proptest::collection::vec(0u32..64, 0..40),
+                                  b in proptest::collection::vec(0u32..64, 0..40)) {
+            let (a, b) = (set(&a), set(&b));
+            let expected: BTreeSet<u32> = a.iter().chain(b.iter()).copied().collect();
+            let u = union(&a, &b);
+            prop_assert_eq!(&*u, &expected.iter().copied().collect::<Vec<u32>>());
+            if b.iter().all(|x| a.contains(x)) && a.len() >= b.len() {
+                prop_assert!(Rc::ptr_eq(&u, &a));
+            }
+            if a.iter().all(|x| b.contains(x)) && b.len() > a.len() {
+                prop_assert!(Rc::ptr_eq(&u, &b));
+            }
+        }
+    }
+
+    #[test]
+    fn union_of_one_into_many() {
+        let many = set(&[1, 3, 5, 7]);
+        assert_eq!(*union(&many, &set(&[4])), vec![1, 3, 4, 5, 7]);
+        assert_eq!(*union(&set(&[0]), &many), vec![0, 1, 3, 5, 7]);
+        assert_eq!(*union(&many, &set(&[9])), vec![1, 3, 5, 7, 9]);
+        assert!(Rc::ptr_eq(&union(&many, &set(&[5])), &many));
+        assert!(Rc::ptr_eq(&union(&set(&[]), &many), &many));
     }
 }

@@ -266,6 +266,11 @@ impl KernelError {
         }
     }
 
+    /// A broken invariant of the caller or the kernel, described by `what`.
+    pub(crate) fn internal(what: &str) -> KernelError {
+        KernelError::Internal { what: what.to_string() }
+    }
+
     /// The limit `kind`, of value `limit`, was hit.
     pub(crate) fn limit(kind: LimitKind, limit: impl TryInto<u64>) -> KernelError {
         KernelError::Limit { kind, limit: limit.try_into().unwrap_or(u64::MAX) }

@@ -358,6 +358,19 @@ impl Signature {
         self.sort_of_rec(t, binders).cloned()
     }
 
+    /// The sort of a part of a checked formula (not under its binders), read from its
+    /// head alone: the checker only keeps well-sorted formulas, so its arguments were
+    /// checked with it. A bound variable is dangling here, which `sort_of_rec` reports.
+    pub(crate) fn sort_of_checked<'s>(&'s self, t: &'s Term) -> Result<&'s Sort, KernelError> {
+        let head = if let Term::App(f, _) = t { self.symbols.get(f) } else { None };
+        match (t, head) {
+            (Term::Free(_, s), _) | (Term::App(..), Some(Symbol::Function { result: s, .. })) => Ok(s),
+            (Term::Bound(_) | Term::App(..), _) => self.sort_of_rec(t, &[]),
+            // Numerals and arithmetic.
+            _ => Ok(&Sort::Rat),
+        }
+    }
+
     pub(crate) fn sort_of_rec<'s>(
         &'s self,
         t: &'s Term,
