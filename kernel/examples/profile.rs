@@ -3,8 +3,9 @@
 //!
 //! `cargo run --release -p warrant-kernel --example profile -- psatz 100`
 //!
-//! Workloads: `chain`, `nd`, `psatz` (as in `benches/kernel.rs`), and `verify`, which
-//! verifies the bundle at the path given third (as `warrant verify` does; make one with
+//! Workloads: `chain`, `nd` (100 atoms, 10 blocks), `nd-deep` (200 atoms, 20 blocks),
+//! `psatz` (as in `benches/kernel.rs`), and `verify`, which verifies the bundle at the
+//! path given third (as `warrant verify` does; make one with
 //! `warrant audit --no-cache --bundle B corpus/techniques`). Comparing the counts of two
 //! runs with different repetitions gives the cost of one check.
 
@@ -36,9 +37,10 @@ fn main() {
     let (sig, ctx, proof) = match which {
         "chain" => (workloads::chain_signature(), Context::default(), workloads::equality_chain(100_000)),
         "nd" => workloads::natural_deduction(100, 10),
+        "nd-deep" => workloads::natural_deduction(200, 20),
         "psatz" => workloads::psatz(50),
         other => {
-            eprintln!("unknown workload `{other}` (chain, nd, psatz)");
+            eprintln!("unknown workload `{other}` (chain, nd, nd-deep, psatz)");
             std::process::exit(2);
         }
     };

@@ -72,6 +72,7 @@ use crate::term::{
     Oversize, Sort, Term,
 };
 use crate::Limits;
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
@@ -454,17 +455,18 @@ impl<'a> Checker<'a> {
             .fact(n)
             .filter(|f| f.kind == kind)
             .ok_or_else(|| KernelError::UnknownFact { name: n.to_string(), kind: kind_name })?;
-        let mut f = fact.statement.clone();
+        // The statement is read in place; only the instances are built.
+        let mut f = Cow::Borrowed(&fact.statement);
         for (i, arg) in args.iter().enumerate() {
-            let Formula::Forall(_, s, body) = &f else {
+            let Formula::Forall(_, s, body) = &*f else {
                 return Err(KernelError::TooManyArguments { name: n.to_string(), max: i, given: args.len() });
             };
             self.expect_sort(arg, s)?;
-            f = open_formula(body, arg);
+            f = Cow::Owned(open_formula(body, arg));
         }
         let extent = self.measure(Node::F(&f))?;
         self.cited.push((self.results.len(), &fact.trust_base));
-        Ok(sequent(self.empty.clone(), f, Some(extent)))
+        Ok(sequent(self.empty.clone(), f.into_owned(), Some(extent)))
     }
 
     fn step(&mut self, step: &Step) -> Result<Sequent, KernelError> {
