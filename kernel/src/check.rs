@@ -333,7 +333,7 @@ enum Relation {
 
 impl<'a> Checker<'a> {
     fn get(&self, id: StepId) -> Result<&Sequent, KernelError> {
-        self.results.get(id).ok_or_else(|| KernelError::ForwardReference { reference: id })
+        self.results.get(id).ok_or(KernelError::ForwardReference { reference: id })
     }
 
     fn check_context(&mut self) -> Result<(), KernelError> {
