@@ -217,6 +217,44 @@ fn undischarged_near_miss_lifted() {
     assert_eq!(audit(&body), (Verdict::Accepted, vec![]));
 }
 
+/// The discharges of a technique are checked together when they all hold; when one
+/// does not, each is proved on its own, so every wrong one is a `proof` finding at its
+/// own discharge and the right ones are not.
+#[test]
+fn each_wrong_discharge_is_found_at_its_own_place() {
+    let top = |pos_by: &str, low_by: &str| {
+        format!(
+            "{BASE}\ntechnique Top(u: Model) {{\n  use b = Base(u)\n  assume low: rate(u) <= 1/10\n  assume pos: 0 <= rate(u)\n  discharge b.low by {low_by}\n  discharge b.pos by {pos_by}\n  guarantee g: rate(u) <= 1/5 := by linarith [b.g]\n  witness {{ rate(u) = 0 }}\n}}\n"
+        )
+    };
+    // The verdict, and the line of each finding (all must be `proof` findings).
+    let proof_findings = |body: &str| -> (Verdict, Vec<String>) {
+        let text = format!("module sub\n{PRELUDE}\n{body}");
+        let engine = TacticEngine::default();
+        let auditor =
+            Auditor::new(AuditOptions { policy: Policy::strict(), ..AuditOptions::default() }, &engine);
+        let audit = auditor.audit(&[Submission { name: "sub.wr".into(), text: Some(text.clone()) }]);
+        let mut lines = Vec::new();
+        for f in &audit.report.findings {
+            assert_eq!(f.code.as_str(), "proof", "{f:?}");
+            let span = f.span.as_ref().expect("a proof finding has a place");
+            let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[span.start..].find('\n').map_or(text.len(), |i| span.start + i);
+            lines.push(text[start..end].trim().to_string());
+        }
+        (audit.report.verdict, lines)
+    };
+    assert_eq!(proof_findings(&top("pos", "low")), (Verdict::Accepted, vec![]));
+    assert_eq!(
+        proof_findings(&top("low", "low")),
+        (Verdict::Rejected, vec!["discharge b.pos by low".to_string()])
+    );
+    assert_eq!(
+        proof_findings(&top("low", "pos")),
+        (Verdict::Rejected, vec!["discharge b.low by pos".to_string(), "discharge b.pos by low".to_string()])
+    );
+}
+
 #[test]
 fn dependency_rejected_and_near_miss() {
     let bad_base = BASE.replace("rate(u) <= 1/10 := by", "rate(u) <= 1/20 := by");

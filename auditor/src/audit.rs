@@ -24,8 +24,10 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use warrant_kernel::{
-    check, print::formula_to_string_with, Context, Formula, KernelError, Name, Proof, Signature, Theorem,
+    check, print::formula_to_string_with, Context, Formula, KernelError, Name, Proof, Signature, Step,
+    StepId, Theorem,
 };
 use warrant_lang::{GlobalKind, Input, Obligation, ObligationKind, Program, TechniqueId, TechniqueInfo};
 use warrant_prover::builder::check_in_used_context;
@@ -895,10 +897,17 @@ fn audit_technique(
     }
     self_certification(program, tech, t, &at, &mut findings);
 
-    // Discharges.
+    // Discharges: all in one kernel check when they all hold, else one by one (which
+    // says which fails, and how, exactly as for a technique with one discharge).
     let mut discharge_proofs: Vec<Proof> = Vec::new();
     let mut used_by_discharges: BTreeSet<String> = BTreeSet::new();
-    for d in &tech.discharges {
+    let at_once = discharges_at_once(engine, program, signature, tech);
+    let one_by_one: &[warrant_lang::Discharge] = if at_once.is_some() { &[] } else { &tech.discharges };
+    if let Some((proofs, thm)) = at_once {
+        used_by_discharges.extend(thm.hypotheses().iter().map(|(n, _)| n.to_string()));
+        discharge_proofs = proofs;
+    }
+    for d in one_by_one {
         let Some(ob) = program.obligations.get(d.obligation) else {
             broken = true;
             continue;
@@ -980,6 +989,41 @@ fn audit_technique(
     let mut outcome = Outcome { findings, broken, verdict: Verdict::Rejected, theorems, guarantees };
     outcome.decide(policy);
     outcome
+}
+
+/// The proofs of all of `tech`'s discharges and the kernel's theorem of their
+/// conjunction, checked in one kernel check (each check has a fixed cost that was most
+/// of a one-step discharge's); `None` unless every discharge's script gives a proof,
+/// they share one context and the kernel accepts the conjunction of exactly their
+/// statements, and then the caller proves them one by one, which says what fails.
+/// The theorem's hypotheses are those the proofs use together: what the discharges'
+/// own theorems would have recorded, joined.
+fn discharges_at_once(
+    engine: &dyn ProofEngine,
+    program: &Program,
+    signature: &Signature,
+    tech: &TechniqueInfo,
+) -> Option<(Vec<Proof>, Theorem)> {
+    let obligations: Vec<&Obligation> =
+        tech.discharges.iter().map(|d| program.obligations.get(d.obligation)).collect::<Option<_>>()?;
+    let (first, rest) = obligations.split_first()?;
+    if rest.iter().any(|ob| ob.context != first.context) {
+        return None;
+    }
+    let proofs: Vec<Proof> =
+        obligations.iter().map(|ob| engine.unchecked_proof(program, signature, ob)).collect::<Option<_>>()?;
+    // `d₁ ∧ (d₂ ∧ (… ∧ dₙ))`: each proof spliced in, joined from the right.
+    let mut joined = Proof::default();
+    let roots: Vec<StepId> = proofs.iter().map(|p| joined.splice(p)).collect::<Option<_>>()?;
+    let (&last_root, other_roots) = roots.split_last()?;
+    let mut root = last_root;
+    let mut statement = obligations[obligations.len() - 1].statement.clone();
+    for (ob, &left) in obligations.iter().zip(other_roots).rev() {
+        root = joined.push(Step::AndIntro { left, right: root });
+        statement = Formula::And(Arc::new(ob.statement.clone()), Arc::new(statement));
+    }
+    let thm = check_in_used_context(signature, &first.context, &joined).ok()?;
+    (thm.conclusion() == &statement).then_some((proofs, thm))
 }
 
 /// The SHA-256 of a proof object's JSON, in hex. The JSON is written into a buffer and

@@ -46,6 +46,20 @@ pub trait ProofEngine: Sync {
         obligation: &Obligation,
     ) -> Result<(Proof, Theorem), ProofFailure>;
 
+    /// The proof object of `obligation`'s script without the kernel's check, for a
+    /// caller that has the kernel check it (the auditor checks all the discharges of a
+    /// technique in one kernel check); `None` when the script does not give one, and
+    /// then [`ProofEngine::prove`] says why. By default, [`ProofEngine::prove`]'s
+    /// proof (checked once more than needed).
+    fn unchecked_proof(
+        &self,
+        program: &Program,
+        signature: &Signature,
+        obligation: &Obligation,
+    ) -> Option<Proof> {
+        self.prove(program, signature, obligation).ok().map(|(proof, _)| proof)
+    }
+
     /// A bounded automatic search for a proof of `goal` in `context`; `None` when
     /// nothing was found within the bounds. The auditor uses it for the `vacuous`,
     /// `trivial` and `intent-gap` checks, where finding nothing is an answer.

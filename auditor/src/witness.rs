@@ -6,7 +6,7 @@
 //! speaks of finitely many terms); one that mentions a term the witness does not give
 //! is reported as such.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use warrant_kernel::{Formula, Rat, Term};
 
 /// Why an assumption could not be evaluated.
@@ -22,7 +22,9 @@ pub enum Unevaluated {
 
 /// The values of a witness.
 pub struct Witness {
-    values: HashMap<Term, Rat>,
+    /// Looked up at every subterm evaluated: a B-tree's comparisons usually stop at
+    /// the first symbol, where SipHash read every node of the subterm.
+    values: BTreeMap<Term, Rat>,
     max_bits: u64,
 }
 
@@ -30,7 +32,7 @@ impl Witness {
     /// Builds the witness from `(term, value term)` pairs; a value that is not a closed
     /// numeric expression is returned as an error (with the term it was for).
     pub fn new(pairs: &[(Term, Term)], max_bits: u64) -> Result<Witness, (Term, Unevaluated)> {
-        let mut w = Witness { values: HashMap::new(), max_bits };
+        let mut w = Witness { values: BTreeMap::new(), max_bits };
         for (lhs, rhs) in pairs {
             let v = w.term(rhs).map_err(|e| (lhs.clone(), e))?;
             w.values.insert(lhs.clone(), v);

@@ -5,7 +5,7 @@
 
 use crate::error::{ProverError, Result};
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
 use warrant_kernel::{
     close_formula, open_formula, open_term, Context, FactKind, Formula, Hint, Name, Proof, Signature, Sort,
@@ -31,13 +31,15 @@ pub struct ProofBuilder<'a> {
     ctx: &'a Context,
     steps: Vec<Step>,
     conclusions: Vec<Formula>,
-    index: HashMap<u64, Vec<StepId>>,
+    /// Keyed by the step's `FxHasher` hash, which the map hashes again: with the
+    /// same hasher, not SipHash (that second hash was most of the cost of a lookup).
+    index: HashMap<u64, Vec<StepId>, BuildHasherDefault<FxHasher>>,
 }
 
 impl<'a> ProofBuilder<'a> {
     /// An empty builder for proofs against `sig` in `ctx`.
     pub fn new(sig: &'a Signature, ctx: &'a Context) -> Self {
-        ProofBuilder { sig, ctx, steps: Vec::new(), conclusions: Vec::new(), index: HashMap::new() }
+        ProofBuilder { sig, ctx, steps: Vec::new(), conclusions: Vec::new(), index: HashMap::default() }
     }
 
     /// The signature proofs are built against.

@@ -6,7 +6,7 @@
 use crate::error::{ProverError, Result};
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use warrant_kernel::{Rat, Term};
 
@@ -21,7 +21,10 @@ pub struct Poly(pub BTreeMap<Monomial, BigRational>);
 #[derive(Clone, Debug, Default)]
 pub struct Atoms {
     terms: Vec<Term>,
-    numbers: HashMap<Term, u32>,
+    /// A B-tree, not a hash map: the atoms are few, a comparison usually stops at the
+    /// first symbol, and SipHash over every node of each term read was a tenth of the
+    /// auditor's arithmetic.
+    numbers: BTreeMap<Term, u32>,
     /// The largest total degree a monomial may reach.
     pub max_degree: u32,
 }

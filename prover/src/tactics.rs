@@ -200,6 +200,22 @@ pub fn search_obligation(
     }
 }
 
+/// The proof object `ob`'s script builds, **not checked by the kernel**, for a caller
+/// that has the kernel check it itself: the auditor checks all the discharges of a
+/// technique in one kernel check, and checks its searches' proofs in its own context
+/// (with [`search_obligation`] it would check them twice). The proof is the one
+/// [`prove_obligation`] and [`search_obligation`] have the kernel check; a proof the
+/// kernel would refuse is returned too. `None` when the script stops (a failing
+/// tactic, a `sorry`, goals left, no script): [`prove_obligation`] says why.
+pub fn unchecked_proof(
+    program: &Program,
+    sig: &Signature,
+    ob: &Obligation,
+    ceiling: &TacticLimits,
+) -> Option<Proof> {
+    build_obligation(program, sig, ob, ceiling, true).ok()
+}
+
 /// Runs `ob`'s script; with `quiet`, failures carry no description.
 fn run_obligation(
     program: &Program,
@@ -208,41 +224,59 @@ fn run_obligation(
     ceiling: &TacticLimits,
     quiet: bool,
 ) -> Outcome {
+    let proof = match build_obligation(program, sig, ob, ceiling, quiet) {
+        Ok(proof) => proof,
+        Err(stopped) => return stopped,
+    };
+    match crate::builder::check_in_used_context(sig, &ob.context, &proof) {
+        Ok(theorem) => Outcome::Proved { proof, theorem: Box::new(theorem) },
+        Err(e) => {
+            // `build_obligation` returns a proof only for a script.
+            let span = ob.proof.as_ref().map_or(ob.span, |script| script.span);
+            Outcome::Failed(bare(program, ob, span, ProverError::from(e).to_string()))
+        }
+    }
+}
+
+/// Runs `ob`'s script into a proof object, unchecked; `Err` is the outcome of a script
+/// that stops (never [`Outcome::Proved`]). With `quiet`, failures carry no description.
+fn build_obligation(
+    program: &Program,
+    sig: &Signature,
+    ob: &Obligation,
+    ceiling: &TacticLimits,
+    quiet: bool,
+) -> Result<Proof, Outcome> {
     let limits = match program.modules.get(ob.module) {
         Some(m) if !m.proof_limits.is_empty() => ceiling.lowered_by(&m.proof_limits).0,
         _ => ceiling.clone(),
     };
     let limits = &limits;
     let Some(script) = &ob.proof else {
-        return Outcome::Failed(Failure {
+        return Err(Outcome::Failed(Failure {
             span: ob.span,
             message: "no proof".into(),
             goal: program.display_formula(ob.module, &ob.statement),
             hypotheses: vec![],
             limit: false,
-        });
+        }));
     };
     let mut b = ProofBuilder::new(sig, &ob.context);
     let mut hyps = Vec::new();
     for (h, _) in &ob.context.hypotheses {
         match b.hypothesis(h) {
             Ok(id) => hyps.push((h.to_string(), id)),
-            Err(e) => return Outcome::Failed(bare(program, ob, ob.span, e.to_string())),
+            Err(e) => return Err(Outcome::Failed(bare(program, ob, ob.span, e.to_string()))),
         }
     }
     let goal = Goal { hyps, target: ob.statement.clone(), scope: ob.scope() };
     let mut engine = Engine { program, ob, limits, fresh: 0, quiet };
-    let result = engine.run(&mut b, goal, &script.tactics, script.span);
-    match result {
-        Ok(root) => match b.finish(root).and_then(|proof| {
-            let theorem = crate::builder::check_in_used_context(sig, &ob.context, &proof)?;
-            Ok((proof, theorem))
-        }) {
-            Ok((proof, theorem)) => Outcome::Proved { proof, theorem: Box::new(theorem) },
-            Err(e) => Outcome::Failed(bare(program, ob, script.span, e.to_string())),
-        },
-        Err(Stop::Sorry(f)) => Outcome::Sorry(f),
-        Err(Stop::Failed(f)) => Outcome::Failed(f),
+    match engine.run(&mut b, goal, &script.tactics, script.span) {
+        Ok(root) => {
+            b.finish(root).map_err(|e| Outcome::Failed(bare(program, ob, script.span, e.to_string())))
+        }
+        Err(Stop::Sorry(f)) => Err(Outcome::Sorry(f)),
+        Err(Stop::Failed(f)) => Err(Outcome::Failed(f)),
     }
 }
 
