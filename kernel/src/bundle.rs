@@ -50,7 +50,7 @@ use crate::{Limits, KERNEL_VERSION};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -1014,14 +1014,23 @@ pub fn summary(bundle: &Bundle, verified: &Verified) -> String {
 
 /// [`summary`], given the number of proofs re-checked.
 fn summary_with(bundle: &Bundle, proofs: usize) -> String {
+    use std::fmt::Write;
+    // The same formula is printed many times (a technique's assumptions under each of
+    // its guarantees and again in the trust base): each distinct one is printed once.
+    // (Ordered by `Formula`'s `Ord`: comparing is cheaper than hashing a whole formula.)
+    fn text<'f, 'm>(printed: &'m mut BTreeMap<&'f Formula, String>, f: &'f Formula) -> &'m str {
+        printed.entry(f).or_insert_with(|| formula_to_string(f))
+    }
+    let mut printed = BTreeMap::new();
     let mut out = format!(
         "verified: {} declarations, {proofs} proofs re-checked by kernel {KERNEL_VERSION} ({}); bundle {}\n",
         bundle.declarations.len(),
         bundle.format,
         bundle.hashes.bundle
     );
+    // Writing to a `String` cannot fail.
     if let Some(m) = &bundle.challenge {
-        out.push_str(&format!("challenge met: {} (answered by {})\n", m.challenge, m.technique));
+        let _ = writeln!(out, "challenge met: {} (answered by {})", m.challenge, m.technique);
     }
     out.push_str("proved:\n");
     for c in &bundle.claims {
@@ -1029,9 +1038,9 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
             ClaimKind::Guarantee => "guarantee",
             ClaimKind::Requirement => "requirement",
         };
-        out.push_str(&format!("  {kind} {}.{}: {}\n", c.owner, c.name, formula_to_string(&c.conclusion)));
+        let _ = writeln!(out, "  {kind} {}.{}: {}", c.owner, c.name, text(&mut printed, &c.conclusion));
         for (n, a) in &c.assumptions {
-            out.push_str(&format!("    assuming {n}: {}\n", formula_to_string(a)));
+            let _ = writeln!(out, "    assuming {n}: {}", text(&mut printed, a));
         }
     }
     out.push_str("trust base:\n  axioms:");
@@ -1040,7 +1049,7 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     }
     out.push('\n');
     for a in &bundle.trust_base.axioms {
-        out.push_str(&format!("    {a}\n"));
+        let _ = writeln!(out, "    {a}");
     }
     out.push_str("  assumptions:");
     if bundle.trust_base.assumptions.is_empty() {
@@ -1048,7 +1057,7 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     }
     out.push('\n');
     for a in &bundle.trust_base.assumptions {
-        out.push_str(&format!("    {}.{}: {}\n", a.owner, a.name, formula_to_string(&a.statement)));
+        let _ = writeln!(out, "    {}.{}: {}", a.owner, a.name, text(&mut printed, &a.statement));
     }
     out
 }
