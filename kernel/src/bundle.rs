@@ -761,6 +761,9 @@ fn ready_at(declarations: &[Entry]) -> Vec<usize> {
     ready
 }
 
+/// The fewest proof steps a batch must hold for [`check_batch`] to start helper threads.
+const MIN_STEPS_FOR_HELPERS: usize = 64;
+
 /// Checks the proofs of the entries `jobs` against `sig` on up to `threads` threads,
 /// `side` (if any) being one more job, taken first; the proofs with the most steps are
 /// taken next. Each result is returned with its entry's index and the context it was
@@ -795,6 +798,10 @@ fn check_batch(
             let _ = results[k].set((context, checked));
         }
     };
+    // Starting a thread costs about as much as checking a few dozen proof steps: a
+    // batch with less work than that is checked here alone.
+    let work_steps: usize = jobs.iter().map(|&j| steps(j)).sum();
+    let threads = if side.is_some() || work_steps >= MIN_STEPS_FOR_HELPERS { threads } else { 1 };
     let helpers = threads.min(jobs.len() + extra).saturating_sub(1);
     std::thread::scope(|s| {
         for _ in 0..helpers {
