@@ -496,8 +496,9 @@ fn resolve(w: wire::BundleW, limits: &Limits) -> Result<Bundle, BundleError> {
 
 /// Decodes the bundle's outline first, leaving the tables, each declaration and
 /// proof, the claims, the trust base and the challenge as text; then decodes the
-/// tables and about half of the rest on another thread, and resolves the parts'
-/// table indices. Every part is decoded by serde_json with its recursion limit (128),
+/// tables and the first declarations on this thread (resolving those declarations'
+/// table indices) while another thread decodes the rest, whose indices are resolved
+/// after it. Every part is decoded by serde_json with its recursion limit (128),
 /// so nothing deeper gets through; `None` when serde cannot read a part this way
 /// (the caller then decodes the slow way, which says why), a refusal when the tables
 /// or the indices break the format's rules.
@@ -530,20 +531,23 @@ fn decode_in_parts<'t>(text: &'t str, limits: &Limits) -> Option<Result<(Bundle,
         raw.iter().map(RawEntry::decode).collect()
     }
     let outline: Outline = serde_json::from_str(text).ok()?;
-    // This thread takes the tables and the first declarations, up to half of the bulk.
+    // This thread decodes the tables, then the first declarations, and resolves those
+    // declarations' indices while the other thread decodes the rest (whose indices are
+    // resolved here after it). Resolving costs about half as much as decoding and
+    // decoding a table entry about as much as reading it, so the work is even when
+    // twice the tables and one and a half times the first declarations match the rest.
     let tables_len = outline.terms.get().len() + outline.formulas.get().len();
-    let bulk = tables_len
-        + outline.declarations.iter().map(RawEntry::len).sum::<usize>()
+    let others_len = outline.declarations.iter().map(RawEntry::len).sum::<usize>()
         + outline.claims.get().len()
         + outline.trust_base.get().len()
         + outline.challenge.map_or(0, |c| c.get().len());
-    let (mut split, mut taken) = (0, tables_len);
-    while split < outline.declarations.len() && taken < bulk / 2 {
+    let (mut split, mut taken) = (0, 0);
+    while split < outline.declarations.len() && 4 * tables_len + 3 * taken < 2 * (others_len - taken) {
         taken += outline.declarations[split].len();
         split += 1;
     }
     let (first, rest) = outline.declarations.split_at(split);
-    let ((rest, claims, trust_base, challenge), (tables, first)) = in_parallel(
+    let ((rest, claims, trust_base, challenge), tables_and_first) = in_parallel(
         || {
             (
                 entries(rest),
@@ -556,17 +560,23 @@ fn decode_in_parts<'t>(text: &'t str, limits: &Limits) -> Option<Result<(Bundle,
             )
         },
         || {
-            let terms = serde_json::from_str::<Vec<wire::TermNode>>(outline.terms.get()).ok();
-            let formulas = serde_json::from_str::<Vec<wire::FormulaNode>>(outline.formulas.get()).ok();
-            let tables = terms.zip(formulas).map(|(t, f)| wire::Tables::decode(&t, &f, limits));
-            (tables, entries(first))
+            let terms = serde_json::from_str::<Vec<wire::TermNode>>(outline.terms.get()).ok()?;
+            let formulas = serde_json::from_str::<Vec<wire::FormulaNode>>(outline.formulas.get()).ok()?;
+            let first = entries(first)?;
+            Some(wire::Tables::decode(&terms, &formulas, limits).and_then(|mut tables| {
+                let first = first.into_iter().map(|e| tables.entry(e)).collect::<Result<Vec<_>, _>>()?;
+                Ok((tables, first))
+            }))
         },
     );
-    let (tables, first, rest, claims, trust_base, challenge) =
-        (tables?, first?, rest?, claims?, trust_base?, challenge?);
-    let resolved = tables.and_then(|mut tables| {
-        let declarations =
-            first.into_iter().chain(rest).map(|e| tables.entry(e)).collect::<Result<Vec<_>, _>>()?;
+    // A part serde cannot read sends the whole document the slow way, even when the
+    // tables or the first declarations were refused: the refusal is then the slow way's.
+    let (tables_and_first, rest, claims, trust_base, challenge) =
+        (tables_and_first?, rest?, claims?, trust_base?, challenge?);
+    let resolved = tables_and_first.and_then(|(mut tables, mut declarations)| {
+        for e in rest {
+            declarations.push(tables.entry(e)?);
+        }
         Ok(Bundle {
             format: outline.format.0.into_owned(),
             kernel_version: outline.kernel_version.0.into_owned(),
