@@ -469,3 +469,62 @@ fn a_broken_proof_is_refused_alike_on_any_thread_count() {
         "{reason}"
     );
 }
+
+#[test]
+fn a_part_changed_in_the_stored_text_is_refused_by_its_hash() {
+    // One claim's name changed in the text itself (the hashes as they were): the stored
+    // bytes give another claims hash, and so does their re-encoding.
+    let (_, b) = answered();
+    let text = answered_text();
+    let claims_at = text.find("\"claims\":").expect("a claims part");
+    let name = format!("\"name\":\"{}\"", b.claims[0].name);
+    let at = claims_at + text[claims_at..].find(&name).expect("the first claim's name");
+    let changed = format!("{}\"name\":\"{}x\"{}", &text[..at], b.claims[0].name, &text[at + name.len()..]);
+    let (code, out) = verify_written("raw-claim.json", &changed);
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("refused: the claims hash does not match"), "{out}");
+    // A proof step's premise index changed in the text: the kernel refuses it first.
+    let steps_at = text.find("\"steps\":[").expect("a proof");
+    let from =
+        steps_at + text[steps_at..].find("\"from\":").expect("a step citing another") + "\"from\":".len();
+    let digits = text[from..].bytes().take_while(u8::is_ascii_digit).count();
+    let changed = format!("{}999999{}", &text[..from], &text[from + digits..]);
+    let (code, out) = verify_written("raw-step.json", &changed);
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("refused: the proof of theorem"), "{out}");
+}
+
+#[test]
+fn re_ordered_keys_and_added_whitespace_verify_through_the_re_encoding() {
+    // serde_json's `Value` sorts object keys: the same content with its keys in another
+    // order (and, pretty-printed, with whitespace added) is the same bundle; the stored
+    // bytes no longer give the recorded hashes, their re-encoding does.
+    let text = answered_text();
+    let re_ordered = edited(&text, |_| {});
+    assert_ne!(re_ordered, text, "the keys are stored in another order");
+    assert_eq!(&Bundle::from_json(&re_ordered).expect("reads"), &answered().1);
+    let (code, out) = verify_written("re-ordered.json", &re_ordered);
+    assert_eq!(code, Some(0), "{out}");
+    let spaced = text.replace(",\"", ", \"").replace("\":", "\" : ");
+    let (code, out) = verify_written("spaced.json", &spaced);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(out, verify_file(&answered().0).1, "the same summary");
+}
+
+#[test]
+fn a_duplicate_key_is_refused() {
+    // A key given twice, at the top or inside a part, is not a readable bundle: what is
+    // decoded never depends on which of two values a reader would keep.
+    let text = answered_text();
+    let top =
+        text.replacen("\"verdict\":\"accepted\"", "\"verdict\":\"accepted\",\"verdict\":\"accepted\"", 1);
+    assert_ne!(top, text);
+    let inner = text.replacen("\"kind\":\"guarantee\"", "\"kind\":\"guarantee\",\"kind\":\"requirement\"", 1);
+    assert_ne!(inner, text);
+    for (name, changed, key) in [("dup-top.json", top, "verdict"), ("dup-claim.json", inner, "kind")] {
+        let (code, out) = verify_written(name, &changed);
+        assert_eq!(code, Some(1));
+        assert!(out.starts_with("refused: not a readable bundle: "), "{name}: {out}");
+        assert!(out.contains(&format!("duplicate field `{key}`")), "{name}: {out}");
+    }
+}

@@ -50,7 +50,7 @@ use crate::{Limits, KERNEL_VERSION};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -496,8 +496,9 @@ fn resolve(w: wire::BundleW, limits: &Limits) -> Result<Bundle, BundleError> {
 
 /// Decodes the bundle's outline first, leaving the tables, each declaration and
 /// proof, the claims, the trust base and the challenge as text; then decodes the
-/// tables and about half of the rest on another thread, and resolves the parts'
-/// table indices. Every part is decoded by serde_json with its recursion limit (128),
+/// tables and the first declarations on this thread (resolving those declarations'
+/// table indices) while another thread decodes the rest, whose indices are resolved
+/// after it. Every part is decoded by serde_json with its recursion limit (128),
 /// so nothing deeper gets through; `None` when serde cannot read a part this way
 /// (the caller then decodes the slow way, which says why), a refusal when the tables
 /// or the indices break the format's rules.
@@ -530,20 +531,23 @@ fn decode_in_parts<'t>(text: &'t str, limits: &Limits) -> Option<Result<(Bundle,
         raw.iter().map(RawEntry::decode).collect()
     }
     let outline: Outline = serde_json::from_str(text).ok()?;
-    // This thread takes the tables and the first declarations, up to half of the bulk.
+    // This thread decodes the tables, then the first declarations, and resolves those
+    // declarations' indices while the other thread decodes the rest (whose indices are
+    // resolved here after it). Resolving costs about half as much as decoding and
+    // decoding a table entry about as much as reading it, so the work is even when
+    // twice the tables and one and a half times the first declarations match the rest.
     let tables_len = outline.terms.get().len() + outline.formulas.get().len();
-    let bulk = tables_len
-        + outline.declarations.iter().map(RawEntry::len).sum::<usize>()
+    let others_len = outline.declarations.iter().map(RawEntry::len).sum::<usize>()
         + outline.claims.get().len()
         + outline.trust_base.get().len()
         + outline.challenge.map_or(0, |c| c.get().len());
-    let (mut split, mut taken) = (0, tables_len);
-    while split < outline.declarations.len() && taken < bulk / 2 {
+    let (mut split, mut taken) = (0, 0);
+    while split < outline.declarations.len() && 4 * tables_len + 3 * taken < 2 * (others_len - taken) {
         taken += outline.declarations[split].len();
         split += 1;
     }
     let (first, rest) = outline.declarations.split_at(split);
-    let ((rest, claims, trust_base, challenge), (tables, first)) = in_parallel(
+    let ((rest, claims, trust_base, challenge), tables_and_first) = in_parallel(
         || {
             (
                 entries(rest),
@@ -556,17 +560,23 @@ fn decode_in_parts<'t>(text: &'t str, limits: &Limits) -> Option<Result<(Bundle,
             )
         },
         || {
-            let terms = serde_json::from_str::<Vec<wire::TermNode>>(outline.terms.get()).ok();
-            let formulas = serde_json::from_str::<Vec<wire::FormulaNode>>(outline.formulas.get()).ok();
-            let tables = terms.zip(formulas).map(|(t, f)| wire::Tables::decode(&t, &f, limits));
-            (tables, entries(first))
+            let terms = serde_json::from_str::<Vec<wire::TermNode>>(outline.terms.get()).ok()?;
+            let formulas = serde_json::from_str::<Vec<wire::FormulaNode>>(outline.formulas.get()).ok()?;
+            let first = entries(first)?;
+            Some(wire::Tables::decode(&terms, &formulas, limits).and_then(|mut tables| {
+                let first = first.into_iter().map(|e| tables.entry(e)).collect::<Result<Vec<_>, _>>()?;
+                Ok((tables, first))
+            }))
         },
     );
-    let (tables, first, rest, claims, trust_base, challenge) =
-        (tables?, first?, rest?, claims?, trust_base?, challenge?);
-    let resolved = tables.and_then(|mut tables| {
-        let declarations =
-            first.into_iter().chain(rest).map(|e| tables.entry(e)).collect::<Result<Vec<_>, _>>()?;
+    // A part serde cannot read sends the whole document the slow way, even when the
+    // tables or the first declarations were refused: the refusal is then the slow way's.
+    let (tables_and_first, rest, claims, trust_base, challenge) =
+        (tables_and_first?, rest?, claims?, trust_base?, challenge?);
+    let resolved = tables_and_first.and_then(|(mut tables, mut declarations)| {
+        for e in rest {
+            declarations.push(tables.entry(e)?);
+        }
         Ok(Bundle {
             format: outline.format.0.into_owned(),
             kernel_version: outline.kernel_version.0.into_owned(),
@@ -761,6 +771,9 @@ fn ready_at(declarations: &[Entry]) -> Vec<usize> {
     ready
 }
 
+/// The fewest proof steps a batch must hold for [`check_batch`] to start helper threads.
+const MIN_STEPS_FOR_HELPERS: usize = 64;
+
 /// Checks the proofs of the entries `jobs` against `sig` on up to `threads` threads,
 /// `side` (if any) being one more job, taken first; the proofs with the most steps are
 /// taken next. Each result is returned with its entry's index and the context it was
@@ -795,6 +808,10 @@ fn check_batch(
             let _ = results[k].set((context, checked));
         }
     };
+    // Starting a thread costs about as much as checking a few dozen proof steps: a
+    // batch with less work than that is checked here alone.
+    let work_steps: usize = jobs.iter().map(|&j| steps(j)).sum();
+    let threads = if side.is_some() || work_steps >= MIN_STEPS_FOR_HELPERS { threads } else { 1 };
     let helpers = threads.min(jobs.len() + extra).saturating_sub(1);
     std::thread::scope(|s| {
         for _ in 0..helpers {
@@ -1014,14 +1031,23 @@ pub fn summary(bundle: &Bundle, verified: &Verified) -> String {
 
 /// [`summary`], given the number of proofs re-checked.
 fn summary_with(bundle: &Bundle, proofs: usize) -> String {
+    use std::fmt::Write;
+    // The same formula is printed many times (a technique's assumptions under each of
+    // its guarantees and again in the trust base): each distinct one is printed once.
+    // (Ordered by `Formula`'s `Ord`: comparing is cheaper than hashing a whole formula.)
+    fn text<'f, 'm>(printed: &'m mut BTreeMap<&'f Formula, String>, f: &'f Formula) -> &'m str {
+        printed.entry(f).or_insert_with(|| formula_to_string(f))
+    }
+    let mut printed = BTreeMap::new();
     let mut out = format!(
         "verified: {} declarations, {proofs} proofs re-checked by kernel {KERNEL_VERSION} ({}); bundle {}\n",
         bundle.declarations.len(),
         bundle.format,
         bundle.hashes.bundle
     );
+    // Writing to a `String` cannot fail.
     if let Some(m) = &bundle.challenge {
-        out.push_str(&format!("challenge met: {} (answered by {})\n", m.challenge, m.technique));
+        let _ = writeln!(out, "challenge met: {} (answered by {})", m.challenge, m.technique);
     }
     out.push_str("proved:\n");
     for c in &bundle.claims {
@@ -1029,9 +1055,9 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
             ClaimKind::Guarantee => "guarantee",
             ClaimKind::Requirement => "requirement",
         };
-        out.push_str(&format!("  {kind} {}.{}: {}\n", c.owner, c.name, formula_to_string(&c.conclusion)));
+        let _ = writeln!(out, "  {kind} {}.{}: {}", c.owner, c.name, text(&mut printed, &c.conclusion));
         for (n, a) in &c.assumptions {
-            out.push_str(&format!("    assuming {n}: {}\n", formula_to_string(a)));
+            let _ = writeln!(out, "    assuming {n}: {}", text(&mut printed, a));
         }
     }
     out.push_str("trust base:\n  axioms:");
@@ -1040,7 +1066,7 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     }
     out.push('\n');
     for a in &bundle.trust_base.axioms {
-        out.push_str(&format!("    {a}\n"));
+        let _ = writeln!(out, "    {a}");
     }
     out.push_str("  assumptions:");
     if bundle.trust_base.assumptions.is_empty() {
@@ -1048,7 +1074,7 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     }
     out.push('\n');
     for a in &bundle.trust_base.assumptions {
-        out.push_str(&format!("    {}.{}: {}\n", a.owner, a.name, formula_to_string(&a.statement)));
+        let _ = writeln!(out, "    {}.{}: {}", a.owner, a.name, text(&mut printed, &a.statement));
     }
     out
 }
