@@ -83,6 +83,16 @@ pub struct Module {
     pub proof_limits: Vec<ProofLimit>,
 }
 
+impl Module {
+    /// Forgets what elaboration added (names, declarations, limits), so that the
+    /// module can be elaborated again from its syntax tree.
+    pub(crate) fn clear_elaboration(&mut self) {
+        self.names.clear();
+        self.globals.clear();
+        self.proof_limits.clear();
+    }
+}
+
 /// The bounds a `limits` item may set, with what each bounds. Each is a field of the
 /// prover's `TacticLimits` (`arith_pivots` is `arith.max_pivots`, ...). A file may only
 /// lower a bound: the prover's caller sets the ceiling.
