@@ -451,8 +451,9 @@ pub enum ProofStyle {
 pub struct Proof {
     /// How it was written (for the formatter; the meaning is the tactic list).
     pub style: ProofStyle,
-    /// The tactics, run in order on the goal.
-    pub tactics: Vec<Tactic>,
+    /// The tactics, run in order on the goal. Shared: an obligation holds the proof
+    /// of the item it comes from, and cloning a proof copies no tactic.
+    pub tactics: std::sync::Arc<[Tactic]>,
     /// Where, from `by` to the end.
     pub span: Span,
 }

@@ -139,7 +139,8 @@ impl State<'_> {
 
     pub(crate) fn proof(&mut self, style: ProofStyle, tactics: Vec<T>, l: usize, r: usize) -> P {
         let child = tactics.iter().map(|t| t.1).max().unwrap_or(0);
-        let tactics = tactics.into_iter().map(|t| *t.0).collect();
+        let tactics: Vec<Tactic> = tactics.into_iter().map(|t| *t.0).collect();
+        let tactics = tactics.into();
         (Proof { style, tactics, span: sp(l, r) }, child.saturating_add(1))
     }
 }
