@@ -78,7 +78,7 @@ impl ProofEngine for TacticEngine {
             context: context.clone(),
             proof: Some(ast::Proof {
                 style: ast::ProofStyle::Tactic,
-                tactics: vec![ast::Tactic { kind: ast::TacticKind::Auto(facts), span }],
+                tactics: vec![ast::Tactic { kind: ast::TacticKind::Auto(facts), span }].into(),
                 span,
             }),
         };

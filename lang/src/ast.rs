@@ -18,6 +18,24 @@ pub struct SourceFile {
     pub comments: Vec<crate::lexer::Comment>,
 }
 
+/// From this many items a syntax tree is freed on two threads.
+const PARALLEL_DROP_ITEMS: usize = 1024;
+
+impl Drop for SourceFile {
+    /// A large tree is freed in two halves on two threads (the rayon pool): freeing
+    /// the 50,000-line benchmark's tree node by node is about a fifth of its parse's
+    /// instructions, all on the dropping thread (lang/BENCHMARKS.md). What is freed
+    /// does not change, only where.
+    fn drop(&mut self) {
+        if self.items.len() < PARALLEL_DROP_ITEMS {
+            return;
+        }
+        let mut first = std::mem::take(&mut self.items);
+        let second = first.split_off(first.len() / 2);
+        rayon::join(move || drop(first), move || drop(second));
+    }
+}
+
 /// An identifier as written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ident {
@@ -451,8 +469,9 @@ pub enum ProofStyle {
 pub struct Proof {
     /// How it was written (for the formatter; the meaning is the tactic list).
     pub style: ProofStyle,
-    /// The tactics, run in order on the goal.
-    pub tactics: Vec<Tactic>,
+    /// The tactics, run in order on the goal. Shared: an obligation holds the proof
+    /// of the item it comes from, and cloning a proof copies no tactic.
+    pub tactics: std::sync::Arc<[Tactic]>,
     /// Where, from `by` to the end.
     pub span: Span,
 }

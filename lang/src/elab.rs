@@ -722,7 +722,13 @@ fn poisoned_errors(mut errors: Vec<LangError>, poisoned: bool, span: Span) -> Ve
 pub(crate) struct Elab<'l> {
     pub(crate) modules: Vec<Module>,
     pub(crate) globals: Vec<Global>,
+    /// The signature, unless declarations go to `background`: then it stays empty
+    /// until elaboration ends ([`elaborate`]).
     pub(crate) sig: Signature,
+    /// The thread that checks declarations into the signature while elaboration goes
+    /// on, in the order sent ([`elaborate`]); whether it refused one is known only at
+    /// the end.
+    pub(crate) background: Option<std::sync::mpsc::Sender<Declaration>>,
     pub(crate) obligations: Vec<Obligation>,
     pub(crate) techniques: Vec<TechniqueInfo>,
     pub(crate) challenges: Vec<ChallengeInfo>,
@@ -737,18 +743,102 @@ pub(crate) struct Elab<'l> {
     pub(crate) layered_techniques: bool,
 }
 
+/// From this many items (all modules together), [`elaborate`] hands the signature's
+/// checks to a thread of their own: `Signature::declare` is a third of the main
+/// thread's elaboration of a large library, and below this the thread costs more than
+/// it saves.
+const BACKGROUND_DECLARATIONS_FROM: usize = 256;
+
 /// Elaborates `modules` (already in dependency order, with imports resolved).
+///
+/// With `concurrent` (what [`crate::load`] does), a large program is elaborated
+/// while another thread checks its declarations into the signature, in order
+/// ([`Elab::background`]). The kernel refuses nothing the front end accepted
+/// unless a kernel limit is hit (or there is a front-end bug); when it accepts
+/// everything, the program is the one declaring in place gives, since a declaration
+/// changes nothing else then. When it refuses one, that refusal had to mark the
+/// declaration broken before the rest was elaborated: the modules' elaboration state
+/// is cleared and everything is elaborated again, declaring in place. So the program
+/// and its diagnostics never depend on `concurrent` (`tests::same_both_ways`).
+/// `concurrent` also lowers techniques in layers ([`Elab::lower_techniques_in_layers`]).
 pub(crate) fn elaborate(
     sources: SourceMap,
     modules: Vec<Module>,
     diags: Vec<Diagnostic>,
     limits: &Limits,
-    layered_techniques: bool,
+    concurrent: bool,
 ) -> Program {
+    let items: usize = modules.iter().map(|m| m.ast.items.len()).sum();
+    if !concurrent || items < BACKGROUND_DECLARATIONS_FROM {
+        return run(modules, diags, limits, concurrent, None).into_program(sources);
+    }
+    let (send, receive) = std::sync::mpsc::channel::<Declaration>();
+    let (mut el, checked) = std::thread::scope(|scope| {
+        let checker =
+            std::thread::Builder::new().name("declarations".into()).spawn_scoped(scope, move || {
+                let mut signature = Signature::new();
+                for decl in receive {
+                    if signature.declare(decl).is_err() {
+                        // Everything is elaborated again: stop here.
+                        return None;
+                    }
+                }
+                Some(signature)
+            });
+        // Without a thread (the system refused one), declare in place.
+        let background = checker.is_ok().then_some(send);
+        let mut el = run(modules, diags.clone(), limits, concurrent, background);
+        // Dropping the sender (here, before the join) ends the checker's loop.
+        let sent = el.background.take().is_some();
+        let checked = match checker {
+            Ok(checker) if sent => match checker.join() {
+                Ok(Some(signature)) => Checked::There(signature),
+                _ => Checked::Refused,
+            },
+            _ => Checked::Here,
+        };
+        (el, checked)
+    });
+    match checked {
+        Checked::Here => el.into_program(sources),
+        Checked::There(signature) => {
+            el.sig = signature;
+            el.into_program(sources)
+        }
+        Checked::Refused => {
+            let mut modules = el.modules;
+            for m in &mut modules {
+                m.clear_elaboration();
+            }
+            run(modules, diags, limits, concurrent, None).into_program(sources)
+        }
+    }
+}
+
+/// How [`elaborate`]'s declarations were checked.
+enum Checked {
+    /// In place: the signature is the `Elab`'s.
+    Here,
+    /// On the checker's thread, which accepted them all and gives this signature.
+    There(Signature),
+    /// On the checker's thread, which refused one (or failed).
+    Refused,
+}
+
+/// Elaborates every module, declaring into the `Elab`'s signature, or through
+/// `background` when given.
+fn run<'l>(
+    modules: Vec<Module>,
+    diags: Vec<Diagnostic>,
+    limits: &'l Limits,
+    concurrent: bool,
+    background: Option<std::sync::mpsc::Sender<Declaration>>,
+) -> Elab<'l> {
     let mut el = Elab {
         modules,
         globals: Vec::new(),
         sig: Signature::new(),
+        background,
         obligations: Vec::new(),
         techniques: Vec::new(),
         challenges: Vec::new(),
@@ -756,24 +846,31 @@ pub(crate) fn elaborate(
         diags,
         limits,
         quiet: Vec::new(),
-        layered_techniques,
+        layered_techniques: concurrent,
     };
     for m in 0..el.modules.len() {
         el.module(m);
     }
-    el.diags.sort_by_key(|d| (d.file, d.span().map(|s| s.start).unwrap_or(0)));
-    Program {
-        sources,
-        modules: el.modules,
-        globals: el.globals,
-        signature: el.sig,
-        obligations: el.obligations,
-        techniques: el.techniques,
-        challenges: el.challenges,
-        references: el.references,
-        diagnostics: el.diags,
-        limits: limits.clone(),
-        skipped: Vec::new(),
+    el
+}
+
+impl Elab<'_> {
+    /// The program, its diagnostics in order of file and position.
+    fn into_program(mut self, sources: SourceMap) -> Program {
+        self.diags.sort_by_key(|d| (d.file, d.span().map(|s| s.start).unwrap_or(0)));
+        Program {
+            sources,
+            modules: self.modules,
+            globals: self.globals,
+            signature: self.sig,
+            obligations: self.obligations,
+            techniques: self.techniques,
+            challenges: self.challenges,
+            references: self.references,
+            diagnostics: self.diags,
+            limits: self.limits.clone(),
+            skipped: Vec::new(),
+        }
     }
 }
 
@@ -808,6 +905,12 @@ impl Elab<'_> {
     }
 
     fn declare(&mut self, m: ModuleId, gid: GlobalId, decl: Declaration) {
+        if let Some(send) = &self.background {
+            // A send fails only when the checker has stopped at a refusal: then
+            // everything is elaborated again (`elaborate`).
+            let _ = send.send(decl);
+            return;
+        }
         if let Err(e) = self.sig.declare(decl) {
             let g = &mut self.globals[gid];
             g.broken = true;
@@ -2090,22 +2193,30 @@ mod tests {
     use crate::modules::load_with;
     use crate::{Input, Options, Program};
 
-    /// Everything the program says, except the signature (whose fingerprints are
-    /// unique to each run).
+    /// Everything the program says, the signature's declarations included (not its
+    /// fingerprints, which are unique to each run).
     fn outcome(p: &Program) -> String {
         let diags: Vec<String> =
             p.diagnostics.iter().map(|d| format!("{} {:?} {}", d.code(), d.span(), d.error)).collect();
-        format!("{diags:#?}\n{:?}\n{:?}\n{:?}\n{:?}", p.globals, p.references, p.obligations, p.techniques)
+        format!(
+            "{diags:#?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            p.globals,
+            p.references,
+            p.obligations,
+            p.techniques,
+            p.signature.declarations()
+        )
     }
 
-    /// Loads `inputs` with techniques lowered in layers and one by one; both must
-    /// give the same program.
+    /// Loads `inputs` concurrently (techniques lowered in layers, a large program's
+    /// declarations checked on a thread of their own) and one thing after another;
+    /// both must give the same program.
     fn same_both_ways(inputs: &[Input]) -> String {
         let options = Options::default();
-        let layered = outcome(&load_with(inputs, &options, true));
+        let concurrent = outcome(&load_with(inputs, &options, true));
         let one_by_one = outcome(&load_with(inputs, &options, false));
-        assert_eq!(layered, one_by_one);
-        layered
+        assert_eq!(concurrent, one_by_one);
+        concurrent
     }
 
     /// `groups` groups of techniques three layers deep, with broken ones, cycles and
@@ -2152,6 +2263,35 @@ mod tests {
                 assert!(out.contains("unknown sort `Missing1`"), "{out}");
             }
         }
+    }
+
+    /// A program large enough for its declarations to be checked on a thread of
+    /// their own, with a definition the kernel refuses (600 nested quantifiers: one
+    /// level for the front end, past the kernel's depth limit of 512) and an axiom
+    /// that uses it (broken by the refusal, so neither reported nor declared).
+    fn refused_text() -> String {
+        let mut s = String::from("module refused\nsort A\n");
+        for i in 0..super::BACKGROUND_DECLARATIONS_FROM {
+            s.push_str(&format!("fn f{i}(x: A): Rat\n"));
+        }
+        let binders: Vec<String> = (0..600).map(|i| format!("y{i}: A")).collect();
+        s.push_str(&format!("def p(x: A): Prop = forall {}. true\n", binders.join(", ")));
+        s.push_str("axiom uses: forall x: A. p(x)\naxiom after: forall x: A. f0(x) <= f1(x)\n");
+        s
+    }
+
+    #[test]
+    fn a_declaration_the_kernel_refuses_gives_the_same_program_both_ways() {
+        let inputs = [Input::Text { name: "refused.wr".into(), text: refused_text() }];
+        let out = same_both_ways(&inputs);
+        assert!(out.contains("the kernel refused `p`"), "{out}");
+        let program = crate::load(&inputs, &Options::default());
+        assert_eq!(program.diagnostics.len(), 1, "{:?}", program.diagnostics);
+        let sig = &program.signature;
+        assert!(sig.symbol("refused.p").is_none());
+        assert!(sig.fact("refused.uses").is_none());
+        assert!(sig.fact("refused.after").is_some());
+        assert!(program.globals.iter().any(|g| g.short == "uses" && g.broken));
     }
 
     #[test]

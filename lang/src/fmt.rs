@@ -400,7 +400,7 @@ impl Printer<'_> {
 
     fn proof(&mut self, p: &Proof) {
         self.w("by ");
-        match (p.style, p.tactics.as_slice()) {
+        match (p.style, &p.tactics[..]) {
             (ProofStyle::Fact, [Tactic { kind: TacticKind::Exact(f), .. }]) => self.fact(f),
             (ProofStyle::Tactic, [t]) if !matches!(t.kind, TacticKind::Calc(_)) => self.tactic(t),
             _ => self.block(&p.tactics, p.span.end),

@@ -94,10 +94,11 @@ pub fn load(inputs: &[Input], options: &Options) -> Program {
     load_with(inputs, options, true)
 }
 
-/// [`load`], with the techniques of a module lowered layer by layer in parallel
-/// (`layered`, what [`load`] does) or one by one (for the tests that check both give
-/// the same program).
-pub(crate) fn load_with(inputs: &[Input], options: &Options, layered: bool) -> Program {
+/// [`load`], elaborated `concurrent`ly (what [`load`] does: the techniques of a module
+/// lowered layer by layer in parallel, a large program's declarations checked on a
+/// thread of their own) or one thing after another (for the tests that check both
+/// give the same program); see [`crate::elab::elaborate`].
+pub(crate) fn load_with(inputs: &[Input], options: &Options, concurrent: bool) -> Program {
     let mut l = Loader {
         options,
         sources: SourceMap::default(),
@@ -135,7 +136,7 @@ pub(crate) fn load_with(inputs: &[Input], options: &Options, layered: bool) -> P
     }
     l.resolve_imports();
     let (order, cut) = l.order();
-    l.build(order, cut, layered)
+    l.build(order, cut, concurrent)
 }
 
 impl Loader<'_> {
@@ -429,7 +430,7 @@ impl Loader<'_> {
         (order, cut)
     }
 
-    fn build(self, order: Vec<usize>, cut: Vec<(usize, usize)>, layered: bool) -> Program {
+    fn build(self, order: Vec<usize>, cut: Vec<(usize, usize)>, concurrent: bool) -> Program {
         let mut position = vec![0usize; self.loaded.len()];
         for (pos, &i) in order.iter().enumerate() {
             position[i] = pos;
@@ -460,7 +461,7 @@ impl Loader<'_> {
             });
         }
         let mut program =
-            crate::elab::elaborate(self.sources, modules, self.diags, &self.options.limits, layered);
+            crate::elab::elaborate(self.sources, modules, self.diags, &self.options.limits, concurrent);
         program.skipped = self.skipped;
         program
     }

@@ -139,7 +139,8 @@ impl State<'_> {
 
     pub(crate) fn proof(&mut self, style: ProofStyle, tactics: Vec<T>, l: usize, r: usize) -> P {
         let child = tactics.iter().map(|t| t.1).max().unwrap_or(0);
-        let tactics = tactics.into_iter().map(|t| *t.0).collect();
+        let tactics: Vec<Tactic> = tactics.into_iter().map(|t| *t.0).collect();
+        let tactics = tactics.into();
         (Proof { style, tactics, span: sp(l, r) }, child.saturating_add(1))
     }
 }
@@ -472,7 +473,7 @@ fn attach_docs(src: &str, comments: &[crate::lexer::Comment], items: &mut [Item]
     if docs.is_empty() {
         return;
     }
-    for item in items.iter_mut() {
+    let attach = |item: &mut Item| {
         item.doc = doc_before(src, &docs, item.span.start);
         let clauses = match &mut item.kind {
             ItemKind::Technique(t) => Some(&mut t.clauses),
@@ -484,8 +485,20 @@ fn attach_docs(src: &str, comments: &[crate::lexer::Comment], items: &mut [Item]
                 c.doc = doc_before(src, &docs, c.span.start);
             }
         }
+    };
+    // Each item's doc depends on the text and the doc comments only: on the pool when
+    // there are many (a file parsed in pieces has its docs attached after the pieces
+    // are joined, since a piece's first item has its doc in the piece before).
+    if items.len() >= PARALLEL_DOCS_ITEMS {
+        use rayon::prelude::*;
+        items.par_iter_mut().with_min_len(PARALLEL_DOCS_ITEMS / 4).for_each(attach);
+    } else {
+        items.iter_mut().for_each(attach);
     }
 }
+
+/// From this many items, [`attach_docs`] runs on the rayon pool.
+const PARALLEL_DOCS_ITEMS: usize = 1024;
 
 /// The run of doc comments that ends right before `start` (only whitespace between).
 fn doc_before(src: &str, docs: &[Span], start: u32) -> Option<String> {

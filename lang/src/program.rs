@@ -83,6 +83,16 @@ pub struct Module {
     pub proof_limits: Vec<ProofLimit>,
 }
 
+impl Module {
+    /// Forgets what elaboration added (names, declarations, limits), so that the
+    /// module can be elaborated again from its syntax tree.
+    pub(crate) fn clear_elaboration(&mut self) {
+        self.names.clear();
+        self.globals.clear();
+        self.proof_limits.clear();
+    }
+}
+
 /// The bounds a `limits` item may set, with what each bounds. Each is a field of the
 /// prover's `TacticLimits` (`arith_pivots` is `arith.max_pivots`, ...). A file may only
 /// lower a bound: the prover's caller sets the ceiling.
@@ -545,10 +555,12 @@ pub struct Program {
 const PARALLEL_DROP_GLOBALS: usize = 1024;
 
 impl Drop for Program {
-    /// A large program is freed on two threads: its syntax trees and name tables on
-    /// one, its signature, obligations and techniques on the other (freeing a
-    /// 50,000-line program's allocations one by one took about a fifth of the front
-    /// end's time, lang/BENCHMARKS.md). What is freed does not change, only where.
+    /// A large program is freed by the rayon pool's threads, in parts that the
+    /// threads share out as they go: the modules (whose syntax trees free themselves
+    /// in halves, `ast::SourceFile`), the signature, the obligations, the techniques
+    /// and the declarations (freeing a 50,000-line program's allocations one by one
+    /// took about a fifth of the front end's time, lang/BENCHMARKS.md). What is freed
+    /// does not change, only where.
     fn drop(&mut self) {
         if self.globals.len() < PARALLEL_DROP_GLOBALS {
             return;
@@ -557,14 +569,14 @@ impl Drop for Program {
         let signature = std::mem::take(&mut self.signature);
         let obligations = std::mem::take(&mut self.obligations);
         let techniques = std::mem::take(&mut self.techniques);
-        rayon::join(
-            move || drop(modules),
-            move || {
-                drop(signature);
-                drop(obligations);
-                drop(techniques);
-            },
-        );
+        let globals = std::mem::take(&mut self.globals);
+        rayon::scope(move |s| {
+            s.spawn(move |_| drop(modules));
+            s.spawn(move |_| drop(signature));
+            s.spawn(move |_| drop(obligations));
+            s.spawn(move |_| drop(techniques));
+            s.spawn(move |_| drop(globals));
+        });
     }
 }
 
