@@ -14,8 +14,23 @@ pub struct VerifyArgs {
     pub bundle: PathBuf,
 }
 
+/// Asks Linux not to back this process's memory with transparent huge pages from now
+/// on (what `MIMALLOC_ALLOW_THP=0` does). `verify` lives a few milliseconds and touches
+/// little memory: zeroing a 2 MiB page for each fresh arena was about a fifth of its
+/// CPU samples (perf), and its system time fell from 6.3 to 3.5 ms with them off
+/// (hyperfine, 2026-11-27). Only a speed setting: if the call fails, nothing changes.
+fn without_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)` only sets a flag of the calling
+    // process; it reads and writes no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// Runs `warrant verify`.
 pub fn run(args: &VerifyArgs) -> ExitCode {
+    without_transparent_huge_pages();
     let text = match std::fs::read_to_string(&args.bundle) {
         Ok(t) => t,
         Err(e) => {
