@@ -24,6 +24,5 @@ pub use rewrite::{RewriteLimits, Rewriter, Rule, RuleOrigin};
 pub mod tactics;
 pub mod unfold;
 pub use tactics::{
-    limit_warnings, prove_obligation, prove_program, search_obligation, unchecked_proof, Failure, Outcome,
-    TacticLimits,
+    limit_warnings, prove_obligation, prove_program, unchecked_proof, Failure, Outcome, TacticLimits,
 };

@@ -181,50 +181,7 @@ pub fn prove_obligation(
     ob: &Obligation,
     ceiling: &TacticLimits,
 ) -> Outcome {
-    run_obligation(program, sig, ob, ceiling, false)
-}
-
-/// [`prove_obligation`] for a search whose failure is an answer, not a message (the
-/// auditor's `vacuous`, `trivial` and `intent-gap` checks): the same tactics under
-/// the same limits, the same proof when there is one, but a failure is not described
-/// (no goal or hypotheses printed), which was most of a failed search's cost.
-pub fn search_obligation(
-    program: &Program,
-    sig: &Signature,
-    ob: &Obligation,
-    ceiling: &TacticLimits,
-) -> Option<(Proof, Theorem)> {
-    match run_obligation(program, sig, ob, ceiling, true) {
-        Outcome::Proved { proof, theorem } => Some((proof, *theorem)),
-        Outcome::Sorry(_) | Outcome::Failed(_) => None,
-    }
-}
-
-/// The proof object `ob`'s script builds, **not checked by the kernel**, for a caller
-/// that has the kernel check it itself: the auditor checks all the discharges of a
-/// technique in one kernel check, and checks its searches' proofs in its own context
-/// (with [`search_obligation`] it would check them twice). The proof is the one
-/// [`prove_obligation`] and [`search_obligation`] have the kernel check; a proof the
-/// kernel would refuse is returned too. `None` when the script stops (a failing
-/// tactic, a `sorry`, goals left, no script): [`prove_obligation`] says why.
-pub fn unchecked_proof(
-    program: &Program,
-    sig: &Signature,
-    ob: &Obligation,
-    ceiling: &TacticLimits,
-) -> Option<Proof> {
-    build_obligation(program, sig, ob, ceiling, true).ok()
-}
-
-/// Runs `ob`'s script; with `quiet`, failures carry no description.
-fn run_obligation(
-    program: &Program,
-    sig: &Signature,
-    ob: &Obligation,
-    ceiling: &TacticLimits,
-    quiet: bool,
-) -> Outcome {
-    let proof = match build_obligation(program, sig, ob, ceiling, quiet) {
+    let proof = match build_obligation(program, sig, ob, ceiling, false) {
         Ok(proof) => proof,
         Err(stopped) => return stopped,
     };
@@ -236,6 +193,23 @@ fn run_obligation(
             Outcome::Failed(bare(program, ob, span, ProverError::from(e).to_string()))
         }
     }
+}
+
+/// The proof object `ob`'s script builds, **not checked by the kernel**, for a caller
+/// that has the kernel check it itself: the auditor checks all the discharges of a
+/// technique in one kernel check, and checks its searches' proofs (`vacuous`,
+/// `trivial`, `intent-gap`) in its own context. The proof is the one
+/// [`prove_obligation`] has the kernel check; a proof the kernel would refuse is
+/// returned too. `None` when the script stops (a failing tactic, a `sorry`, goals
+/// left, no script): [`prove_obligation`] says why. A failure is not described (no
+/// goal or hypotheses printed), which was most of a failed search's cost.
+pub fn unchecked_proof(
+    program: &Program,
+    sig: &Signature,
+    ob: &Obligation,
+    ceiling: &TacticLimits,
+) -> Option<Proof> {
+    build_obligation(program, sig, ob, ceiling, true).ok()
 }
 
 /// Runs `ob`'s script into a proof object, unchecked; `Err` is the outcome of a script
@@ -334,7 +308,7 @@ struct Engine<'p> {
     ob: &'p Obligation,
     limits: &'p TacticLimits,
     fresh: usize,
-    /// Failures are not described (a search: see [`search_obligation`]).
+    /// Failures are not described (see [`unchecked_proof`]).
     quiet: bool,
 }
 
