@@ -1753,19 +1753,16 @@ impl Elab<'_> {
         let file = self.modules[m].file;
         let low = &mut lowered.low;
         self.finish(m, ix, std::mem::take(&mut low.errors), std::mem::take(&mut low.refs), low.poisoned);
-        let info = &self.techniques[tid];
+        // `info` and `self.obligations` are different fields: each obligation is
+        // numbered as it is pushed.
+        let info = &mut self.techniques[tid];
         let tkernel = info.name.clone();
         // Obligations.
         let gctx = info.guarantee_context();
-        let mut obligations =
-            Vec::with_capacity(lowered.guarantee_proofs.len() + lowered.pending_discharges.len());
-        let mut next = self.obligations.len();
-        let mut guarantee_obligations = Vec::with_capacity(lowered.guarantee_proofs.len());
         for &(gi, proof) in &lowered.guarantee_proofs {
-            let g = &info.guarantees[gi];
-            guarantee_obligations.push((gi, next));
-            next += 1;
-            obligations.push(Obligation {
+            let g = &mut info.guarantees[gi];
+            g.obligation = Some(self.obligations.len());
+            self.obligations.push(Obligation {
                 kind: ObligationKind::Guarantee { technique: tid, index: gi },
                 name: name(&dotted(&tkernel, &g.name)),
                 module: m,
@@ -1777,13 +1774,11 @@ impl Elab<'_> {
             });
         }
         let dctx = info.discharge_context();
-        let mut discharge_obligations = Vec::with_capacity(lowered.pending_discharges.len());
         for &(di, proof) in &lowered.pending_discharges {
-            let d = &info.discharges[di];
-            discharge_obligations.push((di, next));
-            next += 1;
+            let d = &mut info.discharges[di];
+            d.obligation = self.obligations.len();
             let uname = &info.uses[d.use_index].name;
-            obligations.push(Obligation {
+            self.obligations.push(Obligation {
                 kind: ObligationKind::Discharge { technique: tid, index: di },
                 name: name(&format!("{tkernel}.discharge.{uname}.{}", d.assumption)),
                 module: m,
@@ -1794,14 +1789,6 @@ impl Elab<'_> {
                 proof: Some(proof.clone()),
             });
         }
-        let info = &mut self.techniques[tid];
-        for (gi, ob) in guarantee_obligations {
-            info.guarantees[gi].obligation = Some(ob);
-        }
-        for (di, ob) in discharge_obligations {
-            info.discharges[di].obligation = ob;
-        }
-        self.obligations.extend(obligations);
     }
 
     /// A technique's clauses, lowered: everything but its obligations, which are
