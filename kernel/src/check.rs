@@ -78,14 +78,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// The variables and named hypotheses a proof may use.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Context {
-    /// Free variables with their sorts (e.g. a technique's parameters).
-    pub variables: Vec<(Name, Sort)>,
-    /// Named hypotheses (e.g. a technique's assumptions).
-    pub hypotheses: Vec<(Name, Formula)>,
-}
+// The input type `Context` is plain data, defined with the untrusted constructors.
+pub use crate::construct::Context;
 
 /// A checked sequent. Only [`check`] makes one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -695,8 +689,7 @@ impl<'a> Checker<'a> {
                 let extent =
                     self.node(&[self.expect_sort(lhs, &Sort::Rat)?, self.expect_sort(rhs, &Sort::Rat)?])?;
                 let mut n = Normalizer::new(self.limits, &self.work);
-                let (p, q) = (n.terms(lhs)?, n.terms(rhs)?);
-                let (p, q) = (n.collect(p)?, n.collect(q)?);
+                let (p, q) = (n.poly(lhs)?, n.poly(rhs)?);
                 if p != q {
                     return Err(KernelError::RingMismatch { lhs: show_poly(&n, &p), rhs: show_poly(&n, &q) });
                 }
@@ -748,7 +741,7 @@ impl<'a> Checker<'a> {
                 Formula::Eq(a, b) if *self.sig.sort_of_checked(a)? == Sort::Rat => (a, b, Relation::Zero),
                 other => return Err(KernelError::shape("a comparison or an equation over Rat", other)),
             };
-            let diff = n.difference(b, a)?;
+            let diff = n.add(&[(Rat::int(1), b), (Rat::int(-1), a)])?;
             read.push((n.collect(diff)?, rel));
             hyps.extend_from_slice(&p.hyps);
         }
@@ -758,14 +751,15 @@ impl<'a> Checker<'a> {
         let mut sum = Vec::new();
         let mut strict = false;
         for (k, product) in products.iter().enumerate() {
-            // The product so far; `None` for the empty product, 1.
-            let mut value: Option<Poly> = None;
+            // The product so far; `None` for the empty product, 1. A one-factor
+            // product is the fact's normal form itself, not a copy.
+            let mut value: Option<Cow<Poly>> = None;
             let mut relation = Relation::Positive;
             for &f in &product.factors {
                 let (p, rel) = read
                     .get(f)
                     .ok_or_else(|| bad(format!("product {k} names fact {f}, which is not given")))?;
-                value = Some(value.map_or_else(|| Ok(p.clone()), |v| n.mul(&v, p))?);
+                value = Some(value.map_or(Ok(Cow::Borrowed(p)), |v| n.mul(&v, p).map(Cow::Owned))?);
                 relation = relation.min(*rel);
             }
             let c = &product.coefficient;
@@ -775,17 +769,15 @@ impl<'a> Checker<'a> {
             if relation == Relation::Positive && c.is_positive() {
                 strict = true;
             }
-            let value = value.unwrap_or_else(Poly::one);
-            sum = n.sum(sum, n.scale(value.0, c)?)?;
+            n.add_poly(&mut sum, c, &value.unwrap_or_else(|| Cow::Owned(Poly::one())))?;
         }
         for (k, square) in squares.iter().enumerate() {
             if square.coefficient.is_negative() {
                 return Err(bad(format!("square {k} has the negative coefficient {}", square.coefficient)));
             }
             self.expect_sort(&square.base, &Sort::Rat)?;
-            let base = n.terms(&square.base)?;
-            let base = n.collect(base)?;
-            sum = n.sum(sum, n.scale(n.mul(&base, &base)?.0, &square.coefficient)?)?;
+            let base = n.poly(&square.base)?;
+            n.add_poly(&mut sum, &square.coefficient, &n.mul(&base, &base)?)?;
         }
         let sum = n.collect(sum)?;
         // `sum >= 0` holds, and `sum > 0` when `strict`.
@@ -795,8 +787,10 @@ impl<'a> Checker<'a> {
                 None => return Err(bad(format!("the sum {} is not a constant", show_poly(&n, &sum)))),
             },
             Formula::Le(a, b) | Formula::Lt(a, b) => {
-                let target = n.difference(b, a)?;
-                let slack = n.collect(n.sum(target, n.scale(sum.0.clone(), &Rat::int(-1))?)?)?;
+                // `b - a - sum`, in one accumulator.
+                let mut slack = n.add(&[(Rat::int(1), b), (Rat::int(-1), a)])?;
+                n.add_poly(&mut slack, &Rat::int(-1), &sum)?;
+                let slack = n.collect(slack)?;
                 let Some(k) = slack.as_constant() else {
                     let s = show_poly(&n, &slack);
                     return Err(bad(format!("the goal's b - a minus the sum is {s}, not a constant")));

@@ -3,11 +3,26 @@
 //! like any other input).
 
 use crate::rat::Rat;
-use crate::term::{close_formula, first_free, map_term, name, Formula, Hint, Name, Node, Sort, Subst, Term};
+use crate::term::{close_formula, first_free, map_term, Formula, Hint, Name, Node, Sort, Subst, Term};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use std::collections::BTreeSet;
 use std::sync::Arc;
+
+/// Makes a [`Name`] from text.
+pub fn name(s: &str) -> Name {
+    Arc::from(s)
+}
+
+/// The variables and named hypotheses a proof may use (the checker's input; see
+/// [`check`](crate::check::check)).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    /// Free variables with their sorts (e.g. a technique's parameters).
+    pub variables: Vec<(Name, Sort)>,
+    /// Named hypotheses (e.g. a technique's assumptions).
+    pub hypotheses: Vec<(Name, Formula)>,
+}
 
 /// Every free variable of `root`, with its sort, in order of first occurrence.
 pub fn free_variables(root: &Formula) -> Vec<(Name, Sort)> {

@@ -17,7 +17,7 @@ use crate::rat::Rat;
 use crate::term::Term;
 use crate::Limits;
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// How many atoms a monomial holds in place before it moves to the heap.
 const INLINE: usize = 3;
@@ -103,16 +103,29 @@ impl Work {
 pub(crate) struct Normalizer<'a> {
     /// The term standing for each atom number.
     pub(crate) atoms: Vec<&'a Term>,
-    /// Atom numbers by term. A B-tree, not a hash map: comparing terms is cheaper than
-    /// hashing them with a hasher that inputs cannot attack.
-    numbers: BTreeMap<&'a Term, u32>,
+    /// Atom numbers by term. A hash map with the standard library's randomly keyed
+    /// hasher, which inputs cannot drive into collisions: a lookup hashes the atom once
+    /// and compares it in full only with an equal-hashed one, where a B-tree compares
+    /// it with about log2(atoms) others (names, for the usual variable).
+    numbers: HashMap<&'a Term, u32>,
     limits: &'a Limits,
     work: &'a Work,
 }
 
+/// A task of [`Normalizer::add`].
+enum Task<'t> {
+    /// Add `c * t` to the innermost open sum.
+    Visit(&'t Term, Rat),
+    /// Open a new innermost sum, holding `t`: an operand of a product or power.
+    Operand(&'t Term),
+    /// Close the product's operands' sums (the power's base's sum) and add `c` times
+    /// their product (its power) to the sum around them.
+    Close(&'t Term, Rat),
+}
+
 impl<'a> Normalizer<'a> {
     pub(crate) fn new(limits: &'a Limits, work: &'a Work) -> Self {
-        Normalizer { atoms: Vec::new(), numbers: BTreeMap::new(), limits, work }
+        Normalizer { atoms: Vec::new(), numbers: HashMap::new(), limits, work }
     }
 
     /// Charges one operation on the coefficients `a` and `b`: 64 units per square of
@@ -123,6 +136,12 @@ impl<'a> Normalizer<'a> {
         self.work.charge(64 * words * words)
     }
 
+    /// `a * b`, counted as one operation.
+    fn times(&self, a: &Rat, b: &Rat) -> Result<Rat, KernelError> {
+        self.charge(a, b)?;
+        Ok(a * b)
+    }
+
     fn atom(&mut self, t: &'a Term) -> u32 {
         let next = self.atoms.len() as u32;
         *self.numbers.entry(t).or_insert_with(|| {
@@ -131,92 +150,84 @@ impl<'a> Normalizer<'a> {
         })
     }
 
-    /// The value of `root`, not yet in normal form (see [`Normalizer::collect`]),
-    /// computed with an explicit work list (no recursion, so no input can exhaust the
-    /// stack here).
-    pub(crate) fn terms(&mut self, root: &'a Term) -> Result<Terms, KernelError> {
-        enum Task<'t> {
-            Visit(&'t Term),
-            Combine(&'t Term),
-        }
-        let mut tasks = vec![Task::Visit(root)];
-        let mut values: Vec<Terms> = Vec::new();
+    /// The sum of `c * t` over `parts`, not yet in normal form (see
+    /// [`Normalizer::collect`]).
+    /// Sums, differences, negations, divisions and literal factors only change the
+    /// coefficient passed down, so they build no intermediate value; a product (or
+    /// power) of other terms collects each operand in a sum of its own, then adds `c`
+    /// times their product. It works from an explicit list of tasks, not by recursion,
+    /// so that no input can exhaust the stack here.
+    pub(crate) fn add(&mut self, parts: &[(Rat, &'a Term)]) -> Result<Terms, KernelError> {
+        let mut tasks: Vec<Task> = parts.iter().map(|(c, t)| Task::Visit(t, c.clone())).collect();
+        let mut sums = vec![Vec::new()];
         let internal = || KernelError::Internal { what: "normal form stack".into() };
+        let minus = Rat::int(-1);
         while let Some(task) = tasks.pop() {
+            let sum = sums.last_mut().ok_or_else(internal)?;
             match task {
-                Task::Visit(t) => match t {
-                    // A zero or too large literal is dropped or refused in normal form.
-                    Term::Num(c) => values.push(vec![(Monomial::from_iter([]), (**c).clone())]),
+                Task::Operand(t) => {
+                    sums.push(Vec::new());
+                    tasks.push(Task::Visit(t, Rat::int(1)));
+                }
+                Task::Visit(t, c) => match t {
+                    // A zero adds nothing; a too large coefficient is refused in normal form.
+                    Term::Num(k) if k.is_zero() => {}
+                    Term::Num(k) => self.push(sum, Monomial::from_iter([]), self.times(&c, k)?)?,
                     Term::Bound(_) | Term::Free(..) | Term::App(..) => {
-                        values.push(vec![(Monomial::from_iter([(self.atom(t), 1)]), Rat::int(1))])
+                        // Copying `c` costs no more than an operation on it.
+                        self.charge(&c, &c)?;
+                        let m = Monomial::from_iter([(self.atom(t), 1)]);
+                        self.push(sum, m, c)?;
                     }
-                    Term::Neg(a) | Term::Div(a, _) | Term::Pow(a, _) => {
-                        tasks.push(Task::Combine(t));
-                        tasks.push(Task::Visit(a));
+                    Term::Neg(a) => tasks.push(Task::Visit(a, self.times(&c, &minus)?)),
+                    Term::Add(a, b) => tasks.extend([Task::Visit(b, c.clone()), Task::Visit(a, c)]),
+                    Term::Sub(a, b) => {
+                        tasks.extend([Task::Visit(b, self.times(&c, &minus)?), Task::Visit(a, c)])
                     }
-                    Term::Add(a, b) | Term::Sub(a, b) | Term::Mul(a, b) => {
-                        tasks.push(Task::Combine(t));
-                        tasks.push(Task::Visit(b));
-                        tasks.push(Task::Visit(a));
+                    Term::Div(a, k) => {
+                        let r = k.recip().ok_or(KernelError::DivisionByZero)?;
+                        tasks.push(Task::Visit(a, self.times(&c, &r)?));
                     }
+                    Term::Mul(a, b) => match (&**a, &**b) {
+                        // A literal factor scales the other one, as a division does.
+                        (Term::Num(k), x) | (x, Term::Num(k)) => {
+                            tasks.push(Task::Visit(x, self.times(&c, k)?))
+                        }
+                        _ => tasks.extend([Task::Close(t, c), Task::Operand(b), Task::Operand(a)]),
+                    },
+                    Term::Pow(_, n) if *n > self.limits.max_exponent => {
+                        return Err(KernelError::limit(LimitKind::Exponent, self.limits.max_exponent))
+                    }
+                    Term::Pow(a, _) => tasks.extend([Task::Close(t, c), Task::Operand(a)]),
                 },
-                Task::Combine(t) => {
-                    let last = values.pop().ok_or_else(internal)?;
+                Task::Close(t, c) => {
+                    let last = sums.pop().ok_or_else(internal)?;
                     let value = match t {
-                        Term::Neg(_) => self.scale(last, &Rat::int(-1))?,
-                        // Its coefficients are checked with the rest once in normal form.
-                        Term::Div(_, c) => {
-                            self.scale(last, &c.recip().ok_or(KernelError::DivisionByZero)?)?
-                        }
-                        Term::Pow(_, n) if *n > self.limits.max_exponent => {
-                            return Err(KernelError::limit(LimitKind::Exponent, self.limits.max_exponent))
-                        }
                         Term::Pow(_, n) => {
                             let base = self.collect(last)?;
-                            let mut acc = Poly::one();
-                            for _ in 0..*n {
-                                acc = self.mul(&acc, &base)?;
-                            }
-                            acc.0
+                            (0..*n).try_fold(Poly::one(), |acc, _| self.mul(&acc, &base))?
                         }
-                        Term::Add(..) | Term::Sub(..) | Term::Mul(..) => {
-                            let first = values.pop().ok_or_else(internal)?;
-                            match t {
-                                Term::Add(..) => self.sum(first, last)?,
-                                Term::Sub(..) => self.sum(first, self.scale(last, &Rat::int(-1))?)?,
-                                _ => self.mul(&self.collect(first)?, &self.collect(last)?)?.0,
-                            }
+                        _ => {
+                            let first = self.collect(sums.pop().ok_or_else(internal)?)?;
+                            self.mul(&first, &self.collect(last)?)?
                         }
-                        _ => return Err(internal()),
                     };
-                    values.push(value);
+                    self.add_poly(sums.last_mut().ok_or_else(internal)?, &c, &value)?;
                 }
             }
         }
-        values.pop().ok_or_else(internal)
+        sums.pop().ok_or_else(internal)
     }
 
-    /// The value of `b - a`, not yet in normal form.
-    pub(crate) fn difference(&mut self, b: &'a Term, a: &'a Term) -> Result<Terms, KernelError> {
-        let (pb, pa) = (self.terms(b)?, self.terms(a)?);
-        self.sum(pb, self.scale(pa, &Rat::int(-1))?)
+    /// The normal form of `t`.
+    pub(crate) fn poly(&mut self, t: &'a Term) -> Result<Poly, KernelError> {
+        let terms = self.add(&[(Rat::int(1), t)])?;
+        self.collect(terms)
     }
 
-    /// `c * p`, in `p`'s place.
-    pub(crate) fn scale(&self, mut p: Terms, c: &Rat) -> Result<Terms, KernelError> {
-        for (_, k) in &mut p {
-            self.charge(k, c)?;
-            *k = &*k * c;
-        }
-        Ok(p)
-    }
-
-    /// `p + q`: the shorter appended to the longer, so that a sum of many parts costs
-    /// its length whatever its shape.
-    pub(crate) fn sum(&self, p: Terms, q: Terms) -> Result<Terms, KernelError> {
-        let (mut long, short) = if p.len() >= q.len() { (p, q) } else { (q, p) };
-        short.into_iter().try_for_each(|(m, k)| self.push(&mut long, m, k))?;
-        Ok(long)
+    /// Adds `c * p` to `out`.
+    pub(crate) fn add_poly(&self, out: &mut Terms, c: &Rat, p: &Poly) -> Result<(), KernelError> {
+        p.0.iter().try_for_each(|(m, k)| self.push(out, m.clone(), self.times(k, c)?))
     }
 
     /// `p * q`.
@@ -230,8 +241,7 @@ impl<'a> Normalizer<'a> {
         let mut out = Vec::with_capacity((p.0.len() * q.0.len()).min(2 * self.limits.max_monomials + 1));
         for (m1, k1) in &p.0 {
             for (m2, k2) in &q.0 {
-                self.charge(k1, k2)?;
-                self.push(&mut out, m1.times(m2), k1 * k2)?;
+                self.push(&mut out, m1.times(m2), self.times(k1, k2)?)?;
             }
         }
         self.collect(out)
@@ -307,14 +317,6 @@ mod tests {
     use super::*;
     use crate::term::Sort;
 
-    impl<'a> Normalizer<'a> {
-        /// The normal form of `t`.
-        fn normalize(&mut self, t: &'a Term) -> Result<Poly, KernelError> {
-            let terms = self.terms(t)?;
-            self.collect(terms)
-        }
-    }
-
     fn unlimited() -> Work {
         Work { done: Cell::new(0), max: u64::MAX }
     }
@@ -334,7 +336,7 @@ mod tests {
             ),
             Term::mul(y.clone(), y),
         );
-        assert_eq!(n.normalize(&lhs).unwrap(), n.normalize(&rhs).unwrap());
+        assert_eq!(n.poly(&lhs).unwrap(), n.poly(&rhs).unwrap());
     }
 
     #[test]
@@ -343,7 +345,7 @@ mod tests {
         let work = unlimited();
         let mut n = Normalizer::new(&limits, &work);
         let sum = (0..6).map(|i| Term::free(&format!("x{i}"), Sort::Rat)).reduce(Term::add).unwrap();
-        let err = n.normalize(&Term::pow(sum, 2)).unwrap_err();
+        let err = n.poly(&Term::pow(sum, 2)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::Monomials, limit: 10 });
     }
 
@@ -352,7 +354,7 @@ mod tests {
         let limits = Limits { max_numeral_bits: 64, ..Limits::default() };
         let work = unlimited();
         let mut n = Normalizer::new(&limits, &work);
-        let err = n.normalize(&Term::pow(Term::int(1 << 20), 4)).unwrap_err();
+        let err = n.poly(&Term::pow(Term::int(1 << 20), 4)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::NumeralBits, limit: 64 });
     }
 
@@ -362,7 +364,7 @@ mod tests {
         let work = unlimited();
         let mut n = Normalizer::new(&limits, &work);
         let x = Term::free("x", Sort::Rat);
-        let err = n.normalize(&Term::pow(Term::pow(x, 20), 20)).unwrap_err();
+        let err = n.poly(&Term::pow(Term::pow(x, 20), 20)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::Degree, limit: 100 });
     }
 
@@ -461,6 +463,16 @@ mod tests {
         })
     }
 
+    /// A coefficient: zero, a small fraction, or one of more than 64 bits.
+    fn coefficient() -> impl Strategy<Value = Rat> {
+        prop_oneof![
+            (-4i64..5, 1i64..4).prop_map(|(n, d)| Rat::from_big(BigRational::new(n.into(), d.into()))),
+            (any::<i64>(), 1i64..9).prop_map(|(n, d)| {
+                Rat::from_big(BigRational::new(num_bigint::BigInt::from(n) << 70u32, d.into()))
+            }),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
@@ -469,19 +481,33 @@ mod tests {
             let limits = Limits::default();
             let work = unlimited();
             let mut n = Normalizer::new(&limits, &work);
-            let p = n.normalize(&t).unwrap();
+            let p = n.poly(&t).unwrap();
             prop_assert_eq!(as_reference(&n, &p), reference(&t));
         }
 
-        /// A difference, as `psatz` and `ring` read facts and goals.
+        /// One accumulator for several terms with coefficients, as `psatz` reads a
+        /// fact (`b - a`), and for a product of normal forms scaled by a certificate's
+        /// coefficient: `c1 * b + c2 * a + c3 * (pa * pb)`, with coefficients that are
+        /// small fractions or beyond machine words.
         #[test]
-        fn difference_agrees_with_the_reference(a in term(), b in term()) {
+        fn scaled_sums_and_products_agree_with_the_reference(
+            a in term(),
+            b in term(),
+            cs in proptest::collection::vec(coefficient(), 3),
+        ) {
             let limits = Limits::default();
             let work = unlimited();
             let mut n = Normalizer::new(&limits, &work);
-            let d = n.difference(&b, &a).unwrap();
-            let p = n.collect(d).unwrap();
-            let expected = r_add(reference(&b), r_scale(reference(&a), &-BigRational::one()));
+            let mut out = n.add(&[(cs[0].clone(), &b), (cs[1].clone(), &a)]).unwrap();
+            let (pa, pb) = (n.poly(&a).unwrap(), n.poly(&b).unwrap());
+            let product = n.mul(&pa, &pb).unwrap();
+            n.add_poly(&mut out, &cs[2], &product).unwrap();
+            let p = n.collect(out).unwrap();
+            let (ra, rb) = (reference(&a), reference(&b));
+            let expected = r_add(
+                r_add(r_scale(rb.clone(), &cs[0].to_big()), r_scale(ra.clone(), &cs[1].to_big())),
+                r_scale(r_mul(&ra, &rb), &cs[2].to_big()),
+            );
             prop_assert_eq!(as_reference(&n, &p), expected);
         }
 
@@ -510,7 +536,7 @@ mod tests {
             let work = unlimited();
             let mut n = Normalizer::new(&limits, &work);
             let sum = parts.iter().fold(Term::int(0), |s, &(v, c)| Term::add(s, Term::mul(Term::int(c), var(v))));
-            let p = n.normalize(&sum).unwrap();
+            let p = n.poly(&sum).unwrap();
             prop_assert_eq!(as_reference(&n, &p), reference(&sum));
         }
     }
@@ -522,7 +548,7 @@ mod tests {
         let mut n = Normalizer::new(&limits, &work);
         // Five monomials, then twenty more terms that cancel nothing.
         let sum = (0..25).map(|i| var(i % 5)).reduce(Term::add).unwrap();
-        let err = n.normalize(&sum).unwrap_err();
+        let err = n.poly(&sum).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::Monomials, limit: 4 });
     }
 
@@ -534,11 +560,11 @@ mod tests {
         let (x, y) = (var(0), var(1));
         // x^256 * y^256 has degree 512: within the limit, one monomial of two atoms.
         let fits = Term::mul(Term::pow(x.clone(), 256), Term::pow(y.clone(), 256));
-        let p = n.normalize(&fits).unwrap();
+        let p = n.poly(&fits).unwrap();
         assert_eq!(p.0.len(), 1);
         assert_eq!(p.0[0].0.atoms(), &[(0, 256), (1, 256)]);
         // One more factor is one degree too many.
-        let err = n.normalize(&Term::mul(fits.clone(), y)).unwrap_err();
+        let err = n.poly(&Term::mul(fits.clone(), y)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::Degree, limit: 512 });
     }
 }

@@ -12,18 +12,14 @@
 use crate::rat::Rat;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
-// Kept at its old path; it lives with the untrusted helpers, as the checker does not use it.
-pub use crate::construct::{close_term, free_variables};
+// Kept at their old paths; they live with the untrusted helpers, as the checker does not
+// use them.
+pub use crate::construct::{close_term, free_variables, name};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// A name: of a sort, a symbol, a variable, an axiom or a hypothesis.
 pub type Name = Arc<str>;
-
-/// Makes a [`Name`] from text.
-pub fn name(s: &str) -> Name {
-    Arc::from(s)
-}
 
 /// A sort: the built-in ordered field `Rat`, or a declared sort.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Debug)]

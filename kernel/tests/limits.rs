@@ -364,6 +364,11 @@ fn terms_at_the_default_depth_limit_check_on_a_two_mebibyte_stack() {
             let proof = Proof { steps: vec![ring(deep.clone(), deep.clone()), Step::Refl { term: deep }] };
             let thm = check(&sig(), &xctx(), &proof).unwrap();
             let _ = thm.conclusion().to_string();
+            // Products nested as deep, x * (x * (... * x)): each one's operands are
+            // normalised apart before they are multiplied.
+            let deep = (0..depth).fold(x(), |t, _| Term::mul(x(), t));
+            let thm = check(&sig(), &xctx(), &Proof { steps: vec![ring(deep.clone(), deep)] }).unwrap();
+            let _ = thm.conclusion().to_string();
         })
         .unwrap();
     handle.join().unwrap();
