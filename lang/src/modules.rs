@@ -68,7 +68,7 @@ struct Loaded {
     /// (import path, index of the loaded module) for every import that resolved.
     imports: Vec<(AstPath, usize)>,
     parse_errors: Vec<u32>,
-    attempted: std::collections::HashSet<String>,
+    attempted: crate::program::NameSet<String>,
 }
 
 struct Loader<'o> {
@@ -454,7 +454,7 @@ impl Loader<'_> {
                 imports,
                 globals: Vec::new(),
                 is_root: l.is_root,
-                names: HashMap::new(),
+                names: Default::default(),
                 parse_errors: l.parse_errors,
                 attempted: l.attempted,
                 proof_limits: Vec::new(),
@@ -468,10 +468,10 @@ impl Loader<'_> {
 }
 
 /// Identifiers right after a declaring keyword, anywhere in the text.
-fn attempted_names(text: &str, limits: &Limits) -> std::collections::HashSet<String> {
+fn attempted_names(text: &str, limits: &Limits) -> crate::program::NameSet<String> {
     use crate::lexer::Tok;
     let lexed = crate::lexer::lex(text, limits);
-    let mut out = std::collections::HashSet::new();
+    let mut out = crate::program::NameSet::default();
     for w in lexed.tokens.windows(2) {
         if let (
             Tok::Sort
