@@ -1036,8 +1036,11 @@ impl Elab<'_> {
         let last = modname.rsplit('.').next().unwrap_or("").to_string();
         let mut own: NameMap<&str, Span> = NameMap::with_capacity_and_hasher(ast.items.len(), Default::default());
         let mut ids = Vec::with_capacity(ast.items.len());
-        // Up to three names for each item (see `Module::names`).
+        // Up to three names for each item (see `Module::names`), and at most one
+        // declaration: reserved, so that the large vectors are not copied as they grow.
         self.modules[m].names.reserve(3 * ast.items.len());
+        self.modules[m].globals.reserve(ast.items.len());
+        self.globals.reserve(ast.items.len());
         for item in &ast.items {
             let (ident, kind) = match &item.kind {
                 ItemKind::Sort(n) => (n, GlobalKind::Sort),
