@@ -1034,7 +1034,8 @@ impl Elab<'_> {
         let file = self.modules[m].file;
         let modname = self.modules[m].name.clone();
         let last = modname.rsplit('.').next().unwrap_or("").to_string();
-        let mut own: NameMap<&str, Span> = NameMap::with_capacity_and_hasher(ast.items.len(), Default::default());
+        let mut own: NameMap<&str, Span> =
+            NameMap::with_capacity_and_hasher(ast.items.len(), Default::default());
         let mut ids = Vec::with_capacity(ast.items.len());
         // Up to three names for each item (see `Module::names`), and at most one
         // declaration: reserved, so that the large vectors are not copied as they grow.
