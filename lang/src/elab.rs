@@ -395,7 +395,7 @@ impl<'e> Lx<'e> {
             ExprKind::Cmp(first, rest) => self.compare(first, rest),
             ExprKind::Quant(q, binders, body) => {
                 let mut sorts = Vec::with_capacity(binders.len());
-                let mut seen = HashSet::new();
+                let mut seen = NameSet::default();
                 for b in binders {
                     if !seen.insert(b.name.text.as_str()) {
                         self.err(LangError::Duplicate {
@@ -1034,10 +1034,14 @@ impl Elab<'_> {
         let file = self.modules[m].file;
         let modname = self.modules[m].name.clone();
         let last = modname.rsplit('.').next().unwrap_or("").to_string();
-        let mut own: HashMap<&str, Span> = HashMap::with_capacity(ast.items.len());
+        let mut own: NameMap<&str, Span> =
+            NameMap::with_capacity_and_hasher(ast.items.len(), Default::default());
         let mut ids = Vec::with_capacity(ast.items.len());
-        // Up to three names for each item (see `Module::names`).
+        // Up to three names for each item (see `Module::names`), and at most one
+        // declaration: reserved, so that the large vectors are not copied as they grow.
         self.modules[m].names.reserve(3 * ast.items.len());
+        self.modules[m].globals.reserve(ast.items.len());
+        self.globals.reserve(ast.items.len());
         for item in &ast.items {
             let (ident, kind) = match &item.kind {
                 ItemKind::Sort(n) => (n, GlobalKind::Sort),
@@ -1119,7 +1123,7 @@ impl Elab<'_> {
         let mut out = Vec::with_capacity(params.len());
         let mut ok = true;
         // Parameter lists are short: look back through them, unless one is long.
-        let mut seen: Option<HashMap<&str, Span>> = (params.len() > 16).then(HashMap::new);
+        let mut seen: Option<NameMap<&str, Span>> = (params.len() > 16).then(NameMap::default);
         for (i, p) in params.iter().enumerate() {
             let prev = match &mut seen {
                 Some(seen) => seen.insert(&p.name.text, p.name.span),
@@ -1489,7 +1493,7 @@ impl Elab<'_> {
                 requires: vec![],
                 broken: !ok_params,
             };
-            let mut names: HashMap<String, Span> = HashMap::new();
+            let mut names: NameMap<String, Span> = NameMap::default();
             for cl in &c.clauses {
                 match &cl.kind {
                     ClauseKind::Oversees(s) => set_once(&mut lx, &mut info.oversees, s, "oversees", cl.span),
@@ -1829,7 +1833,7 @@ impl Elab<'_> {
             answers: None,
             broken: false,
         };
-        let mut names: HashMap<String, Span> = HashMap::new();
+        let mut names: NameMap<String, Span> = NameMap::default();
         // Pass 1: everything but discharges, lifts and guarantees.
         for cl in &t.clauses {
             match &cl.kind {
@@ -1893,7 +1897,7 @@ impl Elab<'_> {
             info.answers = self.answers(&mut lx, a);
         }
         // Pass 2: discharges and lifts.
-        let mut settled: HashMap<(usize, String), Span> = HashMap::new();
+        let mut settled: NameMap<(usize, String), Span> = NameMap::default();
         let mut pending_discharges: Vec<(usize, &ast::Proof)> = Vec::new();
         for cl in &t.clauses {
             let (target, proof) = match &cl.kind {
@@ -2149,7 +2153,7 @@ fn repeated(what: &str, span: Span) -> LangError {
     }
 }
 
-fn check_fresh(lx: &mut Lx, names: &mut HashMap<String, Span>, n: &ast::Ident) {
+fn check_fresh(lx: &mut Lx, names: &mut NameMap<String, Span>, n: &ast::Ident) {
     if let Some(prev) = names.get(&n.text) {
         lx.err(LangError::Duplicate { name: n.text.clone(), span: ss(n.span), previous: Some(ss(*prev)) });
     } else {

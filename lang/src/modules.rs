@@ -9,7 +9,7 @@
 use crate::ast::{ItemKind, Path as AstPath, SourceFile};
 use crate::diag::{ss, Diagnostic, LangError};
 use crate::limits::Limits;
-use crate::parse::parse_bytes;
+use crate::parse::{parse, parse_bytes};
 use crate::program::{Module, Program, SourceInfo, SourceMap};
 use crate::span::{FileId, Span};
 use crate::walk::{walk_directory, Skipped};
@@ -68,7 +68,7 @@ struct Loaded {
     /// (import path, index of the loaded module) for every import that resolved.
     imports: Vec<(AstPath, usize)>,
     parse_errors: Vec<u32>,
-    attempted: std::collections::HashSet<String>,
+    attempted: crate::program::NameSet<String>,
 }
 
 struct Loader<'o> {
@@ -203,8 +203,14 @@ impl Loader<'_> {
         expected: Option<&str>,
         text_name: Option<&String>,
     ) -> Option<usize> {
-        let parsed = parse_bytes(bytes, self.limits());
-        let text: Arc<str> = Arc::from(std::str::from_utf8(bytes).unwrap_or(""));
+        // UTF-8 is checked once: `parse_bytes` would check it again (a pass over the
+        // whole file on this thread before the parse can start).
+        let utf8 = std::str::from_utf8(bytes);
+        let parsed = match utf8 {
+            Ok(src) => parse(src, self.limits()),
+            Err(_) => parse_bytes(bytes, self.limits()),
+        };
+        let text: Arc<str> = Arc::from(utf8.unwrap_or(""));
         let parse_errors: Vec<u32> =
             parsed.errors.iter().filter_map(|e| e.primary_span().map(|s| s.start)).collect();
         let attempted =
@@ -454,7 +460,7 @@ impl Loader<'_> {
                 imports,
                 globals: Vec::new(),
                 is_root: l.is_root,
-                names: HashMap::new(),
+                names: Default::default(),
                 parse_errors: l.parse_errors,
                 attempted: l.attempted,
                 proof_limits: Vec::new(),
@@ -468,10 +474,10 @@ impl Loader<'_> {
 }
 
 /// Identifiers right after a declaring keyword, anywhere in the text.
-fn attempted_names(text: &str, limits: &Limits) -> std::collections::HashSet<String> {
+fn attempted_names(text: &str, limits: &Limits) -> crate::program::NameSet<String> {
     use crate::lexer::Tok;
     let lexed = crate::lexer::lex(text, limits);
-    let mut out = std::collections::HashSet::new();
+    let mut out = crate::program::NameSet::default();
     for w in lexed.tokens.windows(2) {
         if let (
             Tok::Sort

@@ -79,12 +79,23 @@ fn small_value(int: &str, frac: &str, e: i64) -> Option<Rat> {
     for b in int.bytes().chain(frac.bytes()) {
         m = m * 10 + i64::from(b - b'0');
     }
-    let power = 10i64.pow(e.unsigned_abs() as u32);
     if e >= 0 {
-        Some(Rat::int(m.checked_mul(power)?))
+        Some(Rat::int(m.checked_mul(10i64.pow(e as u32))?))
     } else {
-        Rat::frac(m, power)
+        // `m × 10^-k` as a product of two small rationals, which the kernel reduces
+        // in machine words; `Rat::frac(m, 10^k)` reduces through big integers, which
+        // cost about 1,800 instructions a numeral (lang/BENCHMARKS.md).
+        Some(&Rat::int(m) * inverse_power_of_ten(e.unsigned_abs() as usize))
     }
+}
+
+/// `10^-k` for `k` from 0 to 18 (the caller's bound), made once.
+fn inverse_power_of_ten(k: usize) -> &'static Rat {
+    static TABLE: std::sync::OnceLock<Vec<Rat>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..=18u32).map(|k| Rat::frac(1, 10i64.pow(k)).expect("a power of ten is not zero")).collect()
+    });
+    &table[k]
 }
 
 #[cfg(test)]

@@ -280,10 +280,13 @@ fn parse_cut(src: &str, limits: &Limits, cuts: &[usize]) -> Option<Parsed> {
     // the whole text is parsed again then, so the rest would be wasted.
     let pieces: Option<Vec<Piece>> =
         cuts.par_windows(2).map(|w| parse_piece(src, w[0], w[1], limits)).collect();
-    let mut items = Vec::new();
-    let mut comments = Vec::new();
+    let pieces = pieces?;
+    // Sized once: growing the vectors piece by piece copied the items already in them
+    // again (on the calling thread, while the pool waits).
+    let mut items = Vec::with_capacity(pieces.iter().map(|p| p.items.len()).sum());
+    let mut comments = Vec::with_capacity(pieces.iter().map(|p| p.comments.len()).sum());
     let mut tokens = 0usize;
-    for piece in pieces? {
+    for piece in pieces {
         items.extend(piece.items);
         comments.extend(piece.comments);
         tokens = tokens.saturating_add(piece.tokens);

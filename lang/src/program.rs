@@ -7,6 +7,17 @@ use crate::diag::{Diagnostic, LangError};
 use crate::limits::Limits;
 use crate::span::{FileId, Span};
 use std::collections::HashMap;
+
+/// A map keyed by names from the source. foldhash instead of the standard SipHash:
+/// hashing names was a fifth of the elaborating thread's instructions
+/// (lang/BENCHMARKS.md). Its seed is random per process and per map, so a file cannot
+/// be written to make its names collide (it cannot observe the seed: the front end
+/// is not interactive), which is all the protection against quadratic probing that
+/// SipHash gave here.
+pub(crate) type NameMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// A set of names from the source (see [`NameMap`]).
+pub(crate) type NameSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 use std::path::PathBuf;
 use std::sync::Arc;
 use warrant_kernel::{Context, Formula, Name, Signature, Sort, Term};
@@ -72,12 +83,12 @@ pub struct Module {
     pub is_root: bool,
     /// Names visible in it: own and imported short names, `module.name` and
     /// `last_segment.name` for own and imported declarations.
-    pub(crate) names: HashMap<String, GlobalIds>,
+    pub(crate) names: NameMap<String, GlobalIds>,
     /// Offsets of its parse errors (type errors near them are not reported).
     pub(crate) parse_errors: Vec<u32>,
     /// Names the text tries to declare (after `sort`, `fn`, ...), even in items that
     /// did not parse: an unknown name among them is not reported again.
-    pub(crate) attempted: std::collections::HashSet<String>,
+    pub(crate) attempted: NameSet<String>,
     /// The settings of its `limits` items that are valid (the others were reported):
     /// the prover lowers its bounds by them for every proof of this module's file.
     pub proof_limits: Vec<ProofLimit>,
