@@ -33,8 +33,9 @@
 //! included), and a writer encodes a bundle in one fixed way. [`verify_bytes`] (what
 //! `warrant verify` runs) hashes the stored bytes; [`verify`], given a bundle in
 //! memory, hashes its encoding. It re-checks the theorems' proofs on the machine's
-//! threads (see [`verify_on`] and `replay`), computing the hashes and the summary as
-//! one more job among the proofs; the refusal reasons and their order do not change.
+//! threads (see [`verify_on`] and `replay`), computing the hashes and the summary on a
+//! helper while the first batch's prefix is declared; the refusal reasons and their
+//! order do not change.
 //! A bundle of the JSON format `warrant-bundle/2` is refused by name, with how to make
 //! a new one; `warrant verify --print` shows a bundle spelled out, as JSON.
 
@@ -51,8 +52,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 
 /// The bundle format this module writes and reads.
 pub const FORMAT: &str = "warrant-bundle/3";
@@ -747,14 +748,92 @@ fn ready_at(declarations: &[Entry]) -> Vec<usize> {
     ready
 }
 
-/// The fewest proof steps a batch must hold for [`check_batch`] to start helper threads.
+/// The fewest proof steps a batch must hold for helper threads to be started for it.
 const MIN_STEPS_FOR_HELPERS: usize = 64;
 
+/// The proofs of a batch of theorems, shared out between threads: each takes the next
+/// proof not yet taken, those with the most steps first. Each result is kept with its
+/// entry's index and the context it was checked in, in the order of `jobs`, so the
+/// results do not depend on which thread checked what.
+struct Batch<'d> {
+    declarations: &'d [Entry],
+    jobs: &'d [usize],
+    /// Positions in `jobs`, most steps first.
+    order: Vec<usize>,
+    results: Vec<OnceLock<(Context, Result<Theorem, KernelError>)>>,
+    next: AtomicUsize,
+}
+
+impl<'d> Batch<'d> {
+    fn new(declarations: &'d [Entry], jobs: &'d [usize]) -> Batch<'d> {
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(steps(&declarations[jobs[k]])));
+        Batch {
+            declarations,
+            jobs,
+            order,
+            results: jobs.iter().map(|_| OnceLock::new()).collect(),
+            next: 0.into(),
+        }
+    }
+
+    /// How many threads in all should check this batch, out of `threads`, `side` being
+    /// one more job if there is one. Starting a thread costs about as much as checking
+    /// a few dozen proof steps: a batch with less work than that is checked by the
+    /// calling thread alone.
+    fn threads(&self, side: bool, threads: usize) -> usize {
+        let work_steps: usize = self.jobs.iter().map(|&j| steps(&self.declarations[j])).sum();
+        if side || work_steps >= MIN_STEPS_FOR_HELPERS {
+            threads.min(self.jobs.len() + usize::from(side)).max(1)
+        } else {
+            1
+        }
+    }
+
+    /// Checks proofs against `sig` until none is left.
+    fn work(&self, sig: &Signature) {
+        loop {
+            let Some(&k) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) else { break };
+            if let Some(tp) = &self.declarations[self.jobs[k]].proof {
+                let context = tp.context.to_context();
+                let checked = check(sig, &context, &tp.proof);
+                let _ = self.results[k].set((context, checked));
+            }
+        }
+    }
+
+    fn results(self) -> Vec<(usize, Context, Result<Theorem, KernelError>)> {
+        self.jobs
+            .iter()
+            .zip(self.results)
+            .filter_map(|(&j, r)| r.into_inner().map(|(c, r)| (j, c, r)))
+            .collect()
+    }
+}
+
+/// How many steps the proof of `e` has (none without a proof).
+fn steps(e: &Entry) -> usize {
+    e.proof.as_ref().map_or(0, |tp| tp.proof.steps.len())
+}
+
+/// `side`, run by the first thread that asks (once in all).
+struct SideJob<'s> {
+    side: Option<&'s (dyn Fn() + Sync)>,
+    taken: AtomicBool,
+}
+
+impl SideJob<'_> {
+    fn take(&self) {
+        if let Some(side) = self.side {
+            if !self.taken.swap(true, Ordering::Relaxed) {
+                side();
+            }
+        }
+    }
+}
+
 /// Checks the proofs of the entries `jobs` against `sig` on up to `threads` threads,
-/// `side` (if any) being one more job, taken first; the proofs with the most steps are
-/// taken next. Each result is returned with its entry's index and the context it was
-/// checked in, in the order of `jobs`, so the results do not depend on which thread
-/// checked what.
+/// `side` (if any) being one more job (see [`Batch`]).
 fn check_batch(
     sig: &Signature,
     declarations: &[Entry],
@@ -762,41 +841,116 @@ fn check_batch(
     side: Option<&(dyn Fn() + Sync)>,
     threads: usize,
 ) -> Vec<(usize, Context, Result<Theorem, KernelError>)> {
-    let steps = |j: usize| declarations[j].proof.as_ref().map_or(0, |tp| tp.proof.steps.len());
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&k| std::cmp::Reverse(steps(jobs[k])));
-    let results: Vec<OnceLock<(Context, Result<Theorem, KernelError>)>> =
-        jobs.iter().map(|_| OnceLock::new()).collect();
-    let next = AtomicUsize::new(0);
-    let extra = usize::from(side.is_some());
-    let work = || loop {
-        let k = next.fetch_add(1, Ordering::Relaxed);
-        if k < extra {
-            if let Some(side) = side {
-                side();
-            }
-            continue;
-        }
-        let Some(&k) = order.get(k - extra) else { break };
-        if let Some(tp) = &declarations[jobs[k]].proof {
-            let context = tp.context.to_context();
-            let checked = check(sig, &context, &tp.proof);
-            let _ = results[k].set((context, checked));
-        }
-    };
-    // Starting a thread costs about as much as checking a few dozen proof steps: a
-    // batch with less work than that is checked here alone.
-    let work_steps: usize = jobs.iter().map(|&j| steps(j)).sum();
-    let threads = if side.is_some() || work_steps >= MIN_STEPS_FOR_HELPERS { threads } else { 1 };
-    let helpers = threads.min(jobs.len() + extra).saturating_sub(1);
+    let batch = Batch::new(declarations, jobs);
+    let side = SideJob { side, taken: AtomicBool::new(false) };
+    let helpers = batch.threads(side.side.is_some(), threads) - 1;
     std::thread::scope(|s| {
         for _ in 0..helpers {
             // A helper that cannot be started leaves its share to the others.
-            let _ = std::thread::Builder::new().spawn_scoped(s, work);
+            let _ = std::thread::Builder::new().spawn_scoped(s, || {
+                side.take();
+                batch.work(sig);
+            });
         }
-        work();
+        side.take();
+        batch.work(sig);
     });
-    jobs.iter().zip(results).filter_map(|(&j, r)| r.into_inner().map(|(c, r)| (j, c, r))).collect()
+    batch.results()
+}
+
+/// Whether the signature prefix of the first batch is built: `None` while this thread
+/// declares it, then whether it could be.
+#[derive(Default)]
+struct Gate {
+    state: Mutex<Option<bool>>,
+    changed: Condvar,
+}
+
+impl Gate {
+    fn set(&self, built: bool) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.is_none() {
+            *state = Some(built);
+        }
+        self.changed.notify_all();
+    }
+
+    fn wait(&self) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            match *state {
+                Some(built) => return built,
+                None => state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner),
+            }
+        }
+    }
+}
+
+/// Closes a [`Gate`] still shut when it is dropped (the declaring thread stopped early,
+/// even by a panic), so that no helper waits for ever.
+struct CloseOnDrop<'g>(&'g Gate);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
+}
+
+/// The first batch: declares the entries before `until` (none of them a theorem with a
+/// proof) on this thread while the helpers run `side`, then checks the proofs of the
+/// entries `jobs` against that prefix on up to `threads` threads (see [`Batch`]). The
+/// prefix and the results, or the refusal of a declaration, as declaring in turn gives.
+#[allow(clippy::type_complexity)]
+fn first_batch(
+    declarations: &[Entry],
+    until: usize,
+    jobs: &[usize],
+    side: Option<&(dyn Fn() + Sync)>,
+    threads: usize,
+) -> Result<(Signature, Vec<(usize, Context, Result<Theorem, KernelError>)>), BundleError> {
+    let batch = Batch::new(declarations, jobs);
+    let side = SideJob { side, taken: AtomicBool::new(false) };
+    let helpers = batch.threads(side.side.is_some(), threads) - 1;
+    let prefix: OnceLock<Signature> = OnceLock::new();
+    let gate = Gate::default();
+    std::thread::scope(|s| {
+        for _ in 0..helpers {
+            // A helper that cannot be started leaves its share to the others.
+            let _ = std::thread::Builder::new().spawn_scoped(s, || {
+                side.take();
+                if let (true, Some(sig)) = (gate.wait(), prefix.get()) {
+                    batch.work(sig);
+                }
+            });
+        }
+        let _close = CloseOnDrop(&gate);
+        let mut sig = Signature::new();
+        for (i, e) in declarations[..until].iter().enumerate() {
+            if let Err(e) = declare(&mut sig, i, e) {
+                gate.set(false);
+                return Err(e);
+            }
+        }
+        let sig = prefix.get_or_init(|| sig);
+        gate.set(true);
+        batch.work(sig);
+        side.take();
+        Ok(())
+    })?;
+    let Some(sig) = prefix.into_inner() else { unreachable!("the prefix is set when declaring succeeded") };
+    Ok((sig, batch.results()))
+}
+
+/// Adds the entry `i`, which is not a theorem with a proof, to `sig`, or says why not.
+fn declare(sig: &mut Signature, i: usize, e: &Entry) -> Result<(), BundleError> {
+    let n = e.declaration.name();
+    match (&e.declaration, &e.proof) {
+        (Declaration::Theorem { name, .. }, None) => refuse(format!("theorem `{name}` carries no proof")),
+        (_, Some(_)) => refuse(format!("declaration {i} (`{n}`) is not a theorem but carries a proof")),
+        (d, None) => {
+            sig.declare(d.clone()).or_else(|e| refuse(format!("declaration {i} (`{n}`) is refused: {e}")))
+        }
+    }
 }
 
 /// The kernel's part of [`verify`]: the signature rebuilt declaration by declaration
@@ -809,7 +963,9 @@ fn check_batch(
 /// the outcome is what checking each proof in turn gives. When a proof checked against
 /// a shorter prefix than its own failed, it is checked again against its own, so the
 /// refusal is the one-by-one refusal, for the first entry in the bundle's order that has
-/// one. `side` runs once, as a job of the first batch (or not at all if there is none).
+/// one. `side` runs once, as a job of the first batch (or not at all if there is none),
+/// on a helper while this thread declares the prefix of that batch ([`first_batch`]):
+/// one thread start, off the path of this thread, for the side job and the batch.
 fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<Verified, BundleError> {
     // The signature, declaration by declaration.
     let mut sig = Signature::new();
@@ -825,8 +981,24 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
     pending.sort_unstable();
     let mut next = 0;
     let mut side = Some(side);
-    for (i, e) in bundle.declarations.iter().enumerate() {
-        let n = e.declaration.name();
+    // The first batch is checked while its prefix is declared (the side job running
+    // meanwhile on a helper); the loop below goes on from its first theorem.
+    let first = bundle
+        .declarations
+        .iter()
+        .position(|e| matches!((&e.declaration, &e.proof), (Declaration::Theorem { .. }, Some(_))));
+    let start = first.unwrap_or(0);
+    if let Some(i) = first {
+        let end = pending.partition_point(|&(r, _)| r <= i);
+        let jobs: Vec<usize> = pending[..end].iter().map(|&(_, j)| j).collect();
+        next = end;
+        let (prefix, results) = first_batch(&bundle.declarations, i, &jobs, side.take(), threads)?;
+        sig = prefix;
+        for (j, context, r) in results {
+            checked[j] = Some((i, context, r));
+        }
+    }
+    for (i, e) in bundle.declarations.iter().enumerate().skip(start) {
         match (&e.declaration, &e.proof) {
             (Declaration::Theorem { name, statement, trust_base }, Some(tp)) => {
                 if checked[i].is_none() {
@@ -876,15 +1048,7 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
                     .or_else(|e| refuse(format!("theorem `{name}` cannot be added: {e}")))?;
                 theorem_proofs.push((name.clone(), context, tp.proof.clone()));
             }
-            (Declaration::Theorem { name, .. }, None) => {
-                return refuse(format!("theorem `{name}` carries no proof"));
-            }
-            (_, Some(_)) => {
-                return refuse(format!("declaration {i} (`{n}`) is not a theorem but carries a proof"))
-            }
-            (d, None) => sig
-                .declare(d.clone())
-                .or_else(|e| refuse(format!("declaration {i} (`{n}`) is refused: {e}")))?,
+            _ => declare(&mut sig, i, e)?,
         }
     }
     // The claims: each a theorem of the signature, with exactly the stated shape.
