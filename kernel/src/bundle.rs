@@ -792,8 +792,7 @@ impl<'d> Batch<'d> {
 
     /// Checks proofs against `sig` until none is left.
     fn work(&self, sig: &Signature) {
-        loop {
-            let Some(&k) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) else { break };
+        while let Some(&k) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
             if let Some(tp) = &self.declarations[self.jobs[k]].proof {
                 let context = tp.context.to_context();
                 let checked = check(sig, &context, &tp.proof);

@@ -822,8 +822,29 @@ impl<'a> Reader<'a> {
     fn rat(&mut self) -> Result<Rat, BundleError> {
         let at = self.pos;
         let text = self.str()?;
+        if let Some(r) = small_rat(text) {
+            return Ok(r);
+        }
         text.parse::<Rat>()
             .or_else(|e| unreadable(format!("the number `{text}` at byte {at} of the {}: {e}", self.what)))
+    }
+}
+
+/// The rational that `text` spells when its numerator and denominator each have at most
+/// 18 digits (so fit an `i64`) and the denominator is not zero: the value the general
+/// parser gives, without its big integers (which cost thousands of instructions a
+/// number). `None` for any other text, which the general parser then reads or refuses.
+fn small_rat(text: &str) -> Option<Rat> {
+    let int = |t: &str| -> Option<i64> {
+        let digits = t.strip_prefix('-').unwrap_or(t);
+        if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        t.parse().ok()
+    };
+    match text.split_once('/') {
+        None => Some(Rat::int(int(text)?)),
+        Some((n, d)) => Some(&Rat::int(int(n)?) * &Rat::int(int(d)?).recip()?),
     }
 }
 
@@ -1278,5 +1299,21 @@ impl<'t> Parts<'t> {
             33 => Step::LeAntisymm { le: i(r)?, ge: i(r)? },
             tag => return r.bad_tag("proof step", tag),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_rationals_read_as_the_general_parser_reads_them() {
+        for text in ["0", "-0", "7", "-7", "3/20", "-6/4", "6/-4", "-6/-4", "0/5", "999999999999999999/3"] {
+            assert_eq!(small_rat(text), Some(text.parse::<Rat>().expect("a rational")), "{text}");
+        }
+        // Left to the general parser: too long, malformed, or a zero denominator.
+        for text in ["1/0", "9999999999999999999", "1.5", "+1", "", "1/", "/2", "--1", "1/2/3"] {
+            assert_eq!(small_rat(text), None, "{text}");
+        }
     }
 }
