@@ -588,3 +588,18 @@ fn a_broken_proof_is_refused_alike_on_any_thread_count() {
         "{reason}"
     );
 }
+
+#[test]
+fn a_refused_declaration_before_the_first_theorem_is_refused_alike_on_any_thread_count() {
+    // The first declaration (a sort the next ones use) dropped: the first batch's prefix
+    // cannot be declared, so its helper, started beforehand, must give up (not wait)
+    // and the refusal is the one-by-one refusal.
+    let b = corpus_bundle();
+    let first_theorem = b.declarations.iter().position(|e| e.proof.is_some()).expect("a theorem");
+    assert!(first_theorem > 1, "declarations come before the first theorem");
+    let mut c = b.clone();
+    c.declarations.remove(0);
+    let reason = outcome_on_any_thread_count(&rehashed(c)).expect_err("refused");
+    assert!(reason.starts_with("declaration 0 (`"), "{reason}");
+    assert!(reason.contains("is refused"), "{reason}");
+}
