@@ -979,7 +979,19 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
         .collect();
     pending.sort_unstable();
     let mut next = 0;
-    let mut side = Some(side);
+    // The statement each claim must have, built by the side job (on the first batch's
+    // helper, while this thread declares and checks) rather than after the last theorem.
+    let expected: OnceLock<Vec<Formula>> = OnceLock::new();
+    let expected_statements = || {
+        expected.get_or_init(|| {
+            bundle.claims.iter().map(|c| closed_statement(&c.params, &c.assumptions, &c.conclusion)).collect()
+        })
+    };
+    let side_and_expected = || {
+        expected_statements();
+        side();
+    };
+    let mut side = Some(&side_and_expected as &(dyn Fn() + Sync));
     // The first batch is checked while its prefix is declared (the side job running
     // meanwhile on a helper); the loop below goes on from its first theorem.
     let first = bundle
@@ -1053,16 +1065,15 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
     // The claims: each a theorem of the signature, with exactly the stated shape.
     let mut axioms: BTreeSet<Name> = BTreeSet::new();
     let mut assumptions: BTreeSet<TrustAssumption> = BTreeSet::new();
-    for c in &bundle.claims {
+    for (c, expected) in bundle.claims.iter().zip(expected_statements()) {
         let what = format!("the claim `{}.{}`", c.owner, c.name);
         let Some(fact) = sig.fact(&c.theorem).filter(|f| f.kind == FactKind::Theorem) else {
             return refuse(format!("{what} cites `{}`, which is not a theorem of the bundle", c.theorem));
         };
-        let expected = closed_statement(&c.params, &c.assumptions, &c.conclusion);
-        if fact.statement != expected {
+        if fact.statement != *expected {
             return refuse(format!(
                 "{what} states `{}` but the theorem `{}` is `{}`",
-                formula_to_string(&expected),
+                formula_to_string(expected),
                 c.theorem,
                 formula_to_string(&fact.statement)
             ));
