@@ -5,7 +5,7 @@
 //! written to a scratch file. Then:
 //! - `verify_vs_audit/verify`: what `warrant verify BUNDLE` does after start-up: read
 //!   the file, decode, re-check with the kernel, render the summary
-//!   ([`verify_text`], the command's own code path);
+//!   ([`verify_bytes`], the command's own code path);
 //! - `verify_vs_audit/audit_no_cache`: what `warrant audit --no-cache corpus/techniques`
 //!   does: audit in-process and render the human report;
 //! - `verify_phases/*`: the parts of `verify` alone (decode, kernel re-check on the
@@ -22,7 +22,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use warrant_auditor::{human, AuditOptions, Auditor, Submission, TacticEngine, Verdict};
-use warrant_kernel::bundle::{summary, verify, verify_on, verify_text, Bundle};
+use warrant_kernel::bundle::{summary, verify, verify_bytes, verify_on, Bundle};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join("techniques")
@@ -39,18 +39,18 @@ fn audit_corpus() -> (String, warrant_auditor::Audit) {
 
 /// `warrant verify PATH`, less start-up and printing.
 fn verify_file(path: &Path) -> String {
-    let text = std::fs::read_to_string(path).expect("read the bundle");
+    let bytes = std::fs::read(path).expect("read the bundle");
     // The command leaves the verified bundle to the operating system; here it is freed,
     // so this overstates the command's time by the freeing.
-    verify_text(&text).expect("the corpus bundle verifies").summary
+    verify_bytes(&bytes).expect("the corpus bundle verifies").summary
 }
 
 /// Audits the corpus and writes its bundle; returns the bundle's path.
 fn write_bundle() -> PathBuf {
     let (_, audit) = audit_corpus();
     let bundle = warrant_auditor::bundle::write(&audit).expect("the corpus has a bundle");
-    let path = std::env::temp_dir().join(format!("warrant-bench-corpus-{}.bundle.json", std::process::id()));
-    std::fs::write(&path, bundle.to_json().expect("encode")).expect("write the bundle");
+    let path = std::env::temp_dir().join(format!("warrant-bench-corpus-{}.bundle", std::process::id()));
+    std::fs::write(&path, bundle.to_bytes().expect("encode")).expect("write the bundle");
     path
 }
 
@@ -90,11 +90,11 @@ fn main() {
         g.finish();
     }
     {
-        let text = std::fs::read_to_string(&path).expect("read the bundle");
-        let bundle = Bundle::from_json(&text).expect("decode");
+        let bytes = std::fs::read(&path).expect("read the bundle");
+        let bundle = Bundle::from_bytes(&bytes).expect("decode");
         let verified = verify(&bundle).expect("verify");
         let mut g = c.benchmark_group("verify_phases");
-        g.bench_function("decode", |b| b.iter(|| Bundle::from_json(black_box(&text)).expect("decode")));
+        g.bench_function("decode", |b| b.iter(|| Bundle::from_bytes(black_box(&bytes)).expect("decode")));
         g.bench_function("kernel", |b| b.iter(|| verify(black_box(&bundle)).expect("verify")));
         g.bench_function("kernel_one_thread", |b| {
             b.iter(|| verify_on(black_box(&bundle), 1).expect("verify"))

@@ -20,7 +20,7 @@ fn scratch(name: &str) -> PathBuf {
 fn answered() -> &'static (PathBuf, Bundle) {
     static B: OnceLock<(PathBuf, Bundle)> = OnceLock::new();
     B.get_or_init(|| {
-        let out = scratch("answered.json");
+        let out = scratch("answered.bundle");
         let bundle = audited_bundle(
             &out,
             &[
@@ -42,7 +42,7 @@ fn audited_bundle(out: &std::path::Path, args: &[&str]) -> Bundle {
     all.extend_from_slice(args);
     let o = warrant(&all);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    Bundle::from_json(&std::fs::read_to_string(out).expect("bundle written")).expect("bundle reads")
+    Bundle::from_bytes(&std::fs::read(out).expect("bundle written")).expect("bundle reads")
 }
 
 fn verify_file(path: &Path) -> (Option<i32>, String) {
@@ -50,17 +50,18 @@ fn verify_file(path: &Path) -> (Option<i32>, String) {
     (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
 }
 
-/// Writes `text` to the scratch file `name` and runs `warrant verify` on it: exit code
+/// Writes `bytes` to the scratch file `name` and runs `warrant verify` on it: exit code
 /// and output.
-fn verify_written(name: &str, text: &str) -> (Option<i32>, String) {
+fn verify_written(name: &str, bytes: &[u8]) -> (Option<i32>, String) {
     let path = scratch(name);
-    std::fs::write(&path, text).expect("write");
+    std::fs::write(&path, bytes).expect("write");
     verify_file(&path)
 }
 
-/// Writes `b` and runs `warrant verify` on it: exit code and output.
+/// Writes `b` (with the hashes it records) and runs `warrant verify` on it: exit code
+/// and output.
 fn verify_changed(name: &str, b: &Bundle) -> (Option<i32>, String) {
-    verify_written(name, &b.to_json().expect("encode"))
+    verify_written(name, &b.to_bytes().expect("encode"))
 }
 
 /// A changed bundle with its hashes recomputed: only the kernel can catch it.
@@ -113,7 +114,7 @@ fn no_bundle_for_a_rejected_submission() {
 fn verify_exit_codes() {
     let (code, _) = verify_file(&scratch("missing.json"));
     assert_eq!(code, Some(2), "an unreadable file is an I/O error");
-    let garbage = scratch("garbage.json");
+    let garbage = scratch("garbage.bundle");
     std::fs::write(&garbage, "{ not json").expect("write");
     let (code, out) = verify_file(&garbage);
     assert_eq!(code, Some(1));
@@ -225,44 +226,78 @@ fn the_coq_export_reads_a_bundle() {
     assert!(files.iter().any(|f| f.to_string_lossy().ends_with(".v")), "{files:?}");
 }
 
-/// The bundle's text as `warrant audit --bundle` wrote it.
-fn answered_text() -> String {
-    std::fs::read_to_string(&answered().0).expect("bundle written")
+/// The bundle's bytes as `warrant audit --bundle` wrote them.
+fn answered_bytes() -> Vec<u8> {
+    std::fs::read(&answered().0).expect("bundle written")
 }
 
-/// `text` with `edit` applied to its JSON value.
-fn edited(text: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
-    let mut value: serde_json::Value = serde_json::from_str(text).expect("json");
-    edit(&mut value);
-    value.to_string()
+/// A varint of the bundle format at `at`: its value and where it ends.
+fn varint(bytes: &[u8], mut at: usize) -> (u64, usize) {
+    let (mut v, mut shift) = (0u64, 0);
+    loop {
+        let b = bytes[at];
+        at += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return (v, at);
+        }
+        shift += 7;
+    }
 }
+
+/// Where each of a bundle's six sections (names, terms, formulas, declarations,
+/// proofs, claims) starts (its length prefix) and where its body starts and ends.
+fn sections(bytes: &[u8]) -> Vec<(usize, usize, usize)> {
+    let (version_len, at) = varint(bytes, "warrant-bundle/3\n".len());
+    let mut at = at + version_len as usize;
+    (0..6)
+        .map(|_| {
+            let (len, body) = varint(bytes, at);
+            let section = (at, body, body + len as usize);
+            at = body + len as usize;
+            section
+        })
+        .collect()
+}
+
+/// `bytes` with section `k`'s body replaced by `edit` of it (the length prefix
+/// rewritten to fit, the hashes left as they were).
+fn with_section(bytes: &[u8], k: usize, edit: impl FnOnce(&[u8]) -> Vec<u8>) -> Vec<u8> {
+    let (start, body, end) = sections(bytes)[k];
+    let new = edit(&bytes[body..end]);
+    let mut out = bytes[..start].to_vec();
+    let mut len = new.len() as u64;
+    while len >= 0x80 {
+        out.push((len as u8) | 0x80);
+        len >>= 7;
+    }
+    out.push(len as u8);
+    out.extend_from_slice(&new);
+    out.extend_from_slice(&bytes[end..]);
+    out
+}
+
+const FORMULAS: usize = 2;
+const DECLARATIONS: usize = 3;
 
 #[test]
-fn decoding_in_parts_reads_what_the_measured_decoder_reads() {
-    // `Bundle::from_json` decodes the tables, the declarations and the rest on two
-    // threads; the result must be what writing gave, and what the measured decoder
-    // (used for deep documents) reads.
+fn a_bundle_reads_back_as_written_byte_for_byte() {
     let (_, b) = answered();
-    let text = answered_text();
-    assert_eq!(&Bundle::from_json(&text).expect("reads"), b);
-    // Pretty-printed: the same bundle (and it verifies, the re-encoding giving the
-    // recorded hashes).
-    let value: serde_json::Value = serde_json::from_str(&text).expect("json");
-    let pretty = serde_json::to_string_pretty(&value).expect("encode");
-    assert_eq!(&Bundle::from_json(&pretty).expect("reads"), b);
-    // A bundle without a challenge: the field absent, or null.
-    let absent = edited(&text, |v| {
-        v.as_object_mut().expect("an object").remove("challenge");
-    });
-    assert_eq!(Bundle::from_json(&absent).expect("reads").challenge, None);
-    let null = edited(&text, |v| v["challenge"] = serde_json::Value::Null);
-    assert_eq!(Bundle::from_json(&null).expect("reads").challenge, None);
+    let bytes = answered_bytes();
+    assert!(bytes.starts_with(b"warrant-bundle/3\n"));
+    assert_eq!(&Bundle::from_bytes(&bytes).expect("reads"), b);
+    assert_eq!(b.to_bytes().expect("encode"), bytes);
+    // A bundle without a challenge, and one with every formula spelled out, read
+    // back the same.
+    let mut c = b.clone();
+    c.challenge = None;
+    assert_eq!(Bundle::from_bytes(&c.to_bytes().expect("encode")).expect("reads"), c);
 }
 
 #[test]
 fn deep_formulas_are_stored_flat() {
     // 300 nested negations, in a claim and in a proof step: each is one flat entry of
-    // the formula table, so the document stays shallow and reads back the same.
+    // the formula table, so reading them back recurses on nothing and gives the same.
     let (_, b) = answered();
     let mut f = Formula::True;
     for _ in 0..300 {
@@ -270,56 +305,69 @@ fn deep_formulas_are_stored_flat() {
     }
     let mut c = b.clone();
     c.claims[0].conclusion = f.clone();
-    let text = c.to_json().expect("encode");
-    assert!(warrant_kernel::json::json_depth(text.as_bytes()) < 16);
-    assert_eq!(Bundle::from_json(&text).expect("reads"), c);
+    assert_eq!(Bundle::from_bytes(&c.to_bytes().expect("encode")).expect("reads"), c);
     refused(&rehashed(c), "states");
     let mut c = b.clone();
     let tp = c.declarations.iter_mut().rev().find_map(|e| e.proof.as_mut()).expect("a theorem with a proof");
     tp.proof.steps.push(Step::Assume { formula: f });
-    let text = c.to_json().expect("encode");
-    assert!(warrant_kernel::json::json_depth(text.as_bytes()) < 16);
-    assert_eq!(Bundle::from_json(&text).expect("reads"), c);
+    assert_eq!(Bundle::from_bytes(&c.to_bytes().expect("encode")).expect("reads"), c);
     refused(&rehashed(c), "rests on the undischarged assumption not not");
 }
 
 #[test]
-fn a_deep_document_is_refused_by_the_measured_decoder() {
-    // Too deep for serde_json's recursion limit: the measured decoder refuses it for
-    // its depth before decoding anything.
-    let (code, out) = verify_written("deep.json", &format!("{{\"format\": {}", "[".repeat(100_000)));
+fn a_json_bundle_of_the_last_format_is_refused_with_how_to_make_one() {
+    let (code, out) =
+        verify_written("old.json", br#"{"format":"warrant-bundle/2","kernel_version":"0.1.0","terms":[]}"#);
     assert_eq!(code, Some(1));
-    assert_eq!(out, "refused: not a readable bundle: limit `max_json_depth` (2048) exceeded\n");
+    assert_eq!(
+        out,
+        "refused: this bundle is of format `warrant-bundle/2` (JSON), which is no longer read; re-create it with `warrant audit --bundle`\n"
+    );
 }
 
 #[test]
 fn a_changed_shared_formula_is_refused() {
-    // The statement of the first theorem, changed in the formula table: every part
-    // that names it changes with it.
-    let text = answered_text();
-    let value: serde_json::Value = serde_json::from_str(&text).expect("json");
-    let statement = value["declarations"]
-        .as_array()
-        .expect("an array")
+    // The statement of the first theorem changed wherever the bundle names it (in the
+    // stored form, its one table entry), the hashes as they were and recomputed: the
+    // kernel speaks first.
+    let (_, b) = answered();
+    let statement = b
+        .declarations
         .iter()
-        .find_map(|e| e["declaration"]["Theorem"]["statement"].as_u64())
+        .find_map(|e| match &e.declaration {
+            Declaration::Theorem { statement, .. } => Some(statement.clone()),
+            _ => None,
+        })
         .expect("a theorem");
-    let changed = edited(&text, |v| v["formulas"][statement as usize] = "True".into());
-    // With the hashes as they were, and recomputed: the kernel speaks first.
-    let c = Bundle::from_json(&changed).expect("reads");
-    assert_ne!(&c, &answered().1);
+    let mut c = b.clone();
+    for e in &mut c.declarations {
+        if let Declaration::Theorem { statement: s, .. } = &mut e.declaration {
+            if *s == statement {
+                *s = Formula::True;
+            }
+        }
+    }
+    for claim in &mut c.claims {
+        if claim.conclusion == statement {
+            claim.conclusion = Formula::True;
+        }
+    }
     refused(&c, "not the stated `true`");
-    refused(&rehashed(c), "not the stated `true`");
-    let (code, out) = verify_written("shared.json", &changed);
+    refused(&rehashed(c.clone()), "not the stated `true`");
+    let (code, out) = verify_changed("shared.bundle", &c);
     assert_eq!(code, Some(1));
     assert!(out.starts_with("refused: the proof of theorem"), "{out}");
 }
 
 #[test]
 fn a_bad_table_reference_is_refused_by_the_command() {
-    let text = answered_text();
-    let forward = edited(&text, |v| v["formulas"][0] = serde_json::json!({ "Not": 0 }));
-    let (code, out) = verify_written("cycle.json", &forward);
+    // A formula put first in the table that names itself (`Not`, tag 6, of entry 0).
+    let bytes = with_section(&answered_bytes(), FORMULAS, |body| {
+        let (count, at) = varint(body, 0);
+        assert!(count < 127, "the count is one byte and stays one byte");
+        [&[count as u8 + 1, 6, 0][..], &body[at..]].concat()
+    });
+    let (code, out) = verify_written("cycle.bundle", &bytes);
     assert_eq!(code, Some(1));
     assert_eq!(
         out,
@@ -329,44 +377,115 @@ fn a_bad_table_reference_is_refused_by_the_command() {
 
 #[test]
 fn another_format_is_refused_with_its_name() {
-    let old = edited(&answered_text(), |v| v["format"] = "warrant-bundle/1".into());
-    let (code, out) = verify_written("old.json", &old);
+    let mut old = b"warrant-bundle/1\n".to_vec();
+    old.extend_from_slice(&answered_bytes()["warrant-bundle/3\n".len()..]);
+    let (code, out) = verify_written("old.bundle", &old);
     assert_eq!(code, Some(1));
-    assert!(out.starts_with("refused: unsupported bundle format `warrant-bundle/1`"), "{out}");
+    assert_eq!(
+        out,
+        "refused: unsupported bundle format `warrant-bundle/1` (this verifier reads `warrant-bundle/3`)\n"
+    );
 }
 
 #[test]
 fn an_unreadable_part_is_refused() {
-    let text = answered_text();
-    for (part, garbage) in
-        [("declarations", r#"[{"declaration": {"Nope": 1}}]"#), ("claims", "[1]"), ("trust_base", "{}")]
-    {
-        let changed = edited(&text, |v| v[part] = serde_json::from_str(garbage).expect("json"));
-        let e = Bundle::from_json(&changed).expect_err("refused");
-        assert!(e.reason.starts_with("not a readable bundle: "), "{part}: {}", e.reason);
-    }
+    let bytes = answered_bytes();
+    // The first declaration's tag made unknown.
+    let changed = with_section(&bytes, DECLARATIONS, |body| {
+        let (_, at) = varint(body, 0);
+        let mut body = body.to_vec();
+        body[at] = 99;
+        body
+    });
+    let (code, out) = verify_written("tag.bundle", &changed);
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("refused: not a readable bundle: unknown declaration tag 99 at byte"), "{out}");
+    // Cut short, or with a byte more.
+    let (code, out) = verify_written("short.bundle", &bytes[..bytes.len() - 10]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        format!("refused: not a readable bundle: the bundle ends early (at byte {})\n", bytes.len() - 10)
+    );
+    let (code, out) = verify_written("long.bundle", &[&bytes[..], b"\n"].concat());
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        format!(
+            "refused: not a readable bundle: 1 bytes are left over at the end of the bundle (from byte {})\n",
+            bytes.len()
+        )
+    );
 }
 
 #[test]
-fn the_command_hashes_the_stored_text_or_its_re_encoding() {
+fn the_command_hashes_the_stored_bytes() {
     let (_, b) = answered();
-    // Re-formatted but unchanged: the re-encoding gives the recorded hashes.
-    let pretty = scratch("pretty.json");
-    let value: serde_json::Value = serde_json::from_str(&answered_text()).expect("json");
-    std::fs::write(&pretty, serde_json::to_string_pretty(&value).expect("encode")).expect("write");
-    let (code, out) = verify_file(&pretty);
-    assert_eq!(code, Some(0), "{out}");
     // A recorded hash changed, or a claim renamed without rehashing: refused.
     let mut c = b.clone();
     c.hashes.claims = "0".repeat(64);
-    let (code, out) = verify_changed("zeroed.json", &c);
+    let (code, out) = verify_changed("zeroed.bundle", &c);
     assert_eq!(code, Some(1));
     assert!(out.starts_with("refused: the claims hash does not match"), "{out}");
+    // A claim's name is a new entry of the names table (and its index in the claims).
     let mut c = b.clone();
     c.claims[0].name.push('x');
-    let (code, out) = verify_changed("renamed.json", &c);
+    let (code, out) = verify_changed("renamed.bundle", &c);
     assert_eq!(code, Some(1));
-    assert!(out.starts_with("refused: the claims hash does not match"), "{out}");
+    assert!(out.starts_with("refused: the tables hash does not match"), "{out}");
+    // The same change made in the stored bytes: a letter of that name in the names
+    // section (a label only the claims use).
+    let bytes = answered_bytes();
+    let (_, body, end) = sections(&bytes)[0];
+    let label = format!("{}{}", b.claims[0].name.len() as u8 as char, b.claims[0].name);
+    let at = body
+        + bytes[body..end]
+            .windows(label.len())
+            .position(|w| w == label.as_bytes())
+            .expect("the claim's name")
+        + label.len()
+        - 1;
+    let mut changed = bytes.clone();
+    changed[at] = if changed[at] == b'z' { b'y' } else { b'z' };
+    let (code, out) = verify_written("raw-claim.bundle", &changed);
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("refused: the tables hash does not match"), "{out}");
+}
+
+#[test]
+fn a_changed_premise_is_refused_by_the_kernel_first() {
+    // A proof step's premise changed, hashes as they were: the kernel refuses it first.
+    let (_, b) = answered();
+    let mut c = b.clone();
+    let step = c
+        .declarations
+        .iter_mut()
+        .filter_map(|e| e.proof.as_mut())
+        .flat_map(|tp| tp.proof.steps.iter_mut())
+        .find_map(|s| match s {
+            Step::AndLeft { from } | Step::AndRight { from } | Step::Symm { from } => Some(from),
+            Step::ImpElim { implication, .. } => Some(implication),
+            _ => None,
+        })
+        .expect("a step citing another");
+    *step = 999_999;
+    let (code, out) = verify_changed("raw-step.bundle", &c);
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("refused: the proof of theorem"), "{out}");
+}
+
+#[test]
+fn print_shows_the_verified_bundle_as_json() {
+    let (path, b) = answered();
+    let o = warrant(&["verify", "--print", path.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let (_, summary) = verify_file(path);
+    let json = out.strip_prefix(&summary).expect("the summary first");
+    let value: serde_json::Value = serde_json::from_str(json).expect("JSON after the summary");
+    assert_eq!(value["format"], "warrant-bundle/3");
+    assert_eq!(value["claims"].as_array().expect("claims").len(), b.claims.len());
+    assert_eq!(value["hashes"]["bundle"], b.hashes.bundle.as_str());
 }
 
 /// The bundle of the techniques corpus (made once): its theorems come in one stretch,
@@ -471,60 +590,16 @@ fn a_broken_proof_is_refused_alike_on_any_thread_count() {
 }
 
 #[test]
-fn a_part_changed_in_the_stored_text_is_refused_by_its_hash() {
-    // One claim's name changed in the text itself (the hashes as they were): the stored
-    // bytes give another claims hash, and so does their re-encoding.
-    let (_, b) = answered();
-    let text = answered_text();
-    let claims_at = text.find("\"claims\":").expect("a claims part");
-    let name = format!("\"name\":\"{}\"", b.claims[0].name);
-    let at = claims_at + text[claims_at..].find(&name).expect("the first claim's name");
-    let changed = format!("{}\"name\":\"{}x\"{}", &text[..at], b.claims[0].name, &text[at + name.len()..]);
-    let (code, out) = verify_written("raw-claim.json", &changed);
-    assert_eq!(code, Some(1));
-    assert!(out.starts_with("refused: the claims hash does not match"), "{out}");
-    // A proof step's premise index changed in the text: the kernel refuses it first.
-    let steps_at = text.find("\"steps\":[").expect("a proof");
-    let from =
-        steps_at + text[steps_at..].find("\"from\":").expect("a step citing another") + "\"from\":".len();
-    let digits = text[from..].bytes().take_while(u8::is_ascii_digit).count();
-    let changed = format!("{}999999{}", &text[..from], &text[from + digits..]);
-    let (code, out) = verify_written("raw-step.json", &changed);
-    assert_eq!(code, Some(1));
-    assert!(out.starts_with("refused: the proof of theorem"), "{out}");
-}
-
-#[test]
-fn re_ordered_keys_and_added_whitespace_verify_through_the_re_encoding() {
-    // serde_json's `Value` sorts object keys: the same content with its keys in another
-    // order (and, pretty-printed, with whitespace added) is the same bundle; the stored
-    // bytes no longer give the recorded hashes, their re-encoding does.
-    let text = answered_text();
-    let re_ordered = edited(&text, |_| {});
-    assert_ne!(re_ordered, text, "the keys are stored in another order");
-    assert_eq!(&Bundle::from_json(&re_ordered).expect("reads"), &answered().1);
-    let (code, out) = verify_written("re-ordered.json", &re_ordered);
-    assert_eq!(code, Some(0), "{out}");
-    let spaced = text.replace(",\"", ", \"").replace("\":", "\" : ");
-    let (code, out) = verify_written("spaced.json", &spaced);
-    assert_eq!(code, Some(0), "{out}");
-    assert_eq!(out, verify_file(&answered().0).1, "the same summary");
-}
-
-#[test]
-fn a_duplicate_key_is_refused() {
-    // A key given twice, at the top or inside a part, is not a readable bundle: what is
-    // decoded never depends on which of two values a reader would keep.
-    let text = answered_text();
-    let top =
-        text.replacen("\"verdict\":\"accepted\"", "\"verdict\":\"accepted\",\"verdict\":\"accepted\"", 1);
-    assert_ne!(top, text);
-    let inner = text.replacen("\"kind\":\"guarantee\"", "\"kind\":\"guarantee\",\"kind\":\"requirement\"", 1);
-    assert_ne!(inner, text);
-    for (name, changed, key) in [("dup-top.json", top, "verdict"), ("dup-claim.json", inner, "kind")] {
-        let (code, out) = verify_written(name, &changed);
-        assert_eq!(code, Some(1));
-        assert!(out.starts_with("refused: not a readable bundle: "), "{name}: {out}");
-        assert!(out.contains(&format!("duplicate field `{key}`")), "{name}: {out}");
-    }
+fn a_refused_declaration_before_the_first_theorem_is_refused_alike_on_any_thread_count() {
+    // The first declaration (a sort the next ones use) dropped: the first batch's prefix
+    // cannot be declared, so its helper, started beforehand, must give up (not wait)
+    // and the refusal is the one-by-one refusal.
+    let b = corpus_bundle();
+    let first_theorem = b.declarations.iter().position(|e| e.proof.is_some()).expect("a theorem");
+    assert!(first_theorem > 1, "declarations come before the first theorem");
+    let mut c = b.clone();
+    c.declarations.remove(0);
+    let reason = outcome_on_any_thread_count(&rehashed(c)).expect_err("refused");
+    assert!(reason.starts_with("declaration 0 (`"), "{reason}");
+    assert!(reason.contains("is refused"), "{reason}");
 }

@@ -3,40 +3,41 @@
 //! Not part of the trusted base: this module only feeds declarations to
 //! [`Signature::declare`], proofs to [`check`] and checked theorems to
 //! [`Signature::add_theorem`], and compares what they return with what the bundle
-//! says. A bundle (format [`FORMAT`], JSON) holds:
+//! says. A bundle (format [`FORMAT`], a compact binary encoding laid out in
+//! `bundle/wire.rs`) holds:
 //!
-//! - `format`, `kernel_version`, `verdict` (always `accepted`);
-//! - `terms` and `formulas`: every term and formula that the parts below name, each
-//!   distinct node stored once, its children by index of earlier entries (see
-//!   `bundle/wire.rs` for the rules a reader enforces);
+//! - the format and the kernel version that wrote it;
+//! - `names`, `terms` and `formulas`: every string, term and formula that the parts
+//!   below name, each distinct one stored once, a node's children by index of earlier
+//!   entries (see `bundle/wire.rs` for the rules a reader enforces);
 //! - `declarations`: the slice of the signature the claims use, in order; a theorem
-//!   carries the context it was checked in and its proof object, and is re-checked;
-//! - `claims`: what was proved — each technique guarantee (or challenge requirement) as
-//!   the closed theorem `forall params. A₁ -> … -> Aₙ -> G`, with its parameters,
-//!   named assumptions and conclusion spelled out;
-//! - `trust_base`: the axioms the claims rest on and their assumptions;
-//! - `challenge`: the challenge met, if any, with its allows and requirements;
-//! - `hashes`: SHA-256 of the tables, of the declarations (chained), of the proofs, of
-//!   the claims with the trust base, verdict and challenge, and of the bundle as a
-//!   whole.
+//!   is re-checked with its proof (`proofs`: the context it was checked in and its
+//!   proof object);
+//! - the verdict (always `accepted`) and the `claims`: what was proved — each technique
+//!   guarantee (or challenge requirement) as the closed theorem
+//!   `forall params. A₁ -> … -> Aₙ -> G`, with its parameters, named assumptions and
+//!   conclusion spelled out; the trust base (the axioms the claims rest on and their
+//!   assumptions); the challenge met, if any, with its allows and requirements;
+//! - `hashes`: SHA-256 of the tables, of the declarations, of the proofs, of the
+//!   verdict with the claims, trust base and challenge, and of the bundle as a whole.
 //!
-//! Declarations, contexts, proof steps, claims, the trust base and the challenge name
-//! their terms and formulas by table index, so no part of the document is deep. In
-//! memory ([`Bundle`]) everything is spelled out; equal nodes read from one table
-//! entry share one allocation, so the kernel's equality tests on them are cheap.
+//! In memory ([`Bundle`]) everything is spelled out; equal nodes read from one table
+//! entry share one allocation, so the kernel's equality tests on them are cheap (an
+//! `Arc` of a type with `Eq` compares pointers first).
 //!
 //! The hashes name a bundle and catch accidental damage; they are not what makes it
 //! believable. [`verify`] rebuilds the signature declaration by declaration and
 //! re-checks every proof, so a forged bundle with recomputed hashes is still refused.
 //!
-//! Each hash is over the compact JSON of its parts as written (table indices
-//! included), which is how a bundle is written, and a writer numbers the tables in
-//! one fixed order. [`verify_text`] (what `warrant verify` runs) therefore hashes the
-//! parts' bytes as stored, and re-encodes the decoded bundle only when those bytes do
-//! not give the recorded hashes (a re-formatted bundle). It decodes the bundle in two
-//! parts on two threads, and re-checks the theorems' proofs on the machine's threads
-//! (see [`verify_on`] and `replay`), computing the hashes and the summary as one more
-//! job among the proofs; the refusal reasons and their order do not change.
+//! Each hash is over the exact bytes of its sections as stored (length prefixes
+//! included), and a writer encodes a bundle in one fixed way. [`verify_bytes`] (what
+//! `warrant verify` runs) hashes the stored bytes; [`verify`], given a bundle in
+//! memory, hashes its encoding. It re-checks the theorems' proofs on the machine's
+//! threads (see [`verify_on`] and `replay`), computing the hashes and the summary on a
+//! helper while the first batch's prefix is declared; the refusal reasons and their
+//! order do not change.
+//! A bundle of the JSON format `warrant-bundle/2` is refused by name, with how to make
+//! a new one; `warrant verify --print` shows a bundle spelled out, as JSON.
 
 mod wire;
 
@@ -48,15 +49,17 @@ use crate::signature::{Declaration, FactKind, Signature};
 use crate::term::{close_formula, open_formula, Formula, Hint, Name, Sort, Term};
 use crate::{Limits, KERNEL_VERSION};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 
 /// The bundle format this module writes and reads.
-pub const FORMAT: &str = "warrant-bundle/2";
+pub const FORMAT: &str = "warrant-bundle/3";
+
+/// The JSON format of earlier versions, refused with how to make a bundle anew.
+const JSON_FORMAT: &str = "warrant-bundle/2";
 
 /// A [`Context`] as it is stored in a bundle.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,24 +165,25 @@ pub struct ChallengeMet {
     pub requires: Vec<(String, Formula, Name)>,
 }
 
-/// Content hashes (hex SHA-256).
+/// Content hashes (hex SHA-256; stored as 32 bytes each).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hashes {
-    /// The term and formula tables.
+    /// The names, terms and formulas sections.
     pub tables: String,
-    /// The declarations, chained one by one.
+    /// The declarations section.
     pub declarations: String,
-    /// The proofs with their contexts, in order.
+    /// The proofs section.
     pub proofs: String,
-    /// Verdict, claims, trust base and challenge.
+    /// The claims section: verdict, claims, trust base and challenge.
     pub claims: String,
     /// Format, kernel version and the four hashes above.
     pub bundle: String,
 }
 
-/// A certificate bundle, spelled out (its stored form is written by [`Bundle::to_json`]
-/// and read by [`Bundle::from_json`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A certificate bundle, spelled out (its stored form is written by
+/// [`Bundle::to_bytes`] and read by [`Bundle::from_bytes`]; serialized with serde, it
+/// is the readable JSON that `warrant verify --print` shows).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Bundle {
     /// Always [`FORMAT`].
     pub format: String,
@@ -249,359 +253,334 @@ impl Bundle {
         Ok(b)
     }
 
-    /// The hashes of this bundle's content, computed afresh.
+    /// The hashes of this bundle's content, computed afresh (over its encoding).
     pub fn compute_hashes(&self) -> Result<Hashes, BundleError> {
-        let w = self.stored();
-        let terms = to_vec(&w.terms)?;
-        let formulas = to_vec(&w.formulas)?;
-        let entries = w
-            .declarations
-            .iter()
-            .map(|e| Ok((to_vec(&e.declaration)?, e.proof.as_ref().map(to_vec).transpose()?)))
-            .collect::<Result<Vec<_>, BundleError>>()?;
-        let claims = to_vec(&w.claims)?;
-        let trust_base = to_vec(&w.trust_base)?;
-        let challenge = w.challenge.as_ref().map(to_vec).transpose()?;
-        hash_parts(
-            self,
-            &Parts {
-                terms: &terms,
-                formulas: &formulas,
-                entries: entries.iter().map(|(d, p)| (&d[..], p.as_deref())).collect(),
-                claims: &claims,
-                trust_base: &trust_base,
-                challenge: challenge.as_deref(),
+        let s = wire::Writer::sections(self);
+        let prefixed = |body: &[u8]| {
+            let mut out = Vec::with_capacity(body.len() + 10);
+            wire::put_section(&mut out, body);
+            out
+        };
+        let tables = [prefixed(&s.names), prefixed(&s.terms), prefixed(&s.formulas)].concat();
+        Ok(hash_regions(
+            &self.format,
+            &self.kernel_version,
+            &Regions {
+                tables: &tables,
+                declarations: &prefixed(&s.declarations),
+                proofs: &prefixed(&s.proofs),
+                claims: &prefixed(&s.claims),
             },
-        )
+        ))
     }
 
-    /// The stored form: tables numbered in one fixed order (declarations, claims,
-    /// trust base, challenge; children before their parents), with the recorded hashes.
-    fn stored(&self) -> wire::BundleW<'_> {
-        let mut enc = wire::Encoder::default();
-        let declarations = self.declarations.iter().map(|e| enc.entry(e)).collect();
-        let claims = self.claims.iter().map(|c| enc.claim(c)).collect();
-        let trust_base = enc.trust_base(&self.trust_base);
-        let challenge = self.challenge.as_ref().map(|m| enc.challenge(m));
-        wire::BundleW {
-            format: wire::Text::of(&self.format),
-            kernel_version: wire::Text::of(&self.kernel_version),
-            verdict: wire::Text::of(&self.verdict),
-            terms: enc.terms,
-            formulas: enc.formulas,
-            declarations,
-            claims,
-            trust_base,
-            challenge,
-            hashes: self.hashes.clone(),
+    /// The bundle in its stored form ([`FORMAT`]), with the recorded hashes; an error
+    /// when a recorded hash is not 64 hex digits or the format is not [`FORMAT`].
+    pub fn to_bytes(&self) -> Result<Vec<u8>, BundleError> {
+        if self.format != FORMAT {
+            return refuse(format!("cannot encode: the format `{}` is not `{FORMAT}`", self.format));
         }
+        let s = wire::Writer::sections(self);
+        let mut out = Vec::with_capacity(
+            256 + s.names.len()
+                + s.terms.len()
+                + s.formulas.len()
+                + s.declarations.len()
+                + s.proofs.len()
+                + s.claims.len(),
+        );
+        out.extend_from_slice(wire::FORMAT_LINE);
+        wire::put_str(&mut out, &self.kernel_version);
+        for body in [&s.names, &s.terms, &s.formulas, &s.declarations, &s.proofs, &s.claims] {
+            wire::put_section(&mut out, body);
+        }
+        let h = &self.hashes;
+        for hash in [&h.tables, &h.declarations, &h.proofs, &h.claims, &h.bundle] {
+            match hex::decode(hash) {
+                Ok(bytes) if bytes.len() == wire::HASH_BYTES => out.extend_from_slice(&bytes),
+                _ => return refuse(format!("cannot encode: the hash `{hash}` is not 64 hex digits")),
+            }
+        }
+        Ok(out)
     }
 
-    /// The bundle as (compact) JSON, in its stored form.
-    pub fn to_json(&self) -> Result<String, BundleError> {
-        serde_json::to_string(&self.stored()).map_err(cannot_encode)
-    }
-
-    /// Reads a bundle, refusing documents larger or deeper than the default limits and
-    /// tables that break the format's rules.
-    pub fn from_json(text: &str) -> Result<Bundle, BundleError> {
-        read(text).map(|(bundle, _)| bundle)
+    /// Reads a bundle, refusing files larger than the default limits, another format
+    /// (by name) and bytes that break the format's rules (`bundle/wire.rs`).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Bundle, BundleError> {
+        read(bytes).map(|(bundle, _)| bundle)
     }
 }
 
-/// Why encoding failed, as a bundle error.
-fn cannot_encode(e: serde_json::Error) -> BundleError {
-    BundleError { reason: format!("cannot encode: {e}") }
-}
-
-/// `v` as compact JSON.
-fn to_vec<T: Serialize + ?Sized>(v: &T) -> Result<Vec<u8>, BundleError> {
-    serde_json::to_vec(v).map_err(cannot_encode)
-}
-
-/// The compact JSON of each part a hash covers.
-struct Parts<'p> {
-    terms: &'p [u8],
-    formulas: &'p [u8],
-    /// Each entry's declaration and proof.
-    entries: Vec<(&'p [u8], Option<&'p [u8]>)>,
+/// The byte regions that the hashes cover.
+struct Regions<'p> {
+    /// The names, terms and formulas sections, length prefixes included.
+    tables: &'p [u8],
+    /// The declarations section, length prefix included.
+    declarations: &'p [u8],
+    /// The proofs section, length prefix included.
+    proofs: &'p [u8],
+    /// The claims section, length prefix included.
     claims: &'p [u8],
-    trust_base: &'p [u8],
-    /// `None` is hashed as `null`.
-    challenge: Option<&'p [u8]>,
 }
 
-/// The hashes of `bundle` whose parts are `parts`:
-/// - `tables`: SHA-256 of `[terms,formulas]`;
-/// - `declarations`: a chain, `h₀ = SHA-256()` and `hᵢ₊₁ = SHA-256(hᵢ ‖ declarationᵢ)`;
-/// - `proofs`: SHA-256 of each theorem's name (a JSON string) and proof, in order;
-/// - `claims`: SHA-256 of `[verdict,claims,trust_base,challenge]`;
-/// - `bundle`: SHA-256 of the format, the kernel version and the four hashes above
-///   (hex), one a line.
-fn hash_parts(bundle: &Bundle, parts: &Parts) -> Result<Hashes, BundleError> {
-    let mut buf = Vec::new();
-    let mut tables = Sha256::new();
-    for piece in [&b"["[..], parts.terms, b",", parts.formulas, b"]"] {
-        tables.update(piece);
-    }
-    let tables = hex::encode(tables.finalize());
-    let mut chain = Sha256::new();
-    let mut proofs = Sha256::new();
-    for ((declaration, proof), e) in parts.entries.iter().zip(&bundle.declarations) {
-        let prev = chain.finalize_reset();
-        chain.update(prev);
-        chain.update(declaration);
-        if let Some(p) = proof {
-            buf.clear();
-            serde_json::to_writer(&mut buf, e.declaration.name().as_ref()).map_err(cannot_encode)?;
-            proofs.update(&buf);
-            proofs.update(p);
-        }
-    }
-    let declarations = hex::encode(chain.finalize());
-    let proofs = hex::encode(proofs.finalize());
-    let mut claims = Sha256::new();
-    buf.clear();
-    serde_json::to_writer(&mut buf, &bundle.verdict).map_err(cannot_encode)?;
-    for piece in [
-        &b"["[..],
-        &buf,
-        b",",
-        parts.claims,
-        b",",
-        parts.trust_base,
-        b",",
-        parts.challenge.unwrap_or(b"null"),
-        b"]",
-    ] {
-        claims.update(piece);
-    }
-    let claims = hex::encode(claims.finalize());
-    let whole =
-        format!("{}\n{}\n{tables}\n{declarations}\n{proofs}\n{claims}", bundle.format, bundle.kernel_version);
+/// The hashes of a bundle of `format` by `kernel_version` whose sections are `regions`:
+/// each of the first four is the SHA-256 of its region; `bundle` is the SHA-256 of the
+/// format, the kernel version and the four hashes above (hex), one a line.
+fn hash_regions(format: &str, kernel_version: &str, regions: &Regions) -> Hashes {
+    let tables = hex::encode(Sha256::digest(regions.tables));
+    let declarations = hex::encode(Sha256::digest(regions.declarations));
+    let proofs = hex::encode(Sha256::digest(regions.proofs));
+    let claims = hex::encode(Sha256::digest(regions.claims));
+    let whole = format!("{format}\n{kernel_version}\n{tables}\n{declarations}\n{proofs}\n{claims}");
     let bundle = hex::encode(Sha256::digest(whole.as_bytes()));
-    Ok(Hashes { tables, declarations, proofs, claims, bundle })
+    Hashes { tables, declarations, proofs, claims, bundle }
 }
 
-/// The parts of a bundle's text that its hashes cover, as they are stored.
+/// Refuses a file that is not of format [`FORMAT`], naming the format it is of when it
+/// says (a format line, or the `format` field of a JSON bundle).
+fn refuse_other_format(bytes: &[u8]) -> Result<(), BundleError> {
+    if bytes.starts_with(wire::FORMAT_LINE) {
+        return Ok(());
+    }
+    let named = if bytes.starts_with(b"warrant-bundle/") {
+        // A format line of another version: up to its end (a short line only).
+        let line = &bytes[..bytes.len().min(64)];
+        let end = line.iter().position(|&b| b == b'\n').unwrap_or(line.len());
+        Some(String::from_utf8_lossy(&line[..end]).into_owned())
+    } else if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        /// Just the format of a JSON document (serde_json's recursion limit applies to
+        /// whatever else it skips).
+        #[derive(Deserialize)]
+        struct Head {
+            format: String,
+        }
+        serde_json::from_slice::<Head>(bytes).ok().map(|h| h.format)
+    } else {
+        None
+    };
+    match named {
+        Some(f) if f == JSON_FORMAT => refuse(format!(
+            "this bundle is of format `{JSON_FORMAT}` (JSON), which is no longer read; re-create it with `warrant audit --bundle`"
+        )),
+        Some(f) => refuse(format!("unsupported bundle format `{f}` (this verifier reads `{FORMAT}`)")),
+        None => wire::unreadable(format!("it does not start with the format line `{FORMAT}`")),
+    }
+}
+
+/// The hashed regions of a bundle as stored.
 struct Stored<'a> {
-    terms: &'a RawValue,
-    formulas: &'a RawValue,
-    entries: Vec<RawEntry<'a>>,
-    claims: &'a RawValue,
-    trust_base: &'a RawValue,
-    challenge: Option<&'a RawValue>,
-}
-
-/// One declaration of the signature slice, left as text.
-#[derive(Deserialize)]
-struct RawEntry<'a> {
-    #[serde(borrow)]
-    declaration: &'a RawValue,
-    #[serde(borrow, default)]
-    proof: Option<&'a RawValue>,
-}
-
-impl RawEntry<'_> {
-    fn len(&self) -> usize {
-        self.declaration.get().len() + self.proof.map_or(0, |p| p.get().len())
-    }
-
-    /// The entry in its stored form; `None` when serde cannot read it.
-    fn decode(&self) -> Option<wire::EntryW<'_>> {
-        Some(wire::EntryW {
-            declaration: serde_json::from_str(self.declaration.get()).ok()?,
-            proof: match self.proof {
-                None => None,
-                Some(p) => serde_json::from_str(p.get()).ok()?,
-            },
-        })
-    }
+    format: &'a str,
+    kernel_version: &'a str,
+    regions: Regions<'a>,
 }
 
 impl Stored<'_> {
-    /// [`Bundle::compute_hashes`] over the stored bytes of each part instead of their
-    /// re-encoding: the same hashes when the bundle is stored as written (compact
-    /// JSON), at the cost of hashing alone.
-    fn hashes(&self, bundle: &Bundle) -> Result<Hashes, BundleError> {
-        hash_parts(
-            bundle,
-            &Parts {
-                terms: self.terms.get().as_bytes(),
-                formulas: self.formulas.get().as_bytes(),
-                entries: self
-                    .entries
-                    .iter()
-                    .map(|e| (e.declaration.get().as_bytes(), e.proof.map(|p| p.get().as_bytes())))
-                    .collect(),
-                claims: self.claims.get().as_bytes(),
-                trust_base: self.trust_base.get().as_bytes(),
-                challenge: self.challenge.map(|c| c.get().as_bytes()),
-            },
-        )
+    /// The hashes of the stored bytes.
+    fn hashes(&self) -> Hashes {
+        hash_regions(self.format, self.kernel_version, &self.regions)
     }
 }
 
-/// Reads a bundle, refusing documents larger or deeper than the default limits; with
-/// the stored parts when it was decoded in parts.
+/// Reads a bundle, refusing files larger than the default limits, another format by
+/// name, and bytes that break the format's rules; with the regions its hashes cover.
 ///
-/// The usual bundle (within serde_json's own recursion limit) is decoded in two
-/// halves on two threads ([`decode_in_parts`]); any other document (too deep for
-/// that, or unreadable) goes the measured way ([`crate::json`], on a growable stack).
-/// A document that cannot be read but names another format is refused for its format.
-fn read(text: &str) -> Result<(Bundle, Option<Stored<'_>>), BundleError> {
+/// The tables are decoded first (every other part names their entries); then the
+/// declarations, the claims and the first proofs on this thread while another decodes
+/// the other proofs (see [`PROOFS_ELSEWHERE`]). What is refused, and why, is what
+/// reading the file in order on one thread refuses: the first error in the file's
+/// order, then the budget of named nodes over the whole file.
+fn read(bytes: &[u8]) -> Result<(Bundle, Stored<'_>), BundleError> {
+    read_with(bytes, MIN_BYTES_FOR_A_DECODING_THREAD)
+}
+
+/// [`read`], starting a decoding thread when the parts after the tables have at least
+/// `min_bytes` bytes.
+fn read_with(bytes: &[u8], min_bytes: usize) -> Result<(Bundle, Stored<'_>), BundleError> {
     let limits = Limits::default();
-    if text.len() <= limits.max_json_bytes {
-        if let Some(read) = decode_in_parts(text, &limits) {
-            return read.map(|(bundle, stored)| (bundle, Some(stored)));
-        }
+    if bytes.len() > limits.max_json_bytes {
+        return wire::unreadable(format!(
+            "it is larger than {} bytes (the kernel's `max_json_bytes` limit)",
+            limits.max_json_bytes
+        ));
     }
-    match crate::json::from_json_borrowed::<wire::BundleW>(text, &limits) {
-        Ok(w) => resolve(w, &limits).map(|b| (b, None)),
-        Err(e) => {
-            /// Just the format of a document.
-            #[derive(Deserialize)]
-            struct Head<'a> {
-                #[serde(borrow)]
-                format: wire::Text<'a>,
-            }
-            if let Ok(Head { format }) = serde_json::from_str::<Head>(text) {
-                if format.0 != FORMAT {
-                    return refuse(format!(
-                        "unsupported bundle format `{}` (this verifier reads `{FORMAT}`)",
-                        format.0
-                    ));
-                }
-            }
-            refuse(format!("not a readable bundle: {e}"))
-        }
-    }
-}
-
-/// The bundle a whole stored document names.
-fn resolve(w: wire::BundleW, limits: &Limits) -> Result<Bundle, BundleError> {
-    let mut tables = wire::Tables::decode(&w.terms, &w.formulas, limits)?;
-    let declarations = w.declarations.into_iter().map(|e| tables.entry(e)).collect::<Result<_, _>>()?;
-    Ok(Bundle {
-        format: w.format.0.into_owned(),
-        kernel_version: w.kernel_version.0.into_owned(),
-        verdict: w.verdict.0.into_owned(),
-        declarations,
-        claims: w.claims.into_iter().map(|c| tables.claim(c)).collect::<Result<_, _>>()?,
-        trust_base: tables.trust_base(w.trust_base)?,
-        challenge: w.challenge.map(|m| tables.challenge(m)).transpose()?,
-        hashes: w.hashes,
-    })
-}
-
-/// Decodes the bundle's outline first, leaving the tables, each declaration and
-/// proof, the claims, the trust base and the challenge as text; then decodes the
-/// tables and the first declarations on this thread (resolving those declarations'
-/// table indices) while another thread decodes the rest, whose indices are resolved
-/// after it. Every part is decoded by serde_json with its recursion limit (128),
-/// so nothing deeper gets through; `None` when serde cannot read a part this way
-/// (the caller then decodes the slow way, which says why), a refusal when the tables
-/// or the indices break the format's rules.
-#[allow(clippy::type_complexity)]
-fn decode_in_parts<'t>(text: &'t str, limits: &Limits) -> Option<Result<(Bundle, Stored<'t>), BundleError>> {
-    /// A bundle with its bulky parts left as text.
-    #[derive(Deserialize)]
-    struct Outline<'a> {
-        #[serde(borrow)]
-        format: wire::Text<'a>,
-        #[serde(borrow)]
-        kernel_version: wire::Text<'a>,
-        #[serde(borrow)]
-        verdict: wire::Text<'a>,
-        #[serde(borrow)]
-        terms: &'a RawValue,
-        #[serde(borrow)]
-        formulas: &'a RawValue,
-        #[serde(borrow)]
-        declarations: Vec<RawEntry<'a>>,
-        #[serde(borrow)]
-        claims: &'a RawValue,
-        #[serde(borrow)]
-        trust_base: &'a RawValue,
-        #[serde(borrow, default)]
-        challenge: Option<&'a RawValue>,
-        hashes: Hashes,
-    }
-    fn entries<'a>(raw: &'a [RawEntry<'a>]) -> Option<Vec<wire::EntryW<'a>>> {
-        raw.iter().map(RawEntry::decode).collect()
-    }
-    let outline: Outline = serde_json::from_str(text).ok()?;
-    // This thread decodes the tables, then the first declarations, and resolves those
-    // declarations' indices while the other thread decodes the rest (whose indices are
-    // resolved here after it). Resolving costs about half as much as decoding and
-    // decoding a table entry about as much as reading it, so the work is even when
-    // twice the tables and one and a half times the first declarations match the rest.
-    let tables_len = outline.terms.get().len() + outline.formulas.get().len();
-    let others_len = outline.declarations.iter().map(RawEntry::len).sum::<usize>()
-        + outline.claims.get().len()
-        + outline.trust_base.get().len()
-        + outline.challenge.map_or(0, |c| c.get().len());
-    let (mut split, mut taken) = (0, 0);
-    while split < outline.declarations.len() && 4 * tables_len + 3 * taken < 2 * (others_len - taken) {
-        taken += outline.declarations[split].len();
-        split += 1;
-    }
-    let (first, rest) = outline.declarations.split_at(split);
-    let ((rest, claims, trust_base, challenge), tables_and_first) = in_parallel(
-        || {
-            (
-                entries(rest),
-                serde_json::from_str::<Vec<wire::ClaimW>>(outline.claims.get()).ok(),
-                serde_json::from_str::<wire::TrustBaseW>(outline.trust_base.get()).ok(),
-                match outline.challenge {
-                    None => Some(None),
-                    Some(c) => serde_json::from_str::<Option<wire::ChallengeW>>(c.get()).ok(),
-                },
-            )
+    refuse_other_format(bytes)?;
+    let mut r = wire::Reader::new(bytes, "bundle");
+    r.take(wire::FORMAT_LINE.len())?;
+    let kernel_version = r.str()?;
+    let tables_at = r.pos();
+    let names = r.section("names section")?;
+    let terms = r.section("terms section")?;
+    let formulas = r.section("formulas section")?;
+    let declarations_at = r.pos();
+    let mut declarations_in = r.section("declarations section")?;
+    let proofs_at = r.pos();
+    let mut proofs_in = r.section("proofs section")?;
+    let claims_at = r.pos();
+    let mut claims_in = r.section("claims section")?;
+    let hashes_at = r.pos();
+    let mut hash = || r.take(wire::HASH_BYTES).map(hex::encode);
+    let hashes =
+        Hashes { tables: hash()?, declarations: hash()?, proofs: hash()?, claims: hash()?, bundle: hash()? };
+    r.finish()?;
+    let stored = Stored {
+        format: FORMAT,
+        kernel_version,
+        regions: Regions {
+            tables: &bytes[tables_at..declarations_at],
+            declarations: &bytes[declarations_at..proofs_at],
+            proofs: &bytes[proofs_at..claims_at],
+            claims: &bytes[claims_at..hashes_at],
         },
+    };
+    let tables = wire::Tables::decode(names, terms, formulas, &limits)?;
+    // The proofs: each is its own section, so they can be shared out between two
+    // threads without being decoded first.
+    let n = proofs_in.count()?;
+    let mut proof_sections = Vec::with_capacity(n);
+    for _ in 0..n {
+        proof_sections.push(proofs_in.section("proof")?);
+    }
+    proofs_in.finish()?;
+    // This thread reads the declarations, the claims and the first proofs, another
+    // the other proofs: as many bytes each, when there are enough to pay for a thread.
+    let others = declarations_in.len() + claims_in.len();
+    let (split, parallel) = proof_split(&proof_sections, others, min_bytes);
+    let (later, (declarations, first, claims)) = in_parallel(
+        parallel,
+        || decode_proofs(&tables, &proof_sections[split..]),
         || {
-            let terms = serde_json::from_str::<Vec<wire::TermNode>>(outline.terms.get()).ok()?;
-            let formulas = serde_json::from_str::<Vec<wire::FormulaNode>>(outline.formulas.get()).ok()?;
-            let first = entries(first)?;
-            Some(wire::Tables::decode(&terms, &formulas, limits).and_then(|mut tables| {
-                let first = first.into_iter().map(|e| tables.entry(e)).collect::<Result<Vec<_>, _>>()?;
-                Ok((tables, first))
-            }))
+            let declarations = decode_declarations(&tables, &mut declarations_in);
+            let first = decode_proofs(&tables, &proof_sections[..split]);
+            let claims = decode_claims(&tables, &mut claims_in);
+            (declarations, first, claims)
         },
     );
-    // A part serde cannot read sends the whole document the slow way, even when the
-    // tables or the first declarations were refused: the refusal is then the slow way's.
-    let (tables_and_first, rest, claims, trust_base, challenge) =
-        (tables_and_first?, rest?, claims?, trust_base?, challenge?);
-    let resolved = tables_and_first.and_then(|(mut tables, mut declarations)| {
-        for e in rest {
-            declarations.push(tables.entry(e)?);
-        }
-        Ok(Bundle {
-            format: outline.format.0.into_owned(),
-            kernel_version: outline.kernel_version.0.into_owned(),
-            verdict: outline.verdict.0.into_owned(),
-            declarations,
-            claims: claims.into_iter().map(|c| tables.claim(c)).collect::<Result<_, _>>()?,
-            trust_base: tables.trust_base(trust_base)?,
-            challenge: challenge.map(|m| tables.challenge(m)).transpose()?,
-            hashes: outline.hashes,
-        })
-    });
-    let stored = Stored {
-        terms: outline.terms,
-        formulas: outline.formulas,
-        entries: outline.declarations,
-        claims: outline.claims,
-        trust_base: outline.trust_base,
-        challenge: outline.challenge,
+    // The first error in the file's order.
+    let (declarations, spent_declarations) = declarations?;
+    let (mut proofs, spent_first) = first?;
+    let (later, spent_later) = later?;
+    proofs.extend(later);
+    let ((verdict, claims, trust_base, challenge), spent_claims) = claims?;
+    let declarations = attach(declarations, proofs)?;
+    let spent = [spent_declarations, spent_first, spent_later, spent_claims]
+        .into_iter()
+        .fold(0u64, u64::saturating_add);
+    if spent > tables.budget {
+        return wire::unreadable(
+            "its parts name more term and formula nodes (shared ones counted each time) than a bundle may hold"
+                .into(),
+        );
+    }
+    let bundle = Bundle {
+        format: FORMAT.into(),
+        kernel_version: kernel_version.into(),
+        verdict,
+        declarations,
+        claims,
+        trust_base,
+        challenge,
+        hashes,
     };
-    Some(resolved.map(|bundle| (bundle, stored)))
+    Ok((bundle, stored))
 }
 
-/// Runs `a` on another thread while this one runs `b` (both here when no thread can
-/// be started). A panic in `a` is resumed here, as if both had run on this thread.
-fn in_parallel<A: Send, B>(a: impl Fn() -> A + Sync, b: impl FnOnce() -> B) -> (A, B) {
+/// Below this many bytes of proofs, declarations and claims, they are all read on the
+/// calling thread: starting a thread costs more than reading them.
+const MIN_BYTES_FOR_A_DECODING_THREAD: usize = 16 * 1024;
+
+/// Where to split `proofs` between this thread (the first ones, with `others` bytes of
+/// other parts to read too) and another (the rest), and whether to start one (not for
+/// fewer than `min_bytes` bytes in all).
+fn proof_split(proofs: &[wire::Reader], others: usize, min_bytes: usize) -> (usize, bool) {
+    let total: usize = others + proofs.iter().map(wire::Reader::len).sum::<usize>();
+    if total < min_bytes {
+        return (proofs.len(), false);
+    }
+    let (mut split, mut here) = (0, others);
+    while split < proofs.len() && 2 * (here + proofs[split].len()) <= total {
+        here += proofs[split].len();
+        split += 1;
+    }
+    (split, true)
+}
+
+/// The declarations section: each declaration, whether it carries a proof, and the
+/// nodes they name.
+fn decode_declarations(
+    tables: &wire::Tables,
+    r: &mut wire::Reader,
+) -> Result<(Vec<(Declaration, bool)>, u64), BundleError> {
+    let mut parts = wire::Parts::new(tables);
+    let n = r.count()?;
+    let mut declarations = Vec::with_capacity(n);
+    for _ in 0..n {
+        declarations.push(parts.declaration(r)?);
+    }
+    r.finish()?;
+    Ok((declarations, parts.spent))
+}
+
+/// Proofs, each from its own section, and the nodes they name.
+fn decode_proofs(
+    tables: &wire::Tables,
+    sections: &[wire::Reader],
+) -> Result<(Vec<TheoremProof>, u64), BundleError> {
+    let mut parts = wire::Parts::new(tables);
+    let mut proofs = Vec::with_capacity(sections.len());
+    for s in sections {
+        let mut r = *s;
+        proofs.push(parts.theorem_proof(&mut r)?);
+        r.finish()?;
+    }
+    Ok((proofs, parts.spent))
+}
+
+/// What the claims section holds.
+type ClaimsPart = (String, Vec<Claim>, TrustBase, Option<ChallengeMet>);
+
+/// The claims section: the verdict, the claims, the trust base and the challenge, and
+/// the nodes they name.
+fn decode_claims(tables: &wire::Tables, r: &mut wire::Reader) -> Result<(ClaimsPart, u64), BundleError> {
+    let mut parts = wire::Parts::new(tables);
+    let verdict = parts.verdict(r)?;
+    let n = r.count()?;
+    let mut claims = Vec::with_capacity(n);
+    for _ in 0..n {
+        claims.push(parts.claim(r)?);
+    }
+    let trust_base = parts.trust_base(r)?;
+    let challenge = parts.challenge(r)?;
+    r.finish()?;
+    Ok(((verdict, claims, trust_base, challenge), parts.spent))
+}
+
+/// The declarations with their proofs: each one marked as carrying a proof takes the
+/// next one, and there must be as many proofs as marks.
+fn attach(
+    declarations: Vec<(Declaration, bool)>,
+    proofs: Vec<TheoremProof>,
+) -> Result<Vec<Entry>, BundleError> {
+    let marked = declarations.iter().filter(|(_, has)| *has).count();
+    if marked != proofs.len() {
+        return wire::unreadable(format!(
+            "{marked} declarations carry a proof but the proofs section holds {}",
+            proofs.len()
+        ));
+    }
+    let mut proofs = proofs.into_iter();
+    Ok(declarations
+        .into_iter()
+        .map(|(declaration, has)| Entry { declaration, proof: if has { proofs.next() } else { None } })
+        .collect())
+}
+
+/// Runs `a` on another thread while this one runs `b` when `parallel` (both here when
+/// not, or when no thread can be started). A panic in `a` is resumed here, as if both
+/// had run on this thread.
+fn in_parallel<A: Send, B>(parallel: bool, a: impl Fn() -> A + Sync, b: impl FnOnce() -> B) -> (A, B) {
+    if !parallel {
+        return (a(), b());
+    }
     std::thread::scope(|s| {
         let a = &a;
         match std::thread::Builder::new().spawn_scoped(s, a) {
@@ -681,10 +660,8 @@ fn default_threads() -> usize {
 /// [`verify`], running `side` (work that only matters if the bundle verifies, such as
 /// rendering its summary) together with the recomputation of the hashes, alongside the
 /// kernel's re-check (as one more job of the first batch of proofs, see [`replay`]).
-/// With the `stored` parts of the bundle's text, their bytes are hashed; only if that
-/// does not give the recorded hashes (the bundle was re-formatted, or damaged) are the
-/// parts re-encoded and hashed, as [`verify`] does. The refusal reasons and their order
-/// are [`verify`]'s.
+/// With the `stored` regions of the bundle's bytes, those are hashed; without, the
+/// bundle's encoding is. The refusal reasons and their order are [`verify`]'s.
 fn verify_and<T: Send + Sync>(
     bundle: &Bundle,
     stored: Option<&Stored>,
@@ -706,11 +683,11 @@ fn verify_and<T: Send + Sync>(
     if bundle.verdict != "accepted" {
         return refuse(format!("the bundle records the verdict `{}`, not `accepted`", bundle.verdict));
     }
-    // The hashes need only the bundle's text: they are recomputed alongside the
+    // The hashes need only the bundle's bytes: they are recomputed alongside the
     // kernel's re-check, and compared after it (the kernel speaks first).
-    let hashes = || match stored.map(|s| s.hashes(bundle)) {
-        Some(Ok(h)) if h == bundle.hashes => Ok(h),
-        _ => bundle.compute_hashes(),
+    let hashes = || match stored {
+        Some(s) => Ok(s.hashes()),
+        None => bundle.compute_hashes(),
     };
     let side_done = OnceLock::new();
     let side_job = || {
@@ -771,14 +748,91 @@ fn ready_at(declarations: &[Entry]) -> Vec<usize> {
     ready
 }
 
-/// The fewest proof steps a batch must hold for [`check_batch`] to start helper threads.
+/// The fewest proof steps a batch must hold for helper threads to be started for it.
 const MIN_STEPS_FOR_HELPERS: usize = 64;
 
+/// The proofs of a batch of theorems, shared out between threads: each takes the next
+/// proof not yet taken, those with the most steps first. Each result is kept with its
+/// entry's index and the context it was checked in, in the order of `jobs`, so the
+/// results do not depend on which thread checked what.
+struct Batch<'d> {
+    declarations: &'d [Entry],
+    jobs: &'d [usize],
+    /// Positions in `jobs`, most steps first.
+    order: Vec<usize>,
+    results: Vec<OnceLock<(Context, Result<Theorem, KernelError>)>>,
+    next: AtomicUsize,
+}
+
+impl<'d> Batch<'d> {
+    fn new(declarations: &'d [Entry], jobs: &'d [usize]) -> Batch<'d> {
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(steps(&declarations[jobs[k]])));
+        Batch {
+            declarations,
+            jobs,
+            order,
+            results: jobs.iter().map(|_| OnceLock::new()).collect(),
+            next: 0.into(),
+        }
+    }
+
+    /// How many threads in all should check this batch, out of `threads`, `side` being
+    /// one more job if there is one. Starting a thread costs about as much as checking
+    /// a few dozen proof steps: a batch with less work than that is checked by the
+    /// calling thread alone.
+    fn threads(&self, side: bool, threads: usize) -> usize {
+        let work_steps: usize = self.jobs.iter().map(|&j| steps(&self.declarations[j])).sum();
+        if side || work_steps >= MIN_STEPS_FOR_HELPERS {
+            threads.min(self.jobs.len() + usize::from(side)).max(1)
+        } else {
+            1
+        }
+    }
+
+    /// Checks proofs against `sig` until none is left.
+    fn work(&self, sig: &Signature) {
+        while let Some(&k) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
+            if let Some(tp) = &self.declarations[self.jobs[k]].proof {
+                let context = tp.context.to_context();
+                let checked = check(sig, &context, &tp.proof);
+                let _ = self.results[k].set((context, checked));
+            }
+        }
+    }
+
+    fn results(self) -> Vec<(usize, Context, Result<Theorem, KernelError>)> {
+        self.jobs
+            .iter()
+            .zip(self.results)
+            .filter_map(|(&j, r)| r.into_inner().map(|(c, r)| (j, c, r)))
+            .collect()
+    }
+}
+
+/// How many steps the proof of `e` has (none without a proof).
+fn steps(e: &Entry) -> usize {
+    e.proof.as_ref().map_or(0, |tp| tp.proof.steps.len())
+}
+
+/// `side`, run by the first thread that asks (once in all).
+struct SideJob<'s> {
+    side: Option<&'s (dyn Fn() + Sync)>,
+    taken: AtomicBool,
+}
+
+impl SideJob<'_> {
+    fn take(&self) {
+        if let Some(side) = self.side {
+            if !self.taken.swap(true, Ordering::Relaxed) {
+                side();
+            }
+        }
+    }
+}
+
 /// Checks the proofs of the entries `jobs` against `sig` on up to `threads` threads,
-/// `side` (if any) being one more job, taken first; the proofs with the most steps are
-/// taken next. Each result is returned with its entry's index and the context it was
-/// checked in, in the order of `jobs`, so the results do not depend on which thread
-/// checked what.
+/// `side` (if any) being one more job (see [`Batch`]).
 fn check_batch(
     sig: &Signature,
     declarations: &[Entry],
@@ -786,41 +840,116 @@ fn check_batch(
     side: Option<&(dyn Fn() + Sync)>,
     threads: usize,
 ) -> Vec<(usize, Context, Result<Theorem, KernelError>)> {
-    let steps = |j: usize| declarations[j].proof.as_ref().map_or(0, |tp| tp.proof.steps.len());
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&k| std::cmp::Reverse(steps(jobs[k])));
-    let results: Vec<OnceLock<(Context, Result<Theorem, KernelError>)>> =
-        jobs.iter().map(|_| OnceLock::new()).collect();
-    let next = AtomicUsize::new(0);
-    let extra = usize::from(side.is_some());
-    let work = || loop {
-        let k = next.fetch_add(1, Ordering::Relaxed);
-        if k < extra {
-            if let Some(side) = side {
-                side();
-            }
-            continue;
-        }
-        let Some(&k) = order.get(k - extra) else { break };
-        if let Some(tp) = &declarations[jobs[k]].proof {
-            let context = tp.context.to_context();
-            let checked = check(sig, &context, &tp.proof);
-            let _ = results[k].set((context, checked));
-        }
-    };
-    // Starting a thread costs about as much as checking a few dozen proof steps: a
-    // batch with less work than that is checked here alone.
-    let work_steps: usize = jobs.iter().map(|&j| steps(j)).sum();
-    let threads = if side.is_some() || work_steps >= MIN_STEPS_FOR_HELPERS { threads } else { 1 };
-    let helpers = threads.min(jobs.len() + extra).saturating_sub(1);
+    let batch = Batch::new(declarations, jobs);
+    let side = SideJob { side, taken: AtomicBool::new(false) };
+    let helpers = batch.threads(side.side.is_some(), threads) - 1;
     std::thread::scope(|s| {
         for _ in 0..helpers {
             // A helper that cannot be started leaves its share to the others.
-            let _ = std::thread::Builder::new().spawn_scoped(s, work);
+            let _ = std::thread::Builder::new().spawn_scoped(s, || {
+                side.take();
+                batch.work(sig);
+            });
         }
-        work();
+        side.take();
+        batch.work(sig);
     });
-    jobs.iter().zip(results).filter_map(|(&j, r)| r.into_inner().map(|(c, r)| (j, c, r))).collect()
+    batch.results()
+}
+
+/// Whether the signature prefix of the first batch is built: `None` while this thread
+/// declares it, then whether it could be.
+#[derive(Default)]
+struct Gate {
+    state: Mutex<Option<bool>>,
+    changed: Condvar,
+}
+
+impl Gate {
+    fn set(&self, built: bool) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.is_none() {
+            *state = Some(built);
+        }
+        self.changed.notify_all();
+    }
+
+    fn wait(&self) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            match *state {
+                Some(built) => return built,
+                None => state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner),
+            }
+        }
+    }
+}
+
+/// Closes a [`Gate`] still shut when it is dropped (the declaring thread stopped early,
+/// even by a panic), so that no helper waits for ever.
+struct CloseOnDrop<'g>(&'g Gate);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
+}
+
+/// The first batch: declares the entries before `until` (none of them a theorem with a
+/// proof) on this thread while the helpers run `side`, then checks the proofs of the
+/// entries `jobs` against that prefix on up to `threads` threads (see [`Batch`]). The
+/// prefix and the results, or the refusal of a declaration, as declaring in turn gives.
+#[allow(clippy::type_complexity)]
+fn first_batch(
+    declarations: &[Entry],
+    until: usize,
+    jobs: &[usize],
+    side: Option<&(dyn Fn() + Sync)>,
+    threads: usize,
+) -> Result<(Signature, Vec<(usize, Context, Result<Theorem, KernelError>)>), BundleError> {
+    let batch = Batch::new(declarations, jobs);
+    let side = SideJob { side, taken: AtomicBool::new(false) };
+    let helpers = batch.threads(side.side.is_some(), threads) - 1;
+    let prefix: OnceLock<Signature> = OnceLock::new();
+    let gate = Gate::default();
+    std::thread::scope(|s| {
+        for _ in 0..helpers {
+            // A helper that cannot be started leaves its share to the others.
+            let _ = std::thread::Builder::new().spawn_scoped(s, || {
+                side.take();
+                if let (true, Some(sig)) = (gate.wait(), prefix.get()) {
+                    batch.work(sig);
+                }
+            });
+        }
+        let _close = CloseOnDrop(&gate);
+        let mut sig = Signature::new();
+        for (i, e) in declarations[..until].iter().enumerate() {
+            if let Err(e) = declare(&mut sig, i, e) {
+                gate.set(false);
+                return Err(e);
+            }
+        }
+        let sig = prefix.get_or_init(|| sig);
+        gate.set(true);
+        batch.work(sig);
+        side.take();
+        Ok(())
+    })?;
+    let Some(sig) = prefix.into_inner() else { unreachable!("the prefix is set when declaring succeeded") };
+    Ok((sig, batch.results()))
+}
+
+/// Adds the entry `i`, which is not a theorem with a proof, to `sig`, or says why not.
+fn declare(sig: &mut Signature, i: usize, e: &Entry) -> Result<(), BundleError> {
+    let n = e.declaration.name();
+    match (&e.declaration, &e.proof) {
+        (Declaration::Theorem { name, .. }, None) => refuse(format!("theorem `{name}` carries no proof")),
+        (_, Some(_)) => refuse(format!("declaration {i} (`{n}`) is not a theorem but carries a proof")),
+        (d, None) => {
+            sig.declare(d.clone()).or_else(|e| refuse(format!("declaration {i} (`{n}`) is refused: {e}")))
+        }
+    }
 }
 
 /// The kernel's part of [`verify`]: the signature rebuilt declaration by declaration
@@ -833,7 +962,9 @@ fn check_batch(
 /// the outcome is what checking each proof in turn gives. When a proof checked against
 /// a shorter prefix than its own failed, it is checked again against its own, so the
 /// refusal is the one-by-one refusal, for the first entry in the bundle's order that has
-/// one. `side` runs once, as a job of the first batch (or not at all if there is none).
+/// one. `side` runs once, as a job of the first batch (or not at all if there is none),
+/// on a helper while this thread declares the prefix of that batch ([`first_batch`]):
+/// one thread start, off the path of this thread, for the side job and the batch.
 fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<Verified, BundleError> {
     // The signature, declaration by declaration.
     let mut sig = Signature::new();
@@ -848,9 +979,37 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
         .collect();
     pending.sort_unstable();
     let mut next = 0;
-    let mut side = Some(side);
-    for (i, e) in bundle.declarations.iter().enumerate() {
-        let n = e.declaration.name();
+    // The statement each claim must have, built by the side job (on the first batch's
+    // helper, while this thread declares and checks) rather than after the last theorem.
+    let expected: OnceLock<Vec<Formula>> = OnceLock::new();
+    let expected_statements = || {
+        expected.get_or_init(|| {
+            bundle.claims.iter().map(|c| closed_statement(&c.params, &c.assumptions, &c.conclusion)).collect()
+        })
+    };
+    let side_and_expected = || {
+        expected_statements();
+        side();
+    };
+    let mut side = Some(&side_and_expected as &(dyn Fn() + Sync));
+    // The first batch is checked while its prefix is declared (the side job running
+    // meanwhile on a helper); the loop below goes on from its first theorem.
+    let first = bundle
+        .declarations
+        .iter()
+        .position(|e| matches!((&e.declaration, &e.proof), (Declaration::Theorem { .. }, Some(_))));
+    let start = first.unwrap_or(0);
+    if let Some(i) = first {
+        let end = pending.partition_point(|&(r, _)| r <= i);
+        let jobs: Vec<usize> = pending[..end].iter().map(|&(_, j)| j).collect();
+        next = end;
+        let (prefix, results) = first_batch(&bundle.declarations, i, &jobs, side.take(), threads)?;
+        sig = prefix;
+        for (j, context, r) in results {
+            checked[j] = Some((i, context, r));
+        }
+    }
+    for (i, e) in bundle.declarations.iter().enumerate().skip(start) {
         match (&e.declaration, &e.proof) {
             (Declaration::Theorem { name, statement, trust_base }, Some(tp)) => {
                 if checked[i].is_none() {
@@ -900,30 +1059,21 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
                     .or_else(|e| refuse(format!("theorem `{name}` cannot be added: {e}")))?;
                 theorem_proofs.push((name.clone(), context, tp.proof.clone()));
             }
-            (Declaration::Theorem { name, .. }, None) => {
-                return refuse(format!("theorem `{name}` carries no proof"));
-            }
-            (_, Some(_)) => {
-                return refuse(format!("declaration {i} (`{n}`) is not a theorem but carries a proof"))
-            }
-            (d, None) => sig
-                .declare(d.clone())
-                .or_else(|e| refuse(format!("declaration {i} (`{n}`) is refused: {e}")))?,
+            _ => declare(&mut sig, i, e)?,
         }
     }
     // The claims: each a theorem of the signature, with exactly the stated shape.
     let mut axioms: BTreeSet<Name> = BTreeSet::new();
     let mut assumptions: BTreeSet<TrustAssumption> = BTreeSet::new();
-    for c in &bundle.claims {
+    for (c, expected) in bundle.claims.iter().zip(expected_statements()) {
         let what = format!("the claim `{}.{}`", c.owner, c.name);
         let Some(fact) = sig.fact(&c.theorem).filter(|f| f.kind == FactKind::Theorem) else {
             return refuse(format!("{what} cites `{}`, which is not a theorem of the bundle", c.theorem));
         };
-        let expected = closed_statement(&c.params, &c.assumptions, &c.conclusion);
-        if fact.statement != expected {
+        if fact.statement != *expected {
             return refuse(format!(
                 "{what} states `{}` but the theorem `{}` is `{}`",
-                formula_to_string(&expected),
+                formula_to_string(expected),
                 c.theorem,
                 formula_to_string(&fact.statement)
             ));
@@ -997,7 +1147,7 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
     Ok(Verified { signature: sig, theorem_proofs })
 }
 
-/// A bundle that verified from its text, with the summary `warrant verify` prints.
+/// A bundle that verified from its bytes, with the summary `warrant verify` prints.
 #[derive(Debug)]
 pub struct Verification {
     /// What it proved and rests on, as text ([`summary`]).
@@ -1008,15 +1158,16 @@ pub struct Verification {
     pub verified: Verified,
 }
 
-/// What `warrant verify` does with a bundle's text: decode it, verify it and render
-/// the [`summary`] it prints. The bench and the command share this one path.
-pub fn verify_text(text: &str) -> Result<Verification, BundleError> {
-    let (bundle, stored) = read(text)?;
+/// What `warrant verify` does with a bundle's bytes: decode them, verify the bundle
+/// (hashing the bytes as stored) and render the [`summary`] it prints. The bench, the
+/// command and the Coq export of a bundle share this one path.
+pub fn verify_bytes(bytes: &[u8]) -> Result<Verification, BundleError> {
+    let (bundle, stored) = read(bytes)?;
     // What the summary counts once the bundle verifies: every theorem carries a proof
     // and nothing else does.
     let proofs = bundle.declarations.iter().filter(|e| e.proof.is_some()).count();
     let (verified, summary) =
-        verify_and(&bundle, stored.as_ref(), || summary_with(&bundle, proofs), default_threads())?;
+        verify_and(&bundle, Some(&stored), || summary_with(&bundle, proofs), default_threads())?;
     Ok(Verification { summary, bundle, verified })
 }
 
@@ -1142,41 +1293,25 @@ mod tests {
                 b.challenge = None;
                 b.hashes = b.compute_hashes().expect("hashes");
             }
-            let text = b.to_json().expect("encode");
-            let (read_back, stored) = read(&text).expect("reads");
+            let bytes = b.to_bytes().expect("encode");
+            assert!(bytes.starts_with(b"warrant-bundle/3\n"));
+            let (read_back, stored) = read(&bytes).expect("reads");
             assert_eq!(read_back, b);
-            let stored = stored.expect("decoded in parts");
-            assert_eq!(stored.hashes(&read_back).expect("hashes"), b.hashes);
+            assert_eq!(stored.hashes(), b.hashes);
+            // Written again: the same bytes.
+            assert_eq!(read_back.to_bytes().expect("encode"), bytes);
         }
-    }
-
-    /// `b` written, then pretty-printed (keys reordered too): the same content.
-    fn pretty(b: &Bundle) -> String {
-        let value: serde_json::Value = serde_json::from_str(&b.to_json().expect("encode")).expect("json");
-        serde_json::to_string_pretty(&value).expect("encode")
-    }
-
-    #[test]
-    fn re_formatted_bytes_hash_differently_and_fall_back() {
-        // Pretty-printed, the stored bytes no longer give the recorded hashes; the
-        // re-encoding still does.
-        let b = sample();
-        let text = pretty(&b);
-        let (read_back, stored) = read(&text).expect("reads");
-        assert_eq!(read_back, b);
-        assert_ne!(stored.expect("decoded in parts").hashes(&read_back).expect("hashes"), b.hashes);
-        assert_eq!(read_back.compute_hashes().expect("hashes"), b.hashes);
     }
 
     #[test]
     fn each_distinct_node_is_stored_once_and_read_back_shared() {
         let b = sample();
-        let w = b.stored();
+        let s = wire::Writer::sections(&b);
         // `c` is one term, `c = c` one formula, `true` one formula, though each is
-        // named several times.
-        assert_eq!(w.terms.len(), 1);
-        assert_eq!(w.formulas.len(), 2);
-        let read_back = Bundle::from_json(&b.to_json().expect("encode")).expect("reads");
+        // named several times: a count, then the entries.
+        assert_eq!(s.terms, [1, 3, 1, 0]);
+        assert_eq!(s.formulas, [2, 2, 0, 0, 0]);
+        let read_back = Bundle::from_bytes(&b.to_bytes().expect("encode")).expect("reads");
         assert_eq!(read_back, b);
         let (Formula::Eq(Term::App(_, l), Term::App(_, r)), Formula::Eq(Term::App(_, c), _)) = (
             &read_back.claims[0].conclusion,
@@ -1187,106 +1322,281 @@ mod tests {
         assert!(Arc::ptr_eq(l, r) && Arc::ptr_eq(l, c), "equal terms share one allocation");
     }
 
-    /// The sample's JSON with `edit` applied to its value.
-    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> String {
-        let mut value: serde_json::Value =
-            serde_json::from_str(&sample().to_json().expect("encode")).expect("json");
-        edit(&mut value);
-        value.to_string()
+    /// The sample's sections, changed by `edit`, assembled into a file with the sample's
+    /// recorded hashes.
+    fn edited(edit: impl FnOnce(&mut wire::Sections)) -> Vec<u8> {
+        let b = sample();
+        let mut s = wire::Writer::sections(&b);
+        edit(&mut s);
+        let mut out = wire::FORMAT_LINE.to_vec();
+        wire::put_str(&mut out, &b.kernel_version);
+        for body in [&s.names, &s.terms, &s.formulas, &s.declarations, &s.proofs, &s.claims] {
+            wire::put_section(&mut out, body);
+        }
+        out.extend_from_slice(&b.to_bytes().expect("encode")[b.to_bytes().expect("encode").len() - 160..]);
+        out
     }
 
-    fn refusal(text: &str) -> String {
-        Bundle::from_json(text).expect_err("refused").reason
+    fn refusal(bytes: &[u8]) -> String {
+        Bundle::from_bytes(bytes).expect_err("refused").reason
+    }
+
+    #[test]
+    fn the_sample_assembled_unchanged_is_the_written_file() {
+        assert_eq!(edited(|_| {}), sample().to_bytes().expect("encode"));
     }
 
     #[test]
     fn a_table_entry_must_name_an_earlier_entry() {
-        // The sample's formulas: 0 is `c = c`, 1 is `true`. A formula naming itself
-        // (the shortest cycle), a later entry, or none at all is refused.
-        for (node, names) in
-            [(r#"{"Not": 1}"#, 1), (r#"{"And": [0, 2]}"#, 2), (r#"{"Not": 4000000000}"#, 4000000000u64)]
+        // The sample's formulas: 0 is `c = c` (tag 2, term 0 twice), 1 is `true` (tag
+        // 0). A formula naming itself (the shortest cycle), a later entry, or none at
+        // all is refused.
+        for (formula_1, names) in
+            [(vec![6, 1], 1u64), (vec![7, 0, 2], 2), (vec![6, 0x80, 0xd0, 0xac, 0xf3, 0x0e], 4000000000)]
         {
-            let text = edited(|v| v["formulas"][1] = serde_json::from_str(node).expect("json"));
+            let bytes = edited(|s| s.formulas = [&[2, 2, 0, 0][..], &formula_1].concat());
             assert_eq!(
-                refusal(&text),
+                refusal(&bytes),
                 format!("not a readable bundle: formula 1 names formula {names}, which is not an earlier entry of the table")
             );
         }
-        let text = edited(|v| v["terms"][0] = serde_json::from_str(r#"{"Neg": 0}"#).expect("json"));
+        let bytes = edited(|s| s.terms = vec![1, 4, 0]);
         assert_eq!(
-            refusal(&text),
+            refusal(&bytes),
             "not a readable bundle: term 0 names term 0, which is not an earlier entry of the table"
         );
-        let text = edited(|v| v["formulas"][0] = serde_json::from_str(r#"{"Eq": [0, 1]}"#).expect("json"));
+        let bytes = edited(|s| s.formulas = vec![2, 2, 0, 1, 0]);
         assert_eq!(
-            refusal(&text),
+            refusal(&bytes),
             "not a readable bundle: formula 0 names term 1, which is not in the table"
         );
-        let text = edited(|v| v["claims"][0]["conclusion"] = 2.into());
+        // The claims section: verdict, one claim (kind, owner, name, theorem, no
+        // parameters, assumptions, conclusion). Its conclusion made formula 2.
+        let bytes = edited(|s| {
+            let at = s.claims.len() - 1 - trailing_after_first_conclusion(&sample());
+            s.claims[at] = 2;
+        });
         assert_eq!(
-            refusal(&text),
+            refusal(&bytes),
             "not a readable bundle: a part names formula 2, which is not in the table"
         );
+    }
+
+    /// How many bytes of the sample's claims section follow the first claim's
+    /// conclusion index (the trust base and the challenge).
+    fn trailing_after_first_conclusion(b: &Bundle) -> usize {
+        let mut without = b.clone();
+        without.claims.clear();
+        let s = wire::Writer::sections(&without);
+        // The claims section without claims: verdict, a zero count, then the rest.
+        s.claims.len() - 2
     }
 
     #[test]
     fn a_table_entry_is_held_to_the_kernel_limits() {
         // 600 nested negations, each naming the one before: deeper than `max_depth`.
-        let mut text = edited(|v| {
-            let formulas = v["formulas"].as_array_mut().expect("an array");
-            for i in 1..600u32 {
-                formulas.push(serde_json::json!({ "Not": i }));
-            }
-        });
         let max = Limits::default();
+        let bytes = edited(|s| {
+            let mut f = Vec::new();
+            wire::put_uint(&mut f, 600);
+            f.push(0);
+            for i in 0..599u64 {
+                f.push(6);
+                wire::put_uint(&mut f, i);
+            }
+            s.formulas = f;
+        });
         assert_eq!(
-            refusal(&text),
+            refusal(&bytes),
             format!(
                 "not a readable bundle: formula {} is deeper than {} or larger than {} nodes (the kernel's limits)",
-                max.max_depth + 1,
+                max.max_depth,
                 max.max_depth,
                 max.max_formula_size
             )
         );
-        // 40 conjunctions of the one before with itself: 2^40 nodes in 42 entries.
-        text = edited(|v| {
-            let formulas = v["formulas"].as_array_mut().expect("an array");
-            for i in 1..41u32 {
-                formulas.push(serde_json::json!({ "And": [i, i] }));
+        // 40 conjunctions of the one before with itself: 2^40 nodes in 41 entries.
+        let bytes = edited(|s| {
+            let mut f = vec![41, 0];
+            for i in 0..40u8 {
+                f.extend([7, i, i]);
             }
+            s.formulas = f;
         });
-        assert!(refusal(&text).contains("larger than"), "{}", refusal(&text));
+        assert!(refusal(&bytes).contains("larger than"), "{}", refusal(&bytes));
     }
 
     #[test]
     fn parts_may_not_name_more_nodes_than_a_bundle_may_hold() {
-        // A formula of about 2^19 nodes (index 19), named by 1,000 claims' assumptions: within
-        // each entry's limit, but more than the budget for the whole bundle.
-        let text = edited(|v| {
-            let formulas = v["formulas"].as_array_mut().expect("an array");
-            for i in 1..19u32 {
-                formulas.push(serde_json::json!({ "And": [i, i] }));
-            }
-            let big = formulas.len() - 1;
-            let named: Vec<serde_json::Value> =
-                (0..1000).map(|k| serde_json::json!([format!("a{k}"), big])).collect();
-            v["claims"][0]["assumptions"] = named.into();
-        });
+        // A formula of 2^19 - 1 nodes, named by 1,000 claims' assumptions:
+        // within each entry's limit, but more than the budget for the whole bundle.
+        let mut b = sample();
+        let mut f = Formula::True;
+        for _ in 0..18 {
+            let a = Arc::new(f);
+            f = Formula::And(a.clone(), a);
+        }
+        b.claims[0].assumptions = (0..1000).map(|k| (format!("a{k}"), f.clone())).collect();
+        let bytes = b.to_bytes().expect("encode");
         assert_eq!(
-            refusal(&text),
+            refusal(&bytes),
             "not a readable bundle: its parts name more term and formula nodes (shared ones counted each time) than a bundle may hold"
         );
     }
 
     #[test]
-    fn another_format_is_refused_for_its_format() {
-        let text = edited(|v| {
-            v["format"] = "warrant-bundle/1".into();
-            v.as_object_mut().expect("an object").remove("terms");
-        });
+    fn another_format_is_refused_by_name() {
+        let bytes = sample().to_bytes().expect("encode");
+        let mut other = b"warrant-bundle/4\n".to_vec();
+        other.extend_from_slice(&bytes[17..]);
         assert_eq!(
-            refusal(&text),
+            refusal(&other),
+            format!("unsupported bundle format `warrant-bundle/4` (this verifier reads `{FORMAT}`)")
+        );
+        assert_eq!(
+            refusal(br#"{"format": "warrant-bundle/2", "terms": []}"#),
+            "this bundle is of format `warrant-bundle/2` (JSON), which is no longer read; re-create it with `warrant audit --bundle`"
+        );
+        assert_eq!(
+            refusal(br#" {"format": "warrant-bundle/1"}"#),
             format!("unsupported bundle format `warrant-bundle/1` (this verifier reads `{FORMAT}`)")
         );
+        for garbage in [&b"{ not json"[..], b"", b"\x00\x01"] {
+            assert_eq!(
+                refusal(garbage),
+                format!("not a readable bundle: it does not start with the format line `{FORMAT}`")
+            );
+        }
+    }
+
+    #[test]
+    fn every_truncation_is_refused() {
+        // Cut anywhere, the file is refused as unreadable (never read as something
+        // else, never a panic).
+        let bytes = sample().to_bytes().expect("encode");
+        for n in wire::FORMAT_LINE.len()..bytes.len() {
+            let reason = refusal(&bytes[..n]);
+            assert!(reason.starts_with("not a readable bundle: "), "{n}: {reason}");
+        }
+        let reason = refusal(&bytes[..bytes.len() - 1]);
+        assert_eq!(
+            reason,
+            format!("not a readable bundle: the bundle ends early (at byte {})", bytes.len() - 1)
+        );
+    }
+
+    #[test]
+    fn trailing_bytes_are_refused() {
+        let mut bytes = sample().to_bytes().expect("encode");
+        let end = bytes.len();
+        bytes.push(0);
+        assert_eq!(
+            refusal(&bytes),
+            format!(
+                "not a readable bundle: 1 bytes are left over at the end of the bundle (from byte {end})"
+            )
+        );
+        // Inside a section: a byte more in the terms section (its length says so).
+        let bytes = edited(|s| s.terms.push(0));
+        assert!(
+            refusal(&bytes)
+                .starts_with("not a readable bundle: 1 bytes are left over at the end of the terms section"),
+            "{}",
+            refusal(&bytes)
+        );
+    }
+
+    #[test]
+    fn a_length_larger_than_the_input_is_refused_before_anything_is_allocated() {
+        // A names section claiming 2^62 names, and a string of 2^62 bytes.
+        let mut huge = Vec::new();
+        wire::put_uint(&mut huge, 1 << 62);
+        let bytes = edited(|s| s.names = huge.clone());
+        assert!(
+            refusal(&bytes).contains(&format!("has {} elements, more than the 0 bytes left", 1u64 << 62)),
+            "{}",
+            refusal(&bytes)
+        );
+        let bytes = edited(|s| s.names = [&[1u8][..], &huge].concat());
+        assert!(refusal(&bytes).contains("runs past its end"), "{}", refusal(&bytes));
+        // A section length past the end of the file.
+        let mut bytes = wire::FORMAT_LINE.to_vec();
+        wire::put_str(&mut bytes, KERNEL_VERSION);
+        wire::put_uint(&mut bytes, u64::MAX);
+        assert!(refusal(&bytes).contains("runs past its end"), "{}", refusal(&bytes));
+        // A number longer than 64 bits, and one not in its shortest form.
+        let bytes = edited(|s| s.names = vec![0xff; 11]);
+        assert!(refusal(&bytes).contains("is too large"), "{}", refusal(&bytes));
+        let bytes = edited(|s| s.names = vec![0x80, 0x00]);
+        assert!(refusal(&bytes).contains("not in its shortest form"), "{}", refusal(&bytes));
+    }
+
+    #[test]
+    fn a_changed_byte_changes_a_hash() {
+        // Every byte of every section is covered: the sample's bytes with one byte
+        // changed either do not read or give other hashes than the recorded ones.
+        let b = sample();
+        let bytes = b.to_bytes().expect("encode");
+        let hashed = bytes.len() - 5 * wire::HASH_BYTES;
+        let start = wire::FORMAT_LINE.len() + 1 + b.kernel_version.len();
+        for i in start..hashed {
+            let mut changed = bytes.clone();
+            changed[i] ^= 0x01;
+            if let Ok((_, stored)) = read(&changed) {
+                assert_ne!(stored.hashes(), b.hashes, "byte {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_proof_count_other_than_the_marks_is_refused() {
+        // The theorem's mark cleared: one proof more than marks.
+        let bytes = edited(|s| {
+            let last = s.declarations.len() - 1;
+            s.declarations[last] = 0;
+        });
+        assert_eq!(
+            refusal(&bytes),
+            "not a readable bundle: 0 declarations carry a proof but the proofs section holds 1"
+        );
+    }
+
+    #[test]
+    fn an_unknown_tag_is_refused() {
+        let bytes = edited(|s| s.formulas = vec![1, 13]);
+        assert!(
+            refusal(&bytes).starts_with("not a readable bundle: unknown formula tag 13 at byte"),
+            "{}",
+            refusal(&bytes)
+        );
+    }
+
+    #[test]
+    fn the_first_error_in_the_files_order_is_the_refusal_on_one_thread_or_two() {
+        // A declaration's tag, the proof's step tag and the claim's kind broken, in
+        // every combination: read on one thread or two, the refusal is the first in the
+        // file's order.
+        for broken in 1..8u8 {
+            let bytes = edited(|s| {
+                if broken & 1 != 0 {
+                    s.declarations[1] = 99;
+                }
+                if broken & 2 != 0 {
+                    *s.proofs.last_mut().expect("a proof") = 99;
+                }
+                if broken & 4 != 0 {
+                    s.claims[2] = 9;
+                }
+            });
+            let one = read_with(&bytes, usize::MAX).map(|_| ()).expect_err("refused").reason;
+            let two = read_with(&bytes, 0).map(|_| ()).expect_err("refused").reason;
+            assert_eq!(one, two);
+            let first = ["unknown declaration tag 99", "unknown proof step tag 99", "unknown claim tag 9"]
+                [broken.trailing_zeros() as usize];
+            assert!(one.starts_with(&format!("not a readable bundle: {first} at byte")), "{one}");
+        }
+        // Unbroken: the same bundle both ways.
+        let bytes = sample().to_bytes().expect("encode");
+        assert_eq!(read_with(&bytes, 0).expect("reads").0, read_with(&bytes, usize::MAX).expect("reads").0);
     }
 }

@@ -46,8 +46,8 @@ pub struct AuditArgs {
     /// technique that answers it, meets every `require` and rests only on its `allow`s.
     #[arg(long, value_name = "FILE")]
     pub challenge: Option<PathBuf>,
-    /// Write a certificate bundle of the accepted submission to FILE (JSON), for
-    /// `warrant verify`.
+    /// Write a certificate bundle of the accepted submission to FILE (binary, format
+    /// `warrant-bundle/3`), for `warrant verify` (`--print` shows it as JSON).
     #[arg(long, value_name = "FILE")]
     pub bundle: Option<PathBuf>,
 }
@@ -115,8 +115,8 @@ pub fn run(args: &AuditArgs, engine: &dyn ProofEngine) -> ExitCode {
     if let Some(path) = &args.bundle {
         match warrant_auditor::bundle::write(&audit) {
             Ok(bundle) => {
-                let written = bundle.to_json().map_err(|e| e.to_string()).and_then(|text| {
-                    std::fs::write(path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+                let written = bundle.to_bytes().map_err(|e| e.to_string()).and_then(|bytes| {
+                    std::fs::write(path, bytes).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
                 });
                 if let Err(e) = written {
                     eprintln!("warrant audit: {e}");

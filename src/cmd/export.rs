@@ -2,14 +2,16 @@
 //! kernel checked (lemmas and accepted techniques' guarantees) as a Coq 8.16 project
 //! that `make -C DIR` re-checks with an independent proof assistant.
 //!
-//! `warrant export coq BUNDLE.json -o DIR` exports a certificate bundle instead: it is
-//! verified by the kernel alone (as `warrant verify` does), then every theorem it
-//! carries is written, without the parser, prover or auditor.
+//! `warrant export coq BUNDLE -o DIR` exports a certificate bundle instead (a file that
+//! starts with `warrant-bundle/`, or a `.json` file, which is refused with how to make
+//! a bundle anew when it is a bundle of the old JSON format): it is verified by the
+//! kernel alone (as `warrant verify` does), then every theorem it carries is written,
+//! without the parser, prover or auditor.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use warrant_auditor::{AuditOptions, Auditor, ProofEngine, Submission, Verdict};
-use warrant_kernel::bundle::{verify, Bundle};
+use warrant_kernel::bundle::verify_bytes;
 use warrant_kernel::coq::{write_project, Exporter, Options, Technique};
 use warrant_kernel::{Context, Formula, Proof, Step, Term};
 
@@ -27,7 +29,7 @@ pub struct ExportArgs {
     #[arg(value_enum)]
     pub target: Target,
     /// Files or folders to export (everything they import is exported too), or one
-    /// certificate bundle (`.json`, from `warrant audit --bundle`).
+    /// certificate bundle (from `warrant audit --bundle`).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// The output directory (a Coq project).
@@ -50,7 +52,7 @@ pub fn run(args: &ExportArgs, engine: &dyn ProofEngine) -> ExitCode {
         }
     }
     if let [path] = args.paths.as_slice() {
-        if path.extension().is_some_and(|e| e == "json") {
+        if is_bundle(path) {
             return run_bundle(args, path);
         }
     }
@@ -118,18 +120,27 @@ fn write_coq(args: &ExportArgs, exporter: &Exporter<'_>, what: &str) -> Result<(
     Ok(())
 }
 
+/// Whether `path` names a certificate bundle: a file that starts as one does, or a
+/// `.json` file (bundles were JSON once; such a file is refused by its format).
+fn is_bundle(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 15];
+    let starts_as_a_bundle = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok()
+        && &head == b"warrant-bundle/";
+    starts_as_a_bundle || path.extension().is_some_and(|e| e == "json")
+}
+
 /// Exports a certificate bundle: verified by the kernel, then every theorem written.
 fn run_bundle(args: &ExportArgs, path: &std::path::Path) -> ExitCode {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
         Err(e) => {
             eprintln!("warrant export: cannot read `{}`: {e}", path.display());
             return ExitCode::from(2);
         }
     };
-    let verified = Bundle::from_json(&text).and_then(|b| verify(&b));
-    let verified = match verified {
-        Ok(v) => v,
+    let verified = match verify_bytes(&bytes) {
+        Ok(v) => v.verified,
         Err(e) => {
             eprintln!("warrant export: the bundle is refused: {e}");
             return ExitCode::from(1);

@@ -1,17 +1,23 @@
 //! `warrant verify BUNDLE`: re-check a certificate bundle with the kernel alone (no
-//! parser, prover or auditor) and print what it proves and the trust base.
+//! parser, prover or auditor) and print what it proves and the trust base; with
+//! `--print`, also the whole bundle spelled out as JSON (a bundle is stored in a
+//! binary format).
 //! Exit 0 verified, 1 refused (the reason is printed), 2 on an I/O error.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use warrant_kernel::bundle::verify_text;
+use warrant_kernel::bundle::verify_bytes;
 
 /// Arguments of `warrant verify`.
 #[derive(clap::Args, Debug)]
 pub struct VerifyArgs {
-    /// The bundle (JSON) that `warrant audit --bundle` wrote.
+    /// The bundle that `warrant audit --bundle` wrote.
     pub bundle: PathBuf,
+    /// After the summary, print the verified bundle spelled out, as JSON (every term
+    /// and formula written out in full, so for reading, not for verifying again).
+    #[arg(long)]
+    pub print: bool,
 }
 
 /// Asks Linux not to back this process's memory with transparent huge pages from now
@@ -32,17 +38,23 @@ fn without_transparent_huge_pages() {
 /// Runs `warrant verify`.
 pub fn run(args: &VerifyArgs) -> ExitCode {
     without_transparent_huge_pages();
-    let text = match std::fs::read_to_string(&args.bundle) {
-        Ok(t) => t,
+    let bytes = match std::fs::read(&args.bundle) {
+        Ok(b) => b,
         Err(e) => {
             eprintln!("warrant verify: cannot read `{}`: {e}", args.bundle.display());
             return ExitCode::from(2);
         }
     };
-    match verify_text(&text) {
+    match verify_bytes(&bytes) {
         Ok(verification) => {
             let mut out = std::io::stdout().lock();
-            let written = out.write_all(verification.summary.as_bytes()).and_then(|_| out.flush());
+            let mut written = out.write_all(verification.summary.as_bytes());
+            if args.print && written.is_ok() {
+                written = serde_json::to_writer_pretty(&mut out, &verification.bundle)
+                    .map_err(std::io::Error::from)
+                    .and_then(|()| out.write_all(b"\n"));
+            }
+            let written = written.and_then(|()| out.flush());
             // The process ends here: leave the bundle's terms and the rebuilt signature
             // to the operating system rather than free them one by one.
             std::mem::forget(verification);

@@ -1,12 +1,39 @@
-//! The stored form of a bundle (format `warrant-bundle/2`): every term and formula
-//! outside proof steps sits once in a shared table, and everything else names it by
-//! its index there.
+//! The stored form of a bundle (format `warrant-bundle/3`): a compact binary encoding
+//! in which every name, term and formula sits once in a shared table and everything
+//! else names it by its index there.
+//!
+//! # Layout
+//!
+//! ```text
+//! "warrant-bundle/3\n"             the format line (text, so `head -c 17` names it)
+//! kernel version                   a string
+//! names section                    every distinct string: names, labels, owners
+//! terms section                    the term table
+//! formulas section                 the formula table
+//! declarations section             the signature slice, in order
+//! proofs section                   one proof section (context and steps) per theorem
+//! claims section                   verdict, claims, trust base, challenge
+//! hashes                           five SHA-256 digests, 32 bytes each
+//! ```
+//!
+//! A section is a length (in bytes) followed by that many bytes, its *body*; a body
+//! must be read to its last byte exactly, and the file must end with the hashes.
+//! Numbers are unsigned LEB128 varints (7 bits a byte, low bits first) written in
+//! their shortest form; a string is its length in bytes and its UTF-8 bytes; a list
+//! is its length and its elements; a rational is its text (`-3/20`), read by the same
+//! checked parser as everywhere else. A sort is one number: 0 for `Rat`, `k + 1` for
+//! the sort named by names entry `k`. Every enum is a tag byte (the variant's position
+//! in the kernel type: [`Term`], [`Formula`], [`Declaration`], [`Step`]) followed by its
+//! fields in declaration order; terms and formulas are table indices, names are
+//! names indices, step references are plain numbers.
+//!
+//! # Tables
 //!
 //! The tables are hash-consed when written: `terms` holds each distinct term node once,
 //! its children given as indices of *earlier* entries; `formulas` likewise, its terms
-//! given as indices of `terms`. Declarations, contexts, claims, the trust base and the
-//! challenge give their terms and formulas as indices, and so do proof steps
-//! ([`StepW`], which mirrors [`Step`] with indices for its terms and formulas).
+//! given as indices of `terms`. A writer numbers the entries in first-visit order
+//! (children first) over the declarations, proofs, claims, trust base and challenge,
+//! so the same bundle always gives the same bytes.
 //!
 //! Reading a table is one forward loop (no recursion driven by the input): an entry
 //! that names itself, a later entry or no entry at all is refused, so a table cannot
@@ -14,446 +41,811 @@
 //! computed on the way and held to the kernel's [`Limits`], and the total size of
 //! everything the rest of the bundle names is held to a budget, so sharing cannot
 //! blow a small document up into an unbounded amount of work.
+//!
+//! # Why damage cannot go unnoticed and input cannot allocate without bound
+//!
+//! Every byte of a file is in exactly one of: the format line and the kernel version
+//! (each compared with what this verifier expects), a section (each covered by a
+//! hash, length prefix included), the hashes (compared with the recomputed ones).
+//! The decoder is a function of the bytes alone (one reading, no choices), so a change
+//! anywhere changes what a hash covers, or is refused by name. Every length and count
+//! is checked against the bytes left in its section before anything is allocated for
+//! it: each string byte and each list element takes at least one byte of input, so a
+//! reader never allocates more than a constant times the file's size, and the file is
+//! held to [`Limits::max_json_bytes`] before it is read.
 
 use super::{
-    BundleContext, BundleError, ChallengeMet, Claim, ClaimKind, Entry, Hashes, TheoremProof, TrustAssumption,
-    TrustBase,
+    BundleContext, BundleError, ChallengeMet, Claim, ClaimKind, TheoremProof, TrustAssumption, TrustBase,
 };
 use crate::proof::{Product, Proof, Square, Step, StepId};
 use crate::rat::Rat;
 use crate::signature::Declaration;
 use crate::term::{Formula, Hint, Name, Sort, Term};
 use crate::Limits;
-use serde::de::{Deserializer, Visitor};
-use serde::{Deserialize, Serialize, Serializer};
-use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::fmt;
 use std::sync::Arc;
 
-/// Text as stored: borrowed from the document when it has no escapes.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(super) struct Text<'a>(pub Cow<'a, str>);
+/// What the bytes of a format-3 file start with.
+pub(super) const FORMAT_LINE: &[u8] = b"warrant-bundle/3\n";
 
-impl Serialize for Text<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text<'a>, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-impl<'a> Text<'a> {
-    /// `n`, borrowed.
-    pub(super) fn of(n: &'a str) -> Text<'a> {
-        Text(Cow::Borrowed(n))
-    }
-}
-
-/// A sort as stored (the same JSON as [`Sort`]).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub(super) enum SortNode<'a> {
-    Rat,
-    Named(#[serde(borrow)] Text<'a>),
-}
-
-impl<'a> SortNode<'a> {
-    fn of(s: &'a Sort) -> SortNode<'a> {
-        match s {
-            Sort::Rat => SortNode::Rat,
-            Sort::Named(n) => SortNode::Named(Text::of(n)),
-        }
-    }
-}
-
-/// A term node: [`Term`] with each child an index of an earlier `terms` entry.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub(super) enum TermNode<'a> {
-    Bound(u32),
-    Free(#[serde(borrow)] Text<'a>, #[serde(borrow)] SortNode<'a>),
-    Num(Cow<'a, Rat>),
-    App(#[serde(borrow)] Text<'a>, Vec<u32>),
-    Neg(u32),
-    Add(u32, u32),
-    Sub(u32, u32),
-    Mul(u32, u32),
-    Div(u32, Cow<'a, Rat>),
-    Pow(u32, u32),
-}
-
-/// A formula node: [`Formula`] with each subformula an index of an earlier `formulas`
-/// entry and each term an index of `terms`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub(super) enum FormulaNode<'a> {
-    True,
-    False,
-    Eq(u32, u32),
-    Le(u32, u32),
-    Lt(u32, u32),
-    Pred(#[serde(borrow)] Text<'a>, Vec<u32>),
-    Not(u32),
-    And(u32, u32),
-    Or(u32, u32),
-    Implies(u32, u32),
-    Iff(u32, u32),
-    Forall(#[serde(borrow)] Text<'a>, #[serde(borrow)] SortNode<'a>, u32),
-    Exists(#[serde(borrow)] Text<'a>, #[serde(borrow)] SortNode<'a>, u32),
-}
-
-/// A [`Declaration`] as stored.
-#[derive(Serialize, Deserialize)]
-pub(super) enum DeclarationW<'a> {
-    Sort {
-        #[serde(borrow)]
-        name: Text<'a>,
-    },
-    Function {
-        #[serde(borrow)]
-        name: Text<'a>,
-        #[serde(borrow)]
-        params: Vec<SortNode<'a>>,
-        #[serde(borrow)]
-        result: SortNode<'a>,
-    },
-    Predicate {
-        #[serde(borrow)]
-        name: Text<'a>,
-        #[serde(borrow)]
-        params: Vec<SortNode<'a>>,
-    },
-    DefineFunction {
-        #[serde(borrow)]
-        name: Text<'a>,
-        #[serde(borrow)]
-        params: Vec<(Text<'a>, SortNode<'a>)>,
-        #[serde(borrow)]
-        result: SortNode<'a>,
-        body: u32,
-    },
-    DefinePredicate {
-        #[serde(borrow)]
-        name: Text<'a>,
-        #[serde(borrow)]
-        params: Vec<(Text<'a>, SortNode<'a>)>,
-        body: u32,
-    },
-    Axiom {
-        #[serde(borrow)]
-        name: Text<'a>,
-        statement: u32,
-    },
-    Theorem {
-        #[serde(borrow)]
-        name: Text<'a>,
-        statement: u32,
-        #[serde(borrow)]
-        trust_base: Vec<Text<'a>>,
-    },
-}
-
-/// A [`BundleContext`] as stored.
-#[derive(Serialize, Deserialize)]
-pub(super) struct ContextW<'a> {
-    #[serde(borrow)]
-    variables: Vec<(Text<'a>, SortNode<'a>)>,
-    #[serde(borrow)]
-    hypotheses: Vec<(Text<'a>, u32)>,
-}
-
-/// A [`TheoremProof`] as stored: the context and the proof's terms and formulas by index.
-#[derive(Serialize, Deserialize)]
-pub(super) struct TheoremProofW<'a> {
-    #[serde(borrow)]
-    context: ContextW<'a>,
-    #[serde(borrow)]
-    proof: ProofW<'a>,
-}
-
-/// A [`Proof`] as stored.
-#[derive(Serialize, Deserialize)]
-pub(super) struct ProofW<'a> {
-    #[serde(borrow)]
-    steps: Vec<StepW<'a>>,
-}
-
-/// An [`Entry`] as stored.
-#[derive(Serialize, Deserialize)]
-pub(super) struct EntryW<'a> {
-    #[serde(borrow)]
-    pub declaration: DeclarationW<'a>,
-    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
-    pub proof: Option<TheoremProofW<'a>>,
-}
-
-/// A [`Claim`] as stored.
-#[derive(Serialize, Deserialize)]
-pub(super) struct ClaimW<'a> {
-    kind: ClaimKind,
-    #[serde(borrow)]
-    owner: Text<'a>,
-    #[serde(borrow)]
-    name: Text<'a>,
-    #[serde(borrow)]
-    theorem: Text<'a>,
-    #[serde(borrow)]
-    params: Vec<(Text<'a>, SortNode<'a>)>,
-    #[serde(borrow)]
-    assumptions: Vec<(Text<'a>, u32)>,
-    conclusion: u32,
-}
-
-/// A [`TrustAssumption`] as stored.
-#[derive(Serialize, Deserialize)]
-pub(super) struct TrustAssumptionW<'a> {
-    #[serde(borrow)]
-    owner: Text<'a>,
-    #[serde(borrow)]
-    name: Text<'a>,
-    statement: u32,
-}
-
-/// A [`TrustBase`] as stored.
-#[derive(Serialize, Deserialize)]
-pub(super) struct TrustBaseW<'a> {
-    #[serde(borrow)]
-    axioms: Vec<Text<'a>>,
-    #[serde(borrow)]
-    assumptions: Vec<TrustAssumptionW<'a>>,
-}
-
-/// A [`ChallengeMet`] as stored.
-#[derive(Serialize, Deserialize)]
-pub(super) struct ChallengeW<'a> {
-    #[serde(borrow)]
-    challenge: Text<'a>,
-    #[serde(borrow)]
-    technique: Text<'a>,
-    #[serde(borrow)]
-    params: Vec<(Text<'a>, SortNode<'a>)>,
-    #[serde(borrow)]
-    allows: Vec<(Text<'a>, u32)>,
-    #[serde(borrow)]
-    requires: Vec<(Text<'a>, u32, Text<'a>)>,
-}
-
-/// A whole bundle as stored.
-#[derive(Serialize, Deserialize)]
-pub(super) struct BundleW<'a> {
-    #[serde(borrow)]
-    pub format: Text<'a>,
-    #[serde(borrow)]
-    pub kernel_version: Text<'a>,
-    #[serde(borrow)]
-    pub verdict: Text<'a>,
-    #[serde(borrow)]
-    pub terms: Vec<TermNode<'a>>,
-    #[serde(borrow)]
-    pub formulas: Vec<FormulaNode<'a>>,
-    #[serde(borrow)]
-    pub declarations: Vec<EntryW<'a>>,
-    #[serde(borrow)]
-    pub claims: Vec<ClaimW<'a>>,
-    #[serde(borrow)]
-    pub trust_base: TrustBaseW<'a>,
-    #[serde(borrow, default)]
-    pub challenge: Option<ChallengeW<'a>>,
-    pub hashes: Hashes,
-}
+/// The length of one recorded hash (SHA-256).
+pub(super) const HASH_BYTES: usize = 32;
 
 // ---------------------------------------------------------------------------
-// Writing: the bundle's terms and formulas hash-consed into the tables.
+// Writing.
 // ---------------------------------------------------------------------------
 
-/// Builds the tables while the parts are converted to their stored form. Entries are
-/// numbered in first-visit order (children first), so the same bundle always gives
-/// the same tables. `*_seen` remembers nodes by address, so that a subtree shared in
-/// memory is visited once.
+/// Appends `v` as an unsigned LEB128 varint, shortest form.
+pub(super) fn put_uint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Appends a string: its length, then its bytes.
+pub(super) fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_uint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Appends `body` as a section: its length, then its bytes.
+pub(super) fn put_section(out: &mut Vec<u8>, body: &[u8]) {
+    put_uint(out, body.len() as u64);
+    out.extend_from_slice(body);
+}
+
+fn put_usize(out: &mut Vec<u8>, v: usize) {
+    put_uint(out, v as u64);
+}
+
+/// The bodies of the sections of a bundle, as a writer makes them.
+pub(super) struct Sections {
+    pub names: Vec<u8>,
+    pub terms: Vec<u8>,
+    pub formulas: Vec<u8>,
+    pub declarations: Vec<u8>,
+    pub proofs: Vec<u8>,
+    pub claims: Vec<u8>,
+}
+
+/// Builds the tables while the parts are encoded. `*_ids` find a node by its encoding
+/// (two nodes are equal exactly when their encodings are, children being indices of
+/// already-unique entries); `*_seen` remember nodes by address, so that a subtree
+/// shared in memory is visited once.
 #[derive(Default)]
-pub(super) struct Encoder<'b> {
-    pub terms: Vec<TermNode<'b>>,
-    term_ids: HashMap<TermNode<'b>, u32>,
+pub(super) struct Writer<'b> {
+    names: Vec<u8>,
+    name_ids: HashMap<&'b str, u32>,
+    terms: Vec<u8>,
+    term_ids: HashMap<Vec<u8>, u32>,
     terms_seen: HashMap<*const Term, u32>,
-    pub formulas: Vec<FormulaNode<'b>>,
-    formula_ids: HashMap<FormulaNode<'b>, u32>,
+    formulas: Vec<u8>,
+    formula_ids: HashMap<Vec<u8>, u32>,
     formulas_seen: HashMap<*const Formula, u32>,
 }
 
-/// The index of `node` in `table`, added if it is not there yet.
-fn intern<N: Clone + Eq + std::hash::Hash>(table: &mut Vec<N>, ids: &mut HashMap<N, u32>, node: N) -> u32 {
+/// The index of `node` among `ids`, appended to `table` if it is not there yet.
+fn intern(table: &mut Vec<u8>, ids: &mut HashMap<Vec<u8>, u32>, node: Vec<u8>) -> u32 {
     if let Some(&i) = ids.get(&node) {
         return i;
     }
-    let i = table.len() as u32;
-    table.push(node.clone());
+    let i = ids.len() as u32;
+    table.extend_from_slice(&node);
     ids.insert(node, i);
     i
 }
 
-impl<'b> Encoder<'b> {
+/// Prefixes `body` with the number of entries it holds.
+fn counted(count: usize, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 5);
+    put_usize(&mut out, count);
+    out.extend_from_slice(body);
+    out
+}
+
+impl<'b> Writer<'b> {
+    /// The sections of `b`'s parts. Entries are numbered in first-visit order over the
+    /// declarations and their proofs, the claims, the trust base and the challenge.
+    pub fn sections(b: &'b super::Bundle) -> Sections {
+        let mut w = Writer::default();
+        let mut declarations = Vec::new();
+        let mut proofs = Vec::new();
+        put_usize(&mut declarations, b.declarations.len());
+        put_usize(&mut proofs, b.declarations.iter().filter(|e| e.proof.is_some()).count());
+        for e in &b.declarations {
+            w.declaration(&mut declarations, &e.declaration);
+            declarations.push(u8::from(e.proof.is_some()));
+            if let Some(p) = &e.proof {
+                // Each proof is a section of its own, so that a reader can share the
+                // proofs out between threads before decoding them.
+                let mut body = Vec::new();
+                w.theorem_proof(&mut body, p);
+                put_section(&mut proofs, &body);
+            }
+        }
+        let mut claims = Vec::new();
+        w.name_into(&mut claims, &b.verdict);
+        put_usize(&mut claims, b.claims.len());
+        for c in &b.claims {
+            w.claim(&mut claims, c);
+        }
+        w.trust_base(&mut claims, &b.trust_base);
+        match &b.challenge {
+            None => claims.push(0),
+            Some(m) => {
+                claims.push(1);
+                w.challenge(&mut claims, m);
+            }
+        }
+        Sections {
+            names: counted(w.name_ids.len(), &w.names),
+            terms: counted(w.term_ids.len(), &w.terms),
+            formulas: counted(w.formula_ids.len(), &w.formulas),
+            declarations,
+            proofs,
+            claims,
+        }
+    }
+
+    fn name(&mut self, s: &'b str) -> u32 {
+        if let Some(&i) = self.name_ids.get(s) {
+            return i;
+        }
+        let i = self.name_ids.len() as u32;
+        put_str(&mut self.names, s);
+        self.name_ids.insert(s, i);
+        i
+    }
+
+    fn name_into(&mut self, out: &mut Vec<u8>, s: &'b str) {
+        let i = self.name(s);
+        put_uint(out, u64::from(i));
+    }
+
+    fn sort_into(&mut self, out: &mut Vec<u8>, s: &'b Sort) {
+        match s {
+            Sort::Rat => out.push(0),
+            Sort::Named(n) => {
+                let i = self.name(n);
+                put_uint(out, u64::from(i) + 1);
+            }
+        }
+    }
+
+    fn variables_into(&mut self, out: &mut Vec<u8>, v: &'b [(Name, Sort)]) {
+        put_usize(out, v.len());
+        for (x, s) in v {
+            self.name_into(out, x);
+            self.sort_into(out, s);
+        }
+    }
+
+    fn named_formulas_into<N: AsRef<str>>(&mut self, out: &mut Vec<u8>, v: &'b [(N, Formula)]) {
+        put_usize(out, v.len());
+        for (n, f) in v {
+            self.name_into(out, n.as_ref());
+            self.formula_into(out, f);
+        }
+    }
+
     /// The index of `t` (recursing over the in-memory term, which the kernel or the
     /// reader has already held to the depth limit).
-    pub fn term(&mut self, t: &'b Term) -> u32 {
+    fn term(&mut self, t: &'b Term) -> u32 {
         if let Some(&i) = self.terms_seen.get(&(t as *const Term)) {
             return i;
         }
-        let node = match t {
-            Term::Bound(i) => TermNode::Bound(*i),
-            Term::Free(x, s) => TermNode::Free(Text::of(x), SortNode::of(s)),
-            Term::Num(r) => TermNode::Num(Cow::Borrowed(&**r)),
-            Term::App(f, args) => TermNode::App(Text::of(f), args.iter().map(|a| self.term(a)).collect()),
-            Term::Neg(a) => TermNode::Neg(self.term(a)),
-            Term::Add(a, b) => TermNode::Add(self.term(a), self.term(b)),
-            Term::Sub(a, b) => TermNode::Sub(self.term(a), self.term(b)),
-            Term::Mul(a, b) => TermNode::Mul(self.term(a), self.term(b)),
-            Term::Div(a, c) => TermNode::Div(self.term(a), Cow::Borrowed(&**c)),
-            Term::Pow(a, n) => TermNode::Pow(self.term(a), *n),
-        };
+        let mut node = Vec::new();
+        match t {
+            Term::Bound(i) => {
+                node.push(0);
+                put_uint(&mut node, u64::from(*i));
+            }
+            Term::Free(x, s) => {
+                node.push(1);
+                self.name_into(&mut node, x);
+                self.sort_into(&mut node, s);
+            }
+            Term::Num(r) => {
+                node.push(2);
+                put_str(&mut node, &r.to_string());
+            }
+            Term::App(f, args) => {
+                node.push(3);
+                self.name_into(&mut node, f);
+                self.terms_into(&mut node, args);
+            }
+            Term::Neg(a) => {
+                node.push(4);
+                self.term_into(&mut node, a);
+            }
+            Term::Add(a, b) | Term::Sub(a, b) | Term::Mul(a, b) => {
+                node.push(match t {
+                    Term::Add(..) => 5,
+                    Term::Sub(..) => 6,
+                    _ => 7,
+                });
+                self.term_into(&mut node, a);
+                self.term_into(&mut node, b);
+            }
+            Term::Div(a, c) => {
+                node.push(8);
+                self.term_into(&mut node, a);
+                put_str(&mut node, &c.to_string());
+            }
+            Term::Pow(a, n) => {
+                node.push(9);
+                self.term_into(&mut node, a);
+                put_uint(&mut node, u64::from(*n));
+            }
+        }
         let i = intern(&mut self.terms, &mut self.term_ids, node);
         self.terms_seen.insert(t as *const Term, i);
         i
     }
 
+    fn term_into(&mut self, out: &mut Vec<u8>, t: &'b Term) {
+        let i = self.term(t);
+        put_uint(out, u64::from(i));
+    }
+
+    fn terms_into(&mut self, out: &mut Vec<u8>, ts: &'b [Term]) {
+        put_usize(out, ts.len());
+        for t in ts {
+            self.term_into(out, t);
+        }
+    }
+
     /// The index of `f`.
-    pub fn formula(&mut self, f: &'b Formula) -> u32 {
+    fn formula(&mut self, f: &'b Formula) -> u32 {
         if let Some(&i) = self.formulas_seen.get(&(f as *const Formula)) {
             return i;
         }
-        let node = match f {
-            Formula::True => FormulaNode::True,
-            Formula::False => FormulaNode::False,
-            Formula::Eq(a, b) => FormulaNode::Eq(self.term(a), self.term(b)),
-            Formula::Le(a, b) => FormulaNode::Le(self.term(a), self.term(b)),
-            Formula::Lt(a, b) => FormulaNode::Lt(self.term(a), self.term(b)),
-            Formula::Pred(p, args) => {
-                FormulaNode::Pred(Text::of(p), args.iter().map(|a| self.term(a)).collect())
+        let mut node = Vec::new();
+        match f {
+            Formula::True => node.push(0),
+            Formula::False => node.push(1),
+            Formula::Eq(a, b) | Formula::Le(a, b) | Formula::Lt(a, b) => {
+                node.push(match f {
+                    Formula::Eq(..) => 2,
+                    Formula::Le(..) => 3,
+                    _ => 4,
+                });
+                self.term_into(&mut node, a);
+                self.term_into(&mut node, b);
             }
-            Formula::Not(a) => FormulaNode::Not(self.formula(a)),
-            Formula::And(a, b) => FormulaNode::And(self.formula(a), self.formula(b)),
-            Formula::Or(a, b) => FormulaNode::Or(self.formula(a), self.formula(b)),
-            Formula::Implies(a, b) => FormulaNode::Implies(self.formula(a), self.formula(b)),
-            Formula::Iff(a, b) => FormulaNode::Iff(self.formula(a), self.formula(b)),
-            Formula::Forall(h, s, b) => FormulaNode::Forall(Text::of(&h.0), SortNode::of(s), self.formula(b)),
-            Formula::Exists(h, s, b) => FormulaNode::Exists(Text::of(&h.0), SortNode::of(s), self.formula(b)),
-        };
+            Formula::Pred(p, args) => {
+                node.push(5);
+                self.name_into(&mut node, p);
+                self.terms_into(&mut node, args);
+            }
+            Formula::Not(a) => {
+                node.push(6);
+                self.formula_into(&mut node, a);
+            }
+            Formula::And(a, b) | Formula::Or(a, b) | Formula::Implies(a, b) | Formula::Iff(a, b) => {
+                node.push(match f {
+                    Formula::And(..) => 7,
+                    Formula::Or(..) => 8,
+                    Formula::Implies(..) => 9,
+                    _ => 10,
+                });
+                self.formula_into(&mut node, a);
+                self.formula_into(&mut node, b);
+            }
+            Formula::Forall(h, s, b) | Formula::Exists(h, s, b) => {
+                node.push(if matches!(f, Formula::Forall(..)) { 11 } else { 12 });
+                self.name_into(&mut node, &h.0);
+                self.sort_into(&mut node, s);
+                self.formula_into(&mut node, b);
+            }
+        }
         let i = intern(&mut self.formulas, &mut self.formula_ids, node);
         self.formulas_seen.insert(f as *const Formula, i);
         i
     }
 
-    fn named_formulas<N: AsRef<str>>(&mut self, v: &'b [(N, Formula)]) -> Vec<(Text<'b>, u32)> {
-        v.iter().map(|(n, f)| (Text::of(n.as_ref()), self.formula(f))).collect()
+    fn formula_into(&mut self, out: &mut Vec<u8>, f: &'b Formula) {
+        let i = self.formula(f);
+        put_uint(out, u64::from(i));
     }
 
-    /// The stored form of an entry.
-    pub fn entry(&mut self, e: &'b Entry) -> EntryW<'b> {
-        let declaration = match &e.declaration {
-            Declaration::Sort { name } => DeclarationW::Sort { name: Text::of(name) },
-            Declaration::Function { name, params, result } => DeclarationW::Function {
-                name: Text::of(name),
-                params: params.iter().map(SortNode::of).collect(),
-                result: SortNode::of(result),
-            },
-            Declaration::Predicate { name, params } => DeclarationW::Predicate {
-                name: Text::of(name),
-                params: params.iter().map(SortNode::of).collect(),
-            },
-            Declaration::DefineFunction { name, params, result, body } => DeclarationW::DefineFunction {
-                name: Text::of(name),
-                params: variables(params),
-                result: SortNode::of(result),
-                body: self.term(body),
-            },
-            Declaration::DefinePredicate { name, params, body } => DeclarationW::DefinePredicate {
-                name: Text::of(name),
-                params: variables(params),
-                body: self.formula(body),
-            },
-            Declaration::Axiom { name, statement } => {
-                DeclarationW::Axiom { name: Text::of(name), statement: self.formula(statement) }
+    fn declaration(&mut self, out: &mut Vec<u8>, d: &'b Declaration) {
+        match d {
+            Declaration::Sort { name } => {
+                out.push(0);
+                self.name_into(out, name);
             }
-            Declaration::Theorem { name, statement, trust_base } => DeclarationW::Theorem {
-                name: Text::of(name),
-                statement: self.formula(statement),
-                trust_base: trust_base.iter().map(|n| Text::of(n)).collect(),
-            },
-        };
-        let proof = e.proof.as_ref().map(|p| TheoremProofW {
-            context: ContextW {
-                variables: variables(&p.context.variables),
-                hypotheses: self.named_formulas(&p.context.hypotheses),
-            },
-            proof: ProofW { steps: p.proof.steps.iter().map(|s| self.step(s)).collect() },
+            Declaration::Function { name, params, result } => {
+                out.push(1);
+                self.name_into(out, name);
+                put_usize(out, params.len());
+                for s in params {
+                    self.sort_into(out, s);
+                }
+                self.sort_into(out, result);
+            }
+            Declaration::Predicate { name, params } => {
+                out.push(2);
+                self.name_into(out, name);
+                put_usize(out, params.len());
+                for s in params {
+                    self.sort_into(out, s);
+                }
+            }
+            Declaration::DefineFunction { name, params, result, body } => {
+                out.push(3);
+                self.name_into(out, name);
+                self.variables_into(out, params);
+                self.sort_into(out, result);
+                self.term_into(out, body);
+            }
+            Declaration::DefinePredicate { name, params, body } => {
+                out.push(4);
+                self.name_into(out, name);
+                self.variables_into(out, params);
+                self.formula_into(out, body);
+            }
+            Declaration::Axiom { name, statement } => {
+                out.push(5);
+                self.name_into(out, name);
+                self.formula_into(out, statement);
+            }
+            Declaration::Theorem { name, statement, trust_base } => {
+                out.push(6);
+                self.name_into(out, name);
+                self.formula_into(out, statement);
+                put_usize(out, trust_base.len());
+                for n in trust_base {
+                    self.name_into(out, n);
+                }
+            }
+        }
+    }
+
+    fn theorem_proof(&mut self, out: &mut Vec<u8>, p: &'b TheoremProof) {
+        self.variables_into(out, &p.context.variables);
+        self.named_formulas_into(out, &p.context.hypotheses);
+        put_usize(out, p.proof.steps.len());
+        for s in &p.proof.steps {
+            self.step(out, s);
+        }
+    }
+
+    fn claim(&mut self, out: &mut Vec<u8>, c: &'b Claim) {
+        out.push(match c.kind {
+            ClaimKind::Guarantee => 0,
+            ClaimKind::Requirement => 1,
         });
-        EntryW { declaration, proof }
+        self.name_into(out, &c.owner);
+        self.name_into(out, &c.name);
+        self.name_into(out, &c.theorem);
+        self.variables_into(out, &c.params);
+        self.named_formulas_into(out, &c.assumptions);
+        self.formula_into(out, &c.conclusion);
     }
 
-    /// The stored form of a claim.
-    pub fn claim(&mut self, c: &'b Claim) -> ClaimW<'b> {
-        ClaimW {
-            kind: c.kind,
-            owner: Text::of(&c.owner),
-            name: Text::of(&c.name),
-            theorem: Text::of(&c.theorem),
-            params: variables(&c.params),
-            assumptions: self.named_formulas(&c.assumptions),
-            conclusion: self.formula(&c.conclusion),
+    fn trust_base(&mut self, out: &mut Vec<u8>, t: &'b TrustBase) {
+        put_usize(out, t.axioms.len());
+        for a in &t.axioms {
+            self.name_into(out, a);
+        }
+        put_usize(out, t.assumptions.len());
+        for a in &t.assumptions {
+            self.name_into(out, &a.owner);
+            self.name_into(out, &a.name);
+            self.formula_into(out, &a.statement);
         }
     }
 
-    /// The stored form of the trust base.
-    pub fn trust_base(&mut self, t: &'b TrustBase) -> TrustBaseW<'b> {
-        TrustBaseW {
-            axioms: t.axioms.iter().map(|a| Text::of(a)).collect(),
-            assumptions: t
-                .assumptions
-                .iter()
-                .map(|a| TrustAssumptionW {
-                    owner: Text::of(&a.owner),
-                    name: Text::of(&a.name),
-                    statement: self.formula(&a.statement),
-                })
-                .collect(),
+    fn challenge(&mut self, out: &mut Vec<u8>, m: &'b ChallengeMet) {
+        self.name_into(out, &m.challenge);
+        self.name_into(out, &m.technique);
+        self.variables_into(out, &m.params);
+        self.named_formulas_into(out, &m.allows);
+        put_usize(out, m.requires.len());
+        for (r, f, t) in &m.requires {
+            self.name_into(out, r);
+            self.formula_into(out, f);
+            self.name_into(out, t);
         }
     }
 
-    /// The stored form of the challenge met.
-    pub fn challenge(&mut self, m: &'b ChallengeMet) -> ChallengeW<'b> {
-        ChallengeW {
-            challenge: Text::of(&m.challenge),
-            technique: Text::of(&m.technique),
-            params: variables(&m.params),
-            allows: self.named_formulas(&m.allows),
-            requires: m
-                .requires
-                .iter()
-                .map(|(r, f, t)| (Text::of(r), self.formula(f), Text::of(t)))
-                .collect(),
+    /// A proof step: its tag (its position in [`Step`]) and its fields in order.
+    fn step(&mut self, out: &mut Vec<u8>, s: &'b Step) {
+        let refs = |out: &mut Vec<u8>, ids: &[StepId]| {
+            for &i in ids {
+                put_usize(out, i);
+            }
+        };
+        match s {
+            Step::Hypothesis { name } => {
+                out.push(0);
+                self.name_into(out, name);
+            }
+            Step::Assume { formula } => {
+                out.push(1);
+                self.formula_into(out, formula);
+            }
+            Step::Axiom { name, args } | Step::Theorem { name, args } | Step::Unfold { name, args } => {
+                out.push(match s {
+                    Step::Axiom { .. } => 2,
+                    Step::Theorem { .. } => 3,
+                    _ => 4,
+                });
+                self.name_into(out, name);
+                self.terms_into(out, args);
+            }
+            Step::TrueIntro => out.push(5),
+            Step::FalseElim { from, goal } => {
+                out.push(6);
+                refs(out, &[*from]);
+                self.formula_into(out, goal);
+            }
+            Step::AndIntro { left, right } => {
+                out.push(7);
+                refs(out, &[*left, *right]);
+            }
+            Step::AndLeft { from } => {
+                out.push(8);
+                refs(out, &[*from]);
+            }
+            Step::AndRight { from } => {
+                out.push(9);
+                refs(out, &[*from]);
+            }
+            Step::OrLeft { from, right } => {
+                out.push(10);
+                refs(out, &[*from]);
+                self.formula_into(out, right);
+            }
+            Step::OrRight { left, from } => {
+                out.push(11);
+                self.formula_into(out, left);
+                refs(out, &[*from]);
+            }
+            Step::OrElim { from, left, right } => {
+                out.push(12);
+                refs(out, &[*from, *left, *right]);
+            }
+            Step::ImpIntro { assumption, from } => {
+                out.push(13);
+                self.formula_into(out, assumption);
+                refs(out, &[*from]);
+            }
+            Step::ImpElim { implication, argument } => {
+                out.push(14);
+                refs(out, &[*implication, *argument]);
+            }
+            Step::NotIntro { assumption, from } => {
+                out.push(15);
+                self.formula_into(out, assumption);
+                refs(out, &[*from]);
+            }
+            Step::NotElim { negation, argument } => {
+                out.push(16);
+                refs(out, &[*negation, *argument]);
+            }
+            Step::IffIntro { forward, backward } => {
+                out.push(17);
+                refs(out, &[*forward, *backward]);
+            }
+            Step::IffForward { from } => {
+                out.push(18);
+                refs(out, &[*from]);
+            }
+            Step::IffBackward { from } => {
+                out.push(19);
+                refs(out, &[*from]);
+            }
+            Step::ExcludedMiddle { formula } => {
+                out.push(20);
+                self.formula_into(out, formula);
+            }
+            Step::ForallIntro { variable, sort, from } => {
+                out.push(21);
+                self.name_into(out, variable);
+                self.sort_into(out, sort);
+                refs(out, &[*from]);
+            }
+            Step::ForallElim { from, term } => {
+                out.push(22);
+                refs(out, &[*from]);
+                self.term_into(out, term);
+            }
+            Step::ExistsIntro { hint, sort, body, witness, from } => {
+                out.push(23);
+                self.name_into(out, &hint.0);
+                self.sort_into(out, sort);
+                self.formula_into(out, body);
+                self.term_into(out, witness);
+                refs(out, &[*from]);
+            }
+            Step::ExistsElim { from, variable, body } => {
+                out.push(24);
+                refs(out, &[*from]);
+                self.name_into(out, variable);
+                refs(out, &[*body]);
+            }
+            Step::Refl { term } => {
+                out.push(25);
+                self.term_into(out, term);
+            }
+            Step::Symm { from } => {
+                out.push(26);
+                refs(out, &[*from]);
+            }
+            Step::Trans { left, right } => {
+                out.push(27);
+                refs(out, &[*left, *right]);
+            }
+            Step::Congruence { hole, context, from } => {
+                out.push(28);
+                self.sort_into(out, hole);
+                self.term_into(out, context);
+                refs(out, &[*from]);
+            }
+            Step::Substitute { hole, motive, equation, from } => {
+                out.push(29);
+                self.sort_into(out, hole);
+                self.formula_into(out, motive);
+                refs(out, &[*equation, *from]);
+            }
+            Step::Ring { lhs, rhs } => {
+                out.push(30);
+                self.term_into(out, lhs);
+                self.term_into(out, rhs);
+            }
+            Step::Psatz { goal, facts, products, squares } => {
+                out.push(31);
+                self.formula_into(out, goal);
+                put_usize(out, facts.len());
+                refs(out, facts);
+                put_usize(out, products.len());
+                for p in products {
+                    put_str(out, &p.coefficient.to_string());
+                    put_usize(out, p.factors.len());
+                    refs(out, &p.factors);
+                }
+                put_usize(out, squares.len());
+                for q in squares {
+                    put_str(out, &q.coefficient.to_string());
+                    self.term_into(out, &q.base);
+                }
+            }
+            Step::LeTotal { left, right } => {
+                out.push(32);
+                self.term_into(out, left);
+                self.term_into(out, right);
+            }
+            Step::LeAntisymm { le, ge } => {
+                out.push(33);
+                refs(out, &[*le, *ge]);
+            }
         }
     }
 }
 
-fn variables(v: &[(Name, Sort)]) -> Vec<(Text<'_>, SortNode<'_>)> {
-    v.iter().map(|(x, s)| (Text::of(x), SortNode::of(s))).collect()
+// ---------------------------------------------------------------------------
+// Reading: bounds-checked primitives.
+// ---------------------------------------------------------------------------
+
+pub(super) fn unreadable<T>(reason: String) -> Result<T, BundleError> {
+    Err(BundleError { reason: format!("not a readable bundle: {reason}") })
+}
+
+/// A cursor over the bytes `[pos, end)` of a file, named `what` in refusals (which
+/// give positions as offsets in the whole file).
+#[derive(Clone, Copy)]
+pub(super) struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    end: usize,
+    what: &'static str,
+}
+
+impl<'a> Reader<'a> {
+    /// A cursor over the whole of `bytes`.
+    pub fn new(bytes: &'a [u8], what: &'static str) -> Reader<'a> {
+        Reader { bytes, pos: 0, end: bytes.len(), what }
+    }
+
+    /// Where the cursor is, as an offset in the file.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    fn left(&self) -> usize {
+        self.end - self.pos
+    }
+
+    /// The bytes left to read.
+    pub fn len(&self) -> usize {
+        self.left()
+    }
+
+    fn ends_early<T>(&self) -> Result<T, BundleError> {
+        unreadable(format!("the {} ends early (at byte {})", self.what, self.end))
+    }
+
+    /// One byte.
+    #[inline]
+    pub fn byte(&mut self) -> Result<u8, BundleError> {
+        if self.pos == self.end {
+            return self.ends_early();
+        }
+        let b = self.bytes[self.pos];
+        self.pos += 1;
+        Ok(b)
+    }
+
+    /// `n` bytes.
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8], BundleError> {
+        if n > self.left() {
+            return self.ends_early();
+        }
+        let s = &self.bytes[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+
+    /// A varint in its shortest form, at most `u64::MAX`.
+    #[inline]
+    pub fn uint(&mut self) -> Result<u64, BundleError> {
+        // Most numbers (indices into small tables, tags, counts) take one byte.
+        if self.pos < self.end && self.bytes[self.pos] < 0x80 {
+            self.pos += 1;
+            return Ok(u64::from(self.bytes[self.pos - 1]));
+        }
+        self.long_uint()
+    }
+
+    /// [`Reader::uint`] of more than one byte (or at the end).
+    #[inline(never)]
+    fn long_uint(&mut self) -> Result<u64, BundleError> {
+        let at = self.pos;
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = self.byte()?;
+            if shift == 63 && b > 1 {
+                return unreadable(format!("the number at byte {at} of the {} is too large", self.what));
+            }
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                if b == 0 && shift > 0 {
+                    return unreadable(format!(
+                        "the number at byte {at} of the {} is not in its shortest form",
+                        self.what
+                    ));
+                }
+                return Ok(v);
+            }
+            shift += 7;
+        }
+    }
+
+    /// A varint that fits a `u32`.
+    #[inline]
+    pub fn u32(&mut self) -> Result<u32, BundleError> {
+        let at = self.pos;
+        let v = self.uint()?;
+        u32::try_from(v).or_else(|_| {
+            unreadable(format!("the number {v} at byte {at} of the {} does not fit 32 bits", self.what))
+        })
+    }
+
+    /// An index or a step reference (a varint that fits a `usize`).
+    #[inline]
+    pub fn index(&mut self) -> Result<usize, BundleError> {
+        let at = self.pos;
+        let v = self.uint()?;
+        usize::try_from(v)
+            .or_else(|_| unreadable(format!("the number {v} at byte {at} of the {} is too large", self.what)))
+    }
+
+    /// The length of a list: no more than the bytes left, as every element takes at
+    /// least one byte (so nothing is allocated for elements that are not there).
+    pub fn count(&mut self) -> Result<usize, BundleError> {
+        let at = self.pos;
+        let n = self.uint()?;
+        if n > self.left() as u64 {
+            return unreadable(format!(
+                "the list at byte {at} of the {} has {n} elements, more than the {} bytes left",
+                self.what,
+                self.left()
+            ));
+        }
+        Ok(n as usize)
+    }
+
+    /// A byte length: no more than the bytes left.
+    fn length(&mut self) -> Result<usize, BundleError> {
+        let at = self.pos;
+        let n = self.uint()?;
+        if n > self.left() as u64 {
+            return unreadable(format!(
+                "the length {n} at byte {at} of the {} runs past its end ({} bytes left)",
+                self.what,
+                self.left()
+            ));
+        }
+        Ok(n as usize)
+    }
+
+    /// A string.
+    pub fn str(&mut self) -> Result<&'a str, BundleError> {
+        let at = self.pos;
+        let n = self.length()?;
+        let bytes = self.take(n)?;
+        std::str::from_utf8(bytes)
+            .or_else(|_| unreadable(format!("the string at byte {at} of the {} is not UTF-8", self.what)))
+    }
+
+    /// A section: its length, then a cursor over its body (named `what`).
+    pub fn section(&mut self, what: &'static str) -> Result<Reader<'a>, BundleError> {
+        let n = self.length()?;
+        let body = Reader { bytes: self.bytes, pos: self.pos, end: self.pos + n, what };
+        self.pos += n;
+        Ok(body)
+    }
+
+    /// Refuses bytes left over after what was read.
+    pub fn finish(&self) -> Result<(), BundleError> {
+        if self.pos != self.end {
+            return unreadable(format!(
+                "{} bytes are left over at the end of the {} (from byte {})",
+                self.left(),
+                self.what,
+                self.pos
+            ));
+        }
+        Ok(())
+    }
+
+    /// A 0 or 1 flag.
+    pub fn flag(&mut self) -> Result<bool, BundleError> {
+        let at = self.pos;
+        match self.byte()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            b => unreadable(format!("the flag at byte {at} of the {} is {b}, not 0 or 1", self.what)),
+        }
+    }
+
+    fn bad_tag<T>(&self, what: &str, tag: u8) -> Result<T, BundleError> {
+        unreadable(format!("unknown {what} tag {tag} at byte {} of the {}", self.pos - 1, self.what))
+    }
+
+    /// A rational, as text.
+    fn rat(&mut self) -> Result<Rat, BundleError> {
+        let at = self.pos;
+        let text = self.str()?;
+        if let Some(r) = small_rat(text) {
+            return Ok(r);
+        }
+        text.parse::<Rat>()
+            .or_else(|e| unreadable(format!("the number `{text}` at byte {at} of the {}: {e}", self.what)))
+    }
+}
+
+/// The rational that `text` spells when its numerator and denominator each have at most
+/// 18 digits (so fit an `i64`) and the denominator is not zero: the value the general
+/// parser gives, without its big integers (which cost thousands of instructions a
+/// number). `None` for any other text, which the general parser then reads or refuses.
+fn small_rat(text: &str) -> Option<Rat> {
+    let int = |t: &str| -> Option<i64> {
+        let digits = t.strip_prefix('-').unwrap_or(t);
+        if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        t.parse().ok()
+    };
+    match text.split_once('/') {
+        None => Some(Rat::int(int(text)?)),
+        Some((n, d)) => Some(&Rat::int(int(n)?) * &Rat::int(int(d)?).recip()?),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -462,88 +854,78 @@ fn variables(v: &[(Name, Sort)]) -> Vec<(Text<'_>, SortNode<'_>)> {
 
 /// The tables, decoded: every entry once, shared by every part that names it.
 pub(super) struct Tables {
+    names: Vec<Name>,
     terms: Vec<Arc<Term>>,
     formulas: Vec<Arc<Formula>>,
     /// Size of each entry (nodes, shared subtrees counted each time).
     term_sizes: Vec<u64>,
     formula_sizes: Vec<u64>,
-    names: Names,
-    /// Nodes that the parts may still name, counted each time they are named.
-    budget: u64,
-}
-
-/// One [`Name`] per distinct text, so that equal names share one allocation.
-#[derive(Default)]
-pub(super) struct Names(HashMap<Box<str>, Name>);
-
-impl Names {
-    fn get(&mut self, s: &str) -> Name {
-        if let Some(n) = self.0.get(s) {
-            return n.clone();
-        }
-        let n: Name = Arc::from(s);
-        self.0.insert(s.into(), n.clone());
-        n
-    }
-
-    fn sort(&mut self, s: &SortNode) -> Sort {
-        match s {
-            SortNode::Rat => Sort::Rat,
-            SortNode::Named(n) => Sort::Named(self.get(&n.0)),
-        }
-    }
-}
-
-fn unreadable<T>(reason: String) -> Result<T, BundleError> {
-    Err(BundleError { reason: format!("not a readable bundle: {reason}") })
+    /// The most nodes the parts may name, counted each time they are named.
+    pub budget: u64,
 }
 
 /// The entry `j` that entry `i` of `table` names, when it is an earlier one.
-fn earlier<'t, T>(table: &'t [T], what: &str, i: usize, j: u32) -> Result<&'t T, BundleError> {
-    match table.get(j as usize) {
-        Some(t) if (j as usize) < i => Ok(t),
+fn earlier<'t, T>(table: &'t [T], what: &str, i: usize, j: usize) -> Result<&'t T, BundleError> {
+    match table.get(j) {
+        Some(t) if j < i => Ok(t),
         _ => unreadable(format!("{what} {i} names {what} {j}, which is not an earlier entry of the table")),
     }
 }
 
 impl Tables {
-    /// Decodes the tables, refusing a reference that is not to an earlier entry and an
-    /// entry deeper or larger than `limits` allow.
+    /// Decodes the names, terms and formulas sections, refusing a reference that is not
+    /// to an earlier entry and an entry deeper or larger than `limits` allow.
     pub fn decode(
-        terms: &[TermNode],
-        formulas: &[FormulaNode],
+        mut names_in: Reader,
+        mut terms_in: Reader,
+        mut formulas_in: Reader,
         limits: &Limits,
     ) -> Result<Tables, BundleError> {
         let max_depth = limits.max_depth as u32;
         let max_size = limits.max_formula_size as u64;
-        let mut names = Names::default();
-        let mut out: Vec<Arc<Term>> = Vec::with_capacity(terms.len());
-        let mut depths: Vec<u32> = Vec::with_capacity(terms.len());
-        let mut term_sizes: Vec<u64> = Vec::with_capacity(terms.len());
-        for (i, node) in terms.iter().enumerate() {
+        let n = names_in.count()?;
+        let mut names: Vec<Name> = Vec::with_capacity(n);
+        for _ in 0..n {
+            names.push(Arc::from(names_in.str()?));
+        }
+        names_in.finish()?;
+        let name = |r: &mut Reader| -> Result<Name, BundleError> { name_at(&names, r) };
+        let sort = |r: &mut Reader| -> Result<Sort, BundleError> { sort_at(&names, r) };
+        let n = terms_in.count()?;
+        let mut terms: Vec<Arc<Term>> = Vec::with_capacity(n);
+        let mut depths: Vec<u32> = Vec::with_capacity(n);
+        let mut term_sizes: Vec<u64> = Vec::with_capacity(n);
+        for i in 0..n {
+            let r = &mut terms_in;
             let mut depth = 0;
             let mut size = 1u64;
-            let mut child = |j: u32| -> Result<Arc<Term>, BundleError> {
-                let t = earlier(&out, "term", i, j)?;
-                depth = depth.max(depths[j as usize]);
-                size = size.saturating_add(term_sizes[j as usize]);
+            let mut child = |r: &mut Reader| -> Result<Arc<Term>, BundleError> {
+                let j = r.index()?;
+                let t = earlier(&terms, "term", i, j)?;
+                depth = depth.max(depths[j]);
+                size = size.saturating_add(term_sizes[j]);
                 Ok(t.clone())
             };
-            let term = match node {
-                TermNode::Bound(k) => Term::Bound(*k),
-                TermNode::Free(x, s) => Term::Free(names.get(&x.0), names.sort(s)),
-                TermNode::Num(r) => Term::Num(Arc::new(r.clone().into_owned())),
-                TermNode::App(f, args) => {
-                    let args =
-                        args.iter().map(|&j| child(j).map(|t| (*t).clone())).collect::<Result<_, _>>()?;
-                    Term::App(names.get(&f.0), args)
+            let term = match r.byte()? {
+                0 => Term::Bound(r.u32()?),
+                1 => Term::Free(name(r)?, sort(r)?),
+                2 => Term::Num(Arc::new(r.rat()?)),
+                3 => {
+                    let f = name(r)?;
+                    let k = r.count()?;
+                    let mut args = Vec::with_capacity(k);
+                    for _ in 0..k {
+                        args.push((*child(r)?).clone());
+                    }
+                    Term::App(f, Arc::from(args))
                 }
-                TermNode::Neg(a) => Term::Neg(child(*a)?),
-                TermNode::Add(a, b) => Term::Add(child(*a)?, child(*b)?),
-                TermNode::Sub(a, b) => Term::Sub(child(*a)?, child(*b)?),
-                TermNode::Mul(a, b) => Term::Mul(child(*a)?, child(*b)?),
-                TermNode::Div(a, c) => Term::Div(child(*a)?, Arc::new(c.clone().into_owned())),
-                TermNode::Pow(a, n) => Term::Pow(child(*a)?, *n),
+                4 => Term::Neg(child(r)?),
+                5 => Term::Add(child(r)?, child(r)?),
+                6 => Term::Sub(child(r)?, child(r)?),
+                7 => Term::Mul(child(r)?, child(r)?),
+                8 => Term::Div(child(r)?, Arc::new(r.rat()?)),
+                9 => Term::Pow(child(r)?, r.u32()?),
+                tag => return r.bad_tag("term", tag),
             };
             let depth = depth + 1;
             if depth > max_depth || size > max_size {
@@ -551,62 +933,64 @@ impl Tables {
                     "term {i} is deeper than {max_depth} or larger than {max_size} nodes (the kernel's limits)"
                 ));
             }
-            out.push(Arc::new(term));
+            terms.push(Arc::new(term));
             depths.push(depth);
             term_sizes.push(size);
         }
-        let mut fs: Vec<Arc<Formula>> = Vec::with_capacity(formulas.len());
-        let mut fdepths: Vec<u32> = Vec::with_capacity(formulas.len());
-        let mut formula_sizes: Vec<u64> = Vec::with_capacity(formulas.len());
-        for (i, node) in formulas.iter().enumerate() {
+        terms_in.finish()?;
+        let n = formulas_in.count()?;
+        let mut formulas: Vec<Arc<Formula>> = Vec::with_capacity(n);
+        let mut fdepths: Vec<u32> = Vec::with_capacity(n);
+        let mut formula_sizes: Vec<u64> = Vec::with_capacity(n);
+        for i in 0..n {
+            let r = &mut formulas_in;
             let mut depth = 0;
             let mut size = 1u64;
             // A term of the formula: any entry of `terms` (that table is complete).
-            let mut term = |j: u32| -> Result<Term, BundleError> {
-                let Some(t) = out.get(j as usize) else {
+            let mut term = |r: &mut Reader| -> Result<Term, BundleError> {
+                let j = r.index()?;
+                let Some(t) = terms.get(j) else {
                     return unreadable(format!("formula {i} names term {j}, which is not in the table"));
                 };
-                depth = depth.max(depths[j as usize]);
-                size = size.saturating_add(term_sizes[j as usize]);
+                depth = depth.max(depths[j]);
+                size = size.saturating_add(term_sizes[j]);
                 Ok((**t).clone())
             };
-            let formula = match node {
-                FormulaNode::True => Formula::True,
-                FormulaNode::False => Formula::False,
-                FormulaNode::Eq(a, b) => Formula::Eq(term(*a)?, term(*b)?),
-                FormulaNode::Le(a, b) => Formula::Le(term(*a)?, term(*b)?),
-                FormulaNode::Lt(a, b) => Formula::Lt(term(*a)?, term(*b)?),
-                FormulaNode::Pred(p, args) => {
-                    let args = args.iter().map(|&j| term(j)).collect::<Result<_, _>>()?;
-                    Formula::Pred(names.get(&p.0), args)
+            let tag = r.byte()?;
+            let formula = match tag {
+                0 => Formula::True,
+                1 => Formula::False,
+                2 => Formula::Eq(term(r)?, term(r)?),
+                3 => Formula::Le(term(r)?, term(r)?),
+                4 => Formula::Lt(term(r)?, term(r)?),
+                5 => {
+                    let p = name(r)?;
+                    let k = r.count()?;
+                    let mut args = Vec::with_capacity(k);
+                    for _ in 0..k {
+                        args.push(term(r)?);
+                    }
+                    Formula::Pred(p, Arc::from(args))
                 }
-                node => {
-                    let mut sub = |j: u32| -> Result<Arc<Formula>, BundleError> {
-                        let f = earlier(&fs, "formula", i, j)?;
-                        depth = depth.max(fdepths[j as usize]);
-                        size = size.saturating_add(formula_sizes[j as usize]);
+                6..=12 => {
+                    let mut sub = |r: &mut Reader| -> Result<Arc<Formula>, BundleError> {
+                        let j = r.index()?;
+                        let f = earlier(&formulas, "formula", i, j)?;
+                        depth = depth.max(fdepths[j]);
+                        size = size.saturating_add(formula_sizes[j]);
                         Ok(f.clone())
                     };
-                    match node {
-                        FormulaNode::Not(a) => Formula::Not(sub(*a)?),
-                        FormulaNode::And(a, b) => Formula::And(sub(*a)?, sub(*b)?),
-                        FormulaNode::Or(a, b) => Formula::Or(sub(*a)?, sub(*b)?),
-                        FormulaNode::Implies(a, b) => Formula::Implies(sub(*a)?, sub(*b)?),
-                        FormulaNode::Iff(a, b) => Formula::Iff(sub(*a)?, sub(*b)?),
-                        FormulaNode::Forall(x, s, b) => {
-                            Formula::Forall(Hint(names.get(&x.0)), names.sort(s), sub(*b)?)
-                        }
-                        FormulaNode::Exists(x, s, b) => {
-                            Formula::Exists(Hint(names.get(&x.0)), names.sort(s), sub(*b)?)
-                        }
-                        FormulaNode::True
-                        | FormulaNode::False
-                        | FormulaNode::Eq(..)
-                        | FormulaNode::Le(..)
-                        | FormulaNode::Lt(..)
-                        | FormulaNode::Pred(..) => unreachable!("handled above"),
+                    match tag {
+                        6 => Formula::Not(sub(r)?),
+                        7 => Formula::And(sub(r)?, sub(r)?),
+                        8 => Formula::Or(sub(r)?, sub(r)?),
+                        9 => Formula::Implies(sub(r)?, sub(r)?),
+                        10 => Formula::Iff(sub(r)?, sub(r)?),
+                        11 => Formula::Forall(Hint(name(r)?), sort(r)?, sub(r)?),
+                        _ => Formula::Exists(Hint(name(r)?), sort(r)?, sub(r)?),
                     }
                 }
+                tag => return r.bad_tag("formula", tag),
             };
             let depth = depth + 1;
             if depth > max_depth || size > max_size {
@@ -614,510 +998,322 @@ impl Tables {
                     "formula {i} is deeper than {max_depth} or larger than {max_size} nodes (the kernel's limits)"
                 ));
             }
-            fs.push(Arc::new(formula));
+            formulas.push(Arc::new(formula));
             fdepths.push(depth);
             formula_sizes.push(size);
         }
+        formulas_in.finish()?;
         Ok(Tables {
-            terms: out,
-            formulas: fs,
+            names,
+            terms,
+            formulas,
             term_sizes,
             formula_sizes,
-            names,
-            // No more nodes than a format-1 bundle of the largest document allowed
-            // could spell out (each node takes at least a few bytes there).
+            // No more nodes than a JSON bundle of the largest document allowed could
+            // spell out (each node takes at least a few bytes there).
             budget: (limits.max_json_bytes / 4) as u64,
         })
     }
+}
 
-    fn spend(&mut self, size: u64) -> Result<(), BundleError> {
-        match self.budget.checked_sub(size) {
-            Some(left) => {
-                self.budget = left;
-                Ok(())
-            }
-            None => unreadable(
-                "its parts name more term and formula nodes (shared ones counted each time) than a bundle may hold"
-                    .into(),
-            ),
-        }
+fn name_at(names: &[Name], r: &mut Reader) -> Result<Name, BundleError> {
+    let j = r.index()?;
+    match names.get(j) {
+        Some(n) => Ok(n.clone()),
+        None => unreadable(format!("a part names name {j}, which is not in the table")),
+    }
+}
+
+fn sort_at(names: &[Name], r: &mut Reader) -> Result<Sort, BundleError> {
+    match r.index()? {
+        0 => Ok(Sort::Rat),
+        k => match names.get(k - 1) {
+            Some(n) => Ok(Sort::Named(n.clone())),
+            None => unreadable(format!("a part names sort {k}, which is not in the names table")),
+        },
+    }
+}
+
+/// Reads the parts of a bundle against its tables, counting what they name.
+pub(super) struct Parts<'t> {
+    tables: &'t Tables,
+    /// Nodes named so far (shared ones counted each time).
+    pub spent: u64,
+}
+
+impl<'t> Parts<'t> {
+    /// A reader of parts that name entries of `tables`.
+    pub fn new(tables: &'t Tables) -> Parts<'t> {
+        Parts { tables, spent: 0 }
     }
 
-    fn term(&mut self, j: u32) -> Result<Term, BundleError> {
-        let Some(size) = self.term_sizes.get(j as usize) else {
+    fn name(&self, r: &mut Reader) -> Result<Name, BundleError> {
+        name_at(&self.tables.names, r)
+    }
+
+    fn text(&self, r: &mut Reader) -> Result<String, BundleError> {
+        Ok(self.name(r)?.to_string())
+    }
+
+    fn sort(&self, r: &mut Reader) -> Result<Sort, BundleError> {
+        sort_at(&self.tables.names, r)
+    }
+
+    fn term(&mut self, r: &mut Reader) -> Result<Term, BundleError> {
+        let j = r.index()?;
+        let Some(size) = self.tables.term_sizes.get(j) else {
             return unreadable(format!("a part names term {j}, which is not in the table"));
         };
-        self.spend(*size)?;
-        Ok((*self.terms[j as usize]).clone())
+        self.spent = self.spent.saturating_add(*size);
+        Ok((*self.tables.terms[j]).clone())
     }
 
-    fn formula(&mut self, j: u32) -> Result<Formula, BundleError> {
-        let Some(size) = self.formula_sizes.get(j as usize) else {
+    fn formula(&mut self, r: &mut Reader) -> Result<Formula, BundleError> {
+        let j = r.index()?;
+        let Some(size) = self.tables.formula_sizes.get(j) else {
             return unreadable(format!("a part names formula {j}, which is not in the table"));
         };
-        self.spend(*size)?;
-        Ok((*self.formulas[j as usize]).clone())
+        self.spent = self.spent.saturating_add(*size);
+        Ok((*self.tables.formulas[j]).clone())
     }
 
-    fn name(&mut self, t: &Text) -> Name {
-        self.names.get(&t.0)
-    }
-
-    fn variables(&mut self, v: &[(Text, SortNode)]) -> Vec<(Name, Sort)> {
-        v.iter().map(|(x, s)| (self.names.get(&x.0), self.names.sort(s))).collect()
-    }
-
-    fn named_formulas(&mut self, v: &[(Text, u32)]) -> Result<Vec<(Name, Formula)>, BundleError> {
-        v.iter().map(|(n, f)| Ok((self.name(n), self.formula(*f)?))).collect()
-    }
-
-    fn labelled_formulas(&mut self, v: &[(Text, u32)]) -> Result<Vec<(String, Formula)>, BundleError> {
-        v.iter().map(|(n, f)| Ok((n.0.to_string(), self.formula(*f)?))).collect()
-    }
-
-    /// The entry `e` names.
-    pub fn entry(&mut self, e: EntryW) -> Result<Entry, BundleError> {
-        let declaration = match e.declaration {
-            DeclarationW::Sort { name } => Declaration::Sort { name: self.name(&name) },
-            DeclarationW::Function { name, params, result } => Declaration::Function {
-                name: self.name(&name),
-                params: params.iter().map(|s| self.names.sort(s)).collect(),
-                result: self.names.sort(&result),
-            },
-            DeclarationW::Predicate { name, params } => Declaration::Predicate {
-                name: self.name(&name),
-                params: params.iter().map(|s| self.names.sort(s)).collect(),
-            },
-            DeclarationW::DefineFunction { name, params, result, body } => Declaration::DefineFunction {
-                name: self.name(&name),
-                params: self.variables(&params),
-                result: self.names.sort(&result),
-                body: self.term(body)?,
-            },
-            DeclarationW::DefinePredicate { name, params, body } => Declaration::DefinePredicate {
-                name: self.name(&name),
-                params: self.variables(&params),
-                body: self.formula(body)?,
-            },
-            DeclarationW::Axiom { name, statement } => {
-                Declaration::Axiom { name: self.name(&name), statement: self.formula(statement)? }
-            }
-            DeclarationW::Theorem { name, statement, trust_base } => Declaration::Theorem {
-                name: self.name(&name),
-                statement: self.formula(statement)?,
-                trust_base: trust_base.iter().map(|n| self.name(n)).collect::<BTreeSet<Name>>(),
-            },
-        };
-        let proof = match e.proof {
-            None => None,
-            Some(p) => Some(TheoremProof {
-                context: BundleContext {
-                    variables: self.variables(&p.context.variables),
-                    hypotheses: self.named_formulas(&p.context.hypotheses)?,
-                },
-                proof: Proof {
-                    steps: p.proof.steps.into_iter().map(|s| self.step(s)).collect::<Result<_, _>>()?,
-                },
-            }),
-        };
-        Ok(Entry { declaration, proof })
-    }
-
-    /// The claim `c` names.
-    pub fn claim(&mut self, c: ClaimW) -> Result<Claim, BundleError> {
-        Ok(Claim {
-            kind: c.kind,
-            owner: c.owner.0.into_owned(),
-            name: c.name.0.into_owned(),
-            theorem: self.name(&c.theorem),
-            params: self.variables(&c.params),
-            assumptions: self.labelled_formulas(&c.assumptions)?,
-            conclusion: self.formula(c.conclusion)?,
-        })
-    }
-
-    /// The trust base `t` names.
-    pub fn trust_base(&mut self, t: TrustBaseW) -> Result<TrustBase, BundleError> {
-        Ok(TrustBase {
-            axioms: t.axioms.iter().map(|a| self.name(a)).collect(),
-            assumptions: t
-                .assumptions
-                .into_iter()
-                .map(|a| {
-                    Ok(TrustAssumption {
-                        owner: a.owner.0.into_owned(),
-                        name: a.name.0.into_owned(),
-                        statement: self.formula(a.statement)?,
-                    })
-                })
-                .collect::<Result<_, BundleError>>()?,
-        })
-    }
-
-    /// The challenge `m` names.
-    pub fn challenge(&mut self, m: ChallengeW) -> Result<ChallengeMet, BundleError> {
-        Ok(ChallengeMet {
-            challenge: m.challenge.0.into_owned(),
-            technique: m.technique.0.into_owned(),
-            params: self.variables(&m.params),
-            allows: self.labelled_formulas(&m.allows)?,
-            requires: m
-                .requires
-                .iter()
-                .map(|(r, f, t)| Ok((r.0.to_string(), self.formula(*f)?, self.name(t))))
-                .collect::<Result<_, BundleError>>()?,
-        })
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Proof steps: [`Step`] with each term and formula an index of the tables.
-// ---------------------------------------------------------------------------
-
-/// A [`Product`] as stored.
-#[derive(Serialize, Deserialize)]
-pub(super) struct ProductW<'a> {
-    coefficient: Cow<'a, Rat>,
-    factors: Cow<'a, [usize]>,
-}
-
-/// A [`Square`] as stored.
-#[derive(Serialize, Deserialize)]
-pub(super) struct SquareW<'a> {
-    coefficient: Cow<'a, Rat>,
-    base: u32,
-}
-
-/// A [`Step`] as stored: the same variants and fields, each term an index of `terms`
-/// and each formula an index of `formulas`.
-#[derive(Serialize, Deserialize)]
-pub(super) enum StepW<'a> {
-    Hypothesis {
-        #[serde(borrow)]
-        name: Text<'a>,
-    },
-    Assume {
-        formula: u32,
-    },
-    Axiom {
-        #[serde(borrow)]
-        name: Text<'a>,
-        args: Vec<u32>,
-    },
-    Theorem {
-        #[serde(borrow)]
-        name: Text<'a>,
-        args: Vec<u32>,
-    },
-    Unfold {
-        #[serde(borrow)]
-        name: Text<'a>,
-        args: Vec<u32>,
-    },
-    TrueIntro,
-    FalseElim {
-        from: StepId,
-        goal: u32,
-    },
-    AndIntro {
-        left: StepId,
-        right: StepId,
-    },
-    AndLeft {
-        from: StepId,
-    },
-    AndRight {
-        from: StepId,
-    },
-    OrLeft {
-        from: StepId,
-        right: u32,
-    },
-    OrRight {
-        left: u32,
-        from: StepId,
-    },
-    OrElim {
-        from: StepId,
-        left: StepId,
-        right: StepId,
-    },
-    ImpIntro {
-        assumption: u32,
-        from: StepId,
-    },
-    ImpElim {
-        implication: StepId,
-        argument: StepId,
-    },
-    NotIntro {
-        assumption: u32,
-        from: StepId,
-    },
-    NotElim {
-        negation: StepId,
-        argument: StepId,
-    },
-    IffIntro {
-        forward: StepId,
-        backward: StepId,
-    },
-    IffForward {
-        from: StepId,
-    },
-    IffBackward {
-        from: StepId,
-    },
-    ExcludedMiddle {
-        formula: u32,
-    },
-    ForallIntro {
-        #[serde(borrow)]
-        variable: Text<'a>,
-        #[serde(borrow)]
-        sort: SortNode<'a>,
-        from: StepId,
-    },
-    ForallElim {
-        from: StepId,
-        term: u32,
-    },
-    ExistsIntro {
-        #[serde(borrow)]
-        hint: Text<'a>,
-        #[serde(borrow)]
-        sort: SortNode<'a>,
-        body: u32,
-        witness: u32,
-        from: StepId,
-    },
-    ExistsElim {
-        from: StepId,
-        #[serde(borrow)]
-        variable: Text<'a>,
-        body: StepId,
-    },
-    Refl {
-        term: u32,
-    },
-    Symm {
-        from: StepId,
-    },
-    Trans {
-        left: StepId,
-        right: StepId,
-    },
-    Congruence {
-        #[serde(borrow)]
-        hole: SortNode<'a>,
-        context: u32,
-        from: StepId,
-    },
-    Substitute {
-        #[serde(borrow)]
-        hole: SortNode<'a>,
-        motive: u32,
-        equation: StepId,
-        from: StepId,
-    },
-    Ring {
-        lhs: u32,
-        rhs: u32,
-    },
-    Psatz {
-        goal: u32,
-        facts: Cow<'a, [StepId]>,
-        #[serde(borrow)]
-        products: Vec<ProductW<'a>>,
-        #[serde(borrow)]
-        squares: Vec<SquareW<'a>>,
-    },
-    LeTotal {
-        left: u32,
-        right: u32,
-    },
-    LeAntisymm {
-        le: StepId,
-        ge: StepId,
-    },
-}
-
-impl<'b> Encoder<'b> {
-    fn terms_of(&mut self, ts: &'b [Term]) -> Vec<u32> {
-        ts.iter().map(|t| self.term(t)).collect()
-    }
-
-    /// The stored form of a proof step.
-    pub fn step(&mut self, s: &'b Step) -> StepW<'b> {
-        match s {
-            Step::Hypothesis { name } => StepW::Hypothesis { name: Text::of(name) },
-            Step::Assume { formula } => StepW::Assume { formula: self.formula(formula) },
-            Step::Axiom { name, args } => StepW::Axiom { name: Text::of(name), args: self.terms_of(args) },
-            Step::Theorem { name, args } => {
-                StepW::Theorem { name: Text::of(name), args: self.terms_of(args) }
-            }
-            Step::Unfold { name, args } => StepW::Unfold { name: Text::of(name), args: self.terms_of(args) },
-            Step::TrueIntro => StepW::TrueIntro,
-            Step::FalseElim { from, goal } => StepW::FalseElim { from: *from, goal: self.formula(goal) },
-            Step::AndIntro { left, right } => StepW::AndIntro { left: *left, right: *right },
-            Step::AndLeft { from } => StepW::AndLeft { from: *from },
-            Step::AndRight { from } => StepW::AndRight { from: *from },
-            Step::OrLeft { from, right } => StepW::OrLeft { from: *from, right: self.formula(right) },
-            Step::OrRight { left, from } => StepW::OrRight { left: self.formula(left), from: *from },
-            Step::OrElim { from, left, right } => StepW::OrElim { from: *from, left: *left, right: *right },
-            Step::ImpIntro { assumption, from } => {
-                StepW::ImpIntro { assumption: self.formula(assumption), from: *from }
-            }
-            Step::ImpElim { implication, argument } => {
-                StepW::ImpElim { implication: *implication, argument: *argument }
-            }
-            Step::NotIntro { assumption, from } => {
-                StepW::NotIntro { assumption: self.formula(assumption), from: *from }
-            }
-            Step::NotElim { negation, argument } => {
-                StepW::NotElim { negation: *negation, argument: *argument }
-            }
-            Step::IffIntro { forward, backward } => {
-                StepW::IffIntro { forward: *forward, backward: *backward }
-            }
-            Step::IffForward { from } => StepW::IffForward { from: *from },
-            Step::IffBackward { from } => StepW::IffBackward { from: *from },
-            Step::ExcludedMiddle { formula } => StepW::ExcludedMiddle { formula: self.formula(formula) },
-            Step::ForallIntro { variable, sort, from } => {
-                StepW::ForallIntro { variable: Text::of(variable), sort: SortNode::of(sort), from: *from }
-            }
-            Step::ForallElim { from, term } => StepW::ForallElim { from: *from, term: self.term(term) },
-            Step::ExistsIntro { hint, sort, body, witness, from } => StepW::ExistsIntro {
-                hint: Text::of(&hint.0),
-                sort: SortNode::of(sort),
-                body: self.formula(body),
-                witness: self.term(witness),
-                from: *from,
-            },
-            Step::ExistsElim { from, variable, body } => {
-                StepW::ExistsElim { from: *from, variable: Text::of(variable), body: *body }
-            }
-            Step::Refl { term } => StepW::Refl { term: self.term(term) },
-            Step::Symm { from } => StepW::Symm { from: *from },
-            Step::Trans { left, right } => StepW::Trans { left: *left, right: *right },
-            Step::Congruence { hole, context, from } => {
-                StepW::Congruence { hole: SortNode::of(hole), context: self.term(context), from: *from }
-            }
-            Step::Substitute { hole, motive, equation, from } => StepW::Substitute {
-                hole: SortNode::of(hole),
-                motive: self.formula(motive),
-                equation: *equation,
-                from: *from,
-            },
-            Step::Ring { lhs, rhs } => StepW::Ring { lhs: self.term(lhs), rhs: self.term(rhs) },
-            Step::Psatz { goal, facts, products, squares } => StepW::Psatz {
-                goal: self.formula(goal),
-                facts: Cow::Borrowed(facts),
-                products: products
-                    .iter()
-                    .map(|p| ProductW {
-                        coefficient: Cow::Borrowed(&p.coefficient),
-                        factors: Cow::Borrowed(&p.factors),
-                    })
-                    .collect(),
-                squares: squares
-                    .iter()
-                    .map(|s| SquareW { coefficient: Cow::Borrowed(&s.coefficient), base: self.term(&s.base) })
-                    .collect(),
-            },
-            Step::LeTotal { left, right } => {
-                StepW::LeTotal { left: self.term(left), right: self.term(right) }
-            }
-            Step::LeAntisymm { le, ge } => StepW::LeAntisymm { le: *le, ge: *ge },
+    fn terms(&mut self, r: &mut Reader) -> Result<Vec<Term>, BundleError> {
+        let n = r.count()?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(self.term(r)?);
         }
+        Ok(v)
+    }
+
+    fn sorts(&self, r: &mut Reader) -> Result<Vec<Sort>, BundleError> {
+        let n = r.count()?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(self.sort(r)?);
+        }
+        Ok(v)
+    }
+
+    fn variables(&self, r: &mut Reader) -> Result<Vec<(Name, Sort)>, BundleError> {
+        let n = r.count()?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push((self.name(r)?, self.sort(r)?));
+        }
+        Ok(v)
+    }
+
+    fn named_formulas(&mut self, r: &mut Reader) -> Result<Vec<(Name, Formula)>, BundleError> {
+        let n = r.count()?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push((self.name(r)?, self.formula(r)?));
+        }
+        Ok(v)
+    }
+
+    fn labelled_formulas(&mut self, r: &mut Reader) -> Result<Vec<(String, Formula)>, BundleError> {
+        let n = r.count()?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push((self.text(r)?, self.formula(r)?));
+        }
+        Ok(v)
+    }
+
+    fn refs(&self, r: &mut Reader) -> Result<Vec<StepId>, BundleError> {
+        let n = r.count()?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(r.index()?);
+        }
+        Ok(v)
+    }
+
+    /// One declaration and whether it carries a proof (in the proofs section).
+    pub fn declaration(&mut self, r: &mut Reader) -> Result<(Declaration, bool), BundleError> {
+        let d = match r.byte()? {
+            0 => Declaration::Sort { name: self.name(r)? },
+            1 => Declaration::Function { name: self.name(r)?, params: self.sorts(r)?, result: self.sort(r)? },
+            2 => Declaration::Predicate { name: self.name(r)?, params: self.sorts(r)? },
+            3 => Declaration::DefineFunction {
+                name: self.name(r)?,
+                params: self.variables(r)?,
+                result: self.sort(r)?,
+                body: self.term(r)?,
+            },
+            4 => Declaration::DefinePredicate {
+                name: self.name(r)?,
+                params: self.variables(r)?,
+                body: self.formula(r)?,
+            },
+            5 => Declaration::Axiom { name: self.name(r)?, statement: self.formula(r)? },
+            6 => {
+                let name = self.name(r)?;
+                let statement = self.formula(r)?;
+                let n = r.count()?;
+                let mut trust_base = BTreeSet::new();
+                for _ in 0..n {
+                    trust_base.insert(self.name(r)?);
+                }
+                Declaration::Theorem { name, statement, trust_base }
+            }
+            tag => return r.bad_tag("declaration", tag),
+        };
+        Ok((d, r.flag()?))
+    }
+
+    /// One theorem's proof: its context and steps.
+    pub fn theorem_proof(&mut self, r: &mut Reader) -> Result<TheoremProof, BundleError> {
+        let context = BundleContext { variables: self.variables(r)?, hypotheses: self.named_formulas(r)? };
+        let n = r.count()?;
+        let mut steps = Vec::with_capacity(n);
+        for _ in 0..n {
+            steps.push(self.step(r)?);
+        }
+        Ok(TheoremProof { context, proof: Proof { steps } })
+    }
+
+    /// One claim.
+    pub fn claim(&mut self, r: &mut Reader) -> Result<Claim, BundleError> {
+        let kind = match r.byte()? {
+            0 => ClaimKind::Guarantee,
+            1 => ClaimKind::Requirement,
+            tag => return r.bad_tag("claim", tag),
+        };
+        Ok(Claim {
+            kind,
+            owner: self.text(r)?,
+            name: self.text(r)?,
+            theorem: self.name(r)?,
+            params: self.variables(r)?,
+            assumptions: self.labelled_formulas(r)?,
+            conclusion: self.formula(r)?,
+        })
+    }
+
+    /// The trust base.
+    pub fn trust_base(&mut self, r: &mut Reader) -> Result<TrustBase, BundleError> {
+        let n = r.count()?;
+        let mut axioms = Vec::with_capacity(n);
+        for _ in 0..n {
+            axioms.push(self.name(r)?);
+        }
+        let n = r.count()?;
+        let mut assumptions = Vec::with_capacity(n);
+        for _ in 0..n {
+            assumptions.push(TrustAssumption {
+                owner: self.text(r)?,
+                name: self.text(r)?,
+                statement: self.formula(r)?,
+            });
+        }
+        Ok(TrustBase { axioms, assumptions })
+    }
+
+    /// The challenge met, if any.
+    pub fn challenge(&mut self, r: &mut Reader) -> Result<Option<ChallengeMet>, BundleError> {
+        if !r.flag()? {
+            return Ok(None);
+        }
+        let challenge = self.text(r)?;
+        let technique = self.text(r)?;
+        let params = self.variables(r)?;
+        let allows = self.labelled_formulas(r)?;
+        let n = r.count()?;
+        let mut requires = Vec::with_capacity(n);
+        for _ in 0..n {
+            requires.push((self.text(r)?, self.formula(r)?, self.name(r)?));
+        }
+        Ok(Some(ChallengeMet { challenge, technique, params, allows, requires }))
+    }
+
+    /// The text of a verdict (a names entry).
+    pub fn verdict(&self, r: &mut Reader) -> Result<String, BundleError> {
+        self.text(r)
+    }
+
+    /// One proof step (see [`Writer::step`] for the tags).
+    fn step(&mut self, r: &mut Reader) -> Result<Step, BundleError> {
+        let i = |r: &mut Reader| r.index();
+        Ok(match r.byte()? {
+            0 => Step::Hypothesis { name: self.name(r)? },
+            1 => Step::Assume { formula: self.formula(r)? },
+            2 => Step::Axiom { name: self.name(r)?, args: self.terms(r)? },
+            3 => Step::Theorem { name: self.name(r)?, args: self.terms(r)? },
+            4 => Step::Unfold { name: self.name(r)?, args: self.terms(r)? },
+            5 => Step::TrueIntro,
+            6 => Step::FalseElim { from: i(r)?, goal: self.formula(r)? },
+            7 => Step::AndIntro { left: i(r)?, right: i(r)? },
+            8 => Step::AndLeft { from: i(r)? },
+            9 => Step::AndRight { from: i(r)? },
+            10 => Step::OrLeft { from: i(r)?, right: self.formula(r)? },
+            11 => Step::OrRight { left: self.formula(r)?, from: i(r)? },
+            12 => Step::OrElim { from: i(r)?, left: i(r)?, right: i(r)? },
+            13 => Step::ImpIntro { assumption: self.formula(r)?, from: i(r)? },
+            14 => Step::ImpElim { implication: i(r)?, argument: i(r)? },
+            15 => Step::NotIntro { assumption: self.formula(r)?, from: i(r)? },
+            16 => Step::NotElim { negation: i(r)?, argument: i(r)? },
+            17 => Step::IffIntro { forward: i(r)?, backward: i(r)? },
+            18 => Step::IffForward { from: i(r)? },
+            19 => Step::IffBackward { from: i(r)? },
+            20 => Step::ExcludedMiddle { formula: self.formula(r)? },
+            21 => Step::ForallIntro { variable: self.name(r)?, sort: self.sort(r)?, from: i(r)? },
+            22 => Step::ForallElim { from: i(r)?, term: self.term(r)? },
+            23 => Step::ExistsIntro {
+                hint: Hint(self.name(r)?),
+                sort: self.sort(r)?,
+                body: self.formula(r)?,
+                witness: self.term(r)?,
+                from: i(r)?,
+            },
+            24 => Step::ExistsElim { from: i(r)?, variable: self.name(r)?, body: i(r)? },
+            25 => Step::Refl { term: self.term(r)? },
+            26 => Step::Symm { from: i(r)? },
+            27 => Step::Trans { left: i(r)?, right: i(r)? },
+            28 => Step::Congruence { hole: self.sort(r)?, context: self.term(r)?, from: i(r)? },
+            29 => Step::Substitute {
+                hole: self.sort(r)?,
+                motive: self.formula(r)?,
+                equation: i(r)?,
+                from: i(r)?,
+            },
+            30 => Step::Ring { lhs: self.term(r)?, rhs: self.term(r)? },
+            31 => {
+                let goal = self.formula(r)?;
+                let facts = self.refs(r)?;
+                let n = r.count()?;
+                let mut products = Vec::with_capacity(n);
+                for _ in 0..n {
+                    products.push(Product { coefficient: r.rat()?, factors: self.refs(r)? });
+                }
+                let n = r.count()?;
+                let mut squares = Vec::with_capacity(n);
+                for _ in 0..n {
+                    squares.push(Square { coefficient: r.rat()?, base: self.term(r)? });
+                }
+                Step::Psatz { goal, facts, products, squares }
+            }
+            32 => Step::LeTotal { left: self.term(r)?, right: self.term(r)? },
+            33 => Step::LeAntisymm { le: i(r)?, ge: i(r)? },
+            tag => return r.bad_tag("proof step", tag),
+        })
     }
 }
 
-impl Tables {
-    fn terms_of(&mut self, ts: &[u32]) -> Result<Vec<Term>, BundleError> {
-        ts.iter().map(|&t| self.term(t)).collect()
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    /// The proof step `s` names.
-    fn step(&mut self, s: StepW) -> Result<Step, BundleError> {
-        Ok(match s {
-            StepW::Hypothesis { name } => Step::Hypothesis { name: self.name(&name) },
-            StepW::Assume { formula } => Step::Assume { formula: self.formula(formula)? },
-            StepW::Axiom { name, args } => {
-                Step::Axiom { name: self.name(&name), args: self.terms_of(&args)? }
-            }
-            StepW::Theorem { name, args } => {
-                Step::Theorem { name: self.name(&name), args: self.terms_of(&args)? }
-            }
-            StepW::Unfold { name, args } => {
-                Step::Unfold { name: self.name(&name), args: self.terms_of(&args)? }
-            }
-            StepW::TrueIntro => Step::TrueIntro,
-            StepW::FalseElim { from, goal } => Step::FalseElim { from, goal: self.formula(goal)? },
-            StepW::AndIntro { left, right } => Step::AndIntro { left, right },
-            StepW::AndLeft { from } => Step::AndLeft { from },
-            StepW::AndRight { from } => Step::AndRight { from },
-            StepW::OrLeft { from, right } => Step::OrLeft { from, right: self.formula(right)? },
-            StepW::OrRight { left, from } => Step::OrRight { left: self.formula(left)?, from },
-            StepW::OrElim { from, left, right } => Step::OrElim { from, left, right },
-            StepW::ImpIntro { assumption, from } => {
-                Step::ImpIntro { assumption: self.formula(assumption)?, from }
-            }
-            StepW::ImpElim { implication, argument } => Step::ImpElim { implication, argument },
-            StepW::NotIntro { assumption, from } => {
-                Step::NotIntro { assumption: self.formula(assumption)?, from }
-            }
-            StepW::NotElim { negation, argument } => Step::NotElim { negation, argument },
-            StepW::IffIntro { forward, backward } => Step::IffIntro { forward, backward },
-            StepW::IffForward { from } => Step::IffForward { from },
-            StepW::IffBackward { from } => Step::IffBackward { from },
-            StepW::ExcludedMiddle { formula } => Step::ExcludedMiddle { formula: self.formula(formula)? },
-            StepW::ForallIntro { variable, sort, from } => {
-                Step::ForallIntro { variable: self.name(&variable), sort: self.names.sort(&sort), from }
-            }
-            StepW::ForallElim { from, term } => Step::ForallElim { from, term: self.term(term)? },
-            StepW::ExistsIntro { hint, sort, body, witness, from } => Step::ExistsIntro {
-                hint: Hint(self.name(&hint)),
-                sort: self.names.sort(&sort),
-                body: self.formula(body)?,
-                witness: self.term(witness)?,
-                from,
-            },
-            StepW::ExistsElim { from, variable, body } => {
-                Step::ExistsElim { from, variable: self.name(&variable), body }
-            }
-            StepW::Refl { term } => Step::Refl { term: self.term(term)? },
-            StepW::Symm { from } => Step::Symm { from },
-            StepW::Trans { left, right } => Step::Trans { left, right },
-            StepW::Congruence { hole, context, from } => {
-                Step::Congruence { hole: self.names.sort(&hole), context: self.term(context)?, from }
-            }
-            StepW::Substitute { hole, motive, equation, from } => Step::Substitute {
-                hole: self.names.sort(&hole),
-                motive: self.formula(motive)?,
-                equation,
-                from,
-            },
-            StepW::Ring { lhs, rhs } => Step::Ring { lhs: self.term(lhs)?, rhs: self.term(rhs)? },
-            StepW::Psatz { goal, facts, products, squares } => Step::Psatz {
-                goal: self.formula(goal)?,
-                facts: facts.into_owned(),
-                products: products
-                    .into_iter()
-                    .map(|p| Product {
-                        coefficient: p.coefficient.into_owned(),
-                        factors: p.factors.into_owned(),
-                    })
-                    .collect(),
-                squares: squares
-                    .into_iter()
-                    .map(|s| Ok(Square { coefficient: s.coefficient.into_owned(), base: self.term(s.base)? }))
-                    .collect::<Result<_, BundleError>>()?,
-            },
-            StepW::LeTotal { left, right } => {
-                Step::LeTotal { left: self.term(left)?, right: self.term(right)? }
-            }
-            StepW::LeAntisymm { le, ge } => Step::LeAntisymm { le, ge },
-        })
+    #[test]
+    fn small_rationals_read_as_the_general_parser_reads_them() {
+        for text in ["0", "-0", "7", "-7", "3/20", "-6/4", "6/-4", "-6/-4", "0/5", "999999999999999999/3"] {
+            assert_eq!(small_rat(text), Some(text.parse::<Rat>().expect("a rational")), "{text}");
+        }
+        // Left to the general parser: too long, malformed, or a zero denominator.
+        for text in ["1/0", "9999999999999999999", "1.5", "+1", "", "1/", "/2", "--1", "1/2/3"] {
+            assert_eq!(small_rat(text), None, "{text}");
+        }
     }
 }
