@@ -122,15 +122,15 @@ pub struct Auditor<'e> {
 }
 
 /// What auditing one technique produced.
-struct Outcome {
-    findings: Vec<Finding>,
+pub(crate) struct Outcome {
+    pub(crate) findings: Vec<Finding>,
     /// Set when something could not be established (a proof, a dependency, ...).
-    broken: bool,
-    verdict: Verdict,
+    pub(crate) broken: bool,
+    pub(crate) verdict: Verdict,
     /// Closed guarantee theorems to add to the signature, with their proofs (each proof
     /// moves to [`Audit::theorem_proofs`] once its theorem is added).
-    theorems: Vec<(String, Proof, Theorem)>,
-    guarantees: Vec<GuaranteeReport>,
+    pub(crate) theorems: Vec<(String, Proof, Theorem)>,
+    pub(crate) guarantees: Vec<GuaranteeReport>,
 }
 
 impl<'e> Auditor<'e> {
@@ -141,6 +141,24 @@ impl<'e> Auditor<'e> {
 
     /// Audits the submissions.
     pub fn audit(&self, submissions: &[Submission]) -> Audit {
+        let program = self.load(submissions);
+        let audit = self.audit_program(&program);
+        // Freeing the program (its syntax trees and terms: millions of small nodes for a
+        // large library) took about 3% of an audit's instructions on one thread, with
+        // both cores otherwise idle; nothing waits for it, so the pool does it while the
+        // caller goes on with the report.
+        rayon::spawn(move || drop(program));
+        audit
+    }
+
+    /// The proof engine.
+    pub(crate) fn engine(&self) -> &'e dyn ProofEngine {
+        self.engine
+    }
+
+    /// The front end's program of the submissions with the library (and the
+    /// challenge, marked trusted), the cache's packs read meanwhile.
+    pub(crate) fn load(&self, submissions: &[Submission]) -> Program {
         let inputs: Vec<Input> = submissions
             .iter()
             .map(|s| match &s.text {
@@ -174,17 +192,21 @@ impl<'e> Auditor<'e> {
         if let Some(c) = &self.options.challenge {
             crate::challenge::mark_trusted(&mut program, c);
         }
-        let audit = self.audit_program(&program);
-        // Freeing the program (its syntax trees and terms: millions of small nodes for a
-        // large library) took about 3% of an audit's instructions on one thread, with
-        // both cores otherwise idle; nothing waits for it, so the pool does it while the
-        // caller goes on with the report.
-        rayon::spawn(move || drop(program));
-        audit
+        program
     }
 
     /// Audits a program the front end has loaded; its root modules are the submission.
     pub fn audit_program(&self, program: &Program) -> Audit {
+        self.audit_recorded(program, false).0
+    }
+
+    /// [`Auditor::audit_program`], and with `record` what a session needs to audit a
+    /// changed program again (see [`crate::session`]).
+    pub(crate) fn audit_recorded(
+        &self,
+        program: &Program,
+        record: bool,
+    ) -> (Audit, Option<crate::session::Recorded>) {
         let mut run = Run::new(program, &self.options.policy);
         run.front_end_findings();
         run.new_axioms();
@@ -194,23 +216,41 @@ impl<'e> Auditor<'e> {
         if let Some(path) = &self.options.challenge {
             run.challenge(self.engine, path, &self.options.library);
         }
-        run.finish()
+        run.finish(record)
     }
 }
 
 /// The state of one audit.
-struct Run<'p> {
-    program: &'p Program,
-    policy: &'p Policy,
-    signature: Signature,
-    findings: Vec<Finding>,
-    outcomes: BTreeMap<TechniqueId, Outcome>,
-    submitted: BTreeSet<TechniqueId>,
-    content_hashes: BTreeMap<TechniqueId, String>,
-    module_hashes: BTreeMap<usize, String>,
-    certificates: BTreeMap<String, (Proof, Theorem)>,
-    theorem_proofs: Vec<(Name, Context, Proof)>,
-    challenge: Option<crate::challenge::ChallengeOutcome>,
+pub(crate) struct Run<'p> {
+    pub(crate) program: &'p Program,
+    pub(crate) policy: &'p Policy,
+    pub(crate) signature: Signature,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) outcomes: BTreeMap<TechniqueId, Outcome>,
+    pub(crate) submitted: BTreeSet<TechniqueId>,
+    pub(crate) content_hashes: BTreeMap<TechniqueId, String>,
+    pub(crate) module_hashes: BTreeMap<usize, String>,
+    pub(crate) certificates: BTreeMap<String, (Proof, Theorem)>,
+    pub(crate) theorem_proofs: Vec<(Name, Context, Proof)>,
+    pub(crate) challenge: Option<crate::challenge::ChallengeOutcome>,
+    /// What the session records of the technique stage (`None` when it stopped at the
+    /// technique limit).
+    pub(crate) plan: Option<Plan>,
+}
+
+/// The technique stage's structure, as a session keeps it.
+pub(crate) struct Plan {
+    /// The use graph of the techniques audited.
+    pub(crate) graph: TechniqueGraph,
+    /// Whether some technique is on or above a cycle.
+    pub(crate) cycles: bool,
+    /// The layers, bottom-up.
+    pub(crate) layers: Vec<Vec<TechniqueId>>,
+    /// Per layer: the signature's length and `theorem_proofs`' before it was added.
+    pub(crate) boundaries: Vec<(usize, usize)>,
+    /// Techniques one of whose theorems could not be added (their outcome was changed
+    /// by that, so it is not the audit's own: a session audits them again).
+    pub(crate) add_failed: BTreeSet<TechniqueId>,
 }
 
 impl<'p> Run<'p> {
@@ -234,6 +274,7 @@ impl<'p> Run<'p> {
             theorem_proofs: Vec::new(),
             certificates: BTreeMap::new(),
             challenge: None,
+            plan: None,
         }
     }
 
@@ -245,7 +286,7 @@ impl<'p> Run<'p> {
         formula_to_string_with(f, &|n| self.program.display_name(module, n))
     }
 
-    fn push(&mut self, f: Finding) {
+    pub(crate) fn push(&mut self, f: Finding) {
         let severity = self.policy.severity(f.code);
         self.findings.push(Finding { severity, ..f });
     }
@@ -369,9 +410,17 @@ impl<'p> Run<'p> {
         self.content_hashes(&relevant);
         let layers = graph.layers(&excluded);
         let total: usize = layers.iter().map(Vec::len).sum();
+        let mut plan = Plan {
+            graph,
+            cycles: !tainted.is_empty(),
+            layers: Vec::with_capacity(layers.len()),
+            boundaries: Vec::with_capacity(layers.len()),
+            add_failed: BTreeSet::new(),
+        };
         let mut done = 0;
         for layer in layers {
             done += layer.len();
+            plan.boundaries.push((self.signature.fingerprint().len, self.theorem_proofs.len()));
             let signature = &self.signature;
             let outcomes = &self.outcomes;
             let policy = self.policy;
@@ -381,54 +430,18 @@ impl<'p> Run<'p> {
             let results: Vec<(TechniqueId, Outcome, Context)> = layer
                 .par_iter()
                 .map(|&t| {
-                    let tech = &program.techniques[t];
-                    let key = keys.get(&t).map(String::as_str).unwrap_or("");
-                    // The context of the technique's guarantee theorems: a replay checks
-                    // them in it, and `theorem_proofs` keeps it beside each proof.
-                    let context = tech.guarantee_context();
-                    let replayed =
-                        cache.and_then(|c| replay(program, signature, policy, c, key, t, &context));
-                    let outcome = match replayed {
-                        Some(outcome) => outcome,
-                        None => {
-                            let outcome = audit_technique(program, signature, engine, policy, outcomes, t);
-                            if let (Some(cache), Some(key)) = (cache, keys.get(&t)) {
-                                cache.put(key, outcome.entry(tech));
-                            }
-                            outcome
-                        }
-                    };
+                    let key = keys.get(&t).map(String::as_str);
+                    let (outcome, context) =
+                        audit_or_replay(program, signature, engine, policy, cache, outcomes, key, t);
                     (t, outcome, context)
                 })
                 .collect();
-            for (t, mut outcome, mut context) in results {
-                let tech = &program.techniques[t];
-                let submitted = self.submitted.contains(&t);
-                let last = outcome.theorems.len().saturating_sub(1);
-                for (i, (name, proof, thm)) in outcome.theorems.iter_mut().enumerate() {
-                    if let Err(e) = self.signature.add_theorem(warrant_kernel::name(name), thm) {
-                        outcome.findings.push(
-                            Finding::new(
-                                Code::Proof,
-                                format!("the guarantee theorem `{name}` cannot be added: {e}"),
-                            )
-                            .technique(&*tech.name)
-                            .at(self.file_name(tech.file), to_span(tech.span)),
-                        );
-                        outcome.verdict = Verdict::Rejected;
-                    } else {
-                        // The proof object moves to `theorem_proofs` (the outcome keeps
-                        // the theorem, which is all the report reads from it).
-                        let proof = std::mem::take(proof);
-                        if submitted {
-                            self.certificates.insert(name.clone(), (proof.clone(), thm.clone()));
-                        }
-                        let context = if i == last { std::mem::take(&mut context) } else { context.clone() };
-                        self.theorem_proofs.push((warrant_kernel::name(name), context, proof));
-                    }
+            for (t, outcome, context) in results {
+                if !self.add_theorems(t, outcome, context) {
+                    plan.add_failed.insert(t);
                 }
-                self.outcomes.insert(t, outcome);
             }
+            plan.layers.push(layer);
             if let Some(p) = progress {
                 (p.0)(done, total);
             }
@@ -436,6 +449,46 @@ impl<'p> Run<'p> {
         if let Some(cache) = cache {
             cache.flush();
         }
+        self.plan = Some(plan);
+    }
+
+    /// Adds an audited technique's theorems to the signature, in order; their proofs go
+    /// to `theorem_proofs` (and `certificates` for a submitted technique). A theorem
+    /// that cannot be added is a finding that rejects the technique. Returns whether
+    /// every theorem was added.
+    pub(crate) fn add_theorems(
+        &mut self,
+        t: TechniqueId,
+        mut outcome: Outcome,
+        mut context: Context,
+    ) -> bool {
+        let program = self.program;
+        let tech = &program.techniques[t];
+        let submitted = self.submitted.contains(&t);
+        let last = outcome.theorems.len().saturating_sub(1);
+        let mut all_added = true;
+        for (i, (name, proof, thm)) in outcome.theorems.iter_mut().enumerate() {
+            if let Err(e) = self.signature.add_theorem(warrant_kernel::name(name), thm) {
+                outcome.findings.push(
+                    Finding::new(Code::Proof, format!("the guarantee theorem `{name}` cannot be added: {e}"))
+                        .technique(&*tech.name)
+                        .at(self.file_name(tech.file), to_span(tech.span)),
+                );
+                outcome.verdict = Verdict::Rejected;
+                all_added = false;
+            } else {
+                // The proof object moves to `theorem_proofs` (the outcome keeps the
+                // theorem, which is all the report reads from it).
+                let proof = std::mem::take(proof);
+                if submitted {
+                    self.certificates.insert(name.clone(), (proof.clone(), thm.clone()));
+                }
+                let context = if i == last { std::mem::take(&mut context) } else { context.clone() };
+                self.theorem_proofs.push((warrant_kernel::name(name), context, proof));
+            }
+        }
+        self.outcomes.insert(t, outcome);
+        all_added
     }
 
     /// The hash of everything a technique's audit depends on besides the techniques it
@@ -594,53 +647,63 @@ impl<'p> Run<'p> {
             .at(self.file_name(tech.file), to_span(tech.span))
     }
 
-    fn finish(mut self) -> Audit {
+    /// A technique's entry in the report, and its assumptions for the trust base (a
+    /// submitted technique's; none for one below).
+    pub(crate) fn technique_report(
+        &self,
+        t: TechniqueId,
+        outcome: &Outcome,
+    ) -> (Vec<Assumption>, TechniqueReport) {
+        let program = self.program;
+        let tech = &program.techniques[t];
+        let submitted = self.submitted.contains(&t);
+        let assumptions = if submitted {
+            tech.assumptions
+                .iter()
+                .map(|a| Assumption {
+                    technique: tech.name.to_string(),
+                    name: a.name.clone(),
+                    statement: self.show(tech.module, &a.statement),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let report = TechniqueReport {
+            name: tech.name.to_string(),
+            file: self.file_name(tech.file),
+            verdict: outcome.verdict,
+            submitted,
+            source: tech.source.clone(),
+            proposed_by: tech.proposed_by.clone(),
+            oversees: tech.oversees.clone(),
+            uses: tech
+                .uses
+                .iter()
+                .filter_map(|u| u.technique.map(|v| program.techniques[v].name.to_string()))
+                .collect(),
+            guarantees: outcome.guarantees.clone(),
+            content_hash: self.content_hashes.get(&t).cloned().unwrap_or_default(),
+        };
+        (assumptions, report)
+    }
+
+    /// The audit, and with `record` what a session keeps of the run.
+    fn finish(mut self, record: bool) -> (Audit, Option<crate::session::Recorded>) {
         let program = self.program;
         let mut techniques = Vec::new();
         let mut trust = TrustBase::default();
         let outcomes = std::mem::take(&mut self.outcomes);
+        // What came before the techniques' own findings: a session keeps it.
+        let base_findings = if record { self.findings.clone() } else { Vec::new() };
         // Printing statements and building the technique reports reads only the
         // program: it is done for all techniques in parallel, in order.
         let this = &self;
-        let reports: Vec<(Vec<Assumption>, TechniqueReport)> = outcomes
-            .par_iter()
-            .map(|(&t, outcome)| {
-                let tech = &program.techniques[t];
-                let submitted = this.submitted.contains(&t);
-                let assumptions = if submitted {
-                    tech.assumptions
-                        .iter()
-                        .map(|a| Assumption {
-                            technique: tech.name.to_string(),
-                            name: a.name.clone(),
-                            statement: this.show(tech.module, &a.statement),
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                let report = TechniqueReport {
-                    name: tech.name.to_string(),
-                    file: this.file_name(tech.file),
-                    verdict: outcome.verdict,
-                    submitted,
-                    source: tech.source.clone(),
-                    proposed_by: tech.proposed_by.clone(),
-                    oversees: tech.oversees.clone(),
-                    uses: tech
-                        .uses
-                        .iter()
-                        .filter_map(|u| u.technique.map(|v| program.techniques[v].name.to_string()))
-                        .collect(),
-                    guarantees: outcome.guarantees.clone(),
-                    content_hash: this.content_hashes.get(&t).cloned().unwrap_or_default(),
-                };
-                (assumptions, report)
-            })
-            .collect();
-        for (outcome, (assumptions, report)) in outcomes.into_values().zip(reports) {
-            for f in outcome.findings {
-                self.push(f);
+        let reports: Vec<(Vec<Assumption>, TechniqueReport)> =
+            outcomes.par_iter().map(|(&t, outcome)| this.technique_report(t, outcome)).collect();
+        for (outcome, (assumptions, report)) in outcomes.values().zip(reports) {
+            for f in &outcome.findings {
+                self.push(f.clone());
             }
             if report.submitted {
                 trust.assumptions.extend(assumptions);
@@ -657,7 +720,18 @@ impl<'p> Run<'p> {
             .filter(|d| d.code() == "warrant::io")
             .map(|d| d.error.to_string())
             .collect();
-        Audit {
+        let recorded = match self.plan.take() {
+            Some(plan) if record => Some(crate::session::Recorded {
+                plan,
+                outcomes,
+                submitted: std::mem::take(&mut self.submitted),
+                content_hashes: std::mem::take(&mut self.content_hashes),
+                module_hashes: std::mem::take(&mut self.module_hashes),
+                base_findings,
+            }),
+            _ => None,
+        };
+        let audit = Audit {
             report: Report::new(self.findings, trust, techniques),
             sources,
             certificates: self.certificates,
@@ -665,8 +739,41 @@ impl<'p> Run<'p> {
             signature: self.signature,
             theorem_proofs: self.theorem_proofs,
             challenge: self.challenge,
-        }
+        };
+        (audit, recorded)
     }
+}
+
+/// Technique `t`'s outcome, from the cache (its theorems re-checked by the kernel) or
+/// from its audit (then put in the cache under `key`), and the context of its
+/// guarantee theorems. `below` holds the outcomes of the techniques it uses.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn audit_or_replay(
+    program: &Program,
+    signature: &Signature,
+    engine: &dyn ProofEngine,
+    policy: &Policy,
+    cache: Option<&Cache>,
+    below: &BTreeMap<TechniqueId, Outcome>,
+    key: Option<&str>,
+    t: TechniqueId,
+) -> (Outcome, Context) {
+    let tech = &program.techniques[t];
+    // The context of the technique's guarantee theorems: a replay checks them in it,
+    // and `theorem_proofs` keeps it beside each proof.
+    let context = tech.guarantee_context();
+    let replayed = cache.and_then(|c| replay(program, signature, policy, c, key.unwrap_or(""), t, &context));
+    let outcome = match replayed {
+        Some(outcome) => outcome,
+        None => {
+            let outcome = audit_technique(program, signature, engine, policy, below, t);
+            if let (Some(cache), Some(key)) = (cache, key) {
+                cache.put(key, outcome.entry(tech));
+            }
+            outcome
+        }
+    };
+    (outcome, context)
 }
 
 impl Outcome {
@@ -704,7 +811,7 @@ impl Outcome {
 
 /// The first part of technique `t`'s content hash: the kernel's version, its name, its
 /// module's hash (in `module_hashes`) and its own text.
-fn own_hash(program: &Program, module_hashes: &BTreeMap<usize, String>, t: TechniqueId) -> Sha256 {
+pub(crate) fn own_hash(program: &Program, module_hashes: &BTreeMap<usize, String>, t: TechniqueId) -> Sha256 {
     let tech = &program.techniques[t];
     let mut hasher = Sha256::new();
     hasher.update(warrant_kernel::KERNEL_VERSION.as_bytes());

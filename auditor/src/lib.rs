@@ -19,6 +19,7 @@ pub mod human;
 pub mod policy;
 pub mod prover_engine;
 pub mod report;
+pub mod session;
 pub mod synthetic;
 pub mod witness;
 
@@ -29,3 +30,4 @@ pub use finding::{Code, Finding, Location, Severity, Span, ALL_CODES};
 pub use policy::{Policy, PolicyError};
 pub use prover_engine::TacticEngine;
 pub use report::{Report, TrustBase, Verdict};
+pub use session::AuditSession;
