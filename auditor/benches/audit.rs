@@ -1,11 +1,16 @@
 //! `cargo bench -p warrant-auditor`: audits of generated libraries.
 //! - `cold/N`: N techniques, no cache.
 //! - `warm_after_leaf_edit/N`: N techniques with a warm cache, after editing one
-//!   technique of the top layer (the one edit invalidates only that technique).
+//!   technique of the top layer (the one edit invalidates only that technique): a
+//!   fresh process's re-audit (front end, kernel re-check of every cache hit).
+//! - `session_after_leaf_edit/N`: an `AuditSession` that audited the library once
+//!   (outside the timing); each iteration audits the other of two texts that differ in
+//!   the last technique of the top layer (original and edited, alternately), so each
+//!   is a real one-leaf edit, and checks that exactly one technique was audited again.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use warrant_auditor::synthetic::{library, Shape};
-use warrant_auditor::{AuditOptions, Auditor, Cache, Submission, TacticEngine, Verdict};
+use warrant_auditor::{AuditOptions, AuditSession, Auditor, Cache, Submission, TacticEngine, Verdict};
 
 fn shape(count: usize) -> Shape {
     Shape { count, width: 100, fan_out: 2, proof_size: 3 }
@@ -51,7 +56,34 @@ fn warm(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, cold, warm);
+fn session(c: &mut Criterion) {
+    let mut group = c.benchmark_group("session_after_leaf_edit");
+    group.sample_size(20);
+    for n in [1_000usize, 10_000] {
+        let text = library("gen", shape(n));
+        let last = format!("technique T{}(m: Model) {{\n", n - 1);
+        let edited = text.replacen(&last, &format!("{last}  source \"edited\"\n"), 1);
+        assert_ne!(edited, text);
+        let submit = |text: &str| [Submission { name: "gen.wr".into(), text: Some(text.to_string()) }];
+        let texts = [submit(&text), submit(&edited)];
+        let engine = TacticEngine::default();
+        let mut session = AuditSession::new(AuditOptions::default(), &engine);
+        assert_eq!(session.audit(&texts[0]).report.verdict, Verdict::Accepted);
+        assert_eq!(session.audited_again(), None);
+        let mut next = 1;
+        group.throughput(Throughput::Elements(1));
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter(|| {
+                assert_eq!(session.audit(&texts[next]).report.verdict, Verdict::Accepted);
+                assert_eq!(session.audited_again(), Some(1));
+                next = 1 - next;
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, cold, warm, session);
 criterion_main!(benches);
 
 /// The allocator of the `warrant` binary (src/main.rs), so the figures are `warrant audit`'s.

@@ -209,11 +209,15 @@ impl<'e> AuditSession<'e> {
         }
         let mut dirty = rec.plan.graph.users_of(&redone.iter().copied().collect());
         audit.sources.insert(name, text.to_string());
-        let mut layer_of: HashMap<TechniqueId, usize> = HashMap::new();
+        let mut layer_of: Vec<Option<usize>> = vec![None; program.techniques.len()];
         for (l, layer) in rec.plan.layers.iter().enumerate() {
-            layer_of.extend(layer.iter().map(|&t| (t, l)));
+            for &t in layer {
+                if let Some(slot) = layer_of.get_mut(t) {
+                    *slot = Some(l);
+                }
+            }
         }
-        let Some(lowest) = dirty.iter().filter_map(|t| layer_of.get(t).copied()).min() else {
+        let Some(lowest) = dirty.iter().filter_map(|&t| layer_of.get(t).copied().flatten()).min() else {
             return Ok(Box::new(State {
                 names,
                 program,

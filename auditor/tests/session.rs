@@ -132,3 +132,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn one_thread_gives_the_same_reports() {
+    let text = library("gen", SHAPE);
+    let edits = [
+        edit_in(&text, 11, "  proposed_by", "  source \"edited\"\n  proposed_by"),
+        edit_in(&text, 5, "linarith [c0, c1, top]", "sorry"),
+        text.clone(),
+    ];
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a pool");
+    let engine = TacticEngine::default();
+    let mut session = AuditSession::new(AuditOptions::default(), &engine);
+    pool.install(|| session.audit(&submit(&text)));
+    for edited in &edits {
+        // The fresh audit runs on the global pool (the machine's threads).
+        let one_thread = pool.install(|| session.audit(&submit(edited)).report.to_json());
+        assert!(session.audited_again().is_some(), "redone in part");
+        assert_eq!(one_thread, fresh(edited));
+    }
+}
