@@ -5,6 +5,11 @@
 //! limit was hit or a step was skipped: anything it cannot establish is a finding.
 //! It never makes a theorem itself: every proof an engine returns, and every
 //! composition of a technique's guarantee with what it uses, is checked by the kernel.
+//!
+//! [`Auditor`] audits once; [`AuditSession`] keeps its last audit in memory (the
+//! program, each technique's outcome and kernel theorems, the layers) and, when one
+//! submitted text changes, audits again only the techniques the change reaches, with
+//! the report a fresh audit would give ([`session`]).
 #![warn(missing_docs)]
 
 pub mod audit;
