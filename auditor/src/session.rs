@@ -81,6 +81,7 @@ pub(crate) struct Recorded {
 /// // The guarantee no longer follows: only `T` is audited again.
 /// let edited = text.replace("v(m) <= 1 :=", "v(m) <= 0 :=");
 /// assert_eq!(session.audit(&submit(&edited)).report.verdict, Verdict::Rejected);
+/// assert_eq!(session.audited_again(), Some(1));
 /// ```
 pub struct AuditSession<'e> {
     auditor: Auditor<'e>,
