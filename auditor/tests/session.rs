@@ -152,3 +152,21 @@ fn one_thread_gives_the_same_reports() {
         assert_eq!(one_thread, fresh(edited));
     }
 }
+
+#[test]
+fn a_session_with_a_disk_cache_gives_the_same_reports() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let engine = TacticEngine::default();
+    let options =
+        AuditOptions { cache: Some(warrant_auditor::Cache::new(dir.path())), ..AuditOptions::default() };
+    let mut session = AuditSession::new(options, &engine);
+    let text = library("gen", SHAPE);
+    let failing = edit_in(&text, 5, "linarith [c0, c1, top]", "sorry");
+    // Audited, then the failing edit and back: the last is answered by the cache's
+    // entries for the original text, re-checked by the kernel.
+    for (edited, partly) in [(&text, false), (&failing, true), (&text, true)] {
+        let json = session.audit(&submit(edited)).report.to_json();
+        assert_eq!(session.audited_again().is_some(), partly);
+        assert_eq!(json, fresh(edited));
+    }
+}
