@@ -768,7 +768,8 @@ pub(crate) fn audit_or_replay(
         None => {
             let outcome = audit_technique(program, signature, engine, policy, below, t);
             if let (Some(cache), Some(key)) = (cache, key) {
-                cache.put(key, outcome.entry(tech));
+                let file = program.sources.get(tech.file).map(|s| s.name.as_str()).unwrap_or("");
+                cache.put(key, outcome.entry(tech, file));
             }
             outcome
         }
@@ -787,9 +788,10 @@ impl Outcome {
     }
 
     /// What the cache stores of this outcome.
-    fn entry(&self, tech: &TechniqueInfo) -> Entry {
+    fn entry(&self, tech: &TechniqueInfo, file: &str) -> Entry {
         Entry {
             technique: tech.name.to_string(),
+            place: Some((file.to_string(), tech.span.start as usize)),
             findings: self.findings.clone(),
             broken: self.broken,
             verdict: self.verdict,
@@ -849,6 +851,11 @@ fn replay(
     let tech = &program.techniques[t];
     let entry = cache.get(key)?;
     if entry.technique != *tech.name {
+        return None;
+    }
+    // Its findings point where the technique was: only there are they this audit's.
+    let file = program.sources.get(tech.file).map(|s| s.name.as_str()).unwrap_or("");
+    if entry.place.as_ref().is_none_or(|(f, start)| f != file || *start != tech.span.start as usize) {
         return None;
     }
     let mut theorems = Vec::new();
