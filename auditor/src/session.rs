@@ -196,9 +196,13 @@ impl<'e> AuditSession<'e> {
         let State { names, program, mut audit, recorded, mut findings, mut axioms, .. } = *state;
         let Some(mut rec) = recorded else { return Err(None) };
         let (program, updated) = warrant_lang::incremental::update(program, file, text).map_err(|_| None)?;
-        // The graph stays as it was: the redone techniques use what they used.
-        let redone: Vec<TechniqueId> =
-            updated.relowered.iter().copied().filter(|t| rec.outcomes.contains_key(t)).collect();
+        // The graph stays as it was: the redone techniques use what they used. The
+        // techniques a change of length moved are audited again too: their outcomes
+        // hold their old places.
+        let mut redone: Vec<TechniqueId> = updated.relowered.clone();
+        redone.extend(updated.moved.iter().flat_map(|m| m.techniques.iter().copied()));
+        redone.sort_unstable();
+        redone.retain(|t| rec.outcomes.contains_key(t));
         for &t in &redone {
             let mut uses: Vec<TechniqueId> =
                 program.techniques[t].uses.iter().filter_map(|u| u.technique).collect();

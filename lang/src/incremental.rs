@@ -6,8 +6,8 @@
 //! of one of its root files, and:
 //! 1. finds the changed bytes (the longest common prefix and suffix of the old and new
 //!    texts) and the *stretch* around them: from the end of the last item that ends
-//!    before the change to the end of the first item that starts after it (to the end
-//!    of the file when the length changed, since every later span moves);
+//!    before the change to the end of the first item that starts after it (or to the
+//!    end of the file);
 //! 2. parses the new text of the stretch alone ([`crate::parse::parse_stretch`]). Its
 //!    start is right after an item, at a blank, in text both versions share, so the
 //!    lexer starts there as a whole-file lex would (between items, with no bracket
@@ -32,16 +32,25 @@
 //!    brokenness: what `use` reads) changed while another technique uses it;
 //! 5. puts the new obligations in the old ones' places (a technique's obligations are
 //!    numbered in one run, so the same count gives the same numbers) and the new
-//!    references in the old ones' place.
+//!    references in the old ones' place;
+//! 6. when the length changed, moves everything after the stretch by the change of
+//!    length (`shift_after_stretch`): the text there is the old text, and the lexer
+//!    reaches it in the same state (at a blank after a whole item), so a full load
+//!    gives the same items, declarations and obligations there at offsets moved by
+//!    that much. Those techniques are not lowered again ([`Updated::moved`] lists
+//!    them).
 //!
 //! Anything else (a change outside techniques, an old program with diagnostics, a
 //! stretch that does not parse cleanly, a renamed technique, a changed `use` graph)
 //! is [`NotIncremental`].
 
+mod shift;
+
 use crate::ast::{ClauseKind, Item, ItemKind};
 use crate::elab::{resolve_in, Elab};
 use crate::program::{GlobalKind, Program, TechniqueId};
 use crate::span::{FileId, Span};
+use shift::Shift;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -59,10 +68,44 @@ fn decline<T>(reason: &'static str) -> Result<T, NotIncremental> {
 /// What [`update`] redid.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Updated {
-    /// The techniques lowered again (ascending): the ones the change touched, and with
-    /// a change of length every technique after it in the file. Every other technique,
-    /// obligation and declaration is exactly as it was.
+    /// The techniques lowered again (ascending): the ones the change touched. Every
+    /// other technique, obligation and declaration is exactly as it was, moved by
+    /// [`Updated::moved`] when the length changed.
     pub relowered: Vec<TechniqueId>,
+    /// When the file's length changed: what moved, and by how much.
+    pub moved: Option<Moved>,
+}
+
+/// What a change of a file's length moved: every span of `file` that started at or
+/// after old byte `from` now starts `delta` bytes later (earlier when negative).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moved {
+    /// The file changed.
+    pub file: FileId,
+    /// The first old byte of the text parsed again (`reparsed_from..from`): a span
+    /// there is not moved, it is gone (the techniques there were lowered again).
+    pub reparsed_from: u32,
+    /// The first old byte that moved (the end of the text parsed again).
+    pub from: u32,
+    /// The change of length: new minus old.
+    pub delta: i64,
+    /// The techniques that moved without being lowered again (ascending): their
+    /// entries equal their old ones but for spans shifted by `delta`.
+    pub techniques: Vec<TechniqueId>,
+}
+
+impl Moved {
+    /// Where old byte `at` of the file is now.
+    pub fn offset(&self, at: u32) -> u32 {
+        Shift { from: self.from, delta: self.delta }.offset(at)
+    }
+
+    /// `span` (of [`Moved::file`]) where it is now: moved when it starts at or after
+    /// [`Moved::from`].
+    pub fn span(&self, mut span: Span) -> Span {
+        Shift { from: self.from, delta: self.delta }.span(&mut span);
+        span
+    }
 }
 
 /// The program a full load would give once the text of `file` (a root module's file)
@@ -105,13 +148,9 @@ pub fn update(mut program: Program, file: FileId, text: &str) -> Result<(Program
         return decline("the change reaches the file's first item");
     };
     let first = before + 1;
-    let last = if delta != 0 {
-        items.len()
-    } else {
-        match items.iter().position(|i| (i.span.start as usize) > old_change_end) {
-            Some(next) => next + 1,
-            None => items.len(),
-        }
+    let last = match items.iter().position(|i| (i.span.start as usize) > old_change_end) {
+        Some(next) => next + 1,
+        None => items.len(),
     };
     let start = items[before].span.end as usize;
     let old_end = if last == items.len() { old.len() } else { items[last - 1].span.end as usize };
@@ -171,6 +210,16 @@ pub fn update(mut program: Program, file: FileId, text: &str) -> Result<(Program
         obligation_runs.push((base, ids.len()));
     }
     let ref_blocks = reference_blocks(&program, file, &stretch, items, start)?;
+    let moved = if delta != 0 {
+        let from = old_end as u32;
+        let techniques = (0..program.techniques.len())
+            .filter(|&t| program.techniques[t].file == file && program.techniques[t].span.start >= from)
+            .collect();
+        shift_after_stretch(&mut program, m, Shift { from, delta });
+        Some(Moved { file, reparsed_from: start as u32, from, delta, techniques })
+    } else {
+        None
+    };
 
     // Lower the stretch again, in the techniques' order.
     let mut el = Elab {
@@ -258,15 +307,146 @@ pub fn update(mut program: Program, file: FileId, text: &str) -> Result<(Program
     let mut comments: Vec<crate::lexer::Comment> =
         ast.comments.iter().filter(|c| (c.span.start as usize) < start).cloned().collect();
     comments.extend(new_comments);
-    // After the stretch only when the length is unchanged: nothing there moves.
-    comments.extend(ast.comments.iter().filter(|c| c.span.start >= old_end).cloned());
+    // After the stretch, moved by the change of length.
+    let shift = Shift { from: old_end, delta };
+    comments.extend(ast.comments.iter().filter(|c| c.span.start >= old_end).map(|c| {
+        let mut c = c.clone();
+        shift.comment(&mut c);
+        c
+    }));
     ast.comments = comments;
     ast.items.splice(first..last, new_items);
     if let Some(source) = program.sources.files.get_mut(file.0 as usize) {
         source.text = Arc::from(text);
     }
     let relowered = stretch.iter().map(|&(t, _)| t).collect();
-    Ok((program, Updated { relowered }))
+    Ok((program, Updated { relowered, moved }))
+}
+
+/// Moves everything of module `m`'s file at or after `shift.from` (the old stretch's
+/// end) by the change of length, before the stretch is lowered again (the stretch's own
+/// entries all start before `shift.from` and are replaced). Every span-bearing field of
+/// [`Program`] is listed here; the destructurings name every field, so a field added
+/// later does not compile until it is considered:
+/// - shifted: the module's items after the stretch (every span of their trees), its
+///   `limits` settings, and the declarations, references, obligations (spans and proof
+///   trees), techniques and challenges of that file;
+/// - not shifted: the module's comments (the caller moves them as it splices the
+///   stretch's), its parse errors (none: checked), the diagnostics (none: checked), the
+///   signature and the obligations' contexts (kernel terms, without places), other
+///   files' modules and entries, the limits and the manifests' exclusions.
+fn shift_after_stretch(program: &mut Program, m: usize, shift: Shift) {
+    let Program {
+        sources: _,
+        modules,
+        globals,
+        signature: _,
+        obligations,
+        techniques,
+        challenges,
+        references,
+        diagnostics: _,
+        limits: _,
+        skipped: _,
+    } = program;
+    let module = &mut modules[m];
+    let file = module.file;
+    for item in module.ast.items.iter_mut().filter(|i| i.span.start >= shift.from) {
+        shift.item(item);
+    }
+    for limit in &mut module.proof_limits {
+        let crate::program::ProofLimit { name: _, value: _, span, value_span } = limit;
+        shift.span(span);
+        shift.span(value_span);
+    }
+    for g in globals.iter_mut().filter(|g| g.file == file) {
+        let crate::program::Global {
+            short: _,
+            kernel: _,
+            module: _,
+            file: _,
+            span,
+            doc: _,
+            kind: _,
+            broken: _,
+        } = g;
+        shift.span(span);
+    }
+    for r in references.iter_mut().filter(|r| r.file == file) {
+        let crate::program::Reference { file: _, span, target: _ } = r;
+        shift.span(span);
+    }
+    for o in obligations.iter_mut().filter(|o| o.file == file) {
+        let crate::program::Obligation {
+            kind: _,
+            name: _,
+            module: _,
+            file: _,
+            span,
+            statement: _,
+            context: _,
+            proof,
+        } = o;
+        shift.span(span);
+        if let Some(p) = proof {
+            shift.proof(p);
+        }
+    }
+    for t in techniques.iter_mut().filter(|t| t.file == file && t.span.start >= shift.from) {
+        let crate::program::TechniqueInfo {
+            name: _,
+            short: _,
+            global: _,
+            module: _,
+            file: _,
+            span,
+            doc: _,
+            params: _,
+            source: _,
+            proposed_by: _,
+            oversees: _,
+            assumptions,
+            uses,
+            discharges,
+            lifts,
+            intent,
+            guarantees,
+            witness,
+            answers,
+            broken: _,
+        } = t;
+        shift.span(span);
+        assumptions.iter_mut().for_each(|a| shift.span(&mut a.span));
+        uses.iter_mut().for_each(|u| shift.span(&mut u.span));
+        discharges.iter_mut().for_each(|d| shift.span(&mut d.span));
+        lifts.iter_mut().for_each(|l| shift.span(&mut l.span));
+        if let Some((_, s)) = intent {
+            shift.span(s);
+        }
+        guarantees.iter_mut().for_each(|g| shift.span(&mut g.span));
+        witness.iter_mut().flatten().for_each(|w| shift.span(&mut w.span));
+        if let Some(a) = answers {
+            shift.span(&mut a.span);
+        }
+    }
+    for c in challenges.iter_mut().filter(|c| c.file == file && c.span.start >= shift.from) {
+        let crate::program::ChallengeInfo {
+            name: _,
+            short: _,
+            global: _,
+            module: _,
+            file: _,
+            span,
+            params: _,
+            oversees: _,
+            source: _,
+            allows,
+            requires,
+            broken: _,
+        } = c;
+        shift.span(span);
+        allows.iter_mut().chain(requires.iter_mut()).for_each(|(_, _, s)| shift.span(s));
+    }
 }
 
 /// Compared this many bytes at a time (a slice comparison is a `memcmp`), then byte

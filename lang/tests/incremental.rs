@@ -41,12 +41,16 @@ fn load_text(text: &str) -> Program {
 fn outcome(p: &Program) -> String {
     let diags: Vec<String> =
         p.diagnostics.iter().map(|d| format!("{} {:?} {}", d.code(), d.span(), d.error)).collect();
-    let trees: Vec<_> =
-        p.modules.iter().map(|m| (&m.name, &m.ast, &m.imports, &m.globals, m.is_root)).collect();
+    let trees: Vec<_> = p
+        .modules
+        .iter()
+        .map(|m| (&m.name, &m.ast, &m.imports, &m.globals, m.is_root, &m.proof_limits))
+        .collect();
     let texts: Vec<_> = p.sources.files.iter().map(|f| (&f.name, &f.text)).collect();
     format!(
-        "{diags:#?}\n{trees:?}\n{texts:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        "{diags:#?}\n{trees:?}\n{texts:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
         p.globals,
+        p.challenges,
         p.references,
         p.obligations,
         p.techniques,
@@ -99,15 +103,62 @@ fn a_same_length_edit_in_the_middle_relowers_only_what_it_touches() {
 }
 
 #[test]
-fn a_longer_edit_in_the_middle_relowers_the_rest_of_the_file() {
+fn a_longer_or_shorter_edit_in_the_middle_relowers_only_what_it_touches() {
     let text = library(12, 4);
-    let edited = edit_in(&text, 5, "linarith [c0, top]", "linarith [top, c0, top]");
-    assert_eq!(check(&text, &edited).map(|r| r.len()), Ok(7));
-    // A doc comment added before a technique is attached to it.
+    let program = load_text(&text);
+    let tid = |name: &str| program.technique_named(name).unwrap();
+    let sorted = |mut v: Vec<usize>| {
+        v.sort();
+        v
+    };
+    // Longer: the techniques after it move, and are not lowered again.
+    let longer = edit_in(&text, 5, "linarith [c0, top]", "linarith [top, c0, top]");
+    assert_eq!(check(&text, &longer), Ok(sorted(vec![tid("T5"), tid("T6")])));
+    // Shorter, and back.
+    let shorter = edit_in(&text, 5, "  proposed_by \"agent:generator\"\n", "");
+    assert_eq!(check(&text, &shorter), Ok(sorted(vec![tid("T5"), tid("T6")])));
+    assert_eq!(check(&shorter, &text), Ok(sorted(vec![tid("T5"), tid("T6")])));
+    // A doc comment added before a technique is attached to it. The change starts at
+    // the technique's first byte: the stretch ends with the next item.
     let documented = text.replace("technique T7(", "/// The seventh.\ntechnique T7(");
-    assert_eq!(check(&text, &documented).map(|r| r.len()), Ok(5));
+    assert_eq!(check(&text, &documented), Ok(sorted(vec![tid("T7"), tid("T8")])));
     let p = load_text(&documented);
     assert_eq!(p.techniques[p.technique_named("T7").unwrap()].doc.as_deref(), Some("The seventh."));
+}
+
+/// A file with every kind of entry after the edited technique: a user of it, a
+/// challenge and its answer, a lemma with a proof (an obligation), a `limits` item,
+/// comments, and a lift and an intent.
+#[test]
+fn every_entry_after_a_length_changing_edit_moves_as_a_full_load_has_it() {
+    let fixture = include_str!("fixtures/design_example.wr");
+    let text = format!(
+        "{fixture}\n// A comment after everything.\nlemma after: forall m: Model. attack_rate(m) <= 1 := by {{\n  \
+         linarith [rates_are_probs(m)]\n}}\n\nlimits {{ rewrite_nodes = 2000 }}\n/* the end */\n"
+    );
+    let program = load_text(&text);
+    assert!(program.diagnostics.is_empty(), "{:?}", program.diagnostics);
+    let m = program.module_named("control.trusted_monitoring").unwrap();
+    let file = program.modules[m].file;
+    let edited_tid = program.technique_named("TrustedMonitoring").unwrap();
+    for (from, to) in [
+        ("Greenblatt et al. 2023, AI Control", "Greenblatt, Shlegeris et al. 2023, AI Control"),
+        ("Greenblatt et al. 2023, AI Control", "G"),
+        ("    unfold slip\n", "    unfold slip\n\n\n"),
+    ] {
+        let edited = text.replacen(from, to, 1);
+        let (updated, what) = update(load_text(&text), file, &edited).expect("the fast path");
+        // The stretch ends with the item after the edited technique.
+        let next = program.technique_named("TwoMonitors").unwrap();
+        let mut expected = vec![edited_tid, next];
+        expected.sort();
+        assert_eq!(what.relowered, expected);
+        assert_eq!(outcome(&updated), outcome(&load_text(&edited)), "{to}");
+        let moved = what.moved.expect("a change of length");
+        assert_eq!((moved.file, moved.delta), (file, edited.len() as i64 - text.len() as i64));
+        let challenge_user = program.technique_named("MyProtocol").unwrap();
+        assert_eq!(moved.techniques, vec![challenge_user]);
+    }
 }
 
 #[test]
@@ -148,7 +199,7 @@ proptest! {
     /// Random edits of random techniques: taken or declined, never different from a
     /// full load.
     #[test]
-    fn random_edits_give_the_full_load(edits in proptest::collection::vec((0usize..12, 0usize..6), 1..4)) {
+    fn random_edits_give_the_full_load(edits in proptest::collection::vec((0usize..12, 0usize..7), 1..4)) {
         let mut text = library(12, 4);
         for (t, kind) in edits {
             let (from, to) = match kind {
@@ -157,7 +208,8 @@ proptest! {
                 2 => ("linarith [c0, top]", "linarith [top, c0]"),
                 3 => ("v0(m) = 0;", "v0(m) = 1;"),
                 4 => ("  assume top", "  /// doc\n  assume top"),
-                _ => ("guarantee g", "guarantee  g"),
+                5 => ("guarantee g", "guarantee  g"),
+                _ => ("  proposed_by \"agent:generator\"\n", ""),
             };
             let edited = if text[text.find(&format!("technique T{t}(")).unwrap()..].find(from).is_some() {
                 edit_in(&text, t, from, to)
