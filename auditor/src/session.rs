@@ -22,7 +22,13 @@
 //!    technique is audited again and its users become dirty. Never is a theorem
 //!    re-added unchecked against a signature it was not checked in: `add_theorem`
 //!    itself refuses that (the theorem's `Fingerprint`).
-//! 4. The report is updated in place: the findings and the trust base's axioms are
+//! 4. When the change moved text (its length changed), every recorded finding that
+//!    points into the changed file after the text parsed again is moved by as much
+//!    (the kept outcomes', the findings made before the techniques', the report's
+//!    counts): the techniques there were not lowered again, and a fresh audit of a
+//!    moved technique makes the same findings at the moved places. A kept finding that
+//!    points into the text parsed again makes it a full audit.
+//! 5. The report is updated in place: the findings and the trust base's axioms are
 //!    kept as counts (so a finding two techniques share survives the removal of one),
 //!    and the dirty techniques' entries and assumptions are replaced.
 //!
@@ -32,11 +38,17 @@
 //! change there), the outcomes and theorems of the techniques it uses (not dirty, or
 //! it would be), and the signature, of which it can name only the declarations of the
 //! program, the lemmas (both unchanged) and the guarantee theorems of what it uses.
-//! Its report entry reads the same, and its content hash covers the same.
+//! Its report entry reads the same, and its content hash covers the same (the text of
+//! the technique and of the module's other items, never their places). A technique
+//! that only moved is such a kept technique, with its findings moved (step 4). The disk
+//! cache is not written for it: its entry keeps the place where it was made, and a
+//! fresh audit reading the cache uses an entry only at that place (else it audits the
+//! technique and writes the entry for the new place), so what it reads is never one
+//! with other places than its own findings'.
 
 use crate::audit::{audit_or_replay, own_hash, Audit, Auditor, Outcome, Run, Submission};
 use crate::engine::ProofEngine;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, Span};
 use crate::policy::Policy;
 use crate::report::Verdict;
 use crate::AuditOptions;
@@ -44,6 +56,7 @@ use rayon::prelude::*;
 use sha2::Digest;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use warrant_kernel::{Context, Proof};
+use warrant_lang::incremental::Moved;
 use warrant_lang::{FileId, Program, TechniqueId};
 use warrant_prover::builder::check_in_used_context;
 
@@ -196,13 +209,9 @@ impl<'e> AuditSession<'e> {
         let State { names, program, mut audit, recorded, mut findings, mut axioms, .. } = *state;
         let Some(mut rec) = recorded else { return Err(None) };
         let (program, updated) = warrant_lang::incremental::update(program, file, text).map_err(|_| None)?;
-        // The graph stays as it was: the redone techniques use what they used. The
-        // techniques a change of length moved are audited again too: their outcomes
-        // hold their old places.
-        let mut redone: Vec<TechniqueId> = updated.relowered.clone();
-        redone.extend(updated.moved.iter().flat_map(|m| m.techniques.iter().copied()));
-        redone.sort_unstable();
-        redone.retain(|t| rec.outcomes.contains_key(t));
+        // The graph stays as it was: the redone techniques use what they used.
+        let redone: Vec<TechniqueId> =
+            updated.relowered.iter().copied().filter(|t| rec.outcomes.contains_key(t)).collect();
         for &t in &redone {
             let mut uses: Vec<TechniqueId> =
                 program.techniques[t].uses.iter().filter_map(|u| u.technique).collect();
@@ -213,6 +222,9 @@ impl<'e> AuditSession<'e> {
             }
         }
         let mut dirty = rec.plan.graph.users_of(&redone.iter().copied().collect());
+        if let Some(moved) = &updated.moved {
+            move_findings(&program, moved, &dirty, &mut rec, &mut findings).map_err(|()| None)?;
+        }
         audit.sources.insert(name, text.to_string());
         let mut layer_of: Vec<Option<usize>> = vec![None; program.techniques.len()];
         for (l, layer) in rec.plan.layers.iter().enumerate() {
@@ -379,6 +391,64 @@ impl<'e> AuditSession<'e> {
         let redone = Some(audited.len());
         Ok(Box::new(State { names, program, audit, recorded: Some(rec), findings, axioms, redone }))
     }
+}
+
+/// Moves every recorded finding of the changed file (the kept outcomes', the
+/// findings made before the techniques', the report's counts) as `moved` moved the
+/// text, so that a kept outcome reads as a fresh audit of the moved technique would
+/// (its findings point into its own item or at other items, which moved with it or
+/// stayed; the technique's content hash covers its text, not its place). The dirty
+/// techniques' outcomes are moved alike, so their counts are taken back exactly when
+/// they are audited again. `Err` (and a full audit) when a finding that is kept points
+/// into the text parsed again: nothing says where that place is now.
+fn move_findings(
+    program: &Program,
+    moved: &Moved,
+    dirty: &BTreeSet<TechniqueId>,
+    rec: &mut Recorded,
+    findings: &mut BTreeMap<Finding, usize>,
+) -> Result<(), ()> {
+    let file = program.sources.get(moved.file).map(|s| s.name.as_str()).unwrap_or_default();
+    // The places a finding points at in the changed file.
+    let places = |f: &Finding| {
+        let primary = f.span.filter(|_| f.file.as_deref() == Some(file));
+        let related = f.related.iter().filter(|l| l.file == file).map(|l| l.span);
+        primary.into_iter().chain(related).collect::<Vec<Span>>()
+    };
+    let reparsed = |s: Span| s.start < moved.from as usize && s.end > moved.reparsed_from as usize;
+    let kept_in_reparsed = |f: &Finding| places(f).into_iter().any(reparsed);
+    if rec.base_findings.iter().any(kept_in_reparsed)
+        || rec.outcomes.iter().any(|(t, o)| !dirty.contains(t) && o.findings.iter().any(kept_in_reparsed))
+    {
+        return Err(());
+    }
+    let shift = |s: &mut Span| {
+        let new = moved.span(warrant_lang::Span::new(s.start, s.end));
+        *s = Span { start: new.start as usize, end: new.end as usize };
+    };
+    let move_one = |f: &mut Finding| {
+        if f.file.as_deref() == Some(file) {
+            if let Some(s) = &mut f.span {
+                shift(s);
+            }
+        }
+        for l in f.related.iter_mut().filter(|l| l.file == file) {
+            shift(&mut l.span);
+        }
+    };
+    rec.base_findings.iter_mut().for_each(move_one);
+    for o in rec.outcomes.values_mut() {
+        o.findings.iter_mut().for_each(move_one);
+    }
+    // Two findings may now be equal (one moved onto a reparsed one's place): their
+    // counts add up, as each outcome's are taken back one by one.
+    let mut moved_counts = BTreeMap::new();
+    for (mut f, n) in std::mem::take(findings) {
+        move_one(&mut f);
+        *moved_counts.entry(f).or_insert(0) += n;
+    }
+    *findings = moved_counts;
+    Ok(())
 }
 
 /// A kept outcome made fit for the signature as it now stands: each theorem as it is

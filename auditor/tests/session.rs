@@ -92,10 +92,12 @@ fn a_longer_edit_low_down_redoes_the_layers_above_with_checked_theorems() {
     let mut session = AuditSession::new(AuditOptions::default(), &engine);
     let text = library("gen", SHAPE);
     step(&mut session, &text);
-    // A doc comment in layer 0 moves everything after it: the rest of the file is
-    // lowered and audited again, against a signature cut back to layer 0's start.
+    // A doc comment in layer 0 moves everything after it. The change starts at T2's
+    // first byte, so T2 and T3 are lowered again, and audited again with what uses
+    // them (T5, T6, T7 and all of layer 2), against a signature cut back to layer 0's
+    // start; T4 (on T0 and T1) moved and is kept, its theorem checked again.
     let documented = text.replace("technique T2(", "/// The second.\ntechnique T2(");
-    assert_eq!(step(&mut session, &documented), (Verdict::Accepted, Some(10)));
+    assert_eq!(step(&mut session, &documented), (Verdict::Accepted, Some(9)));
     // Same length, in layer 0: T1 and T2 are redone, and what uses them; T0 and T3 are
     // kept, and so are the layer-1 techniques that do not rest on T1 or T2, whose
     // theorems are checked again against the new layer-0 theorems' signature.
@@ -105,12 +107,64 @@ fn a_longer_edit_low_down_redoes_the_layers_above_with_checked_theorems() {
     assert!(redone.is_some_and(|n| n < 12), "{redone:?}");
 }
 
+/// The library with findings that have spans after T5: a `sorry` in T11, an unused
+/// assumption in T7, and an axiom at the end (a finding made before the techniques').
+fn with_findings_after_the_middle() -> String {
+    let text = library("gen", SHAPE);
+    let text = edit_in(&text, 11, "linarith [c0, c1, top]", "sorry");
+    let text = edit_in(&text, 7, "  assume top", "  assume spare: v0(m) <= 7\n  assume top");
+    format!("{text}axiom late: forall m: Model. v0(m) <= 1\n")
+}
+
+#[test]
+fn a_length_changing_edit_in_the_middle_moves_the_kept_findings() {
+    let engine = TacticEngine::default();
+    let mut session = AuditSession::new(AuditOptions::default(), &engine);
+    let text = with_findings_after_the_middle();
+    let first = step(&mut session, &text);
+    let json = fresh(&text);
+    for code in ["\"sorry\"", "\"unused-assumption\"", "\"new-axiom\""] {
+        assert!(json.contains(code), "{code} in {json}");
+    }
+    // T5 and T6 (the stretch), and what uses them: T8, T9, T10. T7 and T11, with their
+    // findings, and the axiom move and are kept.
+    let longer = edit_in(&text, 5, "agent:generator", "agent:generator, at length");
+    let shorter = edit_in(&text, 5, "  proposed_by \"agent:generator\"\n", "");
+    for edited in [&longer, &text, &shorter, &text] {
+        assert_eq!(step(&mut session, edited), (first.0, Some(5)));
+    }
+    // A doc comment added right before T6: the stretch is T6 and T7 (whose finding is
+    // made again), and what uses them.
+    let documented = text.replace("technique T6(", "/// The sixth.\ntechnique T6(");
+    assert_eq!(step(&mut session, &documented), (first.0, Some(5)));
+}
+
+#[test]
+fn a_session_with_a_disk_cache_moves_what_it_keeps_as_a_fresh_audit_places_it() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let engine = TacticEngine::default();
+    let cached =
+        || AuditOptions { cache: Some(warrant_auditor::Cache::new(dir.path())), ..AuditOptions::default() };
+    let mut session = AuditSession::new(cached(), &engine);
+    let text = with_findings_after_the_middle();
+    let longer = edit_in(&text, 5, "agent:generator", "agent:generator, at length");
+    for (edited, partly) in [(&text, false), (&longer, true), (&text, true), (&longer, true)] {
+        let json = session.audit(&submit(edited)).report.to_json();
+        assert_eq!(session.audited_again().is_some(), partly);
+        assert_eq!(json, fresh(edited));
+        // A fresh audit reading the cache the session wrote gives the same report:
+        // an entry is used only where its technique is.
+        let warm = Auditor::new(cached(), &engine).audit(&submit(edited)).report.to_json();
+        assert_eq!(warm, json);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
 
     /// Random edit sequences of a small library: every report is a fresh audit's.
     #[test]
-    fn random_edit_sequences_give_fresh_reports(edits in proptest::collection::vec((0usize..12, 0usize..5), 1..5)) {
+    fn random_edit_sequences_give_fresh_reports(edits in proptest::collection::vec((0usize..12, 0usize..6), 1..5)) {
         let engine = TacticEngine::default();
         let mut session = AuditSession::new(AuditOptions::default(), &engine);
         let mut text = library("gen", SHAPE);
@@ -121,6 +175,7 @@ proptest! {
                 1 => ("agent:generator", "agent:generatoR"),
                 2 => ("linarith [c0, c1, top]", "sorry"),
                 3 => ("v0(m) = 0;", "v0(m) = 5;"),
+                4 => ("  proposed_by \"agent:generator\"\n", ""),
                 _ => ("  assume top", "  assume extra: v0(m) <= 7\n  assume top"),
             };
             let header = format!("technique T{t}(m: Model) {{\n");
