@@ -6,12 +6,15 @@
 //! of one of its root files, and:
 //! 1. finds the changed bytes (the longest common prefix and suffix of the old and new
 //!    texts) and the *stretch* around them: from the end of the last item that ends
-//!    before the change to the end of the first item that starts after it (or to the
-//!    end of the file);
+//!    before the change to the end of the item the change ends in, when it ends
+//!    strictly inside one (that item's last bytes are shared text), else to the end of
+//!    the first item that starts after the change (or to the end of the file);
 //! 2. parses the new text of the stretch alone ([`crate::parse::parse_stretch`]). Its
 //!    start is right after an item, at a blank, in text both versions share, so the
 //!    lexer starts there as a whole-file lex would (between items, with no bracket
-//!    open); its end is at a blank after an item whose text is the same in both. When
+//!    open); its end is at a blank after an item whose last token (a technique's
+//!    closing brace, step 3) is text both share, and the new stretch's last item must
+//!    end there (not a comment running on past the stretch's end). When
 //!    the stretch parses as whole items without any diagnostic, those are the items a
 //!    parse of the whole new text has there, for the reason pieces are
 //!    (`parse::parse_in_pieces`): the tokens are the same, and the grammar has one tree
@@ -148,7 +151,16 @@ pub fn update(mut program: Program, file: FileId, text: &str) -> Result<(Program
         return decline("the change reaches the file's first item");
     };
     let first = before + 1;
-    let last = match items.iter().position(|i| (i.span.start as usize) > old_change_end) {
+    let next = items.iter().position(|i| (i.span.start as usize) > old_change_end);
+    // The item the change ends in or after (it starts at or before the change's end).
+    let ends_in = next.unwrap_or(items.len()).saturating_sub(1);
+    // When the change ends strictly inside that item, the stretch ends with it: its
+    // last bytes are text both versions share, and the new stretch's last item must
+    // end exactly there (checked below). Otherwise the stretch takes the next item too,
+    // which lies wholly in the shared text.
+    let tight = ends_in >= first && (items[ends_in].span.end as usize) > old_change_end;
+    let last = match next {
+        _ if tight => ends_in + 1,
         Some(next) => next + 1,
         None => items.len(),
     };
@@ -166,6 +178,12 @@ pub fn update(mut program: Program, file: FileId, text: &str) -> Result<(Program
     let old_items = &items[first..last];
     if old_items.len() != new_items.len() {
         return decline("the number of items changed");
+    }
+    // Ending right after an item's shared last token (not in a comment that a whole
+    // parse would run on past the stretch's end), the lexer and the parser are where
+    // a whole parse of the new text is there: between items.
+    if tight && last < items.len() && new_items.last().is_none_or(|i| i.span.end as usize != new_end) {
+        return decline("the stretch's last item does not end where its shared text does");
     }
 
     // Each item of the stretch: a technique, of the same name, with the same uses.
