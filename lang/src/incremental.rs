@@ -98,11 +98,6 @@ pub struct Moved {
 }
 
 impl Moved {
-    /// Where old byte `at` of the file is now.
-    pub fn offset(&self, at: u32) -> u32 {
-        Shift { from: self.from, delta: self.delta }.offset(at)
-    }
-
     /// `span` (of [`Moved::file`]) where it is now: moved when it starts at or after
     /// [`Moved::from`].
     pub fn span(&self, mut span: Span) -> Span {

@@ -29,7 +29,7 @@ impl Shift {
         }
     }
 
-    pub fn offset(self, at: u32) -> u32 {
+    fn offset(self, at: u32) -> u32 {
         // In range: a moved offset is one of the new text's, which fits the size limit.
         u32::try_from(i64::from(at) + self.delta).unwrap_or(u32::MAX)
     }
