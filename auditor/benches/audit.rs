@@ -7,6 +7,10 @@
 //!   (outside the timing); each iteration audits the other of two texts that differ in
 //!   the last technique of the top layer (original and edited, alternately), so each
 //!   is a real one-leaf edit, and checks that exactly one technique was audited again.
+//! - `session_after_mid_leaf_edit/N`: the same with the first technique of the top
+//!   layer (T{N-100}) lengthened and restored alternately: every technique after it in
+//!   the file moves (its findings are moved, it is not audited again), and exactly one
+//!   technique is audited again.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use warrant_auditor::synthetic::{library, Shape};
@@ -57,12 +61,20 @@ fn warm(c: &mut Criterion) {
 }
 
 fn session(c: &mut Criterion) {
-    let mut group = c.benchmark_group("session_after_leaf_edit");
+    // The last technique, then the first of the top layer (100 wide).
+    session_group(c, "session_after_leaf_edit", |n| n - 1);
+    session_group(c, "session_after_mid_leaf_edit", |n| n - 100);
+}
+
+/// Alternately the library and the library with technique `edited(N)` lengthened, in
+/// one session.
+fn session_group(c: &mut Criterion, name: &str, edited: fn(usize) -> usize) {
+    let mut group = c.benchmark_group(name);
     group.sample_size(20);
     for n in [1_000usize, 10_000] {
         let text = library("gen", shape(n));
-        let last = format!("technique T{}(m: Model) {{\n", n - 1);
-        let edited = text.replacen(&last, &format!("{last}  source \"edited\"\n"), 1);
+        let header = format!("technique T{}(m: Model) {{\n", edited(n));
+        let edited = text.replacen(&header, &format!("{header}  source \"edited\"\n"), 1);
         assert_ne!(edited, text);
         let submit = |text: &str| [Submission { name: "gen.wr".into(), text: Some(text.to_string()) }];
         let texts = [submit(&text), submit(&edited)];
