@@ -853,10 +853,15 @@ fn replay(
     if entry.technique != *tech.name {
         return None;
     }
-    // Its findings point where the technique was: only there are they this audit's.
+    // Its findings point where the technique was: this audit's only where it is now.
     let file = program.sources.get(tech.file).map(|s| s.name.as_str()).unwrap_or("");
-    if entry.place.as_ref().is_none_or(|(f, start)| f != file || *start != tech.span.start as usize) {
+    let Some((place_file, old_start)) = &entry.place else { return None };
+    if place_file != file {
         return None;
+    }
+    let mut findings = entry.findings;
+    if *old_start != tech.span.start as usize {
+        findings = moved_findings(findings, file, *old_start, tech.span)?;
     }
     let mut theorems = Vec::new();
     for (name, proof) in entry.theorems {
@@ -871,7 +876,7 @@ fn replay(
         theorems.push((name, proof, thm));
     }
     let mut outcome = Outcome {
-        findings: entry.findings,
+        findings,
         broken: entry.broken,
         verdict: entry.verdict,
         theorems,
@@ -879,6 +884,39 @@ fn replay(
     };
     outcome.decide(policy);
     Some(outcome)
+}
+
+/// The findings of a technique made when its item started at `old_start` of `file`,
+/// moved to where the item `now` is; `None` when one points elsewhere in the file
+/// than into the item (only the item's own text is known to have moved with it). The
+/// cache key covers the item's text, so it has the same length in both places, and
+/// an audit of it makes the same findings at places moved by as much.
+fn moved_findings(
+    mut findings: Vec<Finding>,
+    file: &str,
+    old_start: usize,
+    now: warrant_lang::Span,
+) -> Option<Vec<Finding>> {
+    let old_end = old_start.checked_add(now.len())?;
+    let new_start = now.start as usize;
+    let shift = |s: &mut Span| -> Option<()> {
+        if s.start < old_start || s.end > old_end || s.start > s.end {
+            return None;
+        }
+        *s = Span { start: s.start - old_start + new_start, end: s.end - old_start + new_start };
+        Some(())
+    };
+    for f in &mut findings {
+        if f.file.as_deref() == Some(file) {
+            if let Some(s) = &mut f.span {
+                shift(s)?;
+            }
+        }
+        for l in f.related.iter_mut().filter(|l| l.file == file) {
+            shift(&mut l.span)?;
+        }
+    }
+    Some(findings)
 }
 
 /// Proves an obligation with the engine and checks it with the kernel. A failure is a
@@ -1352,5 +1390,31 @@ fn gaming_checks(
                 to_span(a.span),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_findings_move_with_their_item_or_not_at_all() {
+        let at = |file: &str, start: usize, end: usize| {
+            Finding::new(Code::Sorry, "x").at(file, Span { start, end })
+        };
+        let item = warrant_lang::Span::new(110, 150);
+        // Inside the item (made when it was at 100..140), in another file: moved, kept.
+        let inside = vec![at("a.wr", 100, 104), at("a.wr", 130, 140), at("b.wr", 5, 9)];
+        let moved = moved_findings(inside, "a.wr", 100, item).expect("moved");
+        assert_eq!(moved, vec![at("a.wr", 110, 114), at("a.wr", 140, 150), at("b.wr", 5, 9)]);
+        // Before or past the item, or a related place outside it: a miss.
+        assert_eq!(moved_findings(vec![at("a.wr", 99, 104)], "a.wr", 100, item), None);
+        assert_eq!(moved_findings(vec![at("a.wr", 130, 141)], "a.wr", 100, item), None);
+        let related = at("a.wr", 100, 104).related(Location {
+            file: "a.wr".into(),
+            span: Span { start: 10, end: 12 },
+            label: "y".into(),
+        });
+        assert_eq!(moved_findings(vec![related], "a.wr", 100, item), None);
     }
 }

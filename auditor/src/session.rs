@@ -42,9 +42,9 @@
 //! the technique and of the module's other items, never their places). A technique
 //! that only moved is such a kept technique, with its findings moved (step 4). The disk
 //! cache is not written for it: its entry keeps the place where it was made, and a
-//! fresh audit reading the cache uses an entry only at that place (else it audits the
-//! technique and writes the entry for the new place), so what it reads is never one
-//! with other places than its own findings'.
+//! fresh audit reading the cache moves an entry's findings from there as the session
+//! does (when they all point into the technique's own item; else it is a miss), so
+//! both give the same findings.
 
 use crate::audit::{audit_or_replay, own_hash, Audit, Auditor, Outcome, Run, Submission};
 use crate::engine::ProofEngine;

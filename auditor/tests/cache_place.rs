@@ -1,6 +1,6 @@
 //! A cache entry's findings point where the technique was when they were made: a
-//! technique that moved (text added above it) must not take them, or the report's
-//! spans would differ from a fresh audit's.
+//! technique that moved (text added above it) takes them moved with it, or the
+//! report's spans would differ from a fresh audit's.
 
 use warrant_auditor::synthetic::{library, Shape};
 use warrant_auditor::{AuditOptions, Auditor, Cache, Submission, TacticEngine};
@@ -27,9 +27,15 @@ fn a_moved_technique_does_not_take_its_old_findings() {
     let filled = audit(&text, Some(Cache::new(dir.path())));
     assert_eq!(filled, audit(&text, None));
     assert!(filled.contains("\"code\": \"sorry\""), "{filled}");
-    // Same keys (doc comments are outside the items' text), other places.
+    // Same keys (doc comments are outside the items' text), other places: every entry
+    // is used (nothing new is stored), its findings moved.
+    let index = || std::fs::read_to_string(dir.path().join("v2/index")).expect("the index");
+    let entries = index();
+    assert_eq!(entries.lines().count(), 4);
     let warm = audit(&moved, Some(Cache::new(dir.path())));
     assert_eq!(warm, audit(&moved, None));
+    assert_eq!(index(), entries);
+    assert_ne!(warm, filled);
     // And where they were made, the entries are used again.
     assert_eq!(audit(&text, Some(Cache::new(dir.path()))), filled);
 }
