@@ -6,12 +6,16 @@
 //! - `cold`: only the cold audit without cache;
 //! - `fill DIR`: only the audit that fills the cache in `DIR` (emptied first);
 //! - `warm DIR`: only the warm re-audit after editing one leaf, with the cache in `DIR`
-//!   (filled by `fill DIR`; it is left as it was, less the edited leaf's new entry).
+//!   (filled by `fill DIR`; it is left as it was, less the edited leaf's new entry);
+//! - `session K`: an `AuditSession` audits the library, then re-audits it K times
+//!   (default 20), alternately with the last technique edited and as it was; prints
+//!   the first audit's time and each re-audit's (profile the re-audits by their
+//!   share, or with K large).
 
 use std::path::PathBuf;
 use std::time::Instant;
 use warrant_auditor::synthetic::{library, Shape};
-use warrant_auditor::{AuditOptions, Auditor, Cache, Submission, TacticEngine};
+use warrant_auditor::{AuditOptions, AuditSession, Auditor, Cache, Submission, TacticEngine};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -30,6 +34,33 @@ fn main() {
     };
     let given_dir = || args.get(3).map(PathBuf::from).expect("a cache directory after the mode");
     match mode {
+        Some("session") => {
+            let rounds: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(20);
+            let texts = [text.as_str(), edited.as_str()]
+                .map(|t| [Submission { name: "gen.wr".into(), text: Some(t.to_string()) }]);
+            let mut session = AuditSession::new(AuditOptions::default(), &engine);
+            let start = Instant::now();
+            let v = session.audit(&texts[0]).report.verdict;
+            println!(
+                "session, first audit: {n} techniques in {:.3} s ({v:?})",
+                start.elapsed().as_secs_f64()
+            );
+            let mut times = Vec::with_capacity(rounds);
+            for round in 0..rounds {
+                let start = Instant::now();
+                let v = session.audit(&texts[1 - round % 2]).report.verdict;
+                times.push(start.elapsed().as_secs_f64() * 1e3);
+                assert_eq!(session.audited_again(), Some(1), "one leaf audited again ({v:?})");
+            }
+            times.sort_by(f64::total_cmp);
+            println!(
+                "session, one leaf edited: {rounds} re-audits, median {:.2} ms, min {:.2} ms, max {:.2} ms",
+                times[times.len() / 2],
+                times[0],
+                times[times.len() - 1]
+            );
+            return;
+        }
         Some("fill") => {
             let dir = given_dir();
             let _ = std::fs::remove_dir_all(&dir);

@@ -122,15 +122,15 @@ pub struct Auditor<'e> {
 }
 
 /// What auditing one technique produced.
-struct Outcome {
-    findings: Vec<Finding>,
+pub(crate) struct Outcome {
+    pub(crate) findings: Vec<Finding>,
     /// Set when something could not be established (a proof, a dependency, ...).
-    broken: bool,
-    verdict: Verdict,
+    pub(crate) broken: bool,
+    pub(crate) verdict: Verdict,
     /// Closed guarantee theorems to add to the signature, with their proofs (each proof
     /// moves to [`Audit::theorem_proofs`] once its theorem is added).
-    theorems: Vec<(String, Proof, Theorem)>,
-    guarantees: Vec<GuaranteeReport>,
+    pub(crate) theorems: Vec<(String, Proof, Theorem)>,
+    pub(crate) guarantees: Vec<GuaranteeReport>,
 }
 
 impl<'e> Auditor<'e> {
@@ -141,6 +141,24 @@ impl<'e> Auditor<'e> {
 
     /// Audits the submissions.
     pub fn audit(&self, submissions: &[Submission]) -> Audit {
+        let program = self.load(submissions);
+        let audit = self.audit_program(&program);
+        // Freeing the program (its syntax trees and terms: millions of small nodes for a
+        // large library) took about 3% of an audit's instructions on one thread, with
+        // both cores otherwise idle; nothing waits for it, so the pool does it while the
+        // caller goes on with the report.
+        rayon::spawn(move || drop(program));
+        audit
+    }
+
+    /// The proof engine.
+    pub(crate) fn engine(&self) -> &'e dyn ProofEngine {
+        self.engine
+    }
+
+    /// The front end's program of the submissions with the library (and the
+    /// challenge, marked trusted), the cache's packs read meanwhile.
+    pub(crate) fn load(&self, submissions: &[Submission]) -> Program {
         let inputs: Vec<Input> = submissions
             .iter()
             .map(|s| match &s.text {
@@ -174,17 +192,21 @@ impl<'e> Auditor<'e> {
         if let Some(c) = &self.options.challenge {
             crate::challenge::mark_trusted(&mut program, c);
         }
-        let audit = self.audit_program(&program);
-        // Freeing the program (its syntax trees and terms: millions of small nodes for a
-        // large library) took about 3% of an audit's instructions on one thread, with
-        // both cores otherwise idle; nothing waits for it, so the pool does it while the
-        // caller goes on with the report.
-        rayon::spawn(move || drop(program));
-        audit
+        program
     }
 
     /// Audits a program the front end has loaded; its root modules are the submission.
     pub fn audit_program(&self, program: &Program) -> Audit {
+        self.audit_recorded(program, false).0
+    }
+
+    /// [`Auditor::audit_program`], and with `record` what a session needs to audit a
+    /// changed program again (see [`crate::session`]).
+    pub(crate) fn audit_recorded(
+        &self,
+        program: &Program,
+        record: bool,
+    ) -> (Audit, Option<crate::session::Recorded>) {
         let mut run = Run::new(program, &self.options.policy);
         run.front_end_findings();
         run.new_axioms();
@@ -194,23 +216,41 @@ impl<'e> Auditor<'e> {
         if let Some(path) = &self.options.challenge {
             run.challenge(self.engine, path, &self.options.library);
         }
-        run.finish()
+        run.finish(record)
     }
 }
 
 /// The state of one audit.
-struct Run<'p> {
-    program: &'p Program,
-    policy: &'p Policy,
-    signature: Signature,
-    findings: Vec<Finding>,
-    outcomes: BTreeMap<TechniqueId, Outcome>,
-    submitted: BTreeSet<TechniqueId>,
-    content_hashes: BTreeMap<TechniqueId, String>,
-    module_hashes: BTreeMap<usize, String>,
-    certificates: BTreeMap<String, (Proof, Theorem)>,
-    theorem_proofs: Vec<(Name, Context, Proof)>,
-    challenge: Option<crate::challenge::ChallengeOutcome>,
+pub(crate) struct Run<'p> {
+    pub(crate) program: &'p Program,
+    pub(crate) policy: &'p Policy,
+    pub(crate) signature: Signature,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) outcomes: BTreeMap<TechniqueId, Outcome>,
+    pub(crate) submitted: BTreeSet<TechniqueId>,
+    pub(crate) content_hashes: BTreeMap<TechniqueId, String>,
+    pub(crate) module_hashes: BTreeMap<usize, String>,
+    pub(crate) certificates: BTreeMap<String, (Proof, Theorem)>,
+    pub(crate) theorem_proofs: Vec<(Name, Context, Proof)>,
+    pub(crate) challenge: Option<crate::challenge::ChallengeOutcome>,
+    /// What the session records of the technique stage (`None` when it stopped at the
+    /// technique limit).
+    pub(crate) plan: Option<Plan>,
+}
+
+/// The technique stage's structure, as a session keeps it.
+pub(crate) struct Plan {
+    /// The use graph of the techniques audited.
+    pub(crate) graph: TechniqueGraph,
+    /// Whether some technique is on or above a cycle.
+    pub(crate) cycles: bool,
+    /// The layers, bottom-up.
+    pub(crate) layers: Vec<Vec<TechniqueId>>,
+    /// Per layer: the signature's length and `theorem_proofs`' before it was added.
+    pub(crate) boundaries: Vec<(usize, usize)>,
+    /// Techniques one of whose theorems could not be added (their outcome was changed
+    /// by that, so it is not the audit's own: a session audits them again).
+    pub(crate) add_failed: BTreeSet<TechniqueId>,
 }
 
 impl<'p> Run<'p> {
@@ -234,6 +274,7 @@ impl<'p> Run<'p> {
             theorem_proofs: Vec::new(),
             certificates: BTreeMap::new(),
             challenge: None,
+            plan: None,
         }
     }
 
@@ -245,7 +286,7 @@ impl<'p> Run<'p> {
         formula_to_string_with(f, &|n| self.program.display_name(module, n))
     }
 
-    fn push(&mut self, f: Finding) {
+    pub(crate) fn push(&mut self, f: Finding) {
         let severity = self.policy.severity(f.code);
         self.findings.push(Finding { severity, ..f });
     }
@@ -369,9 +410,17 @@ impl<'p> Run<'p> {
         self.content_hashes(&relevant);
         let layers = graph.layers(&excluded);
         let total: usize = layers.iter().map(Vec::len).sum();
+        let mut plan = Plan {
+            graph,
+            cycles: !tainted.is_empty(),
+            layers: Vec::with_capacity(layers.len()),
+            boundaries: Vec::with_capacity(layers.len()),
+            add_failed: BTreeSet::new(),
+        };
         let mut done = 0;
         for layer in layers {
             done += layer.len();
+            plan.boundaries.push((self.signature.fingerprint().len, self.theorem_proofs.len()));
             let signature = &self.signature;
             let outcomes = &self.outcomes;
             let policy = self.policy;
@@ -381,54 +430,18 @@ impl<'p> Run<'p> {
             let results: Vec<(TechniqueId, Outcome, Context)> = layer
                 .par_iter()
                 .map(|&t| {
-                    let tech = &program.techniques[t];
-                    let key = keys.get(&t).map(String::as_str).unwrap_or("");
-                    // The context of the technique's guarantee theorems: a replay checks
-                    // them in it, and `theorem_proofs` keeps it beside each proof.
-                    let context = tech.guarantee_context();
-                    let replayed =
-                        cache.and_then(|c| replay(program, signature, policy, c, key, t, &context));
-                    let outcome = match replayed {
-                        Some(outcome) => outcome,
-                        None => {
-                            let outcome = audit_technique(program, signature, engine, policy, outcomes, t);
-                            if let (Some(cache), Some(key)) = (cache, keys.get(&t)) {
-                                cache.put(key, outcome.entry(tech));
-                            }
-                            outcome
-                        }
-                    };
+                    let key = keys.get(&t).map(String::as_str);
+                    let (outcome, context) =
+                        audit_or_replay(program, signature, engine, policy, cache, outcomes, key, t);
                     (t, outcome, context)
                 })
                 .collect();
-            for (t, mut outcome, mut context) in results {
-                let tech = &program.techniques[t];
-                let submitted = self.submitted.contains(&t);
-                let last = outcome.theorems.len().saturating_sub(1);
-                for (i, (name, proof, thm)) in outcome.theorems.iter_mut().enumerate() {
-                    if let Err(e) = self.signature.add_theorem(warrant_kernel::name(name), thm) {
-                        outcome.findings.push(
-                            Finding::new(
-                                Code::Proof,
-                                format!("the guarantee theorem `{name}` cannot be added: {e}"),
-                            )
-                            .technique(&*tech.name)
-                            .at(self.file_name(tech.file), to_span(tech.span)),
-                        );
-                        outcome.verdict = Verdict::Rejected;
-                    } else {
-                        // The proof object moves to `theorem_proofs` (the outcome keeps
-                        // the theorem, which is all the report reads from it).
-                        let proof = std::mem::take(proof);
-                        if submitted {
-                            self.certificates.insert(name.clone(), (proof.clone(), thm.clone()));
-                        }
-                        let context = if i == last { std::mem::take(&mut context) } else { context.clone() };
-                        self.theorem_proofs.push((warrant_kernel::name(name), context, proof));
-                    }
+            for (t, outcome, context) in results {
+                if !self.add_theorems(t, outcome, context) {
+                    plan.add_failed.insert(t);
                 }
-                self.outcomes.insert(t, outcome);
             }
+            plan.layers.push(layer);
             if let Some(p) = progress {
                 (p.0)(done, total);
             }
@@ -436,6 +449,46 @@ impl<'p> Run<'p> {
         if let Some(cache) = cache {
             cache.flush();
         }
+        self.plan = Some(plan);
+    }
+
+    /// Adds an audited technique's theorems to the signature, in order; their proofs go
+    /// to `theorem_proofs` (and `certificates` for a submitted technique). A theorem
+    /// that cannot be added is a finding that rejects the technique. Returns whether
+    /// every theorem was added.
+    pub(crate) fn add_theorems(
+        &mut self,
+        t: TechniqueId,
+        mut outcome: Outcome,
+        mut context: Context,
+    ) -> bool {
+        let program = self.program;
+        let tech = &program.techniques[t];
+        let submitted = self.submitted.contains(&t);
+        let last = outcome.theorems.len().saturating_sub(1);
+        let mut all_added = true;
+        for (i, (name, proof, thm)) in outcome.theorems.iter_mut().enumerate() {
+            if let Err(e) = self.signature.add_theorem(warrant_kernel::name(name), thm) {
+                outcome.findings.push(
+                    Finding::new(Code::Proof, format!("the guarantee theorem `{name}` cannot be added: {e}"))
+                        .technique(&*tech.name)
+                        .at(self.file_name(tech.file), to_span(tech.span)),
+                );
+                outcome.verdict = Verdict::Rejected;
+                all_added = false;
+            } else {
+                // The proof object moves to `theorem_proofs` (the outcome keeps the
+                // theorem, which is all the report reads from it).
+                let proof = std::mem::take(proof);
+                if submitted {
+                    self.certificates.insert(name.clone(), (proof.clone(), thm.clone()));
+                }
+                let context = if i == last { std::mem::take(&mut context) } else { context.clone() };
+                self.theorem_proofs.push((warrant_kernel::name(name), context, proof));
+            }
+        }
+        self.outcomes.insert(t, outcome);
+        all_added
     }
 
     /// The hash of everything a technique's audit depends on besides the techniques it
@@ -594,53 +647,63 @@ impl<'p> Run<'p> {
             .at(self.file_name(tech.file), to_span(tech.span))
     }
 
-    fn finish(mut self) -> Audit {
+    /// A technique's entry in the report, and its assumptions for the trust base (a
+    /// submitted technique's; none for one below).
+    pub(crate) fn technique_report(
+        &self,
+        t: TechniqueId,
+        outcome: &Outcome,
+    ) -> (Vec<Assumption>, TechniqueReport) {
+        let program = self.program;
+        let tech = &program.techniques[t];
+        let submitted = self.submitted.contains(&t);
+        let assumptions = if submitted {
+            tech.assumptions
+                .iter()
+                .map(|a| Assumption {
+                    technique: tech.name.to_string(),
+                    name: a.name.clone(),
+                    statement: self.show(tech.module, &a.statement),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let report = TechniqueReport {
+            name: tech.name.to_string(),
+            file: self.file_name(tech.file),
+            verdict: outcome.verdict,
+            submitted,
+            source: tech.source.clone(),
+            proposed_by: tech.proposed_by.clone(),
+            oversees: tech.oversees.clone(),
+            uses: tech
+                .uses
+                .iter()
+                .filter_map(|u| u.technique.map(|v| program.techniques[v].name.to_string()))
+                .collect(),
+            guarantees: outcome.guarantees.clone(),
+            content_hash: self.content_hashes.get(&t).cloned().unwrap_or_default(),
+        };
+        (assumptions, report)
+    }
+
+    /// The audit, and with `record` what a session keeps of the run.
+    fn finish(mut self, record: bool) -> (Audit, Option<crate::session::Recorded>) {
         let program = self.program;
         let mut techniques = Vec::new();
         let mut trust = TrustBase::default();
         let outcomes = std::mem::take(&mut self.outcomes);
+        // What came before the techniques' own findings: a session keeps it.
+        let base_findings = if record { self.findings.clone() } else { Vec::new() };
         // Printing statements and building the technique reports reads only the
         // program: it is done for all techniques in parallel, in order.
         let this = &self;
-        let reports: Vec<(Vec<Assumption>, TechniqueReport)> = outcomes
-            .par_iter()
-            .map(|(&t, outcome)| {
-                let tech = &program.techniques[t];
-                let submitted = this.submitted.contains(&t);
-                let assumptions = if submitted {
-                    tech.assumptions
-                        .iter()
-                        .map(|a| Assumption {
-                            technique: tech.name.to_string(),
-                            name: a.name.clone(),
-                            statement: this.show(tech.module, &a.statement),
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                let report = TechniqueReport {
-                    name: tech.name.to_string(),
-                    file: this.file_name(tech.file),
-                    verdict: outcome.verdict,
-                    submitted,
-                    source: tech.source.clone(),
-                    proposed_by: tech.proposed_by.clone(),
-                    oversees: tech.oversees.clone(),
-                    uses: tech
-                        .uses
-                        .iter()
-                        .filter_map(|u| u.technique.map(|v| program.techniques[v].name.to_string()))
-                        .collect(),
-                    guarantees: outcome.guarantees.clone(),
-                    content_hash: this.content_hashes.get(&t).cloned().unwrap_or_default(),
-                };
-                (assumptions, report)
-            })
-            .collect();
-        for (outcome, (assumptions, report)) in outcomes.into_values().zip(reports) {
-            for f in outcome.findings {
-                self.push(f);
+        let reports: Vec<(Vec<Assumption>, TechniqueReport)> =
+            outcomes.par_iter().map(|(&t, outcome)| this.technique_report(t, outcome)).collect();
+        for (outcome, (assumptions, report)) in outcomes.values().zip(reports) {
+            for f in &outcome.findings {
+                self.push(f.clone());
             }
             if report.submitted {
                 trust.assumptions.extend(assumptions);
@@ -657,7 +720,18 @@ impl<'p> Run<'p> {
             .filter(|d| d.code() == "warrant::io")
             .map(|d| d.error.to_string())
             .collect();
-        Audit {
+        let recorded = match self.plan.take() {
+            Some(plan) if record => Some(crate::session::Recorded {
+                plan,
+                outcomes,
+                submitted: std::mem::take(&mut self.submitted),
+                content_hashes: std::mem::take(&mut self.content_hashes),
+                module_hashes: std::mem::take(&mut self.module_hashes),
+                base_findings,
+            }),
+            _ => None,
+        };
+        let audit = Audit {
             report: Report::new(self.findings, trust, techniques),
             sources,
             certificates: self.certificates,
@@ -665,8 +739,42 @@ impl<'p> Run<'p> {
             signature: self.signature,
             theorem_proofs: self.theorem_proofs,
             challenge: self.challenge,
-        }
+        };
+        (audit, recorded)
     }
+}
+
+/// Technique `t`'s outcome, from the cache (its theorems re-checked by the kernel) or
+/// from its audit (then put in the cache under `key`), and the context of its
+/// guarantee theorems. `below` holds the outcomes of the techniques it uses.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn audit_or_replay(
+    program: &Program,
+    signature: &Signature,
+    engine: &dyn ProofEngine,
+    policy: &Policy,
+    cache: Option<&Cache>,
+    below: &BTreeMap<TechniqueId, Outcome>,
+    key: Option<&str>,
+    t: TechniqueId,
+) -> (Outcome, Context) {
+    let tech = &program.techniques[t];
+    // The context of the technique's guarantee theorems: a replay checks them in it,
+    // and `theorem_proofs` keeps it beside each proof.
+    let context = tech.guarantee_context();
+    let replayed = cache.and_then(|c| replay(program, signature, policy, c, key.unwrap_or(""), t, &context));
+    let outcome = match replayed {
+        Some(outcome) => outcome,
+        None => {
+            let outcome = audit_technique(program, signature, engine, policy, below, t);
+            if let (Some(cache), Some(key)) = (cache, key) {
+                let file = program.sources.get(tech.file).map(|s| s.name.as_str()).unwrap_or("");
+                cache.put(key, outcome.entry(tech, file));
+            }
+            outcome
+        }
+    };
+    (outcome, context)
 }
 
 impl Outcome {
@@ -680,9 +788,10 @@ impl Outcome {
     }
 
     /// What the cache stores of this outcome.
-    fn entry(&self, tech: &TechniqueInfo) -> Entry {
+    fn entry(&self, tech: &TechniqueInfo, file: &str) -> Entry {
         Entry {
             technique: tech.name.to_string(),
+            place: Some((file.to_string(), tech.span.start as usize)),
             findings: self.findings.clone(),
             broken: self.broken,
             verdict: self.verdict,
@@ -704,7 +813,7 @@ impl Outcome {
 
 /// The first part of technique `t`'s content hash: the kernel's version, its name, its
 /// module's hash (in `module_hashes`) and its own text.
-fn own_hash(program: &Program, module_hashes: &BTreeMap<usize, String>, t: TechniqueId) -> Sha256 {
+pub(crate) fn own_hash(program: &Program, module_hashes: &BTreeMap<usize, String>, t: TechniqueId) -> Sha256 {
     let tech = &program.techniques[t];
     let mut hasher = Sha256::new();
     hasher.update(warrant_kernel::KERNEL_VERSION.as_bytes());
@@ -744,6 +853,16 @@ fn replay(
     if entry.technique != *tech.name {
         return None;
     }
+    // Its findings point where the technique was: this audit's only where it is now.
+    let file = program.sources.get(tech.file).map(|s| s.name.as_str()).unwrap_or("");
+    let Some((place_file, old_start)) = &entry.place else { return None };
+    if place_file != file {
+        return None;
+    }
+    let mut findings = entry.findings;
+    if *old_start != tech.span.start as usize {
+        findings = moved_findings(findings, file, *old_start, tech.span)?;
+    }
     let mut theorems = Vec::new();
     for (name, proof) in entry.theorems {
         // Only this technique's own guarantee theorems, closed and re-checked.
@@ -757,7 +876,7 @@ fn replay(
         theorems.push((name, proof, thm));
     }
     let mut outcome = Outcome {
-        findings: entry.findings,
+        findings,
         broken: entry.broken,
         verdict: entry.verdict,
         theorems,
@@ -765,6 +884,39 @@ fn replay(
     };
     outcome.decide(policy);
     Some(outcome)
+}
+
+/// The findings of a technique made when its item started at `old_start` of `file`,
+/// moved to where the item `now` is; `None` when one points elsewhere in the file
+/// than into the item (only the item's own text is known to have moved with it). The
+/// cache key covers the item's text, so it has the same length in both places, and
+/// an audit of it makes the same findings at places moved by as much.
+fn moved_findings(
+    mut findings: Vec<Finding>,
+    file: &str,
+    old_start: usize,
+    now: warrant_lang::Span,
+) -> Option<Vec<Finding>> {
+    let old_end = old_start.checked_add(now.len())?;
+    let new_start = now.start as usize;
+    let shift = |s: &mut Span| -> Option<()> {
+        if s.start < old_start || s.end > old_end || s.start > s.end {
+            return None;
+        }
+        *s = Span { start: s.start - old_start + new_start, end: s.end - old_start + new_start };
+        Some(())
+    };
+    for f in &mut findings {
+        if f.file.as_deref() == Some(file) {
+            if let Some(s) = &mut f.span {
+                shift(s)?;
+            }
+        }
+        for l in f.related.iter_mut().filter(|l| l.file == file) {
+            shift(&mut l.span)?;
+        }
+    }
+    Some(findings)
 }
 
 /// Proves an obligation with the engine and checks it with the kernel. A failure is a
@@ -1238,5 +1390,31 @@ fn gaming_checks(
                 to_span(a.span),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_findings_move_with_their_item_or_not_at_all() {
+        let at = |file: &str, start: usize, end: usize| {
+            Finding::new(Code::Sorry, "x").at(file, Span { start, end })
+        };
+        let item = warrant_lang::Span::new(110, 150);
+        // Inside the item (made when it was at 100..140), in another file: moved, kept.
+        let inside = vec![at("a.wr", 100, 104), at("a.wr", 130, 140), at("b.wr", 5, 9)];
+        let moved = moved_findings(inside, "a.wr", 100, item).expect("moved");
+        assert_eq!(moved, vec![at("a.wr", 110, 114), at("a.wr", 140, 150), at("b.wr", 5, 9)]);
+        // Before or past the item, or a related place outside it: a miss.
+        assert_eq!(moved_findings(vec![at("a.wr", 99, 104)], "a.wr", 100, item), None);
+        assert_eq!(moved_findings(vec![at("a.wr", 130, 141)], "a.wr", 100, item), None);
+        let related = at("a.wr", 100, 104).related(Location {
+            file: "a.wr".into(),
+            span: Span { start: 10, end: 12 },
+            label: "y".into(),
+        });
+        assert_eq!(moved_findings(vec![related], "a.wr", 100, item), None);
     }
 }

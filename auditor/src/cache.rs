@@ -8,7 +8,12 @@
 //! A cache entry holds the technique's findings and verdict, and the proof objects of
 //! its closed guarantee theorems. A hit is never trusted: the proofs are re-checked by
 //! the kernel (which is fast; it is the proof *search* the cache saves), and a proof
-//! that no longer checks makes the entry a miss.
+//! that no longer checks makes the entry a miss. The key does not say where the
+//! technique is, but its findings' spans do: an entry records the place (file name,
+//! first byte) where it was made, and text added above a technique moves its findings
+//! by as much when they all point into the technique's own item (the key covers its
+//! text); a finding pointing elsewhere in the file, or another file, makes it a miss
+//! rather than a finding that points elsewhere.
 //!
 //! Layout (format `v2`): entries are written in packs, one per audit run, so that a
 //! run that audits ten thousand techniques creates two files rather than ten thousand:
@@ -43,6 +48,14 @@ pub const PRELOAD_BYTES: u64 = 256 << 20;
 pub struct Entry {
     /// The technique's qualified name (a sanity check on reads).
     pub technique: String,
+    /// Where the technique was when its findings were made: its file's name and its
+    /// item's first byte. The key does not cover where the technique is, and the
+    /// findings' files and spans point there, so an entry is used only in that file,
+    /// and elsewhere in it only when every finding in the file points into the
+    /// technique's own item (then moved with it); an entry without it, from an older
+    /// writer, is never used.
+    #[serde(default)]
+    pub place: Option<(String, usize)>,
     /// Its findings (severities as the policy of the run that stored them set them;
     /// the reader re-applies its own policy).
     pub findings: Vec<Finding>,
@@ -252,6 +265,7 @@ mod tests {
     fn entry(technique: &str) -> Entry {
         Entry {
             technique: technique.into(),
+            place: Some(("m.wr".into(), 0)),
             findings: vec![],
             broken: false,
             verdict: Verdict::Accepted,

@@ -5,6 +5,11 @@
 //! limit was hit or a step was skipped: anything it cannot establish is a finding.
 //! It never makes a theorem itself: every proof an engine returns, and every
 //! composition of a technique's guarantee with what it uses, is checked by the kernel.
+//!
+//! [`Auditor`] audits once; [`AuditSession`] keeps its last audit in memory (the
+//! program, each technique's outcome and kernel theorems, the layers) and, when one
+//! submitted text changes, audits again only the techniques the change reaches, with
+//! the report a fresh audit would give ([`session`]).
 #![warn(missing_docs)]
 
 pub mod audit;
@@ -19,6 +24,7 @@ pub mod human;
 pub mod policy;
 pub mod prover_engine;
 pub mod report;
+pub mod session;
 pub mod synthetic;
 pub mod witness;
 
@@ -29,3 +35,4 @@ pub use finding::{Code, Finding, Location, Severity, Span, ALL_CODES};
 pub use policy::{Policy, PolicyError};
 pub use prover_engine::TacticEngine;
 pub use report::{Report, TrustBase, Verdict};
+pub use session::AuditSession;

@@ -225,6 +225,22 @@ impl Signature {
         self.fingerprint_at(fp.len) == Some(*fp)
     }
 
+    /// Drops every declaration after the first `len` (none when it has no more), and
+    /// their names; the first `len` keep their ids. Why a theorem stays safe: one
+    /// checked against this signature at a length of at most `len` still finds its
+    /// fingerprint here, and its statement uses only what those declarations give. One
+    /// checked against a longer signature names, at a position of `len` or more, an id
+    /// this signature no longer holds and will never hold again (every extension takes
+    /// a fresh id, see [`Fingerprint`]), so `add_theorem` refuses it, and a proof that
+    /// cites a dropped fact by name no longer finds it.
+    pub fn truncate(&mut self, len: usize) {
+        for decl in self.entries.drain(len.min(self.entries.len())..) {
+            self.symbols.remove(decl.name());
+            self.facts.remove(decl.name());
+        }
+        self.ids.truncate(len);
+    }
+
     /// Checks `decl` and adds it. Fails, leaving the signature as it was, when the name
     /// is taken, a sort or symbol is undeclared, a statement is ill-sorted or not
     /// closed, or a definition's body has a variable that is not a parameter.

@@ -593,23 +593,23 @@ const PARALLEL_ITEMS: usize = 64;
 
 /// What lowering one item gave: its value, diagnostics, resolved names, the defined
 /// symbols it uses and whether it used a broken declaration.
-struct Lowering<T> {
+pub(crate) struct Lowering<T> {
     value: Option<T>,
-    errors: Vec<LangError>,
-    refs: Vec<(Span, GlobalId)>,
+    pub(crate) errors: Vec<LangError>,
+    pub(crate) refs: Vec<(Span, GlobalId)>,
     deps: Vec<GlobalId>,
-    poisoned: bool,
+    pub(crate) poisoned: bool,
 }
 
 /// A technique's clauses, lowered ([`Elab::lower_technique`]).
-struct TechniqueLowering<'a> {
-    info: TechniqueInfo,
-    broken: bool,
+pub(crate) struct TechniqueLowering<'a> {
+    pub(crate) info: TechniqueInfo,
+    pub(crate) broken: bool,
     /// Index in `info.guarantees` and proof of each guarantee with a statement.
     guarantee_proofs: Vec<(usize, Option<&'a ast::Proof>)>,
     /// Index in `info.discharges` and proof of each discharge.
     pending_discharges: Vec<(usize, &'a ast::Proof)>,
-    low: Lowering<()>,
+    pub(crate) low: Lowering<()>,
 }
 
 impl TechniqueInfo {
@@ -1732,7 +1732,12 @@ impl Elab<'_> {
     /// Gives a lowered technique its number `tid`: its information goes to
     /// [`Elab::techniques`] (replacing a placeholder, or appended), and its
     /// declaration points at it, broken when the technique is.
-    fn register_technique(&mut self, id: GlobalId, tid: TechniqueId, lowered: &mut TechniqueLowering<'_>) {
+    pub(crate) fn register_technique(
+        &mut self,
+        id: GlobalId,
+        tid: TechniqueId,
+        lowered: &mut TechniqueLowering<'_>,
+    ) {
         let clean = lowered.low.errors.is_empty() && !lowered.low.poisoned;
         let mut info = std::mem::replace(&mut lowered.info, TechniqueInfo::placeholder(id, 0, FileId(0)));
         info.broken = lowered.broken || !clean;
@@ -1747,7 +1752,7 @@ impl Elab<'_> {
 
     /// Reports a registered technique's diagnostics and references and numbers its
     /// obligations; called for the techniques in `order`.
-    fn technique_obligations(
+    pub(crate) fn technique_obligations(
         &mut self,
         m: ModuleId,
         ix: usize,
@@ -1797,7 +1802,7 @@ impl Elab<'_> {
 
     /// A technique's clauses, lowered: everything but its obligations, which are
     /// numbered when it takes its place.
-    fn lower_technique<'a>(
+    pub(crate) fn lower_technique<'a>(
         &self,
         m: ModuleId,
         id: GlobalId,

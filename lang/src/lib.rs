@@ -32,3 +32,4 @@ pub mod render;
 
 pub use hook::{check_proofs, ProofChecker, ProofReport, ProofStatus, Unchecked};
 pub mod fmt;
+pub mod incremental;

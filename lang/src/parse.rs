@@ -314,6 +314,25 @@ fn parse_piece(src: &str, start: usize, end: usize, limits: &Limits) -> Option<P
     }
 }
 
+/// The items of `src[start..end]` with their doc comments attached, and the
+/// stretch's comments, when it parses as whole items without any diagnostic (`None`
+/// otherwise, and when `limits` leave no room for diagnostics, as in
+/// [`parse_in_pieces`]). Spans are offsets in `src`. For [`crate::incremental`], which
+/// says when these are the items a parse of all of `src` has there.
+pub(crate) fn parse_stretch(
+    src: &str,
+    start: usize,
+    end: usize,
+    limits: &Limits,
+) -> Option<(Vec<Item>, Vec<crate::lexer::Comment>)> {
+    if limits.max_errors == 0 {
+        return None;
+    }
+    let mut piece = parse_piece(src, start, end, limits)?;
+    attach_docs(src, &piece.comments, &mut piece.items);
+    Some((piece.items, piece.comments))
+}
+
 /// Parses the text in one piece.
 fn parse_whole(src: &str, limits: &Limits) -> Parsed {
     // The parser takes tokens as the lexer makes them. When a lexer limit stops the
