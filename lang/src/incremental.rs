@@ -9,7 +9,7 @@
 //!    before the change to the end of the item the change ends in, when it ends
 //!    strictly inside one (that item's last bytes are shared text), else to the end of
 //!    the first item that starts after the change (or to the end of the file);
-//! 2. parses the new text of the stretch alone ([`crate::parse::parse_stretch`]). Its
+//! 2. parses the new text of the stretch alone (`parse::parse_stretch`). Its
 //!    start is right after an item, at a blank, in text both versions share, so the
 //!    lexer starts there as a whole-file lex would (between items, with no bracket
 //!    open); its end is at a blank after an item whose last token (a technique's
