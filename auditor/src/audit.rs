@@ -534,7 +534,7 @@ impl<'p> Run<'p> {
     /// version, the technique's name, its module's hash and its own text, then the
     /// hashes of the techniques it uses. The first part, which reads the most bytes, is
     /// hashed for all techniques in parallel; the uses are fed in afterwards.
-    fn content_hashes(&mut self, relevant: &BTreeSet<TechniqueId>) {
+    pub(crate) fn content_hashes(&mut self, relevant: &BTreeSet<TechniqueId>) {
         let program = self.program;
         for &t in relevant {
             self.module_hash(program.techniques[t].module, &mut BTreeSet::new());
@@ -813,7 +813,7 @@ impl Outcome {
 
 /// The first part of technique `t`'s content hash: the kernel's version, its name, its
 /// module's hash (in `module_hashes`) and its own text.
-pub(crate) fn own_hash(program: &Program, module_hashes: &BTreeMap<usize, String>, t: TechniqueId) -> Sha256 {
+fn own_hash(program: &Program, module_hashes: &BTreeMap<usize, String>, t: TechniqueId) -> Sha256 {
     let tech = &program.techniques[t];
     let mut hasher = Sha256::new();
     hasher.update(warrant_kernel::KERNEL_VERSION.as_bytes());

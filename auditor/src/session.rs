@@ -46,14 +46,13 @@
 //! does (when they all point into the technique's own item; else it is a miss), so
 //! both give the same findings.
 
-use crate::audit::{audit_or_replay, own_hash, Audit, Auditor, Outcome, Run, Submission};
+use crate::audit::{audit_or_replay, Audit, Auditor, Outcome, Run, Submission};
 use crate::engine::ProofEngine;
 use crate::finding::{Finding, Severity, Span};
 use crate::policy::Policy;
 use crate::report::Verdict;
 use crate::AuditOptions;
 use rayon::prelude::*;
-use sha2::Digest;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use warrant_kernel::{Context, Proof};
 use warrant_lang::incremental::Moved;
@@ -245,17 +244,6 @@ impl<'e> AuditSession<'e> {
                 redone: Some(0),
             }));
         };
-        // Content hashes of the dirty techniques, those they use first.
-        for layer in &rec.plan.layers[lowest..] {
-            for &t in layer.iter().filter(|t| dirty.contains(t)) {
-                let mut hasher = own_hash(&program, &rec.module_hashes, t);
-                for u in program.techniques[t].uses.iter().filter_map(|u| u.technique) {
-                    hasher.update(rec.content_hashes.get(&u).map(String::as_str).unwrap_or("").as_bytes());
-                }
-                rec.content_hashes.insert(t, hex::encode(hasher.finalize()));
-            }
-        }
-
         // Back to the signature before the lowest dirty layer.
         let (signature_len, proofs_len) = rec.plan.boundaries[lowest];
         audit.signature.truncate(signature_len);
@@ -282,6 +270,12 @@ impl<'e> AuditSession<'e> {
             challenge: None,
             plan: None,
         };
+        // The dirty techniques' content hashes, computed again as a full audit does
+        // (the others, and every module's, are kept).
+        for t in &dirty {
+            run.content_hashes.remove(t);
+        }
+        run.content_hashes(&dirty);
         let mut audited: BTreeSet<TechniqueId> = BTreeSet::new();
         for l in lowest..rec.plan.layers.len() {
             rec.plan.boundaries[l] = (run.signature.fingerprint().len, run.theorem_proofs.len());
