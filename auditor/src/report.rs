@@ -21,6 +21,15 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict of a report with these findings: rejected when one of them rejects.
+    pub(crate) fn of(findings: &[Finding]) -> Verdict {
+        if findings.iter().any(|f| f.severity == Severity::Reject) {
+            Verdict::Rejected
+        } else {
+            Verdict::Accepted
+        }
+    }
+
     /// `accepted` or `rejected`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -120,10 +129,9 @@ impl Report {
         trust_base.assumptions.sort();
         trust_base.assumptions.dedup();
         techniques.sort_by(|a, b| a.name.cmp(&b.name));
-        let rejected = findings.iter().any(|f| f.severity == Severity::Reject);
         Report {
             schema: SCHEMA.to_string(),
-            verdict: if rejected { Verdict::Rejected } else { Verdict::Accepted },
+            verdict: Verdict::of(&findings),
             findings,
             trust_base,
             techniques,

@@ -372,8 +372,7 @@ impl<'e> AuditSession<'e> {
         report.findings =
             findings.iter().filter(|(f, _)| f.severity != Severity::Allow).map(|(f, _)| f.clone()).collect();
         report.trust_base.axioms = axioms.keys().cloned().collect();
-        let rejected = report.findings.iter().any(|f| f.severity == Severity::Reject);
-        report.verdict = if rejected { Verdict::Rejected } else { Verdict::Accepted };
+        report.verdict = Verdict::of(&report.findings);
 
         audit.signature = run.signature;
         audit.certificates = run.certificates;
