@@ -760,6 +760,20 @@ impl<'a> Reader<'a> {
         Ok(n as usize)
     }
 
+    /// A list: its length (see [`Reader::count`]), then that many elements, each read
+    /// by `element`.
+    pub fn list<T>(
+        &mut self,
+        mut element: impl FnMut(&mut Reader) -> Result<T, BundleError>,
+    ) -> Result<Vec<T>, BundleError> {
+        let n = self.count()?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(element(self)?);
+        }
+        Ok(v)
+    }
+
     /// A byte length: no more than the bytes left.
     fn length(&mut self) -> Result<usize, BundleError> {
         let at = self.pos;
@@ -912,11 +926,7 @@ impl Tables {
                 2 => Term::Num(Arc::new(r.rat()?)),
                 3 => {
                     let f = name(r)?;
-                    let k = r.count()?;
-                    let mut args = Vec::with_capacity(k);
-                    for _ in 0..k {
-                        args.push((*child(r)?).clone());
-                    }
+                    let args = r.list(|r| Ok((*child(r)?).clone()))?;
                     Term::App(f, Arc::from(args))
                 }
                 4 => Term::Neg(child(r)?),
@@ -965,11 +975,7 @@ impl Tables {
                 4 => Formula::Lt(term(r)?, term(r)?),
                 5 => {
                     let p = name(r)?;
-                    let k = r.count()?;
-                    let mut args = Vec::with_capacity(k);
-                    for _ in 0..k {
-                        args.push(term(r)?);
-                    }
+                    let args = r.list(|r| term(r))?;
                     Formula::Pred(p, Arc::from(args))
                 }
                 6..=12 => {
@@ -1078,57 +1084,27 @@ impl<'t> Parts<'t> {
     }
 
     fn terms(&mut self, r: &mut Reader) -> Result<Vec<Term>, BundleError> {
-        let n = r.count()?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push(self.term(r)?);
-        }
-        Ok(v)
+        r.list(|r| self.term(r))
     }
 
     fn sorts(&self, r: &mut Reader) -> Result<Vec<Sort>, BundleError> {
-        let n = r.count()?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push(self.sort(r)?);
-        }
-        Ok(v)
+        r.list(|r| self.sort(r))
     }
 
     fn variables(&self, r: &mut Reader) -> Result<Vec<(Name, Sort)>, BundleError> {
-        let n = r.count()?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push((self.name(r)?, self.sort(r)?));
-        }
-        Ok(v)
+        r.list(|r| Ok((self.name(r)?, self.sort(r)?)))
     }
 
     fn named_formulas(&mut self, r: &mut Reader) -> Result<Vec<(Name, Formula)>, BundleError> {
-        let n = r.count()?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push((self.name(r)?, self.formula(r)?));
-        }
-        Ok(v)
+        r.list(|r| Ok((self.name(r)?, self.formula(r)?)))
     }
 
     fn labelled_formulas(&mut self, r: &mut Reader) -> Result<Vec<(String, Formula)>, BundleError> {
-        let n = r.count()?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push((self.text(r)?, self.formula(r)?));
-        }
-        Ok(v)
+        r.list(|r| Ok((self.text(r)?, self.formula(r)?)))
     }
 
     fn refs(&self, r: &mut Reader) -> Result<Vec<StepId>, BundleError> {
-        let n = r.count()?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push(r.index()?);
-        }
-        Ok(v)
+        r.list(|r| r.index())
     }
 
     /// One declaration and whether it carries a proof (in the proofs section).
@@ -1167,11 +1143,7 @@ impl<'t> Parts<'t> {
     /// One theorem's proof: its context and steps.
     pub fn theorem_proof(&mut self, r: &mut Reader) -> Result<TheoremProof, BundleError> {
         let context = BundleContext { variables: self.variables(r)?, hypotheses: self.named_formulas(r)? };
-        let n = r.count()?;
-        let mut steps = Vec::with_capacity(n);
-        for _ in 0..n {
-            steps.push(self.step(r)?);
-        }
+        let steps = r.list(|r| self.step(r))?;
         Ok(TheoremProof { context, proof: Proof { steps } })
     }
 
@@ -1195,20 +1167,10 @@ impl<'t> Parts<'t> {
 
     /// The trust base.
     pub fn trust_base(&mut self, r: &mut Reader) -> Result<TrustBase, BundleError> {
-        let n = r.count()?;
-        let mut axioms = Vec::with_capacity(n);
-        for _ in 0..n {
-            axioms.push(self.name(r)?);
-        }
-        let n = r.count()?;
-        let mut assumptions = Vec::with_capacity(n);
-        for _ in 0..n {
-            assumptions.push(TrustAssumption {
-                owner: self.text(r)?,
-                name: self.text(r)?,
-                statement: self.formula(r)?,
-            });
-        }
+        let axioms = r.list(|r| self.name(r))?;
+        let assumptions = r.list(|r| {
+            Ok(TrustAssumption { owner: self.text(r)?, name: self.text(r)?, statement: self.formula(r)? })
+        })?;
         Ok(TrustBase { axioms, assumptions })
     }
 
@@ -1221,11 +1183,7 @@ impl<'t> Parts<'t> {
         let technique = self.text(r)?;
         let params = self.variables(r)?;
         let allows = self.labelled_formulas(r)?;
-        let n = r.count()?;
-        let mut requires = Vec::with_capacity(n);
-        for _ in 0..n {
-            requires.push((self.text(r)?, self.formula(r)?, self.name(r)?));
-        }
+        let requires = r.list(|r| Ok((self.text(r)?, self.formula(r)?, self.name(r)?)))?;
         Ok(Some(ChallengeMet { challenge, technique, params, allows, requires }))
     }
 
@@ -1283,16 +1241,8 @@ impl<'t> Parts<'t> {
             31 => {
                 let goal = self.formula(r)?;
                 let facts = self.refs(r)?;
-                let n = r.count()?;
-                let mut products = Vec::with_capacity(n);
-                for _ in 0..n {
-                    products.push(Product { coefficient: r.rat()?, factors: self.refs(r)? });
-                }
-                let n = r.count()?;
-                let mut squares = Vec::with_capacity(n);
-                for _ in 0..n {
-                    squares.push(Square { coefficient: r.rat()?, base: self.term(r)? });
-                }
+                let products = r.list(|r| Ok(Product { coefficient: r.rat()?, factors: self.refs(r)? }))?;
+                let squares = r.list(|r| Ok(Square { coefficient: r.rat()?, base: self.term(r)? }))?;
                 Step::Psatz { goal, facts, products, squares }
             }
             32 => Step::LeTotal { left: self.term(r)?, right: self.term(r)? },
