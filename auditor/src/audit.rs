@@ -287,8 +287,7 @@ impl<'p> Run<'p> {
     }
 
     pub(crate) fn push(&mut self, f: Finding) {
-        let severity = self.policy.severity(f.code);
-        self.findings.push(Finding { severity, ..f });
+        self.findings.push(self.policy.apply(f));
     }
 
     /// Step 1: the front end's diagnostics.

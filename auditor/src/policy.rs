@@ -13,7 +13,7 @@
 //! allow = ["lab.measured_recall"]
 //! ```
 
-use crate::finding::{Code, Severity};
+use crate::finding::{Code, Finding, Severity};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -116,6 +116,11 @@ impl Policy {
     /// The severity of `code` under this policy.
     pub fn severity(&self, code: Code) -> Severity {
         self.levels.get(&code).copied().unwrap_or_else(|| code.default_severity())
+    }
+
+    /// `finding` at the severity this policy gives its code.
+    pub fn apply(&self, finding: Finding) -> Finding {
+        Finding { severity: self.severity(finding.code), ..finding }
     }
 
     /// May the submission declare the axiom `name`?

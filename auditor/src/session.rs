@@ -478,8 +478,8 @@ fn count(
     add: bool,
 ) {
     for f in &outcome.findings {
-        // As `Run::push` gives the finding its severity.
-        let f = Finding { severity: policy.severity(f.code), ..f.clone() };
+        // The severity `Run::push` gives it.
+        let f = policy.apply(f.clone());
         bump(findings, f, add);
     }
     if submitted {
