@@ -212,7 +212,8 @@ impl<'e> Auditor<'e> {
         run.new_axioms();
         run.lemmas(self.engine);
         let progress = self.options.progress.as_ref();
-        run.techniques(self.engine, &self.options.limits, self.options.cache.as_ref(), progress);
+        let cache = self.options.cache.as_ref().map(|c| c.for_engine(&self.engine.cache_identity()));
+        run.techniques(self.engine, &self.options.limits, cache.as_ref(), progress);
         if let Some(path) = &self.options.challenge {
             run.challenge(self.engine, path, &self.options.library);
         }
@@ -766,7 +767,11 @@ pub(crate) fn audit_or_replay(
         Some(outcome) => outcome,
         None => {
             let outcome = audit_technique(program, signature, engine, policy, below, t);
-            if let (Some(cache), Some(key)) = (cache, key) {
+            // An outcome that hit a bound is not stored: some bounds are wall-clock
+            // time, so the same search may finish on a quieter machine, and a stored
+            // `limit` would be replayed instead of being tried again.
+            let hit_a_bound = outcome.findings.iter().any(|f| f.code == Code::Limit);
+            if let (Some(cache), Some(key), false) = (cache, key, hit_a_bound) {
                 let file = program.sources.get(tech.file).map(|s| s.name.as_str()).unwrap_or("");
                 cache.put(key, outcome.entry(tech, file));
             }

@@ -4,6 +4,10 @@
 //! text of the non-technique items of its module and of every module that module
 //! imports (with their `limits` settings), and the keys of the techniques it uses. So a change below a technique
 //! changes its key and the keys above it, and nothing else.
+//! The auditor reads and writes the cache through [`Cache::for_engine`], which puts a
+//! digest of the proof engine's bounds before every key: the same technique audited
+//! under other bounds is another entry. An outcome that hit a bound (a `limit`
+//! finding) is not stored at all, since some bounds are wall-clock time.
 //!
 //! A cache entry holds the technique's findings and verdict, and the proof objects of
 //! its closed guarantee theorems. A hit is never trusted: the proofs are re-checked by
@@ -128,6 +132,10 @@ impl Pack {
 pub struct Cache {
     dir: PathBuf,
     state: Arc<State>,
+    /// Put before every key: a digest of the proof engine's
+    /// [`crate::ProofEngine::cache_identity`] (see [`Cache::for_engine`]), so that
+    /// entries made under other bounds are misses. Empty for [`Cache::new`].
+    namespace: Arc<str>,
 }
 
 #[derive(Default)]
@@ -154,7 +162,25 @@ fn is_hash(s: &str) -> bool {
 impl Cache {
     /// The cache in `dir` (created on the first write).
     pub fn new(dir: impl Into<PathBuf>) -> Cache {
-        Cache { dir: dir.into(), state: Arc::new(State::default()) }
+        Cache { dir: dir.into(), state: Arc::new(State::default()), namespace: Arc::from("") }
+    }
+
+    /// This cache as seen by an engine whose [`crate::ProofEngine::cache_identity`] is
+    /// `identity`: the same directory and loaded state, every key prefixed with the
+    /// first 128 bits of the identity's sha256. A technique's content hash says what
+    /// was asked; the engine's bounds decide what its searches find, so an entry made
+    /// by an engine with other bounds answers another question.
+    pub fn for_engine(&self, identity: &str) -> Cache {
+        let digest = hex::encode(&Sha256::digest(identity.as_bytes())[..16]);
+        Cache { dir: self.dir.clone(), state: self.state.clone(), namespace: Arc::from(digest) }
+    }
+
+    /// The key an entry for `key` is stored under.
+    fn full_key(&self, key: &str) -> String {
+        let mut full = String::with_capacity(self.namespace.len() + key.len());
+        full.push_str(&self.namespace);
+        full.push_str(key);
+        full
     }
 
     fn root(&self) -> PathBuf {
@@ -210,15 +236,16 @@ impl Cache {
         if !is_hash(key) {
             return None;
         }
-        let pack = self.index().get(key)?;
-        self.pack(pack)?.get(key)
+        let key = self.full_key(key);
+        let pack = self.index().get(&key)?;
+        self.pack(pack)?.get(&key)
     }
 
     /// Stores `entry` under `key`; it reaches the disk at the next [`Cache::flush`].
     pub fn put(&self, key: &str, entry: Entry) {
         if is_hash(key) {
             let mut pending = self.state.pending.lock().unwrap_or_else(|e| e.into_inner());
-            pending.push((key.to_string(), entry));
+            pending.push((self.full_key(key), entry));
         }
     }
 

@@ -72,4 +72,13 @@ pub trait ProofEngine: Sync {
         context: &Context,
         goal: &Formula,
     ) -> Option<Proof>;
+
+    /// Everything about this engine that can change what it proves or finds, as text.
+    /// The auditor reads the cache through [`crate::Cache::for_engine`] with it, so
+    /// that entries made under other bounds (or by another engine) are misses rather
+    /// than answers to another question. By default the engine's type name; an engine
+    /// with configurable bounds includes them.
+    fn cache_identity(&self) -> String {
+        std::any::type_name::<Self>().to_string()
+    }
 }

@@ -87,4 +87,9 @@ impl ProofEngine for TacticEngine {
         // context it asked about, so a check here would be a second one.
         unchecked_proof(program, signature, &obligation, &self.limits)
     }
+
+    /// The engine's name and every bound of its searches.
+    fn cache_identity(&self) -> String {
+        format!("warrant-prover tactics {:?}", self.limits)
+    }
 }

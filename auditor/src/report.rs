@@ -94,7 +94,8 @@ pub struct TechniqueReport {
     pub uses: Vec<String>,
     /// Its guarantees.
     pub guarantees: Vec<GuaranteeReport>,
-    /// The hash of the technique and everything below it (the cache key).
+    /// The hash of the technique and everything below it (the cache key, which the
+    /// cache prefixes with a digest of the engine's bounds).
     pub content_hash: String,
 }
 
