@@ -16,6 +16,9 @@ pub struct Snapshot {
     pub generation: u64,
     /// The program, as the front end built it.
     pub program: Arc<Program>,
+    /// The open documents it was loaded from, as (name given to the front end, text):
+    /// what the worker submits to its audit session.
+    pub documents: Vec<(String, String)>,
     uris: Vec<Option<Uri>>,
     maps: Vec<OnceLock<LineMap>>,
     by_uri: HashMap<Uri, FileId>,
@@ -48,7 +51,8 @@ impl Snapshot {
             }
         }
         let maps = (0..uris.len()).map(|_| OnceLock::new()).collect();
-        Snapshot { generation, program: Arc::new(program), uris, maps, by_uri }
+        let documents = docs.iter().map(|(u, text)| (uri::load_name(u), text.clone())).collect();
+        Snapshot { generation, program: Arc::new(program), documents, uris, maps, by_uri }
     }
 
     /// The URI of a file (`None` for the embedded standard library).

@@ -3,6 +3,10 @@
 //! carries a generation and a cancel flag; the server sets the flag when a newer
 //! snapshot exists, the worker checks it between obligations, and the server drops
 //! any result whose generation is not the current one.
+//!
+//! The audit goes through one [`AuditSession`] kept for the worker's life: after an
+//! edit it audits again only the techniques the edit reaches (and their users), and
+//! its report is the one a fresh audit of the same documents gives.
 
 use crate::analysis::Snapshot;
 use crate::diagnostics::{anchor, AuditNote, ProofNote};
@@ -11,7 +15,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use warrant_auditor::{AuditOptions, Auditor, ProofEngine};
+use warrant_auditor::{AuditOptions, AuditSession, ProofEngine, Submission};
 use warrant_lang::{ObligationKind, Program};
 use warrant_prover::{prove_obligation, Failure, Outcome, TacticLimits};
 
@@ -38,6 +42,9 @@ pub struct JobResult {
     pub checked: usize,
     /// Audit findings (empty without an engine).
     pub audit: Vec<AuditNote>,
+    /// How many techniques the audit session audited again for this job: `None` for a
+    /// full audit (or no audit), as [`AuditSession::audited_again`] says.
+    pub audited_again: Option<usize>,
 }
 
 /// How the worker checks.
@@ -53,17 +60,97 @@ pub struct Settings {
 
 /// Runs jobs until the job channel closes. Only the newest job waiting is run.
 pub fn run(jobs: Receiver<Job>, results: Sender<JobResult>, settings: Settings) {
+    let engine = settings.engine.clone();
+    let mut worker = Worker::new(&settings, engine.as_deref().map(|e| e as &dyn ProofEngine));
     while let Ok(mut job) = jobs.recv() {
         while let Ok(newer) = jobs.try_recv() {
             job = newer;
         }
         let stale = || job.cancel.load(Ordering::Relaxed) || !jobs.is_empty();
-        let Some(result) = check(&job, &settings, &stale) else {
+        let Some(result) = worker.check(&job, &stale) else {
             continue;
         };
         if results.send(result).is_err() {
             return;
         }
+    }
+}
+
+/// What the worker keeps from one job to the next.
+pub struct Worker<'e> {
+    settings: &'e Settings,
+    /// The engine the audit session was made with (a new session needs it).
+    engine: Option<&'e dyn ProofEngine>,
+    /// The audit session (with an engine).
+    session: Option<AuditSession<'e>>,
+    /// The auditor is parallel (rayon); it runs on this one-thread pool so that the
+    /// main loop keeps a core for analysing the next edit (`None`: the pool could not
+    /// be made; the audit runs on rayon's global pool).
+    pool: Option<rayon::ThreadPool>,
+}
+
+impl<'e> Worker<'e> {
+    /// A worker with these settings, auditing with `engine` if any.
+    pub fn new(settings: &'e Settings, engine: Option<&'e dyn ProofEngine>) -> Worker<'e> {
+        let pool = engine.and_then(|_| rayon::ThreadPoolBuilder::new().num_threads(1).build().ok());
+        Worker { settings, engine, session: engine.map(|e| Worker::session(settings, e)), pool }
+    }
+
+    fn session(settings: &Settings, engine: &'e dyn ProofEngine) -> AuditSession<'e> {
+        AuditSession::new(
+            AuditOptions { library: settings.library.clone(), ..AuditOptions::default() },
+            engine,
+        )
+    }
+
+    /// Checks one job; `None` when it became stale on the way.
+    pub fn check(&mut self, job: &Job, stale: &dyn Fn() -> bool) -> Option<JobResult> {
+        let (proofs, checked) = check_proofs(job, self.settings, stale)?;
+        if self.session.is_some() && stale() {
+            return None;
+        }
+        let (audit, audited_again) = match self.session.take() {
+            None => (Vec::new(), None),
+            Some(session) => self.audit(session, &job.snapshot),
+        };
+        Some(JobResult { generation: job.generation, proofs, checked, audit, audited_again })
+    }
+
+    /// Audits `snap`'s documents with `session`, and keeps it for the next job (or a
+    /// new one, if the audit panicked: the session's state may be half updated).
+    fn audit(&mut self, mut session: AuditSession<'e>, snap: &Snapshot) -> (Vec<AuditNote>, Option<usize>) {
+        let program: &Program = &snap.program;
+        let submissions: Vec<Submission> = snap
+            .documents
+            .iter()
+            .map(|(name, text)| Submission { name: name.clone(), text: Some(text.clone()) })
+            .collect();
+        let mut audit_once = || {
+            let findings = session.audit(&submissions).report.findings.clone();
+            (findings, session.audited_again())
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| match &self.pool {
+            Some(pool) => pool.install(&mut audit_once),
+            None => audit_once(),
+        }));
+        let mut notes = Vec::new();
+        let mut audited_again = None;
+        match result {
+            Ok((findings, again)) => {
+                audited_again = again;
+                self.session = Some(session);
+                for finding in findings {
+                    let text = finding
+                        .file
+                        .as_deref()
+                        .and_then(|name| program.sources.files.iter().find(|s| s.name == name))
+                        .map(|s| s.text.clone());
+                    notes.push(AuditNote { finding, text });
+                }
+            }
+            Err(_) => self.session = self.engine.map(|e| Worker::session(self.settings, e)),
+        }
+        (notes, audited_again)
     }
 }
 
@@ -100,8 +187,9 @@ fn note(snap: &Snapshot, ob: &warrant_lang::Obligation, f: Fail<'_>, sorry: bool
     }
 }
 
-/// Checks one job; `None` when it became stale on the way.
-pub fn check(job: &Job, settings: &Settings, stale: &dyn Fn() -> bool) -> Option<JobResult> {
+/// Checks the proofs of one job's snapshot: the notes of those that fail and how many
+/// were looked at; `None` when it became stale on the way.
+fn check_proofs(job: &Job, settings: &Settings, stale: &dyn Fn() -> bool) -> Option<(Vec<ProofNote>, usize)> {
     let snap = &job.snapshot;
     let program: &Program = &snap.program;
     let mut proofs = Vec::new();
@@ -146,31 +234,94 @@ pub fn check(job: &Job, settings: &Settings, stale: &dyn Fn() -> bool) -> Option
             }
         }
     }
-    let mut audit = Vec::new();
-    if let Some(engine) = &settings.engine {
-        if stale() {
-            return None;
-        }
-        let options = AuditOptions { library: settings.library.clone(), ..AuditOptions::default() };
-        let engine: &dyn ProofEngine = &**engine;
-        // The auditor is parallel (rayon); confine it to one thread so that the main
-        // loop keeps a core for analysing the next edit.
-        let audit_once = || Auditor::new(options, engine).audit_program(program);
-        let result =
-            catch_unwind(AssertUnwindSafe(|| match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
-                Ok(pool) => pool.install(audit_once),
-                Err(_) => audit_once(),
-            }));
-        if let Ok(a) = result {
-            for finding in a.report.findings {
-                let text = finding
-                    .file
-                    .as_deref()
-                    .and_then(|name| program.sources.files.iter().find(|s| s.name == name))
-                    .map(|s| s.text.clone());
-                audit.push(AuditNote { finding, text });
-            }
-        }
+    Some((proofs, checked))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use warrant_auditor::{Auditor, TacticEngine};
+
+    const TEXT: &str = "module w\nsort Model\nsort Monitor\nfn rate(m: Model): Rat\nfn recall(t: Monitor): Rat\nfn cost(m: Model): Rat\n
+technique Base(u: Model, t: Monitor) {
+  proposed_by \"agent:planner\"
+  assume low: rate(u) <= 1/10
+  assume caught: 9/10 <= recall(t)
+  assume prob: recall(t) <= 1
+  guarantee slip: rate(u) * (1 - recall(t)) <= 1/100 := by nlinarith [low, caught, prob]
+  witness { rate(u) = 1/10; recall(t) = 9/10 }
+}
+
+technique Leaf(u: Model) {
+  proposed_by \"agent:planner\"
+  assume a: rate(u) <= 1/2
+  assume b: cost(u) <= 1/2
+  guarantee g: rate(u) <= 1 := by linarith [a]
+  witness { rate(u) = 0; cost(u) = 0 }
+}
+";
+
+    fn job(generation: u64, text: &str) -> Job {
+        let uri: lsp_types::Uri = "file:///tmp/warrant-worker/w.wr".parse().expect("a uri");
+        let snapshot = Snapshot::load(generation, &[(uri, text.to_string())], &[]);
+        Job { generation, snapshot: Arc::new(snapshot), cancel: Arc::new(AtomicBool::new(false)) }
     }
-    Some(JobResult { generation: job.generation, proofs, checked, audit })
+
+    /// The findings of a fresh audit of the same document, as the worker reports them.
+    fn fresh(engine: &TacticEngine, job: &Job) -> Vec<String> {
+        let (name, text) = &job.snapshot.documents[0];
+        let audit = Auditor::new(AuditOptions::default(), engine)
+            .audit(&[Submission { name: name.clone(), text: Some(text.clone()) }]);
+        audit
+            .report
+            .findings
+            .iter()
+            .map(|f| format!("{} {:?} {}", f.code.as_str(), f.span, f.message))
+            .collect()
+    }
+
+    fn reported(result: &JobResult) -> Vec<String> {
+        result
+            .audit
+            .iter()
+            .map(|n| format!("{} {:?} {}", n.finding.code.as_str(), n.finding.span, n.finding.message))
+            .collect()
+    }
+
+    #[test]
+    fn the_session_audits_again_only_what_an_edit_reaches() {
+        let engine = TacticEngine::default();
+        let settings = Settings { prove: false, engine: None, library: Vec::new() };
+        let mut worker = Worker::new(&settings, Some(&engine));
+        let never = || false;
+        // The first job is a full audit: `b` is unused in Leaf.
+        let first = job(1, TEXT);
+        let result = worker.check(&first, &never).expect("not stale");
+        assert_eq!(result.audited_again, None);
+        assert_eq!(reported(&result), fresh(&engine, &first));
+        assert_eq!(unused(&result), ["no proof uses the assumption `b`"]);
+        // An edit inside Leaf: only Leaf is audited again, and now `a` is unused.
+        let edited =
+            job(2, &TEXT.replace("g: rate(u) <= 1 := by linarith [a]", "g: cost(u) <= 1 := by linarith [b]"));
+        let result = worker.check(&edited, &never).expect("not stale");
+        assert_eq!(result.audited_again, Some(1));
+        assert_eq!(reported(&result), fresh(&engine, &edited));
+        assert_eq!(unused(&result), ["no proof uses the assumption `a`"]);
+        // A stale job is dropped before the audit, and the session is kept.
+        assert!(worker.check(&job(3, TEXT), &|| true).is_none());
+        let back = job(4, TEXT);
+        let result = worker.check(&back, &never).expect("not stale");
+        assert_eq!(result.audited_again, Some(1));
+        assert_eq!(reported(&result), fresh(&engine, &back));
+        assert_eq!(unused(&result), ["no proof uses the assumption `b`"]);
+    }
+
+    fn unused(result: &JobResult) -> Vec<&str> {
+        result
+            .audit
+            .iter()
+            .filter(|n| n.finding.code.as_str() == "unused-assumption")
+            .map(|n| n.finding.message.as_str())
+            .collect()
+    }
 }

@@ -1,6 +1,6 @@
 //! The server in process, over `Connection::memory()`: diagnostics of a failing proof,
-//! hover, definition, references, symbols, completion, code actions, cancellation and
-//! incremental edits.
+//! hover, definition, references, symbols, completion, code actions, cancellation,
+//! incremental edits, and audit findings through edits.
 
 mod common;
 
@@ -277,5 +277,53 @@ fn incremental_edits_update_diagnostics_and_versions() {
     );
     let d = c.diagnostics_where(&uri, |p| p["version"] == json!(3));
     assert!(d.is_empty(), "{d:#?}");
+    c.shutdown();
+}
+
+const AUDITED: &str = r#"module audited
+sort Model
+fn rate(m: Model): Rat
+fn cost(m: Model): Rat
+
+technique Leaf(u: Model) {
+  proposed_by "agent:planner"
+  assume a: rate(u) <= 1/2
+  assume b: cost(u) <= 1/2
+  guarantee g: rate(u) <= 1 := by linarith [a]
+  witness { rate(u) = 0; cost(u) = 0 }
+}
+"#;
+
+/// The audit's findings as diagnostics (`audit::<code>`), which follow an edit.
+#[test]
+fn audit_findings_follow_edits() {
+    let dir = temp_dir("audit");
+    let uri = common::uri_of(&dir.join("audited.wr"));
+    let engine: warrant_lsp::Engine = std::sync::Arc::new(warrant_auditor::TacticEngine::default());
+    let config = warrant_lsp::Config { engine: Some(engine), ..warrant_lsp::Config::default() };
+    let mut c = Client::start(config, &[&dir]);
+    let audited = |p: &Value| p["diagnostics"].to_string().contains("audit::");
+    c.open(&uri, AUDITED);
+    let d = c.diagnostics_where(&uri, audited);
+    let unused = with_code(&d, "audit::unused-assumption");
+    assert_eq!(unused.len(), 1, "{d:#?}");
+    let (l, col) = find(AUDITED, "b: cost");
+    assert_eq!(unused[0]["range"]["start"], pos(l, col), "{d:#?}");
+    assert_eq!(unused[0]["severity"], json!(2), "a warning: {d:#?}");
+    // Guarantee a bound on the cost instead, from `b`: the finding moves to `a`.
+    let (l, col) = find(AUDITED, "rate(u) <= 1 :=");
+    let (m, end) = find(AUDITED, "a]");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": pos(m, end), "end": pos(m, end + 1)}, "text": "b"},
+            {"range": {"start": pos(l, col), "end": pos(l, col + 4)}, "text": "cost"}
+        ]}),
+    );
+    let d = c.diagnostics_where(&uri, |p| p["version"] == json!(2) && audited(p));
+    let unused = with_code(&d, "audit::unused-assumption");
+    assert_eq!(unused.len(), 1, "{d:#?}");
+    let (l, col) = find(AUDITED, "a: rate");
+    assert_eq!(unused[0]["range"]["start"], pos(l, col), "{d:#?}");
     c.shutdown();
 }
