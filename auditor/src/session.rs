@@ -4,9 +4,12 @@
 //! again by redoing only what the change can reach.
 //!
 //! How a later call works, when it can (otherwise it is a full audit, as the first):
-//! 1. Exactly one submitted text changed, the options name no library directory and
-//!    no challenge, and the last program had no diagnostic and no technique cycle.
-//!    The front end redoes only the techniques the change touches
+//! 1. Exactly one submitted text changed, the options name no challenge, the last
+//!    program had no diagnostic and no technique cycle, and every file it read from
+//!    disk (imports found on the submissions' own roots or on library roots) reads
+//!    the same, with every path the import search found empty still empty
+//!    ([`warrant_lang::SourceMap::unchanged_on_disk`]): so a new load would find the
+//!    same files. The front end redoes only the techniques the change touches
 //!    ([`warrant_lang::incremental::update`], which declines anything else).
 //! 2. Those techniques must use the same techniques as before (so the graph and its
 //!    layers are the same). They and every technique that uses them, directly or not,
@@ -78,9 +81,10 @@ pub(crate) struct Recorded {
 /// [`Auditor::audit`] of the same submissions gives, byte for byte, redoing only the
 /// techniques a change can reach (see the [module documentation](self)).
 ///
-/// The session reads nothing from disk after its first audit on the fast path: it
-/// takes every submission with its text, and a submission read from disk, a library
-/// directory or a challenge makes every call a full audit.
+/// On the fast path the session takes every submission with its text; a submission
+/// read from disk or a challenge makes every call a full audit. Files its imports read
+/// from disk are read again on each call and compared (with the paths the import
+/// search found empty), so a change there makes that call a full audit.
 ///
 /// ```
 /// use warrant_auditor::{AuditOptions, AuditSession, Submission, TacticEngine, Verdict};
@@ -174,7 +178,6 @@ impl<'e> AuditSession<'e> {
     /// Can a later call redo part of an audit of `submissions` that gave `program`?
     fn fast_path_open(&self, submissions: &[Submission], program: &Program) -> bool {
         self.options.challenge.is_none()
-            && self.options.library.is_empty()
             && submissions.iter().all(|s| s.text.is_some())
             && program.diagnostics.is_empty()
     }
@@ -186,6 +189,7 @@ impl<'e> AuditSession<'e> {
         if state.recorded.as_ref().is_none_or(|r| r.plan.cycles)
             || state.names.len() != submissions.len()
             || state.names.iter().zip(submissions).any(|(n, s)| *n != s.name)
+            || !state.program.sources.unchanged_on_disk()
         {
             return Err(Some(state));
         }

@@ -228,3 +228,57 @@ fn a_session_with_a_disk_cache_gives_the_same_reports() {
         assert_eq!(json, fresh(edited));
     }
 }
+
+/// A submission that imports a module from a library root, and one from its own
+/// directory: the session redoes edits in part while those files read the same, and
+/// does a full audit when one changes or a file appears where the import search found
+/// none (it would shadow the embedded standard library), each time with the report of
+/// a fresh audit.
+#[test]
+fn imports_read_from_disk_are_compared_on_each_call() {
+    let root = tempfile::tempdir().expect("a temporary directory");
+    let (own, lib) = (root.path().join("own"), root.path().join("lib"));
+    std::fs::create_dir_all(lib.join("defs")).expect("the library's folder");
+    std::fs::create_dir_all(&own).expect("the submission's folder");
+    let defs = lib.join("defs").join("model.wr");
+    std::fs::write(&defs, "module defs.model\nsort Model\nfn rate(m: Model): Rat\n").expect("write");
+    let sibling = own.join("extra.wr");
+    std::fs::write(&sibling, "module extra\nfn cost(m: defs.model.Model): Rat\nimport defs.model\n")
+        .expect("write");
+    let options = AuditOptions { library: vec![lib.clone()], ..AuditOptions::default() };
+    let name = own.join("mine.wr").display().to_string();
+    let text = |bound: &str| {
+        format!(
+            "module mine\nimport defs.model\nimport extra\nimport std.prob\n\n\
+             technique T(m: Model) {{\n  assume a: rate(m) <= {bound}\n  assume b: cost(m) <= 1\n\
+             \x20 guarantee g: rate(m) + cost(m) <= 2 := by linarith [a, b]\n  witness {{ rate(m) = 0; cost(m) = 0 }}\n}}\n"
+        )
+    };
+    let submit = |t: &str| [Submission { name: name.clone(), text: Some(t.to_string()) }];
+    let engine = TacticEngine::default();
+    let fresh = |t: &str| Auditor::new(options.clone(), &engine).audit(&submit(t)).report.to_json();
+    let mut session = AuditSession::new(options.clone(), &engine);
+    let mut step = |t: &str| {
+        let report = session.audit(&submit(t)).report.to_json();
+        assert_eq!(report, fresh(t), "the session's report differs from a fresh audit");
+        assert!(report.contains("\"verdict\": \"accepted\""), "{report}");
+        session.audited_again()
+    };
+    assert_eq!(step(&text("1")), None);
+    assert_eq!(step(&text("1/2")), Some(1));
+    // The library file changes (same meaning, other text): a full audit.
+    std::fs::write(&defs, "module defs.model\n\nsort Model\nfn rate(m: Model): Rat\n").expect("write");
+    assert_eq!(step(&text("1")), None);
+    assert_eq!(step(&text("1/2")), Some(1));
+    // So does a change of the file found on the submission's own root.
+    std::fs::write(&sibling, "module extra\nimport defs.model\nfn cost(m: defs.model.Model): Rat\n")
+        .expect("write");
+    assert_eq!(step(&text("1")), None);
+    assert_eq!(step(&text("1/2")), Some(1));
+    // A file appears where the search for `std.prob` looked first: it would be found
+    // by a new load instead of the embedded one.
+    std::fs::create_dir_all(own.join("std")).expect("a folder");
+    std::fs::write(own.join("std").join("prob.wr"), "module std.prob\nfn p(x: Rat): Rat\n").expect("write");
+    assert_eq!(step(&text("1")), None);
+    assert_eq!(step(&text("1/2")), Some(1));
+}

@@ -358,6 +358,7 @@ impl Loader<'_> {
             if candidate.is_file() {
                 return self.load_file(&candidate, Some(&p.text), Some((file, p.span)));
             }
+            self.sources.missing.push(candidate);
         }
         if self.options.embedded_std {
             if let Some((_, src)) = EMBEDDED_STD.iter().find(|(m, _)| *m == p.text) {

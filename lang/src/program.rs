@@ -44,11 +44,15 @@ pub struct SourceInfo {
     pub text: Arc<str>,
 }
 
-/// Every source file of a run, indexed by [`FileId`].
+/// Every source file of a run, indexed by [`FileId`], and the paths its import search
+/// found empty.
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     /// The files.
     pub files: Vec<SourceInfo>,
+    /// Paths the import search looked at and found no file at, in the order it looked:
+    /// a file that appears at one later would be found by a new load.
+    pub missing: Vec<PathBuf>,
 }
 
 impl SourceMap {
@@ -60,6 +64,20 @@ impl SourceMap {
     /// The file `id`.
     pub fn get(&self, id: FileId) -> Option<&SourceInfo> {
         self.files.get(id.0 as usize)
+    }
+
+    /// Would a new load of the same inputs read the same files? True when every file
+    /// read from disk still has the text it had, and every path the import search
+    /// found empty is still empty: the search then takes the same turns, so imports
+    /// resolve to the same files. A file that could not be read, or was not UTF-8,
+    /// counts as changed. Inputs given as directories are not covered (a file added to
+    /// one would be loaded too): a caller that gives directories compares them itself.
+    pub fn unchanged_on_disk(&self) -> bool {
+        self.missing.iter().all(|p| !p.is_file())
+            && self.files.iter().all(|f| match &f.path {
+                None => true,
+                Some(p) => std::fs::read(p).is_ok_and(|bytes| bytes == f.text.as_bytes()),
+            })
     }
 }
 
