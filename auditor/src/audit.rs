@@ -911,12 +911,19 @@ fn moved_findings(
         Some(())
     };
     for f in &mut findings {
-        if f.file.as_deref() == Some(file) {
-            if let Some(s) = &mut f.span {
-                shift(s)?;
+        match f.file.as_deref() {
+            Some(other) if other != file => return None,
+            Some(_) => {
+                if let Some(s) = &mut f.span {
+                    shift(s)?;
+                }
             }
+            None => {}
         }
-        for l in f.related.iter_mut().filter(|l| l.file == file) {
+        for l in &mut f.related {
+            if l.file != file {
+                return None;
+            }
             shift(&mut l.span)?;
         }
     }
@@ -1407,13 +1414,26 @@ mod tests {
             Finding::new(Code::Sorry, "x").at(file, Span { start, end })
         };
         let item = warrant_lang::Span::new(110, 150);
-        // Inside the item (made when it was at 100..140), in another file: moved, kept.
-        let inside = vec![at("a.wr", 100, 104), at("a.wr", 130, 140), at("b.wr", 5, 9)];
-        let moved = moved_findings(inside, "a.wr", 100, item).expect("moved");
-        assert_eq!(moved, vec![at("a.wr", 110, 114), at("a.wr", 140, 150), at("b.wr", 5, 9)]);
-        // Before or past the item, or a related place outside it: a miss.
-        assert_eq!(moved_findings(vec![at("a.wr", 99, 104)], "a.wr", 100, item), None);
-        assert_eq!(moved_findings(vec![at("a.wr", 130, 141)], "a.wr", 100, item), None);
+        // Inside the item (made when it was at 100..140): moved; not moved when the
+        // item is where it was.
+        let inside = vec![at("a.wr", 100, 104), at("a.wr", 130, 140)];
+        let moved = moved_findings(inside.clone(), "a.wr", 100, item).expect("moved");
+        assert_eq!(moved, vec![at("a.wr", 110, 114), at("a.wr", 140, 150)]);
+        let there = warrant_lang::Span::new(100, 140);
+        assert_eq!(moved_findings(inside.clone(), "a.wr", 100, there), Some(inside));
+        // Before or past the item, in another file, or a related place outside the
+        // item: a miss, moved or not (the key does not cover where other text is).
+        for item in [item, there] {
+            assert_eq!(moved_findings(vec![at("a.wr", 99, 104)], "a.wr", 100, item), None);
+            assert_eq!(moved_findings(vec![at("a.wr", 130, 141)], "a.wr", 100, item), None);
+            assert_eq!(moved_findings(vec![at("b.wr", 100, 104)], "a.wr", 100, item), None);
+            let elsewhere = at("a.wr", 100, 104).related(Location {
+                file: "b.wr".into(),
+                span: Span { start: 100, end: 104 },
+                label: "y".into(),
+            });
+            assert_eq!(moved_findings(vec![elsewhere], "a.wr", 100, item), None);
+        }
         let related = at("a.wr", 100, 104).related(Location {
             file: "a.wr".into(),
             span: Span { start: 10, end: 12 },

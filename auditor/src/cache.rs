@@ -15,9 +15,10 @@
 //! that no longer checks makes the entry a miss. The key does not say where the
 //! technique is, but its findings' spans do: an entry records the place (file name,
 //! first byte) where it was made, and text added above a technique moves its findings
-//! by as much when they all point into the technique's own item (the key covers its
-//! text); a finding pointing elsewhere in the file, or another file, makes it a miss
-//! rather than a finding that points elsewhere.
+//! by as much; they must all point into the technique's own item (the key covers its
+//! text, never where other text is): a finding pointing elsewhere in the file, or
+//! into another file, makes it a miss, moved or not, rather than a finding that may
+//! point where the text no longer is.
 //!
 //! Layout (format `v2`): entries are written in packs, one per audit run, so that a
 //! run that audits ten thousand techniques creates two files rather than ten thousand:
@@ -55,9 +56,9 @@ pub struct Entry {
     /// Where the technique was when its findings were made: its file's name and its
     /// item's first byte. The key does not cover where the technique is, and the
     /// findings' files and spans point there, so an entry is used only in that file,
-    /// and elsewhere in it only when every finding in the file points into the
-    /// technique's own item (then moved with it); an entry without it, from an older
-    /// writer, is never used.
+    /// and only when every finding points into the technique's own item (then moved
+    /// with it, if it moved); an entry without it, from an older writer, is never
+    /// used.
     #[serde(default)]
     pub place: Option<(String, usize)>,
     /// Its findings (severities as the policy of the run that stored them set them;
