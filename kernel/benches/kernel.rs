@@ -59,3 +59,8 @@ fn bench_psatz(c: &mut Criterion) {
 
 criterion_group!(benches, bench_chain, bench_nd, bench_psatz);
 criterion_main!(benches);
+
+/// The allocator of the `warrant` binary (src/main.rs), which runs the kernel for
+/// `check`, `audit` and `verify`, so the figures are the commands'.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
