@@ -751,7 +751,15 @@ impl<'a> Checker<'a> {
         // The union of the facts' hypotheses, sorted and without duplicates.
         hyps.sort_unstable();
         hyps.dedup();
-        let mut sum = Vec::with_capacity(products.len() + squares.len());
+        // One accumulator, put in normal form once: the sum of the products and squares
+        // for the goal `false`; that sum plus `a - b` for a goal `a ≤ b` or `a < b`.
+        let (what, mut acc) = match goal {
+            Formula::False => ("the sum", Vec::new()),
+            Formula::Le(a, b) | Formula::Lt(a, b) => {
+                ("the sum minus the goal's b - a", n.add(&[(Rat::int(1), a), (Rat::int(-1), b)])?)
+            }
+            other => return Err(KernelError::shape("false, a <= b or a < b as the goal", other)),
+        };
         let mut strict = false;
         let one = Poly::one();
         for (k, product) in products.iter().enumerate() {
@@ -776,7 +784,7 @@ impl<'a> Checker<'a> {
             if relation == Relation::Positive && c.is_positive() {
                 strict = true;
             }
-            n.add_product(&mut sum, c, &value.as_deref().unwrap_or(&one).0, &last.unwrap_or(&one).0)?;
+            n.add_product(&mut acc, c, &value.as_deref().unwrap_or(&one).0, &last.unwrap_or(&one).0)?;
         }
         for (k, square) in squares.iter().enumerate() {
             if square.coefficient.is_negative() {
@@ -784,35 +792,22 @@ impl<'a> Checker<'a> {
             }
             self.expect_sort(&square.base, &Sort::Rat)?;
             let base = n.poly(&square.base)?;
-            n.add_product(&mut sum, &square.coefficient, &base.0, &base.0)?;
+            n.add_product(&mut acc, &square.coefficient, &base.0, &base.0)?;
         }
-        let sum = n.collect(sum)?;
-        // `sum >= 0` holds, and `sum > 0` when `strict`.
+        let acc = n.collect(acc)?;
+        let Some(t) = acc.as_constant() else {
+            return Err(bad(format!("{what} is {}, not a constant", show_poly(&n, &acc))));
+        };
+        // The sum `s` is `>= 0`, and `> 0` when `strict`; `t` is `s`, or `s + a - b`.
+        // `false`: `t < 0` contradicts `s >= 0`, and `t = 0` contradicts `s > 0`.
+        // `a < b`: `b - a = s - t`, positive when `t < 0`, or `t = 0` and `s > 0`.
+        // `a <= b`: `b - a = s - t`, nonnegative when `t <= 0`.
         let established = match goal {
-            Formula::False => match sum.as_constant() {
-                Some(k) => k.is_negative() || (k.is_zero() && strict),
-                None => return Err(bad(format!("the sum {} is not a constant", show_poly(&n, &sum)))),
-            },
-            Formula::Le(a, b) | Formula::Lt(a, b) => {
-                // `b - a - sum`, in one accumulator.
-                let mut slack = n.add(&[(Rat::int(1), b), (Rat::int(-1), a)])?;
-                n.add_poly(&mut slack, &Rat::int(-1), &sum)?;
-                let slack = n.collect(slack)?;
-                let Some(k) = slack.as_constant() else {
-                    let s = show_poly(&n, &slack);
-                    return Err(bad(format!("the goal's b - a minus the sum is {s}, not a constant")));
-                };
-                if matches!(goal, Formula::Le(..)) {
-                    !k.is_negative()
-                } else {
-                    k.is_positive() || (k.is_zero() && strict)
-                }
-            }
-            other => return Err(KernelError::shape("false, a <= b or a < b as the goal", other)),
+            Formula::Le(..) => !t.is_positive(),
+            _ => t.is_negative() || (t.is_zero() && strict),
         };
         if !established {
-            let sum = show_poly(&n, &sum);
-            return Err(bad(format!("the sum {sum} does not have the sign the goal needs")));
+            return Err(bad(format!("{what} is {t}, without the sign the goal needs")));
         }
         Ok(sequent(Rc::new(hyps), goal.clone(), Some(extent)))
     }

@@ -537,7 +537,12 @@ mod tests {
                 r_add(r_scale(rb.clone(), &cs[0].to_big()), r_scale(ra.clone(), &cs[1].to_big())),
                 r_scale(r_mul(&ra, &rb), &cs[2].to_big()),
             );
-            prop_assert_eq!(as_reference(&n, &p), expected);
+            prop_assert_eq!(as_reference(&n, &p), expected.clone());
+            // The same, with the product added by `add_product` without a normal form
+            // of its own.
+            let mut out = n.add(&[(cs[0].clone(), &b), (cs[1].clone(), &a)]).unwrap();
+            n.add_product(&mut out, &cs[2], &pa.0, &pb.0).unwrap();
+            prop_assert_eq!(as_reference(&n, &n.collect(out).unwrap()), expected);
         }
 
         /// Monomials of any length and high exponents: the product merges atom lists.

@@ -358,6 +358,21 @@ mod tests {
     }
 
     #[test]
+    fn equal_values_have_equal_fingerprints() {
+        // Alpha-equivalent, built apart (no shared allocation): one fingerprint.
+        let x = Term::free("x", model());
+        let y = Term::free("y", model());
+        let a = Formula::forall("x", model(), &Formula::pred("p", vec![x.clone()]));
+        let b = Formula::forall("y", model(), &Formula::pred("p", vec![y]));
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        assert_eq!(fingerprint("x"), fingerprint(&*name("x")));
+        assert_eq!(fingerprint(&x), fingerprint(&Term::free("x", model())));
+        // Different values differ here (in general they only usually do).
+        assert_ne!(fingerprint(&x), fingerprint(&Term::free("x", Sort::Rat)));
+        assert_ne!(fingerprint("ab"), fingerprint("ba"));
+    }
+
+    #[test]
     fn opening_substitutes_without_capture() {
         // forall y. x = y, with x then replaced by y (free): the bound y stays apart.
         let x = Term::free("x", model());
