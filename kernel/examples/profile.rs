@@ -15,6 +15,10 @@ mod workloads;
 use std::hint::black_box;
 use warrant_kernel::*;
 
+/// The allocator of the `warrant` binary, as in `benches/kernel.rs`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (which, times) = match args.as_slice() {

@@ -68,13 +68,13 @@ use crate::proof::{Proof, Step, StepId};
 use crate::rat::Rat;
 use crate::signature::{Declaration, FactKind, Fingerprint, Signature};
 use crate::term::{
-    check_extent, close_formula, first_free, open_formula, open_term, Extent, Formula, Hint, Name, Node,
-    Oversize, Sort, Term,
+    check_extent, close_formula, fingerprint, first_free, open_formula, open_term, Extent, Formula, Hint,
+    Name, Node, Oversize, Sort, Term,
 };
 use crate::Limits;
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -192,7 +192,7 @@ pub fn check_with_limits(
         numbers: BTreeMap::new(),
         context_hyps: BTreeMap::new(),
         first_context: Vec::new(),
-        variables: HashMap::with_capacity(context.variables.len()),
+        variables: BTreeMap::new(),
         empty: Hyps::default(),
         results: Vec::with_capacity(proof.steps.len()),
         cited: Vec::new(),
@@ -261,18 +261,19 @@ struct Checker<'a> {
     ctx: &'a Context,
     limits: &'a Limits,
     work: Work,
-    /// Every formula that has been a hypothesis, numbered in order of appearance.
-    table: Vec<Formula>,
-    /// Their numbers. A B-tree, not a hash map: comparing formulas usually stops at
-    /// their first difference, where hashing reads all of them.
-    numbers: BTreeMap<Formula, u32>,
+    /// Every formula that has been a hypothesis, numbered in order of appearance: only
+    /// the context's and those of `assume` steps are, so all are borrowed.
+    table: Vec<&'a Formula>,
+    /// Their numbers. The maps of this checker are keyed by fingerprint first (see
+    /// [`fingerprint`]), then by value: a lookup mostly compares machine words.
+    numbers: BTreeMap<(u64, &'a Formula), u32>,
     /// The context's hypotheses by name: `{h}` as a hypothesis set, `h`, its extent.
-    context_hyps: BTreeMap<&'a str, (Hyps, &'a Formula, Extent)>,
+    context_hyps: BTreeMap<(u64, &'a str), (Hyps, &'a Formula, Extent)>,
     /// The context's formulas are numbered first, in order: number `n` is the formula
     /// of the context's hypothesis `first_context[n]` and of no earlier one.
     first_context: Vec<usize>,
     /// The context's variables by name.
-    variables: HashMap<&'a str, &'a Sort>,
+    variables: BTreeMap<(u64, &'a str), &'a Sort>,
     empty: Hyps,
     results: Vec<Sequent>,
     /// The steps that cite an axiom, definition or theorem, with its trust base.
@@ -332,7 +333,7 @@ impl<'a> Checker<'a> {
 
     fn check_context(&mut self) -> Result<(), KernelError> {
         for (v, s) in &self.ctx.variables {
-            if self.variables.insert(v, s).is_some() {
+            if self.variables.insert((fingerprint(&**v), v), s).is_some() {
                 return Err(KernelError::NameTaken { name: v.to_string() });
             }
             if !self.sig.has_sort(s) {
@@ -340,7 +341,8 @@ impl<'a> Checker<'a> {
             }
         }
         for (i, (h, f)) in self.ctx.hypotheses.iter().enumerate() {
-            if self.context_hyps.contains_key(&**h) {
+            let key = (fingerprint(&**h), &**h);
+            if self.context_hyps.contains_key(&key) {
                 return Err(KernelError::NameTaken { name: h.to_string() });
             }
             let extent = self.formula(f)?;
@@ -348,7 +350,7 @@ impl<'a> Checker<'a> {
             if hyps[0] as usize == self.first_context.len() {
                 self.first_context.push(i);
             }
-            self.context_hyps.insert(h, (hyps, f, extent));
+            self.context_hyps.insert(key, (hyps, f, extent));
             self.declared(f)?;
         }
         Ok(())
@@ -356,23 +358,24 @@ impl<'a> Checker<'a> {
 
     /// Checks that every free variable of `f` is a variable of the context.
     fn declared(&self, f: &Formula) -> Result<(), KernelError> {
-        let undeclared = first_free(Node::F(f), |v, s| self.variables.get(&**v) != Some(&s));
+        let undeclared =
+            first_free(Node::F(f), |v, s| self.variables.get(&(fingerprint(&**v), &**v)) != Some(&s));
         undeclared.map_or(Ok(()), |v| Err(KernelError::UndeclaredVariable { variable: v.to_string() }))
     }
 
     /// `{f}`, numbering `f` if it is new.
-    fn singleton(&mut self, f: &Formula) -> Hyps {
+    fn singleton(&mut self, f: &'a Formula) -> Hyps {
         let next = self.table.len() as u32;
-        let n = *self.numbers.entry(f.clone()).or_insert(next);
+        let n = *self.numbers.entry((fingerprint(f), f)).or_insert(next);
         if n == next {
-            self.table.push(f.clone());
+            self.table.push(f);
         }
         Rc::new(vec![n])
     }
 
     /// `a ∖ {f}`.
     fn remove(&self, a: &Hyps, f: &Formula) -> Hyps {
-        match self.numbers.get(f).map(|n| a.binary_search(n)) {
+        match self.numbers.get(&(fingerprint(f), f)).map(|n| a.binary_search(n)) {
             Some(Ok(i)) => {
                 let mut out = (**a).clone();
                 out.remove(i);
@@ -385,7 +388,7 @@ impl<'a> Checker<'a> {
     /// The hypothesis of `hyps` in which `x` occurs free, if any.
     fn mentioning(&self, hyps: &Hyps, x: &str) -> Option<&Formula> {
         hyps.iter()
-            .map(|&h| &self.table[h as usize])
+            .map(|&h| self.table[h as usize])
             .find(|h| first_free(Node::F(h), |n, _| &**n == x).is_some())
     }
 
@@ -463,10 +466,10 @@ impl<'a> Checker<'a> {
         Ok(sequent(self.empty.clone(), f.into_owned(), Some(extent)))
     }
 
-    fn step(&mut self, step: &Step) -> Result<Sequent, KernelError> {
+    fn step(&mut self, step: &'a Step) -> Result<Sequent, KernelError> {
         match step {
             Step::Hypothesis { name } => {
-                let (hyps, f, extent) = (self.context_hyps.get(&**name))
+                let (hyps, f, extent) = (self.context_hyps.get(&(fingerprint(&**name), &**name)))
                     .ok_or_else(|| KernelError::UnknownHypothesis { name: name.to_string() })?;
                 Ok(sequent(hyps.clone(), (*f).clone(), Some(*extent)))
             }
@@ -748,18 +751,30 @@ impl<'a> Checker<'a> {
         // The union of the facts' hypotheses, sorted and without duplicates.
         hyps.sort_unstable();
         hyps.dedup();
-        let mut sum = Vec::new();
+        // One accumulator, put in normal form once: the sum of the products and squares
+        // for the goal `false`; that sum plus `a - b` for a goal `a ≤ b` or `a < b`.
+        let (what, mut acc) = match goal {
+            Formula::False => ("the sum", Vec::new()),
+            Formula::Le(a, b) | Formula::Lt(a, b) => {
+                ("the sum minus the goal's b - a", n.add(&[(Rat::int(1), a), (Rat::int(-1), b)])?)
+            }
+            other => return Err(KernelError::shape("false, a <= b or a < b as the goal", other)),
+        };
         let mut strict = false;
+        let one = Poly::one();
         for (k, product) in products.iter().enumerate() {
-            // The product so far; `None` for the empty product, 1. A one-factor
-            // product is the fact's normal form itself, not a copy.
-            let mut value: Option<Cow<Poly>> = None;
+            // The product of the factors before the last one read, and that one
+            // (`None` for none, 1): `c` times their product is added to the sum
+            // without first being put in normal form.
+            let (mut value, mut last): (Option<Cow<Poly>>, _) = (None, None);
             let mut relation = Relation::Positive;
             for &f in &product.factors {
                 let (p, rel) = read
                     .get(f)
                     .ok_or_else(|| bad(format!("product {k} names fact {f}, which is not given")))?;
-                value = Some(value.map_or(Ok(Cow::Borrowed(p)), |v| n.mul(&v, p).map(Cow::Owned))?);
+                if let Some(l) = last.replace(p) {
+                    value = Some(value.map_or(Ok(Cow::Borrowed(l)), |v| n.mul(&v, l).map(Cow::Owned))?);
+                }
                 relation = relation.min(*rel);
             }
             let c = &product.coefficient;
@@ -769,7 +784,7 @@ impl<'a> Checker<'a> {
             if relation == Relation::Positive && c.is_positive() {
                 strict = true;
             }
-            n.add_poly(&mut sum, c, &value.unwrap_or_else(|| Cow::Owned(Poly::one())))?;
+            n.add_product(&mut acc, c, &value.as_deref().unwrap_or(&one).0, &last.unwrap_or(&one).0)?;
         }
         for (k, square) in squares.iter().enumerate() {
             if square.coefficient.is_negative() {
@@ -777,35 +792,22 @@ impl<'a> Checker<'a> {
             }
             self.expect_sort(&square.base, &Sort::Rat)?;
             let base = n.poly(&square.base)?;
-            n.add_poly(&mut sum, &square.coefficient, &n.mul(&base, &base)?)?;
+            n.add_product(&mut acc, &square.coefficient, &base.0, &base.0)?;
         }
-        let sum = n.collect(sum)?;
-        // `sum >= 0` holds, and `sum > 0` when `strict`.
+        let acc = n.collect(acc)?;
+        let Some(t) = acc.as_constant() else {
+            return Err(bad(format!("{what} is {}, not a constant", show_poly(&n, &acc))));
+        };
+        // The sum `s` is `>= 0`, and `> 0` when `strict`; `t` is `s`, or `s + a - b`.
+        // `false`: `t < 0` contradicts `s >= 0`, and `t = 0` contradicts `s > 0`.
+        // `a < b`: `b - a = s - t`, positive when `t < 0`, or `t = 0` and `s > 0`.
+        // `a <= b`: `b - a = s - t`, nonnegative when `t <= 0`.
         let established = match goal {
-            Formula::False => match sum.as_constant() {
-                Some(k) => k.is_negative() || (k.is_zero() && strict),
-                None => return Err(bad(format!("the sum {} is not a constant", show_poly(&n, &sum)))),
-            },
-            Formula::Le(a, b) | Formula::Lt(a, b) => {
-                // `b - a - sum`, in one accumulator.
-                let mut slack = n.add(&[(Rat::int(1), b), (Rat::int(-1), a)])?;
-                n.add_poly(&mut slack, &Rat::int(-1), &sum)?;
-                let slack = n.collect(slack)?;
-                let Some(k) = slack.as_constant() else {
-                    let s = show_poly(&n, &slack);
-                    return Err(bad(format!("the goal's b - a minus the sum is {s}, not a constant")));
-                };
-                if matches!(goal, Formula::Le(..)) {
-                    !k.is_negative()
-                } else {
-                    k.is_positive() || (k.is_zero() && strict)
-                }
-            }
-            other => return Err(KernelError::shape("false, a <= b or a < b as the goal", other)),
+            Formula::Le(..) => !t.is_positive(),
+            _ => t.is_negative() || (t.is_zero() && strict),
         };
         if !established {
-            let sum = show_poly(&n, &sum);
-            return Err(bad(format!("the sum {sum} does not have the sign the goal needs")));
+            return Err(bad(format!("{what} is {t}, without the sign the goal needs")));
         }
         Ok(sequent(Rc::new(hyps), goal.clone(), Some(extent)))
     }

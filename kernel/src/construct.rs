@@ -1,11 +1,13 @@
-//! Convenience constructors for terms and formulas, and rational operations only
-//! untrusted code uses (not trusted: they only build values, which the checker checks
-//! like any other input).
+//! Convenience constructors for terms and formulas, the input types [`Context`] and
+//! [`Declaration`], and rational operations only untrusted code uses (not trusted:
+//! they only build values, which the checker and the signature check like any other
+//! input).
 
 use crate::rat::Rat;
 use crate::term::{close_formula, first_free, map_term, Formula, Hint, Name, Node, Sort, Subst, Term};
 use num_bigint::BigInt;
 use num_rational::BigRational;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -22,6 +24,84 @@ pub struct Context {
     pub variables: Vec<(Name, Sort)>,
     /// Named hypotheses (e.g. a technique's assumptions).
     pub hypotheses: Vec<(Name, Formula)>,
+}
+
+/// One extension of a signature, as it is exported and bundled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Declaration {
+    /// A new sort. Every sort is inhabited, as usual in first-order logic.
+    Sort {
+        /// Its name.
+        name: Name,
+    },
+    /// An uninterpreted function symbol (a constant when `params` is empty).
+    Function {
+        /// Its name.
+        name: Name,
+        /// Argument sorts.
+        params: Vec<Sort>,
+        /// Result sort.
+        result: Sort,
+    },
+    /// An uninterpreted predicate symbol.
+    Predicate {
+        /// Its name.
+        name: Name,
+        /// Argument sorts.
+        params: Vec<Sort>,
+    },
+    /// `def name(params): result = body`; `body` names the parameters as free variables.
+    DefineFunction {
+        /// Its name.
+        name: Name,
+        /// Parameters.
+        params: Vec<(Name, Sort)>,
+        /// Result sort.
+        result: Sort,
+        /// The defining term.
+        body: Term,
+    },
+    /// `def name(params): Prop = body`; `body` names the parameters as free variables.
+    DefinePredicate {
+        /// Its name.
+        name: Name,
+        /// Parameters.
+        params: Vec<(Name, Sort)>,
+        /// The defining formula.
+        body: Formula,
+    },
+    /// An axiom: a closed formula taken without proof. It enters the trust base of
+    /// every theorem that uses it.
+    Axiom {
+        /// Its name.
+        name: Name,
+        /// Its statement.
+        statement: Formula,
+    },
+    /// A theorem checked by the kernel earlier.
+    Theorem {
+        /// Its name.
+        name: Name,
+        /// Its closed statement.
+        statement: Formula,
+        /// The axioms it rests on.
+        trust_base: BTreeSet<Name>,
+    },
+}
+
+impl Declaration {
+    /// The name this declaration introduces.
+    pub fn name(&self) -> &Name {
+        match self {
+            Declaration::Sort { name }
+            | Declaration::Function { name, .. }
+            | Declaration::Predicate { name, .. }
+            | Declaration::DefineFunction { name, .. }
+            | Declaration::DefinePredicate { name, .. }
+            | Declaration::Axiom { name, .. }
+            | Declaration::Theorem { name, .. } => name,
+        }
+    }
 }
 
 /// Every free variable of `root`, with its sort, in order of first occurrence.

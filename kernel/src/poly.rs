@@ -14,7 +14,7 @@
 
 use crate::error::{KernelError, LimitKind};
 use crate::rat::Rat;
-use crate::term::Term;
+use crate::term::{fingerprint, Term};
 use crate::Limits;
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -103,11 +103,11 @@ impl Work {
 pub(crate) struct Normalizer<'a> {
     /// The term standing for each atom number.
     pub(crate) atoms: Vec<&'a Term>,
-    /// Atom numbers by term. A B-tree, not a hash map: comparing terms is cheaper than
-    /// hashing them with a hasher that inputs cannot attack. (A SipHash map was tried:
+    /// Atom numbers by fingerprint and term: a B-tree ordered by fingerprint first
+    /// mostly compares machine words (see [`fingerprint`]). (A SipHash map was tried:
     /// about even on the 50-atom `psatz` bench, and 13 M instructions dearer on the
     /// auditor's `scale 1000 cold`, whose problems have a few atoms each.)
-    numbers: BTreeMap<&'a Term, u32>,
+    numbers: BTreeMap<(u64, &'a Term), u32>,
     limits: &'a Limits,
     work: &'a Work,
 }
@@ -144,7 +144,7 @@ impl<'a> Normalizer<'a> {
 
     fn atom(&mut self, t: &'a Term) -> u32 {
         let next = self.atoms.len() as u32;
-        *self.numbers.entry(t).or_insert_with(|| {
+        *self.numbers.entry((fingerprint(t), t)).or_insert_with(|| {
             self.atoms.push(t);
             next
         })
@@ -193,6 +193,13 @@ impl<'a> Normalizer<'a> {
                         (Term::Num(k), x) | (x, Term::Num(k)) => {
                             tasks.push(Task::Visit(x, self.times(&c, k)?))
                         }
+                        // Two atoms make one monomial of degree 2 (when the limit allows it).
+                        (x, y) if is_atom(x) && is_atom(y) && self.limits.max_degree >= 2 => {
+                            self.charge(&c, &c)?;
+                            let m = Monomial::from_iter([(self.atom(x), 1)]);
+                            let m = m.times(&Monomial::from_iter([(self.atom(y), 1)]));
+                            self.push(sum, m, c)?;
+                        }
                         _ => tasks.extend([Task::Close(t, c), Task::Operand(b), Task::Operand(a)]),
                     },
                     Term::Pow(_, n) if *n > self.limits.max_exponent => {
@@ -209,7 +216,9 @@ impl<'a> Normalizer<'a> {
                         }
                         _ => {
                             let first = self.collect(sums.pop().ok_or_else(internal)?)?;
-                            self.mul(&first, &self.collect(last)?)?
+                            let out = sums.last_mut().ok_or_else(internal)?;
+                            self.add_product(out, &c, &first.0, &self.collect(last)?.0)?;
+                            continue;
                         }
                     };
                     self.add_poly(sums.last_mut().ok_or_else(internal)?, &c, &value)?;
@@ -232,19 +241,32 @@ impl<'a> Normalizer<'a> {
 
     /// `p * q`.
     pub(crate) fn mul(&self, p: &Poly, q: &Poly) -> Result<Poly, KernelError> {
+        let mut out = Vec::with_capacity((p.0.len() * q.0.len()).min(2 * self.limits.max_monomials + 1));
+        self.add_product(&mut out, &Rat::int(1), &p.0, &q.0)?;
+        self.collect(out)
+    }
+
+    /// Adds `c * p * q` to `out`, for normal forms `p` and `q`.
+    pub(crate) fn add_product(
+        &self,
+        out: &mut Terms,
+        c: &Rat,
+        p: &Terms,
+        q: &Terms,
+    ) -> Result<(), KernelError> {
         // ℚ[atoms] has no zero divisors, so `p * q` has degree exactly
         // `deg p + deg q`: refuse an over-degree product before computing it. No
         // product of two of their monomials has a greater degree.
-        if p.degree() + q.degree() > self.limits.max_degree as u64 {
+        if degree(p) + degree(q) > self.limits.max_degree as u64 {
             return Err(KernelError::limit(LimitKind::Degree, self.limits.max_degree));
         }
-        let mut out = Vec::with_capacity((p.0.len() * q.0.len()).min(2 * self.limits.max_monomials + 1));
-        for (m1, k1) in &p.0 {
-            for (m2, k2) in &q.0 {
-                self.push(&mut out, m1.times(m2), self.times(k1, k2)?)?;
+        for (m1, k1) in p {
+            let ck1 = self.times(c, k1)?;
+            for (m2, k2) in q {
+                self.push(out, m1.times(m2), self.times(&ck1, k2)?)?;
             }
         }
-        self.collect(out)
+        Ok(())
     }
 
     /// Appends `(m, k)` to `terms`, putting them in normal form once they pass twice
@@ -267,6 +289,8 @@ impl<'a> Normalizer<'a> {
     /// up (each addition counted as work), zero coefficients dropped, and every
     /// coefficient and the number of monomials within the limits.
     fn combine(&self, terms: &mut Terms) -> Result<(), KernelError> {
+        // Stable sorting finds the runs already in order, which sums of normal forms
+        // have (an unstable sort was dearer on the `psatz` bench).
         terms.sort_by(|(m, _), (n, _)| m.cmp(n));
         let mut added = Ok(());
         // `dedup_by` passes a later pair first, then the kept one it may fold into.
@@ -290,16 +314,21 @@ impl<'a> Normalizer<'a> {
     }
 }
 
+/// Is `t` an atom: a variable or an application of a function symbol?
+fn is_atom(t: &Term) -> bool {
+    matches!(t, Term::Bound(_) | Term::Free(..) | Term::App(..))
+}
+
+/// The total degree of a normal form (0 for the zero polynomial).
+fn degree(p: &Terms) -> u64 {
+    let total = |m: &Monomial| m.atoms().iter().map(|&(_, e)| e as u64).sum::<u64>();
+    p.iter().map(|(m, _)| total(m)).max().unwrap_or(0)
+}
+
 impl Poly {
     /// The constant 1.
     pub(crate) fn one() -> Poly {
         Poly(vec![(Monomial::from_iter([]), Rat::int(1))])
-    }
-
-    /// The total degree (0 for the zero polynomial).
-    fn degree(&self) -> u64 {
-        let total = |m: &Monomial| m.atoms().iter().map(|&(_, e)| e as u64).sum::<u64>();
-        self.0.iter().map(|(m, _)| total(m)).max().unwrap_or(0)
     }
 
     /// `Some(c)` when this is the constant `c`.
@@ -508,7 +537,12 @@ mod tests {
                 r_add(r_scale(rb.clone(), &cs[0].to_big()), r_scale(ra.clone(), &cs[1].to_big())),
                 r_scale(r_mul(&ra, &rb), &cs[2].to_big()),
             );
-            prop_assert_eq!(as_reference(&n, &p), expected);
+            prop_assert_eq!(as_reference(&n, &p), expected.clone());
+            // The same, with the product added by `add_product` without a normal form
+            // of its own.
+            let mut out = n.add(&[(cs[0].clone(), &b), (cs[1].clone(), &a)]).unwrap();
+            n.add_product(&mut out, &cs[2], &pa.0, &pb.0).unwrap();
+            prop_assert_eq!(as_reference(&n, &n.collect(out).unwrap()), expected);
         }
 
         /// Monomials of any length and high exponents: the product merges atom lists.

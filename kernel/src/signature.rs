@@ -9,88 +9,11 @@
 use crate::error::KernelError;
 use crate::term::{check_extent, close_formula, first_free, Formula, Hint, Name, Node, Sort, Term};
 use crate::Limits;
-use serde::{Deserialize, Serialize};
+// The input type `Declaration` is plain data, defined with the untrusted constructors.
+pub use crate::construct::Declaration;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-
-/// One extension of a signature, as it is exported and bundled.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Declaration {
-    /// A new sort. Every sort is inhabited, as usual in first-order logic.
-    Sort {
-        /// Its name.
-        name: Name,
-    },
-    /// An uninterpreted function symbol (a constant when `params` is empty).
-    Function {
-        /// Its name.
-        name: Name,
-        /// Argument sorts.
-        params: Vec<Sort>,
-        /// Result sort.
-        result: Sort,
-    },
-    /// An uninterpreted predicate symbol.
-    Predicate {
-        /// Its name.
-        name: Name,
-        /// Argument sorts.
-        params: Vec<Sort>,
-    },
-    /// `def name(params): result = body`; `body` names the parameters as free variables.
-    DefineFunction {
-        /// Its name.
-        name: Name,
-        /// Parameters.
-        params: Vec<(Name, Sort)>,
-        /// Result sort.
-        result: Sort,
-        /// The defining term.
-        body: Term,
-    },
-    /// `def name(params): Prop = body`; `body` names the parameters as free variables.
-    DefinePredicate {
-        /// Its name.
-        name: Name,
-        /// Parameters.
-        params: Vec<(Name, Sort)>,
-        /// The defining formula.
-        body: Formula,
-    },
-    /// An axiom: a closed formula taken without proof. It enters the trust base of
-    /// every theorem that uses it.
-    Axiom {
-        /// Its name.
-        name: Name,
-        /// Its statement.
-        statement: Formula,
-    },
-    /// A theorem checked by the kernel earlier.
-    Theorem {
-        /// Its name.
-        name: Name,
-        /// Its closed statement.
-        statement: Formula,
-        /// The axioms it rests on.
-        trust_base: BTreeSet<Name>,
-    },
-}
-
-impl Declaration {
-    /// The name this declaration introduces.
-    pub fn name(&self) -> &Name {
-        match self {
-            Declaration::Sort { name }
-            | Declaration::Function { name, .. }
-            | Declaration::Predicate { name, .. }
-            | Declaration::DefineFunction { name, .. }
-            | Declaration::DefinePredicate { name, .. }
-            | Declaration::Axiom { name, .. }
-            | Declaration::Theorem { name, .. } => name,
-        }
-    }
-}
 
 /// The kind of fact a name stands for, as a proof step may cite it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -209,6 +209,36 @@ pub fn close_formula(f: &Formula, x: &str, s: &Sort) -> Formula {
     map_formula(f, Subst::Close(x, s), 0).unwrap_or_else(|| f.clone())
 }
 
+/// A fingerprint of `x` (FNV-1a over what its `Hash` writes, a word at a time), by
+/// which the checker's maps order their keys before the keys themselves: `(fingerprint(x),
+/// x)`. Values equal by `==` hash alike (`Hash` agrees with `Eq` for names, terms and
+/// formulas, binder hints included), so such a map finds exactly what a map keyed by
+/// `x` finds. Fingerprints that collide, by chance or by design, only cost the
+/// comparison of the keys themselves that a map keyed by `x` makes anyway. Hashing
+/// recurses as `==` does, over checked terms and formulas only.
+pub(crate) fn fingerprint<T: Hash + ?Sized>(x: &T) -> u64 {
+    let mut hasher = Fnv(0xcbf2_9ce4_8422_2325);
+    x.hash(&mut hasher);
+    hasher.0
+}
+
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        bytes.iter().for_each(|&b| self.write_u64(b.into()));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x0100_0000_01b3);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Traversals that inputs cannot drive past the stack: explicit work lists, or (for
 // `check_extent`) recursion that stops at the depth limit.
@@ -325,6 +355,21 @@ mod tests {
         let a = Formula::forall("x", model(), &Formula::pred("p", vec![x]));
         let b = Formula::forall("y", model(), &Formula::pred("p", vec![y]));
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn equal_values_have_equal_fingerprints() {
+        // Alpha-equivalent, built apart (no shared allocation): one fingerprint.
+        let x = Term::free("x", model());
+        let y = Term::free("y", model());
+        let a = Formula::forall("x", model(), &Formula::pred("p", vec![x.clone()]));
+        let b = Formula::forall("y", model(), &Formula::pred("p", vec![y]));
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        assert_eq!(fingerprint("x"), fingerprint(&*name("x")));
+        assert_eq!(fingerprint(&x), fingerprint(&Term::free("x", model())));
+        // Different values differ here (in general they only usually do).
+        assert_ne!(fingerprint(&x), fingerprint(&Term::free("x", Sort::Rat)));
+        assert_ne!(fingerprint("ab"), fingerprint("ba"));
     }
 
     #[test]

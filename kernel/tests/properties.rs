@@ -1086,3 +1086,37 @@ fn random_walk_exercises_the_rules() {
     assert!(refused > 50, "only {refused} refusals");
     assert!(decided > 1000, "only {decided} decided evaluations");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// `psatz` with products of up to three facts `0 <= x_i` (the empty product, 1,
+    /// included), for the goal `0 <= s + k` or `0 < s + k` where `s` is the
+    /// certificate's own sum: accepted exactly when the constant `k` gives the goal
+    /// (`k >= 0`; `k > 0`, or `k = 0` with a positive multiple of 1 in the sum).
+    #[test]
+    fn psatz_over_products_of_facts_decides_by_the_constant(
+        products in proptest::collection::vec((0i64..4, proptest::collection::vec(0usize..4, 0..4)), 0..6),
+        k in -2i64..3,
+        strict in any::<bool>(),
+    ) {
+        let x = |i: usize| Term::free(&format!("x{i}"), Sort::Rat);
+        let ctx = Context {
+            variables: (0..4).map(|i| (name(&format!("x{i}")), Sort::Rat)).collect(),
+            hypotheses: (0..4).map(|i| (name(&format!("h{i}")), Formula::le(Term::int(0), x(i)))).collect(),
+        };
+        let mut steps: Vec<Step> = (0..4).map(|i| Step::Hypothesis { name: name(&format!("h{i}")) }).collect();
+        let mut sum = Term::int(k);
+        for (c, factors) in &products {
+            let value = factors.iter().map(|&f| x(f)).fold(Term::int(1), Term::mul);
+            sum = Term::add(sum, Term::mul(Term::int(*c), value));
+        }
+        let goal = if strict { Formula::lt(Term::int(0), sum) } else { Formula::le(Term::int(0), sum) };
+        let certificate = products.iter().map(|(c, f)| Product { coefficient: Rat::int(*c), factors: f.clone() });
+        steps.push(Step::Psatz { goal, facts: (0..4).collect(), products: certificate.collect(), squares: vec![] });
+        let result = check(&Signature::new(), &ctx, &Proof { steps });
+        let positive_one = products.iter().any(|(c, f)| *c > 0 && f.is_empty());
+        let expected = if strict { k > 0 || (k == 0 && positive_one) } else { k >= 0 };
+        prop_assert_eq!(result.is_ok(), expected, "{:?}", result);
+    }
+}

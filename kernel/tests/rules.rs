@@ -1286,12 +1286,12 @@ fn psatz_refused() {
         squares: vec![Square { coefficient: Rat::int(-1), base: x.clone() }],
     }]);
     assert_eq!(e, certificate("square 0 has the negative coefficient -1"));
-    // The wrong sum: 0 <= x ⊢ 1 <= x is false; slack is -1.
+    // The wrong sum: 0 <= x ⊢ 1 <= x is false; the sum x minus b - a = x - 1 is 1.
     let (_, _, e) = run(vec![
         hyp("hx"),
         psatz(Formula::le(int(1), x.clone()), vec![0], vec![product(Rat::one(), vec![0])]),
     ]);
-    assert_eq!(e, certificate("the sum x does not have the sign the goal needs"));
+    assert_eq!(e, certificate("the sum minus the goal's b - a is 1, without the sign the goal needs"));
     // A remainder that is not constant: 0 <= x ⊢ 0 <= x + y.
     let (_, _, e) = run(vec![
         hyp("hx"),
@@ -1301,22 +1301,22 @@ fn psatz_refused() {
             vec![product(Rat::one(), vec![0])],
         ),
     ]);
-    assert_eq!(e, certificate("the goal's b - a minus the sum is y, not a constant"));
+    assert_eq!(e, certificate("the sum minus the goal's b - a is -1*y, not a constant"));
     // A non-constant sum for `false`.
     let (_, _, e) = run(vec![hyp("hx"), psatz(Formula::False, vec![0], vec![product(Rat::one(), vec![0])])]);
-    assert_eq!(e, certificate("the sum x is not a constant"));
+    assert_eq!(e, certificate("the sum is x, not a constant"));
     // Strictness misuse: 0 <= x ⊢ 0 < x does not follow.
     let (_, _, e) = run(vec![
         hyp("hx"),
         psatz(Formula::lt(int(0), x.clone()), vec![0], vec![product(Rat::one(), vec![0])]),
     ]);
-    assert_eq!(e, certificate("the sum x does not have the sign the goal needs"));
+    assert_eq!(e, certificate("the sum minus the goal's b - a is 0, without the sign the goal needs"));
     // Strict with a zero coefficient does not count: 0 < x ⊢ 0 < 0 * x... i.e. 0 < 0.
     let (_, _, e) = run(vec![
         hyp("pos"),
         psatz(Formula::lt(int(0), int(0)), vec![0], vec![product(Rat::zero(), vec![0])]),
     ]);
-    assert_eq!(e, certificate("the sum 0 does not have the sign the goal needs"));
+    assert_eq!(e, certificate("the sum minus the goal's b - a is 0, without the sign the goal needs"));
     // A strict fact multiplied by a non-strict one is not strict: 0 < x, 0 <= y
     // ⊬ 0 < x*y.
     let (_, _, e) = run(vec![
@@ -1331,7 +1331,7 @@ fn psatz_refused() {
     assert!(matches!(e, KernelError::Certificate { .. }), "{e:?}");
     // false from a zero sum that is not strict: 0 <= x, 0 <= -x... only 0 <= x here.
     let (_, _, e) = run(vec![hyp("hx"), psatz(Formula::False, vec![0], vec![product(Rat::zero(), vec![0])])]);
-    assert_eq!(e, certificate("the sum 0 does not have the sign the goal needs"));
+    assert_eq!(e, certificate("the sum is 0, without the sign the goal needs"));
     // A product naming a fact that is not given.
     let (_, _, e) = run(vec![
         hyp("hx"),
