@@ -254,21 +254,3 @@ impl std::ops::Neg for &Rat {
         &Rat::int(-1) * self
     }
 }
-
-// The checker never orders numbers; `Term`'s derived order (used by callers' sets and
-// maps) needs an order on them, and this one is the order of values.
-impl PartialOrd for Rat {
-    fn partial_cmp(&self, o: &Rat) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Rat {
-    fn cmp(&self, o: &Rat) -> std::cmp::Ordering {
-        match (self.small(), o.small()) {
-            // Denominators are positive and each product is below 2^126 in magnitude,
-            // so comparing cross products in i128 is exact.
-            (Some((a, b)), Some((c, d))) => (a * d).cmp(&(c * b)),
-            _ => self.to_big().cmp(&o.to_big()),
-        }
-    }
-}

@@ -94,6 +94,27 @@ impl Rat {
     }
 }
 
+/// The order of values. It is trusted: `Term`'s and `Formula`'s derived orders use it,
+/// and the checker numbers hypotheses and the normaliser numbers atoms in B-trees
+/// keyed by them. Values are kept reduced with a positive denominator (and small when
+/// they fit), so two `Rat`s are equal exactly when their values are, and this order
+/// agrees with the derived equality.
+impl PartialOrd for Rat {
+    fn partial_cmp(&self, o: &Rat) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Rat {
+    fn cmp(&self, o: &Rat) -> std::cmp::Ordering {
+        match (self.small(), o.small()) {
+            // Denominators are positive and each product is below 2^126 in magnitude,
+            // so comparing cross products in i128 is exact.
+            (Some((a, b)), Some((c, d))) => (a * d).cmp(&(c * b)),
+            _ => self.to_big().cmp(&o.to_big()),
+        }
+    }
+}
+
 impl std::ops::Add for &Rat {
     type Output = Rat;
     fn add(self, o: &Rat) -> Rat {
