@@ -554,126 +554,172 @@ impl<'a, 'l> Tokens<'a, 'l> {
         (self.out, self.count, self.depth)
     }
 
+    /// Lexes one token. The common case (a token within the limits) stays on the
+    /// straight path; comments, lexical errors and limits are out of line.
+    #[inline]
     fn step(&mut self) -> Step<'a> {
-        let (src, limits, out) = (self.src, self.limits, &mut self.out);
         let Some(res) = self.lexer.next() else {
             return Step::End;
         };
-        let range = self.lexer.span();
-        let span = Span::new(range.start, range.end);
         let tok = match res {
             Ok(Tok::LineComment) => {
-                let text = &src[range.clone()];
-                let kind = if text.starts_with("///") && !text.starts_with("////") {
-                    CommentKind::Doc
-                } else {
-                    CommentKind::Line
-                };
-                out.comments.push(Comment { kind, span });
+                self.line_comment();
                 return Step::Nothing;
             }
             Ok(Tok::BlockComment) => {
-                out.comments.push(Comment { kind: CommentKind::Block, span });
+                let range = self.lexer.span();
+                self.out
+                    .comments
+                    .push(Comment { kind: CommentKind::Block, span: Span::new(range.start, range.end) });
                 return Step::Nothing;
             }
             Ok(t) => t,
-            Err(e) => {
-                let err = match e {
-                    LexError::Unexpected => {
-                        // Merge a run of bad characters into one token and one error.
-                        if let Some((_, Tok::Error, end)) = &mut self.pending {
-                            if *end == range.start {
-                                *end = range.end;
-                                if let Some(LangError::UnexpectedChar { found, span }) = out.errors.last_mut()
-                                {
-                                    if found.len() < 40 {
-                                        found.push_str(&src[range.clone()]);
-                                    }
-                                    *span = ss(Span::new(span.offset(), range.end));
-                                }
-                                return Step::Nothing;
-                            }
-                        }
-                        LangError::UnexpectedChar { found: src[range.clone()].to_string(), span: ss(span) }
-                    }
-                    LexError::UnterminatedString => LangError::UnterminatedString { span: ss(span) },
-                    LexError::UnterminatedComment => {
-                        LangError::UnterminatedComment { span: ss(Span::new(range.start, range.start + 2)) }
-                    }
-                    LexError::BadEscape => LangError::BadEscape { span: ss(span) },
-                };
-                if out.errors.len() < limits.max_errors {
-                    out.errors.push(err);
-                }
-                if matches!(e, LexError::UnterminatedComment) {
-                    return Step::Nothing;
-                }
-                Tok::Error
-            }
+            Err(e) => match self.lex_error(e) {
+                Some(t) => t,
+                None => return Step::Nothing,
+            },
         };
-        let tok = match tok {
+        let limits = self.limits;
+        match tok {
             Tok::Ident(s) | Tok::QualName(s) if s.len() > limits.max_ident_len => {
-                out.errors.push(LangError::Limit {
-                    what: format!("a name of {} bytes", s.len()),
-                    field: "max_ident_len",
-                    limit: limits.max_ident_len as u64,
-                    span: ss(span),
-                });
-                // An error token, not counted against the token limit.
-                return Step::Token((range.start, Tok::Error, range.end));
+                let what = format!("a name of {} bytes", s.len());
+                return self.too_long(what, "max_ident_len", limits.max_ident_len);
             }
             Tok::Num(s) if s.len() > limits.max_numeral_len => {
-                out.errors.push(LangError::Limit {
-                    what: format!("a numeral of {} characters", s.len()),
-                    field: "max_numeral_len",
-                    limit: limits.max_numeral_len as u64,
-                    span: ss(span),
-                });
-                // An error token, not counted against the token limit.
-                return Step::Token((range.start, Tok::Error, range.end));
+                let what = format!("a numeral of {} characters", s.len());
+                return self.too_long(what, "max_numeral_len", limits.max_numeral_len);
             }
             Tok::LParen | Tok::LBrace | Tok::LBracket => {
                 self.depth += 1;
                 if self.depth > limits.max_depth {
-                    out.errors.push(LangError::Limit {
-                        what: format!("brackets nested {} deep", self.depth),
-                        field: "max_depth",
-                        limit: limits.max_depth as u64,
-                        span: ss(span),
-                    });
-                    out.fatal = true;
-                    return Step::End;
+                    return self.too_deep();
                 }
-                tok
             }
-            Tok::RParen | Tok::RBrace | Tok::RBracket => {
-                self.depth = self.depth.saturating_sub(1);
-                tok
-            }
-            _ => tok,
-        };
+            Tok::RParen | Tok::RBrace | Tok::RBracket => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        let range = self.lexer.span();
         self.count += 1;
         if self.count > limits.max_tokens {
-            out.errors.push(LangError::Limit {
-                what: "the number of tokens".into(),
-                field: "max_tokens",
-                limit: limits.max_tokens as u64,
-                span: ss(span),
-            });
-            out.fatal = true;
-            // This token still counts as made; nothing after it does.
-            self.stopped = true;
+            self.too_many_tokens(range.start, range.end);
         }
         Step::Token((range.start, tok, range.end))
+    }
+
+    #[cold]
+    fn line_comment(&mut self) {
+        let range = self.lexer.span();
+        let text = &self.src[range.clone()];
+        let kind = if text.starts_with("///") && !text.starts_with("////") {
+            CommentKind::Doc
+        } else {
+            CommentKind::Line
+        };
+        self.out.comments.push(Comment { kind, span: Span::new(range.start, range.end) });
+    }
+
+    /// A lexical error: its diagnostic, and the error token for the parser (`None`
+    /// when there is none: a bad character merged into the error token before it, an
+    /// unterminated comment).
+    #[cold]
+    #[inline(never)]
+    fn lex_error(&mut self, e: LexError) -> Option<Tok<'a>> {
+        let (src, limits, out) = (self.src, self.limits, &mut self.out);
+        let range = self.lexer.span();
+        let span = Span::new(range.start, range.end);
+        let err = match e {
+            LexError::Unexpected => {
+                // Merge a run of bad characters into one token and one error.
+                if let Some((_, Tok::Error, end)) = &mut self.pending {
+                    if *end == range.start {
+                        *end = range.end;
+                        if let Some(LangError::UnexpectedChar { found, span }) = out.errors.last_mut() {
+                            if found.len() < 40 {
+                                found.push_str(&src[range.clone()]);
+                            }
+                            *span = ss(Span::new(span.offset(), range.end));
+                        }
+                        return None;
+                    }
+                }
+                LangError::UnexpectedChar { found: src[range.clone()].to_string(), span: ss(span) }
+            }
+            LexError::UnterminatedString => LangError::UnterminatedString { span: ss(span) },
+            LexError::UnterminatedComment => {
+                LangError::UnterminatedComment { span: ss(Span::new(range.start, range.start + 2)) }
+            }
+            LexError::BadEscape => LangError::BadEscape { span: ss(span) },
+        };
+        if out.errors.len() < limits.max_errors {
+            out.errors.push(err);
+        }
+        if matches!(e, LexError::UnterminatedComment) {
+            return None;
+        }
+        Some(Tok::Error)
+    }
+
+    /// A name or numeral over its length limit: an error token, not counted against
+    /// the token limit.
+    #[cold]
+    #[inline(never)]
+    fn too_long(&mut self, what: String, field: &'static str, limit: usize) -> Step<'a> {
+        let range = self.lexer.span();
+        let span = ss(Span::new(range.start, range.end));
+        self.out.errors.push(LangError::Limit { what, field, limit: limit as u64, span });
+        Step::Token((range.start, Tok::Error, range.end))
+    }
+
+    /// Brackets nested past the limit: lexing stops there.
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&mut self) -> Step<'a> {
+        let range = self.lexer.span();
+        self.out.errors.push(LangError::Limit {
+            what: format!("brackets nested {} deep", self.depth),
+            field: "max_depth",
+            limit: self.limits.max_depth as u64,
+            span: ss(Span::new(range.start, range.end)),
+        });
+        self.out.fatal = true;
+        Step::End
+    }
+
+    /// One token past the token limit: it still counts as made; nothing after it does.
+    #[cold]
+    #[inline(never)]
+    fn too_many_tokens(&mut self, start: usize, end: usize) {
+        self.out.errors.push(LangError::Limit {
+            what: "the number of tokens".into(),
+            field: "max_tokens",
+            limit: self.limits.max_tokens as u64,
+            span: ss(Span::new(start, end)),
+        });
+        self.out.fatal = true;
+        self.stopped = true;
     }
 }
 
 impl<'a> Iterator for Tokens<'a, '_> {
     type Item = Spanned<'a>;
 
+    /// Only an error token is held back (in `pending`, with the token after it once
+    /// that is made): bad characters right after it merge into it. Any other token is
+    /// passed on as soon as it is made. The tokens, comments and diagnostics are the
+    /// same as when every token was held back one step; only when the parser sees them
+    /// changes.
     fn next(&mut self) -> Option<Spanned<'a>> {
-        while !self.stopped {
+        loop {
+            match self.pending {
+                Some(held) if held.1 != Tok::Error || self.stopped => {
+                    self.pending = None;
+                    return Some(held);
+                }
+                None if self.stopped => return None,
+                _ => {}
+            }
             match self.step() {
+                Step::Token(t) if self.pending.is_none() && t.1 != Tok::Error => return Some(t),
                 Step::Token(t) => {
                     if let Some(before) = self.pending.replace(t) {
                         return Some(before);
@@ -683,7 +729,6 @@ impl<'a> Iterator for Tokens<'a, '_> {
                 Step::End => self.stopped = true,
             }
         }
-        self.pending.take()
     }
 }
 
@@ -736,6 +781,39 @@ mod tests {
         assert_eq!(l.tokens.len(), 4);
         let kinds: Vec<_> = l.comments.iter().map(|c| c.kind).collect();
         assert_eq!(kinds, vec![CommentKind::Doc, CommentKind::Line, CommentKind::Block]);
+    }
+
+    #[test]
+    fn bad_characters_merge_into_the_error_token_right_before_them() {
+        let limits = Limits { max_ident_len: 4, ..Limits::default() };
+        let src = "sort \u{1F600}\u{1F600} A \"a\\q\"\u{1F600} toolong\u{1F600}! B";
+        let l = lex(src, &limits);
+        let at = |s: &str| src.find(s).unwrap();
+        let after = |s: &str| src.find(s).unwrap() + s.len();
+        assert_eq!(
+            l.tokens,
+            vec![
+                (0, Tok::Sort, 4),
+                (5, Tok::Error, 13),
+                (at(" A") + 1, Tok::Ident("A"), at(" A") + 2),
+                // A bad escape, then a bad character right after it: one token.
+                (at("\"a"), Tok::Error, after("\"\u{1F600}")),
+                // A name over the limit, then two bad characters: one token.
+                (at("toolong"), Tok::Error, after("toolong\u{1F600}!")),
+                (at(" B") + 1, Tok::Ident("B"), src.len()),
+            ]
+        );
+        // The run of two bad characters is one diagnostic; those merged into another
+        // token's error token add none.
+        let shown: Vec<String> = l.errors.iter().map(|e| format!("{e:?}")).collect();
+        assert_eq!(
+            shown,
+            vec![
+                "UnexpectedChar { found: \"\u{1F600}\u{1F600}\", span: SourceSpan { offset: SourceOffset(5), length: 8 } }",
+                "BadEscape { span: SourceSpan { offset: SourceOffset(16), length: 5 } }",
+                "Limit { what: \"a name of 7 bytes\", field: \"max_ident_len\", limit: 4, span: SourceSpan { offset: SourceOffset(26), length: 7 } }",
+            ]
+        );
     }
 
     #[test]
