@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
-use warrant_kernel::bundle::{summary, verify, verify_on, Bundle, ClaimKind};
+use warrant_kernel::bundle::{summary, verify, verify_bytes, verify_bytes_on, verify_on, Bundle, ClaimKind};
 use warrant_kernel::{Declaration, Formula, Step};
 
 mod support;
@@ -602,4 +602,36 @@ fn a_refused_declaration_before_the_first_theorem_is_refused_alike_on_any_thread
     let reason = outcome_on_any_thread_count(&rehashed(c)).expect_err("refused");
     assert!(reason.starts_with("declaration 0 (`"), "{reason}");
     assert!(reason.contains("is refused"), "{reason}");
+}
+
+/// What `warrant verify` gives `bytes` (one thread for a bundle as small as the
+/// corpus's) and what it gives them checked on 2 and 3 threads, which must be one
+/// outcome: the summary when they verify, the reason when they do not.
+fn command_outcome_on_any_thread_count(bytes: &[u8]) -> Result<String, String> {
+    let outcome = |v: Result<warrant_kernel::bundle::Verification, _>| {
+        v.map(|v| v.summary).map_err(|e: warrant_kernel::bundle::BundleError| e.reason)
+    };
+    let command = outcome(verify_bytes(bytes));
+    for threads in [1, 2, 3] {
+        assert_eq!(
+            outcome(verify_bytes_on(bytes, threads)),
+            command,
+            "{threads} threads against the command"
+        );
+    }
+    command
+}
+
+#[test]
+fn the_command_gives_the_same_summary_and_refusal_on_one_thread_or_more() {
+    let b = corpus_bundle();
+    let summary = command_outcome_on_any_thread_count(&b.to_bytes().expect("encode")).expect("verifies");
+    assert_eq!(summary, outcome_on_any_thread_count(b).expect("verifies"));
+    // Two broken theorems: the first in the bundle's order is the reason.
+    let theorems = theorems_and_citations(b);
+    let (first, last) = (theorems[0].0, theorems[theorems.len() - 1].0);
+    let two = rehashed(broken(broken(b.clone(), last), first));
+    let reason = command_outcome_on_any_thread_count(&two.to_bytes().expect("encode")).expect_err("refused");
+    let name = b.declarations[first].declaration.name().to_string();
+    assert!(reason.starts_with(&format!("the proof of theorem `{name}` proves `true`")), "{reason}");
 }

@@ -638,9 +638,10 @@ pub fn open_statement(
 
 /// Re-checks a bundle with the kernel alone. See the module documentation for what is
 /// compared; the first discrepancy is the reason for refusal. Proofs are checked on as
-/// many threads as the machine offers ([`verify_on`]).
+/// many threads as the machine offers ([`verify_on`]), unless the bundle is too small
+/// to pay for starting one ([`MIN_STEPS_FOR_THREADS`]).
 pub fn verify(bundle: &Bundle) -> Result<Verified, BundleError> {
-    verify_on(bundle, default_threads())
+    verify_on(bundle, threads_for(bundle))
 }
 
 /// [`verify`] with the theorems' proofs checked on at most `threads` threads (at least
@@ -648,6 +649,30 @@ pub fn verify(bundle: &Bundle) -> Result<Verified, BundleError> {
 /// summary when the bundle verifies, the same refusal when it does not.
 pub fn verify_on(bundle: &Bundle, threads: usize) -> Result<Verified, BundleError> {
     verify_and(bundle, None, || (), threads).map(|(verified, ())| verified)
+}
+
+/// Below this many proof steps in all, a bundle is verified on the calling thread
+/// alone. Measured with `verify_bytes_on` on 1 and 2 threads, two cores shared with
+/// other work (load 4.5–5, 2026-11-27): the corpus bundle (412 steps) took 1.18–1.26 ms
+/// on one thread against 4.0–5.6 ms on two (the calling thread waits for a helper that
+/// is not running yet), a bundle of 4 copies of the corpus (1,648 steps) 8.1–8.2 ms
+/// against 9.8–10.1 ms, one of 16 copies (6,592 steps) 41 against 44 ms. The day
+/// before (criterion, load not recorded) the corpus bundle also took less on one thread
+/// (1.40–1.58 against 1.86–2.06 ms). Larger bundles were not measured on a quiet
+/// machine, where two threads may pay sooner: threads are kept from a little above
+/// the 4-copy bundle.
+pub const MIN_STEPS_FOR_THREADS: usize = 2000;
+
+/// How many threads [`verify`] and [`verify_bytes`] check `bundle`'s proofs on: one for
+/// a bundle of fewer than [`MIN_STEPS_FOR_THREADS`] proof steps (a thread costs more to
+/// start and to wait for than it saves there), else the machine's parallelism.
+fn threads_for(bundle: &Bundle) -> usize {
+    let steps: usize = bundle.declarations.iter().map(steps).sum();
+    if steps < MIN_STEPS_FOR_THREADS {
+        1
+    } else {
+        default_threads()
+    }
 }
 
 /// How many threads check proofs by default: the machine's parallelism (asked once per
@@ -1161,13 +1186,26 @@ pub struct Verification {
 /// What `warrant verify` does with a bundle's bytes: decode them, verify the bundle
 /// (hashing the bytes as stored) and render the [`summary`] it prints. The bench, the
 /// command and the Coq export of a bundle share this one path.
+/// Proofs are checked on the threads [`verify`] would use.
 pub fn verify_bytes(bytes: &[u8]) -> Result<Verification, BundleError> {
+    verify_bytes_with(bytes, None)
+}
+
+/// [`verify_bytes`] with the theorems' proofs checked on at most `threads` threads (at
+/// least one), whatever the bundle's size. The outcome does not depend on `threads`:
+/// the same summary when the bundle verifies, the same refusal when it does not.
+pub fn verify_bytes_on(bytes: &[u8], threads: usize) -> Result<Verification, BundleError> {
+    verify_bytes_with(bytes, Some(threads))
+}
+
+/// [`verify_bytes`] on `threads` threads, or on [`threads_for`] the bundle when `None`.
+fn verify_bytes_with(bytes: &[u8], threads: Option<usize>) -> Result<Verification, BundleError> {
     let (bundle, stored) = read(bytes)?;
     // What the summary counts once the bundle verifies: every theorem carries a proof
     // and nothing else does.
     let proofs = bundle.declarations.iter().filter(|e| e.proof.is_some()).count();
-    let (verified, summary) =
-        verify_and(&bundle, Some(&stored), || summary_with(&bundle, proofs), default_threads())?;
+    let threads = threads.unwrap_or_else(|| threads_for(&bundle));
+    let (verified, summary) = verify_and(&bundle, Some(&stored), || summary_with(&bundle, proofs), threads)?;
     Ok(Verification { summary, bundle, verified })
 }
 
@@ -1182,33 +1220,47 @@ pub fn summary(bundle: &Bundle, verified: &Verified) -> String {
 
 /// [`summary`], given the number of proofs re-checked.
 fn summary_with(bundle: &Bundle, proofs: usize) -> String {
-    use std::fmt::Write;
     // The same formula is printed many times (a technique's assumptions under each of
-    // its guarantees and again in the trust base): each distinct one is printed once.
-    // (Ordered by `Formula`'s `Ord`: comparing is cheaper than hashing a whole formula.)
-    fn text<'f, 'm>(printed: &'m mut BTreeMap<&'f Formula, String>, f: &'f Formula) -> &'m str {
-        printed.entry(f).or_insert_with(|| formula_to_string(f))
-    }
-    let mut printed = BTreeMap::new();
-    let mut out = format!(
-        "verified: {} declarations, {proofs} proofs re-checked by kernel {KERNEL_VERSION} ({}); bundle {}\n",
-        bundle.declarations.len(),
-        bundle.format,
-        bundle.hashes.bundle
-    );
-    // Writing to a `String` cannot fail.
+    // its guarantees and again in the trust base: 257 formulas, 85 distinct, in the
+    // corpus bundle): each is printed once per [`Identity`], found by comparing a few
+    // numbers rather than whole formulas.
+    let mut printed: BTreeMap<Identity, String> = BTreeMap::new();
+    let mut text = |out: &mut String, f: &Formula| {
+        out.push_str(printed.entry(Identity::of(f)).or_insert_with(|| formula_to_string(f)));
+        out.push('\n');
+    };
+    let mut out = String::with_capacity(16 * 1024);
+    out.push_str("verified: ");
+    out.push_str(&bundle.declarations.len().to_string());
+    out.push_str(" declarations, ");
+    out.push_str(&proofs.to_string());
+    out.push_str(" proofs re-checked by kernel ");
+    out.push_str(KERNEL_VERSION);
+    out.push_str(" (");
+    out.push_str(&bundle.format);
+    out.push_str("); bundle ");
+    out.push_str(&bundle.hashes.bundle);
+    out.push('\n');
     if let Some(m) = &bundle.challenge {
-        let _ = writeln!(out, "challenge met: {} (answered by {})", m.challenge, m.technique);
+        for part in ["challenge met: ", &m.challenge, " (answered by ", &m.technique, ")\n"] {
+            out.push_str(part);
+        }
     }
     out.push_str("proved:\n");
     for c in &bundle.claims {
         let kind = match c.kind {
-            ClaimKind::Guarantee => "guarantee",
-            ClaimKind::Requirement => "requirement",
+            ClaimKind::Guarantee => "  guarantee ",
+            ClaimKind::Requirement => "  requirement ",
         };
-        let _ = writeln!(out, "  {kind} {}.{}: {}", c.owner, c.name, text(&mut printed, &c.conclusion));
+        for part in [kind, &c.owner, ".", &c.name, ": "] {
+            out.push_str(part);
+        }
+        text(&mut out, &c.conclusion);
         for (n, a) in &c.assumptions {
-            let _ = writeln!(out, "    assuming {n}: {}", text(&mut printed, a));
+            for part in ["    assuming ", n, ": "] {
+                out.push_str(part);
+            }
+            text(&mut out, a);
         }
     }
     out.push_str("trust base:\n  axioms:");
@@ -1217,7 +1269,9 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     }
     out.push('\n');
     for a in &bundle.trust_base.axioms {
-        let _ = writeln!(out, "    {a}");
+        for part in ["    ", a, "\n"] {
+            out.push_str(part);
+        }
     }
     out.push_str("  assumptions:");
     if bundle.trust_base.assumptions.is_empty() {
@@ -1225,9 +1279,74 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     }
     out.push('\n');
     for a in &bundle.trust_base.assumptions {
-        let _ = writeln!(out, "    {}.{}: {}", a.owner, a.name, text(&mut printed, &a.statement));
+        for part in ["    ", &a.owner, ".", &a.name, ": "] {
+            out.push_str(part);
+        }
+        text(&mut out, &a.statement);
     }
     out
+}
+
+/// What a formula holds, told apart cheaply: its variant, then for each of its fields
+/// the field's value or the address of what it shares (a subformula, a term's parts, a
+/// name, a number). Formulas with the same identity hold the very same parts in the
+/// same places, so they are equal and print alike, binder hints included. Equal
+/// formulas in different allocations may have different identities; they are then
+/// printed twice, to the same text. A bundle read from bytes holds each table entry
+/// once, and every part that names it shares its parts, so repeats are found.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Identity([usize; 7]);
+
+impl Identity {
+    fn of(f: &Formula) -> Identity {
+        let node = |f: &Arc<Formula>| Arc::as_ptr(f) as usize;
+        let name = |n: &Name| n.as_ptr() as usize;
+        let sort = |s: &Sort| match s {
+            Sort::Rat => 0,
+            Sort::Named(n) => name(n),
+        };
+        let [a, b, c] = [0usize; 3];
+        Identity(match f {
+            Formula::True => [0, a, b, c, a, b, c],
+            Formula::False => [1, a, b, c, a, b, c],
+            Formula::Eq(l, r) | Formula::Le(l, r) | Formula::Lt(l, r) => {
+                let tag = match f {
+                    Formula::Eq(..) => 2,
+                    Formula::Le(..) => 3,
+                    _ => 4,
+                };
+                let ([l0, l1, l2], [r0, r1, r2]) = (term_identity(l), term_identity(r));
+                [tag, l0, l1, l2, r0, r1, r2]
+            }
+            Formula::Pred(p, args) => [5, name(p), args.as_ptr() as usize, c, a, b, c],
+            Formula::Not(x) => [6, node(x), b, c, a, b, c],
+            Formula::And(x, y) => [7, node(x), node(y), c, a, b, c],
+            Formula::Or(x, y) => [8, node(x), node(y), c, a, b, c],
+            Formula::Implies(x, y) => [9, node(x), node(y), c, a, b, c],
+            Formula::Iff(x, y) => [10, node(x), node(y), c, a, b, c],
+            Formula::Forall(h, s, x) => [11, name(&h.0), sort(s), node(x), a, b, c],
+            Formula::Exists(h, s, x) => [12, name(&h.0), sort(s), node(x), a, b, c],
+        })
+    }
+}
+
+/// A term's part of an [`Identity`]: its variant, then its fields' values or addresses.
+fn term_identity(t: &Term) -> [usize; 3] {
+    let node = |t: &Arc<Term>| Arc::as_ptr(t) as usize;
+    let name = |n: &Name| n.as_ptr() as usize;
+    match t {
+        Term::Bound(i) => [0, *i as usize, 0],
+        Term::Free(x, Sort::Rat) => [1, name(x), 0],
+        Term::Free(x, Sort::Named(s)) => [1, name(x), name(s)],
+        Term::Num(r) => [2, Arc::as_ptr(r) as usize, 0],
+        Term::App(f, args) => [3, name(f), args.as_ptr() as usize],
+        Term::Neg(x) => [4, node(x), 0],
+        Term::Add(x, y) => [5, node(x), node(y)],
+        Term::Sub(x, y) => [6, node(x), node(y)],
+        Term::Mul(x, y) => [7, node(x), node(y)],
+        Term::Div(x, r) => [8, node(x), Arc::as_ptr(r) as usize],
+        Term::Pow(x, n) => [9, node(x), *n as usize],
+    }
 }
 
 #[cfg(test)]
@@ -1283,6 +1402,17 @@ mod tests {
             requires: vec![("r".into(), statement, name("t"))],
         };
         Bundle::new(declarations, claims, trust_base, Some(challenge)).expect("hashes")
+    }
+
+    #[test]
+    fn a_small_bundle_is_verified_on_one_thread() {
+        let mut b = sample();
+        assert_eq!(threads_for(&b), 1);
+        let proof = b.declarations[2].proof.as_mut().expect("the theorem's proof");
+        proof.proof.steps = vec![Step::TrueIntro; MIN_STEPS_FOR_THREADS - 1];
+        assert_eq!(threads_for(&b), 1);
+        b.declarations[2].proof.as_mut().expect("the theorem's proof").proof.steps.push(Step::TrueIntro);
+        assert_eq!(threads_for(&b), default_threads());
     }
 
     #[test]

@@ -693,10 +693,17 @@ impl<'a> Reader<'a> {
     /// A varint in its shortest form, at most `u64::MAX`.
     #[inline]
     pub fn uint(&mut self) -> Result<u64, BundleError> {
-        // Most numbers (indices into small tables, tags, counts) take one byte.
+        // Most numbers (tags, counts, indices into tables of up to 16,384 entries) take
+        // one or two bytes. A second byte of 0 would not be the shortest form: that,
+        // like anything longer, is left to `long_uint`.
         if self.pos < self.end && self.bytes[self.pos] < 0x80 {
             self.pos += 1;
             return Ok(u64::from(self.bytes[self.pos - 1]));
+        }
+        if self.pos + 1 < self.end && (1..0x80).contains(&self.bytes[self.pos + 1]) {
+            let v = u64::from(self.bytes[self.pos] & 0x7f) | u64::from(self.bytes[self.pos + 1]) << 7;
+            self.pos += 2;
+            return Ok(v);
         }
         self.long_uint()
     }
@@ -1255,6 +1262,23 @@ impl<'t> Parts<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_back_as_written() {
+        // One byte, two bytes (the quick path) and longer, at the end of the input too.
+        for v in [0, 1, 127, 128, 300, 16_383, 16_384, 1 << 21, u64::from(u32::MAX), u64::MAX] {
+            let mut bytes = Vec::new();
+            put_uint(&mut bytes, v);
+            let mut r = Reader::new(&bytes, "test");
+            assert_eq!(r.uint().expect("a number"), v);
+            r.finish().expect("read to the end");
+            bytes.push(5);
+            let mut r = Reader::new(&bytes, "test");
+            assert_eq!((r.uint().expect("a number"), r.byte().expect("a byte")), (v, 5));
+        }
+        // A first byte that says more follows, at the end of the input.
+        assert!(Reader::new(&[0x81], "test").uint().is_err());
+    }
 
     #[test]
     fn small_rationals_read_as_the_general_parser_reads_them() {
