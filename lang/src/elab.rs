@@ -8,11 +8,8 @@ use crate::diag::{ss, Diagnostic, LangError};
 use crate::limits::Limits;
 use crate::program::*;
 use crate::span::{FileId, Span};
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use warrant_kernel::{
-    close_formula, name, open_formula, Declaration, Formula, Name, Rat, Signature, Sort, Term,
-};
+use warrant_kernel::{name, Declaration, Formula, Name, Rat, Signature, Sort, Term};
 
 // ---------------------------------------------------------------------------
 // Resolution
@@ -602,13 +599,14 @@ pub(crate) struct Lowering<T> {
 }
 
 /// A technique's clauses, lowered ([`Elab::lower_technique`]).
-pub(crate) struct TechniqueLowering<'a> {
+pub(crate) struct TechniqueLowering {
     pub(crate) info: TechniqueInfo,
     pub(crate) broken: bool,
-    /// Index in `info.guarantees` and proof of each guarantee with a statement.
-    guarantee_proofs: Vec<(usize, Option<&'a ast::Proof>)>,
-    /// Index in `info.discharges` and proof of each discharge.
-    pending_discharges: Vec<(usize, &'a ast::Proof)>,
+    /// The obligations of its guarantees with a statement, then of its discharges,
+    /// made with the lowering (on the pool when techniques are lowered in parallel):
+    /// only their numbers and the technique's number are left to fill in when it
+    /// takes its place ([`Elab::technique_obligations`]).
+    obligations: Vec<Obligation>,
     pub(crate) low: Lowering<()>,
 }
 
@@ -658,19 +656,104 @@ impl<T> Lowering<T> {
     }
 }
 
-/// Substitutes `args` for the free variables `params` of `f`, simultaneously.
+/// Substitutes `args` for the free variables `params` of `f`, simultaneously: every
+/// occurrence of the free variable `params[i]` (name and sort) becomes `args[i]`, in
+/// one pass over `f` that rebuilds only what changes. The arguments are lowered terms,
+/// so locally closed: putting one under a binder captures nothing. (A parameter without
+/// an argument becomes the free variable `#i`, which no source can name.)
 pub fn instantiate(f: &Formula, params: &[(Name, Sort)], args: &[Term]) -> Formula {
-    let mut g = f.clone();
-    // First rename every parameter to a name no user can write, then substitute:
-    // arguments may mention the parameters' names.
-    let tmps: Vec<Name> = (0..params.len()).map(|i| name(&format!("#{i}"))).collect();
-    for ((p, s), tmp) in params.iter().zip(&tmps) {
-        g = open_formula(&close_formula(&g, p, s), &Term::Free(tmp.clone(), s.clone()));
+    if params.is_empty() {
+        return f.clone();
     }
-    for (((_, s), a), tmp) in params.iter().zip(args).zip(&tmps) {
-        g = open_formula(&close_formula(&g, tmp, s), a);
+    let with: Vec<Term> = params
+        .iter()
+        .enumerate()
+        .map(|(i, (_, s))| {
+            args.get(i).cloned().unwrap_or_else(|| Term::Free(name(&format!("#{i}")), s.clone()))
+        })
+        .collect();
+    Instantiation { params, with: &with }.formula(f).unwrap_or_else(|| f.clone())
+}
+
+/// [`instantiate`]'s substitution. Its recursion follows the formula's nesting, as
+/// lowering's and the kernel's substitutions do.
+struct Instantiation<'a> {
+    params: &'a [(Name, Sort)],
+    /// The term for each parameter.
+    with: &'a [Term],
+}
+
+impl Instantiation<'_> {
+    /// `t` with the parameters replaced; `None` when it has none of them.
+    fn term(&self, t: &Term) -> Option<Term> {
+        match t {
+            Term::Free(n, s) => {
+                let i = self.params.iter().position(|(p, ps)| p == n && ps == s)?;
+                Some(self.with[i].clone())
+            }
+            Term::Bound(_) | Term::Num(_) => None,
+            Term::App(f, args) => self.terms(args).map(|a| Term::App(f.clone(), a)),
+            Term::Neg(a) => Some(Term::Neg(Arc::new(self.term(a)?))),
+            Term::Add(a, b) => self.pair(a, b).map(|(a, b)| Term::Add(a, b)),
+            Term::Sub(a, b) => self.pair(a, b).map(|(a, b)| Term::Sub(a, b)),
+            Term::Mul(a, b) => self.pair(a, b).map(|(a, b)| Term::Mul(a, b)),
+            Term::Div(a, c) => Some(Term::Div(Arc::new(self.term(a)?), c.clone())),
+            Term::Pow(a, n) => Some(Term::Pow(Arc::new(self.term(a)?), *n)),
+        }
     }
-    g
+
+    fn pair(&self, a: &Arc<Term>, b: &Arc<Term>) -> Option<(Arc<Term>, Arc<Term>)> {
+        match (self.term(a), self.term(b)) {
+            (None, None) => None,
+            (na, nb) => {
+                Some((na.map_or_else(|| a.clone(), Arc::new), nb.map_or_else(|| b.clone(), Arc::new)))
+            }
+        }
+    }
+
+    fn terms(&self, args: &Arc<[Term]>) -> Option<Arc<[Term]>> {
+        let (i, new) = args.iter().enumerate().find_map(|(i, a)| Some((i, self.term(a)?)))?;
+        let rest = args[i + 1..].iter().map(|a| self.term(a).unwrap_or_else(|| a.clone()));
+        Some(args[..i].iter().cloned().chain([new]).chain(rest).collect())
+    }
+
+    fn sides(&self, a: &Term, b: &Term) -> Option<(Term, Term)> {
+        match (self.term(a), self.term(b)) {
+            (None, None) => None,
+            (na, nb) => Some((na.unwrap_or_else(|| a.clone()), nb.unwrap_or_else(|| b.clone()))),
+        }
+    }
+
+    fn both(&self, a: &Arc<Formula>, b: &Arc<Formula>) -> Option<(Arc<Formula>, Arc<Formula>)> {
+        match (self.formula(a), self.formula(b)) {
+            (None, None) => None,
+            (na, nb) => {
+                Some((na.map_or_else(|| a.clone(), Arc::new), nb.map_or_else(|| b.clone(), Arc::new)))
+            }
+        }
+    }
+
+    /// `f` with the parameters replaced; `None` when it has none of them.
+    fn formula(&self, f: &Formula) -> Option<Formula> {
+        match f {
+            Formula::True | Formula::False => None,
+            Formula::Eq(a, b) => self.sides(a, b).map(|(a, b)| Formula::Eq(a, b)),
+            Formula::Le(a, b) => self.sides(a, b).map(|(a, b)| Formula::Le(a, b)),
+            Formula::Lt(a, b) => self.sides(a, b).map(|(a, b)| Formula::Lt(a, b)),
+            Formula::Pred(p, args) => self.terms(args).map(|a| Formula::Pred(p.clone(), a)),
+            Formula::Not(a) => Some(Formula::Not(Arc::new(self.formula(a)?))),
+            Formula::And(a, b) => self.both(a, b).map(|(a, b)| Formula::And(a, b)),
+            Formula::Or(a, b) => self.both(a, b).map(|(a, b)| Formula::Or(a, b)),
+            Formula::Implies(a, b) => self.both(a, b).map(|(a, b)| Formula::Implies(a, b)),
+            Formula::Iff(a, b) => self.both(a, b).map(|(a, b)| Formula::Iff(a, b)),
+            Formula::Forall(h, s, b) => {
+                Some(Formula::Forall(h.clone(), s.clone(), Arc::new(self.formula(b)?)))
+            }
+            Formula::Exists(h, s, b) => {
+                Some(Formula::Exists(h.clone(), s.clone(), Arc::new(self.formula(b)?)))
+            }
+        }
+    }
 }
 
 pub(crate) fn lower_formula_in(
@@ -1235,7 +1318,7 @@ impl Elab<'_> {
             }
         }
         // Kahn's algorithm over this module's definitions.
-        let index: HashMap<GlobalId, usize> = defs.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
+        let index: NameMap<GlobalId, usize> = defs.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
         let mut indegree = vec![0usize; defs.len()];
         let mut users: Vec<Vec<usize>> = vec![Vec::new(); defs.len()];
         for (i, d) in defs.iter().enumerate() {
@@ -1257,18 +1340,20 @@ impl Elab<'_> {
                 }
             }
         }
-        let done: HashSet<usize> = order.iter().copied().collect();
-        let mut reported: HashSet<usize> = HashSet::new();
+        let mut done = vec![false; defs.len()];
+        for &i in &order {
+            done[i] = true;
+        }
+        let mut reported = vec![false; defs.len()];
         for i in 0..defs.len() {
-            if done.contains(&i) || reported.contains(&i) {
+            if done[i] || reported[i] {
                 continue;
             }
             // Walk dependencies inside the leftover set until one repeats.
             let mut path = vec![i];
             let mut cur = i;
             let cycle = loop {
-                let next =
-                    defs[cur].deps.iter().filter_map(|d| index.get(d).copied()).find(|j| !done.contains(j));
+                let next = defs[cur].deps.iter().filter_map(|d| index.get(d).copied()).find(|&j| !done[j]);
                 let Some(next) = next else { break None };
                 if let Some(pos) = path.iter().position(|&p| p == next) {
                     break Some(path[pos..].to_vec());
@@ -1283,11 +1368,13 @@ impl Elab<'_> {
                 names.push(names[0].clone());
                 let span = self.globals[defs[cycle[0]].id].span;
                 self.report(file, [LangError::RecursiveDef { cycle: names.join(" -> "), span: ss(span) }]);
-                reported.extend(cycle);
+                for c in cycle {
+                    reported[c] = true;
+                }
             }
         }
         for (i, d) in defs.iter().enumerate() {
-            if !done.contains(&i) {
+            if !done[i] {
                 self.globals[d.id].broken = true;
             }
         }
@@ -1541,7 +1628,7 @@ impl Elab<'_> {
                 _ => None,
             })
             .collect();
-        let index: HashMap<GlobalId, usize> = techs.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
+        let index: NameMap<GlobalId, usize> = techs.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
         let mut deps: Vec<Vec<(usize, Span)>> = vec![Vec::new(); techs.len()];
         for (i, (_, _, t, _)) in techs.iter().enumerate() {
             for cl in &t.clauses {
@@ -1574,17 +1661,20 @@ impl Elab<'_> {
                 }
             }
         }
-        let done: HashSet<usize> = order.iter().copied().collect();
-        let mut reported: HashSet<usize> = HashSet::new();
+        let mut done = vec![false; techs.len()];
+        for &i in &order {
+            done[i] = true;
+        }
+        let mut reported = vec![false; techs.len()];
         let file = self.modules[m].file;
         for i in 0..techs.len() {
-            if done.contains(&i) || reported.contains(&i) {
+            if done[i] || reported[i] {
                 continue;
             }
             let mut path: Vec<(usize, Span)> = vec![(i, Span::default())];
             let mut cur = i;
             let cycle = loop {
-                let Some(&(next, span)) = deps[cur].iter().find(|(j, _)| !done.contains(j)) else {
+                let Some(&(next, span)) = deps[cur].iter().find(|&&(j, _)| !done[j]) else {
                     break None;
                 };
                 if let Some(pos) = path.iter().position(|&(p, _)| p == next) {
@@ -1601,14 +1691,12 @@ impl Elab<'_> {
                     file,
                     [LangError::Cycle { what: "technique", cycle: names.join(" -> "), span: ss(span) }],
                 );
-                reported.extend(cycle.iter().map(|c| c.0));
+                for c in &cycle {
+                    reported[c.0] = true;
+                }
             }
         }
-        for i in 0..techs.len() {
-            if !done.contains(&i) {
-                order.push(i);
-            }
-        }
+        order.extend((0..techs.len()).filter(|&i| !done[i]));
         // Lowered layer by layer in parallel when that gives the program lowering them
         // one by one gives (see `lower_techniques_in_layers`); what it leaves (the
         // techniques in cycles, last in `order`, or all of them when it declines) is
@@ -1652,14 +1740,14 @@ impl Elab<'_> {
     ///
     /// Returns, per entry of `techs`, its lowering (`None` for one in a cycle), with
     /// its information already in [`Elab::techniques`] and its declaration updated.
-    fn lower_techniques_in_layers<'a>(
+    fn lower_techniques_in_layers(
         &mut self,
         m: ModuleId,
-        techs: &[(GlobalId, &ast::Item, &'a ast::Technique, usize)],
+        techs: &[(GlobalId, &ast::Item, &ast::Technique, usize)],
         deps: &[Vec<(usize, Span)>],
         order: &[usize],
-        index: &HashMap<GlobalId, usize>,
-    ) -> Option<Vec<Option<TechniqueLowering<'a>>>> {
+        index: &NameMap<GlobalId, usize>,
+    ) -> Option<Vec<Option<TechniqueLowering>>> {
         use rayon::prelude::*;
         let n = techs.len();
         if n == 0 {
@@ -1692,14 +1780,14 @@ impl Elab<'_> {
             techs.iter().map(|t| (self.globals[t.0].kind.clone(), self.globals[t.0].broken)).collect();
         self.techniques
             .extend(techs.iter().map(|t| TechniqueInfo::placeholder(t.0, m, self.modules[m].file)));
-        let mut lowered: Vec<Option<TechniqueLowering<'a>>> = (0..n).map(|_| None).collect();
+        let mut lowered: Vec<Option<TechniqueLowering>> = (0..n).map(|_| None).collect();
         let mut consistent = true;
         'layers: for members in &layers {
             let one = |&i: &usize| {
                 let (id, item, t, _) = techs[i];
                 self.lower_technique(m, id, item, t)
             };
-            let results: Vec<TechniqueLowering<'a>> = if members.len() < PARALLEL_ITEMS {
+            let results: Vec<TechniqueLowering> = if members.len() < PARALLEL_ITEMS {
                 members.iter().map(one).collect()
             } else {
                 members.par_iter().map(one).collect()
@@ -1736,7 +1824,7 @@ impl Elab<'_> {
         &mut self,
         id: GlobalId,
         tid: TechniqueId,
-        lowered: &mut TechniqueLowering<'_>,
+        lowered: &mut TechniqueLowering,
     ) {
         let clean = lowered.low.errors.is_empty() && !lowered.low.poisoned;
         let mut info = std::mem::replace(&mut lowered.info, TechniqueInfo::placeholder(id, 0, FileId(0)));
@@ -1757,58 +1845,38 @@ impl Elab<'_> {
         m: ModuleId,
         ix: usize,
         tid: TechniqueId,
-        lowered: &mut TechniqueLowering<'_>,
+        lowered: &mut TechniqueLowering,
     ) {
-        let file = self.modules[m].file;
         let low = &mut lowered.low;
         self.finish(m, ix, std::mem::take(&mut low.errors), std::mem::take(&mut low.refs), low.poisoned);
         // `info` and `self.obligations` are different fields: each obligation is
         // numbered as it is pushed.
         let info = &mut self.techniques[tid];
-        let tkernel = info.name.clone();
-        // Obligations.
-        let gctx = info.guarantee_context();
-        for &(gi, proof) in &lowered.guarantee_proofs {
-            let g = &mut info.guarantees[gi];
-            g.obligation = Some(self.obligations.len());
-            self.obligations.push(Obligation {
-                kind: ObligationKind::Guarantee { technique: tid, index: gi },
-                name: name(&dotted(&tkernel, &g.name)),
-                module: m,
-                file,
-                span: g.span,
-                statement: g.statement.clone(),
-                context: gctx.clone(),
-                proof: proof.cloned(),
-            });
-        }
-        let dctx = info.discharge_context();
-        for &(di, proof) in &lowered.pending_discharges {
-            let d = &mut info.discharges[di];
-            d.obligation = self.obligations.len();
-            let uname = &info.uses[d.use_index].name;
-            self.obligations.push(Obligation {
-                kind: ObligationKind::Discharge { technique: tid, index: di },
-                name: name(&format!("{tkernel}.discharge.{uname}.{}", d.assumption)),
-                module: m,
-                file,
-                span: d.span,
-                statement: d.statement.clone(),
-                context: dctx.clone(),
-                proof: Some(proof.clone()),
-            });
+        for mut ob in std::mem::take(&mut lowered.obligations) {
+            match &mut ob.kind {
+                ObligationKind::Guarantee { technique, index } => {
+                    *technique = tid;
+                    info.guarantees[*index].obligation = Some(self.obligations.len());
+                }
+                ObligationKind::Discharge { technique, index } => {
+                    *technique = tid;
+                    info.discharges[*index].obligation = self.obligations.len();
+                }
+                ObligationKind::Lemma(_) => {}
+            }
+            self.obligations.push(ob);
         }
     }
 
-    /// A technique's clauses, lowered: everything but its obligations, which are
-    /// numbered when it takes its place.
-    pub(crate) fn lower_technique<'a>(
+    /// A technique's clauses, lowered, with its obligations, which are numbered when it
+    /// takes its place.
+    pub(crate) fn lower_technique(
         &self,
         m: ModuleId,
         id: GlobalId,
         item: &ast::Item,
-        t: &'a ast::Technique,
-    ) -> TechniqueLowering<'a> {
+        t: &ast::Technique,
+    ) -> TechniqueLowering {
         let file = self.modules[m].file;
         let tkernel = self.globals[id].kernel.clone();
         let mut lx = self.lx(m);
@@ -1981,13 +2049,8 @@ impl Elab<'_> {
                 None => broken = true,
             }
         }
-        TechniqueLowering {
-            info,
-            broken,
-            guarantee_proofs,
-            pending_discharges,
-            low: Lowering::of(lx, Some(())),
-        }
+        let obligations = technique_obligations(m, &info, &guarantee_proofs, &pending_discharges);
+        TechniqueLowering { info, broken, obligations, low: Lowering::of(lx, Some(())) }
     }
 
     fn use_clause(&self, lx: &mut Lx, n: &ast::Ident, app: &ast::Application, span: Span) -> Use {
@@ -2101,6 +2164,54 @@ impl Elab<'_> {
     }
 }
 
+/// The obligations of a lowered technique `info` of module `m`: one per guarantee of
+/// `guarantee_proofs` (index in `info.guarantees` and proof), then one per discharge of
+/// `pending_discharges`, in that order. Their technique number is left as
+/// `usize::MAX` until the technique takes its place ([`Elab::technique_obligations`]).
+fn technique_obligations(
+    m: ModuleId,
+    info: &TechniqueInfo,
+    guarantee_proofs: &[(usize, Option<&ast::Proof>)],
+    pending_discharges: &[(usize, &ast::Proof)],
+) -> Vec<Obligation> {
+    let mut out = Vec::with_capacity(guarantee_proofs.len() + pending_discharges.len());
+    let tkernel = &info.name;
+    if !guarantee_proofs.is_empty() {
+        let gctx = info.guarantee_context();
+        for &(gi, proof) in guarantee_proofs {
+            let g = &info.guarantees[gi];
+            out.push(Obligation {
+                kind: ObligationKind::Guarantee { technique: usize::MAX, index: gi },
+                name: name(&dotted(tkernel, &g.name)),
+                module: m,
+                file: info.file,
+                span: g.span,
+                statement: g.statement.clone(),
+                context: gctx.clone(),
+                proof: proof.cloned(),
+            });
+        }
+    }
+    if !pending_discharges.is_empty() {
+        let dctx = info.discharge_context();
+        for &(di, proof) in pending_discharges {
+            let d = &info.discharges[di];
+            let uname = &info.uses[d.use_index].name;
+            out.push(Obligation {
+                kind: ObligationKind::Discharge { technique: usize::MAX, index: di },
+                name: name(&format!("{tkernel}.discharge.{uname}.{}", d.assumption)),
+                module: m,
+                file: info.file,
+                span: d.span,
+                statement: d.statement.clone(),
+                context: dctx.clone(),
+                proof: Some(proof.clone()),
+            });
+        }
+    }
+    out
+}
+
 fn resolve_target(lx: &mut Lx, uses: &[Use], target: &ast::Path) -> Option<(usize, String, Formula)> {
     let Some((uname, aname)) = target.text.split_once('.') else {
         lx.err(LangError::Invalid {
@@ -2186,8 +2297,10 @@ fn clause_keyword(k: &ClauseKind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use super::instantiate;
     use crate::modules::load_with;
     use crate::{Input, Options, Program};
+    use warrant_kernel::{close_formula, name, open_formula, Formula, Name, Sort, Term};
 
     /// Everything the program says, the signature's declarations included (not its
     /// fingerprints, which are unique to each run).
@@ -2246,6 +2359,63 @@ mod tests {
             }
         }
         s
+    }
+
+    /// `instantiate` as it was written before it became one pass: every parameter
+    /// renamed to a name no source can write, then each replaced by its argument.
+    fn instantiate_in_two_steps(f: &Formula, params: &[(Name, Sort)], args: &[Term]) -> Formula {
+        let mut g = f.clone();
+        let tmps: Vec<Name> = (0..params.len()).map(|i| name(&format!("#{i}"))).collect();
+        for ((p, s), tmp) in params.iter().zip(&tmps) {
+            g = open_formula(&close_formula(&g, p, s), &Term::Free(tmp.clone(), s.clone()));
+        }
+        for (((_, s), a), tmp) in params.iter().zip(args).zip(&tmps) {
+            g = open_formula(&close_formula(&g, tmp, s), a);
+        }
+        g
+    }
+
+    #[test]
+    fn instantiate_replaces_every_parameter_at_once() {
+        let a = Sort::Named(name("m.A"));
+        let var = |n: &str, s: &Sort| Term::Free(name(n), s.clone());
+        let params = vec![(name("x"), a.clone()), (name("y"), Sort::Rat)];
+        // `forall z: A. p(x, z) and y <= f(x) + y`, with a `y` of another sort (which is
+        // not the parameter) and a bound variable.
+        let body = |x: Term, y: Term| {
+            Formula::and(
+                Formula::pred("m.p", vec![x.clone(), Term::Bound(0)]),
+                Formula::le(y.clone(), Term::add(Term::app("m.f", vec![x]), y)),
+            )
+        };
+        let f = Formula::Forall(
+            warrant_kernel::Hint(name("z")),
+            a.clone(),
+            std::sync::Arc::new(Formula::and(
+                body(var("x", &a), var("y", &Sort::Rat)),
+                Formula::pred("m.q", vec![var("y", &a)]),
+            )),
+        );
+        // The arguments name the parameters the other way round.
+        let args = vec![var("y", &a), Term::app("m.g", vec![var("x", &a)])];
+        let expected = Formula::Forall(
+            warrant_kernel::Hint(name("z")),
+            a.clone(),
+            std::sync::Arc::new(Formula::and(
+                body(args[0].clone(), args[1].clone()),
+                Formula::pred("m.q", vec![var("y", &a)]),
+            )),
+        );
+        assert_eq!(instantiate(&f, &params, &args), expected);
+        assert_eq!(format!("{:?}", instantiate(&f, &params, &args)), format!("{expected:?}"));
+        assert_eq!(instantiate(&f, &params, &args), instantiate_in_two_steps(&f, &params, &args));
+        // Too few arguments: the parameter left over becomes `#1`, as before.
+        let short = instantiate(&f, &params, &args[..1]);
+        assert_eq!(short, instantiate_in_two_steps(&f, &params, &args[..1]));
+        assert!(format!("{short:?}").contains("\"#1\""), "{short:?}");
+        // No parameter occurs: the formula comes back as it was.
+        let g = Formula::pred("m.q", vec![var("w", &a)]);
+        assert_eq!(instantiate(&g, &params, &args), g);
     }
 
     #[test]
