@@ -584,6 +584,50 @@ impl<'e> Lx<'e> {
     }
 }
 
+/// The strings of one declaration ([`Elab::declare_names`]): the `Global`'s own, and
+/// the keys it gets in its module's name table.
+struct ItemNames {
+    short: String,
+    kernel: Name,
+    doc: Option<String>,
+    /// Its short name, `module.name` and (when the module's name has dots)
+    /// `last_segment.name`.
+    short_key: String,
+    qualified: String,
+    last_key: Option<String>,
+}
+
+impl ItemNames {
+    /// The strings of `item`'s declaration in the module `modname` (whose last segment
+    /// is `last`), if it declares a name.
+    fn of(item: &ast::Item, modname: &str, last: &str) -> Option<ItemNames> {
+        let ident = match &item.kind {
+            ItemKind::Sort(name)
+            | ItemKind::Fn { name, .. }
+            | ItemKind::Pred { name, .. }
+            | ItemKind::Def { name, .. }
+            | ItemKind::Axiom { name, .. }
+            | ItemKind::Lemma { name, .. } => name,
+            ItemKind::Technique(t) => &t.name,
+            ItemKind::Challenge(c) => &c.name,
+            ItemKind::Module(_) | ItemKind::Import(_) | ItemKind::Limits(_) | ItemKind::Error => return None,
+        };
+        Some(ItemNames::new(item, ident, modname, last))
+    }
+
+    fn new(item: &ast::Item, ident: &ast::Ident, modname: &str, last: &str) -> ItemNames {
+        let qualified = dotted(modname, &ident.text);
+        ItemNames {
+            short: ident.text.clone(),
+            kernel: name(&qualified),
+            doc: item.doc.clone(),
+            short_key: ident.text.clone(),
+            qualified,
+            last_key: (last != modname).then(|| dotted(last, &ident.text)),
+        }
+    }
+}
+
 /// Below this many items a module's items are lowered on one thread: sharing out the
 /// work would cost more than it saves.
 const PARALLEL_ITEMS: usize = 64;
@@ -597,6 +641,11 @@ pub(crate) struct Lowering<T> {
     deps: Vec<GlobalId>,
     pub(crate) poisoned: bool,
 }
+
+/// A signature, lowered ([`Elab::lower_signature`]): the parameters (`None` when one
+/// does not lower) and the result sort (`None` for a predicate, `Some(None)` when it
+/// does not lower).
+type SignatureLowering = (Option<Vec<(Name, Sort)>>, Option<Option<Sort>>);
 
 /// A technique's clauses, lowered ([`Elab::lower_technique`]).
 pub(crate) struct TechniqueLowering {
@@ -1125,7 +1174,18 @@ impl Elab<'_> {
         self.modules[m].names.reserve(3 * ast.items.len());
         self.modules[m].globals.reserve(ast.items.len());
         self.globals.reserve(ast.items.len());
-        for item in &ast.items {
+        // The strings each declaration needs, made on the pool for a large module: this
+        // thread only checks duplicates and fills the tables.
+        let mut prepared = {
+            use rayon::prelude::*;
+            let one = |item: &ast::Item| ItemNames::of(item, &modname, &last);
+            if ast.items.len() < PARALLEL_ITEMS {
+                ast.items.iter().map(one).collect::<Vec<_>>()
+            } else {
+                ast.items.par_iter().map(one).collect()
+            }
+        };
+        for (ix, item) in ast.items.iter().enumerate() {
             let (ident, kind) = match &item.kind {
                 ItemKind::Sort(n) => (n, GlobalKind::Sort),
                 ItemKind::Fn { name, .. } => {
@@ -1180,22 +1240,23 @@ impl Elab<'_> {
             }
             own.insert(&ident.text, ident.span);
             let id = self.globals.len();
-            let qualified = dotted(&modname, &ident.text);
+            // Every item that declares a name has its strings made.
+            let names = prepared[ix].take().unwrap_or_else(|| ItemNames::new(item, ident, &modname, &last));
             self.globals.push(Global {
-                short: ident.text.clone(),
-                kernel: name(&qualified),
+                short: names.short,
+                kernel: names.kernel,
                 module: m,
                 file,
                 span: ident.span,
-                doc: item.doc.clone(),
+                doc: names.doc,
                 kind,
                 broken: false,
             });
             self.modules[m].globals.push(id);
-            self.add_name(m, ident.text.clone(), id);
-            self.add_name(m, qualified, id);
-            if last != modname {
-                self.add_name(m, dotted(&last, &ident.text), id);
+            self.add_name(m, names.short_key, id);
+            self.add_name(m, names.qualified, id);
+            if let Some(key) = names.last_key {
+                self.add_name(m, key, id);
             }
             ids.push(Some(id));
         }
@@ -1230,6 +1291,9 @@ impl Elab<'_> {
 
     /// Phase 2: sorts, and the signatures of functions, predicates and definitions.
     fn signatures(&mut self, m: ModuleId, ast: &ast::SourceFile, ids: &[Option<GlobalId>]) {
+        let is_signature = |item: &ast::Item| {
+            matches!(item.kind, ItemKind::Fn { .. } | ItemKind::Pred { .. } | ItemKind::Def { .. })
+        };
         for (item, id) in ast.items.iter().zip(ids) {
             let (Some(id), ItemKind::Sort(_)) = (id, &item.kind) else {
                 continue;
@@ -1237,26 +1301,24 @@ impl Elab<'_> {
             let n = self.globals[*id].kernel.clone();
             self.declare(m, *id, Declaration::Sort { name: n });
         }
+        // Lowered in parallel against the declarations as they stand now; one that
+        // resolved a name to a declaration this phase has changed since (a sort named
+        // like a function) is lowered again in its turn.
+        let mut early = self.speculate(ast, ids, is_signature, |el, item, _| el.lower_signature(m, item));
+        let mut modified = vec![false; self.globals.len()];
         for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
             let Some(id) = *id else { continue };
-            let (params, result) = match &item.kind {
-                ItemKind::Fn { params, result, .. } => (params, Some(result)),
-                ItemKind::Pred { params, .. } => (params, None),
-                ItemKind::Def { params, result, .. } => (
-                    params,
-                    match result {
-                        DefResult::Sort(p) => Some(p),
-                        DefResult::Prop(_) => None,
-                    },
-                ),
-                _ => continue,
+            if !is_signature(item) {
+                continue;
+            }
+            let low = match early[ix].take() {
+                Some(low) if !low.reads_any(&modified, id) => low,
+                _ => self.lower_signature(m, item),
             };
-            let mut lx = self.lx(m);
-            let ps = self.params(&mut lx, params);
-            let rs = result.map(|r| lx.sort(r));
-            let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
-            let clean = self.finish(m, ix, errors, refs, poisoned);
-            let (Some(ps), true) = (ps, clean) else {
+            // Whatever happens below changes this declaration.
+            modified[id] = true;
+            let clean = self.finish(m, ix, low.errors, low.refs, low.poisoned);
+            let (Some((Some(ps), rs)), true) = (low.value, clean) else {
                 self.globals[id].broken = true;
                 continue;
             };
@@ -1284,6 +1346,26 @@ impl Elab<'_> {
                 _ => self.globals[id].broken = true,
             }
         }
+    }
+
+    /// The signature of a function, predicate or definition.
+    fn lower_signature(&self, m: ModuleId, item: &ast::Item) -> Lowering<SignatureLowering> {
+        let mut lx = self.lx(m);
+        let (params, result) = match &item.kind {
+            ItemKind::Fn { params, result, .. } => (params, Some(result)),
+            ItemKind::Pred { params, .. } => (params, None),
+            ItemKind::Def { params, result, .. } => (
+                params,
+                match result {
+                    DefResult::Sort(p) => Some(p),
+                    DefResult::Prop(_) => None,
+                },
+            ),
+            _ => return Lowering::of(lx, None),
+        };
+        let ps = self.params(&mut lx, params);
+        let rs = result.map(|r| lx.sort(r));
+        Lowering::of(lx, Some((ps, rs)))
     }
 
     /// Phase 3: definition bodies, ordered by dependency; recursion is an error.
@@ -2429,6 +2511,25 @@ mod tests {
                 assert!(out.contains("unknown sort `Missing1`"), "{out}");
             }
         }
+    }
+
+    /// Signatures are lowered in parallel before any is taken: one that names, as a
+    /// sort, a function whose signature was taken since must say what that function
+    /// is then (a function of one argument, no longer the constant its declaration
+    /// started as), as taking them one by one does.
+    #[test]
+    fn a_signature_that_names_an_earlier_function_as_a_sort_sees_it_taken() {
+        let mut text = String::from("module sigs\nsort A\nfn g(x: A): Rat\nfn h(y: g): Rat\n");
+        // Enough items for the signatures to be lowered on the pool.
+        for i in 0..super::PARALLEL_ITEMS {
+            text.push_str(&format!("fn c{i}(x: A): Rat\n"));
+        }
+        let inputs = [Input::Text { name: "sigs.wr".into(), text }];
+        let out = same_both_ways(&inputs);
+        assert!(out.contains("`g` is a function, but a sort is expected here"), "{out}");
+        let program = crate::load(&inputs, &Options::default());
+        let messages: Vec<String> = program.diagnostics.iter().map(|d| d.error.to_string()).collect();
+        assert_eq!(messages, ["`g` is a function, but a sort is expected here"]);
     }
 
     /// A program large enough for its declarations to be checked on a thread of
