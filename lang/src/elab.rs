@@ -9,7 +9,7 @@ use crate::limits::Limits;
 use crate::program::*;
 use crate::span::{FileId, Span};
 use std::sync::Arc;
-use warrant_kernel::{name, Declaration, Formula, Name, Rat, Signature, Sort, Term};
+use warrant_kernel::{close_formula, name, Declaration, Formula, Hint, Name, Rat, Signature, Sort, Term};
 
 // ---------------------------------------------------------------------------
 // Resolution
@@ -22,7 +22,7 @@ pub(crate) fn resolve_in(
     module: ModuleId,
     path: &ast::Path,
     kind: &'static str,
-    locals: &[(String, Sort)],
+    locals: &[(Name, Sort)],
 ) -> Result<GlobalId, LangError> {
     let Some(m) = modules.get(module) else {
         return Err(unknown(kind, path, None));
@@ -31,7 +31,7 @@ pub(crate) fn resolve_in(
         None => {
             let suggestion = suggest(
                 &path.text,
-                m.names.keys().map(String::as_str).chain(locals.iter().map(|(n, _)| n.as_str())),
+                m.names.keys().map(String::as_str).chain(locals.iter().map(|(n, _)| &**n)),
             );
             Err(unknown(kind, path, suggestion))
         }
@@ -130,7 +130,8 @@ struct Lx<'e> {
     module: ModuleId,
     numeral_len: usize,
     max_exponent: u32,
-    locals: Vec<(String, Sort)>,
+    /// Variables in scope, innermost last. A variable's occurrences share its `Name`.
+    locals: Vec<(Name, Sort)>,
     errors: Vec<LangError>,
     refs: Vec<(Span, GlobalId)>,
     /// Defined symbols used (to order and check definitions).
@@ -223,8 +224,8 @@ impl<'e> Lx<'e> {
         }
     }
 
-    fn local(&self, n: &str) -> Option<&Sort> {
-        self.locals.iter().rev().find(|(l, _)| l == n).map(|(_, s)| s)
+    fn local(&self, n: &str) -> Option<&(Name, Sort)> {
+        self.locals.iter().rev().find(|(l, _)| &**l == n)
     }
 
     fn formula(&mut self, e: &ast::Expr) -> Option<Formula> {
@@ -308,7 +309,7 @@ impl<'e> Lx<'e> {
 
     fn symbol(&mut self, path: &ast::Path, args: &[ast::Expr], span: Span, applied: bool) -> Option<Low> {
         if path.is_simple() {
-            if let Some(s) = self.local(&path.text).cloned() {
+            if let Some((n, s)) = self.local(&path.text).cloned() {
                 if applied {
                     self.err(LangError::WrongKind {
                         name: path.text.clone(),
@@ -319,7 +320,7 @@ impl<'e> Lx<'e> {
                     });
                     return None;
                 }
-                return Some(Low::Term(Term::Free(name(&path.text), s.clone()), s));
+                return Some(Low::Term(Term::Free(n, s.clone()), s));
             }
         }
         let id = self.resolve(path, "name")?;
@@ -392,9 +393,14 @@ impl<'e> Lx<'e> {
             ExprKind::Cmp(first, rest) => self.compare(first, rest),
             ExprKind::Quant(q, binders, body) => {
                 let mut sorts = Vec::with_capacity(binders.len());
-                let mut seen = NameSet::default();
-                for b in binders {
-                    if !seen.insert(b.name.text.as_str()) {
+                // Binder lists are short: look back through them, unless one is long.
+                let mut seen: Option<NameSet<&str>> = (binders.len() > 16).then(NameSet::default);
+                for (i, b) in binders.iter().enumerate() {
+                    let repeated = match &mut seen {
+                        Some(seen) => !seen.insert(b.name.text.as_str()),
+                        None => binders[..i].iter().any(|c| c.name.text == b.name.text),
+                    };
+                    if repeated {
                         self.err(LangError::Duplicate {
                             name: b.name.text.clone(),
                             span: ss(b.name.span),
@@ -407,16 +413,19 @@ impl<'e> Lx<'e> {
                 for (b, s) in binders.iter().zip(&sorts) {
                     // An unresolved sort still binds the name, so that the body does
                     // not report it as unknown.
-                    self.locals.push((b.name.text.clone(), s.clone().unwrap_or_else(error_sort)));
+                    self.locals.push((name(&b.name.text), s.clone().unwrap_or_else(error_sort)));
                 }
                 let body = self.formula(body);
-                self.locals.truncate(n);
+                let bound = self.locals.split_off(n);
                 let mut f = body?;
-                for (b, s) in binders.iter().zip(sorts).rev() {
+                // As `Formula::forall` and `Formula::exists` do, with the binder's name
+                // (the one its occurrences share) as the hint.
+                for ((x, _), s) in bound.into_iter().zip(sorts).rev() {
                     let s = s?;
+                    let closed = Arc::new(close_formula(&f, &x, &s));
                     f = match q {
-                        Quantifier::Forall => Formula::forall(&b.name.text, s, &f),
-                        Quantifier::Exists => Formula::exists(&b.name.text, s, &f),
+                        Quantifier::Forall => Formula::Forall(Hint(x), s, closed),
+                        Quantifier::Exists => Formula::Exists(Hint(x), s, closed),
                     };
                 }
                 Some(Low::Formula(f))
@@ -811,7 +820,7 @@ pub(crate) fn lower_formula_in(
     expr: &ast::Expr,
 ) -> Result<Formula, Vec<LangError>> {
     let mut lx = Lx::new(&p.modules, &p.globals, scope.module, &p.limits, p.signature.limits().max_exponent);
-    lx.locals = scope.locals.clone();
+    lx.locals = scope.locals.iter().map(|(n, s)| (name(n), s.clone())).collect();
     match lx.formula(expr) {
         Some(f) if lx.errors.is_empty() && !lx.poisoned => Ok(f),
         _ => Err(poisoned_errors(lx.errors, lx.poisoned, expr.span)),
@@ -824,7 +833,7 @@ pub(crate) fn lower_term_in(
     expr: &ast::Expr,
 ) -> Result<(Term, Sort), Vec<LangError>> {
     let mut lx = Lx::new(&p.modules, &p.globals, scope.module, &p.limits, p.signature.limits().max_exponent);
-    lx.locals = scope.locals.clone();
+    lx.locals = scope.locals.iter().map(|(n, s)| (name(n), s.clone())).collect();
     match lx.term(expr) {
         Some(t) if lx.errors.is_empty() && !lx.poisoned => Ok(t),
         _ => Err(poisoned_errors(lx.errors, lx.poisoned, expr.span)),
@@ -860,7 +869,7 @@ pub(crate) struct Elab<'l> {
     /// The thread that checks declarations into the signature while elaboration goes
     /// on, in the order sent ([`elaborate`]); whether it refused one is known only at
     /// the end.
-    pub(crate) background: Option<std::sync::mpsc::Sender<Declaration>>,
+    pub(crate) background: Option<Background>,
     pub(crate) obligations: Vec<Obligation>,
     pub(crate) techniques: Vec<TechniqueInfo>,
     pub(crate) challenges: Vec<ChallengeInfo>,
@@ -904,12 +913,12 @@ pub(crate) fn elaborate(
     if !concurrent || items < BACKGROUND_DECLARATIONS_FROM {
         return run(modules, diags, limits, concurrent, None).into_program(sources);
     }
-    let (send, receive) = std::sync::mpsc::channel::<Declaration>();
+    let (send, receive) = std::sync::mpsc::channel::<Vec<Declaration>>();
     let (mut el, checked) = std::thread::scope(|scope| {
         let checker =
             std::thread::Builder::new().name("declarations".into()).spawn_scoped(scope, move || {
                 let mut signature = Signature::new();
-                for decl in receive {
+                for decl in receive.into_iter().flatten() {
                     if signature.declare(decl).is_err() {
                         // Everything is elaborated again: stop here.
                         return None;
@@ -918,10 +927,10 @@ pub(crate) fn elaborate(
                 Some(signature)
             });
         // Without a thread (the system refused one), declare in place.
-        let background = checker.is_ok().then_some(send);
+        let background = checker.is_ok().then(|| Background { send, batch: Vec::new() });
         let mut el = run(modules, diags.clone(), limits, concurrent, background);
         // Dropping the sender (here, before the join) ends the checker's loop.
-        let sent = el.background.take().is_some();
+        let sent = el.background.take().map(Background::flush).is_some();
         let checked = match checker {
             Ok(checker) if sent => match checker.join() {
                 Ok(Some(signature)) => Checked::There(signature),
@@ -947,6 +956,34 @@ pub(crate) fn elaborate(
     }
 }
 
+/// The sending end of [`elaborate`]'s declarations thread: declarations go in
+/// batches, since a message costs about as much as the front end's work on a small
+/// declaration.
+pub(crate) struct Background {
+    send: std::sync::mpsc::Sender<Vec<Declaration>>,
+    /// Declarations not sent yet, in order.
+    batch: Vec<Declaration>,
+}
+
+impl Background {
+    /// Declarations sent at once.
+    const BATCH: usize = 64;
+
+    /// Sends the batch. A send fails only when the checker has stopped at a refusal:
+    /// then everything is elaborated again ([`elaborate`]).
+    fn send(&mut self) {
+        if !self.batch.is_empty() {
+            let _ = self.send.send(std::mem::take(&mut self.batch));
+        }
+    }
+
+    /// Sends what is left, and gives the sender back to be dropped.
+    fn flush(mut self) -> std::sync::mpsc::Sender<Vec<Declaration>> {
+        self.send();
+        self.send
+    }
+}
+
 /// How [`elaborate`]'s declarations were checked.
 enum Checked {
     /// In place: the signature is the `Elab`'s.
@@ -964,7 +1001,7 @@ fn run<'l>(
     diags: Vec<Diagnostic>,
     limits: &'l Limits,
     concurrent: bool,
-    background: Option<std::sync::mpsc::Sender<Declaration>>,
+    background: Option<Background>,
 ) -> Elab<'l> {
     let mut el = Elab {
         modules,
@@ -1036,11 +1073,19 @@ impl Elab<'_> {
         clean
     }
 
+    /// Sends the declarations batched so far to the checker, if there is one.
+    fn send_declarations(&mut self) {
+        if let Some(background) = &mut self.background {
+            background.send();
+        }
+    }
+
     fn declare(&mut self, m: ModuleId, gid: GlobalId, decl: Declaration) {
-        if let Some(send) = &self.background {
-            // A send fails only when the checker has stopped at a refusal: then
-            // everything is elaborated again (`elaborate`).
-            let _ = send.send(decl);
+        if let Some(background) = &mut self.background {
+            background.batch.push(decl);
+            if background.batch.len() >= Background::BATCH {
+                background.send();
+            }
             return;
         }
         if let Err(e) = self.sig.declare(decl) {
@@ -1071,8 +1116,13 @@ impl Elab<'_> {
         self.import_names(m);
         let ids = self.declare_names(m, &ast);
         self.signatures(m, &ast, &ids);
+        self.send_declarations();
         self.definitions(m, &ast, &ids);
+        self.send_declarations();
         self.statements(m, &ast, &ids);
+        // Nothing is declared after this phase: the checker takes the last batch while
+        // the techniques are lowered.
+        self.send_declarations();
         self.challenges(m, &ast, &ids);
         self.techniques(m, &ast, &ids);
         self.proof_limits(m, &ast);
@@ -1563,7 +1613,7 @@ impl Elab<'_> {
             ItemKind::Def { params, body, result, .. } => {
                 lx.current = Some(id);
                 let ps = self.params(&mut lx, params).unwrap_or_default();
-                lx.locals = ps.iter().map(|(n, s)| (n.to_string(), s.clone())).collect();
+                lx.locals = ps.clone();
                 let kernel = self.globals[id].kernel.clone();
                 match (&self.globals[id].kind, result) {
                     (GlobalKind::Function { result: rs, .. }, DefResult::Sort(_)) => {
@@ -1647,7 +1697,7 @@ impl Elab<'_> {
             let params = self.params(&mut lx, &c.params);
             let ok_params = params.is_some();
             let params = params.unwrap_or_default();
-            lx.locals = params.iter().map(|(n, s)| (n.to_string(), s.clone())).collect();
+            lx.locals = params.clone();
             let mut info = ChallengeInfo {
                 name: self.globals[id].kernel.clone(),
                 short: c.name.text.clone(),
@@ -1965,7 +2015,7 @@ impl Elab<'_> {
         let params = self.params(&mut lx, &t.params);
         let mut broken = params.is_none();
         let params = params.unwrap_or_default();
-        lx.locals = params.iter().map(|(n, s)| (n.to_string(), s.clone())).collect();
+        lx.locals = params.clone();
         let mut info = TechniqueInfo {
             name: tkernel.clone(),
             short: t.name.text.clone(),
