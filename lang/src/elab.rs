@@ -267,7 +267,16 @@ impl<'e> Lx<'e> {
         Some(t)
     }
 
-    fn args(&mut self, f: &ast::Path, params: &[Sort], args: &[ast::Expr], span: Span) -> Option<Vec<Term>> {
+    /// The arguments of `f` lowered, each checked against its parameter's sort: made
+    /// straight into the shared slice a kernel application holds (no vector to copy
+    /// from).
+    fn args(
+        &mut self,
+        f: &ast::Path,
+        params: &[Sort],
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Option<Arc<[Term]>> {
         if params.len() != args.len() {
             let sig = params.iter().map(sort_str).collect::<Vec<_>>().join(", ");
             self.err(LangError::Arity {
@@ -283,14 +292,19 @@ impl<'e> Lx<'e> {
             }
             return None;
         }
-        let mut out = Vec::with_capacity(args.len());
         let mut ok = true;
-        for (i, (p, a)) in params.iter().zip(args).enumerate() {
-            match self.term(a) {
-                Some((t, s)) if &s == p => out.push(t),
+        // Every argument is lowered, in order, whatever happens to the others; a
+        // failed one holds a placeholder and the whole slice is dropped.
+        let out: Arc<[Term]> = params
+            .iter()
+            .zip(args)
+            .enumerate()
+            .map(|(i, (p, a))| match self.term(a) {
+                Some((t, s)) if &s == p => t,
                 Some((_, s)) if is_error_sort(&s) => {
                     self.poisoned = true;
                     ok = false;
+                    Term::Bound(0)
                 }
                 Some((_, s)) => {
                     self.err(LangError::SortMismatch {
@@ -300,10 +314,14 @@ impl<'e> Lx<'e> {
                         span: ss(a.span),
                     });
                     ok = false;
+                    Term::Bound(0)
                 }
-                None => ok = false,
-            }
-        }
+                None => {
+                    ok = false;
+                    Term::Bound(0)
+                }
+            })
+            .collect();
         ok.then_some(out)
     }
 
@@ -341,14 +359,14 @@ impl<'e> Lx<'e> {
                     self.deps.push(id);
                 }
                 let args = self.args(path, params, args, span)?;
-                Some(Low::Term(Term::App(kernel, Arc::from(args)), result.clone()))
+                Some(Low::Term(Term::App(kernel, args), result.clone()))
             }
             GlobalKind::Predicate { params, defined } => {
                 if *defined {
                     self.deps.push(id);
                 }
                 let args = self.args(path, params, args, span)?;
-                Some(Low::Formula(Formula::Pred(kernel, Arc::from(args))))
+                Some(Low::Formula(Formula::Pred(kernel, args)))
             }
             other => {
                 let found = other.describe();
@@ -2232,7 +2250,7 @@ impl Elab<'_> {
             .iter()
             .map(|g| (g.name.clone(), instantiate(&g.statement, &used.params, &args)))
             .collect();
-        u.args = args;
+        u.args = args.to_vec();
         u.technique = Some(tid);
         u
     }
@@ -2253,7 +2271,7 @@ impl Elab<'_> {
             }
         };
         let sorts: Vec<Sort> = self.challenges[cid].params.iter().map(|(_, s)| s.clone()).collect();
-        let args = lx.args(&app.name, &sorts, &app.args, app.span)?;
+        let args = lx.args(&app.name, &sorts, &app.args, app.span)?.to_vec();
         Some(Answers { challenge: cid, args, span: app.span })
     }
 
