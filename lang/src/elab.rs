@@ -29,10 +29,7 @@ pub(crate) fn resolve_in(
     };
     match m.names.get(path.text.as_str()) {
         None => {
-            let suggestion = suggest(
-                &path.text,
-                m.names.keys().map(String::as_str).chain(locals.iter().map(|(n, _)| &**n)),
-            );
+            let suggestion = suggest(&path.text, m.names.keys().chain(locals.iter().map(|(n, _)| &**n)));
             Err(unknown(kind, path, suggestion))
         }
         Some(ids) => {
@@ -1131,8 +1128,8 @@ impl Elab<'_> {
                 errs.iter().any(|&e| start <= e && e < end)
             })
             .collect();
-        self.import_names(m);
-        let ids = self.declare_names(m, &ast);
+        let imported = self.import_names(m);
+        let ids = self.declare_names(m, &ast, imported);
         self.signatures(m, &ast, &ids);
         self.send_declarations();
         self.definitions(m, &ast, &ids);
@@ -1207,30 +1204,31 @@ impl Elab<'_> {
         self.modules[m].proof_limits = valid;
     }
 
-    fn add_name(&mut self, m: ModuleId, key: String, id: GlobalId) {
-        let v = self.modules[m].names.entry(key).or_default();
-        if !v.contains(&id) {
-            v.push(id);
-        }
-    }
-
-    fn import_names(&mut self, m: ModuleId) {
-        let imports = self.modules[m].imports.clone();
-        for i in imports {
-            let last = self.modules[i].name.rsplit('.').next().unwrap_or("").to_string();
-            let ids = self.modules[i].globals.clone();
-            for id in ids {
-                let short = self.globals[id].short.clone();
-                let kernel = self.globals[id].kernel.to_string();
-                self.add_name(m, dotted(&last, &short), id);
-                self.add_name(m, kernel, id);
-                self.add_name(m, short, id);
+    /// The names the module `m` sees of the declarations of its imports:
+    /// `last_segment.name`, `module.name` and `name` for each, in that order.
+    fn import_names(&self, m: ModuleId) -> Vec<(String, GlobalId)> {
+        let mut names = Vec::new();
+        for &i in &self.modules[m].imports {
+            let last = self.modules[i].name.rsplit('.').next().unwrap_or("");
+            for &id in &self.modules[i].globals {
+                let short = &self.globals[id].short;
+                names.push((dotted(last, short), id));
+                names.push((self.globals[id].kernel.to_string(), id));
+                names.push((short.clone(), id));
             }
         }
+        names
     }
 
     /// Phase 1: every item's name, with duplicates reported.
-    fn declare_names(&mut self, m: ModuleId, ast: &ast::SourceFile) -> Vec<Option<GlobalId>> {
+    /// Fills the module's name table with `imported` (the names of its imports'
+    /// declarations), then its own.
+    fn declare_names(
+        &mut self,
+        m: ModuleId,
+        ast: &ast::SourceFile,
+        mut names: Vec<(String, GlobalId)>,
+    ) -> Vec<Option<GlobalId>> {
         let file = self.modules[m].file;
         let modname = self.modules[m].name.clone();
         let last = modname.rsplit('.').next().unwrap_or("").to_string();
@@ -1239,7 +1237,7 @@ impl Elab<'_> {
         let mut ids = Vec::with_capacity(ast.items.len());
         // Up to three names for each item (see `Module::names`), and at most one
         // declaration: reserved, so that the large vectors are not copied as they grow.
-        self.modules[m].names.reserve(3 * ast.items.len());
+        names.reserve(3 * ast.items.len());
         self.modules[m].globals.reserve(ast.items.len());
         self.globals.reserve(ast.items.len());
         // The strings each declaration needs, made on the pool for a large module: this
@@ -1309,25 +1307,26 @@ impl Elab<'_> {
             own.insert(&ident.text, ident.span);
             let id = self.globals.len();
             // Every item that declares a name has its strings made.
-            let names = prepared[ix].take().unwrap_or_else(|| ItemNames::new(item, ident, &modname, &last));
+            let strings = prepared[ix].take().unwrap_or_else(|| ItemNames::new(item, ident, &modname, &last));
             self.globals.push(Global {
-                short: names.short,
-                kernel: names.kernel,
+                short: strings.short,
+                kernel: strings.kernel,
                 module: m,
                 file,
                 span: ident.span,
-                doc: names.doc,
+                doc: strings.doc,
                 kind,
                 broken: false,
             });
             self.modules[m].globals.push(id);
-            self.add_name(m, names.short_key, id);
-            self.add_name(m, names.qualified, id);
-            if let Some(key) = names.last_key {
-                self.add_name(m, key, id);
+            names.push((strings.short_key, id));
+            names.push((strings.qualified, id));
+            if let Some(key) = strings.last_key {
+                names.push((key, id));
             }
             ids.push(Some(id));
         }
+        self.modules[m].names.extend(names);
         ids
     }
 
