@@ -113,9 +113,20 @@ impl NameTable {
             self.shards = (0..Self::SHARDS).map(|_| NameMap::default()).collect();
         }
         let parallel = entries.len() >= Self::PARALLEL_NAMES;
-        let mut parts: Vec<Vec<(String, GlobalId)>> = vec![Vec::new(); Self::SHARDS];
-        for (name, id) in entries {
-            parts[self.shard(&name)].push((name, id));
+        // Each name's shard, hashed on the pool for many; then the entries are dealt
+        // out to their shards in order, each shard's vector sized first.
+        let shard_of: Vec<u8> = if parallel {
+            entries.par_iter().map(|(name, _)| self.shard(name) as u8).collect()
+        } else {
+            entries.iter().map(|(name, _)| self.shard(name) as u8).collect()
+        };
+        let mut sizes = [0usize; Self::SHARDS];
+        for &s in &shard_of {
+            sizes[usize::from(s)] += 1;
+        }
+        let mut parts: Vec<Vec<(String, GlobalId)>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+        for (entry, s) in entries.into_iter().zip(shard_of) {
+            parts[usize::from(s)].push(entry);
         }
         let fill = |(map, part): (&mut NameMap<String, GlobalIds>, Vec<(String, GlobalId)>)| {
             map.reserve(part.len());
