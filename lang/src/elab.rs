@@ -8,11 +8,8 @@ use crate::diag::{ss, Diagnostic, LangError};
 use crate::limits::Limits;
 use crate::program::*;
 use crate::span::{FileId, Span};
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use warrant_kernel::{
-    close_formula, name, open_formula, Declaration, Formula, Name, Rat, Signature, Sort, Term,
-};
+use warrant_kernel::{close_formula, name, Declaration, Formula, Hint, Name, Rat, Signature, Sort, Term};
 
 // ---------------------------------------------------------------------------
 // Resolution
@@ -25,17 +22,14 @@ pub(crate) fn resolve_in(
     module: ModuleId,
     path: &ast::Path,
     kind: &'static str,
-    locals: &[(String, Sort)],
+    locals: &[(Name, Sort)],
 ) -> Result<GlobalId, LangError> {
     let Some(m) = modules.get(module) else {
         return Err(unknown(kind, path, None));
     };
     match m.names.get(path.text.as_str()) {
         None => {
-            let suggestion = suggest(
-                &path.text,
-                m.names.keys().map(String::as_str).chain(locals.iter().map(|(n, _)| n.as_str())),
-            );
+            let suggestion = suggest(&path.text, m.names.keys().chain(locals.iter().map(|(n, _)| &**n)));
             Err(unknown(kind, path, suggestion))
         }
         Some(ids) => {
@@ -133,7 +127,8 @@ struct Lx<'e> {
     module: ModuleId,
     numeral_len: usize,
     max_exponent: u32,
-    locals: Vec<(String, Sort)>,
+    /// Variables in scope, innermost last. A variable's occurrences share its `Name`.
+    locals: Vec<(Name, Sort)>,
     errors: Vec<LangError>,
     refs: Vec<(Span, GlobalId)>,
     /// Defined symbols used (to order and check definitions).
@@ -226,8 +221,8 @@ impl<'e> Lx<'e> {
         }
     }
 
-    fn local(&self, n: &str) -> Option<&Sort> {
-        self.locals.iter().rev().find(|(l, _)| l == n).map(|(_, s)| s)
+    fn local(&self, n: &str) -> Option<&(Name, Sort)> {
+        self.locals.iter().rev().find(|(l, _)| &**l == n)
     }
 
     fn formula(&mut self, e: &ast::Expr) -> Option<Formula> {
@@ -269,7 +264,16 @@ impl<'e> Lx<'e> {
         Some(t)
     }
 
-    fn args(&mut self, f: &ast::Path, params: &[Sort], args: &[ast::Expr], span: Span) -> Option<Vec<Term>> {
+    /// The arguments of `f` lowered, each checked against its parameter's sort: made
+    /// straight into the shared slice a kernel application holds (no vector to copy
+    /// from).
+    fn args(
+        &mut self,
+        f: &ast::Path,
+        params: &[Sort],
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Option<Arc<[Term]>> {
         if params.len() != args.len() {
             let sig = params.iter().map(sort_str).collect::<Vec<_>>().join(", ");
             self.err(LangError::Arity {
@@ -285,14 +289,19 @@ impl<'e> Lx<'e> {
             }
             return None;
         }
-        let mut out = Vec::with_capacity(args.len());
         let mut ok = true;
-        for (i, (p, a)) in params.iter().zip(args).enumerate() {
-            match self.term(a) {
-                Some((t, s)) if &s == p => out.push(t),
+        // Every argument is lowered, in order, whatever happens to the others; a
+        // failed one holds a placeholder and the whole slice is dropped.
+        let out: Arc<[Term]> = params
+            .iter()
+            .zip(args)
+            .enumerate()
+            .map(|(i, (p, a))| match self.term(a) {
+                Some((t, s)) if &s == p => t,
                 Some((_, s)) if is_error_sort(&s) => {
                     self.poisoned = true;
                     ok = false;
+                    Term::Bound(0)
                 }
                 Some((_, s)) => {
                     self.err(LangError::SortMismatch {
@@ -302,16 +311,20 @@ impl<'e> Lx<'e> {
                         span: ss(a.span),
                     });
                     ok = false;
+                    Term::Bound(0)
                 }
-                None => ok = false,
-            }
-        }
+                None => {
+                    ok = false;
+                    Term::Bound(0)
+                }
+            })
+            .collect();
         ok.then_some(out)
     }
 
     fn symbol(&mut self, path: &ast::Path, args: &[ast::Expr], span: Span, applied: bool) -> Option<Low> {
         if path.is_simple() {
-            if let Some(s) = self.local(&path.text).cloned() {
+            if let Some((n, s)) = self.local(&path.text).cloned() {
                 if applied {
                     self.err(LangError::WrongKind {
                         name: path.text.clone(),
@@ -322,7 +335,7 @@ impl<'e> Lx<'e> {
                     });
                     return None;
                 }
-                return Some(Low::Term(Term::Free(name(&path.text), s.clone()), s));
+                return Some(Low::Term(Term::Free(n, s.clone()), s));
             }
         }
         let id = self.resolve(path, "name")?;
@@ -343,14 +356,14 @@ impl<'e> Lx<'e> {
                     self.deps.push(id);
                 }
                 let args = self.args(path, params, args, span)?;
-                Some(Low::Term(Term::App(kernel, Arc::from(args)), result.clone()))
+                Some(Low::Term(Term::App(kernel, args), result.clone()))
             }
             GlobalKind::Predicate { params, defined } => {
                 if *defined {
                     self.deps.push(id);
                 }
                 let args = self.args(path, params, args, span)?;
-                Some(Low::Formula(Formula::Pred(kernel, Arc::from(args))))
+                Some(Low::Formula(Formula::Pred(kernel, args)))
             }
             other => {
                 let found = other.describe();
@@ -395,9 +408,14 @@ impl<'e> Lx<'e> {
             ExprKind::Cmp(first, rest) => self.compare(first, rest),
             ExprKind::Quant(q, binders, body) => {
                 let mut sorts = Vec::with_capacity(binders.len());
-                let mut seen = NameSet::default();
-                for b in binders {
-                    if !seen.insert(b.name.text.as_str()) {
+                // Binder lists are short: look back through them, unless one is long.
+                let mut seen: Option<NameSet<&str>> = (binders.len() > 16).then(NameSet::default);
+                for (i, b) in binders.iter().enumerate() {
+                    let repeated = match &mut seen {
+                        Some(seen) => !seen.insert(b.name.text.as_str()),
+                        None => binders[..i].iter().any(|c| c.name.text == b.name.text),
+                    };
+                    if repeated {
                         self.err(LangError::Duplicate {
                             name: b.name.text.clone(),
                             span: ss(b.name.span),
@@ -410,16 +428,19 @@ impl<'e> Lx<'e> {
                 for (b, s) in binders.iter().zip(&sorts) {
                     // An unresolved sort still binds the name, so that the body does
                     // not report it as unknown.
-                    self.locals.push((b.name.text.clone(), s.clone().unwrap_or_else(error_sort)));
+                    self.locals.push((name(&b.name.text), s.clone().unwrap_or_else(error_sort)));
                 }
                 let body = self.formula(body);
-                self.locals.truncate(n);
+                let bound = self.locals.split_off(n);
                 let mut f = body?;
-                for (b, s) in binders.iter().zip(sorts).rev() {
+                // As `Formula::forall` and `Formula::exists` do, with the binder's name
+                // (the one its occurrences share) as the hint.
+                for ((x, _), s) in bound.into_iter().zip(sorts).rev() {
                     let s = s?;
+                    let closed = Arc::new(close_formula(&f, &x, &s));
                     f = match q {
-                        Quantifier::Forall => Formula::forall(&b.name.text, s, &f),
-                        Quantifier::Exists => Formula::exists(&b.name.text, s, &f),
+                        Quantifier::Forall => Formula::Forall(Hint(x), s, closed),
+                        Quantifier::Exists => Formula::Exists(Hint(x), s, closed),
                     };
                 }
                 Some(Low::Formula(f))
@@ -587,6 +608,50 @@ impl<'e> Lx<'e> {
     }
 }
 
+/// The strings of one declaration ([`Elab::declare_names`]): the `Global`'s own, and
+/// the keys it gets in its module's name table.
+struct ItemNames {
+    short: String,
+    kernel: Name,
+    doc: Option<String>,
+    /// Its short name, `module.name` and (when the module's name has dots)
+    /// `last_segment.name`.
+    short_key: String,
+    qualified: String,
+    last_key: Option<String>,
+}
+
+impl ItemNames {
+    /// The strings of `item`'s declaration in the module `modname` (whose last segment
+    /// is `last`), if it declares a name.
+    fn of(item: &ast::Item, modname: &str, last: &str) -> Option<ItemNames> {
+        let ident = match &item.kind {
+            ItemKind::Sort(name)
+            | ItemKind::Fn { name, .. }
+            | ItemKind::Pred { name, .. }
+            | ItemKind::Def { name, .. }
+            | ItemKind::Axiom { name, .. }
+            | ItemKind::Lemma { name, .. } => name,
+            ItemKind::Technique(t) => &t.name,
+            ItemKind::Challenge(c) => &c.name,
+            ItemKind::Module(_) | ItemKind::Import(_) | ItemKind::Limits(_) | ItemKind::Error => return None,
+        };
+        Some(ItemNames::new(item, ident, modname, last))
+    }
+
+    fn new(item: &ast::Item, ident: &ast::Ident, modname: &str, last: &str) -> ItemNames {
+        let qualified = dotted(modname, &ident.text);
+        ItemNames {
+            short: ident.text.clone(),
+            kernel: name(&qualified),
+            doc: item.doc.clone(),
+            short_key: ident.text.clone(),
+            qualified,
+            last_key: (last != modname).then(|| dotted(last, &ident.text)),
+        }
+    }
+}
+
 /// Below this many items a module's items are lowered on one thread: sharing out the
 /// work would cost more than it saves.
 const PARALLEL_ITEMS: usize = 64;
@@ -601,14 +666,20 @@ pub(crate) struct Lowering<T> {
     pub(crate) poisoned: bool,
 }
 
+/// A signature, lowered ([`Elab::lower_signature`]): the parameters (`None` when one
+/// does not lower) and the result sort (`None` for a predicate, `Some(None)` when it
+/// does not lower).
+type SignatureLowering = (Option<Vec<(Name, Sort)>>, Option<Option<Sort>>);
+
 /// A technique's clauses, lowered ([`Elab::lower_technique`]).
-pub(crate) struct TechniqueLowering<'a> {
+pub(crate) struct TechniqueLowering {
     pub(crate) info: TechniqueInfo,
     pub(crate) broken: bool,
-    /// Index in `info.guarantees` and proof of each guarantee with a statement.
-    guarantee_proofs: Vec<(usize, Option<&'a ast::Proof>)>,
-    /// Index in `info.discharges` and proof of each discharge.
-    pending_discharges: Vec<(usize, &'a ast::Proof)>,
+    /// The obligations of its guarantees with a statement, then of its discharges,
+    /// made with the lowering (on the pool when techniques are lowered in parallel):
+    /// only their numbers and the technique's number are left to fill in when it
+    /// takes its place ([`Elab::technique_obligations`]).
+    obligations: Vec<Obligation>,
     pub(crate) low: Lowering<()>,
 }
 
@@ -658,19 +729,104 @@ impl<T> Lowering<T> {
     }
 }
 
-/// Substitutes `args` for the free variables `params` of `f`, simultaneously.
+/// Substitutes `args` for the free variables `params` of `f`, simultaneously: every
+/// occurrence of the free variable `params[i]` (name and sort) becomes `args[i]`, in
+/// one pass over `f` that rebuilds only what changes. The arguments are lowered terms,
+/// so locally closed: putting one under a binder captures nothing. (A parameter without
+/// an argument becomes the free variable `#i`, which no source can name.)
 pub fn instantiate(f: &Formula, params: &[(Name, Sort)], args: &[Term]) -> Formula {
-    let mut g = f.clone();
-    // First rename every parameter to a name no user can write, then substitute:
-    // arguments may mention the parameters' names.
-    let tmps: Vec<Name> = (0..params.len()).map(|i| name(&format!("#{i}"))).collect();
-    for ((p, s), tmp) in params.iter().zip(&tmps) {
-        g = open_formula(&close_formula(&g, p, s), &Term::Free(tmp.clone(), s.clone()));
+    if params.is_empty() {
+        return f.clone();
     }
-    for (((_, s), a), tmp) in params.iter().zip(args).zip(&tmps) {
-        g = open_formula(&close_formula(&g, tmp, s), a);
+    let with: Vec<Term> = params
+        .iter()
+        .enumerate()
+        .map(|(i, (_, s))| {
+            args.get(i).cloned().unwrap_or_else(|| Term::Free(name(&format!("#{i}")), s.clone()))
+        })
+        .collect();
+    Instantiation { params, with: &with }.formula(f).unwrap_or_else(|| f.clone())
+}
+
+/// [`instantiate`]'s substitution. Its recursion follows the formula's nesting, as
+/// lowering's and the kernel's substitutions do.
+struct Instantiation<'a> {
+    params: &'a [(Name, Sort)],
+    /// The term for each parameter.
+    with: &'a [Term],
+}
+
+impl Instantiation<'_> {
+    /// `t` with the parameters replaced; `None` when it has none of them.
+    fn term(&self, t: &Term) -> Option<Term> {
+        match t {
+            Term::Free(n, s) => {
+                let i = self.params.iter().position(|(p, ps)| p == n && ps == s)?;
+                Some(self.with[i].clone())
+            }
+            Term::Bound(_) | Term::Num(_) => None,
+            Term::App(f, args) => self.terms(args).map(|a| Term::App(f.clone(), a)),
+            Term::Neg(a) => Some(Term::Neg(Arc::new(self.term(a)?))),
+            Term::Add(a, b) => self.pair(a, b).map(|(a, b)| Term::Add(a, b)),
+            Term::Sub(a, b) => self.pair(a, b).map(|(a, b)| Term::Sub(a, b)),
+            Term::Mul(a, b) => self.pair(a, b).map(|(a, b)| Term::Mul(a, b)),
+            Term::Div(a, c) => Some(Term::Div(Arc::new(self.term(a)?), c.clone())),
+            Term::Pow(a, n) => Some(Term::Pow(Arc::new(self.term(a)?), *n)),
+        }
     }
-    g
+
+    fn pair(&self, a: &Arc<Term>, b: &Arc<Term>) -> Option<(Arc<Term>, Arc<Term>)> {
+        match (self.term(a), self.term(b)) {
+            (None, None) => None,
+            (na, nb) => {
+                Some((na.map_or_else(|| a.clone(), Arc::new), nb.map_or_else(|| b.clone(), Arc::new)))
+            }
+        }
+    }
+
+    fn terms(&self, args: &Arc<[Term]>) -> Option<Arc<[Term]>> {
+        let (i, new) = args.iter().enumerate().find_map(|(i, a)| Some((i, self.term(a)?)))?;
+        let rest = args[i + 1..].iter().map(|a| self.term(a).unwrap_or_else(|| a.clone()));
+        Some(args[..i].iter().cloned().chain([new]).chain(rest).collect())
+    }
+
+    fn sides(&self, a: &Term, b: &Term) -> Option<(Term, Term)> {
+        match (self.term(a), self.term(b)) {
+            (None, None) => None,
+            (na, nb) => Some((na.unwrap_or_else(|| a.clone()), nb.unwrap_or_else(|| b.clone()))),
+        }
+    }
+
+    fn both(&self, a: &Arc<Formula>, b: &Arc<Formula>) -> Option<(Arc<Formula>, Arc<Formula>)> {
+        match (self.formula(a), self.formula(b)) {
+            (None, None) => None,
+            (na, nb) => {
+                Some((na.map_or_else(|| a.clone(), Arc::new), nb.map_or_else(|| b.clone(), Arc::new)))
+            }
+        }
+    }
+
+    /// `f` with the parameters replaced; `None` when it has none of them.
+    fn formula(&self, f: &Formula) -> Option<Formula> {
+        match f {
+            Formula::True | Formula::False => None,
+            Formula::Eq(a, b) => self.sides(a, b).map(|(a, b)| Formula::Eq(a, b)),
+            Formula::Le(a, b) => self.sides(a, b).map(|(a, b)| Formula::Le(a, b)),
+            Formula::Lt(a, b) => self.sides(a, b).map(|(a, b)| Formula::Lt(a, b)),
+            Formula::Pred(p, args) => self.terms(args).map(|a| Formula::Pred(p.clone(), a)),
+            Formula::Not(a) => Some(Formula::Not(Arc::new(self.formula(a)?))),
+            Formula::And(a, b) => self.both(a, b).map(|(a, b)| Formula::And(a, b)),
+            Formula::Or(a, b) => self.both(a, b).map(|(a, b)| Formula::Or(a, b)),
+            Formula::Implies(a, b) => self.both(a, b).map(|(a, b)| Formula::Implies(a, b)),
+            Formula::Iff(a, b) => self.both(a, b).map(|(a, b)| Formula::Iff(a, b)),
+            Formula::Forall(h, s, b) => {
+                Some(Formula::Forall(h.clone(), s.clone(), Arc::new(self.formula(b)?)))
+            }
+            Formula::Exists(h, s, b) => {
+                Some(Formula::Exists(h.clone(), s.clone(), Arc::new(self.formula(b)?)))
+            }
+        }
+    }
 }
 
 pub(crate) fn lower_formula_in(
@@ -679,7 +835,7 @@ pub(crate) fn lower_formula_in(
     expr: &ast::Expr,
 ) -> Result<Formula, Vec<LangError>> {
     let mut lx = Lx::new(&p.modules, &p.globals, scope.module, &p.limits, p.signature.limits().max_exponent);
-    lx.locals = scope.locals.clone();
+    lx.locals = scope.locals.iter().map(|(n, s)| (name(n), s.clone())).collect();
     match lx.formula(expr) {
         Some(f) if lx.errors.is_empty() && !lx.poisoned => Ok(f),
         _ => Err(poisoned_errors(lx.errors, lx.poisoned, expr.span)),
@@ -692,7 +848,7 @@ pub(crate) fn lower_term_in(
     expr: &ast::Expr,
 ) -> Result<(Term, Sort), Vec<LangError>> {
     let mut lx = Lx::new(&p.modules, &p.globals, scope.module, &p.limits, p.signature.limits().max_exponent);
-    lx.locals = scope.locals.clone();
+    lx.locals = scope.locals.iter().map(|(n, s)| (name(n), s.clone())).collect();
     match lx.term(expr) {
         Some(t) if lx.errors.is_empty() && !lx.poisoned => Ok(t),
         _ => Err(poisoned_errors(lx.errors, lx.poisoned, expr.span)),
@@ -728,7 +884,7 @@ pub(crate) struct Elab<'l> {
     /// The thread that checks declarations into the signature while elaboration goes
     /// on, in the order sent ([`elaborate`]); whether it refused one is known only at
     /// the end.
-    pub(crate) background: Option<std::sync::mpsc::Sender<Declaration>>,
+    pub(crate) background: Option<Background>,
     pub(crate) obligations: Vec<Obligation>,
     pub(crate) techniques: Vec<TechniqueInfo>,
     pub(crate) challenges: Vec<ChallengeInfo>,
@@ -772,12 +928,12 @@ pub(crate) fn elaborate(
     if !concurrent || items < BACKGROUND_DECLARATIONS_FROM {
         return run(modules, diags, limits, concurrent, None).into_program(sources);
     }
-    let (send, receive) = std::sync::mpsc::channel::<Declaration>();
+    let (send, receive) = std::sync::mpsc::channel::<Vec<Declaration>>();
     let (mut el, checked) = std::thread::scope(|scope| {
         let checker =
             std::thread::Builder::new().name("declarations".into()).spawn_scoped(scope, move || {
                 let mut signature = Signature::new();
-                for decl in receive {
+                for decl in receive.into_iter().flatten() {
                     if signature.declare(decl).is_err() {
                         // Everything is elaborated again: stop here.
                         return None;
@@ -786,10 +942,10 @@ pub(crate) fn elaborate(
                 Some(signature)
             });
         // Without a thread (the system refused one), declare in place.
-        let background = checker.is_ok().then_some(send);
+        let background = checker.is_ok().then(|| Background { send, batch: Vec::new() });
         let mut el = run(modules, diags.clone(), limits, concurrent, background);
         // Dropping the sender (here, before the join) ends the checker's loop.
-        let sent = el.background.take().is_some();
+        let sent = el.background.take().map(Background::flush).is_some();
         let checked = match checker {
             Ok(checker) if sent => match checker.join() {
                 Ok(Some(signature)) => Checked::There(signature),
@@ -815,6 +971,34 @@ pub(crate) fn elaborate(
     }
 }
 
+/// The sending end of [`elaborate`]'s declarations thread: declarations go in
+/// batches, since a message costs about as much as the front end's work on a small
+/// declaration.
+pub(crate) struct Background {
+    send: std::sync::mpsc::Sender<Vec<Declaration>>,
+    /// Declarations not sent yet, in order.
+    batch: Vec<Declaration>,
+}
+
+impl Background {
+    /// Declarations sent at once.
+    const BATCH: usize = 64;
+
+    /// Sends the batch. A send fails only when the checker has stopped at a refusal:
+    /// then everything is elaborated again ([`elaborate`]).
+    fn send(&mut self) {
+        if !self.batch.is_empty() {
+            let _ = self.send.send(std::mem::take(&mut self.batch));
+        }
+    }
+
+    /// Sends what is left, and gives the sender back to be dropped.
+    fn flush(mut self) -> std::sync::mpsc::Sender<Vec<Declaration>> {
+        self.send();
+        self.send
+    }
+}
+
 /// How [`elaborate`]'s declarations were checked.
 enum Checked {
     /// In place: the signature is the `Elab`'s.
@@ -832,7 +1016,7 @@ fn run<'l>(
     diags: Vec<Diagnostic>,
     limits: &'l Limits,
     concurrent: bool,
-    background: Option<std::sync::mpsc::Sender<Declaration>>,
+    background: Option<Background>,
 ) -> Elab<'l> {
     let mut el = Elab {
         modules,
@@ -904,11 +1088,19 @@ impl Elab<'_> {
         clean
     }
 
+    /// Sends the declarations batched so far to the checker, if there is one.
+    fn send_declarations(&mut self) {
+        if let Some(background) = &mut self.background {
+            background.send();
+        }
+    }
+
     fn declare(&mut self, m: ModuleId, gid: GlobalId, decl: Declaration) {
-        if let Some(send) = &self.background {
-            // A send fails only when the checker has stopped at a refusal: then
-            // everything is elaborated again (`elaborate`).
-            let _ = send.send(decl);
+        if let Some(background) = &mut self.background {
+            background.batch.push(decl);
+            if background.batch.len() >= Background::BATCH {
+                background.send();
+            }
             return;
         }
         if let Err(e) = self.sig.declare(decl) {
@@ -936,11 +1128,16 @@ impl Elab<'_> {
                 errs.iter().any(|&e| start <= e && e < end)
             })
             .collect();
-        self.import_names(m);
-        let ids = self.declare_names(m, &ast);
+        let imported = self.import_names(m);
+        let ids = self.declare_names(m, &ast, imported);
         self.signatures(m, &ast, &ids);
+        self.send_declarations();
         self.definitions(m, &ast, &ids);
+        self.send_declarations();
         self.statements(m, &ast, &ids);
+        // Nothing is declared after this phase: the checker takes the last batch while
+        // the techniques are lowered.
+        self.send_declarations();
         self.challenges(m, &ast, &ids);
         self.techniques(m, &ast, &ids);
         self.proof_limits(m, &ast);
@@ -1007,30 +1204,31 @@ impl Elab<'_> {
         self.modules[m].proof_limits = valid;
     }
 
-    fn add_name(&mut self, m: ModuleId, key: String, id: GlobalId) {
-        let v = self.modules[m].names.entry(key).or_default();
-        if !v.contains(&id) {
-            v.push(id);
-        }
-    }
-
-    fn import_names(&mut self, m: ModuleId) {
-        let imports = self.modules[m].imports.clone();
-        for i in imports {
-            let last = self.modules[i].name.rsplit('.').next().unwrap_or("").to_string();
-            let ids = self.modules[i].globals.clone();
-            for id in ids {
-                let short = self.globals[id].short.clone();
-                let kernel = self.globals[id].kernel.to_string();
-                self.add_name(m, dotted(&last, &short), id);
-                self.add_name(m, kernel, id);
-                self.add_name(m, short, id);
+    /// The names the module `m` sees of the declarations of its imports:
+    /// `last_segment.name`, `module.name` and `name` for each, in that order.
+    fn import_names(&self, m: ModuleId) -> Vec<(String, GlobalId)> {
+        let mut names = Vec::new();
+        for &i in &self.modules[m].imports {
+            let last = self.modules[i].name.rsplit('.').next().unwrap_or("");
+            for &id in &self.modules[i].globals {
+                let short = &self.globals[id].short;
+                names.push((dotted(last, short), id));
+                names.push((self.globals[id].kernel.to_string(), id));
+                names.push((short.clone(), id));
             }
         }
+        names
     }
 
     /// Phase 1: every item's name, with duplicates reported.
-    fn declare_names(&mut self, m: ModuleId, ast: &ast::SourceFile) -> Vec<Option<GlobalId>> {
+    /// Fills the module's name table with `imported` (the names of its imports'
+    /// declarations), then its own.
+    fn declare_names(
+        &mut self,
+        m: ModuleId,
+        ast: &ast::SourceFile,
+        mut names: Vec<(String, GlobalId)>,
+    ) -> Vec<Option<GlobalId>> {
         let file = self.modules[m].file;
         let modname = self.modules[m].name.clone();
         let last = modname.rsplit('.').next().unwrap_or("").to_string();
@@ -1039,10 +1237,21 @@ impl Elab<'_> {
         let mut ids = Vec::with_capacity(ast.items.len());
         // Up to three names for each item (see `Module::names`), and at most one
         // declaration: reserved, so that the large vectors are not copied as they grow.
-        self.modules[m].names.reserve(3 * ast.items.len());
+        names.reserve(3 * ast.items.len());
         self.modules[m].globals.reserve(ast.items.len());
         self.globals.reserve(ast.items.len());
-        for item in &ast.items {
+        // The strings each declaration needs, made on the pool for a large module: this
+        // thread only checks duplicates and fills the tables.
+        let mut prepared = {
+            use rayon::prelude::*;
+            let one = |item: &ast::Item| ItemNames::of(item, &modname, &last);
+            if ast.items.len() < PARALLEL_ITEMS {
+                ast.items.iter().map(one).collect::<Vec<_>>()
+            } else {
+                ast.items.par_iter().map(one).collect()
+            }
+        };
+        for (ix, item) in ast.items.iter().enumerate() {
             let (ident, kind) = match &item.kind {
                 ItemKind::Sort(n) => (n, GlobalKind::Sort),
                 ItemKind::Fn { name, .. } => {
@@ -1097,25 +1306,27 @@ impl Elab<'_> {
             }
             own.insert(&ident.text, ident.span);
             let id = self.globals.len();
-            let qualified = dotted(&modname, &ident.text);
+            // Every item that declares a name has its strings made.
+            let strings = prepared[ix].take().unwrap_or_else(|| ItemNames::new(item, ident, &modname, &last));
             self.globals.push(Global {
-                short: ident.text.clone(),
-                kernel: name(&qualified),
+                short: strings.short,
+                kernel: strings.kernel,
                 module: m,
                 file,
                 span: ident.span,
-                doc: item.doc.clone(),
+                doc: strings.doc,
                 kind,
                 broken: false,
             });
             self.modules[m].globals.push(id);
-            self.add_name(m, ident.text.clone(), id);
-            self.add_name(m, qualified, id);
-            if last != modname {
-                self.add_name(m, dotted(&last, &ident.text), id);
+            names.push((strings.short_key, id));
+            names.push((strings.qualified, id));
+            if let Some(key) = strings.last_key {
+                names.push((key, id));
             }
             ids.push(Some(id));
         }
+        self.modules[m].names.extend(names);
         ids
     }
 
@@ -1147,6 +1358,9 @@ impl Elab<'_> {
 
     /// Phase 2: sorts, and the signatures of functions, predicates and definitions.
     fn signatures(&mut self, m: ModuleId, ast: &ast::SourceFile, ids: &[Option<GlobalId>]) {
+        let is_signature = |item: &ast::Item| {
+            matches!(item.kind, ItemKind::Fn { .. } | ItemKind::Pred { .. } | ItemKind::Def { .. })
+        };
         for (item, id) in ast.items.iter().zip(ids) {
             let (Some(id), ItemKind::Sort(_)) = (id, &item.kind) else {
                 continue;
@@ -1154,26 +1368,24 @@ impl Elab<'_> {
             let n = self.globals[*id].kernel.clone();
             self.declare(m, *id, Declaration::Sort { name: n });
         }
+        // Lowered in parallel against the declarations as they stand now; one that
+        // resolved a name to a declaration this phase has changed since (a sort named
+        // like a function) is lowered again in its turn.
+        let mut early = self.speculate(ast, ids, is_signature, |el, item, _| el.lower_signature(m, item));
+        let mut modified = vec![false; self.globals.len()];
         for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
             let Some(id) = *id else { continue };
-            let (params, result) = match &item.kind {
-                ItemKind::Fn { params, result, .. } => (params, Some(result)),
-                ItemKind::Pred { params, .. } => (params, None),
-                ItemKind::Def { params, result, .. } => (
-                    params,
-                    match result {
-                        DefResult::Sort(p) => Some(p),
-                        DefResult::Prop(_) => None,
-                    },
-                ),
-                _ => continue,
+            if !is_signature(item) {
+                continue;
+            }
+            let low = match early[ix].take() {
+                Some(low) if !low.reads_any(&modified, id) => low,
+                _ => self.lower_signature(m, item),
             };
-            let mut lx = self.lx(m);
-            let ps = self.params(&mut lx, params);
-            let rs = result.map(|r| lx.sort(r));
-            let (errors, refs, poisoned) = (lx.errors, lx.refs, lx.poisoned);
-            let clean = self.finish(m, ix, errors, refs, poisoned);
-            let (Some(ps), true) = (ps, clean) else {
+            // Whatever happens below changes this declaration.
+            modified[id] = true;
+            let clean = self.finish(m, ix, low.errors, low.refs, low.poisoned);
+            let (Some((Some(ps), rs)), true) = (low.value, clean) else {
                 self.globals[id].broken = true;
                 continue;
             };
@@ -1201,6 +1413,26 @@ impl Elab<'_> {
                 _ => self.globals[id].broken = true,
             }
         }
+    }
+
+    /// The signature of a function, predicate or definition.
+    fn lower_signature(&self, m: ModuleId, item: &ast::Item) -> Lowering<SignatureLowering> {
+        let mut lx = self.lx(m);
+        let (params, result) = match &item.kind {
+            ItemKind::Fn { params, result, .. } => (params, Some(result)),
+            ItemKind::Pred { params, .. } => (params, None),
+            ItemKind::Def { params, result, .. } => (
+                params,
+                match result {
+                    DefResult::Sort(p) => Some(p),
+                    DefResult::Prop(_) => None,
+                },
+            ),
+            _ => return Lowering::of(lx, None),
+        };
+        let ps = self.params(&mut lx, params);
+        let rs = result.map(|r| lx.sort(r));
+        Lowering::of(lx, Some((ps, rs)))
     }
 
     /// Phase 3: definition bodies, ordered by dependency; recursion is an error.
@@ -1235,7 +1467,7 @@ impl Elab<'_> {
             }
         }
         // Kahn's algorithm over this module's definitions.
-        let index: HashMap<GlobalId, usize> = defs.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
+        let index: NameMap<GlobalId, usize> = defs.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
         let mut indegree = vec![0usize; defs.len()];
         let mut users: Vec<Vec<usize>> = vec![Vec::new(); defs.len()];
         for (i, d) in defs.iter().enumerate() {
@@ -1257,18 +1489,20 @@ impl Elab<'_> {
                 }
             }
         }
-        let done: HashSet<usize> = order.iter().copied().collect();
-        let mut reported: HashSet<usize> = HashSet::new();
+        let mut done = vec![false; defs.len()];
+        for &i in &order {
+            done[i] = true;
+        }
+        let mut reported = vec![false; defs.len()];
         for i in 0..defs.len() {
-            if done.contains(&i) || reported.contains(&i) {
+            if done[i] || reported[i] {
                 continue;
             }
             // Walk dependencies inside the leftover set until one repeats.
             let mut path = vec![i];
             let mut cur = i;
             let cycle = loop {
-                let next =
-                    defs[cur].deps.iter().filter_map(|d| index.get(d).copied()).find(|j| !done.contains(j));
+                let next = defs[cur].deps.iter().filter_map(|d| index.get(d).copied()).find(|&j| !done[j]);
                 let Some(next) = next else { break None };
                 if let Some(pos) = path.iter().position(|&p| p == next) {
                     break Some(path[pos..].to_vec());
@@ -1283,11 +1517,13 @@ impl Elab<'_> {
                 names.push(names[0].clone());
                 let span = self.globals[defs[cycle[0]].id].span;
                 self.report(file, [LangError::RecursiveDef { cycle: names.join(" -> "), span: ss(span) }]);
-                reported.extend(cycle);
+                for c in cycle {
+                    reported[c] = true;
+                }
             }
         }
         for (i, d) in defs.iter().enumerate() {
-            if !done.contains(&i) {
+            if !done[i] {
                 self.globals[d.id].broken = true;
             }
         }
@@ -1394,7 +1630,7 @@ impl Elab<'_> {
             ItemKind::Def { params, body, result, .. } => {
                 lx.current = Some(id);
                 let ps = self.params(&mut lx, params).unwrap_or_default();
-                lx.locals = ps.iter().map(|(n, s)| (n.to_string(), s.clone())).collect();
+                lx.locals = ps.clone();
                 let kernel = self.globals[id].kernel.clone();
                 match (&self.globals[id].kind, result) {
                     (GlobalKind::Function { result: rs, .. }, DefResult::Sort(_)) => {
@@ -1478,7 +1714,7 @@ impl Elab<'_> {
             let params = self.params(&mut lx, &c.params);
             let ok_params = params.is_some();
             let params = params.unwrap_or_default();
-            lx.locals = params.iter().map(|(n, s)| (n.to_string(), s.clone())).collect();
+            lx.locals = params.clone();
             let mut info = ChallengeInfo {
                 name: self.globals[id].kernel.clone(),
                 short: c.name.text.clone(),
@@ -1541,7 +1777,7 @@ impl Elab<'_> {
                 _ => None,
             })
             .collect();
-        let index: HashMap<GlobalId, usize> = techs.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
+        let index: NameMap<GlobalId, usize> = techs.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
         let mut deps: Vec<Vec<(usize, Span)>> = vec![Vec::new(); techs.len()];
         for (i, (_, _, t, _)) in techs.iter().enumerate() {
             for cl in &t.clauses {
@@ -1574,17 +1810,20 @@ impl Elab<'_> {
                 }
             }
         }
-        let done: HashSet<usize> = order.iter().copied().collect();
-        let mut reported: HashSet<usize> = HashSet::new();
+        let mut done = vec![false; techs.len()];
+        for &i in &order {
+            done[i] = true;
+        }
+        let mut reported = vec![false; techs.len()];
         let file = self.modules[m].file;
         for i in 0..techs.len() {
-            if done.contains(&i) || reported.contains(&i) {
+            if done[i] || reported[i] {
                 continue;
             }
             let mut path: Vec<(usize, Span)> = vec![(i, Span::default())];
             let mut cur = i;
             let cycle = loop {
-                let Some(&(next, span)) = deps[cur].iter().find(|(j, _)| !done.contains(j)) else {
+                let Some(&(next, span)) = deps[cur].iter().find(|&&(j, _)| !done[j]) else {
                     break None;
                 };
                 if let Some(pos) = path.iter().position(|&(p, _)| p == next) {
@@ -1601,14 +1840,12 @@ impl Elab<'_> {
                     file,
                     [LangError::Cycle { what: "technique", cycle: names.join(" -> "), span: ss(span) }],
                 );
-                reported.extend(cycle.iter().map(|c| c.0));
+                for c in &cycle {
+                    reported[c.0] = true;
+                }
             }
         }
-        for i in 0..techs.len() {
-            if !done.contains(&i) {
-                order.push(i);
-            }
-        }
+        order.extend((0..techs.len()).filter(|&i| !done[i]));
         // Lowered layer by layer in parallel when that gives the program lowering them
         // one by one gives (see `lower_techniques_in_layers`); what it leaves (the
         // techniques in cycles, last in `order`, or all of them when it declines) is
@@ -1652,14 +1889,14 @@ impl Elab<'_> {
     ///
     /// Returns, per entry of `techs`, its lowering (`None` for one in a cycle), with
     /// its information already in [`Elab::techniques`] and its declaration updated.
-    fn lower_techniques_in_layers<'a>(
+    fn lower_techniques_in_layers(
         &mut self,
         m: ModuleId,
-        techs: &[(GlobalId, &ast::Item, &'a ast::Technique, usize)],
+        techs: &[(GlobalId, &ast::Item, &ast::Technique, usize)],
         deps: &[Vec<(usize, Span)>],
         order: &[usize],
-        index: &HashMap<GlobalId, usize>,
-    ) -> Option<Vec<Option<TechniqueLowering<'a>>>> {
+        index: &NameMap<GlobalId, usize>,
+    ) -> Option<Vec<Option<TechniqueLowering>>> {
         use rayon::prelude::*;
         let n = techs.len();
         if n == 0 {
@@ -1692,14 +1929,14 @@ impl Elab<'_> {
             techs.iter().map(|t| (self.globals[t.0].kind.clone(), self.globals[t.0].broken)).collect();
         self.techniques
             .extend(techs.iter().map(|t| TechniqueInfo::placeholder(t.0, m, self.modules[m].file)));
-        let mut lowered: Vec<Option<TechniqueLowering<'a>>> = (0..n).map(|_| None).collect();
+        let mut lowered: Vec<Option<TechniqueLowering>> = (0..n).map(|_| None).collect();
         let mut consistent = true;
         'layers: for members in &layers {
             let one = |&i: &usize| {
                 let (id, item, t, _) = techs[i];
                 self.lower_technique(m, id, item, t)
             };
-            let results: Vec<TechniqueLowering<'a>> = if members.len() < PARALLEL_ITEMS {
+            let results: Vec<TechniqueLowering> = if members.len() < PARALLEL_ITEMS {
                 members.iter().map(one).collect()
             } else {
                 members.par_iter().map(one).collect()
@@ -1736,7 +1973,7 @@ impl Elab<'_> {
         &mut self,
         id: GlobalId,
         tid: TechniqueId,
-        lowered: &mut TechniqueLowering<'_>,
+        lowered: &mut TechniqueLowering,
     ) {
         let clean = lowered.low.errors.is_empty() && !lowered.low.poisoned;
         let mut info = std::mem::replace(&mut lowered.info, TechniqueInfo::placeholder(id, 0, FileId(0)));
@@ -1757,65 +1994,45 @@ impl Elab<'_> {
         m: ModuleId,
         ix: usize,
         tid: TechniqueId,
-        lowered: &mut TechniqueLowering<'_>,
+        lowered: &mut TechniqueLowering,
     ) {
-        let file = self.modules[m].file;
         let low = &mut lowered.low;
         self.finish(m, ix, std::mem::take(&mut low.errors), std::mem::take(&mut low.refs), low.poisoned);
         // `info` and `self.obligations` are different fields: each obligation is
         // numbered as it is pushed.
         let info = &mut self.techniques[tid];
-        let tkernel = info.name.clone();
-        // Obligations.
-        let gctx = info.guarantee_context();
-        for &(gi, proof) in &lowered.guarantee_proofs {
-            let g = &mut info.guarantees[gi];
-            g.obligation = Some(self.obligations.len());
-            self.obligations.push(Obligation {
-                kind: ObligationKind::Guarantee { technique: tid, index: gi },
-                name: name(&dotted(&tkernel, &g.name)),
-                module: m,
-                file,
-                span: g.span,
-                statement: g.statement.clone(),
-                context: gctx.clone(),
-                proof: proof.cloned(),
-            });
-        }
-        let dctx = info.discharge_context();
-        for &(di, proof) in &lowered.pending_discharges {
-            let d = &mut info.discharges[di];
-            d.obligation = self.obligations.len();
-            let uname = &info.uses[d.use_index].name;
-            self.obligations.push(Obligation {
-                kind: ObligationKind::Discharge { technique: tid, index: di },
-                name: name(&format!("{tkernel}.discharge.{uname}.{}", d.assumption)),
-                module: m,
-                file,
-                span: d.span,
-                statement: d.statement.clone(),
-                context: dctx.clone(),
-                proof: Some(proof.clone()),
-            });
+        for mut ob in std::mem::take(&mut lowered.obligations) {
+            match &mut ob.kind {
+                ObligationKind::Guarantee { technique, index } => {
+                    *technique = tid;
+                    info.guarantees[*index].obligation = Some(self.obligations.len());
+                }
+                ObligationKind::Discharge { technique, index } => {
+                    *technique = tid;
+                    info.discharges[*index].obligation = self.obligations.len();
+                }
+                ObligationKind::Lemma(_) => {}
+            }
+            self.obligations.push(ob);
         }
     }
 
-    /// A technique's clauses, lowered: everything but its obligations, which are
-    /// numbered when it takes its place.
-    pub(crate) fn lower_technique<'a>(
+    /// A technique's clauses, lowered, with its obligations, which are numbered when it
+    /// takes its place.
+    pub(crate) fn lower_technique(
         &self,
         m: ModuleId,
         id: GlobalId,
         item: &ast::Item,
-        t: &'a ast::Technique,
-    ) -> TechniqueLowering<'a> {
+        t: &ast::Technique,
+    ) -> TechniqueLowering {
         let file = self.modules[m].file;
         let tkernel = self.globals[id].kernel.clone();
         let mut lx = self.lx(m);
         let params = self.params(&mut lx, &t.params);
         let mut broken = params.is_none();
         let params = params.unwrap_or_default();
-        lx.locals = params.iter().map(|(n, s)| (n.to_string(), s.clone())).collect();
+        lx.locals = params.clone();
         let mut info = TechniqueInfo {
             name: tkernel.clone(),
             short: t.name.text.clone(),
@@ -1981,13 +2198,8 @@ impl Elab<'_> {
                 None => broken = true,
             }
         }
-        TechniqueLowering {
-            info,
-            broken,
-            guarantee_proofs,
-            pending_discharges,
-            low: Lowering::of(lx, Some(())),
-        }
+        let obligations = technique_obligations(m, &info, &guarantee_proofs, &pending_discharges);
+        TechniqueLowering { info, broken, obligations, low: Lowering::of(lx, Some(())) }
     }
 
     fn use_clause(&self, lx: &mut Lx, n: &ast::Ident, app: &ast::Application, span: Span) -> Use {
@@ -2037,7 +2249,7 @@ impl Elab<'_> {
             .iter()
             .map(|g| (g.name.clone(), instantiate(&g.statement, &used.params, &args)))
             .collect();
-        u.args = args;
+        u.args = args.to_vec();
         u.technique = Some(tid);
         u
     }
@@ -2058,7 +2270,7 @@ impl Elab<'_> {
             }
         };
         let sorts: Vec<Sort> = self.challenges[cid].params.iter().map(|(_, s)| s.clone()).collect();
-        let args = lx.args(&app.name, &sorts, &app.args, app.span)?;
+        let args = lx.args(&app.name, &sorts, &app.args, app.span)?.to_vec();
         Some(Answers { challenge: cid, args, span: app.span })
     }
 
@@ -2099,6 +2311,54 @@ impl Elab<'_> {
         }
         Some(WitnessValue { lhs: lt, rhs: rt, span: w.span })
     }
+}
+
+/// The obligations of a lowered technique `info` of module `m`: one per guarantee of
+/// `guarantee_proofs` (index in `info.guarantees` and proof), then one per discharge of
+/// `pending_discharges`, in that order. Their technique number is left as
+/// `usize::MAX` until the technique takes its place ([`Elab::technique_obligations`]).
+fn technique_obligations(
+    m: ModuleId,
+    info: &TechniqueInfo,
+    guarantee_proofs: &[(usize, Option<&ast::Proof>)],
+    pending_discharges: &[(usize, &ast::Proof)],
+) -> Vec<Obligation> {
+    let mut out = Vec::with_capacity(guarantee_proofs.len() + pending_discharges.len());
+    let tkernel = &info.name;
+    if !guarantee_proofs.is_empty() {
+        let gctx = info.guarantee_context();
+        for &(gi, proof) in guarantee_proofs {
+            let g = &info.guarantees[gi];
+            out.push(Obligation {
+                kind: ObligationKind::Guarantee { technique: usize::MAX, index: gi },
+                name: name(&dotted(tkernel, &g.name)),
+                module: m,
+                file: info.file,
+                span: g.span,
+                statement: g.statement.clone(),
+                context: gctx.clone(),
+                proof: proof.cloned(),
+            });
+        }
+    }
+    if !pending_discharges.is_empty() {
+        let dctx = info.discharge_context();
+        for &(di, proof) in pending_discharges {
+            let d = &info.discharges[di];
+            let uname = &info.uses[d.use_index].name;
+            out.push(Obligation {
+                kind: ObligationKind::Discharge { technique: usize::MAX, index: di },
+                name: name(&format!("{tkernel}.discharge.{uname}.{}", d.assumption)),
+                module: m,
+                file: info.file,
+                span: d.span,
+                statement: d.statement.clone(),
+                context: dctx.clone(),
+                proof: Some(proof.clone()),
+            });
+        }
+    }
+    out
 }
 
 fn resolve_target(lx: &mut Lx, uses: &[Use], target: &ast::Path) -> Option<(usize, String, Formula)> {
@@ -2186,8 +2446,10 @@ fn clause_keyword(k: &ClauseKind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use super::instantiate;
     use crate::modules::load_with;
     use crate::{Input, Options, Program};
+    use warrant_kernel::{close_formula, name, open_formula, Formula, Name, Sort, Term};
 
     /// Everything the program says, the signature's declarations included (not its
     /// fingerprints, which are unique to each run).
@@ -2248,6 +2510,63 @@ mod tests {
         s
     }
 
+    /// `instantiate` as it was written before it became one pass: every parameter
+    /// renamed to a name no source can write, then each replaced by its argument.
+    fn instantiate_in_two_steps(f: &Formula, params: &[(Name, Sort)], args: &[Term]) -> Formula {
+        let mut g = f.clone();
+        let tmps: Vec<Name> = (0..params.len()).map(|i| name(&format!("#{i}"))).collect();
+        for ((p, s), tmp) in params.iter().zip(&tmps) {
+            g = open_formula(&close_formula(&g, p, s), &Term::Free(tmp.clone(), s.clone()));
+        }
+        for (((_, s), a), tmp) in params.iter().zip(args).zip(&tmps) {
+            g = open_formula(&close_formula(&g, tmp, s), a);
+        }
+        g
+    }
+
+    #[test]
+    fn instantiate_replaces_every_parameter_at_once() {
+        let a = Sort::Named(name("m.A"));
+        let var = |n: &str, s: &Sort| Term::Free(name(n), s.clone());
+        let params = vec![(name("x"), a.clone()), (name("y"), Sort::Rat)];
+        // `forall z: A. p(x, z) and y <= f(x) + y`, with a `y` of another sort (which is
+        // not the parameter) and a bound variable.
+        let body = |x: Term, y: Term| {
+            Formula::and(
+                Formula::pred("m.p", vec![x.clone(), Term::Bound(0)]),
+                Formula::le(y.clone(), Term::add(Term::app("m.f", vec![x]), y)),
+            )
+        };
+        let f = Formula::Forall(
+            warrant_kernel::Hint(name("z")),
+            a.clone(),
+            std::sync::Arc::new(Formula::and(
+                body(var("x", &a), var("y", &Sort::Rat)),
+                Formula::pred("m.q", vec![var("y", &a)]),
+            )),
+        );
+        // The arguments name the parameters the other way round.
+        let args = vec![var("y", &a), Term::app("m.g", vec![var("x", &a)])];
+        let expected = Formula::Forall(
+            warrant_kernel::Hint(name("z")),
+            a.clone(),
+            std::sync::Arc::new(Formula::and(
+                body(args[0].clone(), args[1].clone()),
+                Formula::pred("m.q", vec![var("y", &a)]),
+            )),
+        );
+        assert_eq!(instantiate(&f, &params, &args), expected);
+        assert_eq!(format!("{:?}", instantiate(&f, &params, &args)), format!("{expected:?}"));
+        assert_eq!(instantiate(&f, &params, &args), instantiate_in_two_steps(&f, &params, &args));
+        // Too few arguments: the parameter left over becomes `#1`, as before.
+        let short = instantiate(&f, &params, &args[..1]);
+        assert_eq!(short, instantiate_in_two_steps(&f, &params, &args[..1]));
+        assert!(format!("{short:?}").contains("\"#1\""), "{short:?}");
+        // No parameter occurs: the formula comes back as it was.
+        let g = Formula::pred("m.q", vec![var("w", &a)]);
+        assert_eq!(instantiate(&g, &params, &args), g);
+    }
+
     #[test]
     fn techniques_in_layers_give_the_program_of_one_by_one() {
         for names_later in [false, true] {
@@ -2259,6 +2578,25 @@ mod tests {
                 assert!(out.contains("unknown sort `Missing1`"), "{out}");
             }
         }
+    }
+
+    /// Signatures are lowered in parallel before any is taken: one that names, as a
+    /// sort, a function whose signature was taken since must say what that function
+    /// is then (a function of one argument, no longer the constant its declaration
+    /// started as), as taking them one by one does.
+    #[test]
+    fn a_signature_that_names_an_earlier_function_as_a_sort_sees_it_taken() {
+        let mut text = String::from("module sigs\nsort A\nfn g(x: A): Rat\nfn h(y: g): Rat\n");
+        // Enough items for the signatures to be lowered on the pool.
+        for i in 0..super::PARALLEL_ITEMS {
+            text.push_str(&format!("fn c{i}(x: A): Rat\n"));
+        }
+        let inputs = [Input::Text { name: "sigs.wr".into(), text }];
+        let out = same_both_ways(&inputs);
+        assert!(out.contains("`g` is a function, but a sort is expected here"), "{out}");
+        let program = crate::load(&inputs, &Options::default());
+        let messages: Vec<String> = program.diagnostics.iter().map(|d| d.error.to_string()).collect();
+        assert_eq!(messages, ["`g` is a function, but a sort is expected here"]);
     }
 
     /// A program large enough for its declarations to be checked on a thread of

@@ -84,6 +84,85 @@ impl SourceMap {
 /// The declarations a name stands for in a module: nearly always one, so kept inline.
 pub(crate) type GlobalIds = smallvec::SmallVec<[GlobalId; 2]>;
 
+/// A module's names ([`Module::names`]): what declarations each name stands for, in
+/// the order they were added. The map is cut in shards by a hash of the name, so that
+/// a large module's table (three names per declaration) is filled on the pool, a
+/// shard per task, instead of on the elaborating thread.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NameTable {
+    /// Picks a name's shard; seeded at random, as [`NameMap`]s are.
+    selector: foldhash::fast::RandomState,
+    /// [`NameTable::SHARDS`] maps once anything was added, none before.
+    shards: Vec<NameMap<String, GlobalIds>>,
+}
+
+impl NameTable {
+    const SHARDS: usize = 16;
+    /// From this many names, [`NameTable::extend`] fills the shards on the pool.
+    const PARALLEL_NAMES: usize = 256;
+
+    fn shard(&self, name: &str) -> usize {
+        use std::hash::BuildHasher;
+        (self.selector.hash_one(name) % Self::SHARDS as u64) as usize
+    }
+
+    /// The declarations `name` stands for.
+    pub(crate) fn get(&self, name: &str) -> Option<&GlobalIds> {
+        self.shards.get(self.shard(name))?.get(name)
+    }
+
+    /// Every name, in no particular order.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
+        self.shards.iter().flat_map(|s| s.keys().map(String::as_str))
+    }
+
+    /// Forgets every name.
+    pub(crate) fn clear(&mut self) {
+        self.shards.clear();
+    }
+
+    /// Adds each `(name, declaration)` of `entries`, in order: a name's declarations
+    /// keep the order they come in, and one already under that name is not added
+    /// again. Which shard fills first does not matter: a name is in one shard, and a
+    /// shard takes its entries in order.
+    pub(crate) fn extend(&mut self, entries: Vec<(String, GlobalId)>) {
+        use rayon::prelude::*;
+        if self.shards.is_empty() {
+            self.shards = (0..Self::SHARDS).map(|_| NameMap::default()).collect();
+        }
+        let parallel = entries.len() >= Self::PARALLEL_NAMES;
+        // Each name's shard, hashed on the pool for many; then the entries are dealt
+        // out to their shards in order, each shard's vector sized first.
+        let shard_of: Vec<u8> = if parallel {
+            entries.par_iter().map(|(name, _)| self.shard(name) as u8).collect()
+        } else {
+            entries.iter().map(|(name, _)| self.shard(name) as u8).collect()
+        };
+        let mut sizes = [0usize; Self::SHARDS];
+        for &s in &shard_of {
+            sizes[usize::from(s)] += 1;
+        }
+        let mut parts: Vec<Vec<(String, GlobalId)>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+        for (entry, s) in entries.into_iter().zip(shard_of) {
+            parts[usize::from(s)].push(entry);
+        }
+        let fill = |(map, part): (&mut NameMap<String, GlobalIds>, Vec<(String, GlobalId)>)| {
+            map.reserve(part.len());
+            for (name, id) in part {
+                let ids = map.entry(name).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        };
+        if parallel {
+            self.shards.par_iter_mut().zip(parts).for_each(fill);
+        } else {
+            self.shards.iter_mut().zip(parts).for_each(fill);
+        }
+    }
+}
+
 /// A loaded module.
 #[derive(Clone, Debug)]
 pub struct Module {
@@ -101,7 +180,7 @@ pub struct Module {
     pub is_root: bool,
     /// Names visible in it: own and imported short names, `module.name` and
     /// `last_segment.name` for own and imported declarations.
-    pub(crate) names: NameMap<String, GlobalIds>,
+    pub(crate) names: NameTable,
     /// Offsets of its parse errors (type errors near them are not reported).
     pub(crate) parse_errors: Vec<u32>,
     /// Names the text tries to declare (after `sort`, `fn`, ...), even in items that
@@ -731,5 +810,43 @@ impl Program {
                     .iter()
                     .position(|g| g.file == file && g.span.start <= offset && offset < g.span.end)
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NameTable;
+
+    /// Filled in one go (on the pool from `PARALLEL_NAMES` names) or a few names at a
+    /// time, a table gives each name its declarations in the order they came, once
+    /// each.
+    #[test]
+    fn a_name_table_keeps_each_names_declarations_in_order_once() {
+        for count in [10, NameTable::PARALLEL_NAMES, 3 * NameTable::PARALLEL_NAMES] {
+            let mut entries = Vec::new();
+            for i in 0..count {
+                entries.push((format!("n{i}"), i));
+                // Every third name stands for a second declaration, added twice.
+                if i % 3 == 0 {
+                    entries.push((format!("n{i}"), i + 100_000));
+                    entries.push((format!("n{i}"), i));
+                }
+            }
+            let mut whole = NameTable::default();
+            whole.extend(entries.clone());
+            let mut in_parts = NameTable::default();
+            for part in entries.chunks(7) {
+                in_parts.extend(part.to_vec());
+            }
+            for table in [&whole, &in_parts] {
+                assert_eq!(table.keys().count(), count);
+                for i in 0..count {
+                    let expected: Vec<usize> = if i % 3 == 0 { vec![i, i + 100_000] } else { vec![i] };
+                    assert_eq!(table.get(&format!("n{i}")).map(|ids| ids.to_vec()), Some(expected));
+                }
+                assert_eq!(table.get("missing"), None);
+            }
+        }
+        assert_eq!(NameTable::default().get("n0"), None);
     }
 }
