@@ -9,7 +9,7 @@
 //! (steps) per second. The bench runs with mimalloc as its global allocator, as the
 //! `warrant` binary does (src/main.rs), so the figures are those of `warrant check`,
 //! `audit` and `verify`. Issue #2 asks for 2 M steps per second on one core; figures
-//! before and after each round of work are in ARCHITECTURE.md (kernel section), with
+//! before and after each round of work are in kernel/BENCHMARKS.md, with
 //! the instruction counts of `examples/profile.rs`, which are independent of load.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
