@@ -212,7 +212,7 @@ impl<'e> Auditor<'e> {
         run.new_axioms();
         run.lemmas(self.engine);
         let progress = self.options.progress.as_ref();
-        let cache = self.options.cache.as_ref().map(|c| c.for_engine(&self.engine.cache_identity()));
+        let cache = self.options.cache.as_ref().map(|c| c.for_engine(self.engine));
         run.techniques(self.engine, &self.options.limits, cache.as_ref(), progress);
         if let Some(path) = &self.options.challenge {
             run.challenge(self.engine, path, &self.options.library);

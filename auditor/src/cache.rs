@@ -166,13 +166,13 @@ impl Cache {
         Cache { dir: dir.into(), state: Arc::new(State::default()), namespace: Arc::from("") }
     }
 
-    /// This cache as seen by an engine whose [`crate::ProofEngine::cache_identity`] is
-    /// `identity`: the same directory and loaded state, every key prefixed with the
-    /// first 128 bits of the identity's sha256. A technique's content hash says what
-    /// was asked; the engine's bounds decide what its searches find, so an entry made
-    /// by an engine with other bounds answers another question.
-    pub fn for_engine(&self, identity: &str) -> Cache {
-        let digest = hex::encode(&Sha256::digest(identity.as_bytes())[..16]);
+    /// This cache as `engine` sees it: the same directory and loaded state, every key
+    /// prefixed with the first 128 bits of the sha256 of its
+    /// [`crate::ProofEngine::cache_identity`]. A technique's content hash says what was
+    /// asked; the engine's bounds decide what its searches find, so an entry made by an
+    /// engine with other bounds answers another question.
+    pub fn for_engine(&self, engine: &dyn crate::ProofEngine) -> Cache {
+        let digest = hex::encode(&Sha256::digest(engine.cache_identity().as_bytes())[..16]);
         Cache { dir: self.dir.clone(), state: self.state.clone(), namespace: Arc::from(digest) }
     }
 

@@ -259,7 +259,7 @@ impl<'e> AuditSession<'e> {
             .collect();
         let policy = &self.options.policy;
         let engine = self.auditor.engine();
-        let cache = self.options.cache.as_ref().map(|c| c.for_engine(&engine.cache_identity()));
+        let cache = self.options.cache.as_ref().map(|c| c.for_engine(engine));
         let cache = cache.as_ref();
         let mut run = Run {
             program: &program,
