@@ -16,9 +16,9 @@ pub struct Snapshot {
     pub generation: u64,
     /// The program, as the front end built it.
     pub program: Arc<Program>,
-    /// The open documents it was loaded from, as (name given to the front end, text):
+    /// The open documents it was loaded from (named as the front end was given them):
     /// what the worker submits to its audit session.
-    pub documents: Vec<(String, String)>,
+    pub documents: Vec<warrant_auditor::Submission>,
     uris: Vec<Option<Uri>>,
     maps: Vec<OnceLock<LineMap>>,
     by_uri: HashMap<Uri, FileId>,
@@ -51,7 +51,13 @@ impl Snapshot {
             }
         }
         let maps = (0..uris.len()).map(|_| OnceLock::new()).collect();
-        let documents = docs.iter().map(|(u, text)| (uri::load_name(u), text.clone())).collect();
+        let documents = docs
+            .iter()
+            .map(|(u, text)| warrant_auditor::Submission {
+                name: uri::load_name(u),
+                text: Some(text.clone()),
+            })
+            .collect();
         Snapshot { generation, program: Arc::new(program), documents, uris, maps, by_uri }
     }
 

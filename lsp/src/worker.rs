@@ -15,7 +15,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use warrant_auditor::{AuditOptions, AuditSession, ProofEngine, Submission};
+use warrant_auditor::{AuditOptions, AuditSession, ProofEngine};
 use warrant_lang::{ObligationKind, Program};
 use warrant_prover::{prove_obligation, Failure, Outcome, TacticLimits};
 
@@ -120,13 +120,8 @@ impl<'e> Worker<'e> {
     /// new one, if the audit panicked: the session's state may be half updated).
     fn audit(&mut self, mut session: AuditSession<'e>, snap: &Snapshot) -> (Vec<AuditNote>, Option<usize>) {
         let program: &Program = &snap.program;
-        let submissions: Vec<Submission> = snap
-            .documents
-            .iter()
-            .map(|(name, text)| Submission { name: name.clone(), text: Some(text.clone()) })
-            .collect();
         let mut audit_once = || {
-            let findings = session.audit(&submissions).report.findings.clone();
+            let findings = session.audit(&snap.documents).report.findings.clone();
             (findings, session.audited_again())
         };
         let result = catch_unwind(AssertUnwindSafe(|| match &self.pool {
@@ -269,9 +264,7 @@ technique Leaf(u: Model) {
 
     /// The findings of a fresh audit of the same document, as the worker reports them.
     fn fresh(engine: &TacticEngine, job: &Job) -> Vec<String> {
-        let (name, text) = &job.snapshot.documents[0];
-        let audit = Auditor::new(AuditOptions::default(), engine)
-            .audit(&[Submission { name: name.clone(), text: Some(text.clone()) }]);
+        let audit = Auditor::new(AuditOptions::default(), engine).audit(&job.snapshot.documents);
         audit
             .report
             .findings
