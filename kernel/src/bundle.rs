@@ -1230,21 +1230,14 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
         out.push('\n');
     };
     let mut out = String::with_capacity(16 * 1024);
-    out.push_str("verified: ");
-    out.push_str(&bundle.declarations.len().to_string());
-    out.push_str(" declarations, ");
-    out.push_str(&proofs.to_string());
-    out.push_str(" proofs re-checked by kernel ");
-    out.push_str(KERNEL_VERSION);
-    out.push_str(" (");
-    out.push_str(&bundle.format);
-    out.push_str("); bundle ");
-    out.push_str(&bundle.hashes.bundle);
-    out.push('\n');
+    let (declarations, proofs) = (bundle.declarations.len().to_string(), proofs.to_string());
+    push_all(
+        &mut out,
+        &["verified: ", &declarations, " declarations, ", &proofs, " proofs re-checked by kernel "],
+    );
+    push_all(&mut out, &[KERNEL_VERSION, " (", &bundle.format, "); bundle ", &bundle.hashes.bundle, "\n"]);
     if let Some(m) = &bundle.challenge {
-        for part in ["challenge met: ", &m.challenge, " (answered by ", &m.technique, ")\n"] {
-            out.push_str(part);
-        }
+        push_all(&mut out, &["challenge met: ", &m.challenge, " (answered by ", &m.technique, ")\n"]);
     }
     out.push_str("proved:\n");
     for c in &bundle.claims {
@@ -1252,14 +1245,10 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
             ClaimKind::Guarantee => "  guarantee ",
             ClaimKind::Requirement => "  requirement ",
         };
-        for part in [kind, &c.owner, ".", &c.name, ": "] {
-            out.push_str(part);
-        }
+        push_all(&mut out, &[kind, &c.owner, ".", &c.name, ": "]);
         text(&mut out, &c.conclusion);
         for (n, a) in &c.assumptions {
-            for part in ["    assuming ", n, ": "] {
-                out.push_str(part);
-            }
+            push_all(&mut out, &["    assuming ", n, ": "]);
             text(&mut out, a);
         }
     }
@@ -1269,9 +1258,7 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     }
     out.push('\n');
     for a in &bundle.trust_base.axioms {
-        for part in ["    ", a, "\n"] {
-            out.push_str(part);
-        }
+        push_all(&mut out, &["    ", a, "\n"]);
     }
     out.push_str("  assumptions:");
     if bundle.trust_base.assumptions.is_empty() {
@@ -1279,12 +1266,18 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     }
     out.push('\n');
     for a in &bundle.trust_base.assumptions {
-        for part in ["    ", &a.owner, ".", &a.name, ": "] {
-            out.push_str(part);
-        }
+        push_all(&mut out, &["    ", &a.owner, ".", &a.name, ": "]);
         text(&mut out, &a.statement);
     }
     out
+}
+
+/// Appends `parts` to `out` in order (the summary is built with appends rather than
+/// `write!`, whose formatting machinery costs more than the text it writes).
+fn push_all(out: &mut String, parts: &[&str]) {
+    for part in parts {
+        out.push_str(part);
+    }
 }
 
 /// What a formula holds, told apart cheaply: its variant, then for each of its fields
