@@ -80,6 +80,8 @@ use std::sync::Arc;
 
 // The input type `Context` is plain data, defined with the untrusted constructors.
 pub use crate::construct::Context;
+// `Theorem`'s read-only accessors: a child module, so it reads the private fields.
+mod theorem;
 
 /// A checked sequent. Only [`check`] makes one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,29 +91,6 @@ pub struct Theorem {
     conclusion: Formula,
     trust_base: BTreeSet<Name>,
     signature: Fingerprint,
-}
-
-impl Theorem {
-    /// The context hypotheses the proof actually uses, in context order.
-    pub fn hypotheses(&self) -> &[(Name, Formula)] {
-        &self.hypotheses
-    }
-    /// The context's variables.
-    pub fn variables(&self) -> &[(Name, Sort)] {
-        &self.variables
-    }
-    /// What was proved.
-    pub fn conclusion(&self) -> &Formula {
-        &self.conclusion
-    }
-    /// The axioms the proof rests on, transitively through the theorems it cites.
-    pub fn trust_base(&self) -> &BTreeSet<Name> {
-        &self.trust_base
-    }
-    /// The signature the proof was checked against.
-    pub fn signature(&self) -> Fingerprint {
-        self.signature
-    }
 }
 
 impl Signature {
@@ -196,6 +175,7 @@ pub fn check_with_limits(
         empty: Hyps::default(),
         results: Vec::with_capacity(proof.steps.len()),
         cited: Vec::new(),
+        last: proof.steps.len().wrapping_sub(1),
     };
     checker.check_context()?;
     // One backward pass over the steps (a premise that is not an earlier step is
@@ -234,8 +214,10 @@ pub fn check_with_limits(
         };
         used.push(i);
     }
-    // ...and speak only of the context's variables.
-    checker.declared(&last.concl)?;
+    // ...and speak only of the context's variables (a last `psatz` step checked its goal's).
+    if !matches!(proof.steps.last(), Some(Step::Psatz { .. })) {
+        checker.declared(Node::F(&last.concl))?;
+    }
     Ok(Theorem {
         variables: context.variables.clone(),
         hypotheses: used.into_iter().map(|i| context.hypotheses[i].clone()).collect(),
@@ -278,6 +260,8 @@ struct Checker<'a> {
     results: Vec<Sequent>,
     /// The steps that cite an axiom, definition or theorem, with its trust base.
     cited: Vec<(StepId, &'a Arc<BTreeSet<Name>>)>,
+    /// The number of the proof's last step.
+    last: StepId,
 }
 
 fn eq_sides(f: &Formula) -> Result<(&Term, &Term), KernelError> {
@@ -341,25 +325,23 @@ impl<'a> Checker<'a> {
             }
         }
         for (i, (h, f)) in self.ctx.hypotheses.iter().enumerate() {
-            let key = (fingerprint(&**h), &**h);
-            if self.context_hyps.contains_key(&key) {
-                return Err(KernelError::NameTaken { name: h.to_string() });
-            }
             let extent = self.formula(f)?;
             let hyps = self.singleton(f);
             if hyps[0] as usize == self.first_context.len() {
                 self.first_context.push(i);
             }
-            self.context_hyps.insert(key, (hyps, f, extent));
-            self.declared(f)?;
+            // One search of the map both finds a name given twice and adds a new one.
+            if self.context_hyps.insert((fingerprint(&**h), &**h), (hyps, f, extent)).is_some() {
+                return Err(KernelError::NameTaken { name: h.to_string() });
+            }
+            self.declared(Node::F(f))?;
         }
         Ok(())
     }
 
     /// Checks that every free variable of `f` is a variable of the context.
-    fn declared(&self, f: &Formula) -> Result<(), KernelError> {
-        let undeclared =
-            first_free(Node::F(f), |v, s| self.variables.get(&(fingerprint(&**v), &**v)) != Some(&s));
+    fn declared(&self, f: Node<'_>) -> Result<(), KernelError> {
+        let undeclared = first_free(f, |v, s| self.variables.get(&(fingerprint(&**v), &**v)) != Some(&s));
         undeclared.map_or(Ok(()), |v| Err(KernelError::UndeclaredVariable { variable: v.to_string() }))
     }
 
@@ -731,8 +713,29 @@ impl<'a> Checker<'a> {
         squares: &[crate::proof::Square],
     ) -> Result<Sequent, KernelError> {
         let bad = |reason: String| KernelError::Certificate { reason };
-        let extent = self.formula(goal)?;
+        let extent = self.measure(Node::F(goal))?;
         let mut n = Normalizer::new(self.limits, &self.work);
+        // One accumulator, put in normal form once: the sum of the products and squares
+        // for the goal `false`; that sum plus `a - b` for a goal `a ≤ b` or `a < b`. The
+        // goal is read first, so the atoms numbered so far are exactly the goal's.
+        let (what, mut acc) = match goal {
+            Formula::False => ("the sum", Vec::new()),
+            Formula::Le(a, b) | Formula::Lt(a, b) => {
+                ("the sum minus the goal's b - a", n.add(&[(Rat::int(1), a), (Rat::int(-1), b)])?)
+            }
+            other => return Err(KernelError::shape("false, a <= b or a < b as the goal", other)),
+        };
+        // The goal's sides are made by arithmetic from numerals and atoms (the
+        // normaliser refuses a division by zero): they have sort `Rat` when every atom
+        // has, and their free variables are the atoms'. So the goal is checked on its
+        // distinct atoms, not node by node; as the last step, its variables must be the
+        // context's (the final check of `check_with_limits` leaves them to this one).
+        for &atom in &n.atoms {
+            self.sort_is(self.sig.sort_of_rec(atom, &[])?, &Sort::Rat)?;
+            if self.results.len() == self.last {
+                self.declared(Node::T(atom))?;
+            }
+        }
         // Each fact `a ⋈ b` is read as `b - a ⋈' 0`.
         let mut read: Vec<(Poly, Relation)> = Vec::with_capacity(facts.len());
         let mut hyps: Vec<u32> = Vec::new();
@@ -751,15 +754,6 @@ impl<'a> Checker<'a> {
         // The union of the facts' hypotheses, sorted and without duplicates.
         hyps.sort_unstable();
         hyps.dedup();
-        // One accumulator, put in normal form once: the sum of the products and squares
-        // for the goal `false`; that sum plus `a - b` for a goal `a ≤ b` or `a < b`.
-        let (what, mut acc) = match goal {
-            Formula::False => ("the sum", Vec::new()),
-            Formula::Le(a, b) | Formula::Lt(a, b) => {
-                ("the sum minus the goal's b - a", n.add(&[(Rat::int(1), a), (Rat::int(-1), b)])?)
-            }
-            other => return Err(KernelError::shape("false, a <= b or a < b as the goal", other)),
-        };
         let mut strict = false;
         let one = Poly::one();
         for (k, product) in products.iter().enumerate() {

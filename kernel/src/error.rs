@@ -1,7 +1,7 @@
 //! Why the kernel refused something. Every refusal is a value of [`KernelError`]:
 //! which rule, at which step, what was expected and what was found.
 
-use crate::term::{Formula, Oversize, Sort, Term};
+use crate::term::{Formula, Sort, Term};
 use std::fmt;
 
 /// Which limit was hit.
@@ -237,6 +237,15 @@ pub enum KernelError {
         /// What.
         what: String,
     },
+}
+
+/// Why a term or formula is too large to handle (what `term::check_extent` reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Oversize {
+    /// More nodes than allowed.
+    Size(usize),
+    /// Nested deeper than allowed.
+    Depth(usize),
 }
 
 impl From<Oversize> for KernelError {

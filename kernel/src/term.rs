@@ -15,6 +15,8 @@ use std::cmp::Ordering;
 // Kept at their old paths; they live with the untrusted helpers, as the checker does not
 // use them.
 pub use crate::construct::{close_term, free_variables, name};
+// Why a term is too large: an error type, defined with the kernel's errors.
+pub use crate::error::Oversize;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -281,15 +283,6 @@ impl<'a> Node<'a> {
     }
 }
 
-/// Why a term or formula is too large to handle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Oversize {
-    /// More nodes than allowed.
-    Size(usize),
-    /// Nested deeper than allowed.
-    Depth(usize),
-}
-
 /// The size (nodes, shared subtrees counted each time they occur) and depth of a term
 /// or formula.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -327,7 +320,12 @@ pub(crate) fn first_free<'a>(
     root: Node<'a>,
     mut wanted: impl FnMut(&'a Name, &'a Sort) -> bool,
 ) -> Option<&'a Name> {
-    let mut stack = vec![root];
+    // A variable alone needs no stack; a small formula's nodes fit the first one.
+    if let Node::T(Term::Free(n, s)) = root {
+        return wanted(n, s).then_some(n);
+    }
+    let mut stack = Vec::with_capacity(16);
+    stack.push(root);
     while let Some(node) = stack.pop() {
         match node {
             Node::T(Term::Free(n, s)) if wanted(n, s) => return Some(n),

@@ -1357,6 +1357,59 @@ fn psatz_refused() {
     assert_eq!(e, KernelError::ForwardReference { reference: 0 });
 }
 
+/// `psatz` checks its goal's sorts, and as the last step its variables, on the goal's
+/// distinct atoms rather than node by node: every way a goal can be ill-formed is still
+/// refused, and a goal over an eigenvariable is fine when a later step binds it.
+#[test]
+fn psatz_goal_is_checked_on_its_atoms() {
+    let cx = rat_ctx(&[]);
+    // `0 <= t * t`, by the square of `t`.
+    let goal = |t: &Term| Formula::le(int(0), Term::mul(t.clone(), t.clone()));
+    let square = |t: &Term| Step::Psatz {
+        goal: goal(t),
+        facts: vec![],
+        products: vec![],
+        squares: vec![Square { coefficient: Rat::one(), base: t.clone() }],
+    };
+    let x = rvar("x");
+    assert_eq!(accept(&sig(), &cx, vec![square(&x)]).conclusion(), &goal(&x));
+    // As the last step: an undeclared variable, alone or inside an application (the
+    // step reports it, as it checks it).
+    let (z, rk) = (rvar("z"), r(var("k")));
+    let undeclared = |v: &str| (0, "psatz", KernelError::UndeclaredVariable { variable: v.into() });
+    assert_eq!(refuse_at(&sig(), &cx, vec![square(&z)]), undeclared("z"));
+    assert_eq!(refuse_at(&sig(), &cx, vec![square(&rk)]), undeclared("k"));
+    // The same variable declared with another sort is not it.
+    let wrong = ctx(&[("z", m())], &[]);
+    assert_eq!(refuse_at(&sig(), &wrong, vec![square(&z)]), undeclared("z"));
+    // Not the last step: `z` is an eigenvariable that `forall-intro` binds.
+    let bound = Step::ForallIntro { variable: name("z"), sort: Sort::Rat, from: 0 };
+    let thm = accept(&sig(), &cx, vec![square(&z), bound]);
+    assert_eq!(thm.conclusion(), &Formula::forall("z", Sort::Rat, &goal(&z)));
+    // Ill-sorted or ill-formed atoms, wherever they sit in the goal.
+    let nope = Sort::Named(name("Nope"));
+    let cases = [
+        (Term::add(int(1), var("a")), instance_sort(Sort::Rat, m())),
+        (Term::neg(c()), instance_sort(Sort::Rat, m())),
+        (Term::app("nope", vec![]), KernelError::UnknownSymbol { name: "nope".into(), expected: "function" }),
+        (Term::Bound(0), KernelError::DanglingBound { index: 0 }),
+        (Term::free("w", nope.clone()), KernelError::UnknownSort { sort: nope }),
+        (
+            Term::Div(std::sync::Arc::new(x.clone()), std::sync::Arc::new(Rat::zero())),
+            KernelError::DivisionByZero,
+        ),
+    ];
+    for (side, error) in cases {
+        let step = Step::Psatz {
+            goal: Formula::lt(x.clone(), Term::add(x.clone(), side.clone())),
+            facts: vec![],
+            products: vec![],
+            squares: vec![],
+        };
+        assert_eq!(refuse_at(&sig(), &cx, vec![step]), (0, "psatz", error), "{side:?}");
+    }
+}
+
 #[test]
 fn le_total_accepted() {
     let (x, y) = (rvar("x"), rvar("y"));
