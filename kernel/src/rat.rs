@@ -118,6 +118,10 @@ impl Ord for Rat {
 impl std::ops::Add for &Rat {
     type Output = Rat;
     fn add(self, o: &Rat) -> Rat {
+        // Integers whose sum fits a word, the common case, need no wide arithmetic.
+        if let (Repr::Small(a, 1), Repr::Small(c, 1)) = (&self.0, &o.0) {
+            return a.checked_add(*c).map_or_else(|| Rat::wide(i128::from(*a) + i128::from(*c), 1), Rat::int);
+        }
         match (self.small(), o.small()) {
             (Some((a, b)), Some((c, d))) => Rat::wide(a * d + c * b, b * d),
             _ => Rat::from_big(self.to_big() + o.to_big()),
@@ -128,6 +132,10 @@ impl std::ops::Add for &Rat {
 impl std::ops::Mul for &Rat {
     type Output = Rat;
     fn mul(self, o: &Rat) -> Rat {
+        // Integers whose product fits a word, the common case, need no wide arithmetic.
+        if let (Repr::Small(a, 1), Repr::Small(c, 1)) = (&self.0, &o.0) {
+            return a.checked_mul(*c).map_or_else(|| Rat::wide(i128::from(*a) * i128::from(*c), 1), Rat::int);
+        }
         match (self.small(), o.small()) {
             (Some((a, b)), Some((c, d))) => Rat::wide(a * c, b * d),
             _ => Rat::from_big(self.to_big() * o.to_big()),
