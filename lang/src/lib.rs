@@ -1,10 +1,13 @@
 //! # warrant-lang: the language front end
 //!
 //! This crate owns everything between source text and the kernel: files, the lexer,
-//! the lalrpop grammar, the syntax tree with byte-offset spans, modules and imports,
-//! name resolution, type checking, lowering into kernel terms and signatures, miette
-//! diagnostics and the formatter. It must never decide truth: it builds the
-//! statements that the kernel and the prover judge, and nothing more.
+//! the lalrpop grammar (the definition of the language, whose recovering parser gives
+//! every syntax diagnostic) and a hand-written parser that runs first and gives up on
+//! anything it does not parse cleanly (see [`mod@parse`]), the syntax tree with
+//! byte-offset spans, modules and imports, name resolution, type checking, lowering
+//! into kernel terms and signatures, miette diagnostics and the formatter. It must
+//! never decide truth: it builds the statements that the kernel and the prover judge,
+//! and nothing more.
 #![warn(missing_docs)]
 
 pub mod ast;

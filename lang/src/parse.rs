@@ -1,6 +1,15 @@
 //! Parsing: text to [`SourceFile`] plus diagnostics. Never fails: bytes that are not
 //! UTF-8, lexical errors, syntax errors and limits all give diagnostics and a tree
 //! with error nodes.
+//!
+//! Two parsers take the same tokens. The one generated from `grammar.lalrpop` defines
+//! the language and recovers from errors: every diagnostic comes from it
+//! ([`parse_recovering`]). A hand-written recursive-descent parser (`parse/fast.rs`)
+//! runs first and either builds exactly the tree the grammar's actions would, or gives
+//! up at the first thing it does not expect (a syntax error, an error token, a depth
+//! limit, deep nesting), and the text is parsed again by the recovering parser. The
+//! fast one is about half the instructions of the table-driven one on clean text
+//! (lang/BENCHMARKS.md); `tests/fast_parse.rs` holds the two to the same trees.
 
 use crate::ast::*;
 use crate::diag::{ss, LangError};
@@ -13,6 +22,8 @@ lalrpop_mod!(
     #[allow(clippy::all, clippy::pedantic, missing_docs, unused_parens, dead_code)]
     grammar
 );
+
+mod fast;
 
 /// An expression and its nesting depth.
 pub(crate) type D = (Expr, u32);
@@ -298,7 +309,20 @@ fn parse_cut(src: &str, limits: &Limits, cuts: &[usize]) -> Option<Parsed> {
     Some(Parsed { file: SourceFile { items, comments }, errors: Vec::new() })
 }
 
+/// A piece parsed without any diagnostic, or `None`. The fast parser first; when it
+/// gives up, the recovering parser (which may still find the piece clean, e.g. when it
+/// nests deeper than the fast parser goes).
 fn parse_piece(src: &str, start: usize, end: usize, limits: &Limits) -> Option<Piece> {
+    let mut tokens = Tokens::range(src, start, end, limits);
+    let fast = fast::Fast::new(&mut tokens, limits.max_depth).file();
+    if let Some(items) = fast {
+        // The fast parser took every token: whatever the lexer reports now, the
+        // recovering parser would see too.
+        let (lexed, count, depth) = tokens.finish_counted();
+        let clean = lexed.errors.is_empty() && !lexed.fatal && depth == 0;
+        return clean.then_some(Piece { items, comments: lexed.comments, tokens: count });
+    }
+    drop(tokens);
     let mut tokens = Tokens::range(src, start, end, limits);
     let mut state = State::new(limits);
     let result = grammar::FileParser::new().parse(&mut state, (&mut tokens).map(Ok::<_, LexError>));
@@ -333,8 +357,41 @@ pub(crate) fn parse_stretch(
     Some((piece.items, piece.comments))
 }
 
-/// Parses the text in one piece.
+/// Parses the text in one piece: the fast parser when it parses the text without any
+/// diagnostic, the recovering parser otherwise.
 fn parse_whole(src: &str, limits: &Limits) -> Parsed {
+    match parse_fast(src, limits) {
+        Some(file) => Parsed { file, errors: Vec::new() },
+        None => parse_recovering(src, limits),
+    }
+}
+
+/// The fast parser alone on the whole text, doc comments attached: `None` when it gives
+/// up or the lexer reports anything. Public for the tests that hold it to
+/// [`parse_recovering`] (`tests/fast_parse.rs`).
+#[doc(hidden)]
+pub fn parse_fast(src: &str, limits: &Limits) -> Option<SourceFile> {
+    if src.len() > limits.max_file_bytes {
+        return None;
+    }
+    let mut tokens = Tokens::new(src, limits);
+    let mut items = fast::Fast::new(&mut tokens, limits.max_depth).file()?;
+    let lexed = tokens.finish();
+    if !lexed.errors.is_empty() || lexed.fatal {
+        return None;
+    }
+    attach_docs(src, &lexed.comments, &mut items);
+    Some(SourceFile { items, comments: lexed.comments })
+}
+
+/// The recovering parser (generated from `grammar.lalrpop`, the definition of the
+/// language) alone on the whole text: every diagnostic comes from here. Public for
+/// the tests that hold the fast parser to it (`tests/fast_parse.rs`).
+#[doc(hidden)]
+pub fn parse_recovering(src: &str, limits: &Limits) -> Parsed {
+    if src.len() > limits.max_file_bytes {
+        return too_big(src.len(), limits);
+    }
     // The parser takes tokens as the lexer makes them. When a lexer limit stops the
     // lexing (`fatal`), the tree is thrown away, as if it had never been parsed.
     let mut tokens = Tokens::new(src, limits);
@@ -384,6 +441,29 @@ fn parse_whole(src: &str, limits: &Limits) -> Parsed {
 /// Parses one expression (for tests and tools; proof scripts come parsed with their
 /// file). Returns `None` with diagnostics when it does not parse.
 pub fn parse_expr(src: &str, limits: &Limits) -> (Option<Expr>, Vec<LangError>) {
+    match parse_expr_fast(src, limits) {
+        Some(e) => (Some(e), Vec::new()),
+        None => parse_expr_recovering(src, limits),
+    }
+}
+
+/// [`parse_expr`] by the fast parser alone: `None` when it gives up or the lexer
+/// reports anything. Public for `tests/fast_parse.rs`.
+#[doc(hidden)]
+pub fn parse_expr_fast(src: &str, limits: &Limits) -> Option<Expr> {
+    let mut tokens = Tokens::new(src, limits);
+    let mut parser = fast::Fast::new(&mut tokens, limits.max_depth);
+    let e = parser.expr()?;
+    if !parser.at_end() {
+        return None;
+    }
+    let lexed = tokens.finish();
+    (lexed.errors.is_empty() && !lexed.fatal).then_some(e.0)
+}
+
+/// [`parse_expr`] by the recovering parser alone. Public for `tests/fast_parse.rs`.
+#[doc(hidden)]
+pub fn parse_expr_recovering(src: &str, limits: &Limits) -> (Option<Expr>, Vec<LangError>) {
     let mut tokens = Tokens::new(src, limits);
     let mut state = State::new(limits);
     let result = grammar::ExprOnlyParser::new().parse(&mut state, (&mut tokens).map(Ok::<_, LexError>));
