@@ -650,10 +650,15 @@ impl<'a, 'l> Tokens<'a, 'l> {
             }
             LexError::BadEscape => LangError::BadEscape { span: ss(span) },
         };
-        if out.errors.len() < limits.max_errors {
+        // An unterminated comment is reported even past the cap: it swallows the rest of
+        // the text (so there is at most one), and without its error a text whose end is
+        // lost would parse as if it had none (the parser then caps the list and says
+        // that diagnostics were dropped).
+        let swallows_rest = matches!(e, LexError::UnterminatedComment);
+        if out.errors.len() < limits.max_errors || swallows_rest {
             out.errors.push(err);
         }
-        if matches!(e, LexError::UnterminatedComment) {
+        if swallows_rest {
             return None;
         }
         Some(Tok::Error)

@@ -92,6 +92,21 @@ fn error_count_limit() {
     assert!(matches!(p.errors.last(), Some(LangError::TooManyErrors { .. })));
 }
 
+/// With no room for diagnostics at all, a text whose end an unterminated comment
+/// swallows still says so: the list is capped to nothing plus "too many errors", never
+/// an empty list (which would read as a clean parse of the text before the comment).
+#[test]
+fn unterminated_comment_is_reported_with_no_room_for_errors() {
+    let limits = Limits { max_errors: 0, ..Limits::default() };
+    for src in ["sort A\n/* open\nsort B\n", "/*"] {
+        let p = parse(src, &limits);
+        assert!(matches!(p.errors[..], [LangError::TooManyErrors { .. }]), "{src:?}: {:?}", p.errors);
+    }
+    // With room, it is reported as itself, once.
+    let p = parse("sort A\n/* open\nsort B\n", &Limits { max_errors: 1, ..Limits::default() });
+    assert!(matches!(p.errors[..], [LangError::UnterminatedComment { .. }]), "{:?}", p.errors);
+}
+
 #[test]
 fn module_count_limit() {
     let dir = std::env::temp_dir().join(format!("warrant-lang-modules-{}", std::process::id()));
