@@ -750,6 +750,9 @@ fn verify_shared(
 /// length of that prefix, the context and the outcome.
 type Checked = (usize, Context, Result<Theorem, KernelError>);
 
+/// A theorem's proof checked: the context it was checked in and the outcome.
+type Outcome = (Context, Result<Theorem, KernelError>);
+
 /// For each entry, the shortest prefix of the signature its proof can be checked
 /// against (meaningful for theorems with proofs only): the declarations up to the
 /// entry that is not a theorem with a proof before it, and up to every theorem it cites
@@ -816,7 +819,7 @@ struct Batch {
     /// Open once `signature` is set (or declaring it failed).
     gate: Gate,
     /// For each position in `jobs`, the context and outcome, once checked.
-    results: Vec<Mutex<Option<(Context, Result<Theorem, KernelError>)>>>,
+    results: Vec<Mutex<Option<Outcome>>>,
 }
 
 impl Batch {
