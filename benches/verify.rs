@@ -9,10 +9,9 @@
 //!   clock stops, as the command does not free it;
 //! - `verify_vs_audit/audit_no_cache`: what `warrant audit --no-cache corpus/techniques`
 //!   does: audit in-process and render the human report;
-//! - `verify_phases/*`: the parts of `verify` alone (decode; the kernel re-check with
-//!   the work shared out as [`verify`] does, between the calling thread and a helper on
-//!   a two-core machine, and on the calling thread alone; summary; the re-check phases
-//!   also copy the bundle for the helpers and recompute the hashes by re-encoding, as
+//! - `verify_phases/*`: the parts of `verify` alone (decode; the kernel re-check on the
+//!   threads [`verify`] picks, which is one for a bundle as small as the corpus's, and
+//!   on two; summary; the re-check phases also recompute the hashes by re-encoding, as
 //!   [`verify`] does).
 //!
 //! With `--bench`, a last pass times the two in alternation (so both see the same
@@ -21,10 +20,9 @@
 //! bundle on two threads, and right after an audit the audit's rayon workers were
 //! still spinning, so the calling thread waited for its helper (medians per `verify`,
 //! load 3–4: 3 to 61 involuntary context switches and 3.2–3.3 ms of process CPU time,
-//! against 0 and 2.0 ms with no audit between the runs). Checking a small bundle on one
-//! thread removed the wait; since then (`bundle::Schedule`) a helper shares the work
-//! again, but the calling thread never waits for it: what the helper took and has not
-//! finished when nothing is left, the calling thread does itself. The pass is unchanged.
+//! against 0 and 2.0 ms with no audit between the runs). Checking a small bundle on one thread (as the
+//! command now does, `bundle::MIN_STEPS_FOR_THREADS`) removed the wait; the pass is
+//! unchanged.
 //!
 //! `cargo bench --bench verify`
 
@@ -109,8 +107,8 @@ fn main() {
         let mut g = c.benchmark_group("verify_phases");
         g.bench_function("decode", |b| b.iter(|| Bundle::from_bytes(black_box(&bytes)).expect("decode")));
         g.bench_function("kernel", |b| b.iter(|| verify(black_box(&bundle)).expect("verify")));
-        g.bench_function("kernel_one_thread", |b| {
-            b.iter(|| verify_on(black_box(&bundle), 1).expect("verify"))
+        g.bench_function("kernel_two_threads", |b| {
+            b.iter(|| verify_on(black_box(&bundle), 2).expect("verify"))
         });
         g.bench_function("summary", |b| b.iter(|| summary(black_box(&bundle), &verified)));
         g.finish();

@@ -32,10 +32,10 @@
 //! Each hash is over the exact bytes of its sections as stored (length prefixes
 //! included), and a writer encodes a bundle in one fixed way. [`verify_bytes`] (what
 //! `warrant verify` runs) hashes the stored bytes; [`verify`], given a bundle in
-//! memory, hashes its encoding. The work (the proofs, the hashes, the summary) is shared
-//! out between the calling thread and helpers on the machine's other cores, from queues
-//! that each thread takes the next item from; the calling thread never waits for a
-//! helper ([`Schedule`]). The refusal reasons and their order do not change.
+//! memory, hashes its encoding. It re-checks the theorems' proofs on the machine's
+//! threads (see [`verify_on`] and `replay`), computing the hashes and the summary on a
+//! helper while the first batch's prefix is declared; the refusal reasons and their
+//! order do not change.
 //! A bundle of the JSON format `warrant-bundle/2` is refused by name, with how to make
 //! a new one; `warrant verify --print` shows a bundle spelled out, as JSON.
 
@@ -52,8 +52,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 
 /// The bundle format this module writes and reads.
 pub const FORMAT: &str = "warrant-bundle/3";
@@ -369,15 +369,15 @@ fn refuse_other_format(bytes: &[u8]) -> Result<(), BundleError> {
 
 /// The hashed regions of a bundle as stored.
 struct Stored<'a> {
+    format: &'a str,
     kernel_version: &'a str,
     regions: Regions<'a>,
 }
 
 impl Stored<'_> {
     /// The hashes of the stored bytes.
-    #[cfg(test)]
     fn hashes(&self) -> Hashes {
-        hash_regions(FORMAT, self.kernel_version, &self.regions)
+        hash_regions(self.format, self.kernel_version, &self.regions)
     }
 }
 
@@ -423,6 +423,7 @@ fn read_with(bytes: &[u8], min_bytes: usize) -> Result<(Bundle, Stored<'_>), Bun
         Hashes { tables: hash()?, declarations: hash()?, proofs: hash()?, claims: hash()?, bundle: hash()? };
     r.finish()?;
     let stored = Stored {
+        format: FORMAT,
         kernel_version,
         regions: Regions {
             tables: &bytes[tables_at..declarations_at],
@@ -636,58 +637,42 @@ pub fn open_statement(
 }
 
 /// Re-checks a bundle with the kernel alone. See the module documentation for what is
-/// compared; the first discrepancy is the reason for refusal. The work is shared out
-/// between the calling thread and helpers on the machine's other cores ([`Schedule`]);
-/// the calling thread never waits for a helper, so this takes no longer than checking on
-/// one thread, and less when another core is free. The bundle is copied for the helpers
-/// (one may outlive this call); [`verify_bytes`] decodes into a bundle they share.
+/// compared; the first discrepancy is the reason for refusal. Proofs are checked on as
+/// many threads as the machine offers ([`verify_on`]), unless the bundle is too small
+/// to pay for starting one ([`MIN_STEPS_FOR_THREADS`]).
 pub fn verify(bundle: &Bundle) -> Result<Verified, BundleError> {
-    verify_scheduled(bundle, Schedule::Threads(default_threads()))
+    verify_on(bundle, threads_for(bundle))
 }
 
-/// [`verify`] on at most `threads` threads (the calling thread alone for 0 or 1). The
-/// outcome does not depend on `threads`: the same signature, proofs and summary when the
-/// bundle verifies, the same refusal when it does not.
+/// [`verify`] with the theorems' proofs checked on at most `threads` threads (at least
+/// one). The outcome does not depend on `threads`: the same signature, proofs and
+/// summary when the bundle verifies, the same refusal when it does not.
 pub fn verify_on(bundle: &Bundle, threads: usize) -> Result<Verified, BundleError> {
-    verify_scheduled(bundle, Schedule::Threads(threads))
+    verify_and(bundle, None, || (), threads).map(|(verified, ())| verified)
 }
 
-/// [`verify`] with the work shared out as `schedule` says; the outcome does not depend on
-/// it.
-pub fn verify_scheduled(bundle: &Bundle, schedule: Schedule) -> Result<Verified, BundleError> {
-    verify_shared(&Arc::new(bundle.clone()), Side::new(None, None), schedule).map(|(verified, _)| verified)
-}
+/// Below this many proof steps in all, a bundle is verified on the calling thread
+/// alone. Measured with `verify_bytes_on` on 1 and 2 threads, two cores shared with
+/// other work (load 4.5–5, 2026-11-27): the corpus bundle (412 steps) took 1.18–1.26 ms
+/// on one thread against 4.0–5.6 ms on two (the calling thread waits for a helper that
+/// is not running yet), a bundle of 4 copies of the corpus (1,648 steps) 8.1–8.2 ms
+/// against 9.8–10.1 ms, one of 16 copies (6,592 steps) 41 against 44 ms. The day
+/// before (criterion, load not recorded) the corpus bundle also took less on one thread
+/// (1.40–1.58 against 1.86–2.06 ms). Larger bundles were not measured on a quiet
+/// machine, where two threads may pay sooner: threads are kept from a little above
+/// the 4-copy bundle.
+pub const MIN_STEPS_FOR_THREADS: usize = 2000;
 
-/// How the work of verifying a bundle is shared out between the calling thread and
-/// helper threads.
-///
-/// The work sits in queues: the side work (the statements the claims must have, the
-/// hashes and the summary, which only matter if the bundle verifies), then, batch by
-/// batch, the theorems' proofs, most steps first. Each thread takes the next item no
-/// thread has taken. The calling thread never waits for a helper: once nothing is left
-/// to take, it does itself any item that a helper took and has not finished (the same
-/// work, so the same result; whichever comes first is kept). A helper the system has not
-/// run by then takes nothing and ends on its own later; what it reads it owns (behind
-/// an `Arc`), so it may outlive the call. Verifying therefore takes about as long as on
-/// the calling thread alone when no other core is free, and less when one is. The
-/// outcome (summary, signature, proofs, or the refusal and its reason) is the same
-/// whoever did what. The last three variants pin down the extremes for tests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Schedule {
-    /// The calling thread and up to `n - 1` helpers (the calling thread alone for 0 or 1).
-    /// Helpers are started only for a batch with enough work to pay for starting one
-    /// (`MIN_STEPS_FOR_HELPERS` proof steps, the side work counting a step a claim).
-    Threads(usize),
-    /// One helper per batch that starts taking work only once the calling thread is done
-    /// with the bundle, so it takes nothing (like a helper the system never runs in time).
-    LateHelper,
-    /// One helper per batch that takes every item: the calling thread waits for it to end
-    /// before it looks, so every result is the helper's.
-    EagerHelper,
-    /// One helper per batch that takes the first item of each queue and does it only once
-    /// the calling thread is done with the bundle, so the calling thread does those
-    /// itself.
-    StalledHelper,
+/// How many threads [`verify`] and [`verify_bytes`] check `bundle`'s proofs on: one for
+/// a bundle of fewer than [`MIN_STEPS_FOR_THREADS`] proof steps (a thread costs more to
+/// start and to wait for than it saves there), else the machine's parallelism.
+fn threads_for(bundle: &Bundle) -> usize {
+    let steps: usize = bundle.declarations.iter().map(steps).sum();
+    if steps < MIN_STEPS_FOR_THREADS {
+        1
+    } else {
+        default_threads()
+    }
 }
 
 /// How many threads check proofs by default: the machine's parallelism (asked once per
@@ -697,14 +682,17 @@ fn default_threads() -> usize {
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// [`verify`] of a bundle that helpers may share: the kernel's re-check ([`replay`]),
-/// then the recomputed hashes compared with the recorded ones; with the summary when
-/// `side` renders one. The refusal reasons and their order do not depend on `schedule`.
-fn verify_shared(
-    bundle: &Arc<Bundle>,
-    side: Side,
-    schedule: Schedule,
-) -> Result<(Verified, Option<String>), BundleError> {
+/// [`verify`], running `side` (work that only matters if the bundle verifies, such as
+/// rendering its summary) together with the recomputation of the hashes, alongside the
+/// kernel's re-check (as one more job of the first batch of proofs, see [`replay`]).
+/// With the `stored` regions of the bundle's bytes, those are hashed; without, the
+/// bundle's encoding is. The refusal reasons and their order are [`verify`]'s.
+fn verify_and<T: Send + Sync>(
+    bundle: &Bundle,
+    stored: Option<&Stored>,
+    side: impl Fn() -> T + Sync,
+    threads: usize,
+) -> Result<(Verified, T), BundleError> {
     if bundle.format != FORMAT {
         return refuse(format!(
             "unsupported bundle format `{}` (this verifier reads `{FORMAT}`)",
@@ -720,16 +708,21 @@ fn verify_shared(
     if bundle.verdict != "accepted" {
         return refuse(format!("the bundle records the verdict `{}`, not `accepted`", bundle.verdict));
     }
-    // Opened however this returns: the helpers that wait for the end (see `Schedule`)
-    // then go on, and find nothing left to take.
-    let done = Arc::new(Gate::default());
-    let _done = OpenOnDrop(Arc::clone(&done));
-    let side = Arc::new(side);
-    // The hashes are recomputed alongside the kernel's re-check, and compared after it
-    // (the kernel speaks first).
-    let verified = replay(bundle, &side, schedule, &done)?;
-    let (_, hashes, summary) = side.finish(bundle);
-    let h = hashes.as_ref().map_err(Clone::clone)?;
+    // The hashes need only the bundle's bytes: they are recomputed alongside the
+    // kernel's re-check, and compared after it (the kernel speaks first).
+    let hashes = || match stored {
+        Some(s) => Ok(s.hashes()),
+        None => bundle.compute_hashes(),
+    };
+    let side_done = OnceLock::new();
+    let side_job = || {
+        side_done.get_or_init(|| (hashes(), side()));
+    };
+    let verified = replay(bundle, &side_job, threads)?;
+    // The side job ran in `replay` unless it stopped early (then it returned an error).
+    side_job();
+    let Some((hashes, side)) = side_done.into_inner() else { unreachable!("the side job has just run") };
+    let h = hashes?;
     for (what, recorded, computed) in [
         ("tables", &bundle.hashes.tables, &h.tables),
         ("declarations", &bundle.hashes.declarations, &h.declarations),
@@ -743,15 +736,12 @@ fn verify_shared(
             ));
         }
     }
-    Ok((verified, summary.cloned()))
+    Ok((verified, side))
 }
 
 /// A theorem's proof checked in its context against a prefix of the signature: the
 /// length of that prefix, the context and the outcome.
 type Checked = (usize, Context, Result<Theorem, KernelError>);
-
-/// A theorem's proof checked: the context it was checked in and the outcome.
-type Outcome = (Context, Result<Theorem, KernelError>);
 
 /// For each entry, the shortest prefix of the signature its proof can be checked
 /// against (meaningful for theorems with proofs only): the declarations up to the
@@ -783,308 +773,117 @@ fn ready_at(declarations: &[Entry]) -> Vec<usize> {
     ready
 }
 
-/// The fewest proof steps (the side work counting one a claim) a batch must hold for
-/// helpers to be started for it with [`Schedule::Threads`]: starting a thread costs the
-/// calling thread about as much as checking a few dozen proof steps.
+/// The fewest proof steps a batch must hold for helper threads to be started for it.
 const MIN_STEPS_FOR_HELPERS: usize = 64;
+
+/// The proofs of a batch of theorems, shared out between threads: each takes the next
+/// proof not yet taken, those with the most steps first. Each result is kept with its
+/// entry's index and the context it was checked in, in the order of `jobs`, so the
+/// results do not depend on which thread checked what.
+struct Batch<'d> {
+    declarations: &'d [Entry],
+    jobs: &'d [usize],
+    /// Positions in `jobs`, most steps first.
+    order: Vec<usize>,
+    results: Vec<OnceLock<(Context, Result<Theorem, KernelError>)>>,
+    next: AtomicUsize,
+}
+
+impl<'d> Batch<'d> {
+    fn new(declarations: &'d [Entry], jobs: &'d [usize]) -> Batch<'d> {
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(steps(&declarations[jobs[k]])));
+        Batch {
+            declarations,
+            jobs,
+            order,
+            results: jobs.iter().map(|_| OnceLock::new()).collect(),
+            next: 0.into(),
+        }
+    }
+
+    /// How many threads in all should check this batch, out of `threads`, `side` being
+    /// one more job if there is one. Starting a thread costs about as much as checking
+    /// a few dozen proof steps: a batch with less work than that is checked by the
+    /// calling thread alone.
+    fn threads(&self, side: bool, threads: usize) -> usize {
+        let work_steps: usize = self.jobs.iter().map(|&j| steps(&self.declarations[j])).sum();
+        if side || work_steps >= MIN_STEPS_FOR_HELPERS {
+            threads.min(self.jobs.len() + usize::from(side)).max(1)
+        } else {
+            1
+        }
+    }
+
+    /// Checks proofs against `sig` until none is left.
+    fn work(&self, sig: &Signature) {
+        while let Some(&k) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
+            if let Some(tp) = &self.declarations[self.jobs[k]].proof {
+                let context = tp.context.to_context();
+                let checked = check(sig, &context, &tp.proof);
+                let _ = self.results[k].set((context, checked));
+            }
+        }
+    }
+
+    fn results(self) -> Vec<(usize, Context, Result<Theorem, KernelError>)> {
+        self.jobs
+            .iter()
+            .zip(self.results)
+            .filter_map(|(&j, r)| r.into_inner().map(|(c, r)| (j, c, r)))
+            .collect()
+    }
+}
 
 /// How many steps the proof of `e` has (none without a proof).
 fn steps(e: &Entry) -> usize {
     e.proof.as_ref().map_or(0, |tp| tp.proof.steps.len())
 }
 
-/// How many helpers to start for a batch with `work` steps (see [`Schedule`]).
-fn helpers_for(schedule: Schedule, work: usize, jobs: usize) -> usize {
-    match schedule {
-        Schedule::Threads(n) if work >= MIN_STEPS_FOR_HELPERS => n.saturating_sub(1).min(jobs + 1),
-        Schedule::Threads(_) => 0,
-        Schedule::LateHelper | Schedule::EagerHelper | Schedule::StalledHelper => 1,
-    }
+/// `side`, run by the first thread that asks (once in all).
+struct SideJob<'s> {
+    side: Option<&'s (dyn Fn() + Sync)>,
+    taken: AtomicBool,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// The proofs of one batch of theorems, all checked against the same prefix of the
-/// signature, taken one at a time by the threads (see [`Schedule`]).
-struct Batch {
-    /// The entries whose proofs are checked, in the order they are taken: most steps
-    /// first, so that the last items, which a helper may leave unfinished, are small.
-    jobs: Vec<usize>,
-    /// The next position in `jobs` to take.
-    next: AtomicUsize,
-    /// The prefix the proofs are checked against, once declared.
-    signature: OnceLock<Signature>,
-    /// Open once `signature` is set (or declaring it failed).
-    gate: Gate,
-    /// For each position in `jobs`, the context and outcome, once checked.
-    results: Vec<Mutex<Option<Outcome>>>,
-}
-
-impl Batch {
-    fn new(declarations: &[Entry], mut jobs: Vec<usize>) -> Batch {
-        jobs.sort_by_key(|&j| std::cmp::Reverse(steps(&declarations[j])));
-        Batch {
-            results: jobs.iter().map(|_| Mutex::new(None)).collect(),
-            jobs,
-            next: AtomicUsize::new(0),
-            signature: OnceLock::new(),
-            gate: Gate::default(),
-        }
-    }
-
-    /// Sets the prefix and lets the helpers check against it.
-    fn open(&self, sig: Signature) -> &Signature {
-        let sig = self.signature.get_or_init(|| sig);
-        self.gate.set(true);
-        sig
-    }
-
-    /// The next position in `jobs` no thread has taken.
-    fn claim(&self) -> Option<usize> {
-        let k = self.next.fetch_add(1, Ordering::Relaxed);
-        (k < self.jobs.len()).then_some(k)
-    }
-
-    /// Checks the proof at position `k` against `sig`.
-    fn check(
-        &self,
-        bundle: &Bundle,
-        sig: &Signature,
-        k: usize,
-    ) -> Option<(Context, Result<Theorem, KernelError>)> {
-        let tp = bundle.declarations[self.jobs[k]].proof.as_ref()?;
-        let context = tp.context.to_context();
-        let checked = check(sig, &context, &tp.proof);
-        Some((context, checked))
-    }
-
-    /// Checks the proof at position `k` and keeps the result.
-    fn run(&self, bundle: &Bundle, sig: &Signature, k: usize) {
-        if let Some(result) = self.check(bundle, sig, k) {
-            *lock(&self.results[k]) = Some(result);
-        }
-    }
-
-    /// Takes and checks proofs until none is left.
-    fn work(&self, bundle: &Bundle, sig: &Signature) {
-        while let Some(k) = self.claim() {
-            self.run(bundle, sig, k);
-        }
-    }
-
-    /// The calling thread's part, once `sig` is set: takes and checks proofs until none
-    /// is left, then returns every result by entry, checking here any proof a helper took
-    /// and has not finished (rather than wait for it).
-    fn finish(
-        &self,
-        bundle: &Bundle,
-        sig: &Signature,
-    ) -> Vec<(usize, Context, Result<Theorem, KernelError>)> {
-        self.work(bundle, sig);
-        let mut out = Vec::with_capacity(self.jobs.len());
-        for (k, &j) in self.jobs.iter().enumerate() {
-            let taken = lock(&self.results[k]).take();
-            if let Some((context, r)) = taken.or_else(|| self.check(bundle, sig, k)) {
-                out.push((j, context, r));
-            }
-        }
-        out
-    }
-}
-
-/// What the calling thread and the helpers of one batch share. Each helper holds its
-/// own handle, so one that the system runs late, even after the call has returned,
-/// reads only what this owns.
-struct Work {
-    bundle: Arc<Bundle>,
-    /// The side work, which goes with the first batch.
-    side: Option<Arc<Side>>,
-    batch: Batch,
-    schedule: Schedule,
-    /// Open once the calling thread is done with the bundle (what the helpers of
-    /// [`Schedule::LateHelper`] and [`Schedule::StalledHelper`] wait for).
-    done: Arc<Gate>,
-}
-
-impl Work {
-    /// What a helper does: the side work, then the batch's proofs once its prefix is set.
-    fn help(&self) {
-        match self.schedule {
-            Schedule::LateHelper => {
-                self.done.wait();
-            }
-            Schedule::StalledHelper => {
-                let side = self.side.as_ref().and_then(|s| s.claim().map(|k| (s, k)));
-                let proof = if self.batch.gate.wait() { self.batch.claim() } else { None };
-                self.done.wait();
-                if let Some((s, k)) = side {
-                    s.run(&self.bundle, k);
-                }
-                if let (Some(k), Some(sig)) = (proof, self.batch.signature.get()) {
-                    self.batch.run(&self.bundle, sig, k);
-                }
-            }
-            Schedule::Threads(_) | Schedule::EagerHelper => {}
-        }
-        if let Some(side) = &self.side {
-            side.work(&self.bundle);
-        }
-        if let (true, Some(sig)) = (self.batch.gate.wait(), self.batch.signature.get()) {
-            self.batch.work(&self.bundle, sig);
-        }
-    }
-}
-
-/// Starts `n` helpers on `work`. They are detached (see [`Schedule`]), except with
-/// [`Schedule::EagerHelper`], whose handles are returned to be waited for. A helper that
-/// cannot be started leaves its share to the calling thread.
-fn start_helpers(work: &Arc<Work>, n: usize) -> Vec<std::thread::JoinHandle<()>> {
-    let mut eager = Vec::new();
-    for _ in 0..n {
-        let w = Arc::clone(work);
-        if let Ok(handle) = std::thread::Builder::new().spawn(move || w.help()) {
-            if work.schedule == Schedule::EagerHelper {
-                eager.push(handle);
+impl SideJob<'_> {
+    fn take(&self) {
+        if let Some(side) = self.side {
+            if !self.taken.swap(true, Ordering::Relaxed) {
+                side();
             }
         }
     }
-    eager
 }
 
-/// Waits for the helpers of [`Schedule::EagerHelper`] (a helper's panic is resumed here,
-/// as if its work had been done on this thread).
-fn wait_for(eager: Vec<std::thread::JoinHandle<()>>) {
-    for handle in eager {
-        if let Err(panic) = handle.join() {
-            std::panic::resume_unwind(panic);
+/// Checks the proofs of the entries `jobs` against `sig` on up to `threads` threads,
+/// `side` (if any) being one more job (see [`Batch`]).
+fn check_batch(
+    sig: &Signature,
+    declarations: &[Entry],
+    jobs: &[usize],
+    side: Option<&(dyn Fn() + Sync)>,
+    threads: usize,
+) -> Vec<(usize, Context, Result<Theorem, KernelError>)> {
+    let batch = Batch::new(declarations, jobs);
+    let side = SideJob { side, taken: AtomicBool::new(false) };
+    let helpers = batch.threads(side.side.is_some(), threads) - 1;
+    std::thread::scope(|s| {
+        for _ in 0..helpers {
+            // A helper that cannot be started leaves its share to the others.
+            let _ = std::thread::Builder::new().spawn_scoped(s, || {
+                side.take();
+                batch.work(sig);
+            });
         }
-    }
+        side.take();
+        batch.work(sig);
+    });
+    batch.results()
 }
 
-/// The hashed bytes of a bundle as stored, copied so that a helper can hash them after
-/// the caller's buffer is gone: the four regions one after the other.
-struct StoredBytes {
-    kernel_version: String,
-    bytes: Vec<u8>,
-    /// Where each region ends in `bytes`.
-    ends: [usize; 4],
-}
-
-impl StoredBytes {
-    fn of(s: &Stored) -> StoredBytes {
-        let r = &s.regions;
-        let mut bytes =
-            Vec::with_capacity(r.tables.len() + r.declarations.len() + r.proofs.len() + r.claims.len());
-        let mut ends = [0; 4];
-        for (end, region) in ends.iter_mut().zip([r.tables, r.declarations, r.proofs, r.claims]) {
-            bytes.extend_from_slice(region);
-            *end = bytes.len();
-        }
-        StoredBytes { kernel_version: s.kernel_version.into(), bytes, ends }
-    }
-
-    fn hashes(&self) -> Hashes {
-        let [a, b, c, d] = self.ends;
-        let regions = Regions {
-            tables: &self.bytes[..a],
-            declarations: &self.bytes[a..b],
-            proofs: &self.bytes[b..c],
-            claims: &self.bytes[c..d],
-        };
-        hash_regions(FORMAT, &self.kernel_version, &regions)
-    }
-}
-
-/// The work that matters only if the bundle verifies, taken by whichever thread comes
-/// first (see [`Schedule`]): the statements the claims must have, the hashes (of the
-/// stored bytes, or of the bundle's encoding) and the summary.
-struct Side {
-    /// The bytes to hash; `None`: the bundle's encoding.
-    stored: Option<StoredBytes>,
-    /// When the summary is wanted: the number of proofs it counts.
-    summary_proofs: Option<usize>,
-    /// The next item no thread has taken (0 the statements, 1 the hashes, 2 the summary).
-    next: AtomicUsize,
-    expected: OnceLock<Vec<Formula>>,
-    hashes: OnceLock<Result<Hashes, BundleError>>,
-    summary: OnceLock<String>,
-}
-
-/// How many items [`Side`] holds.
-const SIDE_ITEMS: usize = 3;
-
-impl Side {
-    fn new(stored: Option<StoredBytes>, summary_proofs: Option<usize>) -> Side {
-        Side {
-            stored,
-            summary_proofs,
-            next: AtomicUsize::new(0),
-            expected: OnceLock::new(),
-            hashes: OnceLock::new(),
-            summary: OnceLock::new(),
-        }
-    }
-
-    /// How many proof steps the side work counts as (see [`MIN_STEPS_FOR_HELPERS`]).
-    fn steps(bundle: &Bundle) -> usize {
-        bundle.claims.len()
-    }
-
-    fn claim(&self) -> Option<usize> {
-        let k = self.next.fetch_add(1, Ordering::Relaxed);
-        (k < SIDE_ITEMS).then_some(k)
-    }
-
-    fn expected_statements(bundle: &Bundle) -> Vec<Formula> {
-        bundle.claims.iter().map(|c| closed_statement(&c.params, &c.assumptions, &c.conclusion)).collect()
-    }
-
-    fn compute_hashes(&self, bundle: &Bundle) -> Result<Hashes, BundleError> {
-        match &self.stored {
-            Some(s) => Ok(s.hashes()),
-            None => bundle.compute_hashes(),
-        }
-    }
-
-    /// Does item `k` (computed first, then kept unless another thread kept it first).
-    fn run(&self, bundle: &Bundle, k: usize) {
-        match k {
-            0 => {
-                let _ = self.expected.set(Side::expected_statements(bundle));
-            }
-            1 => {
-                let _ = self.hashes.set(self.compute_hashes(bundle));
-            }
-            _ => {
-                if let Some(proofs) = self.summary_proofs {
-                    let _ = self.summary.set(summary_with(bundle, proofs));
-                }
-            }
-        }
-    }
-
-    fn work(&self, bundle: &Bundle) {
-        while let Some(k) = self.claim() {
-            self.run(bundle, k);
-        }
-    }
-
-    /// The calling thread's part: takes what is left, then does itself anything a helper
-    /// took and has not finished. The statements, the hashes and the summary (if wanted).
-    #[allow(clippy::type_complexity)]
-    fn finish(&self, bundle: &Bundle) -> (&[Formula], &Result<Hashes, BundleError>, Option<&String>) {
-        self.work(bundle);
-        let expected = self.expected.get_or_init(|| Side::expected_statements(bundle));
-        let hashes = self.hashes.get_or_init(|| self.compute_hashes(bundle));
-        let summary =
-            self.summary_proofs.map(|proofs| self.summary.get_or_init(|| summary_with(bundle, proofs)));
-        (expected, hashes, summary)
-    }
-}
-
-/// Whether something is ready: `None` until it is set, then whether it could be made.
+/// Whether the signature prefix of the first batch is built: `None` while this thread
+/// declares it, then whether it could be.
 #[derive(Default)]
 struct Gate {
     state: Mutex<Option<bool>>,
@@ -1093,7 +892,7 @@ struct Gate {
 
 impl Gate {
     fn set(&self, built: bool) {
-        let mut state = lock(&self.state);
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         if state.is_none() {
             *state = Some(built);
         }
@@ -1101,7 +900,7 @@ impl Gate {
     }
 
     fn wait(&self) -> bool {
-        let mut state = lock(&self.state);
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
             match *state {
                 Some(built) => return built,
@@ -1121,13 +920,49 @@ impl Drop for CloseOnDrop<'_> {
     }
 }
 
-/// Opens a shared [`Gate`] when dropped (however the calling thread leaves).
-struct OpenOnDrop(Arc<Gate>);
-
-impl Drop for OpenOnDrop {
-    fn drop(&mut self) {
-        self.0.set(true);
-    }
+/// The first batch: declares the entries before `until` (none of them a theorem with a
+/// proof) on this thread while the helpers run `side`, then checks the proofs of the
+/// entries `jobs` against that prefix on up to `threads` threads (see [`Batch`]). The
+/// prefix and the results, or the refusal of a declaration, as declaring in turn gives.
+#[allow(clippy::type_complexity)]
+fn first_batch(
+    declarations: &[Entry],
+    until: usize,
+    jobs: &[usize],
+    side: Option<&(dyn Fn() + Sync)>,
+    threads: usize,
+) -> Result<(Signature, Vec<(usize, Context, Result<Theorem, KernelError>)>), BundleError> {
+    let batch = Batch::new(declarations, jobs);
+    let side = SideJob { side, taken: AtomicBool::new(false) };
+    let helpers = batch.threads(side.side.is_some(), threads) - 1;
+    let prefix: OnceLock<Signature> = OnceLock::new();
+    let gate = Gate::default();
+    std::thread::scope(|s| {
+        for _ in 0..helpers {
+            // A helper that cannot be started leaves its share to the others.
+            let _ = std::thread::Builder::new().spawn_scoped(s, || {
+                side.take();
+                if let (true, Some(sig)) = (gate.wait(), prefix.get()) {
+                    batch.work(sig);
+                }
+            });
+        }
+        let _close = CloseOnDrop(&gate);
+        let mut sig = Signature::new();
+        for (i, e) in declarations[..until].iter().enumerate() {
+            if let Err(e) = declare(&mut sig, i, e) {
+                gate.set(false);
+                return Err(e);
+            }
+        }
+        let sig = prefix.get_or_init(|| sig);
+        gate.set(true);
+        batch.work(sig);
+        side.take();
+        Ok(())
+    })?;
+    let Some(sig) = prefix.into_inner() else { unreachable!("the prefix is set when declaring succeeded") };
+    Ok((sig, batch.results()))
 }
 
 /// Adds the entry `i`, which is not a theorem with a proof, to `sig`, or says why not.
@@ -1142,51 +977,20 @@ fn declare(sig: &mut Signature, i: usize, e: &Entry) -> Result<(), BundleError> 
     }
 }
 
-/// Checks the proofs of the entries `jobs` against `sig` on the calling thread, or
-/// shares them out with helpers (see [`Schedule`]) when the batch has enough work.
-fn check_batch(
-    bundle: &Arc<Bundle>,
-    sig: &Signature,
-    jobs: Vec<usize>,
-    schedule: Schedule,
-    done: &Arc<Gate>,
-) -> Vec<(usize, Context, Result<Theorem, KernelError>)> {
-    let work: usize = jobs.iter().map(|&j| steps(&bundle.declarations[j])).sum();
-    let helpers = helpers_for(schedule, work, jobs.len());
-    if helpers == 0 {
-        let batch = Batch::new(&bundle.declarations, jobs);
-        return batch.finish(bundle, sig);
-    }
-    let work = Arc::new(Work {
-        bundle: Arc::clone(bundle),
-        side: None,
-        batch: Batch::new(&bundle.declarations, jobs),
-        schedule,
-        done: Arc::clone(done),
-    });
-    let prefix = work.batch.open(sig.clone());
-    wait_for(start_helpers(&work, helpers));
-    work.batch.finish(bundle, prefix)
-}
-
 /// The kernel's part of [`verify`]: the signature rebuilt declaration by declaration
 /// (every proof re-checked), then the claims, trust base and challenge against it.
 ///
-/// Proofs are checked in batches ([`ready_at`], [`Batch`]): a proof checked against a
-/// prefix of the signature gives a theorem that holds in the whole signature (every
-/// lookup the kernel makes is of something that exists, and stays), so the
-/// declarations are still added one by one in the bundle's order, and the outcome is
-/// what checking each proof in turn gives. When a proof checked against a shorter
-/// prefix than its own failed, it is checked again against its own, so the refusal is
-/// the one-by-one refusal, for the first entry in the bundle's order that has one. The
-/// first batch's helpers are started before its prefix is declared: they take the
-/// side work meanwhile, then the proofs once the prefix is set.
-fn replay(
-    bundle: &Arc<Bundle>,
-    side: &Arc<Side>,
-    schedule: Schedule,
-    done: &Arc<Gate>,
-) -> Result<Verified, BundleError> {
+/// Proofs are checked in batches on up to `threads` threads ([`ready_at`], [`check_batch`]):
+/// a proof checked against a prefix of the signature gives a theorem that holds in the
+/// whole signature (every lookup the kernel makes is of something that exists, and
+/// stays), so the declarations are still added one by one in the bundle's order, and
+/// the outcome is what checking each proof in turn gives. When a proof checked against
+/// a shorter prefix than its own failed, it is checked again against its own, so the
+/// refusal is the one-by-one refusal, for the first entry in the bundle's order that has
+/// one. `side` runs once, as a job of the first batch (or not at all if there is none),
+/// on a helper while this thread declares the prefix of that batch ([`first_batch`]):
+/// one thread start, off the path of this thread, for the side job and the batch.
+fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<Verified, BundleError> {
     // The signature, declaration by declaration.
     let mut sig = Signature::new();
     let mut theorem_proofs = Vec::new();
@@ -1200,8 +1004,21 @@ fn replay(
         .collect();
     pending.sort_unstable();
     let mut next = 0;
-    // The first batch is checked once its prefix is declared, its helpers taking the
-    // side work meanwhile; the loop below goes on from its first theorem.
+    // The statement each claim must have, built by the side job (on the first batch's
+    // helper, while this thread declares and checks) rather than after the last theorem.
+    let expected: OnceLock<Vec<Formula>> = OnceLock::new();
+    let expected_statements = || {
+        expected.get_or_init(|| {
+            bundle.claims.iter().map(|c| closed_statement(&c.params, &c.assumptions, &c.conclusion)).collect()
+        })
+    };
+    let side_and_expected = || {
+        expected_statements();
+        side();
+    };
+    let mut side = Some(&side_and_expected as &(dyn Fn() + Sync));
+    // The first batch is checked while its prefix is declared (the side job running
+    // meanwhile on a helper); the loop below goes on from its first theorem.
     let first = bundle
         .declarations
         .iter()
@@ -1211,35 +1028,11 @@ fn replay(
         let end = pending.partition_point(|&(r, _)| r <= i);
         let jobs: Vec<usize> = pending[..end].iter().map(|&(_, j)| j).collect();
         next = end;
-        let steps: usize = jobs.iter().map(|&j| steps(&bundle.declarations[j])).sum();
-        let helpers = helpers_for(schedule, steps + Side::steps(bundle), jobs.len());
-        let work = Arc::new(Work {
-            bundle: Arc::clone(bundle),
-            side: Some(Arc::clone(side)),
-            batch: Batch::new(&bundle.declarations, jobs),
-            schedule,
-            done: Arc::clone(done),
-        });
-        let eager = start_helpers(&work, helpers);
-        {
-            // Closed if declaring fails (or panics): the helpers then stop waiting.
-            let _close = CloseOnDrop(&work.batch.gate);
-            for (k, e) in bundle.declarations[..i].iter().enumerate() {
-                declare(&mut sig, k, e)?;
-            }
-        }
-        let prefix = work.batch.open(sig);
-        wait_for(eager);
-        for (j, context, r) in work.batch.finish(bundle, prefix) {
+        let (prefix, results) = first_batch(&bundle.declarations, i, &jobs, side.take(), threads)?;
+        sig = prefix;
+        for (j, context, r) in results {
             checked[j] = Some((i, context, r));
         }
-        // The prefix back for this thread to extend: taken when no helper holds the
-        // batch any more, else copied.
-        sig = match Arc::try_unwrap(work) {
-            Ok(work) => work.batch.signature.into_inner(),
-            Err(work) => work.batch.signature.get().cloned(),
-        }
-        .unwrap_or_else(|| unreachable!("the prefix was set before the batch was checked"));
     }
     for (i, e) in bundle.declarations.iter().enumerate().skip(start) {
         match (&e.declaration, &e.proof) {
@@ -1250,7 +1043,9 @@ fn replay(
                     let end = next + pending[next..].partition_point(|&(r, _)| r <= i);
                     let jobs: Vec<usize> = pending[next..end].iter().map(|&(_, j)| j).collect();
                     next = end;
-                    for (j, context, r) in check_batch(bundle, &sig, jobs, schedule, done) {
+                    for (j, context, r) in
+                        check_batch(&sig, &bundle.declarations, &jobs, side.take(), threads)
+                    {
                         checked[j] = Some((i, context, r));
                     }
                 }
@@ -1292,11 +1087,10 @@ fn replay(
             _ => declare(&mut sig, i, e)?,
         }
     }
-    let (expected, _, _) = side.finish(bundle);
     // The claims: each a theorem of the signature, with exactly the stated shape.
     let mut axioms: BTreeSet<Name> = BTreeSet::new();
     let mut assumptions: BTreeSet<TrustAssumption> = BTreeSet::new();
-    for (c, expected) in bundle.claims.iter().zip(expected) {
+    for (c, expected) in bundle.claims.iter().zip(expected_statements()) {
         let what = format!("the claim `{}.{}`", c.owner, c.name);
         let Some(fact) = sig.fact(&c.theorem).filter(|f| f.kind == FactKind::Theorem) else {
             return refuse(format!("{what} cites `{}`, which is not a theorem of the bundle", c.theorem));
@@ -1383,38 +1177,35 @@ fn replay(
 pub struct Verification {
     /// What it proved and rests on, as text ([`summary`]).
     pub summary: String,
-    /// The bundle (shared with the helpers that checked it, which may outlive the call).
-    pub bundle: Arc<Bundle>,
+    /// The bundle.
+    pub bundle: Bundle,
     /// The signature and proofs the kernel rebuilt.
     pub verified: Verified,
 }
 
 /// What `warrant verify` does with a bundle's bytes: decode them, verify the bundle
 /// (hashing the bytes as stored) and render the [`summary`] it prints. The bench, the
-/// command and the Coq export of a bundle share this one path. The work is shared out
-/// as [`verify`] shares it.
+/// command and the Coq export of a bundle share this one path.
+/// Proofs are checked on the threads [`verify`] would use.
 pub fn verify_bytes(bytes: &[u8]) -> Result<Verification, BundleError> {
-    verify_bytes_scheduled(bytes, Schedule::Threads(default_threads()))
+    verify_bytes_with(bytes, None)
 }
 
-/// [`verify_bytes`] on at most `threads` threads (the calling thread alone for 0 or 1).
-/// The outcome does not depend on `threads`: the same summary when the bundle verifies,
-/// the same refusal when it does not.
+/// [`verify_bytes`] with the theorems' proofs checked on at most `threads` threads (at
+/// least one), whatever the bundle's size. The outcome does not depend on `threads`:
+/// the same summary when the bundle verifies, the same refusal when it does not.
 pub fn verify_bytes_on(bytes: &[u8], threads: usize) -> Result<Verification, BundleError> {
-    verify_bytes_scheduled(bytes, Schedule::Threads(threads))
+    verify_bytes_with(bytes, Some(threads))
 }
 
-/// [`verify_bytes`] with the work shared out as `schedule` says; the outcome does not
-/// depend on it.
-pub fn verify_bytes_scheduled(bytes: &[u8], schedule: Schedule) -> Result<Verification, BundleError> {
+/// [`verify_bytes`] on `threads` threads, or on [`threads_for`] the bundle when `None`.
+fn verify_bytes_with(bytes: &[u8], threads: Option<usize>) -> Result<Verification, BundleError> {
     let (bundle, stored) = read(bytes)?;
     // What the summary counts once the bundle verifies: every theorem carries a proof
     // and nothing else does.
     let proofs = bundle.declarations.iter().filter(|e| e.proof.is_some()).count();
-    let side = Side::new(Some(StoredBytes::of(&stored)), Some(proofs));
-    let bundle = Arc::new(bundle);
-    let (verified, summary) = verify_shared(&bundle, side, schedule)?;
-    let Some(summary) = summary else { unreachable!("the side work renders the summary when asked to") };
+    let threads = threads.unwrap_or_else(|| threads_for(&bundle));
+    let (verified, summary) = verify_and(&bundle, Some(&stored), || summary_with(&bundle, proofs), threads)?;
     Ok(Verification { summary, bundle, verified })
 }
 
@@ -1607,15 +1398,14 @@ mod tests {
     }
 
     #[test]
-    fn helpers_are_started_for_a_batch_with_enough_work() {
-        assert_eq!(helpers_for(Schedule::Threads(2), MIN_STEPS_FOR_HELPERS - 1, 10), 0);
-        assert_eq!(helpers_for(Schedule::Threads(2), MIN_STEPS_FOR_HELPERS, 10), 1);
-        assert_eq!(helpers_for(Schedule::Threads(8), MIN_STEPS_FOR_HELPERS, 2), 3);
-        assert_eq!(helpers_for(Schedule::Threads(1), 10_000, 10), 0);
-        assert_eq!(helpers_for(Schedule::Threads(0), 10_000, 10), 0);
-        for schedule in [Schedule::LateHelper, Schedule::EagerHelper, Schedule::StalledHelper] {
-            assert_eq!(helpers_for(schedule, 1, 1), 1);
-        }
+    fn a_small_bundle_is_verified_on_one_thread() {
+        let mut b = sample();
+        assert_eq!(threads_for(&b), 1);
+        let proof = b.declarations[2].proof.as_mut().expect("the theorem's proof");
+        proof.proof.steps = vec![Step::TrueIntro; MIN_STEPS_FOR_THREADS - 1];
+        assert_eq!(threads_for(&b), 1);
+        b.declarations[2].proof.as_mut().expect("the theorem's proof").proof.steps.push(Step::TrueIntro);
+        assert_eq!(threads_for(&b), default_threads());
     }
 
     #[test]
@@ -1670,73 +1460,8 @@ mod tests {
         out
     }
 
-    /// Why `bytes` do not read; verifying them refuses them alike, however the work is
-    /// shared out.
     fn refusal(bytes: &[u8]) -> String {
-        let reason = Bundle::from_bytes(bytes).expect_err("refused").reason;
-        for schedule in ALL_SCHEDULES {
-            assert_eq!(
-                verify_bytes_scheduled(bytes, schedule).map(|_| ()).map_err(|e| e.reason),
-                Err(reason.clone())
-            );
-        }
-        reason
-    }
-
-    const ALL_SCHEDULES: [Schedule; 6] = [
-        Schedule::Threads(1),
-        Schedule::Threads(2),
-        Schedule::Threads(3),
-        Schedule::LateHelper,
-        Schedule::EagerHelper,
-        Schedule::StalledHelper,
-    ];
-
-    #[test]
-    fn the_sample_gets_one_outcome_however_the_work_is_shared_out() {
-        // The sample verifies, and verifies with a wrong recorded hash refused, whoever
-        // does what: a helper that takes nothing, everything, or stalls on the first item
-        // of each queue.
-        let mut good = sample();
-        let Declaration::Theorem { statement, .. } = &mut good.declarations[2].declaration else {
-            panic!("the sample's third declaration is its theorem")
-        };
-        // `true -> c = c`, what the claim (assuming `true`, concluding `c = c`) states.
-        let Formula::Eq(c, _) = statement.clone() else { panic!("the sample's statement is `c = c`") };
-        *statement = Formula::Implies(Arc::new(Formula::True), Arc::new(statement.clone()));
-        good.declarations[2].proof.as_mut().expect("a proof").proof.steps =
-            vec![Step::Refl { term: c }, Step::ImpIntro { assumption: Formula::True, from: 0 }];
-        good.hashes = good.compute_hashes().expect("hashes");
-        let mut wrong_hash = good.clone();
-        wrong_hash.hashes.proofs = "00".repeat(32);
-        let reasons = [
-            "the proof of theorem `t` proves `true`, not the stated `c = c`",
-            "",
-            "the proofs hash does not match: recorded 0000",
-        ];
-        for (b, reason) in [sample(), good, wrong_hash].into_iter().zip(reasons) {
-            let bytes = b.to_bytes().expect("encode");
-            let outcome = |s| {
-                verify_bytes_scheduled(&bytes, s)
-                    .map(|v| {
-                        (v.summary, v.verified.signature.declarations().to_vec(), v.verified.theorem_proofs)
-                    })
-                    .map_err(|e| e.reason)
-            };
-            let one = outcome(Schedule::Threads(1));
-            for schedule in ALL_SCHEDULES {
-                assert_eq!(outcome(schedule), one, "{schedule:?}");
-                let in_memory = verify_scheduled(&b, schedule).map(|v| summary(&b, &v)).map_err(|e| e.reason);
-                assert_eq!(in_memory, one.clone().map(|(summary, _, _)| summary), "{schedule:?} in memory");
-            }
-            match one {
-                Ok((summary, _, _)) => {
-                    assert_eq!(reason, "");
-                    assert!(summary.starts_with("verified: 3 declarations, 1 proofs"), "{summary}");
-                }
-                Err(e) => assert!(!reason.is_empty() && e.starts_with(reason), "{e}"),
-            }
-        }
+        Bundle::from_bytes(bytes).expect_err("refused").reason
     }
 
     #[test]
