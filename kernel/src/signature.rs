@@ -11,7 +11,7 @@ use crate::term::{check_extent, close_formula, first_free, Formula, Hint, Name, 
 use crate::Limits;
 // The input type `Declaration` is plain data, defined with the untrusted constructors.
 pub use crate::construct::Declaration;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -62,10 +62,17 @@ pub struct Signature {
     entries: Vec<Declaration>,
     /// `ids[k]` is the identity of the extension that added `entries[k]`.
     ids: Vec<u64>,
-    symbols: BTreeMap<Name, Symbol>,
-    facts: BTreeMap<Name, Fact>,
+    symbols: NameMap<Symbol>,
+    facts: NameMap<Fact>,
     limits: Limits,
 }
+
+/// The signature's maps from names. Hashed, not B-trees: comparing long names with a
+/// shared prefix was half of `declare` (lang/BENCHMARKS.md, 2026-11-27). foldhash's
+/// seed is random per process and per map; input cannot observe it, so it cannot be
+/// written to make its names collide. Nothing iterates these maps: their order
+/// decides nothing.
+type NameMap<V> = HashMap<Name, V, foldhash::fast::RandomState>;
 
 /// A signature's identity at one length: the identity of its last declaration there.
 ///
@@ -269,10 +276,8 @@ impl Signature {
     /// `forall params. eq`, after checking that `eq`'s free variables are parameters.
     fn close_definition(n: &Name, params: &[(Name, Sort)], eq: Formula) -> Result<Formula, KernelError> {
         let mut seen = BTreeSet::new();
-        for (p, _) in params {
-            if !seen.insert(p.clone()) {
-                return Err(KernelError::NameTaken { name: p.to_string() });
-            }
+        if let Some((p, _)) = params.iter().find(|(p, _)| !seen.insert(p)) {
+            return Err(KernelError::NameTaken { name: p.to_string() });
         }
         if let Some(v) = first_free(Node::F(&eq), |v, s| !params.iter().any(|(p, t)| p == v && t == s)) {
             return Err(KernelError::not_closed(format!("definition `{n}`"), v));

@@ -948,7 +948,7 @@ pub(crate) fn elaborate(
         let sent = el.background.take().map(Background::flush).is_some();
         let checked = match checker {
             Ok(checker) if sent => match checker.join() {
-                Ok(Some(signature)) => Checked::There(signature),
+                Ok(Some(signature)) => Checked::There(Box::new(signature)),
                 _ => Checked::Refused,
             },
             _ => Checked::Here,
@@ -958,7 +958,7 @@ pub(crate) fn elaborate(
     match checked {
         Checked::Here => el.into_program(sources),
         Checked::There(signature) => {
-            el.sig = signature;
+            el.sig = *signature;
             el.into_program(sources)
         }
         Checked::Refused => {
@@ -1003,8 +1003,9 @@ impl Background {
 enum Checked {
     /// In place: the signature is the `Elab`'s.
     Here,
-    /// On the checker's thread, which accepted them all and gives this signature.
-    There(Signature),
+    /// On the checker's thread, which accepted them all and gives this signature
+    /// (boxed: a signature is some 200 bytes, the other variants none).
+    There(Box<Signature>),
     /// On the checker's thread, which refused one (or failed).
     Refused,
 }
