@@ -115,6 +115,26 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
         out
     }
 
+    /// The grammar's `Comma<X> close`: `item`s separated by commas, a trailing comma
+    /// allowed, then `close`.
+    fn comma_list<X>(
+        &mut self,
+        close: Tok<'_>,
+        mut item: impl FnMut(&mut Self) -> Option<X>,
+    ) -> Option<Vec<X>> {
+        let mut items = Vec::new();
+        loop {
+            if self.eat(close) {
+                return Some(items);
+            }
+            items.push(item(self)?);
+            if !self.eat(Tok::Comma) {
+                self.expect(close)?;
+                return Some(items);
+            }
+        }
+    }
+
     // -----------------------------------------------------------------------------
     // Names
     // -----------------------------------------------------------------------------
@@ -190,17 +210,7 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
     /// `Params`: `(` parameters separated by commas, a trailing one allowed `)`.
     fn params(&mut self) -> Option<Vec<Param>> {
         self.expect(Tok::LParen)?;
-        let mut params = Vec::new();
-        loop {
-            if self.eat(Tok::RParen) {
-                return Some(params);
-            }
-            params.push(self.param()?);
-            if !self.eat(Tok::Comma) {
-                self.expect(Tok::RParen)?;
-                return Some(params);
-            }
-        }
+        self.comma_list(Tok::RParen, Self::param)
     }
 
     /// `Params?`.
@@ -214,17 +224,7 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
 
     /// `Comma<Expr> ")"`, after the `(`.
     fn args(&mut self) -> Option<Vec<D>> {
-        let mut args = Vec::new();
-        loop {
-            if self.eat(Tok::RParen) {
-                return Some(args);
-            }
-            args.push(self.expr()?);
-            if !self.eat(Tok::Comma) {
-                self.expect(Tok::RParen)?;
-                return Some(args);
-            }
-        }
+        self.comma_list(Tok::RParen, Self::expr)
     }
 
     /// `Comma<Expr> ")"` where only the expressions are kept.
@@ -252,17 +252,7 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
     /// `FactList`: `[` facts separated by commas, a trailing one allowed `]`.
     fn fact_list(&mut self) -> Option<Vec<Fact>> {
         self.expect(Tok::LBracket)?;
-        let mut facts = Vec::new();
-        loop {
-            if self.eat(Tok::RBracket) {
-                return Some(facts);
-            }
-            facts.push(self.fact()?);
-            if !self.eat(Tok::Comma) {
-                self.expect(Tok::RBracket)?;
-                return Some(facts);
-            }
-        }
+        self.comma_list(Tok::RBracket, Self::fact)
     }
 
     /// `FactList?`.
@@ -559,18 +549,10 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
             }
             Tok::Rewrite => {
                 self.expect(Tok::LBracket)?;
-                let mut rules = Vec::new();
-                loop {
-                    if self.eat(Tok::RBracket) {
-                        break;
-                    }
-                    let reverse = self.eat(Tok::BackArrow);
-                    rules.push(RewriteRule { reverse, fact: self.fact()? });
-                    if !self.eat(Tok::Comma) {
-                        self.expect(Tok::RBracket)?;
-                        break;
-                    }
-                }
+                let rules = self.comma_list(Tok::RBracket, |p| {
+                    let reverse = p.eat(Tok::BackArrow);
+                    Some(RewriteRule { reverse, fact: p.fact()? })
+                })?;
                 leaf(TacticKind::Rewrite(rules), self.end)
             }
             Tok::Linarith => {
