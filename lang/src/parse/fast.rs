@@ -738,24 +738,31 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
         Some(acc)
     }
 
-    /// `Or`: conjunctions joined by `or` (to the left).
-    fn or(&mut self) -> Option<D> {
-        let mut acc = self.and()?;
-        while self.eat(Tok::Or) {
-            let b = self.and()?;
-            acc = self.bin(BinOp::Or, acc, b)?;
+    /// Operands joined by the operators of one left-associative level (`op_of` says
+    /// which tokens they are): `((a op b) op c) ...`, as the grammar's left-recursive
+    /// rules reduce them.
+    fn left_chain(
+        &mut self,
+        operand: impl Fn(&mut Self) -> Option<D>,
+        op_of: impl Fn(Tok<'_>) -> Option<BinOp>,
+    ) -> Option<D> {
+        let mut acc = operand(self)?;
+        while let Some(op) = self.peek().and_then(&op_of) {
+            self.bump();
+            let b = operand(self)?;
+            acc = self.bin(op, acc, b)?;
         }
         Some(acc)
     }
 
+    /// `Or`: conjunctions joined by `or` (to the left).
+    fn or(&mut self) -> Option<D> {
+        self.left_chain(Self::and, |t| (t == Tok::Or).then_some(BinOp::Or))
+    }
+
     /// `And`: negations joined by `and` (to the left).
     fn and(&mut self) -> Option<D> {
-        let mut acc = self.not()?;
-        while self.eat(Tok::And) {
-            let b = self.not()?;
-            acc = self.bin(BinOp::And, acc, b)?;
-        }
-        Some(acc)
+        self.left_chain(Self::not, |t| (t == Tok::And).then_some(BinOp::And))
     }
 
     /// `NotF`: `not`s before a comparison (a loop, not a recursion).
@@ -813,32 +820,20 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
 
     /// `Sum`: products joined by `+` and `-` (to the left).
     fn sum(&mut self) -> Option<D> {
-        let mut acc = self.prod()?;
-        loop {
-            let op = match self.peek() {
-                Some(Tok::Plus) => BinOp::Add,
-                Some(Tok::Minus) => BinOp::Sub,
-                _ => return Some(acc),
-            };
-            self.bump();
-            let b = self.prod()?;
-            acc = self.bin(op, acc, b)?;
-        }
+        self.left_chain(Self::prod, |t| match t {
+            Tok::Plus => Some(BinOp::Add),
+            Tok::Minus => Some(BinOp::Sub),
+            _ => None,
+        })
     }
 
     /// `Prod`: negations joined by `*` and `/` (to the left).
     fn prod(&mut self) -> Option<D> {
-        let mut acc = self.unary()?;
-        loop {
-            let op = match self.peek() {
-                Some(Tok::Star) => BinOp::Mul,
-                Some(Tok::Slash) => BinOp::Div,
-                _ => return Some(acc),
-            };
-            self.bump();
-            let b = self.unary()?;
-            acc = self.bin(op, acc, b)?;
-        }
+        self.left_chain(Self::unary, |t| match t {
+            Tok::Star => Some(BinOp::Mul),
+            Tok::Slash => Some(BinOp::Div),
+            _ => None,
+        })
     }
 
     /// `Unary`: `-`s before a power (a loop, not a recursion).
