@@ -199,6 +199,14 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
         Some(paths)
     }
 
+    /// `name ":" Expr`, the head of axioms, lemmas, assumptions, guarantees, allowances
+    /// and requirements.
+    fn named_statement(&mut self) -> Option<(Ident, Expr)> {
+        let name = self.ident()?;
+        self.expect(Tok::Colon)?;
+        Some((name, self.expr()?.0))
+    }
+
     /// `Param`: `x: S`.
     fn param(&mut self) -> Option<Param> {
         let name = self.ident()?;
@@ -313,9 +321,8 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
                 ItemKind::Def { name, params, result, body }
             }
             Tok::Axiom => {
-                let name = self.ident()?;
-                self.expect(Tok::Colon)?;
-                ItemKind::Axiom { name, statement: self.expr()?.0 }
+                let (name, statement) = self.named_statement()?;
+                ItemKind::Axiom { name, statement }
             }
             Tok::Lemma | Tok::Theorem | Tok::Rule => {
                 let kind = match tok {
@@ -323,9 +330,7 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
                     Tok::Theorem => LemmaKind::Theorem,
                     _ => LemmaKind::Rule,
                 };
-                let name = self.ident()?;
-                self.expect(Tok::Colon)?;
-                let statement = self.expr()?.0;
+                let (name, statement) = self.named_statement()?;
                 let proof = self.opt_proof()?;
                 ItemKind::Lemma { kind, name, statement, proof }
             }
@@ -399,9 +404,8 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
             Tok::ProposedBy => ClauseKind::ProposedBy(self.string()?),
             Tok::Oversees => ClauseKind::Oversees(self.string()?),
             Tok::Assume => {
-                let name = self.ident()?;
-                self.expect(Tok::Colon)?;
-                ClauseKind::Assume { name, statement: self.expr()?.0 }
+                let (name, statement) = self.named_statement()?;
+                ClauseKind::Assume { name, statement }
             }
             Tok::Use => {
                 let name = self.ident()?;
@@ -418,9 +422,7 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
                 ClauseKind::Intent(self.expr()?.0)
             }
             Tok::Guarantee => {
-                let name = self.ident()?;
-                self.expect(Tok::Colon)?;
-                let statement = self.expr()?.0;
+                let (name, statement) = self.named_statement()?;
                 let proof = self.opt_proof()?;
                 ClauseKind::Guarantee { name, statement, proof }
             }
@@ -439,14 +441,12 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
                 ClauseKind::Witness(entries)
             }
             Tok::Allow => {
-                let name = self.ident()?;
-                self.expect(Tok::Colon)?;
-                ClauseKind::Allow { name, statement: self.expr()?.0 }
+                let (name, statement) = self.named_statement()?;
+                ClauseKind::Allow { name, statement }
             }
             Tok::Require => {
-                let name = self.ident()?;
-                self.expect(Tok::Colon)?;
-                ClauseKind::Require { name, statement: self.expr()?.0 }
+                let (name, statement) = self.named_statement()?;
+                ClauseKind::Require { name, statement }
             }
             _ => return None,
         })
@@ -690,39 +690,37 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
     /// `Iff`: implication chains joined by `<->` (to the right), the last of which
     /// may be a quantifier.
     fn iff(&mut self) -> Option<D> {
-        let first = self.imp()?;
-        if !self.at(Tok::Iff) {
-            return Some(first);
-        }
-        let mut parts = vec![first];
-        let mut last = None;
-        while self.eat(Tok::Iff) {
-            if self.at_quantifier() {
-                last = Some(self.nested(Self::quant)?);
-                break;
-            }
-            parts.push(self.imp()?);
-        }
-        self.fold_right(BinOp::Iff, parts, last)
+        self.right_chain(Tok::Iff, BinOp::Iff, Self::imp)
     }
 
     /// `ImpClosed` or `ImpOpen`: disjunctions joined by `->` (to the right), the last
     /// of which may be a quantifier.
     fn imp(&mut self) -> Option<D> {
-        let first = self.or()?;
-        if !self.at(Tok::Arrow) {
+        self.right_chain(Tok::Arrow, BinOp::Implies, Self::or)
+    }
+
+    /// `operand`s joined by `tok` (the operator `op`, to the right); after a `tok`, a
+    /// quantifier instead of an operand ends the chain, its body taking the rest.
+    fn right_chain(
+        &mut self,
+        tok: Tok<'_>,
+        op: BinOp,
+        operand: impl Fn(&mut Self) -> Option<D>,
+    ) -> Option<D> {
+        let first = operand(self)?;
+        if !self.at(tok) {
             return Some(first);
         }
         let mut parts = vec![first];
         let mut last = None;
-        while self.eat(Tok::Arrow) {
+        while self.eat(tok) {
             if self.at_quantifier() {
                 last = Some(self.nested(Self::quant)?);
                 break;
             }
-            parts.push(self.or()?);
+            parts.push(operand(self)?);
         }
-        self.fold_right(BinOp::Implies, parts, last)
+        self.fold_right(op, parts, last)
     }
 
     /// `a op (b op (... op z))` from `parts` (`a`, `b`, ...) and `last` (`z`, when it
@@ -767,18 +765,19 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
 
     /// `NotF`: `not`s before a comparison (a loop, not a recursion).
     fn not(&mut self) -> Option<D> {
-        let starts = self.prefixes(Tok::Not)?;
-        let mut e = self.cmp()?;
-        for l in starts.into_iter().rev() {
-            e = self.node(l, e.1, 1, ExprKind::Not(Box::new(e.0)))?;
-        }
-        Some(e)
+        self.prefixed(Tok::Not, ExprKind::Not, Self::cmp)
     }
 
-    /// Where each of a run of prefix operators `tok` starts. Gives up when the run is
-    /// deeper than `max_depth` allows (each adds one level), so that a long run costs
-    /// no more than that.
-    fn prefixes(&mut self, tok: Tok<'_>) -> Option<Vec<usize>> {
+    /// A run of prefix operators `tok`, then an `operand`: each operator wraps what
+    /// follows it (`wrap`), innermost first, in a loop rather than a recursion. Gives up
+    /// when the run is deeper than `max_depth` allows (each adds one level), so that a
+    /// long run costs no more than that.
+    fn prefixed(
+        &mut self,
+        tok: Tok<'_>,
+        wrap: fn(Box<Expr>) -> ExprKind,
+        operand: impl Fn(&mut Self) -> Option<D>,
+    ) -> Option<D> {
         let mut starts = Vec::new();
         while let Some((l, t, _)) = self.next {
             if t != tok {
@@ -790,7 +789,11 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
             starts.push(l);
             self.bump();
         }
-        Some(starts)
+        let mut e = operand(self)?;
+        for l in starts.into_iter().rev() {
+            e = self.node(l, e.1, 1, wrap(Box::new(e.0)))?;
+        }
+        Some(e)
     }
 
     /// `Cmp`: a sum, or a chain of comparisons of sums.
@@ -838,12 +841,7 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
 
     /// `Unary`: `-`s before a power (a loop, not a recursion).
     fn unary(&mut self) -> Option<D> {
-        let starts = self.prefixes(Tok::Minus)?;
-        let mut e = self.power()?;
-        for l in starts.into_iter().rev() {
-            e = self.node(l, e.1, 1, ExprKind::Neg(Box::new(e.0)))?;
-        }
-        Some(e)
+        self.prefixed(Tok::Minus, ExprKind::Neg, Self::power)
     }
 
     /// `Power`: atoms joined by `^` (to the right).
