@@ -476,6 +476,13 @@ pub struct Lexed<'a> {
     pub fatal: bool,
 }
 
+impl Lexed<'_> {
+    /// Did the lexer report nothing: no diagnostic, no limit that stopped it?
+    pub fn is_clean(&self) -> bool {
+        self.errors.is_empty() && !self.fatal
+    }
+}
+
 /// A token with its byte span, as the parser takes it.
 pub type Spanned<'a> = (usize, Tok<'a>, usize);
 

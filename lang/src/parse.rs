@@ -315,27 +315,21 @@ fn parse_cut(src: &str, limits: &Limits, cuts: &[usize]) -> Option<Parsed> {
 fn parse_piece(src: &str, start: usize, end: usize, limits: &Limits) -> Option<Piece> {
     let mut tokens = Tokens::range(src, start, end, limits);
     let fast = fast::Fast::new(&mut tokens, limits.max_depth).file();
-    if let Some(items) = fast {
-        // The fast parser took every token: whatever the lexer reports now, the
-        // recovering parser would see too.
-        let (lexed, count, depth) = tokens.finish_counted();
-        let clean = lexed.errors.is_empty() && !lexed.fatal && depth == 0;
-        return clean.then_some(Piece { items, comments: lexed.comments, tokens: count });
-    }
-    drop(tokens);
-    let mut tokens = Tokens::range(src, start, end, limits);
-    let mut state = State::new(limits);
-    let result = grammar::FileParser::new().parse(&mut state, (&mut tokens).map(Ok::<_, LexError>));
+    let (items, tokens) = match fast {
+        Some(items) => (items, tokens),
+        None => {
+            let mut tokens = Tokens::range(src, start, end, limits);
+            let mut state = State::new(limits);
+            let result = grammar::FileParser::new().parse(&mut state, (&mut tokens).map(Ok::<_, LexError>));
+            if !state.recovered.is_empty() || !state.depth_errors.is_empty() {
+                return None;
+            }
+            (result.ok()?, tokens)
+        }
+    };
+    // Either parser took every token: whatever the lexer reports now is the piece's.
     let (lexed, count, depth) = tokens.finish_counted();
-    let clean = lexed.errors.is_empty()
-        && !lexed.fatal
-        && depth == 0
-        && state.recovered.is_empty()
-        && state.depth_errors.is_empty();
-    match result {
-        Ok(items) if clean => Some(Piece { items, comments: lexed.comments, tokens: count }),
-        _ => None,
-    }
+    (lexed.is_clean() && depth == 0).then_some(Piece { items, comments: lexed.comments, tokens: count })
 }
 
 /// The items of `src[start..end]` with their doc comments attached, and the
@@ -377,7 +371,7 @@ pub fn parse_fast(src: &str, limits: &Limits) -> Option<SourceFile> {
     let mut tokens = Tokens::new(src, limits);
     let mut items = fast::Fast::new(&mut tokens, limits.max_depth).file()?;
     let lexed = tokens.finish();
-    if !lexed.errors.is_empty() || lexed.fatal {
+    if !lexed.is_clean() {
         return None;
     }
     attach_docs(src, &lexed.comments, &mut items);
@@ -458,7 +452,7 @@ pub fn parse_expr_fast(src: &str, limits: &Limits) -> Option<Expr> {
         return None;
     }
     let lexed = tokens.finish();
-    (lexed.errors.is_empty() && !lexed.fatal).then_some(e.0)
+    lexed.is_clean().then_some(e.0)
 }
 
 /// [`parse_expr`] by the recovering parser alone. Public for `tests/fast_parse.rs`.
