@@ -656,6 +656,17 @@ impl ItemNames {
 /// work would cost more than it saves.
 const PARALLEL_ITEMS: usize = 64;
 
+/// `one(0)`, ..., `one(count - 1)`, in order: on the pool from [`PARALLEL_ITEMS`]
+/// items, on this thread below.
+fn map_items<T: Send>(count: usize, one: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    use rayon::prelude::*;
+    if count < PARALLEL_ITEMS {
+        (0..count).map(one).collect()
+    } else {
+        (0..count).into_par_iter().map(one).collect()
+    }
+}
+
 /// What lowering one item gave: its value, diagnostics, resolved names, the defined
 /// symbols it uses and whether it used a broken declaration.
 pub(crate) struct Lowering<T> {
@@ -1243,15 +1254,7 @@ impl Elab<'_> {
         self.globals.reserve(ast.items.len());
         // The strings each declaration needs, made on the pool for a large module: this
         // thread only checks duplicates and fills the tables.
-        let mut prepared = {
-            use rayon::prelude::*;
-            let one = |item: &ast::Item| ItemNames::of(item, &modname, &last);
-            if ast.items.len() < PARALLEL_ITEMS {
-                ast.items.iter().map(one).collect::<Vec<_>>()
-            } else {
-                ast.items.par_iter().map(one).collect()
-            }
-        };
+        let mut prepared = map_items(ast.items.len(), |ix| ItemNames::of(&ast.items[ix], &modname, &last));
         for (ix, item) in ast.items.iter().enumerate() {
             let (ident, kind) = match &item.kind {
                 ItemKind::Sort(n) => (n, GlobalKind::Sort),
@@ -1611,16 +1614,13 @@ impl Elab<'_> {
         wanted: impl Fn(&ast::Item) -> bool + Sync,
         lower: impl Fn(&Self, &'a ast::Item, GlobalId) -> T + Sync,
     ) -> Vec<Option<T>> {
-        use rayon::prelude::*;
-        let one = |(item, id): (&'a ast::Item, &Option<GlobalId>)| match *id {
-            Some(id) if wanted(item) && !self.globals[id].broken => Some(lower(self, item, id)),
-            _ => None,
-        };
-        if ast.items.len() < PARALLEL_ITEMS {
-            ast.items.iter().zip(ids).map(one).collect()
-        } else {
-            ast.items.par_iter().zip(ids.par_iter()).map(one).collect()
-        }
+        map_items(ast.items.len(), |ix| {
+            let item = &ast.items[ix];
+            match ids[ix] {
+                Some(id) if wanted(item) && !self.globals[id].broken => Some(lower(self, item, id)),
+                _ => None,
+            }
+        })
     }
 
     /// A definition's parameters and body, lowered (`value` is `None` when they do not
@@ -1898,7 +1898,6 @@ impl Elab<'_> {
         order: &[usize],
         index: &NameMap<GlobalId, usize>,
     ) -> Option<Vec<Option<TechniqueLowering>>> {
-        use rayon::prelude::*;
         let n = techs.len();
         if n == 0 {
             return Some(Vec::new());
@@ -1937,11 +1936,7 @@ impl Elab<'_> {
                 let (id, item, t, _) = techs[i];
                 self.lower_technique(m, id, item, t)
             };
-            let results: Vec<TechniqueLowering> = if members.len() < PARALLEL_ITEMS {
-                members.iter().map(one).collect()
-            } else {
-                members.par_iter().map(one).collect()
-            };
+            let results: Vec<TechniqueLowering> = map_items(members.len(), |k| one(&members[k]));
             for (&i, mut l) in members.iter().zip(results) {
                 let li = layer[i].unwrap_or(0);
                 let seen_as_one_thread = l.low.refs.iter().all(|&(_, g)| match index.get(&g) {
