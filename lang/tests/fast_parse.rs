@@ -8,11 +8,11 @@
 //! generated programs, the benchmark's library, random edits of all of them, and deep
 //! nesting.
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
 use warrant_lang::parse::{parse_expr_fast, parse_expr_recovering, parse_fast, parse_recovering};
 use warrant_lang::{parse, parse_expr, Limits};
 
 mod programs;
+mod sources;
 
 #[path = "../benches/frontend.rs"]
 #[allow(dead_code)]
@@ -57,32 +57,11 @@ fn fast_parses(src: &str) {
     assert!(agree(src, &Limits::default()), "the fast parser gives up on:\n{src}");
 }
 
-fn wr_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let path = e.unwrap().path();
-        if path.is_dir() {
-            wr_files(&path, out);
-        } else if path.extension().is_some_and(|x| x == "wr") {
-            out.push(path);
-        }
-    }
-}
-
-/// The corpus (the embedded standard library among it) and the fixtures.
-fn files() -> Vec<(PathBuf, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut paths = Vec::new();
-    wr_files(&root.join("tests/fixtures"), &mut paths);
-    wr_files(&root.join("../corpus"), &mut paths);
-    paths.sort();
-    paths.into_iter().map(|p| (p.clone(), std::fs::read_to_string(p).unwrap())).collect()
-}
-
 #[test]
 fn corpus_and_fixtures() {
     let mut clean = 0;
     let mut with_diagnostics = 0;
-    for (path, src) in files() {
+    for (path, src) in sources::fixtures_and_corpus() {
         if parse_recovering(&src, &Limits::default()).errors.is_empty() {
             assert!(agree(&src, &Limits::default()), "the fast parser gives up on {}", path.display());
             clean += 1;
@@ -402,7 +381,7 @@ proptest! {
     /// Edits of the corpus and the fixtures.
     #[test]
     fn edited_files(file in any::<prop::sample::Index>(), at in any::<usize>(), len in any::<usize>(), what in 0..46usize) {
-        let files = files();
+        let files = sources::fixtures_and_corpus();
         let (_, src) = &files[file.index(files.len())];
         agree(&edit(src, at, len, what), &Limits::default());
     }

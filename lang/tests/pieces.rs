@@ -3,9 +3,10 @@
 //! the number of pieces. Checked on the fixtures, the corpus, texts cut in the middle
 //! of a block comment or a string, the token limit, and random texts and edits.
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
 use warrant_lang::parse::parse_in_pieces;
 use warrant_lang::Limits;
+
+mod sources;
 
 /// Everything a parse returns, as text (`LangError` has no `PartialEq`).
 fn outcome(src: &str, limits: &Limits, pieces: usize) -> String {
@@ -20,29 +21,14 @@ fn check_same(src: &str, limits: &Limits) {
     }
 }
 
-fn wr_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let path = e.unwrap().path();
-        if path.is_dir() {
-            wr_files(&path, out);
-        } else if path.extension().is_some_and(|x| x == "wr") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn fixtures_and_corpus_parse_the_same_in_pieces() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    wr_files(&root.join("tests/fixtures"), &mut files);
-    wr_files(&root.join("../corpus"), &mut files);
-    assert!(files.len() >= 20, "{files:?}");
+    let files = sources::fixtures_and_corpus();
+    assert!(files.len() >= 20, "{} files", files.len());
     let mut all = String::new();
-    for path in &files {
-        let src = std::fs::read_to_string(path).unwrap();
-        check_same(&src, &Limits::default());
-        all.push_str(&src);
+    for (_, src) in &files {
+        check_same(src, &Limits::default());
+        all.push_str(src);
         all.push('\n');
     }
     // Every file one after the other: clashing module lines are the elaborator's
