@@ -265,20 +265,16 @@ technique Leaf(u: Model) {
     /// The findings of a fresh audit of the same document, as the worker reports them.
     fn fresh(engine: &TacticEngine, job: &Job) -> Vec<String> {
         let audit = Auditor::new(AuditOptions::default(), engine).audit(&job.snapshot.documents);
-        audit
-            .report
-            .findings
-            .iter()
-            .map(|f| format!("{} {:?} {}", f.code.as_str(), f.span, f.message))
-            .collect()
+        audit.report.findings.iter().map(shown).collect()
     }
 
     fn reported(result: &JobResult) -> Vec<String> {
-        result
-            .audit
-            .iter()
-            .map(|n| format!("{} {:?} {}", n.finding.code.as_str(), n.finding.span, n.finding.message))
-            .collect()
+        result.audit.iter().map(|n| shown(&n.finding)).collect()
+    }
+
+    /// A finding's code, place and message, as the tests compare them.
+    fn shown(f: &warrant_auditor::Finding) -> String {
+        format!("{} {:?} {}", f.code.as_str(), f.span, f.message)
     }
 
     #[test]
