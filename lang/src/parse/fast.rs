@@ -223,8 +223,18 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
 
     /// `Params?`.
     fn opt_params(&mut self) -> Option<Vec<Param>> {
-        if self.at(Tok::LParen) {
-            self.params()
+        self.optional(Tok::LParen, Self::params)
+    }
+
+    /// `X?` for a list `X` that starts with `open`: the list, or an empty one when the
+    /// next token is not `open`.
+    fn optional<X>(
+        &mut self,
+        open: Tok<'_>,
+        list: impl FnOnce(&mut Self) -> Option<Vec<X>>,
+    ) -> Option<Vec<X>> {
+        if self.at(open) {
+            list(self)
         } else {
             Some(Vec::new())
         }
@@ -265,11 +275,7 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
 
     /// `FactList?`.
     fn opt_fact_list(&mut self) -> Option<Vec<Fact>> {
-        if self.at(Tok::LBracket) {
-            self.fact_list()
-        } else {
-            Some(Vec::new())
-        }
+        self.optional(Tok::LBracket, Self::fact_list)
     }
 
     // -----------------------------------------------------------------------------
