@@ -1080,7 +1080,6 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
     }
     // The claims: each a theorem of the signature, with exactly the stated shape.
     let mut axioms: BTreeSet<Name> = BTreeSet::new();
-    let mut assumptions: BTreeSet<TrustAssumption> = BTreeSet::new();
     for c in &bundle.claims {
         let what = || format!("the claim `{}.{}`", c.owner, c.name);
         let Some(fact) = sig.fact(&c.theorem).filter(|f| f.kind == FactKind::Theorem) else {
@@ -1097,13 +1096,6 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
             ));
         }
         axioms.extend(fact.trust_base.iter().cloned());
-        for (name, statement) in &c.assumptions {
-            assumptions.insert(TrustAssumption {
-                owner: c.owner.clone(),
-                name: name.clone(),
-                statement: statement.clone(),
-            });
-        }
     }
     // The trust base: exactly what the claims rest on.
     let listed: BTreeSet<&Name> = bundle.trust_base.axioms.iter().collect();
@@ -1113,20 +1105,8 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
     if let Some(a) = listed.iter().find(|a| !axioms.contains(**a)) {
         return refuse(format!("the trust base lists the axiom `{a}`, which no claim rests on"));
     }
-    let listed: BTreeSet<&TrustAssumption> = bundle.trust_base.assumptions.iter().collect();
-    if let Some(a) = assumptions.iter().find(|a| !listed.contains(a)) {
-        return refuse(format!(
-            "the trust base omits the assumption `{}` of `{}` ({}), which a claim rests on",
-            a.name,
-            a.owner,
-            formula_to_string(&a.statement)
-        ));
-    }
-    if let Some(a) = listed.iter().find(|a| !assumptions.contains(**a)) {
-        return refuse(format!(
-            "the trust base lists the assumption `{}` of `{}`, which no claim rests on",
-            a.name, a.owner
-        ));
+    if !lists_the_same_assumptions(&bundle.claims, &bundle.trust_base.assumptions) {
+        compare_assumptions(&bundle.claims, &bundle.trust_base.assumptions)?;
     }
     // The challenge: every requirement is a claim with the challenge's own statement.
     for c in &bundle.claims {
@@ -1163,6 +1143,61 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
         }
     }
     Ok(Verified { signature: sig, theorem_proofs })
+}
+
+/// Whether the trust base lists, as a set, exactly the assumptions the claims rest on,
+/// when that can be told cheaply: `true` only when it does, judged by each assumption's
+/// owner, name and statement's [`Identity`] (equal identities are equal statements).
+/// `false` when it does not, and also when equal statements are held in different
+/// allocations; [`compare_assumptions`] then compares them in full. In a bundle read
+/// from bytes, each statement named twice comes from one table entry, so the
+/// assumptions of a bundle that verifies are told in one sort, without a formula
+/// compared or copied.
+fn lists_the_same_assumptions(claims: &[Claim], listed: &[TrustAssumption]) -> bool {
+    // The identity first: most keys differ there, and it is compared without a call.
+    let mut claimed: Vec<(Identity, &str, &str)> = claims
+        .iter()
+        .flat_map(|c| c.assumptions.iter().map(|(n, f)| (Identity::of(f), c.owner.as_str(), n.as_str())))
+        .collect();
+    let mut listed: Vec<(Identity, &str, &str)> =
+        listed.iter().map(|a| (Identity::of(&a.statement), a.owner.as_str(), a.name.as_str())).collect();
+    for keys in [&mut claimed, &mut listed] {
+        keys.sort_unstable();
+        keys.dedup();
+    }
+    claimed == listed
+}
+
+/// The trust base's assumptions compared in full with those the claims rest on: the
+/// first (in order) that it omits, else the first that it lists and no claim rests on,
+/// is the refusal.
+fn compare_assumptions(claims: &[Claim], listed: &[TrustAssumption]) -> Result<(), BundleError> {
+    let mut assumptions: BTreeSet<TrustAssumption> = BTreeSet::new();
+    for c in claims {
+        for (name, statement) in &c.assumptions {
+            assumptions.insert(TrustAssumption {
+                owner: c.owner.clone(),
+                name: name.clone(),
+                statement: statement.clone(),
+            });
+        }
+    }
+    let listed: BTreeSet<&TrustAssumption> = listed.iter().collect();
+    if let Some(a) = assumptions.iter().find(|a| !listed.contains(a)) {
+        return refuse(format!(
+            "the trust base omits the assumption `{}` of `{}` ({}), which a claim rests on",
+            a.name,
+            a.owner,
+            formula_to_string(&a.statement)
+        ));
+    }
+    if let Some(a) = listed.iter().find(|a| !assumptions.contains(**a)) {
+        return refuse(format!(
+            "the trust base lists the assumption `{}` of `{}`, which no claim rests on",
+            a.name, a.owner
+        ));
+    }
+    Ok(())
 }
 
 /// A bundle that verified from its bytes, with the summary `warrant verify` prints.
@@ -1388,6 +1423,47 @@ mod tests {
             requires: vec![("r".into(), statement, name("t"))],
         };
         Bundle::new(declarations, claims, trust_base, Some(challenge)).expect("hashes")
+    }
+
+    #[test]
+    fn assumptions_are_told_apart_by_identity_then_in_full() {
+        let p = |arg: &str| {
+            let args: Arc<[Term]> = Arc::from(vec![Term::App(name(arg), Arc::from(vec![]))]);
+            Formula::Pred(name("P"), args)
+        };
+        let claim = |assumptions: Vec<(String, Formula)>| Claim {
+            kind: ClaimKind::Guarantee,
+            owner: "T".into(),
+            name: "g".into(),
+            theorem: name("t"),
+            params: vec![],
+            assumptions,
+            conclusion: Formula::True,
+        };
+        let listed = |statement: &Formula| TrustAssumption {
+            owner: "T".into(),
+            name: "a".into(),
+            statement: statement.clone(),
+        };
+        let (pc, pd) = (p("c"), p("d"));
+        // The same statement (one allocation of its arguments), named twice by the
+        // claims and listed once: the same set, told by identity.
+        let claims = vec![claim(vec![("a".into(), pc.clone())]), claim(vec![("a".into(), pc.clone())])];
+        assert!(lists_the_same_assumptions(&claims, &[listed(&pc)]));
+        assert_eq!(compare_assumptions(&claims, &[listed(&pc)]), Ok(()));
+        // An equal statement made anew: not told by identity, equal in full.
+        assert!(!lists_the_same_assumptions(&claims, &[listed(&p("c"))]));
+        assert_eq!(compare_assumptions(&claims, &[listed(&p("c"))]), Ok(()));
+        // Another statement: refused in full, with the one omitted.
+        assert!(!lists_the_same_assumptions(&claims, &[listed(&pd)]));
+        assert_eq!(
+            compare_assumptions(&claims, &[listed(&pd)]).map_err(|e| e.reason),
+            Err("the trust base omits the assumption `a` of `T` (P(c)), which a claim rests on".into())
+        );
+        assert_eq!(
+            compare_assumptions(&claims, &[listed(&pc), listed(&pd)]).map_err(|e| e.reason),
+            Err("the trust base lists the assumption `a` of `T`, which no claim rests on".into())
+        );
     }
 
     #[test]
