@@ -53,7 +53,7 @@ use crate::term::{close_formula, open_formula, Formula, Hint, Name, Sort, Term};
 use crate::{Limits, KERNEL_VERSION};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
@@ -1250,9 +1250,11 @@ pub fn summary(bundle: &Bundle, verified: &Verified) -> String {
 fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     // The same formula is printed many times (a technique's assumptions under each of
     // its guarantees and again in the trust base: 257 formulas, 85 distinct, in the
-    // corpus bundle): each is printed once per [`Identity`], found by comparing a few
-    // numbers rather than whole formulas.
-    let mut printed: BTreeMap<Identity, String> = BTreeMap::new();
+    // corpus bundle): each is printed once per [`Identity`], found by hashing a few
+    // numbers rather than whole formulas (foldhash, seeded per process as the
+    // signature's maps are; the map is only a cache, so the text does not depend on it).
+    let mut printed: HashMap<Identity, String, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(bundle.claims.len() * 2, foldhash::fast::RandomState::default());
     let mut text = |out: &mut String, f: &Formula| {
         out.push_str(printed.entry(Identity::of(f)).or_insert_with(|| formula_to_string(f)));
         out.push('\n');
@@ -1315,7 +1317,7 @@ fn push_all(out: &mut String, parts: &[&str]) {
 /// formulas in different allocations may have different identities; they are then
 /// printed twice, to the same text. A bundle read from bytes holds each table entry
 /// once, and every part that names it shares its parts, so repeats are found.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Identity([usize; 7]);
 
 impl Identity {
