@@ -563,6 +563,27 @@ mod tests {
             prop_assert_eq!(product, expected.iter().copied().collect::<Monomial>());
         }
 
+        /// `difference(b, a)` is the normal form of `b - a`, on its shortcut (a numeral
+        /// `a`, an atom `b`; zero or a coefficient beyond the limit included) and off it.
+        #[test]
+        fn differences_agree_with_the_general_normal_form(
+            i in 0u32..4,
+            k in prop_oneof![Just(Rat::int(0)), coefficient()],
+            other in term(),
+        ) {
+            let limits = Limits { max_numeral_bits: 64, ..Limits::default() };
+            let work = unlimited();
+            let (x, numeral) = (var(i), Term::Num(std::sync::Arc::new(k)));
+            for (b, a) in [(&x, &numeral), (&other, &numeral), (&x, &other), (&numeral, &x)] {
+                let (mut fast, mut general) = (Normalizer::new(&limits, &work), Normalizer::new(&limits, &work));
+                let expected = general.add(&[(Rat::int(1), b), (Rat::int(-1), a)]).and_then(|t| general.collect(t));
+                match (fast.difference(b, a), expected) {
+                    (Ok(p), Ok(q)) => prop_assert_eq!(as_reference(&fast, &p), as_reference(&general, &q)),
+                    (p, q) => prop_assert_eq!(p.map(|_| ()), q.map(|_| ())),
+                }
+            }
+        }
+
         /// A sum far longer than twice the monomial limit is put in normal form on
         /// the way (several times) and comes out right when its result fits.
         #[test]

@@ -392,6 +392,31 @@ mod tests {
         assert_eq!(terms.values, vec![&x, &x_rat]);
     }
 
+    proptest::proptest! {
+        /// Numbering agrees with a B-tree numbering in order of first appearance, also
+        /// when one value's hash is made to collide with another's.
+        #[test]
+        fn numbering_agrees_with_a_btree(picks in proptest::collection::vec((0usize..6, 0usize..3), 0..40),
+                                         collide in 0usize..6) {
+            let names = ["a", "b", "c", "d", "e", "f"];
+            let sorts = [Sort::Rat, model(), Sort::Named(name("N"))];
+            let terms: Vec<Term> = picks.iter().map(|&(n, s)| Term::free(names[n], sorts[s].clone())).collect();
+            let decoy = Term::free("decoy", Sort::Rat);
+            let mut numbering = Numbering::new();
+            numbering.number(&decoy);
+            let target = Term::free(names[collide], Sort::Rat);
+            numbering.first.insert(numbering.first.hasher().hash_one(&target), 0);
+            let mut reference = BTreeMap::from([(&decoy, 0u32)]);
+            for t in &terms {
+                let next = reference.len() as u32;
+                let expected = *reference.entry(t).or_insert(next);
+                proptest::prop_assert_eq!(numbering.number(t), expected);
+                proptest::prop_assert_eq!(numbering.get(t), Some(expected));
+            }
+            proptest::prop_assert_eq!(numbering.values.len(), reference.len());
+        }
+    }
+
     #[test]
     fn a_hash_collision_costs_no_wrong_number() {
         // `y` is number 0 under the hash of `x`, as if their hashes collided.
