@@ -233,7 +233,9 @@ pub(crate) struct Numbering<'a, T: ?Sized> {
 
 impl<'a, T: Hash + Ord + ?Sized> Numbering<'a, T> {
     pub(crate) fn new() -> Self {
-        Numbering { values: Vec::new(), first: HashMap::default(), others: BTreeMap::new() }
+        // Room for the tables of most checks without growing (a few hundred bytes).
+        let first = HashMap::with_capacity_and_hasher(28, Default::default());
+        Numbering { values: Vec::with_capacity(28), first, others: BTreeMap::new() }
     }
 
     /// The number of `x`: that of the value equal to it numbered before, or else the
@@ -253,11 +255,8 @@ impl<'a, T: Hash + Ord + ?Sized> Numbering<'a, T> {
 
     /// The number of the value equal to `x`, if one was numbered.
     pub(crate) fn get(&self, x: &T) -> Option<u32> {
-        match self.first.get(&self.first.hasher().hash_one(x)) {
-            Some(&n) if *self.values[n as usize] == *x => Some(n),
-            Some(_) => self.others.get(x).copied(),
-            None => None,
-        }
+        let n = *self.first.get(&self.first.hasher().hash_one(x))?;
+        (*self.values[n as usize] == *x).then_some(n).or_else(|| self.others.get(x).copied())
     }
 }
 
