@@ -17,6 +17,7 @@ use std::cmp::Ordering;
 pub use crate::construct::{close_term, free_variables, name};
 // Why a term is too large: an error type, defined with the kernel's errors.
 pub use crate::error::Oversize;
+use rustc_hash::FxBuildHasher;
 use std::collections::hash_map::{Entry, HashMap};
 use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -220,10 +221,11 @@ pub fn close_formula(f: &Formula, x: &str, s: &Sort) -> Formula {
 /// holds the number of the first value numbered under each hash; a value whose hash a
 /// different value already holds goes to a B-tree keyed by value, so that a collision
 /// costs a search by comparisons of values (what every search cost when the tables
-/// were B-trees) and never a wrong number. The hashes are foldhash's with the map's
-/// seed (random per map; the map spreads the hashes over its buckets with it too),
-/// which input cannot see, so input cannot aim at collisions, of hashes or of buckets.
-/// Hashing recurses as `==` does, over checked terms and formulas only.
+/// were B-trees) and never a wrong number. The hash is FxHash: a multiply per word,
+/// cheap on the many small writes of a term, and easy to make collide, which costs
+/// only that B-tree search. The map spreads the hashes over its buckets with foldhash,
+/// seeded at random per map, which input cannot see: distinct hashes cannot be aimed
+/// at one bucket. Hashing recurses as `==` does, over checked terms and formulas only.
 pub(crate) struct Numbering<'a, T: ?Sized> {
     /// The values numbered so far, by number.
     pub(crate) values: Vec<&'a T>,
@@ -242,7 +244,7 @@ impl<'a, T: Hash + Ord + ?Sized> Numbering<'a, T> {
     /// next number, which `x` then takes.
     pub(crate) fn number(&mut self, x: &'a T) -> u32 {
         let next = self.values.len() as u32;
-        let n = match self.first.entry(self.first.hasher().hash_one(x)) {
+        let n = match self.first.entry(FxBuildHasher.hash_one(x)) {
             Entry::Vacant(place) => *place.insert(next),
             Entry::Occupied(place) if *self.values[*place.get() as usize] == *x => *place.get(),
             Entry::Occupied(_) => *self.others.entry(x).or_insert(next),
@@ -255,7 +257,7 @@ impl<'a, T: Hash + Ord + ?Sized> Numbering<'a, T> {
 
     /// The number of the value equal to `x`, if one was numbered.
     pub(crate) fn get(&self, x: &T) -> Option<u32> {
-        let n = *self.first.get(&self.first.hasher().hash_one(x))?;
+        let n = *self.first.get(&FxBuildHasher.hash_one(x))?;
         (*self.values[n as usize] == *x).then_some(n).or_else(|| self.others.get(x).copied())
     }
 }
@@ -404,7 +406,7 @@ mod tests {
             let mut numbering = Numbering::new();
             numbering.number(&decoy);
             let target = Term::free(names[collide], Sort::Rat);
-            numbering.first.insert(numbering.first.hasher().hash_one(&target), 0);
+            numbering.first.insert(FxBuildHasher.hash_one(&target), 0);
             let mut reference = BTreeMap::from([(&decoy, 0u32)]);
             for t in &terms {
                 let next = reference.len() as u32;
@@ -422,7 +424,7 @@ mod tests {
         let (x, y, z) = (Term::free("x", model()), Term::free("y", model()), Term::free("z", model()));
         let mut terms = Numbering::new();
         terms.values.push(&y);
-        terms.first.insert(terms.first.hasher().hash_one(&x), 0);
+        terms.first.insert(FxBuildHasher.hash_one(&x), 0);
         assert_eq!(terms.get(&x), None);
         assert_eq!(terms.number(&x), 1);
         assert_eq!((terms.number(&x), terms.get(&x)), (1, Some(1)));
