@@ -68,13 +68,13 @@ use crate::proof::{Proof, Step, StepId};
 use crate::rat::Rat;
 use crate::signature::{Declaration, FactKind, Fingerprint, Signature};
 use crate::term::{
-    check_extent, close_formula, fingerprint, first_free, open_formula, open_term, Extent, Formula, Hint,
-    Name, Node, Oversize, Sort, Term,
+    check_extent, close_formula, first_free, open_formula, open_term, Extent, Formula, Hint, Name, Node,
+    Numbering, Oversize, Sort, Term,
 };
 use crate::Limits;
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -111,7 +111,7 @@ impl Signature {
     }
 }
 
-/// A step's result: its hypotheses (numbers in [`Checker::table`], sorted, without
+/// A step's result: its hypotheses (numbers in [`Checker::numbers`], sorted, without
 /// duplicates), its conclusion, and the conclusion's extent once known. Steps that
 /// take a part of a premise's conclusion leave the extent to be measured if a later
 /// step needs it; every other step computes it from its premises' in O(1) or measures
@@ -167,11 +167,11 @@ pub fn check_with_limits(
         ctx: context,
         work: Work { done: Cell::new(0), max: limits.max_work },
         limits: &limits,
-        table: Vec::new(),
-        numbers: BTreeMap::new(),
-        context_hyps: BTreeMap::new(),
+        numbers: Numbering::new(),
+        hyp_names: Numbering::new(),
+        context_hyps: Vec::new(),
         first_context: Vec::new(),
-        variables: BTreeMap::new(),
+        variables: Numbering::new(),
         empty: Hyps::default(),
         results: Vec::with_capacity(proof.steps.len()),
         cited: Vec::new(),
@@ -209,7 +209,7 @@ pub fn check_with_limits(
     let mut used = Vec::new();
     for &h in last.hyps.iter() {
         let Some(&i) = checker.first_context.get(h as usize) else {
-            let formula = Box::new(checker.table[h as usize].clone());
+            let formula = Box::new(checker.numbers.values[h as usize].clone());
             return Err(KernelError::UndischargedAssumption { formula });
         };
         used.push(i);
@@ -245,17 +245,16 @@ struct Checker<'a> {
     work: Work,
     /// Every formula that has been a hypothesis, numbered in order of appearance: only
     /// the context's and those of `assume` steps are, so all are borrowed.
-    table: Vec<&'a Formula>,
-    /// Their numbers. The maps of this checker are keyed by fingerprint first (see
-    /// [`fingerprint`]), then by value: a lookup mostly compares machine words.
-    numbers: BTreeMap<(u64, &'a Formula), u32>,
-    /// The context's hypotheses by name: `{h}` as a hypothesis set, `h`, its extent.
-    context_hyps: BTreeMap<(u64, &'a str), (Hyps, &'a Formula, Extent)>,
+    numbers: Numbering<'a, Formula>,
+    /// The context's hypotheses, numbered by name in order; for each, `{h}` as a
+    /// hypothesis set, `h`, its extent.
+    hyp_names: Numbering<'a, str>,
+    context_hyps: Vec<(Hyps, &'a Formula, Extent)>,
     /// The context's formulas are numbered first, in order: number `n` is the formula
     /// of the context's hypothesis `first_context[n]` and of no earlier one.
     first_context: Vec<usize>,
-    /// The context's variables by name.
-    variables: BTreeMap<(u64, &'a str), &'a Sort>,
+    /// The context's variables, numbered by name in the context's order.
+    variables: Numbering<'a, str>,
     empty: Hyps,
     results: Vec<Sequent>,
     /// The steps that cite an axiom, definition or theorem, with its trust base.
@@ -316,8 +315,8 @@ impl<'a> Checker<'a> {
     }
 
     fn check_context(&mut self) -> Result<(), KernelError> {
-        for (v, s) in &self.ctx.variables {
-            if self.variables.insert((fingerprint(&**v), v), s).is_some() {
+        for (i, (v, s)) in self.ctx.variables.iter().enumerate() {
+            if self.variables.number(v) as usize != i {
                 return Err(KernelError::NameTaken { name: v.to_string() });
             }
             if !self.sig.has_sort(s) {
@@ -330,10 +329,10 @@ impl<'a> Checker<'a> {
             if hyps[0] as usize == self.first_context.len() {
                 self.first_context.push(i);
             }
-            // One search of the map both finds a name given twice and adds a new one.
-            if self.context_hyps.insert((fingerprint(&**h), &**h), (hyps, f, extent)).is_some() {
+            if self.hyp_names.number(h) as usize != i {
                 return Err(KernelError::NameTaken { name: h.to_string() });
             }
+            self.context_hyps.push((hyps, f, extent));
             self.declared(Node::F(f))?;
         }
         Ok(())
@@ -341,28 +340,20 @@ impl<'a> Checker<'a> {
 
     /// Checks that every free variable of `f` is a variable of the context.
     fn declared(&self, f: Node<'_>) -> Result<(), KernelError> {
-        let undeclared = first_free(f, |v, s| self.variables.get(&(fingerprint(&**v), &**v)) != Some(&s));
+        let sort = |v: &str| self.variables.get(v).map(|i| &self.ctx.variables[i as usize].1);
+        let undeclared = first_free(f, |v, s| sort(v) != Some(s));
         undeclared.map_or(Ok(()), |v| Err(KernelError::UndeclaredVariable { variable: v.to_string() }))
     }
 
     /// `{f}`, numbering `f` if it is new.
     fn singleton(&mut self, f: &'a Formula) -> Hyps {
-        let next = self.table.len() as u32;
-        let n = *self.numbers.entry((fingerprint(f), f)).or_insert(next);
-        if n == next {
-            self.table.push(f);
-        }
-        Rc::new(vec![n])
+        Rc::new(vec![self.numbers.number(f)])
     }
 
     /// `a ∖ {f}`.
     fn remove(&self, a: &Hyps, f: &Formula) -> Hyps {
-        match self.numbers.get(&(fingerprint(f), f)).map(|n| a.binary_search(n)) {
-            Some(Ok(i)) => {
-                let mut out = (**a).clone();
-                out.remove(i);
-                Rc::new(out)
-            }
+        match self.numbers.get(f).map(|n| a.binary_search(&n)) {
+            Some(Ok(i)) => Rc::new([&a[..i], &a[i + 1..]].concat()),
             _ => a.clone(),
         }
     }
@@ -370,7 +361,7 @@ impl<'a> Checker<'a> {
     /// The hypothesis of `hyps` in which `x` occurs free, if any.
     fn mentioning(&self, hyps: &Hyps, x: &str) -> Option<&Formula> {
         hyps.iter()
-            .map(|&h| self.table[h as usize])
+            .map(|&h| self.numbers.values[h as usize])
             .find(|h| first_free(Node::F(h), |n, _| &**n == x).is_some())
     }
 
@@ -451,8 +442,9 @@ impl<'a> Checker<'a> {
     fn step(&mut self, step: &'a Step) -> Result<Sequent, KernelError> {
         match step {
             Step::Hypothesis { name } => {
-                let (hyps, f, extent) = (self.context_hyps.get(&(fingerprint(&**name), &**name)))
-                    .ok_or_else(|| KernelError::UnknownHypothesis { name: name.to_string() })?;
+                let found = self.hyp_names.get(name).map(|i| &self.context_hyps[i as usize]);
+                let (hyps, f, extent) =
+                    found.ok_or_else(|| KernelError::UnknownHypothesis { name: name.to_string() })?;
                 Ok(sequent(hyps.clone(), (*f).clone(), Some(*extent)))
             }
             Step::Assume { formula } => {
@@ -614,15 +606,13 @@ impl<'a> Checker<'a> {
                 };
                 let instance = open_formula(phi, &Term::Free(variable.clone(), s.clone()));
                 let rest = self.remove(&b.hyps, &instance);
-                let occurs = |place: String| KernelError::occurs(variable, place);
-                if first_free(Node::F(&b.concl), |n, _| n == variable).is_some() {
-                    return Err(occurs(format!("the conclusion {}", b.concl)));
-                }
-                if first_free(Node::F(&e.concl), |n, _| n == variable).is_some() {
-                    return Err(occurs(format!("the existential {}", e.concl)));
+                for (what, f) in [("the conclusion", &b.concl), ("the existential", &e.concl)] {
+                    if first_free(Node::F(f), |n, _| n == variable).is_some() {
+                        return Err(KernelError::occurs(variable, format!("{what} {f}")));
+                    }
                 }
                 if let Some(h) = self.mentioning(&rest, variable) {
-                    return Err(occurs(format!("the hypothesis {h}")));
+                    return Err(KernelError::occurs(variable, format!("the hypothesis {h}")));
                 }
                 Ok(sequent(union(&e.hyps, &rest), b.concl.clone(), b.extent.get()))
             }
@@ -730,7 +720,7 @@ impl<'a> Checker<'a> {
         // has, and their free variables are the atoms'. So the goal is checked on its
         // distinct atoms, not node by node; as the last step, its variables must be the
         // context's (the final check of `check_with_limits` leaves them to this one).
-        for &atom in &n.atoms {
+        for &atom in &n.atoms.values {
             self.sort_is(self.sig.sort_of_rec(atom, &[])?, &Sort::Rat)?;
             if self.results.len() == self.last {
                 self.declared(Node::T(atom))?;
@@ -747,8 +737,7 @@ impl<'a> Checker<'a> {
                 Formula::Eq(a, b) if *self.sig.sort_of_checked(a)? == Sort::Rat => (a, b, Relation::Zero),
                 other => return Err(KernelError::shape("a comparison or an equation over Rat", other)),
             };
-            let diff = n.add(&[(Rat::int(1), b), (Rat::int(-1), a)])?;
-            read.push((n.collect(diff)?, rel));
+            read.push((n.difference(b, a)?, rel));
             hyps.extend_from_slice(&p.hyps);
         }
         // The union of the facts' hypotheses, sorted and without duplicates.
@@ -778,7 +767,11 @@ impl<'a> Checker<'a> {
             if relation == Relation::Positive && c.is_positive() {
                 strict = true;
             }
-            n.add_product(&mut acc, c, &value.as_deref().unwrap_or(&one).0, &last.unwrap_or(&one).0)?;
+            match value {
+                // One factor (or none): `c` times it.
+                None => n.add_poly(&mut acc, c, last.unwrap_or(&one))?,
+                Some(v) => n.add_product(&mut acc, c, &v.0, &last.unwrap_or(&one).0)?,
+            }
         }
         for (k, square) in squares.iter().enumerate() {
             if square.coefficient.is_negative() {

@@ -14,10 +14,9 @@
 
 use crate::error::{KernelError, LimitKind};
 use crate::rat::Rat;
-use crate::term::{fingerprint, Term};
+use crate::term::{Numbering, Term};
 use crate::Limits;
 use std::cell::Cell;
-use std::collections::BTreeMap;
 
 /// How many atoms a monomial holds in place before it moves to the heap.
 const INLINE: usize = 3;
@@ -101,13 +100,8 @@ impl Work {
 /// Reads terms as polynomials, numbering atoms as it meets them. The terms it reads
 /// are borrowed for its whole life.
 pub(crate) struct Normalizer<'a> {
-    /// The term standing for each atom number.
-    pub(crate) atoms: Vec<&'a Term>,
-    /// Atom numbers by fingerprint and term: a B-tree ordered by fingerprint first
-    /// mostly compares machine words (see [`fingerprint`]). (A SipHash map was tried:
-    /// about even on the 50-atom `psatz` bench, and 13 M instructions dearer on the
-    /// auditor's `scale 1000 cold`, whose problems have a few atoms each.)
-    numbers: BTreeMap<(u64, &'a Term), u32>,
+    /// The atoms, numbered (`atoms.values[n]` is the term of atom `n`).
+    pub(crate) atoms: Numbering<'a, Term>,
     /// The task list of [`Normalizer::add`], kept to be reused by the next call.
     tasks: Vec<Task<'a>>,
     limits: &'a Limits,
@@ -127,7 +121,7 @@ enum Task<'t> {
 
 impl<'a> Normalizer<'a> {
     pub(crate) fn new(limits: &'a Limits, work: &'a Work) -> Self {
-        Normalizer { atoms: Vec::new(), numbers: BTreeMap::new(), tasks: Vec::new(), limits, work }
+        Normalizer { atoms: Numbering::new(), tasks: Vec::new(), limits, work }
     }
 
     /// Charges one operation on the coefficients `a` and `b`: 64 units per square of
@@ -142,14 +136,6 @@ impl<'a> Normalizer<'a> {
     fn times(&self, a: &Rat, b: &Rat) -> Result<Rat, KernelError> {
         self.charge(a, b)?;
         Ok(a * b)
-    }
-
-    fn atom(&mut self, t: &'a Term) -> u32 {
-        let next = self.atoms.len() as u32;
-        *self.numbers.entry((fingerprint(t), t)).or_insert_with(|| {
-            self.atoms.push(t);
-            next
-        })
     }
 
     /// The sum of `c * t` over `parts`, not yet in normal form (see
@@ -179,7 +165,7 @@ impl<'a> Normalizer<'a> {
                     Term::Bound(_) | Term::Free(..) | Term::App(..) => {
                         // Copying `c` costs no more than an operation on it.
                         self.charge(&c, &c)?;
-                        let m = Monomial::from_iter([(self.atom(t), 1)]);
+                        let m = Monomial::from_iter([(self.atoms.number(t), 1)]);
                         self.push(sum, m, c)?;
                     }
                     Term::Neg(a) => tasks.push(Task::Visit(a, self.times(&c, &minus)?)),
@@ -199,7 +185,7 @@ impl<'a> Normalizer<'a> {
                         // Two atoms make one monomial of degree 2 (when the limit allows it).
                         (x, y) if is_atom(x) && is_atom(y) && self.limits.max_degree >= 2 => {
                             self.charge(&c, &c)?;
-                            let (i, j) = (self.atom(x), self.atom(y));
+                            let (i, j) = (self.atoms.number(x), self.atoms.number(y));
                             let m: &[_] = if i == j { &[(i, 2)] } else { &[(i.min(j), 1), (i.max(j), 1)] };
                             self.push(sum, m.iter().copied().collect(), c)?;
                         }
@@ -230,6 +216,19 @@ impl<'a> Normalizer<'a> {
         }
         self.tasks = tasks;
         sums.pop().ok_or_else(internal)
+    }
+
+    /// The normal form of `b - a`. A fact of a certificate is mostly `k ≤ x`, `k < x`
+    /// or `k = x` for a numeral `k` and an atom `x`: then `x - k` is put in normal form
+    /// without the task machinery of [`Normalizer::add`].
+    pub(crate) fn difference(&mut self, b: &'a Term, a: &'a Term) -> Result<Poly, KernelError> {
+        if let (Term::Num(k), true) = (a, is_atom(b)) {
+            let x = Monomial::from_iter([(self.atoms.number(b), 1)]);
+            return self
+                .collect(vec![(Monomial::from_iter([]), self.times(k, &Rat::int(-1))?), (x, Rat::int(1))]);
+        }
+        let terms = self.add(&[(Rat::int(1), b), (Rat::int(-1), a)])?;
+        self.collect(terms)
     }
 
     /// The normal form of `t`.
@@ -467,7 +466,7 @@ mod tests {
             assert!(m.atoms().windows(2).all(|w| w[0].0 < w[1].0), "atoms not sorted: {m:?}");
             assert!(m.atoms().iter().all(|&(_, e)| e > 0), "a zero exponent: {m:?}");
             assert_eq!(*m, m.atoms().iter().copied().collect::<Monomial>(), "two forms of one monomial");
-            let name = |a: u32| match n.atoms[a as usize] {
+            let name = |a: u32| match n.atoms.values[a as usize] {
                 Term::Free(name, _) => name[1..].parse::<u32>().unwrap(),
                 other => panic!("unexpected atom {other:?}"),
             };
@@ -562,6 +561,27 @@ mod tests {
             let product = ma.times(&mb);
             prop_assert_eq!(product.atoms(), &expected[..]);
             prop_assert_eq!(product, expected.iter().copied().collect::<Monomial>());
+        }
+
+        /// `difference(b, a)` is the normal form of `b - a`, on its shortcut (a numeral
+        /// `a`, an atom `b`; zero or a coefficient beyond the limit included) and off it.
+        #[test]
+        fn differences_agree_with_the_general_normal_form(
+            i in 0u32..4,
+            k in prop_oneof![Just(Rat::int(0)), coefficient()],
+            other in term(),
+        ) {
+            let limits = Limits { max_numeral_bits: 64, ..Limits::default() };
+            let work = unlimited();
+            let (x, numeral) = (var(i), Term::Num(std::sync::Arc::new(k)));
+            for (b, a) in [(&x, &numeral), (&other, &numeral), (&x, &other), (&numeral, &x)] {
+                let (mut fast, mut general) = (Normalizer::new(&limits, &work), Normalizer::new(&limits, &work));
+                let expected = general.add(&[(Rat::int(1), b), (Rat::int(-1), a)]).and_then(|t| general.collect(t));
+                match (fast.difference(b, a), expected) {
+                    (Ok(p), Ok(q)) => prop_assert_eq!(as_reference(&fast, &p), as_reference(&general, &q)),
+                    (p, q) => prop_assert_eq!(p.map(|_| ()), q.map(|_| ())),
+                }
+            }
         }
 
         /// A sum far longer than twice the monomial limit is put in normal form on

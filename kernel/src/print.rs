@@ -278,8 +278,12 @@ pub(crate) fn show_poly(n: &crate::poly::Normalizer<'_>, p: &crate::poly::Poly) 
             .atoms()
             .iter()
             .map(|&(a, e)| {
-                let atom =
-                    n.atoms.get(a as usize).map(|t| term_to_string(t)).unwrap_or_else(|| format!("#{a}"));
+                let atom = n
+                    .atoms
+                    .values
+                    .get(a as usize)
+                    .map(|t| term_to_string(t))
+                    .unwrap_or_else(|| format!("#{a}"));
                 if e == 1 {
                     atom
                 } else {

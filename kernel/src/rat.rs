@@ -95,8 +95,8 @@ impl Rat {
 }
 
 /// The order of values. It is trusted: `Term`'s and `Formula`'s derived orders use it,
-/// and the checker numbers hypotheses and the normaliser numbers atoms in B-trees
-/// keyed by them. Values are kept reduced with a positive denominator (and small when
+/// and the checker's and the normaliser's tables fall back to B-trees keyed by terms
+/// and formulas (`term::Numbering`). Values are kept reduced with a positive denominator (and small when
 /// they fit), so two `Rat`s are equal exactly when their values are, and this order
 /// agrees with the derived equality.
 impl PartialOrd for Rat {

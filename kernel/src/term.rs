@@ -17,7 +17,10 @@ use std::cmp::Ordering;
 pub use crate::construct::{close_term, free_variables, name};
 // Why a term is too large: an error type, defined with the kernel's errors.
 pub use crate::error::Oversize;
-use std::hash::{Hash, Hasher};
+use rustc_hash::FxBuildHasher;
+use std::collections::hash_map::{Entry, HashMap};
+use std::collections::BTreeMap;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Arc;
 
 /// A name: of a sort, a symbol, a variable, an axiom or a hypothesis.
@@ -211,33 +214,51 @@ pub fn close_formula(f: &Formula, x: &str, s: &Sort) -> Formula {
     map_formula(f, Subst::Close(x, s), 0).unwrap_or_else(|| f.clone())
 }
 
-/// A fingerprint of `x` (FNV-1a over what its `Hash` writes, a word at a time), by
-/// which the checker's maps order their keys before the keys themselves: `(fingerprint(x),
-/// x)`. Values equal by `==` hash alike (`Hash` agrees with `Eq` for names, terms and
-/// formulas, binder hints included), so such a map finds exactly what a map keyed by
-/// `x` finds. Fingerprints that collide, by chance or by design, only cost the
-/// comparison of the keys themselves that a map keyed by `x` makes anyway. Hashing
-/// recurses as `==` does, over checked terms and formulas only.
-pub(crate) fn fingerprint<T: Hash + ?Sized>(x: &T) -> u64 {
-    let mut hasher = Fnv(0xcbf2_9ce4_8422_2325);
-    x.hash(&mut hasher);
-    hasher.0
+/// Numbers values up to `==`, for the checker's and the normaliser's tables: a value
+/// gets the number of the equal value numbered before it, if any, else the next number
+/// (0, 1, 2, ... in order of first appearance). Values equal by `==` hash alike (`Hash`
+/// agrees with `Eq` for names, terms and formulas, binder hints included). A hash map
+/// holds the number of the first value numbered under each hash; a value whose hash a
+/// different value already holds goes to a B-tree keyed by value, so that a collision
+/// costs a search by comparisons of values (what every search cost when the tables
+/// were B-trees) and never a wrong number. The hash is FxHash: a multiply per word,
+/// cheap on the many small writes of a term, and easy to make collide, which costs
+/// only that B-tree search. The map spreads the hashes over its buckets with foldhash,
+/// seeded at random per map, which input cannot see: distinct hashes cannot be aimed
+/// at one bucket. Hashing recurses as `==` does, over checked terms and formulas only.
+pub(crate) struct Numbering<'a, T: ?Sized> {
+    /// The values numbered so far, by number.
+    pub(crate) values: Vec<&'a T>,
+    first: HashMap<u64, u32, foldhash::fast::RandomState>,
+    others: BTreeMap<&'a T, u32>,
 }
 
-struct Fnv(u64);
+impl<'a, T: Hash + Ord + ?Sized> Numbering<'a, T> {
+    pub(crate) fn new() -> Self {
+        // Room for the tables of most checks without growing (a few hundred bytes).
+        let first = HashMap::with_capacity_and_hasher(28, Default::default());
+        Numbering { values: Vec::with_capacity(28), first, others: BTreeMap::new() }
+    }
 
-impl Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        bytes.iter().for_each(|&b| self.write_u64(b.into()));
+    /// The number of `x`: that of the value equal to it numbered before, or else the
+    /// next number, which `x` then takes.
+    pub(crate) fn number(&mut self, x: &'a T) -> u32 {
+        let next = self.values.len() as u32;
+        let n = match self.first.entry(FxBuildHasher.hash_one(x)) {
+            Entry::Vacant(place) => *place.insert(next),
+            Entry::Occupied(place) if *self.values[*place.get() as usize] == *x => *place.get(),
+            Entry::Occupied(_) => *self.others.entry(x).or_insert(next),
+        };
+        if n == next {
+            self.values.push(x);
+        }
+        n
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0 ^ n).wrapping_mul(0x0100_0000_01b3);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
+
+    /// The number of the value equal to `x`, if one was numbered.
+    pub(crate) fn get(&self, x: &T) -> Option<u32> {
+        let n = *self.first.get(&FxBuildHasher.hash_one(x))?;
+        (*self.values[n as usize] == *x).then_some(n).or_else(|| self.others.get(x).copied())
     }
 }
 
@@ -262,21 +283,18 @@ impl<'a> Node<'a> {
                 Term::App(_, args) => args.iter().for_each(|a| out(Node::T(a))),
                 Term::Neg(a) | Term::Div(a, _) | Term::Pow(a, _) => out(Node::T(a)),
                 Term::Add(a, b) | Term::Sub(a, b) | Term::Mul(a, b) => {
-                    out(Node::T(a));
-                    out(Node::T(b));
+                    [a, b].into_iter().for_each(|c| out(Node::T(c)))
                 }
             },
             Node::F(f) => match f {
                 Formula::True | Formula::False => {}
                 Formula::Eq(a, b) | Formula::Le(a, b) | Formula::Lt(a, b) => {
-                    out(Node::T(a));
-                    out(Node::T(b));
+                    [a, b].into_iter().for_each(|c| out(Node::T(c)))
                 }
                 Formula::Pred(_, args) => args.iter().for_each(|a| out(Node::T(a))),
                 Formula::Not(a) | Formula::Forall(_, _, a) | Formula::Exists(_, _, a) => out(Node::F(a)),
                 Formula::And(a, b) | Formula::Or(a, b) | Formula::Implies(a, b) | Formula::Iff(a, b) => {
-                    out(Node::F(a));
-                    out(Node::F(b));
+                    [a, b].into_iter().for_each(|c| out(Node::F(c)))
                 }
             },
         }
@@ -356,18 +374,62 @@ mod tests {
     }
 
     #[test]
-    fn equal_values_have_equal_fingerprints() {
-        // Alpha-equivalent, built apart (no shared allocation): one fingerprint.
+    fn equal_values_have_equal_numbers() {
+        // Alpha-equivalent, built apart (no shared allocation): one number.
         let x = Term::free("x", model());
         let y = Term::free("y", model());
         let a = Formula::forall("x", model(), &Formula::pred("p", vec![x.clone()]));
         let b = Formula::forall("y", model(), &Formula::pred("p", vec![y]));
-        assert_eq!(fingerprint(&a), fingerprint(&b));
-        assert_eq!(fingerprint("x"), fingerprint(&*name("x")));
-        assert_eq!(fingerprint(&x), fingerprint(&Term::free("x", model())));
-        // Different values differ here (in general they only usually do).
-        assert_ne!(fingerprint(&x), fingerprint(&Term::free("x", Sort::Rat)));
-        assert_ne!(fingerprint("ab"), fingerprint("ba"));
+        let mut formulas = Numbering::new();
+        assert_eq!((formulas.number(&a), formulas.number(&b)), (0, 0));
+        assert_eq!(formulas.get(&b), Some(0));
+        let mut names: Numbering<str> = Numbering::new();
+        let long = name("x");
+        assert_eq!((names.number("x"), names.number(&long), names.number("y")), (0, 0, 1));
+        assert_eq!((names.get("y"), names.get("z")), (Some(1), None));
+        let x_rat = Term::free("x", Sort::Rat);
+        let mut terms = Numbering::new();
+        assert_eq!((terms.number(&x), terms.number(&x_rat)), (0, 1));
+        assert_eq!(terms.values, vec![&x, &x_rat]);
+    }
+
+    proptest::proptest! {
+        /// Numbering agrees with a B-tree numbering in order of first appearance, also
+        /// when one value's hash is made to collide with another's.
+        #[test]
+        fn numbering_agrees_with_a_btree(picks in proptest::collection::vec((0usize..6, 0usize..3), 0..40),
+                                         collide in 0usize..6) {
+            let names = ["a", "b", "c", "d", "e", "f"];
+            let sorts = [Sort::Rat, model(), Sort::Named(name("N"))];
+            let terms: Vec<Term> = picks.iter().map(|&(n, s)| Term::free(names[n], sorts[s].clone())).collect();
+            let decoy = Term::free("decoy", Sort::Rat);
+            let mut numbering = Numbering::new();
+            numbering.number(&decoy);
+            let target = Term::free(names[collide], Sort::Rat);
+            numbering.first.insert(FxBuildHasher.hash_one(&target), 0);
+            let mut reference = BTreeMap::from([(&decoy, 0u32)]);
+            for t in &terms {
+                let next = reference.len() as u32;
+                let expected = *reference.entry(t).or_insert(next);
+                proptest::prop_assert_eq!(numbering.number(t), expected);
+                proptest::prop_assert_eq!(numbering.get(t), Some(expected));
+            }
+            proptest::prop_assert_eq!(numbering.values.len(), reference.len());
+        }
+    }
+
+    #[test]
+    fn a_hash_collision_costs_no_wrong_number() {
+        // `y` is number 0 under the hash of `x`, as if their hashes collided.
+        let (x, y, z) = (Term::free("x", model()), Term::free("y", model()), Term::free("z", model()));
+        let mut terms = Numbering::new();
+        terms.values.push(&y);
+        terms.first.insert(FxBuildHasher.hash_one(&x), 0);
+        assert_eq!(terms.get(&x), None);
+        assert_eq!(terms.number(&x), 1);
+        assert_eq!((terms.number(&x), terms.get(&x)), (1, Some(1)));
+        assert_eq!((terms.number(&z), terms.get(&z)), (2, Some(2)));
+        assert_eq!((terms.others.len(), terms.values.clone()), (1, vec![&y, &x, &z]));
     }
 
     #[test]
