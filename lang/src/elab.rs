@@ -953,7 +953,8 @@ pub(crate) fn elaborate(
                 Some(signature)
             });
         // Without a thread (the system refused one), declare in place.
-        let background = checker.is_ok().then(|| Background { send, batch: Vec::new() });
+        let background =
+            checker.is_ok().then(|| Background { send, batch: Vec::with_capacity(Background::BATCH) });
         let mut el = run(modules, diags.clone(), limits, concurrent, background);
         // Dropping the sender (here, before the join) ends the checker's loop.
         let sent = el.background.take().map(Background::flush).is_some();
@@ -999,7 +1000,9 @@ impl Background {
     /// then everything is elaborated again ([`elaborate`]).
     fn send(&mut self) {
         if !self.batch.is_empty() {
-            let _ = self.send.send(std::mem::take(&mut self.batch));
+            // The next batch is sized at once rather than grown push by push.
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(Self::BATCH));
+            let _ = self.send.send(batch);
         }
     }
 
@@ -1098,6 +1101,14 @@ impl Elab<'_> {
         }
         self.references.extend(refs.into_iter().map(|(span, target)| Reference { file, span, target }));
         clean
+    }
+
+    /// Makes room for the references of `lowerings`, which a phase is about to take
+    /// in order: the program's vector is sized once rather than grown (and copied)
+    /// as each item's references are added, on this thread while the pool waits.
+    fn reserve_references<'a, T: 'a>(&mut self, lowerings: impl Iterator<Item = &'a Lowering<T>>) {
+        let refs: usize = lowerings.map(|l| l.refs.len()).sum();
+        self.references.reserve(refs);
     }
 
     /// Sends the declarations batched so far to the checker, if there is one.
@@ -1376,6 +1387,7 @@ impl Elab<'_> {
         // resolved a name to a declaration this phase has changed since (a sort named
         // like a function) is lowered again in its turn.
         let mut early = self.speculate(ast, ids, is_signature, |el, item, _| el.lower_signature(m, item));
+        self.reserve_references(early.iter().flatten());
         let mut modified = vec![false; self.globals.len()];
         for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
             let Some(id) = *id else { continue };
@@ -1448,6 +1460,7 @@ impl Elab<'_> {
         }
         let is_def = |item: &ast::Item| matches!(item.kind, ItemKind::Def { .. });
         let mut early = self.speculate(ast, ids, is_def, |el, item, id| el.lower_definition(m, id, item));
+        self.reserve_references(early.iter().flatten());
         let mut modified = vec![false; self.globals.len()];
         let mut defs: Vec<Lowered> = Vec::new();
         for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
@@ -1550,6 +1563,9 @@ impl Elab<'_> {
         let is_statement =
             |item: &ast::Item| matches!(item.kind, ItemKind::Axiom { .. } | ItemKind::Lemma { .. });
         let mut early = self.speculate(ast, ids, is_statement, |el, item, _| el.lower_statement(m, item));
+        self.reserve_references(early.iter().flatten());
+        let lemmas = ast.items.iter().filter(|item| matches!(item.kind, ItemKind::Lemma { .. })).count();
+        self.obligations.reserve(lemmas);
         let mut modified = vec![false; self.globals.len()];
         for pass in [true, false] {
             for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
@@ -1858,6 +1874,9 @@ impl Elab<'_> {
             None
         }
         .unwrap_or_default();
+        // What the lowerings in layers hold is taken below: room for it at once.
+        self.reserve_references(layered.iter().flatten().map(|l| &l.low));
+        self.obligations.reserve(layered.iter().flatten().map(|l| l.obligations.len()).sum());
         for (pos, &i) in order.iter().enumerate() {
             let (id, item, t, ix) = techs[i];
             let tid = base + pos;
