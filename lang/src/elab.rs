@@ -9,7 +9,7 @@ use crate::limits::Limits;
 use crate::program::*;
 use crate::span::{FileId, Span};
 use std::sync::Arc;
-use warrant_kernel::{close_formula, name, Declaration, Formula, Hint, Name, Rat, Signature, Sort, Term};
+use warrant_kernel::{name, Declaration, Formula, Hint, Name, Rat, Signature, Sort, Term};
 
 // ---------------------------------------------------------------------------
 // Resolution
@@ -129,6 +129,12 @@ struct Lx<'e> {
     max_exponent: u32,
     /// Variables in scope, innermost last. A variable's occurrences share its `Name`.
     locals: Vec<(Name, Sort)>,
+    /// How many of the last `locals` are the binders of the quantifiers being
+    /// lowered (one binder a level, innermost last): their occurrences are made bound
+    /// variables at once (`Term::Bound`, counted from the innermost binder), so a
+    /// quantifier's body needs no pass that closes it over each binder afterwards.
+    /// The other locals (parameters, a proof's variables) are free variables.
+    binders: usize,
     errors: Vec<LangError>,
     refs: Vec<(Span, GlobalId)>,
     /// Defined symbols used (to order and check definitions).
@@ -155,6 +161,7 @@ impl<'e> Lx<'e> {
             numeral_len: limits.max_numeral_len,
             max_exponent,
             locals: Vec::new(),
+            binders: 0,
             errors: Vec::new(),
             refs: Vec::new(),
             deps: Vec::new(),
@@ -223,6 +230,19 @@ impl<'e> Lx<'e> {
 
     fn local(&self, n: &str) -> Option<&(Name, Sort)> {
         self.locals.iter().rev().find(|(l, _)| &**l == n)
+    }
+
+    /// The variable `n` as a term with its sort: the bound variable of a quantifier
+    /// being lowered (its de Bruijn index is the number of binders inside it, which
+    /// is what closing the body over that binder would have made of it), or a free
+    /// variable.
+    fn variable(&self, n: &str) -> Option<(Term, Sort)> {
+        let (from_innermost, (x, s)) = self.locals.iter().rev().enumerate().find(|(_, (l, _))| &**l == n)?;
+        let term = match u32::try_from(from_innermost) {
+            Ok(index) if from_innermost < self.binders => Term::Bound(index),
+            _ => Term::Free(x.clone(), s.clone()),
+        };
+        Some((term, s.clone()))
     }
 
     fn formula(&mut self, e: &ast::Expr) -> Option<Formula> {
@@ -324,7 +344,7 @@ impl<'e> Lx<'e> {
 
     fn symbol(&mut self, path: &ast::Path, args: &[ast::Expr], span: Span, applied: bool) -> Option<Low> {
         if path.is_simple() {
-            if let Some((n, s)) = self.local(&path.text).cloned() {
+            if let Some((t, s)) = self.variable(&path.text) {
                 if applied {
                     self.err(LangError::WrongKind {
                         name: path.text.clone(),
@@ -335,7 +355,7 @@ impl<'e> Lx<'e> {
                     });
                     return None;
                 }
-                return Some(Low::Term(Term::Free(n, s.clone()), s));
+                return Some(Low::Term(t, s));
             }
         }
         let id = self.resolve(path, "name")?;
@@ -430,17 +450,20 @@ impl<'e> Lx<'e> {
                     // not report it as unknown.
                     self.locals.push((name(&b.name.text), s.clone().unwrap_or_else(error_sort)));
                 }
+                // The body is lowered with the binders' occurrences already bound
+                // (`Lx::variable`): it is closed as it is made.
+                self.binders += binders.len();
                 let body = self.formula(body);
+                self.binders -= binders.len();
                 let bound = self.locals.split_off(n);
                 let mut f = body?;
                 // As `Formula::forall` and `Formula::exists` do, with the binder's name
-                // (the one its occurrences share) as the hint.
+                // as the hint.
                 for ((x, _), s) in bound.into_iter().zip(sorts).rev() {
                     let s = s?;
-                    let closed = Arc::new(close_formula(&f, &x, &s));
                     f = match q {
-                        Quantifier::Forall => Formula::Forall(Hint(x), s, closed),
-                        Quantifier::Exists => Formula::Exists(Hint(x), s, closed),
+                        Quantifier::Forall => Formula::Forall(Hint(x), s, Arc::new(f)),
+                        Quantifier::Exists => Formula::Exists(Hint(x), s, Arc::new(f)),
                     };
                 }
                 Some(Low::Formula(f))
@@ -953,7 +976,8 @@ pub(crate) fn elaborate(
                 Some(signature)
             });
         // Without a thread (the system refused one), declare in place.
-        let background = checker.is_ok().then(|| Background { send, batch: Vec::new() });
+        let background =
+            checker.is_ok().then(|| Background { send, batch: Vec::with_capacity(Background::BATCH) });
         let mut el = run(modules, diags.clone(), limits, concurrent, background);
         // Dropping the sender (here, before the join) ends the checker's loop.
         let sent = el.background.take().map(Background::flush).is_some();
@@ -999,7 +1023,9 @@ impl Background {
     /// then everything is elaborated again ([`elaborate`]).
     fn send(&mut self) {
         if !self.batch.is_empty() {
-            let _ = self.send.send(std::mem::take(&mut self.batch));
+            // The next batch is sized at once rather than grown push by push.
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(Self::BATCH));
+            let _ = self.send.send(batch);
         }
     }
 
@@ -1098,6 +1124,14 @@ impl Elab<'_> {
         }
         self.references.extend(refs.into_iter().map(|(span, target)| Reference { file, span, target }));
         clean
+    }
+
+    /// Makes room for the references of `lowerings`, which a phase is about to take
+    /// in order: the program's vector is sized once rather than grown (and copied)
+    /// as each item's references are added, on this thread while the pool waits.
+    fn reserve_references<'a, T: 'a>(&mut self, lowerings: impl Iterator<Item = &'a Lowering<T>>) {
+        let refs: usize = lowerings.map(|l| l.refs.len()).sum();
+        self.references.reserve(refs);
     }
 
     /// Sends the declarations batched so far to the checker, if there is one.
@@ -1376,6 +1410,7 @@ impl Elab<'_> {
         // resolved a name to a declaration this phase has changed since (a sort named
         // like a function) is lowered again in its turn.
         let mut early = self.speculate(ast, ids, is_signature, |el, item, _| el.lower_signature(m, item));
+        self.reserve_references(early.iter().flatten());
         let mut modified = vec![false; self.globals.len()];
         for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
             let Some(id) = *id else { continue };
@@ -1448,6 +1483,7 @@ impl Elab<'_> {
         }
         let is_def = |item: &ast::Item| matches!(item.kind, ItemKind::Def { .. });
         let mut early = self.speculate(ast, ids, is_def, |el, item, id| el.lower_definition(m, id, item));
+        self.reserve_references(early.iter().flatten());
         let mut modified = vec![false; self.globals.len()];
         let mut defs: Vec<Lowered> = Vec::new();
         for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
@@ -1550,6 +1586,9 @@ impl Elab<'_> {
         let is_statement =
             |item: &ast::Item| matches!(item.kind, ItemKind::Axiom { .. } | ItemKind::Lemma { .. });
         let mut early = self.speculate(ast, ids, is_statement, |el, item, _| el.lower_statement(m, item));
+        self.reserve_references(early.iter().flatten());
+        let lemmas = ast.items.iter().filter(|item| matches!(item.kind, ItemKind::Lemma { .. })).count();
+        self.obligations.reserve(lemmas);
         let mut modified = vec![false; self.globals.len()];
         for pass in [true, false] {
             for (ix, (item, id)) in ast.items.iter().zip(ids).enumerate() {
@@ -1858,6 +1897,9 @@ impl Elab<'_> {
             None
         }
         .unwrap_or_default();
+        // What the lowerings in layers hold is taken below: room for it at once.
+        self.reserve_references(layered.iter().flatten().map(|l| &l.low));
+        self.obligations.reserve(layered.iter().flatten().map(|l| l.obligations.len()).sum());
         for (pos, &i) in order.iter().enumerate() {
             let (id, item, t, ix) = techs[i];
             let tid = base + pos;
@@ -2580,6 +2622,78 @@ mod tests {
     /// sort, a function whose signature was taken since must say what that function
     /// is then (a function of one argument, no longer the constant its declaration
     /// started as), as taking them one by one does.
+    /// A quantifier's body is lowered with its binders already bound (`Lx::variable`):
+    /// the statement must be the one that lowering the body over free variables and
+    /// closing it over each binder, innermost first, gives (nested binders, a binder
+    /// that shadows another, both quantifiers, a free variable of the scope named like
+    /// a binder, used both inside and outside it).
+    #[test]
+    fn quantifiers_lower_to_what_closing_over_each_binder_gives() {
+        use crate::program::{GlobalKind, Scope};
+        let text = "module q\nsort A\nsort B\nfn c: B\nfn f(x: A, y: B): Rat\npred p(x: A, y: B)\n\
+                    axiom a1: forall x: A, y: B. exists x: A. p(x, y) and f(x, y) <= 0\n\
+                    axiom a2: forall x: A. (forall y: B. p(x, y)) -> exists y: B, z: A. p(z, y) or p(x, c)\n";
+        let program =
+            load_with(&[Input::Text { name: "q.wr".into(), text: text.into() }], &Options::default(), false);
+        assert!(program.diagnostics.is_empty(), "{:?}", program.diagnostics);
+        let (a, b) = (Sort::Named(name("q.A")), Sort::Named(name("q.B")));
+        let x = || Term::free("x", a.clone());
+        let z = || Term::free("z", a.clone());
+        let y = || Term::free("y", b.clone());
+        let c = || Term::constant("q.c");
+        let p = |s: Term, t: Term| Formula::pred("q.p", vec![s, t]);
+        let f = |s: Term, t: Term| Term::app("q.f", vec![s, t]);
+        let a1 = Formula::forall(
+            "x",
+            a.clone(),
+            &Formula::forall(
+                "y",
+                b.clone(),
+                &Formula::exists(
+                    "x",
+                    a.clone(),
+                    &Formula::and(p(x(), y()), Formula::le(f(x(), y()), Term::int(0))),
+                ),
+            ),
+        );
+        let a2 = Formula::forall(
+            "x",
+            a.clone(),
+            &Formula::implies(
+                Formula::forall("y", b.clone(), &p(x(), y())),
+                Formula::exists(
+                    "y",
+                    b.clone(),
+                    &Formula::exists("z", a.clone(), &Formula::or(p(z(), y()), p(x(), c()))),
+                ),
+            ),
+        );
+        let statement = |kernel: &str| {
+            let id = program.global_by_kernel_name(kernel).unwrap();
+            match &program.globals[id].kind {
+                GlobalKind::Axiom { statement: Some(s) } => s.clone(),
+                other => panic!("{kernel}: {other:?}"),
+            }
+        };
+        assert_eq!(statement("q.a1"), a1);
+        assert_eq!(statement("q.a2"), a2);
+        // `==` ignores binder names: the hints must be the binders' too.
+        assert_eq!(format!("{:?}", statement("q.a1")), format!("{a1:?}"));
+        assert_eq!(format!("{:?}", statement("q.a2")), format!("{a2:?}"));
+
+        // In a proof's scope, `x` is a free variable until a binder shadows it.
+        let scope = Scope { module: 0, file: program.modules[0].file, locals: vec![("x".into(), a.clone())] };
+        let limits = crate::Limits::default();
+        let (expr, errors) = crate::parse_expr("p(x, c) and (forall x: A. exists y: B. p(x, y))", &limits);
+        assert!(errors.is_empty(), "{errors:?}");
+        let lowered = super::lower_formula_in(&program, &scope, &expr.unwrap()).unwrap();
+        let expected = Formula::and(
+            p(x(), c()),
+            Formula::forall("x", a.clone(), &Formula::exists("y", b.clone(), &p(x(), y()))),
+        );
+        assert_eq!(format!("{lowered:?}"), format!("{expected:?}"));
+    }
+
     #[test]
     fn a_signature_that_names_an_earlier_function_as_a_sort_sees_it_taken() {
         let mut text = String::from("module sigs\nsort A\nfn g(x: A): Rat\nfn h(y: g): Rat\n");

@@ -25,6 +25,7 @@
 use crate::ast::*;
 use crate::lexer::{Spanned, Tok, Tokens};
 use crate::parse::{sp, unescape};
+use std::sync::Arc;
 
 /// How deep expressions (each parenthesis, argument list, quantifier body) and proofs
 /// (each `by` and block inside a proof) may nest before this parser gives up and leaves
@@ -240,14 +241,22 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
         }
     }
 
-    /// `Comma<Expr> ")"`, after the `(`.
-    fn args(&mut self) -> Option<Vec<D>> {
-        self.comma_list(Tok::RParen, Self::expr)
+    /// `Comma<Expr> ")"`, after the `(`: the expressions, and the depth of the
+    /// deepest (0 for none). Collected straight into the vector the node keeps, not
+    /// into one of expressions with their depths to be copied.
+    fn args(&mut self) -> Option<(Vec<Expr>, u32)> {
+        let mut deepest = 0;
+        let args = self.comma_list(Tok::RParen, |p| {
+            let (e, depth) = p.expr()?;
+            deepest = deepest.max(depth);
+            Some(e)
+        })?;
+        Some((args, deepest))
     }
 
     /// `Comma<Expr> ")"` where only the expressions are kept.
     fn args_only(&mut self) -> Option<Vec<Expr>> {
-        Some(self.args()?.into_iter().map(|a| a.0).collect())
+        Some(self.args()?.0)
     }
 
     /// `Application`: `T(args)`.
@@ -463,8 +472,8 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
         let l = self.start()?;
         let p = self.path()?;
         let lhs = if self.eat(Tok::LParen) {
-            let args = self.args()?;
-            self.app(p, args, l)?
+            let (args, deepest) = self.args()?;
+            self.app(p, args, deepest, l)?
         } else {
             let span = p.span;
             (Expr { kind: ExprKind::Name(p), span }, 1)
@@ -486,17 +495,17 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
             match p.peek()? {
                 Tok::LBrace => {
                     let tactics = p.block()?;
-                    Some(proof(ProofStyle::Block, tactics, l, p.end))
+                    Some(proof_of_block(tactics, l, p.end))
                 }
                 Tok::Ident(_) | Tok::QualName(_) => {
                     let fact = p.fact()?;
                     let span = fact.span;
                     let tactic = Tactic { kind: TacticKind::Exact(fact), span };
-                    Some(proof(ProofStyle::Fact, vec![(tactic, 1)], l, p.end))
+                    Some(proof(ProofStyle::Fact, Arc::from([tactic]), 1, l, p.end))
                 }
                 _ => {
-                    let tactic = p.tactic(false)?;
-                    Some(proof(ProofStyle::Tactic, vec![tactic], l, p.end))
+                    let (tactic, depth) = p.tactic(false)?;
+                    Some(proof(ProofStyle::Tactic, Arc::from([tactic]), depth, l, p.end))
                 }
             }
         })
@@ -507,7 +516,7 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
         self.nested(|p| {
             let l = p.start()?;
             let tactics = p.block()?;
-            Some(proof(ProofStyle::Block, tactics, l, p.end))
+            Some(proof_of_block(tactics, l, p.end))
         })
     }
 
@@ -808,16 +817,20 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
         if self.peek().and_then(rel_op).is_none() {
             return Some(first);
         }
+        // The comparisons go straight into the vector the node keeps; the deepest
+        // operand is tracked on the way.
         let mut rest = Vec::new();
+        let mut child = first.1;
         while let Some(op) = self.peek().and_then(rel_op) {
             self.bump();
-            rest.push((op, self.sum()?));
+            let (e, depth) = self.sum()?;
+            child = child.max(depth);
+            rest.push((op, e));
         }
         // As `State::cmp`: a chain becomes a conjunction as long as the chain.
-        let child = rest.iter().map(|(_, e)| e.1).fold(first.1, u32::max);
         let depth = child.saturating_add(u32::try_from(rest.len()).unwrap_or(u32::MAX));
         let l = first.0.span.start as usize;
-        let kind = ExprKind::Cmp(Box::new(first.0), rest.into_iter().map(|(op, e)| (op, e.0)).collect());
+        let kind = ExprKind::Cmp(Box::new(first.0), rest);
         self.check(kind, l, depth)
     }
 
@@ -875,8 +888,8 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
             Tok::Ident(_) | Tok::QualName(_) => {
                 let p = self.path()?;
                 if self.eat(Tok::LParen) {
-                    let args = self.args()?;
-                    self.app(p, args, l)
+                    let (args, deepest) = self.args()?;
+                    self.app(p, args, deepest, l)
                 } else {
                     Some((Expr { kind: ExprKind::Name(p), span: sp(l, r) }, 1))
                 }
@@ -924,11 +937,9 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
         self.check(ExprKind::Bin(op, Box::new(a.0), Box::new(b.0)), l, child + 1)
     }
 
-    /// `State::app`.
-    fn app(&self, p: Path, args: Vec<D>, l: usize) -> Option<D> {
-        let child = args.iter().map(|a| a.1).max().unwrap_or(0);
-        let kind = ExprKind::App(p, args.into_iter().map(|a| a.0).collect());
-        self.check(kind, l, child + 1)
+    /// `State::app`, over arguments whose deepest has depth `deepest`.
+    fn app(&self, p: Path, args: Vec<Expr>, deepest: u32, l: usize) -> Option<D> {
+        self.check(ExprKind::App(p, args), l, deepest + 1)
     }
 }
 
@@ -944,9 +955,15 @@ fn rel_op(tok: Tok<'_>) -> Option<RelOp> {
     }
 }
 
-/// `State::proof`: its depth is one more than its deepest tactic's (not checked).
-fn proof(style: ProofStyle, tactics: Vec<T>, l: usize, r: usize) -> P {
-    let child = tactics.iter().map(|t| t.1).max().unwrap_or(0);
-    let tactics: Vec<Tactic> = tactics.into_iter().map(|t| t.0).collect();
-    (Proof { style, tactics: tactics.into(), span: sp(l, r) }, child.saturating_add(1))
+/// `State::proof`: its depth is one more than its deepest tactic's, `deepest` (not
+/// checked).
+fn proof(style: ProofStyle, tactics: Arc<[Tactic]>, deepest: u32, l: usize, r: usize) -> P {
+    (Proof { style, tactics, span: sp(l, r) }, deepest.saturating_add(1))
+}
+
+/// A block's tactics as a proof: moved straight into the shared slice the proof
+/// keeps (one allocation of the exact size, no vector of tactics in between).
+fn proof_of_block(tactics: Vec<T>, l: usize, r: usize) -> P {
+    let deepest = tactics.iter().map(|t| t.1).max().unwrap_or(0);
+    proof(ProofStyle::Block, tactics.into_iter().map(|t| t.0).collect(), deepest, l, r)
 }
