@@ -11,6 +11,14 @@ use std::str::FromStr;
 
 impl fmt::Display for Rat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A small value (kept reduced, with a positive denominator) is printed from
+        // its machine integers; the big form would make the same text through two
+        // allocated integers.
+        match self.small() {
+            Some((n, 1)) => return write!(f, "{n}"),
+            Some((n, d)) => return write!(f, "{n}/{d}"),
+            None => {}
+        }
         let r = self.to_big();
         if r.is_integer() {
             write!(f, "{}", r.numer())
@@ -86,12 +94,33 @@ impl<'de> Deserialize<'de> for Rat {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     #[test]
     fn parses_and_prints_exactly() {
         assert_eq!("3/20".parse::<Rat>().unwrap(), Rat::frac(3, 20).unwrap());
         assert_eq!("-6/4".parse::<Rat>().unwrap().to_string(), "-3/2");
         assert_eq!("7".parse::<Rat>().unwrap().to_string(), "7");
+    }
+
+    proptest::proptest! {
+        /// A value prints as the reduced `BigRational` of its numerator and
+        /// denominator prints (`n`, or `n/d` with `d > 1`), whether it is held small
+        /// or big: integers, fractions, `i64::MIN`, and values past `i64`.
+        #[test]
+        fn prints_as_the_reduced_big_rational(
+            n in proptest::prop_oneof![proptest::num::i64::ANY, proptest::strategy::Just(i64::MIN)],
+            d in proptest::num::i64::ANY.prop_filter("nonzero", |d| *d != 0),
+            scale in 0u32..3,
+        ) {
+            let big = BigRational::new(BigInt::from(n) * BigInt::from(10).pow(scale * 20), BigInt::from(d));
+            let expected = if big.is_integer() {
+                big.numer().to_string()
+            } else {
+                format!("{}/{}", big.numer(), big.denom())
+            };
+            proptest::prop_assert_eq!(Rat::from_big(big).to_string(), expected);
+        }
     }
 
     #[test]
