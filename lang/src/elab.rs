@@ -228,8 +228,9 @@ impl<'e> Lx<'e> {
         }
     }
 
-    fn local(&self, n: &str) -> Option<&(Name, Sort)> {
-        self.locals.iter().rev().find(|(l, _)| &**l == n)
+    /// The innermost local named `n`, with how many locals are inside it.
+    fn local(&self, n: &str) -> Option<(usize, &(Name, Sort))> {
+        self.locals.iter().rev().enumerate().find(|(_, (l, _))| &**l == n)
     }
 
     /// The variable `n` as a term with its sort: the bound variable of a quantifier
@@ -237,7 +238,7 @@ impl<'e> Lx<'e> {
     /// is what closing the body over that binder would have made of it), or a free
     /// variable.
     fn variable(&self, n: &str) -> Option<(Term, Sort)> {
-        let (from_innermost, (x, s)) = self.locals.iter().rev().enumerate().find(|(_, (l, _))| &**l == n)?;
+        let (from_innermost, (x, s)) = self.local(n)?;
         let term = match u32::try_from(from_innermost) {
             Ok(index) if from_innermost < self.binders => Term::Bound(index),
             _ => Term::Free(x.clone(), s.clone()),
