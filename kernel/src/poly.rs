@@ -16,60 +16,21 @@ use crate::error::{KernelError, LimitKind};
 use crate::rat::Rat;
 use crate::term::{Numbering, Term};
 use crate::Limits;
+use smallvec::{smallvec, SmallVec};
 use std::cell::Cell;
 
-/// How many atoms a monomial holds in place before it moves to the heap.
-const INLINE: usize = 3;
+/// A monomial: its atoms' numbers in increasing order, each repeated as often as its
+/// exponent (`x²y` is `[x, x, y]`), so its length is its degree, which the degree limit
+/// bounds. It has exactly one form, so the derived equality is that of monomials (and
+/// the derived order, of the lists, a total order consistent with it). The first four
+/// atoms are held in place.
+pub(crate) type Monomial = SmallVec<[u32; 4]>;
 
-/// A monomial: atoms with positive exponents, sorted by atom number. It has exactly
-/// one form, so that the derived equality is that of its atom list (and the derived
-/// order a total order consistent with it): in place (no allocation), the first `len`
-/// places used and the rest `(0, 0)`, when it has at most [`INLINE`] atoms; on the heap
-/// when more. Only `from_iter` makes one.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Monomial {
-    Inline(u8, [(u32, u32); INLINE]),
-    Heap(Vec<(u32, u32)>),
-}
-
-impl Monomial {
-    /// The atoms with their exponents, sorted by atom.
-    pub(crate) fn atoms(&self) -> &[(u32, u32)] {
-        match self {
-            Monomial::Inline(len, atoms) => &atoms[..*len as usize],
-            Monomial::Heap(atoms) => atoms,
-        }
-    }
-
-    /// `self * other`: the merge of the two sorted atom lists, adding the exponents of
-    /// atoms in both.
-    fn times(&self, other: &Monomial) -> Monomial {
-        let (mut a, mut b) = (self.atoms().iter().peekable(), other.atoms().iter().peekable());
-        let merged = std::iter::from_fn(|| match (a.peek(), b.peek()) {
-            (Some(&&(x, e)), Some(&&(y, f))) if x == y => {
-                a.next();
-                b.next();
-                Some((x, e.saturating_add(f)))
-            }
-            (Some(&&(x, _)), Some(&&(y, _))) if y < x => b.next().copied(),
-            _ => a.next().or_else(|| b.next()).copied(),
-        });
-        merged.collect()
-    }
-}
-
-impl FromIterator<(u32, u32)> for Monomial {
-    /// The monomial of a sorted atom list with positive exponents.
-    fn from_iter<I: IntoIterator<Item = (u32, u32)>>(atoms: I) -> Monomial {
-        let mut atoms = atoms.into_iter();
-        let mut inline = [(0, 0); INLINE];
-        // `zip` takes an atom only for a free place.
-        let len = inline.iter_mut().zip(atoms.by_ref()).map(|(place, atom)| *place = atom).count();
-        match atoms.next() {
-            None => Monomial::Inline(len as u8, inline),
-            Some(atom) => Monomial::Heap(inline.into_iter().chain([atom]).chain(atoms).collect()),
-        }
-    }
+/// `a * b`: the two lists together, sorted.
+fn times(a: &Monomial, b: &Monomial) -> Monomial {
+    let mut m: Monomial = a.iter().chain(b).copied().collect();
+    m.sort_unstable();
+    m
 }
 
 /// Monomials with coefficients, in any order and possibly repeating: a sum not yet
@@ -81,6 +42,7 @@ pub(crate) type Terms = Vec<(Monomial, Rat)>;
 pub(crate) struct Poly(pub(crate) Terms);
 
 /// The work done so far in one check, against [`Limits::max_work`].
+#[derive(Clone)]
 pub(crate) struct Work {
     pub(crate) done: Cell<u64>,
     pub(crate) max: u64,
@@ -161,11 +123,11 @@ impl<'a> Normalizer<'a> {
                 Task::Visit(t, c) => match t {
                     // A zero adds nothing; a too large coefficient is refused in normal form.
                     Term::Num(k) if k.is_zero() => {}
-                    Term::Num(k) => self.push(sum, Monomial::from_iter([]), self.times(&c, k)?)?,
+                    Term::Num(k) => self.push(sum, Monomial::new(), self.times(&c, k)?)?,
                     Term::Bound(_) | Term::Free(..) | Term::App(..) => {
                         // Copying `c` costs no more than an operation on it.
                         self.charge(&c, &c)?;
-                        let m = Monomial::from_iter([(self.atoms.number(t), 1)]);
+                        let m = smallvec![self.atoms.number(t)];
                         self.push(sum, m, c)?;
                     }
                     Term::Neg(a) => tasks.push(Task::Visit(a, self.times(&c, &minus)?)),
@@ -186,8 +148,7 @@ impl<'a> Normalizer<'a> {
                         (x, y) if is_atom(x) && is_atom(y) && self.limits.max_degree >= 2 => {
                             self.charge(&c, &c)?;
                             let (i, j) = (self.atoms.number(x), self.atoms.number(y));
-                            let m: &[_] = if i == j { &[(i, 2)] } else { &[(i.min(j), 1), (i.max(j), 1)] };
-                            self.push(sum, m.iter().copied().collect(), c)?;
+                            self.push(sum, smallvec![i.min(j), i.max(j)], c)?;
                         }
                         _ => tasks.extend([Task::Close(t, c), Task::Operand(b), Task::Operand(a)]),
                     },
@@ -223,9 +184,8 @@ impl<'a> Normalizer<'a> {
     /// without the task machinery of [`Normalizer::add`].
     pub(crate) fn difference(&mut self, b: &'a Term, a: &'a Term) -> Result<Poly, KernelError> {
         if let (Term::Num(k), true) = (a, is_atom(b)) {
-            let x = Monomial::from_iter([(self.atoms.number(b), 1)]);
-            return self
-                .collect(vec![(Monomial::from_iter([]), self.times(k, &Rat::int(-1))?), (x, Rat::int(1))]);
+            let x = smallvec![self.atoms.number(b)];
+            return self.collect(vec![(Monomial::new(), self.times(k, &Rat::int(-1))?), (x, Rat::int(1))]);
         }
         let terms = self.add(&[(Rat::int(1), b), (Rat::int(-1), a)])?;
         self.collect(terms)
@@ -266,7 +226,7 @@ impl<'a> Normalizer<'a> {
         for (m1, k1) in p {
             let ck1 = self.times(c, k1)?;
             for (m2, k2) in q {
-                self.push(out, m1.times(m2), self.times(&ck1, k2)?)?;
+                self.push(out, times(m1, m2), self.times(&ck1, k2)?)?;
             }
         }
         Ok(())
@@ -324,21 +284,20 @@ fn is_atom(t: &Term) -> bool {
 
 /// The total degree of a normal form (0 for the zero polynomial).
 fn degree(p: &Terms) -> u64 {
-    let total = |m: &Monomial| m.atoms().iter().map(|&(_, e)| e as u64).sum::<u64>();
-    p.iter().map(|(m, _)| total(m)).max().unwrap_or(0)
+    p.iter().map(|(m, _)| m.len() as u64).max().unwrap_or(0)
 }
 
 impl Poly {
     /// The constant 1.
     pub(crate) fn one() -> Poly {
-        Poly(vec![(Monomial::from_iter([]), Rat::int(1))])
+        Poly(vec![(Monomial::new(), Rat::int(1))])
     }
 
     /// `Some(c)` when this is the constant `c`.
     pub(crate) fn as_constant(&self) -> Option<Rat> {
         match self.0.as_slice() {
             [] => Some(Rat::int(0)),
-            [(m, k)] if m.atoms().is_empty() => Some(k.clone()),
+            [(m, k)] if m.is_empty() => Some(k.clone()),
             _ => None,
         }
     }
@@ -456,21 +415,20 @@ mod tests {
     }
 
     /// `p` in the reference form, checking on the way that it is a normal form:
-    /// sorted strictly, nonzero coefficients, each monomial's atoms sorted strictly
-    /// with positive exponents and in its one representation.
+    /// sorted strictly, nonzero coefficients, each monomial's atoms sorted.
     fn as_reference(n: &Normalizer<'_>, p: &Poly) -> Reference {
         assert!(p.0.windows(2).all(|w| w[0].0 < w[1].0), "not sorted strictly: {p:?}");
         let mut out = Reference::new();
         for (m, k) in &p.0 {
             assert!(!k.is_zero(), "a zero coefficient in {p:?}");
-            assert!(m.atoms().windows(2).all(|w| w[0].0 < w[1].0), "atoms not sorted: {m:?}");
-            assert!(m.atoms().iter().all(|&(_, e)| e > 0), "a zero exponent: {m:?}");
-            assert_eq!(*m, m.atoms().iter().copied().collect::<Monomial>(), "two forms of one monomial");
+            assert!(m.windows(2).all(|w| w[0] <= w[1]), "atoms not sorted: {m:?}");
             let name = |a: u32| match n.atoms.values[a as usize] {
                 Term::Free(name, _) => name[1..].parse::<u32>().unwrap(),
                 other => panic!("unexpected atom {other:?}"),
             };
-            out.insert(m.atoms().iter().map(|&(a, e)| (name(a), e)).collect(), k.to_big());
+            let mut exponents = BTreeMap::new();
+            m.iter().for_each(|&a| *exponents.entry(name(a)).or_insert(0) += 1);
+            out.insert(exponents, k.to_big());
         }
         out
     }
@@ -548,19 +506,20 @@ mod tests {
             prop_assert_eq!(as_reference(&n, &n.collect(out).unwrap()), expected);
         }
 
-        /// Monomials of any length and high exponents: the product merges atom lists.
+        /// Monomials of any length and high exponents: the product adds the exponents,
+        /// and is the one sorted list of the result.
         #[test]
-        fn monomial_products_merge_atom_lists(
+        fn monomial_products_add_exponents(
             a in proptest::collection::btree_map(0u32..12, 1u32..300, 0..7),
             b in proptest::collection::btree_map(0u32..12, 1u32..300, 0..7),
         ) {
-            let (ma, mb): (Monomial, Monomial) = (a.clone().into_iter().collect(), b.clone().into_iter().collect());
-            let mut product = a;
+            let list = |m: &BTreeMap<u32, u32>| -> Monomial {
+                m.iter().flat_map(|(&v, &e)| std::iter::repeat_n(v, e as usize)).collect()
+            };
+            let mut product = a.clone();
             b.iter().for_each(|(&v, &e)| *product.entry(v).or_insert(0) += e);
-            let expected: Vec<(u32, u32)> = product.into_iter().collect();
-            let product = ma.times(&mb);
-            prop_assert_eq!(product.atoms(), &expected[..]);
-            prop_assert_eq!(product, expected.iter().copied().collect::<Monomial>());
+            prop_assert_eq!(times(&list(&a), &list(&b)), list(&product));
+            prop_assert_eq!(times(&list(&b), &list(&a)), list(&product));
         }
 
         /// `difference(b, a)` is the normal form of `b - a`, on its shortcut (a numeral
@@ -620,7 +579,8 @@ mod tests {
         let fits = Term::mul(Term::pow(x.clone(), 256), Term::pow(y.clone(), 256));
         let p = n.poly(&fits).unwrap();
         assert_eq!(p.0.len(), 1);
-        assert_eq!(p.0[0].0.atoms(), &[(0, 256), (1, 256)]);
+        assert_eq!(p.0[0].0.len(), 512);
+        assert_eq!((p.0[0].0[0], p.0[0].0[255], p.0[0].0[256], p.0[0].0[511]), (0, 0, 1, 1));
         // One more factor is one degree too many.
         let err = n.poly(&Term::mul(fits.clone(), y)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::Degree, limit: 512 });

@@ -267,17 +267,18 @@ pub(crate) fn show_poly(n: &crate::poly::Normalizer<'_>, p: &crate::poly::Poly) 
         if i > 0 {
             s.push_str(" + ");
         }
-        if m.atoms().is_empty() {
+        if m.is_empty() {
             let _ = write!(s, "{k}");
             continue;
         }
         if *k != crate::Rat::one() {
             let _ = write!(s, "{k}*");
         }
+        // A monomial lists each atom as often as its exponent.
         let factors: Vec<String> = m
-            .atoms()
-            .iter()
-            .map(|&(a, e)| {
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0], run.len()))
+            .map(|(a, e)| {
                 let atom = n
                     .atoms
                     .values
