@@ -234,13 +234,24 @@ impl Signature {
                 let symbol = Symbol::Predicate { params: params.iter().map(|(_, s)| s.clone()).collect() };
                 (Some(symbol), Some((FactKind::Definition, statement)))
             }
-            Declaration::Axiom { statement, .. } => {
-                self.check_closed(statement, &n)?;
-                (None, Some((FactKind::Axiom, statement.clone())))
-            }
-            Declaration::Theorem { statement, .. } => {
-                self.check_closed(statement, &n)?;
-                (None, Some((FactKind::Theorem, statement.clone())))
+            Declaration::Axiom { statement, .. } | Declaration::Theorem { statement, .. } => {
+                let axiom = matches!(decl, Declaration::Axiom { .. });
+                // Both are measured against this signature's limits and must be closed.
+                // An axiom's statement is input: its sorts are checked here. A theorem's
+                // comes only from `add_theorem` (`declare` refuses the declaration), as
+                // the conclusion of a `Theorem` checked against this signature or a
+                // prefix of it: the checker checked its sorts against that prefix, and
+                // every sort and symbol of a prefix is declared alike here. It does not
+                // ensure that it is closed (its free variables may be the context's),
+                // nor that it fits these limits (the empty prefix is every signature's).
+                check_extent(Node::F(statement), self.limits.max_formula_size, self.limits.max_depth)?;
+                if axiom {
+                    self.check_formula_rec(statement, &mut Vec::new())?;
+                }
+                if let Some(v) = first_free(Node::F(statement), |_, _| true) {
+                    return Err(KernelError::not_closed(format!("`{n}`"), v));
+                }
+                (None, Some((if axiom { FactKind::Axiom } else { FactKind::Theorem }, statement.clone())))
             }
         };
         let trust_base = match &decl {
@@ -287,12 +298,6 @@ impl Signature {
             f = Formula::Forall(Hint(p.clone()), s.clone(), Arc::new(close_formula(&f, p, s)));
         }
         Ok(f)
-    }
-
-    fn check_closed(&self, f: &Formula, n: &Name) -> Result<(), KernelError> {
-        self.check_formula(f, &mut Vec::new())?;
-        let free = first_free(Node::F(f), |_, _| true);
-        free.map_or(Ok(()), |v| Err(KernelError::not_closed(format!("`{n}`"), v)))
     }
 
     /// The sort of `t` under binders of sorts `binders` (innermost last); fails when
