@@ -152,79 +152,130 @@ pub fn check_with_limits(
     proof: &Proof,
     limits: &Limits,
 ) -> Result<Theorem, KernelError> {
-    if proof.steps.len() > limits.max_steps {
-        return Err(KernelError::limit(LimitKind::Steps, limits.max_steps));
+    CheckedContext::with_limits(signature, context, limits)?.checker.run(proof)
+}
+
+/// A context checked once against a signature and limits, in which proofs are then
+/// checked one by one ([`check`] is the same for one proof). It keeps the signature and
+/// the limits it was checked with, so it cannot be used with others. Each proof is
+/// checked by a copy of the checker as the context left it: the tables of hypotheses
+/// numbered so far (the context's only), no results, and the work count of the context,
+/// so nothing one proof assumes, builds or spends reaches the next.
+///
+/// ```
+/// use warrant_kernel::*;
+/// let sig = Signature::new();
+/// let ctx = Context { variables: vec![], hypotheses: vec![(name("h"), Formula::True)] };
+/// let checked = CheckedContext::new(&sig, &ctx).unwrap();
+/// let proof = Proof { steps: vec![Step::Hypothesis { name: name("h") }] };
+/// assert_eq!(checked.check(&proof).unwrap(), check(&sig, &ctx, &proof).unwrap());
+/// ```
+pub struct CheckedContext<'a> {
+    checker: Checker<'a>,
+}
+
+impl<'a> CheckedContext<'a> {
+    /// Checks `context` against `signature`, with the signature's limits.
+    pub fn new(signature: &'a Signature, context: &'a Context) -> Result<Self, KernelError> {
+        Self::with_limits(signature, context, signature.limits())
     }
-    // Statements must fit the signature's limits as well as the check's.
-    let sig_limits = signature.limits();
-    let limits = Limits {
-        max_formula_size: limits.max_formula_size.min(sig_limits.max_formula_size),
-        max_depth: limits.max_depth.min(sig_limits.max_depth),
-        ..limits.clone()
-    };
-    let mut checker = Checker {
-        sig: signature,
-        ctx: context,
-        work: Work { done: Cell::new(0), max: limits.max_work },
-        limits: &limits,
-        numbers: Numbering::new(),
-        hyp_names: Numbering::new(),
-        context_hyps: Vec::new(),
-        first_context: Vec::new(),
-        variables: Numbering::new(),
-        empty: Hyps::default(),
-        results: Vec::with_capacity(proof.steps.len()),
-        cited: Vec::new(),
-        last: proof.steps.len().wrapping_sub(1),
-    };
-    checker.check_context()?;
-    // One backward pass over the steps (a premise that is not an earlier step is
-    // skipped here and refused by the check): `last_use[p]` is the last step that names
-    // step `p` (0 for none), `needed[p]` whether the last step depends on step `p`.
-    let n = proof.steps.len();
-    let mut last_use = vec![0; n];
-    let mut needed: Vec<bool> = (0..n).map(|i| i + 1 == n).collect();
-    for (i, step) in proof.steps.iter().enumerate().rev() {
-        for p in step.premises().filter(|&p| p < i) {
-            last_use[p] = last_use[p].max(i);
-            needed[p] |= needed[i];
-        }
-    }
-    for (i, step) in proof.steps.iter().enumerate() {
-        let result = checker.step(step).map_err(|e| e.at(i, step.rule()))?;
-        if result.hyps.len() > limits.max_hypotheses {
-            return Err(KernelError::limit(LimitKind::Hypotheses, limits.max_hypotheses).at(i, step.rule()));
-        }
-        checker.results.push(result);
-        // Once its last user is checked, a step's sequent is replaced by `⊢ true`, which
-        // frees it early (the allocator reuses the memory at once). Sound whatever
-        // `premises` says: `⊢ true` is a theorem.
-        for p in step.premises().filter(|&p| last_use[p] == i) {
-            checker.results[p] = sequent(checker.empty.clone(), Formula::True, None);
-        }
-    }
-    let last = checker.results.pop().ok_or(KernelError::EmptyProof)?;
-    // The result may rest only on the context's hypotheses...
-    // (`first_context` grows with the context's order, so `used` comes out sorted.)
-    let mut used = Vec::new();
-    for &h in last.hyps.iter() {
-        let Some(&i) = checker.first_context.get(h as usize) else {
-            let formula = Box::new(checker.numbers.values[h as usize].clone());
-            return Err(KernelError::UndischargedAssumption { formula });
+
+    /// [`CheckedContext::new`] with explicit limits.
+    pub fn with_limits(
+        signature: &'a Signature,
+        context: &'a Context,
+        limits: &Limits,
+    ) -> Result<Self, KernelError> {
+        // Statements must fit the signature's limits as well as the check's.
+        let sig_limits = signature.limits();
+        let limits = Limits {
+            max_formula_size: limits.max_formula_size.min(sig_limits.max_formula_size),
+            max_depth: limits.max_depth.min(sig_limits.max_depth),
+            ..limits.clone()
         };
-        used.push(i);
+        let mut checker = Checker {
+            sig: signature,
+            ctx: context,
+            work: Work { done: Cell::new(0), max: limits.max_work },
+            limits,
+            numbers: Numbering::new(),
+            hyp_names: Numbering::new(),
+            context_hyps: Vec::new(),
+            first_context: Vec::new(),
+            variables: Numbering::new(),
+            empty: Hyps::default(),
+            results: Vec::new(),
+            cited: Vec::new(),
+            last: 0,
+        };
+        checker.check_context()?;
+        Ok(CheckedContext { checker })
     }
-    // ...and speak only of the context's variables (a last `psatz` step checked its goal's).
-    if !matches!(proof.steps.last(), Some(Step::Psatz { .. })) {
-        checker.declared(Node::F(&last.concl))?;
+
+    /// Checks `proof` in this context (see [`check`]).
+    pub fn check(&self, proof: &Proof) -> Result<Theorem, KernelError> {
+        self.checker.clone().run(proof)
     }
-    Ok(Theorem {
-        variables: context.variables.clone(),
-        hypotheses: used.into_iter().map(|i| context.hypotheses[i].clone()).collect(),
-        conclusion: last.concl,
-        trust_base: trust_base(&needed, &checker.cited),
-        signature: signature.fingerprint(),
-    })
+}
+
+impl<'a> Checker<'a> {
+    /// Checks `proof` with this checker, as the context check left it.
+    fn run(mut self, proof: &'a Proof) -> Result<Theorem, KernelError> {
+        if proof.steps.len() > self.limits.max_steps {
+            return Err(KernelError::limit(LimitKind::Steps, self.limits.max_steps));
+        }
+        self.results.reserve(proof.steps.len());
+        self.last = proof.steps.len().wrapping_sub(1);
+        // One backward pass over the steps (a premise that is not an earlier step is
+        // skipped here and refused by the check): `last_use[p]` is the last step that names
+        // step `p` (0 for none), `needed[p]` whether the last step depends on step `p`.
+        let n = proof.steps.len();
+        let mut last_use = vec![0; n];
+        let mut needed: Vec<bool> = (0..n).map(|i| i + 1 == n).collect();
+        for (i, step) in proof.steps.iter().enumerate().rev() {
+            for p in step.premises().filter(|&p| p < i) {
+                last_use[p] = last_use[p].max(i);
+                needed[p] |= needed[i];
+            }
+        }
+        for (i, step) in proof.steps.iter().enumerate() {
+            let result = self.step(step).map_err(|e| e.at(i, step.rule()))?;
+            if result.hyps.len() > self.limits.max_hypotheses {
+                let max = self.limits.max_hypotheses;
+                return Err(KernelError::limit(LimitKind::Hypotheses, max).at(i, step.rule()));
+            }
+            self.results.push(result);
+            // Once its last user is checked, a step's sequent is replaced by `⊢ true`, which
+            // frees it early (the allocator reuses the memory at once). Sound whatever
+            // `premises` says: `⊢ true` is a theorem.
+            for p in step.premises().filter(|&p| last_use[p] == i) {
+                self.results[p] = sequent(self.empty.clone(), Formula::True, None);
+            }
+        }
+        let last = self.results.pop().ok_or(KernelError::EmptyProof)?;
+        // The result may rest only on the context's hypotheses...
+        // (`first_context` grows with the context's order, so `used` comes out sorted.)
+        let mut used = Vec::new();
+        for &h in last.hyps.iter() {
+            let Some(&i) = self.first_context.get(h as usize) else {
+                let formula = Box::new(self.numbers.values[h as usize].clone());
+                return Err(KernelError::UndischargedAssumption { formula });
+            };
+            used.push(i);
+        }
+        // ...and speak only of the context's variables (a last `psatz` step checked its goal's).
+        if !matches!(proof.steps.last(), Some(Step::Psatz { .. })) {
+            self.declared(Node::F(&last.concl))?;
+        }
+        let context = self.ctx;
+        Ok(Theorem {
+            variables: context.variables.clone(),
+            hypotheses: used.into_iter().map(|i| context.hypotheses[i].clone()).collect(),
+            conclusion: last.concl,
+            trust_base: trust_base(&needed, &self.cited),
+            signature: self.sig.fingerprint(),
+        })
+    }
 }
 
 /// The axioms cited by the steps the last step depends on (`needed`). `cited` holds
@@ -238,23 +289,24 @@ fn trust_base(needed: &[bool], cited: &[(StepId, &Arc<BTreeSet<Name>>)]) -> BTre
     bases.into_iter().flat_map(|b| b.iter().cloned()).collect()
 }
 
+#[derive(Clone)]
 struct Checker<'a> {
     sig: &'a Signature,
     ctx: &'a Context,
-    limits: &'a Limits,
+    limits: Limits,
     work: Work,
     /// Every formula that has been a hypothesis, numbered in order of appearance: only
     /// the context's and those of `assume` steps are, so all are borrowed.
     numbers: Numbering<'a, Formula>,
     /// The context's hypotheses, numbered by name in order; for each, `{h}` as a
     /// hypothesis set, `h`, its extent.
-    hyp_names: Numbering<'a, str>,
+    hyp_names: Numbering<'a, Name>,
     context_hyps: Vec<(Hyps, &'a Formula, Extent)>,
     /// The context's formulas are numbered first, in order: number `n` is the formula
     /// of the context's hypothesis `first_context[n]` and of no earlier one.
     first_context: Vec<usize>,
     /// The context's variables, numbered by name in the context's order.
-    variables: Numbering<'a, str>,
+    variables: Numbering<'a, Name>,
     empty: Hyps,
     results: Vec<Sequent>,
     /// The steps that cite an axiom, definition or theorem, with its trust base.
@@ -340,7 +392,7 @@ impl<'a> Checker<'a> {
 
     /// Checks that every free variable of `f` is a variable of the context.
     fn declared(&self, f: Node<'_>) -> Result<(), KernelError> {
-        let sort = |v: &str| self.variables.get(v).map(|i| &self.ctx.variables[i as usize].1);
+        let sort = |v: &Name| self.variables.get(v).map(|i| &self.ctx.variables[i as usize].1);
         let undeclared = first_free(f, |v, s| sort(v) != Some(s));
         undeclared.map_or(Ok(()), |v| Err(KernelError::UndeclaredVariable { variable: v.to_string() }))
     }
@@ -663,7 +715,7 @@ impl<'a> Checker<'a> {
             Step::Ring { lhs, rhs } => {
                 let extent =
                     self.node(&[self.expect_sort(lhs, &Sort::Rat)?, self.expect_sort(rhs, &Sort::Rat)?])?;
-                let mut n = Normalizer::new(self.limits, &self.work);
+                let mut n = Normalizer::new(&self.limits, &self.work);
                 let (p, q) = (n.poly(lhs)?, n.poly(rhs)?);
                 if p != q {
                     return Err(KernelError::RingMismatch { lhs: show_poly(&n, &p), rhs: show_poly(&n, &q) });
@@ -704,7 +756,7 @@ impl<'a> Checker<'a> {
     ) -> Result<Sequent, KernelError> {
         let bad = |reason: String| KernelError::Certificate { reason };
         let extent = self.measure(Node::F(goal))?;
-        let mut n = Normalizer::new(self.limits, &self.work);
+        let mut n = Normalizer::new(&self.limits, &self.work);
         // One accumulator, put in normal form once: the sum of the products and squares
         // for the goal `false`; that sum plus `a - b` for a goal `a ≤ b` or `a < b`. The
         // goal is read first, so the atoms numbered so far are exactly the goal's.

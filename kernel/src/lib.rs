@@ -48,7 +48,7 @@ pub mod rat_text;
 pub mod signature;
 pub mod term;
 
-pub use check::{check, check_with_limits, Context, Theorem};
+pub use check::{check, check_with_limits, CheckedContext, Context, Theorem};
 pub use error::{KernelError, LimitKind};
 pub use json::from_json;
 pub use proof::{Premises, Product, Proof, Square, Step, StepId};

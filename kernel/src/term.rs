@@ -226,6 +226,7 @@ pub fn close_formula(f: &Formula, x: &str, s: &Sort) -> Formula {
 /// only that B-tree search. The map spreads the hashes over its buckets with foldhash,
 /// seeded at random per map, which input cannot see: distinct hashes cannot be aimed
 /// at one bucket. Hashing recurses as `==` does, over checked terms and formulas only.
+#[derive(Clone)]
 pub(crate) struct Numbering<'a, T: ?Sized> {
     /// The values numbered so far, by number.
     pub(crate) values: Vec<&'a T>,
@@ -383,10 +384,10 @@ mod tests {
         let mut formulas = Numbering::new();
         assert_eq!((formulas.number(&a), formulas.number(&b)), (0, 0));
         assert_eq!(formulas.get(&b), Some(0));
-        let mut names: Numbering<str> = Numbering::new();
-        let long = name("x");
-        assert_eq!((names.number("x"), names.number(&long), names.number("y")), (0, 0, 1));
-        assert_eq!((names.get("y"), names.get("z")), (Some(1), None));
+        let mut names: Numbering<Name> = Numbering::new();
+        let (x1, x2, y) = (name("x"), name("x"), name("y"));
+        assert_eq!((names.number(&x1), names.number(&x2), names.number(&y)), (0, 0, 1));
+        assert_eq!((names.get(&y), names.get(&name("z"))), (Some(1), None));
         let x_rat = Term::free("x", Sort::Rat);
         let mut terms = Numbering::new();
         assert_eq!((terms.number(&x), terms.number(&x_rat)), (0, 1));
