@@ -44,7 +44,7 @@ mod wire;
 
 pub use closed::is_closed_statement;
 
-use crate::check::{check, Context, Theorem};
+use crate::check::{check, CheckedContext, Context, Theorem};
 use crate::error::KernelError;
 use crate::print::formula_to_string;
 use crate::proof::{Proof, Step};
@@ -780,22 +780,33 @@ fn ready_at(declarations: &[Entry]) -> Vec<usize> {
 const MIN_STEPS_FOR_HELPERS: usize = 64;
 
 /// The proofs of a batch of theorems, shared out between threads: each takes the next
-/// proof not yet taken, those with the most steps first. Each result is kept with its
-/// entry's index and the context it was checked in, in the order of `jobs`, so the
-/// results do not depend on which thread checked what.
+/// run of proofs not yet taken, those with the most steps first. A run is consecutive
+/// jobs with equal contexts (a technique's guarantees share one), checked once for the
+/// run (`CheckedContext`). Each result is kept with its entry's index and the context
+/// it was checked in, in the order of `jobs`, so the results do not depend on which
+/// thread checked what.
 struct Batch<'d> {
     declarations: &'d [Entry],
     jobs: &'d [usize],
-    /// Positions in `jobs`, most steps first.
-    order: Vec<usize>,
+    /// Runs of positions in `jobs` whose contexts are equal, most steps first.
+    order: Vec<std::ops::Range<usize>>,
     results: Vec<OnceLock<(Context, Result<Theorem, KernelError>)>>,
     next: AtomicUsize,
 }
 
 impl<'d> Batch<'d> {
     fn new(declarations: &'d [Entry], jobs: &'d [usize]) -> Batch<'d> {
-        let mut order: Vec<usize> = (0..jobs.len()).collect();
-        order.sort_by_key(|&k| std::cmp::Reverse(steps(&declarations[jobs[k]])));
+        let context = |k: usize| declarations[jobs[k]].proof.as_ref().map(|tp| &tp.context);
+        let mut order: Vec<std::ops::Range<usize>> = Vec::new();
+        for k in 0..jobs.len() {
+            match order.last_mut() {
+                Some(run) if context(run.start) == context(k) => run.end = k + 1,
+                _ => order.push(k..k + 1),
+            }
+        }
+        order.sort_by_key(|run| {
+            std::cmp::Reverse(run.clone().map(|k| steps(&declarations[jobs[k]])).sum::<usize>())
+        });
         Batch {
             declarations,
             jobs,
@@ -820,11 +831,15 @@ impl<'d> Batch<'d> {
 
     /// Checks proofs against `sig` until none is left.
     fn work(&self, sig: &Signature) {
-        while let Some(&k) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
-            if let Some(tp) = &self.declarations[self.jobs[k]].proof {
-                let context = tp.context.to_context();
-                let checked = check(sig, &context, &tp.proof);
-                let _ = self.results[k].set((context, checked));
+        while let Some(run) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
+            let Some(tp) = &self.declarations[self.jobs[run.start]].proof else { continue };
+            let context = tp.context.to_context();
+            let checked = CheckedContext::new(sig, &context);
+            for k in run.clone() {
+                if let Some(tp) = &self.declarations[self.jobs[k]].proof {
+                    let result = checked.as_ref().map_err(Clone::clone).and_then(|c| c.check(&tp.proof));
+                    let _ = self.results[k].set((context.clone(), result));
+                }
             }
         }
     }
