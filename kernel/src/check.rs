@@ -59,7 +59,18 @@
 //! - `le-antisymm`: `Γ ⊢ a ≤ b`, `Δ ⊢ b ≤ a` give `Γ ∪ Δ ⊢ a = b`.
 //!
 //! Nothing else makes a theorem: [`Theorem`]'s fields are private to this crate and
-//! [`check`] is the only function that returns one.
+//! only [`check`] (with [`check_with_limits`]) and [`CheckedContext::check`] return
+//! one, all by the same loop over the steps.
+//!
+//! # Entry points
+//!
+//! [`CheckedContext::with_limits`] checks a context against a signature and limits:
+//! each variable's sort is declared and its name is new; each hypothesis formula is
+//! measured, well-sorted and speaks only of the context's variables, and its name is
+//! new. [`CheckedContext::check`] then checks a proof in it with a copy of the checker
+//! as the context check left it (its tables, no step results, the work spent on the
+//! context), so that one proof's assumptions, results and work never reach another's.
+//! [`check_with_limits`] is the same for one proof, with the checker itself.
 
 use crate::error::{KernelError, LimitKind};
 use crate::poly::{Normalizer, Poly, Work};

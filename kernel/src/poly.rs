@@ -7,7 +7,7 @@
 //! Every operation respects [`Limits`]: monomial count, coefficient size, degree.
 //!
 //! A normal form ([`Poly`]) is a list of monomials with nonzero coefficients, sorted
-//! strictly by monomial. Sums are built as [`Terms`]: the same pairs in any order and
+//! strictly by degree, then by atoms. Sums are built as [`Terms`]: the same pairs in any order and
 //! possibly repeating, put in normal form by one sort when the value is needed (so a
 //! sum of n parts costs n log n, not n²), or whenever they reach twice the monomial
 //! limit (so memory stays bounded).
@@ -28,7 +28,8 @@ pub(crate) type Monomial = SmallVec<[u32; 4]>;
 
 /// `a * b`: the two lists together, sorted.
 fn times(a: &Monomial, b: &Monomial) -> Monomial {
-    let mut m: Monomial = a.iter().chain(b).copied().collect();
+    let mut m = Monomial::from_slice(a);
+    m.extend_from_slice(b);
     m.sort_unstable();
     m
 }
@@ -37,7 +38,8 @@ fn times(a: &Monomial, b: &Monomial) -> Monomial {
 /// in normal form.
 pub(crate) type Terms = Vec<(Monomial, Rat)>;
 
-/// A polynomial in normal form: monomials with nonzero coefficients, sorted strictly.
+/// A polynomial in normal form: monomials with nonzero coefficients, sorted strictly
+/// by degree, then by atoms.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(crate) struct Poly(pub(crate) Terms);
 
@@ -199,7 +201,7 @@ impl<'a> Normalizer<'a> {
 
     /// Adds `c * p` to `out`.
     pub(crate) fn add_poly(&self, out: &mut Terms, c: &Rat, p: &Poly) -> Result<(), KernelError> {
-        p.0.iter().try_for_each(|(m, k)| self.push(out, m.clone(), self.times(k, c)?))
+        p.0.iter().try_for_each(|(m, k)| self.push(out, Monomial::from_slice(m), self.times(k, c)?))
     }
 
     /// `p * q`.
@@ -248,17 +250,19 @@ impl<'a> Normalizer<'a> {
         Ok(Poly(terms))
     }
 
-    /// Puts `terms` in normal form in place: sorted by monomial, like monomials added
+    /// Puts `terms` in normal form in place: sorted by degree, then by atoms (a total
+    /// order, so like monomials end side by side), like monomials added
     /// up (each addition counted as work), zero coefficients dropped, and every
     /// coefficient and the number of monomials within the limits.
     fn combine(&self, terms: &mut Terms) -> Result<(), KernelError> {
         // Stable sorting finds the runs already in order, which sums of normal forms
-        // have (an unstable sort was dearer on the `psatz` bench).
-        terms.sort_by(|(m, _), (n, _)| m.cmp(n));
+        // have (an unstable sort was dearer on the `psatz` bench). Degree first: the
+        // sum of a certificate's degree-1 and degree-2 parts is then two runs, not four.
+        terms.sort_by(|(m, _), (n, _)| m.len().cmp(&n.len()).then_with(|| m.iter().cmp(n.iter())));
         let mut added = Ok(());
         // `dedup_by` passes a later pair first, then the kept one it may fold into.
         terms.dedup_by(|(m, k), (n, sum)| {
-            let like = m == n;
+            let like = m.iter().eq(n.iter());
             if like && added.is_ok() {
                 added = self.charge(sum, k).map(|()| *sum = &*sum + k);
             }
@@ -415,9 +419,11 @@ mod tests {
     }
 
     /// `p` in the reference form, checking on the way that it is a normal form:
-    /// sorted strictly, nonzero coefficients, each monomial's atoms sorted.
+    /// sorted strictly by degree then atoms, nonzero coefficients, each monomial's
+    /// atoms sorted.
     fn as_reference(n: &Normalizer<'_>, p: &Poly) -> Reference {
-        assert!(p.0.windows(2).all(|w| w[0].0 < w[1].0), "not sorted strictly: {p:?}");
+        let key = |m: &Monomial| (m.len(), m.clone());
+        assert!(p.0.windows(2).all(|w| key(&w[0].0) < key(&w[1].0)), "not sorted strictly: {p:?}");
         let mut out = Reference::new();
         for (m, k) in &p.0 {
             assert!(!k.is_zero(), "a zero coefficient in {p:?}");
