@@ -413,12 +413,16 @@ impl<'a> Checker<'a> {
         Rc::new(vec![self.numbers.number(f)])
     }
 
-    /// `a ∖ {f}`.
+    /// `a ∖ {f}`. Numbers stand for formulas up to `==`, so the place of `f` in `a` is
+    /// found by comparing it with the formula of a set of one (cheaper than hashing it:
+    /// a comparison stops at the first difference, or at children shared by pointer),
+    /// or else by its number. (Up to four: natural deduction +0.3%.)
     fn remove(&self, a: &Hyps, f: &Formula) -> Hyps {
-        match self.numbers.get(f).map(|n| a.binary_search(&n)) {
-            Some(Ok(i)) => Rc::new([&a[..i], &a[i + 1..]].concat()),
-            _ => a.clone(),
-        }
+        let found = match a.len() {
+            0..=1 => a.iter().position(|&h| self.numbers.values[h as usize] == f),
+            _ => self.numbers.get(f).and_then(|n| a.binary_search(&n).ok()),
+        };
+        found.map_or_else(|| a.clone(), |i| Rc::new([&a[..i], &a[i + 1..]].concat()))
     }
 
     /// The hypothesis of `hyps` in which `x` occurs free, if any.
