@@ -89,7 +89,8 @@ pub struct Limits {
     /// of every term or formula the checker measures (what steps carry, what it builds
     /// by substitution, and parts of premises that later steps build on), and 64 units
     /// per coefficient operation of a normal form or certificate, times the square of
-    /// the coefficients' size in 64-bit words. The default is a few seconds of
+    /// the coefficients' size in 64-bit words, plus one unit per atom of every
+    /// monomial a normal form is built from. The default is a few seconds of
     /// work on current hardware.
     pub max_work: u64,
 }

@@ -235,8 +235,11 @@ impl<'a> Normalizer<'a> {
     }
 
     /// Appends `(m, k)` to `terms`, putting them in normal form once they pass twice
-    /// the monomial limit.
+    /// the monomial limit. A monomial is charged one unit of work per atom it lists:
+    /// building, sorting and comparing it costs time in its length (its degree), so
+    /// high-degree monomials cannot make a check slow within a small work count.
     fn push(&self, terms: &mut Terms, m: Monomial, k: Rat) -> Result<(), KernelError> {
+        self.work.charge(m.len() as u64)?;
         terms.push((m, k));
         if terms.len() > 2 * self.limits.max_monomials {
             self.combine(terms)?;

@@ -253,6 +253,21 @@ fn max_work_bounds_normal_forms() {
 }
 
 #[test]
+fn max_work_counts_long_monomials() {
+    // x^256 is built by 256 multiplications: 256 coefficient operations (64 units
+    // each, 16,384 for one side) but monomials of 1, 2, ..., 256 atoms (32,896 units
+    // for one side). Both sides: 32,768 units of coefficients, 65,792 of monomials.
+    // So a budget of 90,000 refuses it, where coefficients alone would fit; 200,000
+    // accepts it.
+    let p = Term::pow(x(), 256);
+    let refused = Limits { max_work: 90_000, ..Limits::default() };
+    let e = run(&refused, &xctx(), vec![ring(p.clone(), p.clone())]).unwrap_err();
+    assert_eq!(e, at(0, "ring", limit(LimitKind::Work, 90_000)));
+    let accepted = Limits { max_work: 200_000, ..Limits::default() };
+    assert!(run(&accepted, &xctx(), vec![ring(p.clone(), p)]).is_ok());
+}
+
+#[test]
 fn max_work_bounds_walks() {
     // Step 18 proves a conjunction of 2^19 - 1 nodes (shared in memory). Each
     // and-left takes its left half, of 2^18 - 1 nodes, whose extent is not known;
