@@ -53,7 +53,6 @@ use crate::term::{close_formula, open_formula, Formula, Hint, Name, Sort, Term};
 use crate::{Limits, KERNEL_VERSION};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::hash_map::Entry as Slot;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -1194,7 +1193,7 @@ pub struct Verification {
     pub summary: String,
     /// The bundle.
     pub bundle: Bundle,
-    /// The signature and proofs the kernel rebuilt.
+    /// The signature the kernel rebuilt.
     pub verified: Verified,
 }
 
@@ -1240,25 +1239,21 @@ pub fn summary(bundle: &Bundle, verified: &Verified) -> String {
 fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     // The same formula is printed many times (a technique's assumptions under each of
     // its guarantees and again in the trust base: 257 formulas, 85 distinct, in the
-    // corpus bundle): each is printed once per [`Identity`], straight into the summary,
-    // and a repeat copies that stretch of the summary. The stretches are found by
-    // hashing a few numbers rather than whole formulas (foldhash, seeded per process as
-    // the signature's maps are; the map is only a cache, so the text does not depend on
-    // it).
+    // corpus bundle): each is printed once per [`Identity`], into one `String` that
+    // holds every distinct text in turn, and each occurrence copies its stretch of it.
+    // The stretches are found by hashing a few numbers rather than whole formulas
+    // (foldhash, seeded per process as the signature's maps are; the map is only a
+    // cache, so the text does not depend on it).
     let mut printed: HashMap<Identity, (usize, usize), foldhash::fast::RandomState> =
         HashMap::with_capacity_and_hasher(bundle.claims.len() * 2, foldhash::fast::RandomState::default());
+    let mut texts = String::new();
     let mut text = |out: &mut String, f: &Formula| {
-        match printed.entry(Identity::of(f)) {
-            Slot::Occupied(at) => {
-                let (start, end) = *at.get();
-                out.extend_from_within(start..end);
-            }
-            Slot::Vacant(at) => {
-                let start = out.len();
-                write_formula(out, f);
-                at.insert((start, out.len()));
-            }
-        }
+        let (start, end) = *printed.entry(Identity::of(f)).or_insert_with(|| {
+            let start = texts.len();
+            write_formula(&mut texts, f);
+            (start, texts.len())
+        });
+        out.push_str(&texts[start..end]);
         out.push('\n');
     };
     // About 128 bytes a line (126 in the corpus bundle's summary): one allocation of
