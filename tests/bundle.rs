@@ -502,14 +502,14 @@ fn outcome_on_any_thread_count(b: &Bundle) -> Result<String, String> {
         .into_iter()
         .map(|threads| {
             verify_on(b, threads)
-                .map(|v| (summary(b, &v), v.signature.declarations().to_vec(), v.theorem_proofs))
+                .map(|v| (summary(b, &v), v.signature.declarations().to_vec()))
                 .map_err(|e| e.reason)
         })
         .collect();
     for (threads, o) in [2, 3].into_iter().zip(&outcomes[1..]) {
         assert_eq!(o, &outcomes[0], "{threads} threads against one");
     }
-    outcomes[0].clone().map(|(summary, _, _)| summary)
+    outcomes[0].clone().map(|(summary, _)| summary)
 }
 
 /// The indices of `b`'s theorems with proofs, and for each the indices of the theorems it
@@ -634,4 +634,56 @@ fn the_command_gives_the_same_summary_and_refusal_on_one_thread_or_more() {
     let reason = command_outcome_on_any_thread_count(&two.to_bytes().expect("encode")).expect_err("refused");
     let name = b.declarations[first].declaration.name().to_string();
     assert!(reason.starts_with(&format!("the proof of theorem `{name}` proves `true`")), "{reason}");
+}
+
+/// The summary as the printer makes it with no sharing: every formula printed afresh
+/// with `formula_to_string`, in the layout `summary` documents.
+fn summary_printed_afresh(b: &Bundle, proofs: usize) -> String {
+    use warrant_kernel::print::formula_to_string;
+    let mut out = format!(
+        "verified: {} declarations, {proofs} proofs re-checked by kernel {} ({}); bundle {}\n",
+        b.declarations.len(),
+        warrant_kernel::KERNEL_VERSION,
+        b.format,
+        b.hashes.bundle
+    );
+    if let Some(m) = &b.challenge {
+        out += &format!("challenge met: {} (answered by {})\n", m.challenge, m.technique);
+    }
+    out += "proved:\n";
+    for c in &b.claims {
+        let kind = match c.kind {
+            ClaimKind::Guarantee => "guarantee",
+            ClaimKind::Requirement => "requirement",
+        };
+        out += &format!("  {kind} {}.{}: {}\n", c.owner, c.name, formula_to_string(&c.conclusion));
+        for (n, a) in &c.assumptions {
+            out += &format!("    assuming {n}: {}\n", formula_to_string(a));
+        }
+    }
+    out += "trust base:\n  axioms:";
+    out += if b.trust_base.axioms.is_empty() { " none\n" } else { "\n" };
+    for a in &b.trust_base.axioms {
+        out += &format!("    {a}\n");
+    }
+    out += "  assumptions:";
+    out += if b.trust_base.assumptions.is_empty() { " none\n" } else { "\n" };
+    for a in &b.trust_base.assumptions {
+        out += &format!("    {}.{}: {}\n", a.owner, a.name, formula_to_string(&a.statement));
+    }
+    out
+}
+
+#[test]
+fn the_summary_prints_each_formula_as_the_printer_does() {
+    // The summary prints a formula met again by copying its first text: the copies must
+    // be the text printed afresh (the corpus bundle repeats 172 of its 257 formulas).
+    for (path, b) in [(scratch("corpus.json"), corpus_bundle()), (answered().0.clone(), &answered().1)] {
+        let bytes = std::fs::read(&path).expect("the bundle is written");
+        let verification = verify_bytes(&bytes).expect("verifies");
+        let proofs = b.theorem_proofs().count();
+        assert_eq!(verification.summary, summary_printed_afresh(b, proofs));
+        let (code, out) = verify_file(&path);
+        assert_eq!((code, out), (Some(0), summary_printed_afresh(b, proofs)));
+    }
 }

@@ -10,8 +10,8 @@ use crate::audit::Audit;
 use crate::report::Verdict;
 use std::collections::{BTreeMap, BTreeSet};
 use warrant_kernel::bundle::{
-    open_statement, verify, Bundle, BundleContext, ChallengeMet, Claim, ClaimKind, Entry, TheoremProof,
-    TrustAssumption, TrustBase,
+    open_statement, verify, Bundle, ChallengeMet, Claim, ClaimKind, Entry, TheoremProof, TrustAssumption,
+    TrustBase,
 };
 use warrant_kernel::{Context, Declaration, Proof};
 
@@ -126,7 +126,7 @@ fn slice(
             Declaration::Theorem { name, .. } => {
                 let (context, proof) =
                     proofs.get(name.as_ref()).ok_or_else(|| format!("the proof of `{name}` is missing"))?;
-                Some(TheoremProof { context: BundleContext::of(context), proof: (*proof).clone() })
+                Some(TheoremProof { context: (*context).clone(), proof: (*proof).clone() })
             }
             _ => None,
         };

@@ -46,7 +46,7 @@ pub use closed::is_closed_statement;
 
 use crate::check::{check, CheckedContext, Context, Theorem};
 use crate::error::KernelError;
-use crate::print::formula_to_string;
+use crate::print::{formula_to_string, write_formula};
 use crate::proof::{Proof, Step};
 use crate::signature::{Declaration, FactKind, Signature};
 use crate::term::{close_formula, open_formula, Formula, Hint, Name, Sort, Term};
@@ -64,43 +64,35 @@ pub const FORMAT: &str = "warrant-bundle/3";
 /// The JSON format of earlier versions, refused with how to make a bundle anew.
 const JSON_FORMAT: &str = "warrant-bundle/2";
 
-/// A [`Context`] as it is stored in a bundle.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BundleContext {
-    /// Free variables with their sorts.
-    pub variables: Vec<(Name, Sort)>,
-    /// Named hypotheses.
-    pub hypotheses: Vec<(Name, Formula)>,
-}
-
-impl BundleContext {
-    /// The stored form of `c`.
-    pub fn of(c: &Context) -> BundleContext {
-        BundleContext { variables: c.variables.clone(), hypotheses: c.hypotheses.clone() }
-    }
-
-    /// The kernel context.
-    pub fn to_context(&self) -> Context {
-        Context { variables: self.variables.clone(), hypotheses: self.hypotheses.clone() }
-    }
-}
-
 /// A theorem's proof as a bundle carries it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TheoremProof {
     /// The context the proof was checked in (its hypotheses must all be discharged).
-    pub context: BundleContext,
+    /// The kernel's own type, so that `verify` checks the proof in it without a copy;
+    /// shown as `{"variables": [...], "hypotheses": [...]}`.
+    #[serde(serialize_with = "serialize_context")]
+    pub context: Context,
     /// The proof object.
     pub proof: Proof,
 }
 
+/// A [`Context`] as `{"variables": [...], "hypotheses": [...]}` (`warrant verify --print`
+/// and the auditor's search of what a proof names).
+fn serialize_context<S: serde::Serializer>(c: &Context, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let mut st = s.serialize_struct("Context", 2)?;
+    st.serialize_field("variables", &c.variables)?;
+    st.serialize_field("hypotheses", &c.hypotheses)?;
+    st.end()
+}
+
 /// One declaration of the signature slice.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Entry {
     /// The declaration.
     pub declaration: Declaration,
     /// For a theorem (and only then): its proof.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proof: Option<TheoremProof>,
 }
 
@@ -225,13 +217,12 @@ fn refuse<T>(reason: impl Into<String>) -> Result<T, BundleError> {
     Err(BundleError { reason: reason.into() })
 }
 
-/// A bundle that verified: the rebuilt signature and every theorem's proof.
+/// A bundle that verified: the rebuilt signature. Its theorems' contexts and proofs are
+/// the bundle's own ([`Bundle::theorem_proofs`]), not copied.
 #[derive(Debug)]
 pub struct Verified {
     /// The signature rebuilt from the declarations.
     pub signature: Signature,
-    /// Every theorem's name, context and proof, in order.
-    pub theorem_proofs: Vec<(Name, Context, Proof)>,
 }
 
 impl Bundle {
@@ -305,6 +296,15 @@ impl Bundle {
             }
         }
         Ok(out)
+    }
+
+    /// Every theorem's name, context and proof, in the bundle's order (in a bundle that
+    /// verified, each was checked in that context and proves the theorem's statement).
+    pub fn theorem_proofs(&self) -> impl Iterator<Item = (&Name, &Context, &Proof)> {
+        self.declarations.iter().filter_map(|e| match (&e.declaration, &e.proof) {
+            (Declaration::Theorem { name, .. }, Some(tp)) => Some((name, &tp.context, &tp.proof)),
+            _ => None,
+        })
     }
 
     /// Reads a bundle, refusing files larger than the default limits, another format
@@ -743,8 +743,8 @@ fn verify_and<T: Send + Sync>(
 }
 
 /// A theorem's proof checked in its context against a prefix of the signature: the
-/// length of that prefix, the context and the outcome.
-type Checked = (usize, Context, Result<Theorem, KernelError>);
+/// length of that prefix and the outcome.
+type Checked = (usize, Result<Theorem, KernelError>);
 
 /// For each entry, the shortest prefix of the signature its proof can be checked
 /// against (meaningful for theorems with proofs only): the declarations up to the
@@ -782,15 +782,14 @@ const MIN_STEPS_FOR_HELPERS: usize = 64;
 /// The proofs of a batch of theorems, shared out between threads: each takes the next
 /// run of proofs not yet taken, those with the most steps first. A run is consecutive
 /// jobs with equal contexts (a technique's guarantees share one), checked once for the
-/// run (`CheckedContext`). Each result is kept with its entry's index and the context
-/// it was checked in, in the order of `jobs`, so the results do not depend on which
-/// thread checked what.
+/// run (`CheckedContext`). Each result is kept with its entry's index, in the order
+/// of `jobs`, so the results do not depend on which thread checked what.
 struct Batch<'d> {
     declarations: &'d [Entry],
     jobs: &'d [usize],
     /// Runs of positions in `jobs` whose contexts are equal, most steps first.
     order: Vec<std::ops::Range<usize>>,
-    results: Vec<OnceLock<(Context, Result<Theorem, KernelError>)>>,
+    results: Vec<OnceLock<Result<Theorem, KernelError>>>,
     next: AtomicUsize,
 }
 
@@ -833,23 +832,18 @@ impl<'d> Batch<'d> {
     fn work(&self, sig: &Signature) {
         while let Some(run) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
             let Some(tp) = &self.declarations[self.jobs[run.start]].proof else { continue };
-            let context = tp.context.to_context();
-            let checked = CheckedContext::new(sig, &context);
+            let checked = CheckedContext::new(sig, &tp.context);
             for k in run.clone() {
                 if let Some(tp) = &self.declarations[self.jobs[k]].proof {
-                    let result = checked.as_ref().map_err(Clone::clone).and_then(|c| c.check(&tp.proof));
-                    let _ = self.results[k].set((context.clone(), result));
+                    let _ = self.results[k]
+                        .set(checked.as_ref().map_err(Clone::clone).and_then(|c| c.check(&tp.proof)));
                 }
             }
         }
     }
 
-    fn results(self) -> Vec<(usize, Context, Result<Theorem, KernelError>)> {
-        self.jobs
-            .iter()
-            .zip(self.results)
-            .filter_map(|(&j, r)| r.into_inner().map(|(c, r)| (j, c, r)))
-            .collect()
+    fn results(self) -> Vec<(usize, Result<Theorem, KernelError>)> {
+        self.jobs.iter().zip(self.results).filter_map(|(&j, r)| r.into_inner().map(|r| (j, r))).collect()
     }
 }
 
@@ -882,7 +876,7 @@ fn check_batch(
     jobs: &[usize],
     side: Option<&(dyn Fn() + Sync)>,
     threads: usize,
-) -> Vec<(usize, Context, Result<Theorem, KernelError>)> {
+) -> Vec<(usize, Result<Theorem, KernelError>)> {
     let batch = Batch::new(declarations, jobs);
     let side = SideJob { side, taken: AtomicBool::new(false) };
     let helpers = batch.threads(side.side.is_some(), threads) - 1;
@@ -949,7 +943,7 @@ fn first_batch(
     jobs: &[usize],
     side: Option<&(dyn Fn() + Sync)>,
     threads: usize,
-) -> Result<(Signature, Vec<(usize, Context, Result<Theorem, KernelError>)>), BundleError> {
+) -> Result<(Signature, Vec<(usize, Result<Theorem, KernelError>)>), BundleError> {
     let batch = Batch::new(declarations, jobs);
     let side = SideJob { side, taken: AtomicBool::new(false) };
     let helpers = batch.threads(side.side.is_some(), threads) - 1;
@@ -1011,7 +1005,6 @@ fn declare(sig: &mut Signature, i: usize, e: &Entry) -> Result<(), BundleError> 
 fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<Verified, BundleError> {
     // The signature, declaration by declaration.
     let mut sig = Signature::new();
-    let mut theorem_proofs = Vec::new();
     let mut checked: Vec<Option<Checked>> = bundle.declarations.iter().map(|_| None).collect();
     let ready = ready_at(&bundle.declarations);
     // The theorems with proofs by the prefix they are ready at; `next` is the first
@@ -1036,8 +1029,8 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
         next = end;
         let (prefix, results) = first_batch(&bundle.declarations, i, &jobs, side.take(), threads)?;
         sig = prefix;
-        for (j, context, r) in results {
-            checked[j] = Some((i, context, r));
+        for (j, r) in results {
+            checked[j] = Some((i, r));
         }
     }
     for (i, e) in bundle.declarations.iter().enumerate().skip(start) {
@@ -1049,20 +1042,14 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
                     let end = next + pending[next..].partition_point(|&(r, _)| r <= i);
                     let jobs: Vec<usize> = pending[next..end].iter().map(|&(_, j)| j).collect();
                     next = end;
-                    for (j, context, r) in
-                        check_batch(&sig, &bundle.declarations, &jobs, side.take(), threads)
-                    {
-                        checked[j] = Some((i, context, r));
+                    for (j, r) in check_batch(&sig, &bundle.declarations, &jobs, side.take(), threads) {
+                        checked[j] = Some((i, r));
                     }
                 }
-                let (context, thm) = match checked[i].take() {
-                    Some((at, context, thm)) if thm.is_ok() || at == i => (context, thm),
+                let thm = match checked[i].take() {
+                    Some((at, thm)) if thm.is_ok() || at == i => thm,
                     // Checked against a shorter prefix, or not at all: checked against its own.
-                    other => {
-                        let context = other.map_or_else(|| tp.context.to_context(), |(_, c, _)| c);
-                        let thm = check(&sig, &context, &tp.proof);
-                        (context, thm)
-                    }
+                    _ => check(&sig, &tp.context, &tp.proof),
                 };
                 let thm =
                     thm.or_else(|e| refuse(format!("the proof of theorem `{name}` does not check: {e}")))?;
@@ -1088,7 +1075,6 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
                 }
                 sig.add_theorem(name.clone(), &thm)
                     .or_else(|e| refuse(format!("theorem `{name}` cannot be added: {e}")))?;
-                theorem_proofs.push((name.clone(), context, tp.proof.clone()));
             }
             _ => declare(&mut sig, i, e)?,
         }
@@ -1157,7 +1143,7 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
             }
         }
     }
-    Ok(Verified { signature: sig, theorem_proofs })
+    Ok(Verified { signature: sig })
 }
 
 /// Whether the trust base lists, as a set, exactly the assumptions the claims rest on,
@@ -1222,7 +1208,7 @@ pub struct Verification {
     pub summary: String,
     /// The bundle.
     pub bundle: Bundle,
-    /// The signature and proofs the kernel rebuilt.
+    /// The signature the kernel rebuilt.
     pub verified: Verified,
 }
 
@@ -1257,24 +1243,41 @@ fn join(names: &BTreeSet<Name>) -> String {
 }
 
 /// What a verified bundle proved and rests on, as text (what `warrant verify` prints).
+/// `verified` is what [`verify`] returned for `bundle`: only a bundle that verified has
+/// a summary.
 pub fn summary(bundle: &Bundle, verified: &Verified) -> String {
-    summary_with(bundle, verified.theorem_proofs.len())
+    let _ = verified;
+    summary_with(bundle, bundle.theorem_proofs().count())
 }
 
 /// [`summary`], given the number of proofs re-checked.
 fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     // The same formula is printed many times (a technique's assumptions under each of
     // its guarantees and again in the trust base: 257 formulas, 85 distinct, in the
-    // corpus bundle): each is printed once per [`Identity`], found by hashing a few
-    // numbers rather than whole formulas (foldhash, seeded per process as the
-    // signature's maps are; the map is only a cache, so the text does not depend on it).
-    let mut printed: HashMap<Identity, String, foldhash::fast::RandomState> =
+    // corpus bundle): each is printed once per [`Identity`], into one `String` that
+    // holds every distinct text in turn, and each occurrence copies its stretch of it.
+    // The stretches are found by hashing a few numbers rather than whole formulas
+    // (foldhash, seeded per process as the signature's maps are; the map is only a
+    // cache, so the text does not depend on it).
+    let mut printed: HashMap<Identity, (usize, usize), foldhash::fast::RandomState> =
         HashMap::with_capacity_and_hasher(bundle.claims.len() * 2, foldhash::fast::RandomState::default());
+    let mut texts = String::new();
     let mut text = |out: &mut String, f: &Formula| {
-        out.push_str(printed.entry(Identity::of(f)).or_insert_with(|| formula_to_string(f)));
+        let (start, end) = *printed.entry(Identity::of(f)).or_insert_with(|| {
+            let start = texts.len();
+            write_formula(&mut texts, f);
+            (start, texts.len())
+        });
+        out.push_str(&texts[start..end]);
         out.push('\n');
     };
-    let mut out = String::with_capacity(16 * 1024);
+    // About 128 bytes a line (126 in the corpus bundle's summary): one allocation of
+    // about the right size rather than a doubling midway that copies what is written.
+    let lines = 8
+        + bundle.claims.iter().map(|c| 1 + c.assumptions.len()).sum::<usize>()
+        + bundle.trust_base.axioms.len()
+        + bundle.trust_base.assumptions.len();
+    let mut out = String::with_capacity(lines.saturating_mul(128));
     let (declarations, proofs) = (bundle.declarations.len().to_string(), proofs.to_string());
     push_all(
         &mut out,
@@ -1410,7 +1413,7 @@ mod tests {
                     trust_base: BTreeSet::new(),
                 },
                 proof: Some(TheoremProof {
-                    context: BundleContext { variables: vec![(name("x \"quoted\""), m)], hypotheses: vec![] },
+                    context: Context { variables: vec![(name("x \"quoted\""), m)], hypotheses: vec![] },
                     proof: Proof { steps: vec![crate::proof::Step::TrueIntro] },
                 }),
             },

@@ -28,6 +28,77 @@ impl fmt::Display for Rat {
     }
 }
 
+/// How a rational's text reads inside a larger expression: what the printer needs to
+/// decide on parentheses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RatShape {
+    /// A non-negative integer (`7`): an atom.
+    Natural,
+    /// A non-negative fraction (`3/20`): a quotient.
+    Fraction,
+    /// A negative value (`-7`, `-3/20`): a negation.
+    Negative,
+}
+
+impl Rat {
+    /// Appends this value's text (exactly what `Display` writes) to `out`, and says how
+    /// it reads. A small value is written from its machine integers without the
+    /// formatting machinery (the summary of `warrant verify` prints many numbers).
+    pub(crate) fn write_text(&self, out: &mut String) -> RatShape {
+        match self.small() {
+            Some((n, d)) => {
+                push_int(out, n);
+                if d != 1 {
+                    out.push('/');
+                    push_int(out, d);
+                }
+                match (n < 0, d != 1) {
+                    (true, _) => RatShape::Negative,
+                    (false, true) => RatShape::Fraction,
+                    (false, false) => RatShape::Natural,
+                }
+            }
+            None => {
+                let at = out.len();
+                let _ = fmt::Write::write_fmt(out, format_args!("{self}"));
+                let text = &out[at..];
+                if text.starts_with('-') {
+                    RatShape::Negative
+                } else if text.contains('/') {
+                    RatShape::Fraction
+                } else {
+                    RatShape::Natural
+                }
+            }
+        }
+    }
+}
+
+/// Appends the decimal text of `n` (a small rational's numerator or denominator, so
+/// within `i64`; anything wider is written by `Display`).
+fn push_int(out: &mut String, n: i128) {
+    let Ok(n) = i64::try_from(n) else {
+        let _ = fmt::Write::write_fmt(out, format_args!("{n}"));
+        return;
+    };
+    if n < 0 {
+        out.push('-');
+    }
+    let mut v = n.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+}
+
 impl fmt::Debug for Rat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
@@ -120,6 +191,30 @@ mod tests {
                 format!("{}/{}", big.numer(), big.denom())
             };
             proptest::prop_assert_eq!(Rat::from_big(big).to_string(), expected);
+        }
+
+        /// `write_text` appends what `Display` writes, and its shape is what that text
+        /// starts with or holds (`-`, `/`).
+        #[test]
+        fn write_text_appends_the_display_text(
+            n in proptest::prop_oneof![proptest::num::i64::ANY, proptest::strategy::Just(i64::MIN), -20i64..20],
+            d in proptest::prop_oneof![proptest::num::i64::ANY, 1i64..5, proptest::strategy::Just(i64::MIN)]
+                .prop_filter("nonzero", |d| *d != 0),
+            scale in 0u32..3,
+        ) {
+            let value = Rat::from_big(BigRational::new(BigInt::from(n) * BigInt::from(10).pow(scale * 20), BigInt::from(d)));
+            let text = value.to_string();
+            let mut out = String::from("x = ");
+            let shape = value.write_text(&mut out);
+            proptest::prop_assert_eq!(&out, &format!("x = {text}"));
+            let expected = if text.starts_with('-') {
+                RatShape::Negative
+            } else if text.contains('/') {
+                RatShape::Fraction
+            } else {
+                RatShape::Natural
+            };
+            proptest::prop_assert_eq!(shape, expected);
         }
     }
 

@@ -139,18 +139,18 @@ fn run_bundle(args: &ExportArgs, path: &std::path::Path) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let verified = match verify_bytes(&bytes) {
-        Ok(v) => v.verified,
+    let verification = match verify_bytes(&bytes) {
+        Ok(v) => v,
         Err(e) => {
             eprintln!("warrant export: the bundle is refused: {e}");
             return ExitCode::from(1);
         }
     };
-    let mut exporter = Exporter::new(&verified.signature);
-    for (name, context, proof) in &verified.theorem_proofs {
+    let mut exporter = Exporter::new(&verification.verified.signature);
+    for (name, context, proof) in verification.bundle.theorem_proofs() {
         exporter.theorem_proof(name.clone(), context.clone(), proof.clone());
     }
-    let what = format!("{} theorems of the bundle", verified.theorem_proofs.len());
+    let what = format!("{} theorems of the bundle", verification.bundle.theorem_proofs().count());
     match write_coq(args, &exporter, &what) {
         Ok(()) => ExitCode::SUCCESS,
         Err(code) => code,

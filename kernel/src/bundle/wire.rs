@@ -54,9 +54,8 @@
 //! reader never allocates more than a constant times the file's size, and the file is
 //! held to [`Limits::max_json_bytes`] before it is read.
 
-use super::{
-    BundleContext, BundleError, ChallengeMet, Claim, ClaimKind, TheoremProof, TrustAssumption, TrustBase,
-};
+use super::{BundleError, ChallengeMet, Claim, ClaimKind, TheoremProof, TrustAssumption, TrustBase};
+use crate::check::Context;
 use crate::proof::{Product, Proof, Square, Step, StepId};
 use crate::rat::Rat;
 use crate::signature::Declaration;
@@ -916,6 +915,8 @@ impl Tables {
         let mut terms: Vec<Arc<Term>> = Vec::with_capacity(n);
         let mut depths: Vec<u32> = Vec::with_capacity(n);
         let mut term_sizes: Vec<u64> = Vec::with_capacity(n);
+        // The arguments of an application, gathered before they are moved into it.
+        let mut scratch: Vec<Term> = Vec::new();
         for i in 0..n {
             let r = &mut terms_in;
             let mut depth = 0;
@@ -933,8 +934,13 @@ impl Tables {
                 2 => Term::Num(Arc::new(r.rat()?)),
                 3 => {
                     let f = name(r)?;
-                    let args = r.list(|r| Ok((*child(r)?).clone()))?;
-                    Term::App(f, Arc::from(args))
+                    let n = r.count()?;
+                    for _ in 0..n {
+                        let arg = (*child(r)?).clone();
+                        scratch.push(arg);
+                    }
+                    // One allocation, of the exact size (`Drain` tells its length).
+                    Term::App(f, scratch.drain(..).collect())
                 }
                 4 => Term::Neg(child(r)?),
                 5 => Term::Add(child(r)?, child(r)?),
@@ -982,8 +988,12 @@ impl Tables {
                 4 => Formula::Lt(term(r)?, term(r)?),
                 5 => {
                     let p = name(r)?;
-                    let args = r.list(|r| term(r))?;
-                    Formula::Pred(p, Arc::from(args))
+                    let n = r.count()?;
+                    for _ in 0..n {
+                        let arg = term(r)?;
+                        scratch.push(arg);
+                    }
+                    Formula::Pred(p, scratch.drain(..).collect())
                 }
                 6..=12 => {
                     let mut sub = |r: &mut Reader| -> Result<Arc<Formula>, BundleError> {
@@ -1064,8 +1074,14 @@ impl<'t> Parts<'t> {
         name_at(&self.tables.names, r)
     }
 
+    /// A names entry as a `String` of its own (copied from the entry, whose count of
+    /// owners is left alone).
     fn text(&self, r: &mut Reader) -> Result<String, BundleError> {
-        Ok(self.name(r)?.to_string())
+        let j = r.index()?;
+        match self.tables.names.get(j) {
+            Some(n) => Ok(String::from(&**n)),
+            None => unreadable(format!("a part names name {j}, which is not in the table")),
+        }
     }
 
     fn sort(&self, r: &mut Reader) -> Result<Sort, BundleError> {
@@ -1149,7 +1165,7 @@ impl<'t> Parts<'t> {
 
     /// One theorem's proof: its context and steps.
     pub fn theorem_proof(&mut self, r: &mut Reader) -> Result<TheoremProof, BundleError> {
-        let context = BundleContext { variables: self.variables(r)?, hypotheses: self.named_formulas(r)? };
+        let context = Context { variables: self.variables(r)?, hypotheses: self.named_formulas(r)? };
         let steps = r.list(|r| self.step(r))?;
         Ok(TheoremProof { context, proof: Proof { steps } })
     }
