@@ -36,11 +36,16 @@ impl Drop for SourceFile {
     }
 }
 
+/// The text of a name or numeral: up to 23 bytes are held inline, without an
+/// allocation (almost every name and numeral in practice), longer ones are shared
+/// (`Arc<str>`), so a copy never allocates. Reads as a `&str`.
+pub type Text = smol_str::SmolStr;
+
 /// An identifier as written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ident {
     /// Its text.
-    pub text: String,
+    pub text: Text,
     /// Where.
     pub span: Span,
 }
@@ -49,7 +54,7 @@ pub struct Ident {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Path {
     /// Its text, dots included.
-    pub text: String,
+    pub text: Text,
     /// Where.
     pub span: Span,
 }
@@ -418,7 +423,7 @@ pub enum Quantifier {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExprKind {
     /// A numeral as written: `3`, `0.95`, `95%`, `1e-3` (see [`crate::numeral`]).
-    Num(String),
+    Num(Text),
     /// A variable or constant.
     Name(Path),
     /// `f(args)`: a function or predicate applied.
