@@ -36,10 +36,12 @@ impl Drop for SourceFile {
     }
 }
 
-/// The text of a name or numeral: up to 23 bytes are held inline, without an
-/// allocation (almost every name and numeral in practice), longer ones are shared
-/// (`Arc<str>`), so a copy never allocates. Reads as a `&str`.
-pub type Text = smol_str::SmolStr;
+/// The text of a name or numeral: up to 24 bytes are held inline, without an
+/// allocation (almost every name and numeral in practice); longer ones are on the
+/// heap. Reads as a `&str`. (`smol_str::SmolStr`, which shares its long strings,
+/// was measured too: its inline copy is a byte loop, and the parse cost more
+/// instructions with it than with `String`s; lang/BENCHMARKS.md.)
+pub type Text = compact_str::CompactString;
 
 /// An identifier as written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

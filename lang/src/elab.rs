@@ -46,7 +46,7 @@ pub(crate) fn resolve_in(
             let candidates: Vec<String> =
                 distinct.iter().filter_map(|&i| globals.get(i)).map(|g| format!("`{}`", g.kernel)).collect();
             Err(LangError::Ambiguous {
-                name: path.text.to_string(),
+                name: path.text.as_str().to_owned(),
                 candidates: candidates.join(" and "),
                 span: ss(path.span),
             })
@@ -57,7 +57,7 @@ pub(crate) fn resolve_in(
 fn unknown(kind: &'static str, path: &ast::Path, suggestion: Option<String>) -> LangError {
     LangError::UnknownName {
         kind,
-        name: path.text.to_string(),
+        name: path.text.as_str().to_owned(),
         help: suggestion.map(|s| format!("did you mean `{s}`?")),
         span: ss(path.span),
     }
@@ -217,7 +217,7 @@ impl<'e> Lx<'e> {
             GlobalKind::Sort => Some(Sort::Named(g.kernel.clone())),
             ref other => {
                 self.err(LangError::WrongKind {
-                    name: path.text.to_string(),
+                    name: path.text.as_str().to_owned(),
                     found: other.describe().into(),
                     expected: "sort".into(),
                     help: None,
@@ -298,7 +298,7 @@ impl<'e> Lx<'e> {
         if params.len() != args.len() {
             let sig = params.iter().map(sort_str).collect::<Vec<_>>().join(", ");
             self.err(LangError::Arity {
-                name: f.text.to_string(),
+                name: f.text.as_str().to_owned(),
                 expected: params.len(),
                 found: args.len(),
                 help: Some(format!("`{}` takes ({sig})", f.text)),
@@ -348,7 +348,7 @@ impl<'e> Lx<'e> {
             if let Some((t, s)) = self.variable(&path.text) {
                 if applied {
                     self.err(LangError::WrongKind {
-                        name: path.text.to_string(),
+                        name: path.text.as_str().to_owned(),
                         found: "variable".into(),
                         expected: "function or predicate".into(),
                         help: Some("only functions and predicates take arguments".into()),
@@ -395,7 +395,7 @@ impl<'e> Lx<'e> {
                     _ => None,
                 };
                 self.err(LangError::WrongKind {
-                    name: path.text.to_string(),
+                    name: path.text.as_str().to_owned(),
                     found: found.into(),
                     expected: "term or formula".into(),
                     help,
@@ -438,7 +438,7 @@ impl<'e> Lx<'e> {
                     };
                     if repeated {
                         self.err(LangError::Duplicate {
-                            name: b.name.text.to_string(),
+                            name: b.name.text.as_str().to_owned(),
                             span: ss(b.name.span),
                             previous: None,
                         });
@@ -666,10 +666,10 @@ impl ItemNames {
     fn new(item: &ast::Item, ident: &ast::Ident, modname: &str, last: &str) -> ItemNames {
         let qualified = dotted(modname, &ident.text);
         ItemNames {
-            short: ident.text.to_string(),
+            short: ident.text.as_str().to_owned(),
             kernel: name(&qualified),
             doc: item.doc.clone(),
-            short_key: ident.text.to_string(),
+            short_key: ident.text.as_str().to_owned(),
             qualified,
             last_key: (last != modname).then(|| dotted(last, &ident.text)),
         }
@@ -1335,7 +1335,7 @@ impl Elab<'_> {
                 self.report(
                     file,
                     [LangError::Duplicate {
-                        name: ident.text.to_string(),
+                        name: ident.text.as_str().to_owned(),
                         span: ss(ident.span),
                         previous: Some(ss(*prev)),
                     }],
@@ -1381,7 +1381,7 @@ impl Elab<'_> {
             };
             if let Some(prev) = prev {
                 lx.err(LangError::Duplicate {
-                    name: p.name.text.to_string(),
+                    name: p.name.text.as_str().to_owned(),
                     span: ss(p.name.span),
                     previous: Some(ss(prev)),
                 });
@@ -1758,7 +1758,7 @@ impl Elab<'_> {
             lx.locals = params.clone();
             let mut info = ChallengeInfo {
                 name: self.globals[id].kernel.clone(),
-                short: c.name.text.to_string(),
+                short: c.name.text.as_str().to_owned(),
                 global: id,
                 module: m,
                 file: self.modules[m].file,
@@ -1778,7 +1778,7 @@ impl Elab<'_> {
                     ClauseKind::Allow { name: n, statement } | ClauseKind::Require { name: n, statement } => {
                         check_fresh(&mut lx, &mut names, n);
                         if let Some(f) = lx.formula(statement) {
-                            let entry = (n.text.to_string(), f, n.span);
+                            let entry = (n.text.as_str().to_owned(), f, n.span);
                             if matches!(cl.kind, ClauseKind::Allow { .. }) {
                                 info.allows.push(entry);
                             } else {
@@ -1876,7 +1876,7 @@ impl Elab<'_> {
             };
             if let Some(cycle) = cycle {
                 let names: Vec<String> =
-                    cycle.iter().map(|&(c, _)| techs[c].2.name.text.to_string()).collect();
+                    cycle.iter().map(|&(c, _)| techs[c].2.name.text.as_str().to_owned()).collect();
                 let span = cycle.last().map(|c| c.1).unwrap_or_default();
                 self.report(
                     file,
@@ -2075,7 +2075,7 @@ impl Elab<'_> {
         lx.locals = params.clone();
         let mut info = TechniqueInfo {
             name: tkernel.clone(),
-            short: t.name.text.to_string(),
+            short: t.name.text.as_str().to_owned(),
             global: id,
             module: m,
             file,
@@ -2106,7 +2106,7 @@ impl Elab<'_> {
                     check_fresh(&mut lx, &mut names, n);
                     match lx.formula(statement) {
                         Some(f) => info.assumptions.push(Assumption {
-                            name: n.text.to_string(),
+                            name: n.text.as_str().to_owned(),
                             statement: f,
                             span: n.span,
                             origin: AssumptionOrigin::Own,
@@ -2173,7 +2173,7 @@ impl Elab<'_> {
             };
             if let Some(prev) = settled.get(&(ui, aname.clone())) {
                 lx.err(LangError::Duplicate {
-                    name: target.text.to_string(),
+                    name: target.text.as_str().to_owned(),
                     span: ss(target.span),
                     previous: Some(ss(*prev)),
                 });
@@ -2229,7 +2229,7 @@ impl Elab<'_> {
                 Some(f) => {
                     guarantee_proofs.push((info.guarantees.len(), proof.as_ref()));
                     info.guarantees.push(Guarantee {
-                        name: n.text.to_string(),
+                        name: n.text.as_str().to_owned(),
                         statement: f,
                         span: n.span,
                         obligation: None,
@@ -2244,7 +2244,7 @@ impl Elab<'_> {
 
     fn use_clause(&self, lx: &mut Lx, n: &ast::Ident, app: &ast::Application, span: Span) -> Use {
         let mut u = Use {
-            name: n.text.to_string(),
+            name: n.text.as_str().to_owned(),
             technique: None,
             args: vec![],
             span,
@@ -2262,7 +2262,7 @@ impl Elab<'_> {
             GlobalKind::Technique(_) => return u, // in a cycle: reported already
             ref other => {
                 lx.err(LangError::WrongKind {
-                    name: app.name.text.to_string(),
+                    name: app.name.text.as_str().to_owned(),
                     found: other.describe().into(),
                     expected: "technique".into(),
                     help: None,
@@ -2300,7 +2300,7 @@ impl Elab<'_> {
             GlobalKind::Challenge(c) if c < self.challenges.len() => c,
             ref other => {
                 lx.err(LangError::WrongKind {
-                    name: app.name.text.to_string(),
+                    name: app.name.text.as_str().to_owned(),
                     found: other.describe().into(),
                     expected: "challenge".into(),
                     help: None,
@@ -2430,7 +2430,7 @@ fn resolve_target(lx: &mut Lx, uses: &[Use], target: &ast::Path) -> Option<(usiz
             let all: Vec<&str> = u.assumptions.iter().map(|(a, _)| a.as_str()).collect();
             lx.err(LangError::UnknownName {
                 kind: "assumption",
-                name: target.text.to_string(),
+                name: target.text.as_str().to_owned(),
                 help: Some(match s {
                     Some(s) => format!("did you mean `{uname}.{s}`?"),
                     None if all.is_empty() => format!("`{uname}` has no assumptions"),
@@ -2461,7 +2461,7 @@ fn repeated(what: &str, span: Span) -> LangError {
 fn check_fresh(lx: &mut Lx, names: &mut NameMap<ast::Text, Span>, n: &ast::Ident) {
     if let Some(prev) = names.get(n.text.as_str()) {
         lx.err(LangError::Duplicate {
-            name: n.text.to_string(),
+            name: n.text.as_str().to_owned(),
             span: ss(n.span),
             previous: Some(ss(*prev)),
         });

@@ -256,7 +256,7 @@ impl Loader<'_> {
                 });
                 e.to_string()
             }
-            (Some(h), _) => h.text.to_string(),
+            (Some(h), _) => h.text.as_str().to_owned(),
             (None, Some(e)) => e.to_string(),
             (None, None) => stem,
         };
@@ -384,7 +384,7 @@ impl Loader<'_> {
         self.diags.push(Diagnostic {
             file,
             error: LangError::ModuleNotFound {
-                module: p.text.to_string(),
+                module: p.text.as_str().to_owned(),
                 help: Some(help),
                 span: ss(p.span),
             },
