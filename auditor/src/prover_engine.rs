@@ -65,7 +65,7 @@ impl ProofEngine for TacticEngine {
         let facts = context
             .hypotheses
             .iter()
-            .map(|(h, _)| ast::Fact { name: ast::Path { text: h.to_string(), span }, args: vec![], span })
+            .map(|(h, _)| ast::Fact { name: ast::Path { text: ast::Text::new(h), span }, args: vec![], span })
             .collect();
         let file = program.modules.get(module)?.file;
         let obligation = Obligation {

@@ -36,11 +36,18 @@ impl Drop for SourceFile {
     }
 }
 
+/// The text of a name or numeral: up to 24 bytes are held inline, without an
+/// allocation (almost every name and numeral in practice); longer ones are on the
+/// heap. Reads as a `&str`. (`smol_str::SmolStr`, which shares its long strings,
+/// was measured too: its inline copy is a byte loop, and the parse cost more
+/// instructions with it than with `String`s; lang/BENCHMARKS.md.)
+pub type Text = compact_str::CompactString;
+
 /// An identifier as written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ident {
     /// Its text.
-    pub text: String,
+    pub text: Text,
     /// Where.
     pub span: Span,
 }
@@ -49,7 +56,7 @@ pub struct Ident {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Path {
     /// Its text, dots included.
-    pub text: String,
+    pub text: Text,
     /// Where.
     pub span: Span,
 }
@@ -418,7 +425,7 @@ pub enum Quantifier {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExprKind {
     /// A numeral as written: `3`, `0.95`, `95%`, `1e-3` (see [`crate::numeral`]).
-    Num(String),
+    Num(Text),
     /// A variable or constant.
     Name(Path),
     /// `f(args)`: a function or predicate applied.

@@ -46,7 +46,7 @@ pub(crate) fn resolve_in(
             let candidates: Vec<String> =
                 distinct.iter().filter_map(|&i| globals.get(i)).map(|g| format!("`{}`", g.kernel)).collect();
             Err(LangError::Ambiguous {
-                name: path.text.clone(),
+                name: path.text.as_str().to_owned(),
                 candidates: candidates.join(" and "),
                 span: ss(path.span),
             })
@@ -57,7 +57,7 @@ pub(crate) fn resolve_in(
 fn unknown(kind: &'static str, path: &ast::Path, suggestion: Option<String>) -> LangError {
     LangError::UnknownName {
         kind,
-        name: path.text.clone(),
+        name: path.text.as_str().to_owned(),
         help: suggestion.map(|s| format!("did you mean `{s}`?")),
         span: ss(path.span),
     }
@@ -186,7 +186,7 @@ impl<'e> Lx<'e> {
             }
             Err(e) => {
                 let attempted = matches!(e, LangError::UnknownName { .. })
-                    && self.modules[self.module].attempted.contains(&path.text);
+                    && self.modules[self.module].attempted.contains(path.text.as_str());
                 if attempted {
                     self.poisoned = true;
                 } else {
@@ -217,7 +217,7 @@ impl<'e> Lx<'e> {
             GlobalKind::Sort => Some(Sort::Named(g.kernel.clone())),
             ref other => {
                 self.err(LangError::WrongKind {
-                    name: path.text.clone(),
+                    name: path.text.as_str().to_owned(),
                     found: other.describe().into(),
                     expected: "sort".into(),
                     help: None,
@@ -298,7 +298,7 @@ impl<'e> Lx<'e> {
         if params.len() != args.len() {
             let sig = params.iter().map(sort_str).collect::<Vec<_>>().join(", ");
             self.err(LangError::Arity {
-                name: f.text.clone(),
+                name: f.text.as_str().to_owned(),
                 expected: params.len(),
                 found: args.len(),
                 help: Some(format!("`{}` takes ({sig})", f.text)),
@@ -348,7 +348,7 @@ impl<'e> Lx<'e> {
             if let Some((t, s)) = self.variable(&path.text) {
                 if applied {
                     self.err(LangError::WrongKind {
-                        name: path.text.clone(),
+                        name: path.text.as_str().to_owned(),
                         found: "variable".into(),
                         expected: "function or predicate".into(),
                         help: Some("only functions and predicates take arguments".into()),
@@ -395,7 +395,7 @@ impl<'e> Lx<'e> {
                     _ => None,
                 };
                 self.err(LangError::WrongKind {
-                    name: path.text.clone(),
+                    name: path.text.as_str().to_owned(),
                     found: found.into(),
                     expected: "term or formula".into(),
                     help,
@@ -412,7 +412,7 @@ impl<'e> Lx<'e> {
             ExprKind::Num(text) => match crate::numeral::value(text, self.numeral_len) {
                 Some(r) => Some(Low::Term(Term::num(r), Sort::Rat)),
                 None => {
-                    self.err(LangError::BadNumeral { text: text.clone(), span: ss(e.span) });
+                    self.err(LangError::BadNumeral { text: text.to_string(), span: ss(e.span) });
                     None
                 }
             },
@@ -438,7 +438,7 @@ impl<'e> Lx<'e> {
                     };
                     if repeated {
                         self.err(LangError::Duplicate {
-                            name: b.name.text.clone(),
+                            name: b.name.text.as_str().to_owned(),
                             span: ss(b.name.span),
                             previous: None,
                         });
@@ -523,7 +523,7 @@ impl<'e> Lx<'e> {
         };
         if let ExprKind::Num(text) = &inner.kind {
             let Some(v) = crate::numeral::value(text, self.numeral_len) else {
-                self.err(LangError::BadNumeral { text: text.clone(), span: ss(inner.span) });
+                self.err(LangError::BadNumeral { text: text.to_string(), span: ss(inner.span) });
                 return None;
             };
             if v.is_zero() {
@@ -666,10 +666,10 @@ impl ItemNames {
     fn new(item: &ast::Item, ident: &ast::Ident, modname: &str, last: &str) -> ItemNames {
         let qualified = dotted(modname, &ident.text);
         ItemNames {
-            short: ident.text.clone(),
+            short: ident.text.as_str().to_owned(),
             kernel: name(&qualified),
             doc: item.doc.clone(),
-            short_key: ident.text.clone(),
+            short_key: ident.text.as_str().to_owned(),
             qualified,
             last_key: (last != modname).then(|| dotted(last, &ident.text)),
         }
@@ -1335,7 +1335,7 @@ impl Elab<'_> {
                 self.report(
                     file,
                     [LangError::Duplicate {
-                        name: ident.text.clone(),
+                        name: ident.text.as_str().to_owned(),
                         span: ss(ident.span),
                         previous: Some(ss(*prev)),
                     }],
@@ -1381,7 +1381,7 @@ impl Elab<'_> {
             };
             if let Some(prev) = prev {
                 lx.err(LangError::Duplicate {
-                    name: p.name.text.clone(),
+                    name: p.name.text.as_str().to_owned(),
                     span: ss(p.name.span),
                     previous: Some(ss(prev)),
                 });
@@ -1758,7 +1758,7 @@ impl Elab<'_> {
             lx.locals = params.clone();
             let mut info = ChallengeInfo {
                 name: self.globals[id].kernel.clone(),
-                short: c.name.text.clone(),
+                short: c.name.text.as_str().to_owned(),
                 global: id,
                 module: m,
                 file: self.modules[m].file,
@@ -1770,7 +1770,7 @@ impl Elab<'_> {
                 requires: vec![],
                 broken: !ok_params,
             };
-            let mut names: NameMap<String, Span> = NameMap::default();
+            let mut names: NameMap<ast::Text, Span> = NameMap::default();
             for cl in &c.clauses {
                 match &cl.kind {
                     ClauseKind::Oversees(s) => set_once(&mut lx, &mut info.oversees, s, "oversees", cl.span),
@@ -1778,7 +1778,7 @@ impl Elab<'_> {
                     ClauseKind::Allow { name: n, statement } | ClauseKind::Require { name: n, statement } => {
                         check_fresh(&mut lx, &mut names, n);
                         if let Some(f) = lx.formula(statement) {
-                            let entry = (n.text.clone(), f, n.span);
+                            let entry = (n.text.as_str().to_owned(), f, n.span);
                             if matches!(cl.kind, ClauseKind::Allow { .. }) {
                                 info.allows.push(entry);
                             } else {
@@ -1875,7 +1875,8 @@ impl Elab<'_> {
                 cur = next;
             };
             if let Some(cycle) = cycle {
-                let names: Vec<String> = cycle.iter().map(|&(c, _)| techs[c].2.name.text.clone()).collect();
+                let names: Vec<String> =
+                    cycle.iter().map(|&(c, _)| techs[c].2.name.text.as_str().to_owned()).collect();
                 let span = cycle.last().map(|c| c.1).unwrap_or_default();
                 self.report(
                     file,
@@ -2074,7 +2075,7 @@ impl Elab<'_> {
         lx.locals = params.clone();
         let mut info = TechniqueInfo {
             name: tkernel.clone(),
-            short: t.name.text.clone(),
+            short: t.name.text.as_str().to_owned(),
             global: id,
             module: m,
             file,
@@ -2094,7 +2095,7 @@ impl Elab<'_> {
             answers: None,
             broken: false,
         };
-        let mut names: NameMap<String, Span> = NameMap::default();
+        let mut names: NameMap<ast::Text, Span> = NameMap::default();
         // Pass 1: everything but discharges, lifts and guarantees.
         for cl in &t.clauses {
             match &cl.kind {
@@ -2105,7 +2106,7 @@ impl Elab<'_> {
                     check_fresh(&mut lx, &mut names, n);
                     match lx.formula(statement) {
                         Some(f) => info.assumptions.push(Assumption {
-                            name: n.text.clone(),
+                            name: n.text.as_str().to_owned(),
                             statement: f,
                             span: n.span,
                             origin: AssumptionOrigin::Own,
@@ -2172,7 +2173,7 @@ impl Elab<'_> {
             };
             if let Some(prev) = settled.get(&(ui, aname.clone())) {
                 lx.err(LangError::Duplicate {
-                    name: target.text.clone(),
+                    name: target.text.as_str().to_owned(),
                     span: ss(target.span),
                     previous: Some(ss(*prev)),
                 });
@@ -2192,14 +2193,14 @@ impl Elab<'_> {
                 }
                 None => {
                     let lifted = format!("{}.{aname}", info.uses[ui].name);
-                    if let Some(prev) = names.get(&lifted) {
+                    if let Some(prev) = names.get(lifted.as_str()) {
                         lx.err(LangError::Duplicate {
                             name: lifted.clone(),
                             span: ss(target.span),
                             previous: Some(ss(*prev)),
                         });
                     }
-                    names.insert(lifted.clone(), target.span);
+                    names.insert(ast::Text::new(&lifted), target.span);
                     info.assumptions.push(Assumption {
                         name: lifted,
                         statement,
@@ -2228,7 +2229,7 @@ impl Elab<'_> {
                 Some(f) => {
                     guarantee_proofs.push((info.guarantees.len(), proof.as_ref()));
                     info.guarantees.push(Guarantee {
-                        name: n.text.clone(),
+                        name: n.text.as_str().to_owned(),
                         statement: f,
                         span: n.span,
                         obligation: None,
@@ -2243,7 +2244,7 @@ impl Elab<'_> {
 
     fn use_clause(&self, lx: &mut Lx, n: &ast::Ident, app: &ast::Application, span: Span) -> Use {
         let mut u = Use {
-            name: n.text.clone(),
+            name: n.text.as_str().to_owned(),
             technique: None,
             args: vec![],
             span,
@@ -2261,7 +2262,7 @@ impl Elab<'_> {
             GlobalKind::Technique(_) => return u, // in a cycle: reported already
             ref other => {
                 lx.err(LangError::WrongKind {
-                    name: app.name.text.clone(),
+                    name: app.name.text.as_str().to_owned(),
                     found: other.describe().into(),
                     expected: "technique".into(),
                     help: None,
@@ -2299,7 +2300,7 @@ impl Elab<'_> {
             GlobalKind::Challenge(c) if c < self.challenges.len() => c,
             ref other => {
                 lx.err(LangError::WrongKind {
-                    name: app.name.text.clone(),
+                    name: app.name.text.as_str().to_owned(),
                     found: other.describe().into(),
                     expected: "challenge".into(),
                     help: None,
@@ -2429,7 +2430,7 @@ fn resolve_target(lx: &mut Lx, uses: &[Use], target: &ast::Path) -> Option<(usiz
             let all: Vec<&str> = u.assumptions.iter().map(|(a, _)| a.as_str()).collect();
             lx.err(LangError::UnknownName {
                 kind: "assumption",
-                name: target.text.clone(),
+                name: target.text.as_str().to_owned(),
                 help: Some(match s {
                     Some(s) => format!("did you mean `{uname}.{s}`?"),
                     None if all.is_empty() => format!("`{uname}` has no assumptions"),
@@ -2457,9 +2458,13 @@ fn repeated(what: &str, span: Span) -> LangError {
     }
 }
 
-fn check_fresh(lx: &mut Lx, names: &mut NameMap<String, Span>, n: &ast::Ident) {
-    if let Some(prev) = names.get(&n.text) {
-        lx.err(LangError::Duplicate { name: n.text.clone(), span: ss(n.span), previous: Some(ss(*prev)) });
+fn check_fresh(lx: &mut Lx, names: &mut NameMap<ast::Text, Span>, n: &ast::Ident) {
+    if let Some(prev) = names.get(n.text.as_str()) {
+        lx.err(LangError::Duplicate {
+            name: n.text.as_str().to_owned(),
+            span: ss(n.span),
+            previous: Some(ss(*prev)),
+        });
     } else {
         names.insert(n.text.clone(), n.span);
     }

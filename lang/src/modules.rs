@@ -256,7 +256,7 @@ impl Loader<'_> {
                 });
                 e.to_string()
             }
-            (Some(h), _) => h.text.clone(),
+            (Some(h), _) => h.text.as_str().to_owned(),
             (None, Some(e)) => e.to_string(),
             (None, None) => stem,
         };
@@ -336,7 +336,7 @@ impl Loader<'_> {
     }
 
     fn find(&mut self, from: usize, p: &AstPath) -> Option<usize> {
-        if let Some(&j) = self.by_name.get(&p.text) {
+        if let Some(&j) = self.by_name.get(p.text.as_str()) {
             return Some(j);
         }
         let file = self.loaded[from].file;
@@ -383,7 +383,11 @@ impl Loader<'_> {
         }
         self.diags.push(Diagnostic {
             file,
-            error: LangError::ModuleNotFound { module: p.text.clone(), help: Some(help), span: ss(p.span) },
+            error: LangError::ModuleNotFound {
+                module: p.text.as_str().to_owned(),
+                help: Some(help),
+                span: ss(p.span),
+            },
         });
         None
     }

@@ -732,7 +732,7 @@ impl Program {
             GlobalKind::Function { defined: true, .. } | GlobalKind::Predicate { defined: true, .. } => None,
             other => {
                 return Err(LangError::WrongKind {
-                    name: path.text.clone(),
+                    name: path.text.as_str().to_owned(),
                     found: other.describe().into(),
                     expected: "fact (axiom, lemma, theorem, rule or definition)".into(),
                     help: None,

@@ -118,7 +118,7 @@ pub fn script_names(p: &Program, snap: &Snapshot, ob: usize) -> Vec<(Span, Globa
             continue;
         }
         let span = Span::new(proof.span.start as usize + a, proof.span.start as usize + b);
-        let path = warrant_lang::ast::Path { text: name.to_string(), span };
+        let path = warrant_lang::ast::Path { text: warrant_lang::ast::Text::new(name), span };
         if let Ok(g) = p.resolve(ob.module, &path) {
             out.push((span, g));
         }

@@ -400,7 +400,7 @@ impl<'p> Engine<'p> {
                 let sub = Goal { target: phi, ..goal.clone() };
                 let p = self.run(b, sub, &proof.tactics, proof.span)?;
                 let mut next = goal;
-                next.hyps.push((name.text.clone(), p));
+                next.hyps.push((name.text.to_string(), p));
                 self.run(b, next, rest, end)
             }
             TacticKind::Show(e) => {
@@ -664,7 +664,7 @@ impl<'p> Engine<'p> {
         end: Span,
     ) -> Run {
         let (first, more) = match names.split_first() {
-            Some((n, m)) => (Some(n.text.clone()), m),
+            Some((n, m)) => (Some(n.text.to_string()), m),
             None => (None, names),
         };
         let again = names.is_empty() || !more.is_empty();
@@ -725,7 +725,7 @@ impl<'p> Engine<'p> {
     ) -> Run {
         let id = self.fact(b, &goal, fact)?;
         let f = b.conclusion(id).map_err(|e| self.fail_err(b, &goal, span, e))?.clone();
-        let name = |i: usize, default: String| names.get(i).map(|n| n.text.clone()).unwrap_or(default);
+        let name = |i: usize, default: String| names.get(i).map(|n| n.text.to_string()).unwrap_or(default);
         let add = |engine: &Self, b: &mut ProofBuilder<'_>, s: Step| {
             b.add(s).map_err(|e| engine.fail_err(b, &goal, span, e))
         };
@@ -756,8 +756,11 @@ impl<'p> Engine<'p> {
                 for (arm, part) in [(left, l), (right, r)] {
                     let assumed = add(self, b, Step::Assume { formula: (*part).clone() })?;
                     let mut next = goal.clone();
-                    let hn =
-                        arm.names.first().map(|n| n.text.clone()).unwrap_or_else(|| fact.name.text.clone());
+                    let hn = arm
+                        .names
+                        .first()
+                        .map(|n| n.text.to_string())
+                        .unwrap_or_else(|| fact.name.text.to_string());
                     next.hyps.push((hn, assumed));
                     proofs.push(self.run(b, next, &arm.proof.tactics, arm.proof.span)?);
                 }

@@ -144,7 +144,7 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
         match self.next {
             Some((l, Tok::Ident(s), r)) => {
                 self.bump();
-                Some(Ident { text: s.to_string(), span: sp(l, r) })
+                Some(Ident { text: Text::new(s), span: sp(l, r) })
             }
             _ => None,
         }
@@ -154,7 +154,7 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
         match self.next {
             Some((l, Tok::Ident(s) | Tok::QualName(s), r)) => {
                 self.bump();
-                Some(Path { text: s.to_string(), span: sp(l, r) })
+                Some(Path { text: Text::new(s), span: sp(l, r) })
             }
             _ => None,
         }
@@ -883,7 +883,7 @@ impl<'a, 't, 'l> Fast<'a, 't, 'l> {
         match tok {
             Tok::Num(n) => {
                 self.bump();
-                Some((Expr { kind: ExprKind::Num(n.to_string()), span: sp(l, r) }, 1))
+                Some((Expr { kind: ExprKind::Num(Text::new(n)), span: sp(l, r) }, 1))
             }
             Tok::Ident(_) | Tok::QualName(_) => {
                 let p = self.path()?;
