@@ -12,16 +12,6 @@
 #[allow(dead_code)]
 mod b;
 
-/// Seconds the threads of this process have spent on a CPU.
-fn cpu() -> f64 {
-    let mut total = 0.0;
-    for task in std::fs::read_dir("/proc/self/task").into_iter().flatten().flatten() {
-        let s = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
-        total += s.split_whitespace().next().and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0) / 1e9;
-    }
-    total
-}
-
 /// Minor page faults of the process so far (`/proc/self/stat`, field 10): each is a
 /// page the kernel had to map, and zero, on first touch. With transparent huge pages
 /// one fault can stand for 2 MiB.
@@ -35,9 +25,9 @@ fn minor_faults() -> u64 {
 
 /// Runs `f`: (wall ms, CPU ms, minor faults).
 fn measure(f: impl FnOnce()) -> (f64, f64, u64) {
-    let (t, c, m) = (std::time::Instant::now(), cpu(), minor_faults());
+    let (t, c, m) = (std::time::Instant::now(), b::process_cpu_seconds(), minor_faults());
     f();
-    (t.elapsed().as_secs_f64() * 1e3, (cpu() - c) * 1e3, minor_faults() - m)
+    (t.elapsed().as_secs_f64() * 1e3, (b::process_cpu_seconds() - c) * 1e3, minor_faults() - m)
 }
 
 fn main() {

@@ -13,21 +13,11 @@
 #[allow(dead_code)]
 mod b;
 
-/// Seconds the threads of this process have spent on a CPU.
-fn cpu() -> f64 {
-    let mut total = 0.0;
-    for task in std::fs::read_dir("/proc/self/task").into_iter().flatten().flatten() {
-        let s = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
-        total += s.split_whitespace().next().and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0) / 1e9;
-    }
-    total
-}
-
 /// Runs `f`, returns (wall seconds, CPU seconds).
 fn measure(f: impl FnOnce()) -> (f64, f64) {
-    let (t, c) = (std::time::Instant::now(), cpu());
+    let (t, c) = (std::time::Instant::now(), b::process_cpu_seconds());
     f();
-    (t.elapsed().as_secs_f64(), cpu() - c)
+    (t.elapsed().as_secs_f64(), b::process_cpu_seconds() - c)
 }
 
 fn main() {
