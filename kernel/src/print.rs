@@ -139,8 +139,7 @@ impl<'f> Printer<'f, '_, '_> {
                 match self.scope.len().checked_sub(i + 1) {
                     Some(k) => self.out.push_str(&self.scope[k]),
                     None => {
-                        self.out.push('#');
-                        let _ = crate::rat::Rat::int(i as i64).write_text(self.out);
+                        let _ = write!(self.out, "#{i}");
                     }
                 }
             }
@@ -172,8 +171,7 @@ impl<'f> Printer<'f, '_, '_> {
             }
             Term::Pow(a, n) => {
                 self.term(a, TPrec::Atom);
-                self.out.push('^');
-                let _ = crate::rat::Rat::int(i64::from(*n)).write_text(self.out);
+                let _ = write!(self.out, "^{n}");
             }
         }
         if paren {

@@ -42,61 +42,18 @@ pub(crate) enum RatShape {
 
 impl Rat {
     /// Appends this value's text (exactly what `Display` writes) to `out`, and says how
-    /// it reads. A small value is written from its machine integers without the
-    /// formatting machinery (the summary of `warrant verify` prints many numbers).
+    /// it reads, so that the printer formats each number once.
     pub(crate) fn write_text(&self, out: &mut String) -> RatShape {
-        match self.small() {
-            Some((n, d)) => {
-                push_int(out, n);
-                if d != 1 {
-                    out.push('/');
-                    push_int(out, d);
-                }
-                match (n < 0, d != 1) {
-                    (true, _) => RatShape::Negative,
-                    (false, true) => RatShape::Fraction,
-                    (false, false) => RatShape::Natural,
-                }
-            }
-            None => {
-                let at = out.len();
-                let _ = fmt::Write::write_fmt(out, format_args!("{self}"));
-                let text = &out[at..];
-                if text.starts_with('-') {
-                    RatShape::Negative
-                } else if text.contains('/') {
-                    RatShape::Fraction
-                } else {
-                    RatShape::Natural
-                }
-            }
+        let at = out.len();
+        let _ = fmt::Write::write_fmt(out, format_args!("{self}"));
+        if self.is_negative() {
+            RatShape::Negative
+        } else if out[at..].contains('/') {
+            RatShape::Fraction
+        } else {
+            RatShape::Natural
         }
     }
-}
-
-/// Appends the decimal text of `n` (a small rational's numerator or denominator, so
-/// within `i64`; anything wider is written by `Display`).
-fn push_int(out: &mut String, n: i128) {
-    let Ok(n) = i64::try_from(n) else {
-        let _ = fmt::Write::write_fmt(out, format_args!("{n}"));
-        return;
-    };
-    if n < 0 {
-        out.push('-');
-    }
-    let mut v = n.unsigned_abs();
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 impl fmt::Debug for Rat {
