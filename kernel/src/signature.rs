@@ -244,9 +244,10 @@ impl Signature {
                 // every sort and symbol of a prefix is declared alike here. It does not
                 // ensure that it is closed (its free variables may be the context's),
                 // nor that it fits these limits (the empty prefix is every signature's).
-                check_extent(Node::F(statement), self.limits.max_formula_size, self.limits.max_depth)?;
                 if axiom {
-                    self.check_formula_rec(statement, &mut Vec::new())?;
+                    self.check_formula(statement, &mut Vec::new())?;
+                } else {
+                    check_extent(Node::F(statement), self.limits.max_formula_size, self.limits.max_depth)?;
                 }
                 if let Some(v) = first_free(Node::F(statement), |_, _| true) {
                     return Err(KernelError::not_closed(format!("`{n}`"), v));
