@@ -62,6 +62,11 @@ struct Printer<'a> {
     at_line_start: bool,
 }
 
+/// The widest line the formatter makes on its own when it has a choice (a witness
+/// block is broken into one entry a line beyond it); a long statement stays on one
+/// line.
+const MAX_WIDTH: usize = 100;
+
 // Precedences, loosest first.
 const P_QUANT: u8 = 0;
 const P_IFF: u8 = 1;
@@ -75,6 +80,11 @@ const P_PROD: u8 = 8;
 const P_NEG: u8 = 9;
 const P_POW: u8 = 10;
 const P_ATOM: u8 = 11;
+
+/// A numeral of digits only (`20`, not `0.5`, `5%` or `1e-3`).
+fn is_whole_numeral(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Num(n) if n.bytes().all(|b| b.is_ascii_digit()))
+}
 
 fn prec(e: &Expr) -> u8 {
     match &e.kind {
@@ -376,18 +386,47 @@ impl Printer<'_> {
                     self.proof(p);
                 }
             }
-            ClauseKind::Witness(entries) => {
-                self.w("witness {");
-                for (i, e) in entries.iter().enumerate() {
-                    self.w(if i == 0 { " " } else { "; " });
-                    self.expr(&e.lhs, P_SUM);
-                    self.w(" = ");
-                    self.expr(&e.rhs, P_SUM);
-                }
-                self.w(" }");
-            }
+            ClauseKind::Witness(entries) => self.witness(entries),
             ClauseKind::Error => self.w("/* unparsable */"),
         }
+    }
+
+    /// `witness { a = 1; b = 2 }` on one line when it fits in [`MAX_WIDTH`] columns,
+    /// otherwise one entry a line (entries need no separator).
+    fn witness(&mut self, entries: &[WitnessEntry]) {
+        let (mark, at_line_start) = (self.out.len(), self.at_line_start);
+        self.w("witness {");
+        for (i, e) in entries.iter().enumerate() {
+            self.w(if i == 0 { " " } else { "; " });
+            self.witness_entry(e);
+        }
+        self.w(" }");
+        if entries.len() < 2 || self.current_line_width() <= MAX_WIDTH {
+            return;
+        }
+        self.out.truncate(mark);
+        self.at_line_start = at_line_start;
+        self.w("witness {");
+        self.newline();
+        self.indent += 1;
+        for e in entries {
+            self.witness_entry(e);
+            self.newline();
+        }
+        self.indent -= 1;
+        self.w("}");
+    }
+
+    fn witness_entry(&mut self, e: &WitnessEntry) {
+        self.expr(&e.lhs, P_SUM);
+        self.w(" = ");
+        self.expr(&e.rhs, P_SUM);
+    }
+
+    /// Columns of the line being printed.
+    fn current_line_width(&self) -> usize {
+        let start = self.out.rfind('\n').map_or(0, |i| i + 1);
+        self.out[start..].chars().count()
     }
 
     fn named(&mut self, kw: &str, name: &Ident, e: &Expr) {
@@ -592,6 +631,12 @@ impl Printer<'_> {
             ExprKind::Not(a) => {
                 self.w("not ");
                 self.expr(a, P_NOT);
+            }
+            // An exact fraction of two whole numerals is written as one number, `1/20`.
+            ExprKind::Bin(BinOp::Div, a, b) if is_whole_numeral(a) && is_whole_numeral(b) => {
+                self.expr(a, P_ATOM);
+                self.w("/");
+                self.expr(b, P_ATOM);
             }
             ExprKind::Bin(op, a, b) => {
                 let (l, r) = match op {

@@ -63,6 +63,56 @@ fn canonical_layout() {
     );
 }
 
+#[test]
+fn fractions_and_witness_layout() {
+    let short = "technique T(d: D) {\n  witness { f(d) = 1 / 20; g(d) = x / 20; h(d) = 0.5 / 2; k(d) = y * (1/20) }\n}\n";
+    let out = format_source(short, &Limits::default()).unwrap();
+    assert_eq!(
+        out,
+        "technique T(d: D) {\n  witness { f(d) = 1/20; g(d) = x / 20; h(d) = 0.5 / 2; k(d) = y * (1/20) }\n}\n"
+    );
+    check_roundtrip(short);
+    // Past 100 columns on one line: one entry a line, whatever the source's layout.
+    let long = "technique T(d: D) {\n  witness { safety_of_the_deployment(d) = 23/25; usefulness_of_the_deployment(d) = 47/50\n  cost(d) = 1 }\n}\n";
+    let out = format_source(long, &Limits::default()).unwrap();
+    assert_eq!(
+        out,
+        "technique T(d: D) {\n  witness {\n    safety_of_the_deployment(d) = 23/25\n    usefulness_of_the_deployment(d) = 47/50\n    cost(d) = 1\n  }\n}\n"
+    );
+    check_roundtrip(long);
+}
+
+/// The bundled corpus is written in the formatter's layout: `warrant fmt --check
+/// corpus` passes. (Files that do not parse, the rejected submissions' fixtures, are
+/// skipped.)
+#[test]
+fn corpus_is_formatted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+    let mut stack = vec![root];
+    let (mut checked, mut unformatted) = (0, Vec::new());
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "wr") {
+                let src = std::fs::read_to_string(&path).unwrap();
+                if let Ok(out) = format_source(&src, &Limits::default()) {
+                    checked += 1;
+                    if out != src {
+                        unformatted.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} corpus files parsed");
+    assert!(
+        unformatted.is_empty(),
+        "not in the formatter's layout (run `warrant fmt corpus`): {unformatted:#?}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Generated programs (`programs/mod.rs`, shared with `fast_parse.rs`)
 // ---------------------------------------------------------------------------
