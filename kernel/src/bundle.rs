@@ -40,6 +40,7 @@
 //! a new one; `warrant verify --print` shows a bundle spelled out, as JSON.
 
 mod closed;
+mod same;
 mod wire;
 
 pub use closed::is_closed_statement;
@@ -1060,7 +1061,7 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
                         formula_to_string(f)
                     ));
                 }
-                if thm.conclusion() != statement {
+                if !same::same_formula(thm.conclusion(), statement) {
                     return refuse(format!(
                         "the proof of theorem `{name}` proves `{}`, not the stated `{}`",
                         formula_to_string(thm.conclusion()),
