@@ -803,6 +803,32 @@ impl<'a> Reader<'a> {
             .or_else(|_| unreadable(format!("the string at byte {at} of the {} is not UTF-8", self.what)))
     }
 
+    /// The bytes left as UTF-8, when they are (checked in one pass: see
+    /// [`Reader::str_within`]).
+    pub fn rest_as_utf8(&self) -> Option<&'a str> {
+        std::str::from_utf8(&self.bytes[self.pos..self.end]).ok()
+    }
+
+    /// [`Reader::str`], where `rest` is what [`Reader::rest_as_utf8`] gave at byte
+    /// `rest_at`: a string within it that starts and ends on its character boundaries
+    /// is UTF-8 without a check of its own (any slice of a `str` on its boundaries is),
+    /// and any other is checked as [`Reader::str`] checks it. The names section is
+    /// UTF-8 as a whole whenever its lengths are below 128 (a one-byte length is
+    /// ASCII), so its strings are checked in one pass rather than one call each.
+    pub fn str_within(&mut self, rest: Option<&'a str>, rest_at: usize) -> Result<&'a str, BundleError> {
+        let at = self.pos;
+        let n = self.length()?;
+        let start = self.pos - rest_at;
+        let bytes = self.take(n)?;
+        let within = rest.and_then(|rest| rest.get(start..start + n));
+        match within {
+            Some(s) => Ok(s),
+            None => std::str::from_utf8(bytes).or_else(|_| {
+                unreadable(format!("the string at byte {at} of the {} is not UTF-8", self.what))
+            }),
+        }
+    }
+
     /// A section: its length, then a cursor over its body (named `what`).
     pub fn section(&mut self, what: &'static str) -> Result<Reader<'a>, BundleError> {
         let n = self.length()?;
@@ -944,8 +970,9 @@ impl Tables {
         let max_size = limits.max_formula_size as u64;
         let n = names_in.count()?;
         let mut names: Vec<Name> = Vec::with_capacity(n);
+        let (rest, rest_at) = (names_in.rest_as_utf8(), names_in.pos());
         for _ in 0..n {
-            names.push(Arc::from(names_in.str()?));
+            names.push(Arc::from(names_in.str_within(rest, rest_at)?));
         }
         names_in.finish()?;
         let name = |r: &mut Reader| -> Result<Name, BundleError> { name_at(&names, r) };
@@ -1336,6 +1363,62 @@ mod tests {
         }
         // A first byte that says more follows, at the end of the input.
         assert!(Reader::new(&[0x81], "test").uint().is_err());
+    }
+
+    /// The names of a names section (its body) with empty term and formula tables, or
+    /// the refusal.
+    fn names_of(body: &[u8]) -> Result<Vec<String>, String> {
+        let empty = [0u8];
+        let tables = Tables::decode(
+            Reader::new(body, "names section"),
+            Reader::new(&empty, "terms section"),
+            Reader::new(&empty, "formulas section"),
+            &Limits::default(),
+        )
+        .map_err(|e| e.reason)?;
+        Ok(tables.names.iter().map(|n| n.to_string()).collect())
+    }
+
+    #[test]
+    fn names_are_utf8_whether_the_section_is_checked_whole_or_each_alone() {
+        let section = |names: &[&[u8]]| {
+            let mut body = Vec::new();
+            put_usize(&mut body, names.len());
+            for n in names {
+                put_usize(&mut body, n.len());
+                body.extend_from_slice(n);
+            }
+            body
+        };
+        // Short names: the section is UTF-8 as a whole.
+        let names = ["a", "é", "x\u{1F600}y", ""];
+        let bytes: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
+        assert!(std::str::from_utf8(&section(&bytes)[1..]).is_ok());
+        assert_eq!(names_of(&section(&bytes)), Ok(names.iter().map(|n| n.to_string()).collect()));
+        // A name of 200 bytes: its two-byte length is not UTF-8, each name is checked alone.
+        let long = "é".repeat(100);
+        let names = ["é", long.as_str(), "b"];
+        let bytes: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
+        assert!(std::str::from_utf8(&section(&bytes)[1..]).is_err());
+        assert_eq!(names_of(&section(&bytes)), Ok(names.iter().map(|n| n.to_string()).collect()));
+        // A name that is not UTF-8 is refused either way.
+        let bad = |names: &[&[u8]], at: usize| {
+            assert_eq!(
+                names_of(&section(names)),
+                Err(format!(
+                    "not a readable bundle: the string at byte {at} of the names section is not UTF-8"
+                ))
+            );
+        };
+        bad(&[b"a", &[0xff], b"b"], 3);
+        bad(&[&long.as_bytes()[..199], b"b"], 1);
+        // The section UTF-8 as a whole, but a name ending halfway through a character
+        // (its last byte and the next name's two-byte length make `é`): refused.
+        let next = [b'a'; 169];
+        let body = section(&[&[0xc3], &next]);
+        assert_eq!(&body[..5], &[2, 1, 0xc3, 0xa9, 0x01]);
+        assert!(std::str::from_utf8(&body[1..]).is_ok());
+        bad(&[&[0xc3], &next], 1);
     }
 
     #[test]
