@@ -21,9 +21,11 @@
 //! - `hashes`: SHA-256 of the tables, of the declarations, of the proofs, of the
 //!   verdict with the claims, trust base and challenge, and of the bundle as a whole.
 //!
-//! In memory ([`Bundle`]) everything is spelled out; equal nodes read from one table
-//! entry share one allocation, so the kernel's equality tests on them are cheap (an
-//! `Arc` of a type with `Eq` compares pointers first).
+//! In memory ([`Bundle`]) everything is spelled out; the parts that name one table
+//! entry share its children (subterms, subformulas, argument lists, names), so equality
+//! tests on them are cheap: an `Arc<Term>` or `Arc<Formula>` compares pointers first,
+//! and `bundle/same.rs` does so for names and argument lists too (std's `==` does not
+//! for unsized types).
 //!
 //! The hashes name a bundle and catch accidental damage; they are not what makes it
 //! believable. [`verify`] rebuilds the signature declaration by declaration and
