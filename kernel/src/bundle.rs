@@ -21,9 +21,11 @@
 //! - `hashes`: SHA-256 of the tables, of the declarations, of the proofs, of the
 //!   verdict with the claims, trust base and challenge, and of the bundle as a whole.
 //!
-//! In memory ([`Bundle`]) everything is spelled out; equal nodes read from one table
-//! entry share one allocation, so the kernel's equality tests on them are cheap (an
-//! `Arc` of a type with `Eq` compares pointers first).
+//! In memory ([`Bundle`]) everything is spelled out; the parts that name one table
+//! entry share its children (subterms, subformulas, argument lists, names), so equality
+//! tests on them are cheap: an `Arc<Term>` or `Arc<Formula>` compares pointers first,
+//! and `bundle/same.rs` does so for names and argument lists too (std's `==` does not
+//! for unsized types).
 //!
 //! The hashes name a bundle and catch accidental damage; they are not what makes it
 //! believable. [`verify`] rebuilds the signature declaration by declaration and
@@ -40,6 +42,7 @@
 //! a new one; `warrant verify --print` shows a bundle spelled out, as JSON.
 
 mod closed;
+mod same;
 mod wire;
 
 pub use closed::is_closed_statement;
@@ -755,8 +758,9 @@ type Checked = (usize, Result<Theorem, KernelError>);
 fn ready_at(declarations: &[Entry]) -> Vec<usize> {
     let mut ready = vec![0; declarations.len()];
     let mut stretch_start = 0;
-    // The theorems declared since `stretch_start`, by name.
-    let mut stretch: HashMap<&Name, usize> = HashMap::new();
+    // The theorems declared since `stretch_start`, by name (foldhash, as the
+    // signature's maps: std's default hasher costs more than the lookups it serves).
+    let mut stretch: HashMap<&Name, usize, foldhash::fast::RandomState> = HashMap::default();
     for (j, e) in declarations.iter().enumerate() {
         match (&e.declaration, &e.proof) {
             (Declaration::Theorem { name, .. }, Some(tp)) => {
@@ -1059,7 +1063,7 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
                         formula_to_string(f)
                     ));
                 }
-                if thm.conclusion() != statement {
+                if !same::same_formula(thm.conclusion(), statement) {
                     return refuse(format!(
                         "the proof of theorem `{name}` proves `{}`, not the stated `{}`",
                         formula_to_string(thm.conclusion()),
@@ -1150,23 +1154,43 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
 /// when that can be told cheaply: `true` only when it does, judged by each assumption's
 /// owner, name and statement's [`Identity`] (equal identities are equal statements).
 /// `false` when it does not, and also when equal statements are held in different
-/// allocations; [`compare_assumptions`] then compares them in full. In a bundle read
-/// from bytes, each statement named twice comes from one table entry, so the
-/// assumptions of a bundle that verifies are told in one sort, without a formula
-/// compared or copied.
+/// allocations or the trust base lists one owner and name twice;
+/// [`compare_assumptions`] then compares them in full. In a bundle read from bytes,
+/// each statement named twice comes from one table entry, so the assumptions of a
+/// bundle that verifies are told by one lookup each, without a formula compared or
+/// copied and without a sort.
+///
+/// Why `true` means the same set: the listed owner-and-name pairs are distinct, each
+/// assumption a claim rests on finds the listed one of its owner and name with its
+/// statement's identity (so it is listed), and every listed one is found by some claim
+/// (so it is claimed).
 fn lists_the_same_assumptions(claims: &[Claim], listed: &[TrustAssumption]) -> bool {
-    // The identity first: most keys differ there, and it is compared without a call.
-    let mut claimed: Vec<(Identity, &str, &str)> = claims
-        .iter()
-        .flat_map(|c| c.assumptions.iter().map(|(n, f)| (Identity::of(f), c.owner.as_str(), n.as_str())))
-        .collect();
-    let mut listed: Vec<(Identity, &str, &str)> =
-        listed.iter().map(|a| (Identity::of(&a.statement), a.owner.as_str(), a.name.as_str())).collect();
-    for keys in [&mut claimed, &mut listed] {
-        keys.sort_unstable();
-        keys.dedup();
+    // Each listed assumption by owner and name: its statement's identity, and whether a
+    // claim rests on it. The map is foldhash-seeded per process, as the signature's; it
+    // only finds entries, so its order decides nothing.
+    let mut by_label: HashMap<(&str, &str), (Identity, bool), foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(listed.len(), foldhash::fast::RandomState::default());
+    for a in listed {
+        let entry = (Identity::of(&a.statement), false);
+        if by_label.insert((a.owner.as_str(), a.name.as_str()), entry).is_some() {
+            return false;
+        }
     }
-    claimed == listed
+    let mut found = 0;
+    for c in claims {
+        for (n, f) in &c.assumptions {
+            match by_label.get_mut(&(c.owner.as_str(), n.as_str())) {
+                Some((identity, seen)) if *identity == Identity::of(f) => {
+                    if !*seen {
+                        *seen = true;
+                        found += 1;
+                    }
+                }
+                _ => return false,
+            }
+        }
+    }
+    found == by_label.len()
 }
 
 /// The trust base's assumptions compared in full with those the claims rest on: the
@@ -1335,7 +1359,7 @@ fn push_all(out: &mut String, parts: &[&str]) {
 /// formulas in different allocations may have different identities; they are then
 /// printed twice, to the same text. A bundle read from bytes holds each table entry
 /// once, and every part that names it shares its parts, so repeats are found.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Identity([usize; 7]);
 
 impl Identity {
@@ -1484,6 +1508,63 @@ mod tests {
             compare_assumptions(&claims, &[listed(&pc), listed(&pd)]).map_err(|e| e.reason),
             Err("the trust base lists the assumption `a` of `T`, which no claim rests on".into())
         );
+    }
+
+    #[test]
+    fn assumptions_told_by_identity_are_the_claimed_set() {
+        // Every trust base and set of claims over two owners, two labels and two
+        // statements (each one allocation, so equal statements have one identity), up
+        // to three assumptions each: `true` exactly when the listed and claimed sets
+        // are equal, but for a trust base that lists one owner and label twice, which
+        // is left to the comparison in full (`false`).
+        let statements = [Formula::True, Formula::Not(Arc::new(Formula::False))];
+        let mut triples: Vec<(&str, &str, &Formula)> = Vec::new();
+        for o in ["T", "U"] {
+            for n in ["a", "b"] {
+                triples.extend(statements.iter().map(|f| (o, n, f)));
+            }
+        }
+        // Lists of up to three triples, as numbers in base 9 (0 for none).
+        let lists: Vec<Vec<(&str, &str, &Formula)>> = (0..729)
+            .map(|k: usize| {
+                [k % 9, k / 9 % 9, k / 81].into_iter().filter(|&d| d > 0).map(|d| triples[d - 1]).collect()
+            })
+            .collect();
+        let mut told = 0;
+        for claimed in &lists {
+            // One claim per assumption, so that owners may differ.
+            let claims: Vec<Claim> = claimed
+                .iter()
+                .map(|&(o, n, f)| Claim {
+                    kind: ClaimKind::Guarantee,
+                    owner: o.into(),
+                    name: "g".into(),
+                    theorem: name("t"),
+                    params: vec![],
+                    assumptions: vec![(n.into(), f.clone())],
+                    conclusion: Formula::True,
+                })
+                .collect();
+            let claimed_set: BTreeSet<(&str, &str, &Formula)> = claimed.iter().copied().collect();
+            for listed in lists.iter().step_by(7) {
+                let trust: Vec<TrustAssumption> = listed
+                    .iter()
+                    .map(|&(o, n, f)| TrustAssumption {
+                        owner: o.into(),
+                        name: n.into(),
+                        statement: f.clone(),
+                    })
+                    .collect();
+                let listed_set: BTreeSet<(&str, &str, &Formula)> = listed.iter().copied().collect();
+                let labels: BTreeSet<(&str, &str)> = listed.iter().map(|&(o, n, _)| (o, n)).collect();
+                let same = claimed_set == listed_set;
+                let expected = same && labels.len() == listed.len();
+                assert_eq!(lists_the_same_assumptions(&claims, &trust), expected, "{claimed:?} / {listed:?}");
+                assert_eq!(compare_assumptions(&claims, &trust).is_ok(), same, "{claimed:?} / {listed:?}");
+                told += usize::from(expected);
+            }
+        }
+        assert!(told > 20, "{told}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! It answers exactly what `closed_statement(..) == *statement` answers (binder hints
 //! aside, as `==` ignores them); the tests hold it to that.
 
+use super::same::{same_name, same_sort, same_term};
 use crate::term::{Formula, Name, Sort, Term};
 
 /// Whether `statement` is `closed_statement(params, assumptions, conclusion)`, as `==`
@@ -22,7 +23,7 @@ pub fn is_closed_statement(
     let mut f = statement;
     for (_, s) in params {
         let Formula::Forall(_, sort, body) = f else { return false };
-        if sort != s {
+        if !same_sort(sort, s) {
             return false;
         }
         f = body;
@@ -58,8 +59,8 @@ impl Closing<'_> {
     /// the innermost parameter out, each one turning `x: s` into the bound variable of
     /// its binder, `depth` plus the number of parameters after it: the last parameter
     /// called `x` of sort `s` takes every occurrence.
-    fn free(&self, x: &str, s: &Sort, depth: u32) -> Closed {
-        match self.params.iter().rposition(|(p, sort)| &**p == x && sort == s) {
+    fn free(&self, x: &Name, s: &Sort, depth: u32) -> Closed {
+        match self.params.iter().rposition(|(p, sort)| same_name(p, x) && same_sort(sort, s)) {
             None => Closed::Unchanged,
             Some(i) => Closed::Bound(
                 u32::try_from(self.params.len() - 1 - i).ok().and_then(|k| k.checked_add(depth)),
@@ -74,12 +75,12 @@ impl Closing<'_> {
     fn term(&self, closed: &Term, open: &Term, depth: u32) -> bool {
         match (closed, open) {
             (_, Term::Free(x, s)) => match self.free(x, s, depth) {
-                Closed::Unchanged => closed == open,
+                Closed::Unchanged => same_term(closed, open),
                 Closed::Bound(k) => matches!(closed, Term::Bound(i) if Some(*i) == k),
             },
             (Term::Bound(i), Term::Bound(j)) => i == j,
             (Term::Num(a), Term::Num(b)) => a == b,
-            (Term::App(f, xs), Term::App(g, ys)) => f == g && self.terms(xs, ys, depth),
+            (Term::App(f, xs), Term::App(g, ys)) => same_name(f, g) && self.terms(xs, ys, depth),
             (Term::Neg(a), Term::Neg(b)) => self.term(a, b, depth),
             (Term::Add(a, b), Term::Add(c, d))
             | (Term::Sub(a, b), Term::Sub(c, d))
@@ -96,7 +97,7 @@ impl Closing<'_> {
             (Formula::Eq(a, b), Formula::Eq(c, d))
             | (Formula::Le(a, b), Formula::Le(c, d))
             | (Formula::Lt(a, b), Formula::Lt(c, d)) => self.term(a, c, depth) && self.term(b, d, depth),
-            (Formula::Pred(p, xs), Formula::Pred(q, ys)) => p == q && self.terms(xs, ys, depth),
+            (Formula::Pred(p, xs), Formula::Pred(q, ys)) => same_name(p, q) && self.terms(xs, ys, depth),
             (Formula::Not(a), Formula::Not(b)) => self.formula(a, b, depth),
             (Formula::And(a, b), Formula::And(c, d))
             | (Formula::Or(a, b), Formula::Or(c, d))
@@ -106,7 +107,7 @@ impl Closing<'_> {
             }
             (Formula::Forall(_, s, a), Formula::Forall(_, r, b))
             | (Formula::Exists(_, s, a), Formula::Exists(_, r, b)) => {
-                s == r && depth.checked_add(1).is_some_and(|d| self.formula(a, b, d))
+                same_sort(s, r) && depth.checked_add(1).is_some_and(|d| self.formula(a, b, d))
             }
             _ => false,
         }
