@@ -209,11 +209,11 @@ impl<'a> CheckedContext<'a> {
             ctx: context,
             work: Work { done: Cell::new(0), max: limits.max_work },
             limits,
-            numbers: Numbering::new(),
-            hyp_names: Numbering::new(),
-            context_hyps: Vec::new(),
-            first_context: Vec::new(),
-            variables: Numbering::new(),
+            numbers: Numbering::new(context.hypotheses.len()),
+            hyp_names: Numbering::new(context.hypotheses.len()),
+            context_hyps: Vec::with_capacity(context.hypotheses.len()),
+            first_context: Vec::with_capacity(context.hypotheses.len()),
+            variables: Numbering::new(context.variables.len()),
             empty: Hyps::default(),
             results: Vec::new(),
             cited: Vec::new(),
@@ -795,7 +795,7 @@ impl<'a> Checker<'a> {
         }
         // Each fact `a ⋈ b` is read as `b - a ⋈' 0`.
         let mut read: Vec<(Poly, Relation)> = Vec::with_capacity(facts.len());
-        let mut hyps: Vec<u32> = Vec::new();
+        let mut hyps: Vec<u32> = Vec::with_capacity(facts.len());
         for &id in facts {
             let p = self.get(id)?;
             let (a, b, rel) = match &p.concl {

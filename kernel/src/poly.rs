@@ -85,7 +85,7 @@ enum Task<'t> {
 
 impl<'a> Normalizer<'a> {
     pub(crate) fn new(limits: &'a Limits, work: &'a Work) -> Self {
-        Normalizer { atoms: Numbering::new(), tasks: Vec::new(), limits, work }
+        Normalizer { atoms: Numbering::new(0), tasks: Vec::new(), limits, work }
     }
 
     /// Charges one operation on the coefficients `a` and `b`: 64 units per square of

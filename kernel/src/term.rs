@@ -235,10 +235,11 @@ pub(crate) struct Numbering<'a, T: ?Sized> {
 }
 
 impl<'a, T: Hash + Ord + ?Sized> Numbering<'a, T> {
-    pub(crate) fn new() -> Self {
-        // Room for the tables of most checks without growing (a few hundred bytes).
-        let first = HashMap::with_capacity_and_hasher(28, Default::default());
-        Numbering { values: Vec::with_capacity(28), first, others: BTreeMap::new() }
+    /// A numbering with room for `n` values, and at least 28 (the tables of most checks,
+    /// a few hundred bytes), before it grows.
+    pub(crate) fn new(n: usize) -> Self {
+        let first = HashMap::with_capacity_and_hasher(n.max(28), Default::default());
+        Numbering { values: Vec::with_capacity(n.max(28)), first, others: BTreeMap::new() }
     }
 
     /// The number of `x`: that of the value equal to it numbered before, or else the
@@ -381,15 +382,15 @@ mod tests {
         let y = Term::free("y", model());
         let a = Formula::forall("x", model(), &Formula::pred("p", vec![x.clone()]));
         let b = Formula::forall("y", model(), &Formula::pred("p", vec![y]));
-        let mut formulas = Numbering::new();
+        let mut formulas = Numbering::new(0);
         assert_eq!((formulas.number(&a), formulas.number(&b)), (0, 0));
         assert_eq!(formulas.get(&b), Some(0));
-        let mut names: Numbering<Name> = Numbering::new();
+        let mut names: Numbering<Name> = Numbering::new(0);
         let (x1, x2, y) = (name("x"), name("x"), name("y"));
         assert_eq!((names.number(&x1), names.number(&x2), names.number(&y)), (0, 0, 1));
         assert_eq!((names.get(&y), names.get(&name("z"))), (Some(1), None));
         let x_rat = Term::free("x", Sort::Rat);
-        let mut terms = Numbering::new();
+        let mut terms = Numbering::new(0);
         assert_eq!((terms.number(&x), terms.number(&x_rat)), (0, 1));
         assert_eq!(terms.values, vec![&x, &x_rat]);
     }
@@ -404,7 +405,7 @@ mod tests {
             let sorts = [Sort::Rat, model(), Sort::Named(name("N"))];
             let terms: Vec<Term> = picks.iter().map(|&(n, s)| Term::free(names[n], sorts[s].clone())).collect();
             let decoy = Term::free("decoy", Sort::Rat);
-            let mut numbering = Numbering::new();
+            let mut numbering = Numbering::new(0);
             numbering.number(&decoy);
             let target = Term::free(names[collide], Sort::Rat);
             numbering.first.insert(FxBuildHasher.hash_one(&target), 0);
@@ -423,7 +424,7 @@ mod tests {
     fn a_hash_collision_costs_no_wrong_number() {
         // `y` is number 0 under the hash of `x`, as if their hashes collided.
         let (x, y, z) = (Term::free("x", model()), Term::free("y", model()), Term::free("z", model()));
-        let mut terms = Numbering::new();
+        let mut terms = Numbering::new(0);
         terms.values.push(&y);
         terms.first.insert(FxBuildHasher.hash_one(&x), 0);
         assert_eq!(terms.get(&x), None);
