@@ -382,9 +382,7 @@ impl<'a> Checker<'a> {
             if self.variables.number(v) as usize != i {
                 return Err(KernelError::NameTaken { name: v.to_string() });
             }
-            if !self.sig.has_sort(s) {
-                return Err(KernelError::UnknownSort { sort: s.clone() });
-            }
+            self.sig.check_sorts([s])?;
         }
         for (i, (h, f)) in self.ctx.hypotheses.iter().enumerate() {
             let extent = self.formula(f)?;
@@ -632,9 +630,7 @@ impl<'a> Checker<'a> {
                 Ok(sequent(self.empty.clone(), concl, Some(extent)))
             }
             Step::ForallIntro { variable, sort, from } => {
-                if !self.sig.has_sort(sort) {
-                    return Err(KernelError::UnknownSort { sort: sort.clone() });
-                }
+                self.sig.check_sorts([sort])?;
                 let p = self.get(*from)?;
                 if let Some(h) = self.mentioning(&p.hyps, variable) {
                     return Err(KernelError::occurs(variable, format!("the hypothesis {h}")));
@@ -793,8 +789,10 @@ impl<'a> Checker<'a> {
                 self.declared(Node::T(atom))?;
             }
         }
-        // Each fact `a ⋈ b` is read as `b - a ⋈' 0`.
-        let mut read: Vec<(Poly, Relation)> = Vec::with_capacity(facts.len());
+        // Each fact `a ⋈ b` is read as `b - a ⋈' 0`; the normal forms of all of them are
+        // written one after the other in `flat`, fact `i`'s at `read[i].0`.
+        let mut read: Vec<(std::ops::Range<usize>, Relation)> = Vec::with_capacity(facts.len());
+        let mut flat = Vec::with_capacity(2 * facts.len());
         let mut hyps: Vec<u32> = Vec::with_capacity(facts.len());
         for &id in facts {
             let p = self.get(id)?;
@@ -804,7 +802,9 @@ impl<'a> Checker<'a> {
                 Formula::Eq(a, b) if *self.sig.sort_of_checked(a)? == Sort::Rat => (a, b, Relation::Zero),
                 other => return Err(KernelError::shape("a comparison or an equation over Rat", other)),
             };
-            read.push((n.difference(b, a)?, rel));
+            let start = flat.len();
+            n.difference(&mut flat, b, a)?;
+            read.push((start..flat.len(), rel));
             hyps.extend_from_slice(&p.hyps);
         }
         // The union of the facts' hypotheses, sorted and without duplicates.
@@ -816,11 +816,12 @@ impl<'a> Checker<'a> {
             // The product of the factors before the last one read, and that one
             // (`None` for none, 1): `c` times their product is added to the sum
             // without first being put in normal form.
-            let (mut value, mut last): (Option<Cow<Poly>>, _) = (None, None);
+            let (mut value, mut last): (Option<Cow<[_]>>, _) = (None, None);
             let mut relation = Relation::Positive;
             for &f in &product.factors {
                 let (p, rel) = read
                     .get(f)
+                    .map(|(range, rel)| (&flat[range.clone()], rel))
                     .ok_or_else(|| bad(format!("product {k} names fact {f}, which is not given")))?;
                 if let Some(l) = last.replace(p) {
                     value = Some(value.map_or(Ok(Cow::Borrowed(l)), |v| n.mul(&v, l).map(Cow::Owned))?);
@@ -836,8 +837,8 @@ impl<'a> Checker<'a> {
             }
             match value {
                 // One factor (or none): `c` times it.
-                None => n.add_poly(&mut acc, c, last.unwrap_or(&one))?,
-                Some(v) => n.add_product(&mut acc, c, &v.0, &last.unwrap_or(&one).0)?,
+                None => n.add_poly(&mut acc, c, last.unwrap_or(&one.0))?,
+                Some(v) => n.add_product(&mut acc, c, &v, last.unwrap_or(&one.0))?,
             }
         }
         for (k, square) in squares.iter().enumerate() {

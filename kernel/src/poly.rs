@@ -38,6 +38,9 @@ fn times(a: &Monomial, b: &Monomial) -> Monomial {
 /// in normal form.
 pub(crate) type Terms = Vec<(Monomial, Rat)>;
 
+/// Monomials with coefficients, borrowed: a normal form, or a part of a vector of them.
+pub(crate) type Part = [(Monomial, Rat)];
+
 /// A polynomial in normal form: monomials with nonzero coefficients, sorted strictly
 /// by degree, then by atoms.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -160,20 +163,17 @@ impl<'a> Normalizer<'a> {
                     Term::Pow(a, _) => tasks.extend([Task::Close(t, c), Task::Operand(a)]),
                 },
                 Task::Close(t, c) => {
-                    let last = sums.pop().ok_or_else(internal)?;
-                    let value = match t {
-                        Term::Pow(_, n) => {
-                            let base = self.collect(last)?;
-                            (0..*n).try_fold(Poly::one(), |acc, _| self.mul(&acc, &base))?
-                        }
-                        _ => {
-                            let first = self.collect(sums.pop().ok_or_else(internal)?)?;
-                            let out = sums.last_mut().ok_or_else(internal)?;
-                            self.add_product(out, &c, &first.0, &self.collect(last)?.0)?;
-                            continue;
-                        }
+                    // `last` is the power's base, or the product's second operand.
+                    let last = self.collect(sums.pop().ok_or_else(internal)?)?.0;
+                    let first = match t {
+                        Term::Pow(_, n) => (0..*n).try_fold(Poly::one().0, |acc, _| self.mul(&acc, &last))?,
+                        _ => self.collect(sums.pop().ok_or_else(internal)?)?.0,
                     };
-                    self.add_poly(sums.last_mut().ok_or_else(internal)?, &c, &value)?;
+                    let out = sums.last_mut().ok_or_else(internal)?;
+                    match t {
+                        Term::Pow(..) => self.add_poly(out, &c, &first)?,
+                        _ => self.add_product(out, &c, &first, &last)?,
+                    }
                 }
             }
         }
@@ -181,16 +181,20 @@ impl<'a> Normalizer<'a> {
         sums.pop().ok_or_else(internal)
     }
 
-    /// The normal form of `b - a`. A fact of a certificate is mostly `k ≤ x`, `k < x`
-    /// or `k = x` for a numeral `k` and an atom `x`: then `x - k` is put in normal form
-    /// without the task machinery of [`Normalizer::add`].
-    pub(crate) fn difference(&mut self, b: &'a Term, a: &'a Term) -> Result<Poly, KernelError> {
+    /// Appends the normal form of `b - a` to `to`. A fact of a certificate is mostly
+    /// `k ≤ x`, `k < x` or `k = x` for a numeral `k` and an atom `x`: then `x - k` is
+    /// written in normal form at once (`-k` unless it is zero, then `x`), without the
+    /// task machinery of [`Normalizer::add`], a sort or a vector of its own.
+    pub(crate) fn difference(&mut self, to: &mut Terms, b: &'a Term, a: &'a Term) -> Result<(), KernelError> {
+        let start = to.len();
         if let (Term::Num(k), true) = (a, is_atom(b)) {
-            let x = smallvec![self.atoms.number(b)];
-            return self.collect(vec![(Monomial::new(), self.times(k, &Rat::int(-1))?), (x, Rat::int(1))]);
+            to.extend(Some((Monomial::new(), self.times(k, &Rat::int(-1))?)).filter(|(_, c)| !c.is_zero()));
+            to.push((smallvec![self.atoms.number(b)], Rat::int(1)));
+        } else {
+            let terms = self.add(&[(Rat::int(1), b), (Rat::int(-1), a)])?;
+            to.extend(self.collect(terms)?.0);
         }
-        let terms = self.add(&[(Rat::int(1), b), (Rat::int(-1), a)])?;
-        self.collect(terms)
+        self.within_limits(&to[start..])
     }
 
     /// The normal form of `t`.
@@ -200,15 +204,15 @@ impl<'a> Normalizer<'a> {
     }
 
     /// Adds `c * p` to `out`.
-    pub(crate) fn add_poly(&self, out: &mut Terms, c: &Rat, p: &Poly) -> Result<(), KernelError> {
-        p.0.iter().try_for_each(|(m, k)| self.push(out, Monomial::from_slice(m), self.times(k, c)?))
+    pub(crate) fn add_poly(&self, out: &mut Terms, c: &Rat, p: &Part) -> Result<(), KernelError> {
+        p.iter().try_for_each(|(m, k)| self.push(out, Monomial::from_slice(m), self.times(k, c)?))
     }
 
-    /// `p * q`.
-    pub(crate) fn mul(&self, p: &Poly, q: &Poly) -> Result<Poly, KernelError> {
-        let mut out = Vec::with_capacity((p.0.len() * q.0.len()).min(2 * self.limits.max_monomials + 1));
-        self.add_product(&mut out, &Rat::int(1), &p.0, &q.0)?;
-        self.collect(out)
+    /// `p * q`, in normal form.
+    pub(crate) fn mul(&self, p: &Part, q: &Part) -> Result<Terms, KernelError> {
+        let mut out = Vec::with_capacity((p.len() * q.len()).min(2 * self.limits.max_monomials + 1));
+        self.add_product(&mut out, &Rat::int(1), p, q)?;
+        Ok(self.collect(out)?.0)
     }
 
     /// Adds `c * p * q` to `out`, for normal forms `p` and `q`.
@@ -216,8 +220,8 @@ impl<'a> Normalizer<'a> {
         &self,
         out: &mut Terms,
         c: &Rat,
-        p: &Terms,
-        q: &Terms,
+        p: &Part,
+        q: &Part,
     ) -> Result<(), KernelError> {
         // ℚ[atoms] has no zero divisors, so `p * q` has degree exactly
         // `deg p + deg q`: refuse an over-degree product before computing it. No
@@ -273,6 +277,11 @@ impl<'a> Normalizer<'a> {
         });
         added?;
         terms.retain(|(_, k)| !k.is_zero());
+        self.within_limits(terms)
+    }
+
+    /// Checks a normal form's coefficients and number of monomials against the limits.
+    fn within_limits(&self, terms: &Part) -> Result<(), KernelError> {
         let max_bits = self.limits.max_numeral_bits;
         if terms.iter().any(|(_, k)| k.bits() > max_bits) {
             return Err(KernelError::limit(LimitKind::NumeralBits, max_bits));
@@ -290,7 +299,7 @@ fn is_atom(t: &Term) -> bool {
 }
 
 /// The total degree of a normal form (0 for the zero polynomial).
-fn degree(p: &Terms) -> u64 {
+fn degree(p: &Part) -> u64 {
     p.iter().map(|(m, _)| m.len() as u64).max().unwrap_or(0)
 }
 
@@ -499,7 +508,7 @@ mod tests {
             let mut n = Normalizer::new(&limits, &work);
             let mut out = n.add(&[(cs[0].clone(), &b), (cs[1].clone(), &a)]).unwrap();
             let (pa, pb) = (n.poly(&a).unwrap(), n.poly(&b).unwrap());
-            let product = n.mul(&pa, &pb).unwrap();
+            let product = n.mul(&pa.0, &pb.0).unwrap();
             n.add_poly(&mut out, &cs[2], &product).unwrap();
             let p = n.collect(out).unwrap();
             let (ra, rb) = (reference(&a), reference(&b));
@@ -545,7 +554,8 @@ mod tests {
             for (b, a) in [(&x, &numeral), (&other, &numeral), (&x, &other), (&numeral, &x)] {
                 let (mut fast, mut general) = (Normalizer::new(&limits, &work), Normalizer::new(&limits, &work));
                 let expected = general.add(&[(Rat::int(1), b), (Rat::int(-1), a)]).and_then(|t| general.collect(t));
-                match (fast.difference(b, a), expected) {
+                let mut out = Vec::new();
+                match (fast.difference(&mut out, b, a).map(|_| Poly(out)), expected) {
                     (Ok(p), Ok(q)) => prop_assert_eq!(as_reference(&fast, &p), as_reference(&general, &q)),
                     (p, q) => prop_assert_eq!(p.map(|_| ()), q.map(|_| ())),
                 }

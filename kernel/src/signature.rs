@@ -276,8 +276,8 @@ impl Signature {
         Ok(())
     }
 
-    fn check_sorts<'a>(&self, sorts: impl IntoIterator<Item = &'a Sort>) -> Result<(), KernelError> {
-        for s in sorts {
+    pub(crate) fn check_sorts<'a>(&self, all: impl IntoIterator<Item = &'a Sort>) -> Result<(), KernelError> {
+        for s in all {
             if !self.has_sort(s) {
                 return Err(KernelError::UnknownSort { sort: s.clone() });
             }
