@@ -73,7 +73,7 @@
 //! [`check_with_limits`] is the same for one proof, with the checker itself.
 
 use crate::error::{KernelError, LimitKind};
-use crate::poly::{Normalizer, Poly, Work};
+use crate::poly::{Monomial, Normalizer, Work};
 use crate::print::show_poly;
 use crate::proof::{Proof, Step, StepId};
 use crate::rat::Rat;
@@ -630,7 +630,9 @@ impl<'a> Checker<'a> {
                 Ok(sequent(self.empty.clone(), concl, Some(extent)))
             }
             Step::ForallIntro { variable, sort, from } => {
-                self.sig.check_sorts([sort])?;
+                if !self.sig.has_sort(sort) {
+                    return Err(KernelError::UnknownSort { sort: sort.clone() });
+                }
                 let p = self.get(*from)?;
                 if let Some(h) = self.mentioning(&p.hyps, variable) {
                     return Err(KernelError::occurs(variable, format!("the hypothesis {h}")));
@@ -811,7 +813,7 @@ impl<'a> Checker<'a> {
         hyps.sort_unstable();
         hyps.dedup();
         let mut strict = false;
-        let one = Poly::one();
+        let one = [(Monomial::new(), Rat::int(1))];
         for (k, product) in products.iter().enumerate() {
             // The product of the factors before the last one read, and that one
             // (`None` for none, 1): `c` times their product is added to the sum
@@ -832,13 +834,11 @@ impl<'a> Checker<'a> {
             if relation != Relation::Zero && c.is_negative() {
                 return Err(bad(format!("product {k} has the negative coefficient {c}")));
             }
-            if relation == Relation::Positive && c.is_positive() {
-                strict = true;
-            }
+            strict |= relation == Relation::Positive && c.is_positive();
             match value {
                 // One factor (or none): `c` times it.
-                None => n.add_poly(&mut acc, c, last.unwrap_or(&one.0))?,
-                Some(v) => n.add_product(&mut acc, c, &v, last.unwrap_or(&one.0))?,
+                None => n.add_poly(&mut acc, c, last.unwrap_or(&one))?,
+                Some(v) => n.add_product(&mut acc, c, &v, last.unwrap_or(&one))?,
             }
         }
         for (k, square) in squares.iter().enumerate() {

@@ -186,15 +186,15 @@ impl<'a> Normalizer<'a> {
     /// written in normal form at once (`-k` unless it is zero, then `x`), without the
     /// task machinery of [`Normalizer::add`], a sort or a vector of its own.
     pub(crate) fn difference(&mut self, to: &mut Terms, b: &'a Term, a: &'a Term) -> Result<(), KernelError> {
-        let start = to.len();
         if let (Term::Num(k), true) = (a, is_atom(b)) {
+            let start = to.len();
             to.extend(Some((Monomial::new(), self.times(k, &Rat::int(-1))?)).filter(|(_, c)| !c.is_zero()));
             to.push((smallvec![self.atoms.number(b)], Rat::int(1)));
-        } else {
-            let terms = self.add(&[(Rat::int(1), b), (Rat::int(-1), a)])?;
-            to.extend(self.collect(terms)?.0);
+            return self.within_limits(&to[start..]);
         }
-        self.within_limits(&to[start..])
+        let terms = self.add(&[(Rat::int(1), b), (Rat::int(-1), a)])?;
+        to.extend(self.collect(terms)?.0);
+        Ok(())
     }
 
     /// The normal form of `t`.
