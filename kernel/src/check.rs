@@ -728,7 +728,7 @@ impl<'a> Checker<'a> {
             Step::Ring { lhs, rhs } => {
                 let extent =
                     self.node(&[self.expect_sort(lhs, &Sort::Rat)?, self.expect_sort(rhs, &Sort::Rat)?])?;
-                let mut n = Normalizer::new(&self.limits, &self.work);
+                let mut n = Normalizer::new(&self.limits, &self.work, 0);
                 let (p, q) = (n.poly(lhs)?, n.poly(rhs)?);
                 if p != q {
                     return Err(KernelError::RingMismatch { lhs: show_poly(&n, &p), rhs: show_poly(&n, &q) });
@@ -769,7 +769,8 @@ impl<'a> Checker<'a> {
     ) -> Result<Sequent, KernelError> {
         let bad = |reason: String| KernelError::Certificate { reason };
         let extent = self.measure(Node::F(goal))?;
-        let mut n = Normalizer::new(&self.limits, &self.work);
+        // Room for an atom per fact (a certificate's facts are mostly bounds of atoms).
+        let mut n = Normalizer::new(&self.limits, &self.work, facts.len());
         // One accumulator, put in normal form once: the sum of the products and squares
         // for the goal `false`; that sum plus `a - b` for a goal `a ≤ b` or `a < b`. The
         // goal is read first, so the atoms numbered so far are exactly the goal's.
@@ -794,7 +795,7 @@ impl<'a> Checker<'a> {
         // Each fact `a ⋈ b` is read as `b - a ⋈' 0`; the normal forms of all of them are
         // written one after the other in `flat`, fact `i`'s at `read[i].0`.
         let mut read: Vec<(std::ops::Range<usize>, Relation)> = Vec::with_capacity(facts.len());
-        let mut flat = Vec::with_capacity(2 * facts.len());
+        let mut flat = Vec::with_capacity(4 * facts.len());
         let mut hyps: Vec<u32> = Vec::with_capacity(facts.len());
         for &id in facts {
             let p = self.get(id)?;

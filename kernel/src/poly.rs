@@ -87,8 +87,9 @@ enum Task<'t> {
 }
 
 impl<'a> Normalizer<'a> {
-    pub(crate) fn new(limits: &'a Limits, work: &'a Work) -> Self {
-        Normalizer { atoms: Numbering::new(0), tasks: Vec::new(), limits, work }
+    /// A normaliser with room for `atoms` atoms before its table grows.
+    pub(crate) fn new(limits: &'a Limits, work: &'a Work, atoms: usize) -> Self {
+        Normalizer { atoms: Numbering::new(atoms), tasks: Vec::new(), limits, work }
     }
 
     /// Charges one operation on the coefficients `a` and `b`: 64 units per square of
@@ -332,7 +333,7 @@ mod tests {
     fn binomial_square() {
         let limits = Limits::default();
         let work = unlimited();
-        let mut n = Normalizer::new(&limits, &work);
+        let mut n = Normalizer::new(&limits, &work, 0);
         let x = Term::free("x", Sort::Rat);
         let y = Term::free("y", Sort::Rat);
         let lhs = Term::pow(Term::add(x.clone(), y.clone()), 2);
@@ -350,7 +351,7 @@ mod tests {
     fn monomial_limit_is_an_error() {
         let limits = Limits { max_monomials: 10, ..Limits::default() };
         let work = unlimited();
-        let mut n = Normalizer::new(&limits, &work);
+        let mut n = Normalizer::new(&limits, &work, 0);
         let sum = (0..6).map(|i| Term::free(&format!("x{i}"), Sort::Rat)).reduce(Term::add).unwrap();
         let err = n.poly(&Term::pow(sum, 2)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::Monomials, limit: 10 });
@@ -360,7 +361,7 @@ mod tests {
     fn coefficient_limit_is_an_error() {
         let limits = Limits { max_numeral_bits: 64, ..Limits::default() };
         let work = unlimited();
-        let mut n = Normalizer::new(&limits, &work);
+        let mut n = Normalizer::new(&limits, &work, 0);
         let err = n.poly(&Term::pow(Term::int(1 << 20), 4)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::NumeralBits, limit: 64 });
     }
@@ -369,7 +370,7 @@ mod tests {
     fn degree_limit_is_an_error() {
         let limits = Limits { max_degree: 100, ..Limits::default() };
         let work = unlimited();
-        let mut n = Normalizer::new(&limits, &work);
+        let mut n = Normalizer::new(&limits, &work, 0);
         let x = Term::free("x", Sort::Rat);
         let err = n.poly(&Term::pow(Term::pow(x, 20), 20)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::Degree, limit: 100 });
@@ -488,7 +489,7 @@ mod tests {
         fn normal_form_agrees_with_the_reference(t in term()) {
             let limits = Limits::default();
             let work = unlimited();
-            let mut n = Normalizer::new(&limits, &work);
+            let mut n = Normalizer::new(&limits, &work, 0);
             let p = n.poly(&t).unwrap();
             prop_assert_eq!(as_reference(&n, &p), reference(&t));
         }
@@ -505,7 +506,7 @@ mod tests {
         ) {
             let limits = Limits::default();
             let work = unlimited();
-            let mut n = Normalizer::new(&limits, &work);
+            let mut n = Normalizer::new(&limits, &work, 0);
             let mut out = n.add(&[(cs[0].clone(), &b), (cs[1].clone(), &a)]).unwrap();
             let (pa, pb) = (n.poly(&a).unwrap(), n.poly(&b).unwrap());
             let product = n.mul(&pa.0, &pb.0).unwrap();
@@ -552,7 +553,7 @@ mod tests {
             let work = unlimited();
             let (x, numeral) = (var(i), Term::Num(std::sync::Arc::new(k)));
             for (b, a) in [(&x, &numeral), (&other, &numeral), (&x, &other), (&numeral, &x)] {
-                let (mut fast, mut general) = (Normalizer::new(&limits, &work), Normalizer::new(&limits, &work));
+                let (mut fast, mut general) = (Normalizer::new(&limits, &work, 0), Normalizer::new(&limits, &work, 0));
                 let expected = general.add(&[(Rat::int(1), b), (Rat::int(-1), a)]).and_then(|t| general.collect(t));
                 let mut out = Vec::new();
                 match (fast.difference(&mut out, b, a).map(|_| Poly(out)), expected) {
@@ -570,7 +571,7 @@ mod tests {
         ) {
             let limits = Limits { max_monomials: 4, ..Limits::default() };
             let work = unlimited();
-            let mut n = Normalizer::new(&limits, &work);
+            let mut n = Normalizer::new(&limits, &work, 0);
             let sum = parts.iter().fold(Term::int(0), |s, &(v, c)| Term::add(s, Term::mul(Term::int(c), var(v))));
             let p = n.poly(&sum).unwrap();
             prop_assert_eq!(as_reference(&n, &p), reference(&sum));
@@ -581,7 +582,7 @@ mod tests {
     fn sums_past_the_monomial_limit_are_refused() {
         let limits = Limits { max_monomials: 4, ..Limits::default() };
         let work = unlimited();
-        let mut n = Normalizer::new(&limits, &work);
+        let mut n = Normalizer::new(&limits, &work, 0);
         // Five monomials, then twenty more terms that cancel nothing.
         let sum = (0..25).map(|i| var(i % 5)).reduce(Term::add).unwrap();
         let err = n.poly(&sum).unwrap_err();
@@ -592,7 +593,7 @@ mod tests {
     fn degree_limit_is_exact_for_high_degree_monomials() {
         let limits = Limits { max_degree: 512, ..Limits::default() };
         let work = unlimited();
-        let mut n = Normalizer::new(&limits, &work);
+        let mut n = Normalizer::new(&limits, &work, 0);
         let (x, y) = (var(0), var(1));
         // x^256 * y^256 has degree 512: within the limit, one monomial of two atoms.
         let fits = Term::mul(Term::pow(x.clone(), 256), Term::pow(y.clone(), 256));
