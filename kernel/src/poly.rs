@@ -55,6 +55,7 @@ pub(crate) struct Work {
 
 impl Work {
     /// Counts `units` more work, refusing once the total passes the limit.
+    #[inline]
     pub(crate) fn charge(&self, units: u64) -> Result<(), KernelError> {
         self.done.set(self.done.get().saturating_add(units));
         if self.done.get() > self.max {
@@ -95,6 +96,7 @@ impl<'a> Normalizer<'a> {
     /// Charges one operation on the coefficients `a` and `b`: 64 units per square of
     /// their size in machine words, as keeping a rational reduced takes a binary gcd,
     /// whose cost grows as bits times words.
+    #[inline]
     fn charge(&self, a: &Rat, b: &Rat) -> Result<(), KernelError> {
         let words = a.bits().max(b.bits()) / 64 + 1;
         self.work.charge(64 * words * words)
