@@ -166,15 +166,19 @@ impl<'a> Normalizer<'a> {
                     Term::Pow(a, _) => tasks.extend([Task::Close(t, c), Task::Operand(a)]),
                 },
                 Task::Close(t, c) => {
-                    // `last` is the power's base, or the product's second operand.
-                    let last = self.collect(sums.pop().ok_or_else(internal)?)?.0;
+                    // `last` is the power's base, or the product's second operand, put in
+                    // normal form after the first operand (1 for a power).
+                    let last = sums.pop().ok_or_else(internal)?;
                     let first = match t {
-                        Term::Pow(_, n) => (0..*n).try_fold(Poly::one().0, |acc, _| self.mul(&acc, &last))?,
+                        Term::Pow(..) => Poly::one().0,
                         _ => self.collect(sums.pop().ok_or_else(internal)?)?.0,
                     };
+                    let last = self.collect(last)?.0;
                     let out = sums.last_mut().ok_or_else(internal)?;
                     match t {
-                        Term::Pow(..) => self.add_poly(out, &c, &first)?,
+                        Term::Pow(_, n) => {
+                            self.add_poly(out, &c, &(0..*n).try_fold(first, |acc, _| self.mul(&acc, &last))?)?
+                        }
                         _ => self.add_product(out, &c, &first, &last)?,
                     }
                 }
