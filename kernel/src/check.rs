@@ -333,6 +333,11 @@ fn eq_sides(f: &Formula) -> Result<(&Term, &Term), KernelError> {
     }
 }
 
+/// Refuses `found` unless it is the formula `expected`.
+fn expect(expected: &Formula, found: &Formula) -> Result<(), KernelError> {
+    (expected == found).then_some(()).ok_or_else(|| KernelError::mismatch(expected, found))
+}
+
 fn sequent(hyps: Hyps, concl: Formula, extent: Option<Extent>) -> Sequent {
     Sequent { hyps, concl, extent: Cell::new(extent) }
 }
@@ -401,9 +406,22 @@ impl<'a> Checker<'a> {
 
     /// Checks that every free variable of `f` is a variable of the context.
     fn declared(&self, f: Node<'_>) -> Result<(), KernelError> {
-        let sort = |v: &Name| self.variables.get(v).map(|i| &self.ctx.variables[i as usize].1);
-        let undeclared = first_free(f, |v, s| sort(v) != Some(s));
-        undeclared.map_or(Ok(()), |v| Err(KernelError::UndeclaredVariable { variable: v.to_string() }))
+        self.undeclared(f)
+            .map_or(Ok(()), |v| Err(KernelError::UndeclaredVariable { variable: v.to_string() }))
+    }
+
+    /// The first free variable of `node`, left to right, that is not a variable of the
+    /// context with its sort. It recurses, without a stack to allocate: every node it
+    /// is given (a context hypothesis, a `psatz` goal's atom, the last conclusion) was
+    /// measured, or is a part of what was, so its depth is within the depth limit.
+    fn undeclared<'n>(&self, node: Node<'n>) -> Option<&'n Name> {
+        if let Node::T(Term::Free(v, s)) = node {
+            let declared = self.variables.get(v).map(|i| &self.ctx.variables[i as usize].1);
+            return (declared != Some(s)).then_some(v);
+        }
+        let mut found = None;
+        node.children(|c| found = found.or_else(|| self.undeclared(c)));
+        found
     }
 
     /// `{f}`, numbering `f` if it is new.
@@ -522,9 +540,7 @@ impl<'a> Checker<'a> {
             Step::TrueIntro => Ok(sequent(self.empty.clone(), Formula::True, Some(self.node(&[])?))),
             Step::FalseElim { from, goal } => {
                 let p = self.get(*from)?;
-                if p.concl != Formula::False {
-                    return Err(KernelError::mismatch(&Formula::False, &p.concl));
-                }
+                expect(&Formula::False, &p.concl)?;
                 Ok(sequent(p.hyps.clone(), goal.clone(), Some(self.formula(goal)?)))
             }
             Step::AndIntro { left, right } => {
@@ -559,9 +575,7 @@ impl<'a> Checker<'a> {
                     return Err(KernelError::shape("a disjunction", &p.concl));
                 };
                 let (l, r) = (self.get(*left)?, self.get(*right)?);
-                if l.concl != r.concl {
-                    return Err(KernelError::mismatch(&l.concl, &r.concl));
-                }
+                expect(&l.concl, &r.concl)?;
                 let hyps = union(&union(&p.hyps, &self.remove(&l.hyps, a)), &self.remove(&r.hyps, b));
                 Ok(sequent(hyps, l.concl.clone(), l.extent.get()))
             }
@@ -577,17 +591,13 @@ impl<'a> Checker<'a> {
                 let Formula::Implies(x, y) = &i.concl else {
                     return Err(KernelError::shape("an implication", &i.concl));
                 };
-                if **x != a.concl {
-                    return Err(KernelError::mismatch(x, &a.concl));
-                }
+                expect(x, &a.concl)?;
                 Ok(sequent(union(&i.hyps, &a.hyps), (**y).clone(), None))
             }
             Step::NotIntro { assumption, from } => {
                 let e = self.formula(assumption)?;
                 let p = self.get(*from)?;
-                if p.concl != Formula::False {
-                    return Err(KernelError::mismatch(&Formula::False, &p.concl));
-                }
+                expect(&Formula::False, &p.concl)?;
                 let concl = Formula::Not(Arc::new(assumption.clone()));
                 Ok(sequent(self.remove(&p.hyps, assumption), concl, Some(self.node(&[e])?)))
             }
@@ -596,9 +606,7 @@ impl<'a> Checker<'a> {
                 let Formula::Not(x) = &n.concl else {
                     return Err(KernelError::shape("a negation", &n.concl));
                 };
-                if **x != a.concl {
-                    return Err(KernelError::mismatch(x, &a.concl));
-                }
+                expect(x, &a.concl)?;
                 Ok(sequent(union(&n.hyps, &a.hyps), Formula::False, Some(self.node(&[])?)))
             }
             Step::IffIntro { forward, backward } => {
@@ -607,9 +615,7 @@ impl<'a> Checker<'a> {
                     return Err(KernelError::shape("an implication", &f.concl));
                 };
                 let expected = Formula::Implies(y.clone(), x.clone());
-                if b.concl != expected {
-                    return Err(KernelError::mismatch(&expected, &b.concl));
-                }
+                expect(&expected, &b.concl)?;
                 // `x ↔ y` has the extent of `x → y`.
                 let concl = Formula::Iff(x.clone(), y.clone());
                 Ok(sequent(union(&f.hyps, &b.hyps), concl, f.extent.get()))
@@ -659,9 +665,7 @@ impl<'a> Checker<'a> {
                 self.expect_sort(witness, sort)?;
                 let p = self.get(*from)?;
                 let instance = open_formula(body, witness);
-                if instance != p.concl {
-                    return Err(KernelError::mismatch(&instance, &p.concl));
-                }
+                expect(&instance, &p.concl)?;
                 Ok(sequent(p.hyps.clone(), target, Some(extent)))
             }
             Step::ExistsElim { from, variable, body } => {
@@ -718,9 +722,7 @@ impl<'a> Checker<'a> {
                 self.measure(Node::F(motive))?;
                 self.sig.check_formula_rec(motive, &mut vec![hole.clone()])?;
                 let before = open_formula(motive, a);
-                if before != p.concl {
-                    return Err(KernelError::mismatch(&before, &p.concl));
-                }
+                expect(&before, &p.concl)?;
                 let concl = open_formula(motive, b);
                 let extent = self.measure(Node::F(&concl))?;
                 Ok(sequent(union(&e.hyps, &p.hyps), concl, Some(extent)))
@@ -751,9 +753,7 @@ impl<'a> Checker<'a> {
                     return Err(KernelError::shape("a comparison a <= b", &l.concl));
                 };
                 let expected = Formula::Le(b.clone(), a.clone());
-                if g.concl != expected {
-                    return Err(KernelError::mismatch(&expected, &g.concl));
-                }
+                expect(&expected, &g.concl)?;
                 // `a = b` has the extent of `a <= b`.
                 Ok(sequent(union(&l.hyps, &g.hyps), Formula::Eq(a.clone(), b.clone()), l.extent.get()))
             }

@@ -278,7 +278,7 @@ pub(crate) enum Node<'a> {
 
 impl<'a> Node<'a> {
     /// Passes this node's children to `out`, left to right.
-    fn children(self, mut out: impl FnMut(Node<'a>)) {
+    pub(crate) fn children(self, mut out: impl FnMut(Node<'a>)) {
         match self {
             Node::T(t) => match t {
                 Term::Bound(_) | Term::Free(..) | Term::Num(_) => {}
