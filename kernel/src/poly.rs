@@ -272,7 +272,7 @@ impl<'a> Normalizer<'a> {
         // Stable sorting finds the runs already in order, which sums of normal forms
         // have (an unstable sort was dearer on the `psatz` bench). Degree first: the
         // sum of a certificate's degree-1 and degree-2 parts is then two runs, not four.
-        terms.sort_by(|(m, _), (n, _)| m.len().cmp(&n.len()).then_with(|| m.iter().cmp(n.iter())));
+        terms.sort_by(|(m, _), (n, _)| (m.len(), m.as_slice()).cmp(&(n.len(), n.as_slice())));
         let mut added = Ok(());
         // `dedup_by` passes a later pair first, then the kept one it may fold into.
         terms.dedup_by(|(m, k), (n, sum)| {
