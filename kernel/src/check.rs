@@ -441,11 +441,12 @@ impl<'a> Checker<'a> {
         found.map_or_else(|| a.clone(), |i| Rc::new([&a[..i], &a[i + 1..]].concat()))
     }
 
-    /// The hypothesis of `hyps` in which `x` occurs free, if any.
-    fn mentioning(&self, hyps: &Hyps, x: &str) -> Option<&Formula> {
-        hyps.iter()
-            .map(|&h| self.numbers.values[h as usize])
+    /// Refuses `x` when it occurs free in a hypothesis of `hyps`.
+    fn unmentioned(&self, hyps: &Hyps, x: &str) -> Result<(), KernelError> {
+        let mut formulas = hyps.iter().map(|&h| self.numbers.values[h as usize]);
+        formulas
             .find(|h| first_free(Node::F(h), |n, _| &**n == x).is_some())
+            .map_or(Ok(()), |h| Err(KernelError::occurs(x, format!("the hypothesis {h}"))))
     }
 
     /// Measures a term or formula against the limits, and counts the work.
@@ -640,9 +641,7 @@ impl<'a> Checker<'a> {
                     return Err(KernelError::UnknownSort { sort: sort.clone() });
                 }
                 let p = self.get(*from)?;
-                if let Some(h) = self.mentioning(&p.hyps, variable) {
-                    return Err(KernelError::occurs(variable, format!("the hypothesis {h}")));
-                }
+                self.unmentioned(&p.hyps, variable)?;
                 // Closing replaces variables by variables: the body keeps its extent.
                 let extent = self.node(&[self.extent(p)?])?;
                 let body = close_formula(&p.concl, variable, sort);
@@ -680,9 +679,7 @@ impl<'a> Checker<'a> {
                         return Err(KernelError::occurs(variable, format!("{what} {f}")));
                     }
                 }
-                if let Some(h) = self.mentioning(&rest, variable) {
-                    return Err(KernelError::occurs(variable, format!("the hypothesis {h}")));
-                }
+                self.unmentioned(&rest, variable)?;
                 Ok(sequent(union(&e.hyps, &rest), b.concl.clone(), b.extent.get()))
             }
             Step::Refl { term } => {

@@ -272,6 +272,7 @@ impl Signature {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn check_sorts<'a>(&self, all: impl IntoIterator<Item = &'a Sort>) -> Result<(), KernelError> {
         for s in all {
             if !self.has_sort(s) {
