@@ -326,6 +326,14 @@ struct Checker<'a> {
     last: StepId,
 }
 
+/// `shape!(PATTERN = FORMULA, "what")` binds `PATTERN` to a premise's conclusion,
+/// refusing a conclusion of another shape (`KernelError::shape`).
+macro_rules! shape {
+    ($pattern:pat = $f:expr, $what:literal) => {
+        let $pattern = $f else { return Err(KernelError::shape($what, $f)) };
+    };
+}
+
 fn eq_sides(f: &Formula) -> Result<(&Term, &Term), KernelError> {
     match f {
         Formula::Eq(a, b) => Ok((a, b)),
@@ -552,9 +560,7 @@ impl<'a> Checker<'a> {
             }
             Step::AndLeft { from } | Step::AndRight { from } => {
                 let p = self.get(*from)?;
-                let Formula::And(a, b) = &p.concl else {
-                    return Err(KernelError::shape("a conjunction", &p.concl));
-                };
+                shape!(Formula::And(a, b) = &p.concl, "a conjunction");
                 let part = if matches!(step, Step::AndLeft { .. }) { a } else { b };
                 Ok(sequent(p.hyps.clone(), (**part).clone(), None))
             }
@@ -572,9 +578,7 @@ impl<'a> Checker<'a> {
             }
             Step::OrElim { from, left, right } => {
                 let p = self.get(*from)?;
-                let Formula::Or(a, b) = &p.concl else {
-                    return Err(KernelError::shape("a disjunction", &p.concl));
-                };
+                shape!(Formula::Or(a, b) = &p.concl, "a disjunction");
                 let (l, r) = (self.get(*left)?, self.get(*right)?);
                 expect(&l.concl, &r.concl)?;
                 let hyps = union(&union(&p.hyps, &self.remove(&l.hyps, a)), &self.remove(&r.hyps, b));
@@ -589,9 +593,7 @@ impl<'a> Checker<'a> {
             }
             Step::ImpElim { implication, argument } => {
                 let (i, a) = (self.get(*implication)?, self.get(*argument)?);
-                let Formula::Implies(x, y) = &i.concl else {
-                    return Err(KernelError::shape("an implication", &i.concl));
-                };
+                shape!(Formula::Implies(x, y) = &i.concl, "an implication");
                 expect(x, &a.concl)?;
                 Ok(sequent(union(&i.hyps, &a.hyps), (**y).clone(), None))
             }
@@ -604,17 +606,13 @@ impl<'a> Checker<'a> {
             }
             Step::NotElim { negation, argument } => {
                 let (n, a) = (self.get(*negation)?, self.get(*argument)?);
-                let Formula::Not(x) = &n.concl else {
-                    return Err(KernelError::shape("a negation", &n.concl));
-                };
+                shape!(Formula::Not(x) = &n.concl, "a negation");
                 expect(x, &a.concl)?;
                 Ok(sequent(union(&n.hyps, &a.hyps), Formula::False, Some(self.node(&[])?)))
             }
             Step::IffIntro { forward, backward } => {
                 let (f, b) = (self.get(*forward)?, self.get(*backward)?);
-                let Formula::Implies(x, y) = &f.concl else {
-                    return Err(KernelError::shape("an implication", &f.concl));
-                };
+                shape!(Formula::Implies(x, y) = &f.concl, "an implication");
                 let expected = Formula::Implies(y.clone(), x.clone());
                 expect(&expected, &b.concl)?;
                 // `x ↔ y` has the extent of `x → y`.
@@ -623,9 +621,7 @@ impl<'a> Checker<'a> {
             }
             Step::IffForward { from } | Step::IffBackward { from } => {
                 let p = self.get(*from)?;
-                let Formula::Iff(x, y) = &p.concl else {
-                    return Err(KernelError::shape("an equivalence", &p.concl));
-                };
+                shape!(Formula::Iff(x, y) = &p.concl, "an equivalence");
                 let (x, y) = if matches!(step, Step::IffForward { .. }) { (x, y) } else { (y, x) };
                 Ok(sequent(p.hyps.clone(), Formula::Implies(x.clone(), y.clone()), p.extent.get()))
             }
@@ -650,9 +646,7 @@ impl<'a> Checker<'a> {
             }
             Step::ForallElim { from, term } => {
                 let p = self.get(*from)?;
-                let Formula::Forall(_, s, body) = &p.concl else {
-                    return Err(KernelError::shape("a universal formula", &p.concl));
-                };
+                shape!(Formula::Forall(_, s, body) = &p.concl, "a universal formula");
                 self.expect_sort(term, s)?;
                 let concl = open_formula(body, term);
                 let extent = self.measure(Node::F(&concl))?;
@@ -669,9 +663,7 @@ impl<'a> Checker<'a> {
             }
             Step::ExistsElim { from, variable, body } => {
                 let (e, b) = (self.get(*from)?, self.get(*body)?);
-                let Formula::Exists(_, s, phi) = &e.concl else {
-                    return Err(KernelError::shape("an existential formula", &e.concl));
-                };
+                shape!(Formula::Exists(_, s, phi) = &e.concl, "an existential formula");
                 let instance = open_formula(phi, &Term::Free(variable.clone(), s.clone()));
                 let rest = self.remove(&b.hyps, &instance);
                 for (what, f) in [("the conclusion", &b.concl), ("the existential", &e.concl)] {
@@ -746,9 +738,7 @@ impl<'a> Checker<'a> {
             }
             Step::LeAntisymm { le, ge } => {
                 let (l, g) = (self.get(*le)?, self.get(*ge)?);
-                let Formula::Le(a, b) = &l.concl else {
-                    return Err(KernelError::shape("a comparison a <= b", &l.concl));
-                };
+                shape!(Formula::Le(a, b) = &l.concl, "a comparison a <= b");
                 let expected = Formula::Le(b.clone(), a.clone());
                 expect(&expected, &g.concl)?;
                 // `a = b` has the extent of `a <= b`.

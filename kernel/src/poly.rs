@@ -28,8 +28,7 @@ pub(crate) type Monomial = SmallVec<[u32; 4]>;
 
 /// `a * b`: the two lists together, sorted.
 fn times(a: &Monomial, b: &Monomial) -> Monomial {
-    let mut m = Monomial::from_slice(a);
-    m.extend_from_slice(b);
+    let mut m: Monomial = a.iter().chain(b).copied().collect();
     m.sort_unstable();
     m
 }
