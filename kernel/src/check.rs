@@ -73,7 +73,7 @@
 //! [`check_with_limits`] is the same for one proof, with the checker itself.
 
 use crate::error::{KernelError, LimitKind};
-use crate::poly::{Normalizer, Poly, Work};
+use crate::poly::{Monomial, Normalizer, Work};
 use crate::print::show_poly;
 use crate::proof::{Proof, Step, StepId};
 use crate::rat::Rat;
@@ -209,11 +209,11 @@ impl<'a> CheckedContext<'a> {
             ctx: context,
             work: Work { done: Cell::new(0), max: limits.max_work },
             limits,
-            numbers: Numbering::new(),
-            hyp_names: Numbering::new(),
-            context_hyps: Vec::new(),
-            first_context: Vec::new(),
-            variables: Numbering::new(),
+            numbers: Numbering::new(context.hypotheses.len()),
+            hyp_names: Numbering::new(context.hypotheses.len()),
+            context_hyps: Vec::with_capacity(context.hypotheses.len()),
+            first_context: Vec::with_capacity(context.hypotheses.len()),
+            variables: Numbering::new(context.variables.len()),
             empty: Hyps::default(),
             results: Vec::new(),
             cited: Vec::new(),
@@ -326,11 +326,24 @@ struct Checker<'a> {
     last: StepId,
 }
 
+/// `shape!(PATTERN = FORMULA, "what")` binds `PATTERN` to a premise's conclusion,
+/// refusing a conclusion of another shape (`KernelError::shape`).
+macro_rules! shape {
+    ($pattern:pat = $f:expr, $what:literal) => {
+        let $pattern = $f else { return Err(KernelError::shape($what, $f)) };
+    };
+}
+
 fn eq_sides(f: &Formula) -> Result<(&Term, &Term), KernelError> {
     match f {
         Formula::Eq(a, b) => Ok((a, b)),
         _ => Err(KernelError::shape("an equation", f)),
     }
+}
+
+/// Refuses `found` unless it is the formula `expected`.
+fn expect(expected: &Formula, found: &Formula) -> Result<(), KernelError> {
+    (expected == found).then_some(()).ok_or_else(|| KernelError::mismatch(expected, found))
 }
 
 fn sequent(hyps: Hyps, concl: Formula, extent: Option<Extent>) -> Sequent {
@@ -382,9 +395,7 @@ impl<'a> Checker<'a> {
             if self.variables.number(v) as usize != i {
                 return Err(KernelError::NameTaken { name: v.to_string() });
             }
-            if !self.sig.has_sort(s) {
-                return Err(KernelError::UnknownSort { sort: s.clone() });
-            }
+            self.sig.check_sorts([s])?;
         }
         for (i, (h, f)) in self.ctx.hypotheses.iter().enumerate() {
             let extent = self.formula(f)?;
@@ -403,9 +414,22 @@ impl<'a> Checker<'a> {
 
     /// Checks that every free variable of `f` is a variable of the context.
     fn declared(&self, f: Node<'_>) -> Result<(), KernelError> {
-        let sort = |v: &Name| self.variables.get(v).map(|i| &self.ctx.variables[i as usize].1);
-        let undeclared = first_free(f, |v, s| sort(v) != Some(s));
-        undeclared.map_or(Ok(()), |v| Err(KernelError::UndeclaredVariable { variable: v.to_string() }))
+        self.undeclared(f)
+            .map_or(Ok(()), |v| Err(KernelError::UndeclaredVariable { variable: v.to_string() }))
+    }
+
+    /// The first free variable of `node`, left to right, that is not a variable of the
+    /// context with its sort. It recurses, without a stack to allocate: every node it
+    /// is given (a context hypothesis, a `psatz` goal's atom, the last conclusion) was
+    /// measured, or is a part of what was, so its depth is within the depth limit.
+    fn undeclared<'n>(&self, node: Node<'n>) -> Option<&'n Name> {
+        if let Node::T(Term::Free(v, s)) = node {
+            let declared = self.variables.get(v).map(|i| &self.ctx.variables[i as usize].1);
+            return (declared != Some(s)).then_some(v);
+        }
+        let mut found = None;
+        node.children(|c| found = found.or_else(|| self.undeclared(c)));
+        found
     }
 
     /// `{f}`, numbering `f` if it is new.
@@ -425,11 +449,12 @@ impl<'a> Checker<'a> {
         found.map_or_else(|| a.clone(), |i| Rc::new([&a[..i], &a[i + 1..]].concat()))
     }
 
-    /// The hypothesis of `hyps` in which `x` occurs free, if any.
-    fn mentioning(&self, hyps: &Hyps, x: &str) -> Option<&Formula> {
-        hyps.iter()
-            .map(|&h| self.numbers.values[h as usize])
+    /// Refuses `x` when it occurs free in a hypothesis of `hyps`.
+    fn unmentioned(&self, hyps: &Hyps, x: &str) -> Result<(), KernelError> {
+        let mut formulas = hyps.iter().map(|&h| self.numbers.values[h as usize]);
+        formulas
             .find(|h| first_free(Node::F(h), |n, _| &**n == x).is_some())
+            .map_or(Ok(()), |h| Err(KernelError::occurs(x, format!("the hypothesis {h}"))))
     }
 
     /// Measures a term or formula against the limits, and counts the work.
@@ -524,9 +549,7 @@ impl<'a> Checker<'a> {
             Step::TrueIntro => Ok(sequent(self.empty.clone(), Formula::True, Some(self.node(&[])?))),
             Step::FalseElim { from, goal } => {
                 let p = self.get(*from)?;
-                if p.concl != Formula::False {
-                    return Err(KernelError::mismatch(&Formula::False, &p.concl));
-                }
+                expect(&Formula::False, &p.concl)?;
                 Ok(sequent(p.hyps.clone(), goal.clone(), Some(self.formula(goal)?)))
             }
             Step::AndIntro { left, right } => {
@@ -537,9 +560,7 @@ impl<'a> Checker<'a> {
             }
             Step::AndLeft { from } | Step::AndRight { from } => {
                 let p = self.get(*from)?;
-                let Formula::And(a, b) = &p.concl else {
-                    return Err(KernelError::shape("a conjunction", &p.concl));
-                };
+                shape!(Formula::And(a, b) = &p.concl, "a conjunction");
                 let part = if matches!(step, Step::AndLeft { .. }) { a } else { b };
                 Ok(sequent(p.hyps.clone(), (**part).clone(), None))
             }
@@ -557,13 +578,9 @@ impl<'a> Checker<'a> {
             }
             Step::OrElim { from, left, right } => {
                 let p = self.get(*from)?;
-                let Formula::Or(a, b) = &p.concl else {
-                    return Err(KernelError::shape("a disjunction", &p.concl));
-                };
+                shape!(Formula::Or(a, b) = &p.concl, "a disjunction");
                 let (l, r) = (self.get(*left)?, self.get(*right)?);
-                if l.concl != r.concl {
-                    return Err(KernelError::mismatch(&l.concl, &r.concl));
-                }
+                expect(&l.concl, &r.concl)?;
                 let hyps = union(&union(&p.hyps, &self.remove(&l.hyps, a)), &self.remove(&r.hyps, b));
                 Ok(sequent(hyps, l.concl.clone(), l.extent.get()))
             }
@@ -576,51 +593,35 @@ impl<'a> Checker<'a> {
             }
             Step::ImpElim { implication, argument } => {
                 let (i, a) = (self.get(*implication)?, self.get(*argument)?);
-                let Formula::Implies(x, y) = &i.concl else {
-                    return Err(KernelError::shape("an implication", &i.concl));
-                };
-                if **x != a.concl {
-                    return Err(KernelError::mismatch(x, &a.concl));
-                }
+                shape!(Formula::Implies(x, y) = &i.concl, "an implication");
+                expect(x, &a.concl)?;
                 Ok(sequent(union(&i.hyps, &a.hyps), (**y).clone(), None))
             }
             Step::NotIntro { assumption, from } => {
                 let e = self.formula(assumption)?;
                 let p = self.get(*from)?;
-                if p.concl != Formula::False {
-                    return Err(KernelError::mismatch(&Formula::False, &p.concl));
-                }
+                expect(&Formula::False, &p.concl)?;
                 let concl = Formula::Not(Arc::new(assumption.clone()));
                 Ok(sequent(self.remove(&p.hyps, assumption), concl, Some(self.node(&[e])?)))
             }
             Step::NotElim { negation, argument } => {
                 let (n, a) = (self.get(*negation)?, self.get(*argument)?);
-                let Formula::Not(x) = &n.concl else {
-                    return Err(KernelError::shape("a negation", &n.concl));
-                };
-                if **x != a.concl {
-                    return Err(KernelError::mismatch(x, &a.concl));
-                }
+                shape!(Formula::Not(x) = &n.concl, "a negation");
+                expect(x, &a.concl)?;
                 Ok(sequent(union(&n.hyps, &a.hyps), Formula::False, Some(self.node(&[])?)))
             }
             Step::IffIntro { forward, backward } => {
                 let (f, b) = (self.get(*forward)?, self.get(*backward)?);
-                let Formula::Implies(x, y) = &f.concl else {
-                    return Err(KernelError::shape("an implication", &f.concl));
-                };
+                shape!(Formula::Implies(x, y) = &f.concl, "an implication");
                 let expected = Formula::Implies(y.clone(), x.clone());
-                if b.concl != expected {
-                    return Err(KernelError::mismatch(&expected, &b.concl));
-                }
+                expect(&expected, &b.concl)?;
                 // `x ↔ y` has the extent of `x → y`.
                 let concl = Formula::Iff(x.clone(), y.clone());
                 Ok(sequent(union(&f.hyps, &b.hyps), concl, f.extent.get()))
             }
             Step::IffForward { from } | Step::IffBackward { from } => {
                 let p = self.get(*from)?;
-                let Formula::Iff(x, y) = &p.concl else {
-                    return Err(KernelError::shape("an equivalence", &p.concl));
-                };
+                shape!(Formula::Iff(x, y) = &p.concl, "an equivalence");
                 let (x, y) = if matches!(step, Step::IffForward { .. }) { (x, y) } else { (y, x) };
                 Ok(sequent(p.hyps.clone(), Formula::Implies(x.clone(), y.clone()), p.extent.get()))
             }
@@ -636,9 +637,7 @@ impl<'a> Checker<'a> {
                     return Err(KernelError::UnknownSort { sort: sort.clone() });
                 }
                 let p = self.get(*from)?;
-                if let Some(h) = self.mentioning(&p.hyps, variable) {
-                    return Err(KernelError::occurs(variable, format!("the hypothesis {h}")));
-                }
+                self.unmentioned(&p.hyps, variable)?;
                 // Closing replaces variables by variables: the body keeps its extent.
                 let extent = self.node(&[self.extent(p)?])?;
                 let body = close_formula(&p.concl, variable, sort);
@@ -647,9 +646,7 @@ impl<'a> Checker<'a> {
             }
             Step::ForallElim { from, term } => {
                 let p = self.get(*from)?;
-                let Formula::Forall(_, s, body) = &p.concl else {
-                    return Err(KernelError::shape("a universal formula", &p.concl));
-                };
+                shape!(Formula::Forall(_, s, body) = &p.concl, "a universal formula");
                 self.expect_sort(term, s)?;
                 let concl = open_formula(body, term);
                 let extent = self.measure(Node::F(&concl))?;
@@ -661,16 +658,12 @@ impl<'a> Checker<'a> {
                 self.expect_sort(witness, sort)?;
                 let p = self.get(*from)?;
                 let instance = open_formula(body, witness);
-                if instance != p.concl {
-                    return Err(KernelError::mismatch(&instance, &p.concl));
-                }
+                expect(&instance, &p.concl)?;
                 Ok(sequent(p.hyps.clone(), target, Some(extent)))
             }
             Step::ExistsElim { from, variable, body } => {
                 let (e, b) = (self.get(*from)?, self.get(*body)?);
-                let Formula::Exists(_, s, phi) = &e.concl else {
-                    return Err(KernelError::shape("an existential formula", &e.concl));
-                };
+                shape!(Formula::Exists(_, s, phi) = &e.concl, "an existential formula");
                 let instance = open_formula(phi, &Term::Free(variable.clone(), s.clone()));
                 let rest = self.remove(&b.hyps, &instance);
                 for (what, f) in [("the conclusion", &b.concl), ("the existential", &e.concl)] {
@@ -678,9 +671,7 @@ impl<'a> Checker<'a> {
                         return Err(KernelError::occurs(variable, format!("{what} {f}")));
                     }
                 }
-                if let Some(h) = self.mentioning(&rest, variable) {
-                    return Err(KernelError::occurs(variable, format!("the hypothesis {h}")));
-                }
+                self.unmentioned(&rest, variable)?;
                 Ok(sequent(union(&e.hyps, &rest), b.concl.clone(), b.extent.get()))
             }
             Step::Refl { term } => {
@@ -720,9 +711,7 @@ impl<'a> Checker<'a> {
                 self.measure(Node::F(motive))?;
                 self.sig.check_formula_rec(motive, &mut vec![hole.clone()])?;
                 let before = open_formula(motive, a);
-                if before != p.concl {
-                    return Err(KernelError::mismatch(&before, &p.concl));
-                }
+                expect(&before, &p.concl)?;
                 let concl = open_formula(motive, b);
                 let extent = self.measure(Node::F(&concl))?;
                 Ok(sequent(union(&e.hyps, &p.hyps), concl, Some(extent)))
@@ -730,7 +719,7 @@ impl<'a> Checker<'a> {
             Step::Ring { lhs, rhs } => {
                 let extent =
                     self.node(&[self.expect_sort(lhs, &Sort::Rat)?, self.expect_sort(rhs, &Sort::Rat)?])?;
-                let mut n = Normalizer::new(&self.limits, &self.work);
+                let mut n = Normalizer::new(&self.limits, &self.work, 0);
                 let (p, q) = (n.poly(lhs)?, n.poly(rhs)?);
                 if p != q {
                     return Err(KernelError::RingMismatch { lhs: show_poly(&n, &p), rhs: show_poly(&n, &q) });
@@ -749,13 +738,9 @@ impl<'a> Checker<'a> {
             }
             Step::LeAntisymm { le, ge } => {
                 let (l, g) = (self.get(*le)?, self.get(*ge)?);
-                let Formula::Le(a, b) = &l.concl else {
-                    return Err(KernelError::shape("a comparison a <= b", &l.concl));
-                };
+                shape!(Formula::Le(a, b) = &l.concl, "a comparison a <= b");
                 let expected = Formula::Le(b.clone(), a.clone());
-                if g.concl != expected {
-                    return Err(KernelError::mismatch(&expected, &g.concl));
-                }
+                expect(&expected, &g.concl)?;
                 // `a = b` has the extent of `a <= b`.
                 Ok(sequent(union(&l.hyps, &g.hyps), Formula::Eq(a.clone(), b.clone()), l.extent.get()))
             }
@@ -771,7 +756,8 @@ impl<'a> Checker<'a> {
     ) -> Result<Sequent, KernelError> {
         let bad = |reason: String| KernelError::Certificate { reason };
         let extent = self.measure(Node::F(goal))?;
-        let mut n = Normalizer::new(&self.limits, &self.work);
+        // Room for an atom per fact (a certificate's facts are mostly bounds of atoms).
+        let mut n = Normalizer::new(&self.limits, &self.work, facts.len());
         // One accumulator, put in normal form once: the sum of the products and squares
         // for the goal `false`; that sum plus `a - b` for a goal `a ≤ b` or `a < b`. The
         // goal is read first, so the atoms numbered so far are exactly the goal's.
@@ -793,9 +779,11 @@ impl<'a> Checker<'a> {
                 self.declared(Node::T(atom))?;
             }
         }
-        // Each fact `a ⋈ b` is read as `b - a ⋈' 0`.
-        let mut read: Vec<(Poly, Relation)> = Vec::with_capacity(facts.len());
-        let mut hyps: Vec<u32> = Vec::new();
+        // Each fact `a ⋈ b` is read as `b - a ⋈' 0`; the normal forms of all of them are
+        // written one after the other in `flat`, fact `i`'s at `read[i].0`.
+        let mut read: Vec<(std::ops::Range<usize>, Relation)> = Vec::with_capacity(facts.len());
+        let mut flat = Vec::with_capacity(4 * facts.len());
+        let mut hyps: Vec<u32> = Vec::with_capacity(facts.len());
         for &id in facts {
             let p = self.get(id)?;
             let (a, b, rel) = match &p.concl {
@@ -804,23 +792,26 @@ impl<'a> Checker<'a> {
                 Formula::Eq(a, b) if *self.sig.sort_of_checked(a)? == Sort::Rat => (a, b, Relation::Zero),
                 other => return Err(KernelError::shape("a comparison or an equation over Rat", other)),
             };
-            read.push((n.difference(b, a)?, rel));
+            let start = flat.len();
+            n.difference(&mut flat, b, a)?;
+            read.push((start..flat.len(), rel));
             hyps.extend_from_slice(&p.hyps);
         }
         // The union of the facts' hypotheses, sorted and without duplicates.
         hyps.sort_unstable();
         hyps.dedup();
         let mut strict = false;
-        let one = Poly::one();
+        let one = [(Monomial::new(), Rat::int(1))];
         for (k, product) in products.iter().enumerate() {
             // The product of the factors before the last one read, and that one
             // (`None` for none, 1): `c` times their product is added to the sum
             // without first being put in normal form.
-            let (mut value, mut last): (Option<Cow<Poly>>, _) = (None, None);
+            let (mut value, mut last): (Option<Cow<[_]>>, _) = (None, None);
             let mut relation = Relation::Positive;
             for &f in &product.factors {
                 let (p, rel) = read
                     .get(f)
+                    .map(|(range, rel)| (&flat[range.clone()], rel))
                     .ok_or_else(|| bad(format!("product {k} names fact {f}, which is not given")))?;
                 if let Some(l) = last.replace(p) {
                     value = Some(value.map_or(Ok(Cow::Borrowed(l)), |v| n.mul(&v, l).map(Cow::Owned))?);
@@ -831,13 +822,11 @@ impl<'a> Checker<'a> {
             if relation != Relation::Zero && c.is_negative() {
                 return Err(bad(format!("product {k} has the negative coefficient {c}")));
             }
-            if relation == Relation::Positive && c.is_positive() {
-                strict = true;
-            }
+            strict |= relation == Relation::Positive && c.is_positive();
             match value {
                 // One factor (or none): `c` times it.
                 None => n.add_poly(&mut acc, c, last.unwrap_or(&one))?,
-                Some(v) => n.add_product(&mut acc, c, &v.0, &last.unwrap_or(&one).0)?,
+                Some(v) => n.add_product(&mut acc, c, &v, last.unwrap_or(&one))?,
             }
         }
         for (k, square) in squares.iter().enumerate() {

@@ -28,8 +28,7 @@ pub(crate) type Monomial = SmallVec<[u32; 4]>;
 
 /// `a * b`: the two lists together, sorted.
 fn times(a: &Monomial, b: &Monomial) -> Monomial {
-    let mut m = Monomial::from_slice(a);
-    m.extend_from_slice(b);
+    let mut m: Monomial = a.iter().chain(b).copied().collect();
     m.sort_unstable();
     m
 }
@@ -37,6 +36,9 @@ fn times(a: &Monomial, b: &Monomial) -> Monomial {
 /// Monomials with coefficients, in any order and possibly repeating: a sum not yet
 /// in normal form.
 pub(crate) type Terms = Vec<(Monomial, Rat)>;
+
+/// Monomials with coefficients, borrowed: a normal form, or a part of a vector of them.
+pub(crate) type Part = [(Monomial, Rat)];
 
 /// A polynomial in normal form: monomials with nonzero coefficients, sorted strictly
 /// by degree, then by atoms.
@@ -52,6 +54,7 @@ pub(crate) struct Work {
 
 impl Work {
     /// Counts `units` more work, refusing once the total passes the limit.
+    #[inline]
     pub(crate) fn charge(&self, units: u64) -> Result<(), KernelError> {
         self.done.set(self.done.get().saturating_add(units));
         if self.done.get() > self.max {
@@ -84,13 +87,15 @@ enum Task<'t> {
 }
 
 impl<'a> Normalizer<'a> {
-    pub(crate) fn new(limits: &'a Limits, work: &'a Work) -> Self {
-        Normalizer { atoms: Numbering::new(), tasks: Vec::new(), limits, work }
+    /// A normaliser with room for `atoms` atoms before its table grows.
+    pub(crate) fn new(limits: &'a Limits, work: &'a Work, atoms: usize) -> Self {
+        Normalizer { atoms: Numbering::new(atoms), tasks: Vec::new(), limits, work }
     }
 
     /// Charges one operation on the coefficients `a` and `b`: 64 units per square of
     /// their size in machine words, as keeping a rational reduced takes a binary gcd,
     /// whose cost grows as bits times words.
+    #[inline]
     fn charge(&self, a: &Rat, b: &Rat) -> Result<(), KernelError> {
         let words = a.bits().max(b.bits()) / 64 + 1;
         self.work.charge(64 * words * words)
@@ -160,20 +165,21 @@ impl<'a> Normalizer<'a> {
                     Term::Pow(a, _) => tasks.extend([Task::Close(t, c), Task::Operand(a)]),
                 },
                 Task::Close(t, c) => {
+                    // `last` is the power's base, or the product's second operand, put in
+                    // normal form after the first operand (1 for a power).
                     let last = sums.pop().ok_or_else(internal)?;
-                    let value = match t {
-                        Term::Pow(_, n) => {
-                            let base = self.collect(last)?;
-                            (0..*n).try_fold(Poly::one(), |acc, _| self.mul(&acc, &base))?
-                        }
-                        _ => {
-                            let first = self.collect(sums.pop().ok_or_else(internal)?)?;
-                            let out = sums.last_mut().ok_or_else(internal)?;
-                            self.add_product(out, &c, &first.0, &self.collect(last)?.0)?;
-                            continue;
-                        }
+                    let first = match t {
+                        Term::Pow(..) => Poly::one().0,
+                        _ => self.collect(sums.pop().ok_or_else(internal)?)?.0,
                     };
-                    self.add_poly(sums.last_mut().ok_or_else(internal)?, &c, &value)?;
+                    let last = self.collect(last)?.0;
+                    let out = sums.last_mut().ok_or_else(internal)?;
+                    match t {
+                        Term::Pow(_, n) => {
+                            self.add_poly(out, &c, &(0..*n).try_fold(first, |acc, _| self.mul(&acc, &last))?)?
+                        }
+                        _ => self.add_product(out, &c, &first, &last)?,
+                    }
                 }
             }
         }
@@ -181,16 +187,20 @@ impl<'a> Normalizer<'a> {
         sums.pop().ok_or_else(internal)
     }
 
-    /// The normal form of `b - a`. A fact of a certificate is mostly `k ≤ x`, `k < x`
-    /// or `k = x` for a numeral `k` and an atom `x`: then `x - k` is put in normal form
-    /// without the task machinery of [`Normalizer::add`].
-    pub(crate) fn difference(&mut self, b: &'a Term, a: &'a Term) -> Result<Poly, KernelError> {
+    /// Appends the normal form of `b - a` to `to`. A fact of a certificate is mostly
+    /// `k ≤ x`, `k < x` or `k = x` for a numeral `k` and an atom `x`: then `x - k` is
+    /// written in normal form at once (`-k` unless it is zero, then `x`), without the
+    /// task machinery of [`Normalizer::add`], a sort or a vector of its own.
+    pub(crate) fn difference(&mut self, to: &mut Terms, b: &'a Term, a: &'a Term) -> Result<(), KernelError> {
         if let (Term::Num(k), true) = (a, is_atom(b)) {
-            let x = smallvec![self.atoms.number(b)];
-            return self.collect(vec![(Monomial::new(), self.times(k, &Rat::int(-1))?), (x, Rat::int(1))]);
+            let start = to.len();
+            to.extend(Some((Monomial::new(), self.times(k, &Rat::int(-1))?)).filter(|(_, c)| !c.is_zero()));
+            to.push((smallvec![self.atoms.number(b)], Rat::int(1)));
+            return self.within_limits(&to[start..]);
         }
         let terms = self.add(&[(Rat::int(1), b), (Rat::int(-1), a)])?;
-        self.collect(terms)
+        to.extend(self.collect(terms)?.0);
+        Ok(())
     }
 
     /// The normal form of `t`.
@@ -200,15 +210,15 @@ impl<'a> Normalizer<'a> {
     }
 
     /// Adds `c * p` to `out`.
-    pub(crate) fn add_poly(&self, out: &mut Terms, c: &Rat, p: &Poly) -> Result<(), KernelError> {
-        p.0.iter().try_for_each(|(m, k)| self.push(out, Monomial::from_slice(m), self.times(k, c)?))
+    pub(crate) fn add_poly(&self, out: &mut Terms, c: &Rat, p: &Part) -> Result<(), KernelError> {
+        p.iter().try_for_each(|(m, k)| self.push(out, Monomial::from_slice(m), self.times(k, c)?))
     }
 
-    /// `p * q`.
-    pub(crate) fn mul(&self, p: &Poly, q: &Poly) -> Result<Poly, KernelError> {
-        let mut out = Vec::with_capacity((p.0.len() * q.0.len()).min(2 * self.limits.max_monomials + 1));
-        self.add_product(&mut out, &Rat::int(1), &p.0, &q.0)?;
-        self.collect(out)
+    /// `p * q`, in normal form.
+    pub(crate) fn mul(&self, p: &Part, q: &Part) -> Result<Terms, KernelError> {
+        let mut out = Vec::with_capacity((p.len() * q.len()).min(2 * self.limits.max_monomials + 1));
+        self.add_product(&mut out, &Rat::int(1), p, q)?;
+        Ok(self.collect(out)?.0)
     }
 
     /// Adds `c * p * q` to `out`, for normal forms `p` and `q`.
@@ -216,8 +226,8 @@ impl<'a> Normalizer<'a> {
         &self,
         out: &mut Terms,
         c: &Rat,
-        p: &Terms,
-        q: &Terms,
+        p: &Part,
+        q: &Part,
     ) -> Result<(), KernelError> {
         // ℚ[atoms] has no zero divisors, so `p * q` has degree exactly
         // `deg p + deg q`: refuse an over-degree product before computing it. No
@@ -261,7 +271,7 @@ impl<'a> Normalizer<'a> {
         // Stable sorting finds the runs already in order, which sums of normal forms
         // have (an unstable sort was dearer on the `psatz` bench). Degree first: the
         // sum of a certificate's degree-1 and degree-2 parts is then two runs, not four.
-        terms.sort_by(|(m, _), (n, _)| m.len().cmp(&n.len()).then_with(|| m.iter().cmp(n.iter())));
+        terms.sort_by(|(m, _), (n, _)| (m.len(), m.as_slice()).cmp(&(n.len(), n.as_slice())));
         let mut added = Ok(());
         // `dedup_by` passes a later pair first, then the kept one it may fold into.
         terms.dedup_by(|(m, k), (n, sum)| {
@@ -273,6 +283,11 @@ impl<'a> Normalizer<'a> {
         });
         added?;
         terms.retain(|(_, k)| !k.is_zero());
+        self.within_limits(terms)
+    }
+
+    /// Checks a normal form's coefficients and number of monomials against the limits.
+    fn within_limits(&self, terms: &Part) -> Result<(), KernelError> {
         let max_bits = self.limits.max_numeral_bits;
         if terms.iter().any(|(_, k)| k.bits() > max_bits) {
             return Err(KernelError::limit(LimitKind::NumeralBits, max_bits));
@@ -290,7 +305,7 @@ fn is_atom(t: &Term) -> bool {
 }
 
 /// The total degree of a normal form (0 for the zero polynomial).
-fn degree(p: &Terms) -> u64 {
+fn degree(p: &Part) -> u64 {
     p.iter().map(|(m, _)| m.len() as u64).max().unwrap_or(0)
 }
 
@@ -323,7 +338,7 @@ mod tests {
     fn binomial_square() {
         let limits = Limits::default();
         let work = unlimited();
-        let mut n = Normalizer::new(&limits, &work);
+        let mut n = Normalizer::new(&limits, &work, 0);
         let x = Term::free("x", Sort::Rat);
         let y = Term::free("y", Sort::Rat);
         let lhs = Term::pow(Term::add(x.clone(), y.clone()), 2);
@@ -341,7 +356,7 @@ mod tests {
     fn monomial_limit_is_an_error() {
         let limits = Limits { max_monomials: 10, ..Limits::default() };
         let work = unlimited();
-        let mut n = Normalizer::new(&limits, &work);
+        let mut n = Normalizer::new(&limits, &work, 0);
         let sum = (0..6).map(|i| Term::free(&format!("x{i}"), Sort::Rat)).reduce(Term::add).unwrap();
         let err = n.poly(&Term::pow(sum, 2)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::Monomials, limit: 10 });
@@ -351,7 +366,7 @@ mod tests {
     fn coefficient_limit_is_an_error() {
         let limits = Limits { max_numeral_bits: 64, ..Limits::default() };
         let work = unlimited();
-        let mut n = Normalizer::new(&limits, &work);
+        let mut n = Normalizer::new(&limits, &work, 0);
         let err = n.poly(&Term::pow(Term::int(1 << 20), 4)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::NumeralBits, limit: 64 });
     }
@@ -360,7 +375,7 @@ mod tests {
     fn degree_limit_is_an_error() {
         let limits = Limits { max_degree: 100, ..Limits::default() };
         let work = unlimited();
-        let mut n = Normalizer::new(&limits, &work);
+        let mut n = Normalizer::new(&limits, &work, 0);
         let x = Term::free("x", Sort::Rat);
         let err = n.poly(&Term::pow(Term::pow(x, 20), 20)).unwrap_err();
         assert_eq!(err, KernelError::Limit { kind: LimitKind::Degree, limit: 100 });
@@ -479,7 +494,7 @@ mod tests {
         fn normal_form_agrees_with_the_reference(t in term()) {
             let limits = Limits::default();
             let work = unlimited();
-            let mut n = Normalizer::new(&limits, &work);
+            let mut n = Normalizer::new(&limits, &work, 0);
             let p = n.poly(&t).unwrap();
             prop_assert_eq!(as_reference(&n, &p), reference(&t));
         }
@@ -496,10 +511,10 @@ mod tests {
         ) {
             let limits = Limits::default();
             let work = unlimited();
-            let mut n = Normalizer::new(&limits, &work);
+            let mut n = Normalizer::new(&limits, &work, 0);
             let mut out = n.add(&[(cs[0].clone(), &b), (cs[1].clone(), &a)]).unwrap();
             let (pa, pb) = (n.poly(&a).unwrap(), n.poly(&b).unwrap());
-            let product = n.mul(&pa, &pb).unwrap();
+            let product = n.mul(&pa.0, &pb.0).unwrap();
             n.add_poly(&mut out, &cs[2], &product).unwrap();
             let p = n.collect(out).unwrap();
             let (ra, rb) = (reference(&a), reference(&b));
@@ -543,9 +558,10 @@ mod tests {
             let work = unlimited();
             let (x, numeral) = (var(i), Term::Num(std::sync::Arc::new(k)));
             for (b, a) in [(&x, &numeral), (&other, &numeral), (&x, &other), (&numeral, &x)] {
-                let (mut fast, mut general) = (Normalizer::new(&limits, &work), Normalizer::new(&limits, &work));
+                let (mut fast, mut general) = (Normalizer::new(&limits, &work, 0), Normalizer::new(&limits, &work, 0));
                 let expected = general.add(&[(Rat::int(1), b), (Rat::int(-1), a)]).and_then(|t| general.collect(t));
-                match (fast.difference(b, a), expected) {
+                let mut out = Vec::new();
+                match (fast.difference(&mut out, b, a).map(|_| Poly(out)), expected) {
                     (Ok(p), Ok(q)) => prop_assert_eq!(as_reference(&fast, &p), as_reference(&general, &q)),
                     (p, q) => prop_assert_eq!(p.map(|_| ()), q.map(|_| ())),
                 }
@@ -560,7 +576,7 @@ mod tests {
         ) {
             let limits = Limits { max_monomials: 4, ..Limits::default() };
             let work = unlimited();
-            let mut n = Normalizer::new(&limits, &work);
+            let mut n = Normalizer::new(&limits, &work, 0);
             let sum = parts.iter().fold(Term::int(0), |s, &(v, c)| Term::add(s, Term::mul(Term::int(c), var(v))));
             let p = n.poly(&sum).unwrap();
             prop_assert_eq!(as_reference(&n, &p), reference(&sum));
@@ -571,7 +587,7 @@ mod tests {
     fn sums_past_the_monomial_limit_are_refused() {
         let limits = Limits { max_monomials: 4, ..Limits::default() };
         let work = unlimited();
-        let mut n = Normalizer::new(&limits, &work);
+        let mut n = Normalizer::new(&limits, &work, 0);
         // Five monomials, then twenty more terms that cancel nothing.
         let sum = (0..25).map(|i| var(i % 5)).reduce(Term::add).unwrap();
         let err = n.poly(&sum).unwrap_err();
@@ -582,7 +598,7 @@ mod tests {
     fn degree_limit_is_exact_for_high_degree_monomials() {
         let limits = Limits { max_degree: 512, ..Limits::default() };
         let work = unlimited();
-        let mut n = Normalizer::new(&limits, &work);
+        let mut n = Normalizer::new(&limits, &work, 0);
         let (x, y) = (var(0), var(1));
         // x^256 * y^256 has degree 512: within the limit, one monomial of two atoms.
         let fits = Term::mul(Term::pow(x.clone(), 256), Term::pow(y.clone(), 256));

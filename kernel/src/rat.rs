@@ -117,6 +117,7 @@ impl Ord for Rat {
 
 impl std::ops::Add for &Rat {
     type Output = Rat;
+    #[inline]
     fn add(self, o: &Rat) -> Rat {
         // Integers whose sum fits a word, the common case, need no wide arithmetic.
         if let (Repr::Small(a, 1), Repr::Small(c, 1)) = (&self.0, &o.0) {
@@ -131,6 +132,7 @@ impl std::ops::Add for &Rat {
 
 impl std::ops::Mul for &Rat {
     type Output = Rat;
+    #[inline]
     fn mul(self, o: &Rat) -> Rat {
         // Integers whose product fits a word, the common case, need no wide arithmetic.
         if let (Repr::Small(a, 1), Repr::Small(c, 1)) = (&self.0, &o.0) {

@@ -96,6 +96,11 @@ pub struct Fingerprint {
     pub id: u64,
 }
 
+/// A definition's parameters as the arguments of its head.
+fn arguments(params: &[(Name, Sort)]) -> Arc<[Term]> {
+    params.iter().map(|(p, s)| Term::Free(p.clone(), s.clone())).collect()
+}
+
 /// The next declaration id; ids start at 1 (0 stands for the empty signature).
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -205,16 +210,10 @@ impl Signature {
                 self.check_sorts(params.iter().map(|(_, s)| s).chain([result]))?;
                 let found = self.sort_of(body, &[])?;
                 if &found != result {
-                    return Err(KernelError::sort_mismatch(
-                        format!("the body of definition `{n}`"),
-                        result,
-                        &found,
-                    ));
+                    let what = format!("the body of definition `{n}`");
+                    return Err(KernelError::sort_mismatch(what, result, &found));
                 }
-                let head = Term::App(
-                    n.clone(),
-                    params.iter().map(|(p, s)| Term::Free(p.clone(), s.clone())).collect(),
-                );
+                let head = Term::App(n.clone(), arguments(params));
                 let statement = Self::close_definition(&n, params, Formula::Eq(head, body.clone()))?;
                 let symbol = Symbol::Function {
                     params: params.iter().map(|(_, s)| s.clone()).collect(),
@@ -225,10 +224,7 @@ impl Signature {
             Declaration::DefinePredicate { params, body, .. } => {
                 self.check_sorts(params.iter().map(|(_, s)| s))?;
                 self.check_formula(body, &mut Vec::new())?;
-                let head = Formula::Pred(
-                    n.clone(),
-                    params.iter().map(|(p, s)| Term::Free(p.clone(), s.clone())).collect(),
-                );
+                let head = Formula::Pred(n.clone(), arguments(params));
                 let statement =
                     Self::close_definition(&n, params, Formula::Iff(Arc::new(head), Arc::new(body.clone())))?;
                 let symbol = Symbol::Predicate { params: params.iter().map(|(_, s)| s.clone()).collect() };
@@ -276,8 +272,9 @@ impl Signature {
         Ok(())
     }
 
-    fn check_sorts<'a>(&self, sorts: impl IntoIterator<Item = &'a Sort>) -> Result<(), KernelError> {
-        for s in sorts {
+    #[inline]
+    pub(crate) fn check_sorts<'a>(&self, all: impl IntoIterator<Item = &'a Sort>) -> Result<(), KernelError> {
+        for s in all {
             if !self.has_sort(s) {
                 return Err(KernelError::UnknownSort { sort: s.clone() });
             }

@@ -235,10 +235,11 @@ pub(crate) struct Numbering<'a, T: ?Sized> {
 }
 
 impl<'a, T: Hash + Ord + ?Sized> Numbering<'a, T> {
-    pub(crate) fn new() -> Self {
-        // Room for the tables of most checks without growing (a few hundred bytes).
-        let first = HashMap::with_capacity_and_hasher(28, Default::default());
-        Numbering { values: Vec::with_capacity(28), first, others: BTreeMap::new() }
+    /// A numbering with room for `n` values, and at least 28 (the tables of most checks,
+    /// a few hundred bytes), before it grows.
+    pub(crate) fn new(n: usize) -> Self {
+        let first = HashMap::with_capacity_and_hasher(n.max(28), Default::default());
+        Numbering { values: Vec::with_capacity(n.max(28)), first, others: BTreeMap::new() }
     }
 
     /// The number of `x`: that of the value equal to it numbered before, or else the
@@ -277,7 +278,7 @@ pub(crate) enum Node<'a> {
 
 impl<'a> Node<'a> {
     /// Passes this node's children to `out`, left to right.
-    fn children(self, mut out: impl FnMut(Node<'a>)) {
+    pub(crate) fn children(self, mut out: impl FnMut(Node<'a>)) {
         match self {
             Node::T(t) => match t {
                 Term::Bound(_) | Term::Free(..) | Term::Num(_) => {}
@@ -315,7 +316,8 @@ pub(crate) struct Extent {
 /// but never deeper than `max_depth`: it is what keeps every later recursion over the
 /// same node within that depth.
 pub(crate) fn check_extent(root: Node<'_>, max_size: usize, max_depth: usize) -> Result<Extent, Oversize> {
-    fn visit(node: Node<'_>, level: usize, e: &mut Extent, max: Extent) -> Result<(), Oversize> {
+    // Counts one node at `level`, refusing it past a limit.
+    fn count(level: usize, e: &mut Extent, max: Extent) -> Result<(), Oversize> {
         e.size += 1;
         e.depth = e.depth.max(level);
         if e.size > max.size {
@@ -324,12 +326,22 @@ pub(crate) fn check_extent(root: Node<'_>, max_size: usize, max_depth: usize) ->
         if level > max.depth {
             return Err(Oversize::Depth(max.depth));
         }
+        Ok(())
+    }
+    // Counts the children of `node` (at `level`) and visits those that have children of
+    // their own, in order: a leaf costs no call.
+    fn visit(node: Node<'_>, level: usize, e: &mut Extent, max: Extent) -> Result<(), Oversize> {
         let mut result = Ok(());
-        node.children(|c| result = result.and_then(|()| visit(c, level + 1, e, max)));
+        node.children(|c| {
+            let leaf = matches!(c, Node::T(Term::Bound(_) | Term::Free(..) | Term::Num(_)))
+                || matches!(c, Node::T(Term::App(_, args)) if args.is_empty());
+            result = result.and_then(|()| count(level + 1, e, max));
+            result = result.and_then(|()| if leaf { Ok(()) } else { visit(c, level + 1, e, max) });
+        });
         result
     }
-    let mut extent = Extent { size: 0, depth: 0 };
-    visit(root, 1, &mut extent, Extent { size: max_size, depth: max_depth })?;
+    let (mut extent, max) = (Extent { size: 0, depth: 0 }, Extent { size: max_size, depth: max_depth });
+    count(1, &mut extent, max).and_then(|()| visit(root, 1, &mut extent, max))?;
     Ok(extent)
 }
 
@@ -381,15 +393,15 @@ mod tests {
         let y = Term::free("y", model());
         let a = Formula::forall("x", model(), &Formula::pred("p", vec![x.clone()]));
         let b = Formula::forall("y", model(), &Formula::pred("p", vec![y]));
-        let mut formulas = Numbering::new();
+        let mut formulas = Numbering::new(0);
         assert_eq!((formulas.number(&a), formulas.number(&b)), (0, 0));
         assert_eq!(formulas.get(&b), Some(0));
-        let mut names: Numbering<Name> = Numbering::new();
+        let mut names: Numbering<Name> = Numbering::new(0);
         let (x1, x2, y) = (name("x"), name("x"), name("y"));
         assert_eq!((names.number(&x1), names.number(&x2), names.number(&y)), (0, 0, 1));
         assert_eq!((names.get(&y), names.get(&name("z"))), (Some(1), None));
         let x_rat = Term::free("x", Sort::Rat);
-        let mut terms = Numbering::new();
+        let mut terms = Numbering::new(0);
         assert_eq!((terms.number(&x), terms.number(&x_rat)), (0, 1));
         assert_eq!(terms.values, vec![&x, &x_rat]);
     }
@@ -404,7 +416,7 @@ mod tests {
             let sorts = [Sort::Rat, model(), Sort::Named(name("N"))];
             let terms: Vec<Term> = picks.iter().map(|&(n, s)| Term::free(names[n], sorts[s].clone())).collect();
             let decoy = Term::free("decoy", Sort::Rat);
-            let mut numbering = Numbering::new();
+            let mut numbering = Numbering::new(0);
             numbering.number(&decoy);
             let target = Term::free(names[collide], Sort::Rat);
             numbering.first.insert(FxBuildHasher.hash_one(&target), 0);
@@ -423,7 +435,7 @@ mod tests {
     fn a_hash_collision_costs_no_wrong_number() {
         // `y` is number 0 under the hash of `x`, as if their hashes collided.
         let (x, y, z) = (Term::free("x", model()), Term::free("y", model()), Term::free("z", model()));
-        let mut terms = Numbering::new();
+        let mut terms = Numbering::new(0);
         terms.values.push(&y);
         terms.first.insert(FxBuildHasher.hash_one(&x), 0);
         assert_eq!(terms.get(&x), None);
@@ -456,6 +468,60 @@ mod tests {
         assert_eq!(check_extent(Node::F(&f), 1000, 1000), Ok(Extent { size: 203, depth: 102 }));
         assert_eq!(check_extent(Node::F(&f), 1000, 50), Err(Oversize::Depth(50)));
         assert_eq!(check_extent(Node::F(&f), 150, 1000), Err(Oversize::Size(150)));
+    }
+
+    /// The extent and the first limit broken, in preorder, as a plain walk of every
+    /// node finds them (the reference for `check_extent`, which counts leaves without
+    /// a call).
+    fn reference_extent(root: Node<'_>, max_size: usize, max_depth: usize) -> Result<Extent, Oversize> {
+        fn walk(
+            n: Node<'_>,
+            level: usize,
+            e: &mut Extent,
+            first: &mut Option<Oversize>,
+            max: (usize, usize),
+        ) {
+            e.size += 1;
+            e.depth = e.depth.max(level);
+            if first.is_none() && e.size > max.0 {
+                *first = Some(Oversize::Size(max.0));
+            }
+            if first.is_none() && level > max.1 {
+                *first = Some(Oversize::Depth(max.1));
+            }
+            n.children(|c| walk(c, level + 1, e, first, max));
+        }
+        let (mut e, mut first) = (Extent { size: 0, depth: 0 }, None);
+        walk(root, 1, &mut e, &mut first, (max_size, max_depth));
+        first.map_or(Ok(e), Err)
+    }
+
+    fn small_term() -> impl proptest::strategy::Strategy<Value = Term> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Term::int(2)),
+            Just(Term::free("x", Sort::Rat)),
+            Just(Term::Bound(0)),
+            Just(Term::app("c", vec![])),
+        ];
+        leaf.prop_recursive(6, 40, 3, |inner| {
+            prop_oneof![
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| Term::add(a, b)),
+                inner.clone().prop_map(Term::neg),
+                proptest::collection::vec(inner, 0..3).prop_map(|args| Term::app("f", args)),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// `check_extent` agrees with the plain walk: the same extent, or the same first
+        /// limit broken.
+        #[test]
+        fn extent_agrees_with_a_plain_walk(a in small_term(), b in small_term(), size in 1usize..30, depth in 1usize..8) {
+            let f = Formula::le(a, b);
+            proptest::prop_assert_eq!(check_extent(Node::F(&f), size, depth), reference_extent(Node::F(&f), size, depth));
+            proptest::prop_assert_eq!(check_extent(Node::F(&f), 1000, 1000), reference_extent(Node::F(&f), 1000, 1000));
+        }
     }
 
     #[test]
