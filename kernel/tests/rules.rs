@@ -1747,6 +1747,59 @@ fn theorem_reuse_across_sibling_clones_refused() {
     assert_eq!(base.fingerprint_at(base.fingerprint().len + 1), None);
 }
 
+/// `add_theorem` measures a conclusion against the signature it enters, whose limits
+/// may be stricter than those the theorem was checked under.
+#[test]
+fn add_theorem_holds_a_measured_conclusion_to_the_signature_limits() {
+    // `forall y: Rat. 1+1+1+1 = 1+1+1+1`: closed, 16 nodes, depth 6, its extent known
+    // to the checker (forall-intro computes it), checked under the default limits.
+    let sum = (0..3).fold(int(1), |t, _| Term::add(t, int(1)));
+    let steps =
+        vec![Step::Refl { term: sum }, Step::ForallIntro { variable: name("y"), sort: Sort::Rat, from: 0 }];
+    let proof = Proof { steps };
+    // Checked against the empty signature with the default limits, which is a prefix of
+    // every signature, whatever its limits.
+    let thm = check(&Signature::new(), &empty(), &proof).expect("checks under the default limits");
+    for (size, depth, refused) in [
+        (15, 6, Some(KernelError::Limit { kind: LimitKind::FormulaSize, limit: 15 })),
+        (16, 5, Some(KernelError::Limit { kind: LimitKind::Depth, limit: 5 })),
+        (16, 6, None),
+    ] {
+        let limits = Limits { max_formula_size: size, max_depth: depth, ..Limits::default() };
+        let mut small = Signature::with_limits(limits);
+        assert_eq!(small.add_theorem(name("t"), &thm).err(), refused, "limits {size}, {depth}");
+    }
+}
+
+#[test]
+fn add_theorem_accepts_closed_conclusions_however_they_end() {
+    let mut sig = sig();
+    // A context variable generalised by the last step: the conclusion is closed.
+    let with_x = ctx(&[("x", m())], &[]);
+    let thm = accept(
+        &sig,
+        &with_x,
+        vec![Step::Refl { term: var("x") }, Step::ForallIntro { variable: name("x"), sort: m(), from: 0 }],
+    );
+    sig.add_theorem(name("refl_all"), &thm).unwrap();
+    // A last `psatz` step (the checker checks its goal's variables atom by atom, not by
+    // walking the conclusion): closed, accepted; open, refused.
+    let goal = |t: Term| Formula::le(int(0), Term::mul(t.clone(), t));
+    let square = |t: Term| {
+        vec![Step::Psatz {
+            goal: goal(t.clone()),
+            facts: vec![],
+            products: vec![],
+            squares: vec![Square { coefficient: Rat::one(), base: t }],
+        }]
+    };
+    let thm = accept(&sig, &empty(), square(int(3)));
+    sig.add_theorem(name("nine_nonneg"), &thm).unwrap();
+    let thm = accept(&sig, &ctx(&[("z", Sort::Rat)], &[]), square(rvar("z")));
+    let e = sig.add_theorem(name("square_nonneg"), &thm).unwrap_err();
+    assert_eq!(e, KernelError::NotClosed { what: "`square_nonneg`".into(), variable: "z".into() });
+}
+
 #[test]
 fn add_theorem_refuses_hypotheses_and_free_variables() {
     let mut sig = sig();
