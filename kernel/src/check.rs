@@ -757,7 +757,10 @@ impl<'a> Checker<'a> {
         let bad = |reason: String| KernelError::Certificate { reason };
         let extent = self.measure(Node::F(goal))?;
         // Room for an atom per fact (a certificate's facts are mostly bounds of atoms).
-        let mut n = Normalizer::new(&self.limits, &self.work, facts.len());
+        // Room reserved for the facts listed, up to 1,024: an input's list of facts must
+        // not make the checker reserve a multiple of its own size in advance.
+        let room = facts.len().min(1024);
+        let mut n = Normalizer::new(&self.limits, &self.work, room);
         // One accumulator, put in normal form once: the sum of the products and squares
         // for the goal `false`; that sum plus `a - b` for a goal `a ≤ b` or `a < b`. The
         // goal is read first, so the atoms numbered so far are exactly the goal's.
@@ -781,9 +784,9 @@ impl<'a> Checker<'a> {
         }
         // Each fact `a ⋈ b` is read as `b - a ⋈' 0`; the normal forms of all of them are
         // written one after the other in `flat`, fact `i`'s at `read[i].0`.
-        let mut read: Vec<(std::ops::Range<usize>, Relation)> = Vec::with_capacity(facts.len());
-        let mut flat = Vec::with_capacity(4 * facts.len());
-        let mut hyps: Vec<u32> = Vec::with_capacity(facts.len());
+        let mut read: Vec<(std::ops::Range<usize>, Relation)> = Vec::with_capacity(room);
+        let mut flat = Vec::with_capacity(4 * room);
+        let mut hyps: Vec<u32> = Vec::with_capacity(room);
         for &id in facts {
             let p = self.get(id)?;
             let (a, b, rel) = match &p.concl {
