@@ -687,3 +687,50 @@ fn the_summary_prints_each_formula_as_the_printer_does() {
         assert_eq!((code, out), (Some(0), summary_printed_afresh(b, proofs)));
     }
 }
+
+/// The bytes of a bundle (hashes zero) whose one proof is `n` steps `true`-intro, each
+/// one byte in the file and 168 once decoded.
+fn long_proof_bundle(n: usize) -> Vec<u8> {
+    let uint = |mut v: usize, out: &mut Vec<u8>| {
+        while v >= 0x80 {
+            out.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    };
+    let section = |body: &[u8], out: &mut Vec<u8>| {
+        uint(body.len(), out);
+        out.extend_from_slice(body);
+    };
+    let mut proof = vec![0, 0];
+    uint(n, &mut proof);
+    proof.resize(proof.len() + n, 5);
+    let mut proofs = vec![1];
+    section(&proof, &mut proofs);
+    let mut out = b"warrant-bundle/3\n".to_vec();
+    section(b"0.1.0", &mut out);
+    for body in [&[0u8][..], &[0], &[0], &[0], &proofs, &[]] {
+        section(body, &mut out);
+    }
+    out.resize(out.len() + 5 * 32, 0);
+    out
+}
+
+#[test]
+fn a_bundle_that_would_decode_into_too_much_memory_is_refused_before_it_does() {
+    // 10 M one-byte steps: 10 MB of file, 1.68 GB of steps once decoded, more than the
+    // decoding budget (twice `max_json_bytes`: 1 GiB). Before the budget, `warrant
+    // verify` decoded them all, and a file of 200 MB (33.6 GB of steps) took all the
+    // machine's memory until the kernel killed it.
+    let (code, out) = verify_written("long_proof.bundle", &long_proof_bundle(10_000_000));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("not a readable bundle: decoding it would take more than 1073741824 bytes of memory for its lists and tables"),
+        "{out}"
+    );
+    // The same file with 1,000 steps: its proof is decoded, and the file is refused
+    // for what comes next, an empty claims section.
+    let (code, out) = verify_written("short_proof.bundle", &long_proof_bundle(1_000));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.starts_with("refused: not a readable bundle: the claims section ends early"), "{out}");
+}

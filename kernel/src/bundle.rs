@@ -410,7 +410,9 @@ fn read_with(bytes: &[u8], min_bytes: usize) -> Result<(Bundle, Stored<'_>), Bun
         ));
     }
     refuse_other_format(bytes)?;
-    let mut r = wire::Reader::new(bytes, "bundle");
+    // What decoding may allocate for its lists and tables: twice the largest input.
+    let budget = wire::Budget::new(2 * limits.max_json_bytes as u64);
+    let mut r = wire::Reader::new(bytes, "bundle", &budget);
     r.take(wire::FORMAT_LINE.len())?;
     let kernel_version = r.str()?;
     let tables_at = r.pos();
@@ -441,7 +443,7 @@ fn read_with(bytes: &[u8], min_bytes: usize) -> Result<(Bundle, Stored<'_>), Bun
     let tables = wire::Tables::decode(names, terms, formulas, &limits)?;
     // The proofs: each is its own section, so they can be shared out between two
     // threads without being decoded first.
-    let n = proofs_in.count()?;
+    let n = proofs_in.count(std::mem::size_of::<wire::Reader>())?;
     let mut proof_sections = Vec::with_capacity(n);
     for _ in 0..n {
         proof_sections.push(proofs_in.section("proof")?);
@@ -517,7 +519,7 @@ fn decode_declarations(
     r: &mut wire::Reader,
 ) -> Result<(Vec<(Declaration, bool)>, u64), BundleError> {
     let mut parts = wire::Parts::new(tables);
-    let n = r.count()?;
+    let n = r.count(std::mem::size_of::<(Declaration, bool)>())?;
     let mut declarations = Vec::with_capacity(n);
     for _ in 0..n {
         declarations.push(parts.declaration(r)?);
@@ -549,7 +551,7 @@ type ClaimsPart = (String, Vec<Claim>, TrustBase, Option<ChallengeMet>);
 fn decode_claims(tables: &wire::Tables, r: &mut wire::Reader) -> Result<(ClaimsPart, u64), BundleError> {
     let mut parts = wire::Parts::new(tables);
     let verdict = parts.verdict(r)?;
-    let n = r.count()?;
+    let n = r.count(std::mem::size_of::<Claim>())?;
     let mut claims = Vec::with_capacity(n);
     for _ in 0..n {
         claims.push(parts.claim(r)?);

@@ -62,6 +62,8 @@ use crate::signature::Declaration;
 use crate::term::{Formula, Hint, Name, Sort, Term};
 use crate::Limits;
 use std::collections::{BTreeSet, HashMap};
+use std::mem::size_of;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// What the bytes of a format-3 file start with.
@@ -634,20 +636,52 @@ pub(super) fn unreadable<T>(reason: String) -> Result<T, BundleError> {
     Err(BundleError { reason: format!("not a readable bundle: {reason}") })
 }
 
+/// The memory that decoding one bundle may take for the elements of its lists and
+/// tables, counted as `count × size_of::<element>()` before they are read, over all
+/// the cursors (and threads) reading that bundle. A bundle is compact: a proof step or
+/// a formula `true` takes one byte in it but 168 or 88 once decoded, so its size alone
+/// (at most `max_json_bytes`) would let a file of 512 MB ask for tens of gigabytes,
+/// and an allocation that fails aborts the process. What the elements hold besides
+/// (a name's text, a shared child) is not counted; it is of the order of the input.
+pub(super) struct Budget {
+    spent: AtomicU64,
+    limit: u64,
+}
+
+impl Budget {
+    /// A budget of `limit` bytes.
+    pub const fn new(limit: u64) -> Budget {
+        Budget { spent: AtomicU64::new(0), limit }
+    }
+
+    /// Takes `bytes` from the budget, refusing once it is spent.
+    fn take(&self, bytes: u64) -> Result<(), BundleError> {
+        let before = self.spent.fetch_add(bytes, Ordering::Relaxed);
+        if before.saturating_add(bytes) > self.limit {
+            return unreadable(format!(
+                "decoding it would take more than {} bytes of memory for its lists and tables",
+                self.limit
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A cursor over the bytes `[pos, end)` of a file, named `what` in refusals (which
-/// give positions as offsets in the whole file).
+/// give positions as offsets in the whole file), and the decoding's memory budget.
 #[derive(Clone, Copy)]
-pub(super) struct Reader<'a> {
+pub(super) struct Reader<'a, 'g> {
     bytes: &'a [u8],
     pos: usize,
     end: usize,
     what: &'static str,
+    budget: &'g Budget,
 }
 
-impl<'a> Reader<'a> {
-    /// A cursor over the whole of `bytes`.
-    pub fn new(bytes: &'a [u8], what: &'static str) -> Reader<'a> {
-        Reader { bytes, pos: 0, end: bytes.len(), what }
+impl<'a, 'g> Reader<'a, 'g> {
+    /// A cursor over the whole of `bytes`, whose lists take from `budget`.
+    pub fn new(bytes: &'a [u8], what: &'static str, budget: &'g Budget) -> Reader<'a, 'g> {
+        Reader { bytes, pos: 0, end: bytes.len(), what, budget }
     }
 
     /// Where the cursor is, as an offset in the file.
@@ -751,9 +785,10 @@ impl<'a> Reader<'a> {
             .or_else(|_| unreadable(format!("the number {v} at byte {at} of the {} is too large", self.what)))
     }
 
-    /// The length of a list: no more than the bytes left, as every element takes at
-    /// least one byte (so nothing is allocated for elements that are not there).
-    pub fn count(&mut self) -> Result<usize, BundleError> {
+    /// The length of a list of elements of `element_bytes` bytes each once decoded: no
+    /// more than the bytes left, as every element takes at least one byte (so nothing
+    /// is allocated for elements that are not there), and within the [`Budget`].
+    pub fn count(&mut self, element_bytes: usize) -> Result<usize, BundleError> {
         let at = self.pos;
         let n = self.uint()?;
         if n > self.left() as u64 {
@@ -762,6 +797,9 @@ impl<'a> Reader<'a> {
                 self.what,
                 self.left()
             ));
+        }
+        if n > 0 {
+            self.budget.take(n.saturating_mul(element_bytes as u64))?;
         }
         Ok(n as usize)
     }
@@ -772,7 +810,7 @@ impl<'a> Reader<'a> {
         &mut self,
         mut element: impl FnMut(&mut Reader) -> Result<T, BundleError>,
     ) -> Result<Vec<T>, BundleError> {
-        let n = self.count()?;
+        let n = self.count(size_of::<T>())?;
         let mut v = Vec::with_capacity(n);
         for _ in 0..n {
             v.push(element(self)?);
@@ -830,9 +868,9 @@ impl<'a> Reader<'a> {
     }
 
     /// A section: its length, then a cursor over its body (named `what`).
-    pub fn section(&mut self, what: &'static str) -> Result<Reader<'a>, BundleError> {
+    pub fn section(&mut self, what: &'static str) -> Result<Reader<'a, 'g>, BundleError> {
         let n = self.length()?;
-        let body = Reader { bytes: self.bytes, pos: self.pos, end: self.pos + n, what };
+        let body = Reader { bytes: self.bytes, pos: self.pos, end: self.pos + n, what, budget: self.budget };
         self.pos += n;
         Ok(body)
     }
@@ -968,7 +1006,7 @@ impl Tables {
     ) -> Result<Tables, BundleError> {
         let max_depth = limits.max_depth as u32;
         let max_size = limits.max_formula_size as u64;
-        let n = names_in.count()?;
+        let n = names_in.count(size_of::<Name>())?;
         let mut names: Vec<Name> = Vec::with_capacity(n);
         let (rest, rest_at) = (names_in.rest_as_utf8(), names_in.pos());
         for _ in 0..n {
@@ -977,7 +1015,7 @@ impl Tables {
         names_in.finish()?;
         let name = |r: &mut Reader| -> Result<Name, BundleError> { name_at(&names, r) };
         let sort = |r: &mut Reader| -> Result<Sort, BundleError> { sort_at(&names, r) };
-        let n = terms_in.count()?;
+        let n = terms_in.count(size_of::<(Slot<Term>, u32, u64)>())?;
         let mut terms: Vec<Slot<Term>> = Vec::with_capacity(n);
         let mut depths: Vec<u32> = Vec::with_capacity(n);
         let mut term_sizes: Vec<u64> = Vec::with_capacity(n);
@@ -1004,7 +1042,7 @@ impl Tables {
                 2 => Term::Num(Arc::new(r.rat()?)),
                 3 => {
                     let f = name(r)?;
-                    let n = r.count()?;
+                    let n = r.count(size_of::<Term>())?;
                     for _ in 0..n {
                         let arg = terms[child(r)?].value();
                         scratch.push(arg);
@@ -1031,7 +1069,7 @@ impl Tables {
             term_sizes.push(size);
         }
         terms_in.finish()?;
-        let n = formulas_in.count()?;
+        let n = formulas_in.count(size_of::<(Slot<Formula>, u32, u64)>())?;
         let mut formulas: Vec<Slot<Formula>> = Vec::with_capacity(n);
         let mut fdepths: Vec<u32> = Vec::with_capacity(n);
         let mut formula_sizes: Vec<u64> = Vec::with_capacity(n);
@@ -1058,7 +1096,7 @@ impl Tables {
                 4 => Formula::Lt(term(r)?, term(r)?),
                 5 => {
                     let p = name(r)?;
-                    let n = r.count()?;
+                    let n = r.count(size_of::<Term>())?;
                     for _ in 0..n {
                         let arg = term(r)?;
                         scratch.push(arg);
@@ -1220,7 +1258,7 @@ impl<'t> Parts<'t> {
             6 => {
                 let name = self.name(r)?;
                 let statement = self.formula(r)?;
-                let n = r.count()?;
+                let n = r.count(size_of::<Name>())?;
                 let mut trust_base = BTreeSet::new();
                 for _ in 0..n {
                     trust_base.insert(self.name(r)?);
@@ -1348,21 +1386,24 @@ impl<'t> Parts<'t> {
 mod tests {
     use super::*;
 
+    /// No limit on what the tests' lists take.
+    static UNLIMITED: Budget = Budget::new(u64::MAX);
+
     #[test]
     fn numbers_read_back_as_written() {
         // One byte, two bytes (the quick path) and longer, at the end of the input too.
         for v in [0, 1, 127, 128, 300, 16_383, 16_384, 1 << 21, u64::from(u32::MAX), u64::MAX] {
             let mut bytes = Vec::new();
             put_uint(&mut bytes, v);
-            let mut r = Reader::new(&bytes, "test");
+            let mut r = Reader::new(&bytes, "test", &UNLIMITED);
             assert_eq!(r.uint().expect("a number"), v);
             r.finish().expect("read to the end");
             bytes.push(5);
-            let mut r = Reader::new(&bytes, "test");
+            let mut r = Reader::new(&bytes, "test", &UNLIMITED);
             assert_eq!((r.uint().expect("a number"), r.byte().expect("a byte")), (v, 5));
         }
         // A first byte that says more follows, at the end of the input.
-        assert!(Reader::new(&[0x81], "test").uint().is_err());
+        assert!(Reader::new(&[0x81], "test", &UNLIMITED).uint().is_err());
     }
 
     /// The names of a names section (its body) with empty term and formula tables, or
@@ -1370,9 +1411,9 @@ mod tests {
     fn names_of(body: &[u8]) -> Result<Vec<String>, String> {
         let empty = [0u8];
         let tables = Tables::decode(
-            Reader::new(body, "names section"),
-            Reader::new(&empty, "terms section"),
-            Reader::new(&empty, "formulas section"),
+            Reader::new(body, "names section", &UNLIMITED),
+            Reader::new(&empty, "terms section", &UNLIMITED),
+            Reader::new(&empty, "formulas section", &UNLIMITED),
             &Limits::default(),
         )
         .map_err(|e| e.reason)?;
@@ -1430,5 +1471,51 @@ mod tests {
         for text in ["1/0", "9999999999999999999", "1.5", "+1", "", "1/", "/2", "--1", "1/2/3"] {
             assert_eq!(small_rat(text), None, "{text}");
         }
+    }
+
+    /// A proof section (its body) of `n` steps `true`-intro, in an empty context.
+    fn true_intros(n: usize) -> Vec<u8> {
+        let mut body = vec![0, 0];
+        put_usize(&mut body, n);
+        body.resize(body.len() + n, 5);
+        body
+    }
+
+    /// Decodes `proof` (a proof section's body) against empty tables, within `budget`.
+    fn steps_within(proof: &[u8], budget: &Budget) -> Result<usize, String> {
+        let empty = [0u8];
+        let tables = Tables::decode(
+            Reader::new(&empty, "names section", budget),
+            Reader::new(&empty, "terms section", budget),
+            Reader::new(&empty, "formulas section", budget),
+            &Limits::default(),
+        )
+        .map_err(|e| e.reason)?;
+        let p = Parts::new(&tables)
+            .theorem_proof(&mut Reader::new(proof, "proof", budget))
+            .map_err(|e| e.reason)?;
+        Ok(p.proof.steps.len())
+    }
+
+    #[test]
+    fn lists_take_from_the_decoding_budget() {
+        // Every list takes `count × size_of::<element>()` before any element is read;
+        // the context's two empty lists take nothing.
+        let step = size_of::<Step>() as u64;
+        assert_eq!(steps_within(&true_intros(10), &Budget::new(10 * step)), Ok(10));
+        let refused = "not a readable bundle: decoding it would take more than 1679 bytes of memory for its lists and tables";
+        assert_eq!(
+            steps_within(&true_intros(10), &Budget::new(10 * step - 1)),
+            Err(refused.replace("1679", &(10 * step - 1).to_string()))
+        );
+        // One budget for every cursor of a bundle: what one list took, another cannot.
+        let shared = Budget::new(10 * step);
+        assert_eq!(steps_within(&true_intros(6), &shared), Ok(6));
+        assert!(steps_within(&true_intros(5), &shared).is_err());
+        // The bundle reader's budget (twice `max_json_bytes`, 1 GiB) refuses 10 M one-byte
+        // steps (1.68 GB once decoded) before reserving anything for them.
+        let limit = 2 * Limits::default().max_json_bytes as u64;
+        let e = steps_within(&true_intros(10_000_000), &Budget::new(limit)).unwrap_err();
+        assert!(e.ends_with(&format!("more than {limit} bytes of memory for its lists and tables")), "{e}");
     }
 }
