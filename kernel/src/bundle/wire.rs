@@ -52,7 +52,10 @@
 //! is checked against the bytes left in its section before anything is allocated for
 //! it: each string byte and each list element takes at least one byte of input, so a
 //! reader never allocates more than a constant times the file's size, and the file is
-//! held to [`Limits::max_json_bytes`] before it is read.
+//! held to [`Limits::max_json_bytes`] before it is read. That constant is large (a
+//! proof step is one byte in the file and 168 once decoded), so every list and table
+//! also takes its elements' decoded size from one [`Budget`] for the whole bundle
+//! before it is read: twice `max_json_bytes`.
 
 use super::{BundleError, ChallengeMet, Claim, ClaimKind, TheoremProof, TrustAssumption, TrustBase};
 use crate::check::Context;
