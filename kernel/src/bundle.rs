@@ -392,9 +392,12 @@ impl Stored<'_> {
 ///
 /// The tables are decoded first (every other part names their entries); then the
 /// declarations, the claims and the first proofs on this thread while another decodes
-/// the other proofs (see [`PROOFS_ELSEWHERE`]). What is refused, and why, is what
-/// reading the file in order on one thread refuses: the first error in the file's
-/// order, then the budget of named nodes over the whole file.
+/// the other proofs, when there are enough bytes of them to pay for a thread (see
+/// [`MIN_BYTES_FOR_A_DECODING_THREAD`]). What is refused, and why, is what reading the
+/// file in order on one thread refuses: the first error in the file's order, then the
+/// budget of named nodes over the whole file. (The memory budget of its lists and
+/// tables, `wire::Budget`, is shared by both threads: which list runs it out may
+/// depend on which thread gets there first; either way the bundle is refused.)
 fn read(bytes: &[u8]) -> Result<(Bundle, Stored<'_>), BundleError> {
     read_with(bytes, MIN_BYTES_FOR_A_DECODING_THREAD)
 }
