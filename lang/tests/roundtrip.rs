@@ -51,35 +51,33 @@ fn fixtures_roundtrip() {
     assert!(n >= 8);
 }
 
+/// `src` formats to exactly `expected`, and round-trips.
+fn formats_to(src: &str, expected: &str) {
+    assert_eq!(format_source(src, &Limits::default()).unwrap(), expected);
+    check_roundtrip(src);
+}
+
 #[test]
 fn canonical_layout() {
-    let src = "sort   A // the sort\n\n\n/// doc\nfn f( x:A ):Rat\naxiom a : forall x:A. (f(x)) >= ((1 + 2) * 3) and not (true -> false)\n\
-               lemma l: true := by { intro\n  norm ; sorry }\n";
-    let out = format_source(src, &Limits::default()).unwrap();
-    assert_eq!(
-        out,
+    formats_to(
+        "sort   A // the sort\n\n\n/// doc\nfn f( x:A ):Rat\naxiom a : forall x:A. (f(x)) >= ((1 + 2) * 3) and not (true -> false)\n\
+         lemma l: true := by { intro\n  norm ; sorry }\n",
         "sort A // the sort\n\n/// doc\nfn f(x: A): Rat\naxiom a: forall x: A. f(x) >= (1 + 2) * 3 and not (true -> false)\n\
-         lemma l: true := by {\n  intro\n  norm\n  sorry\n}\n"
+         lemma l: true := by {\n  intro\n  norm\n  sorry\n}\n",
     );
 }
 
 #[test]
 fn fractions_and_witness_layout() {
-    let short = "technique T(d: D) {\n  witness { f(d) = 1 / 20; g(d) = x / 20; h(d) = 0.5 / 2; k(d) = y * (1/20) }\n}\n";
-    let out = format_source(short, &Limits::default()).unwrap();
-    assert_eq!(
-        out,
-        "technique T(d: D) {\n  witness { f(d) = 1/20; g(d) = x / 20; h(d) = 0.5 / 2; k(d) = y * (1/20) }\n}\n"
+    formats_to(
+        "technique T(d: D) {\n  witness { f(d) = 1 / 20; g(d) = x / 20; h(d) = 0.5 / 2; k(d) = y * (1/20) }\n}\n",
+        "technique T(d: D) {\n  witness { f(d) = 1/20; g(d) = x / 20; h(d) = 0.5 / 2; k(d) = y * (1/20) }\n}\n",
     );
-    check_roundtrip(short);
     // Past 100 columns on one line: one entry a line, whatever the source's layout.
-    let long = "technique T(d: D) {\n  witness { safety_of_the_deployment(d) = 23/25; usefulness_of_the_deployment(d) = 47/50\n  cost(d) = 1 }\n}\n";
-    let out = format_source(long, &Limits::default()).unwrap();
-    assert_eq!(
-        out,
-        "technique T(d: D) {\n  witness {\n    safety_of_the_deployment(d) = 23/25\n    usefulness_of_the_deployment(d) = 47/50\n    cost(d) = 1\n  }\n}\n"
+    formats_to(
+        "technique T(d: D) {\n  witness { safety_of_the_deployment(d) = 23/25; usefulness_of_the_deployment(d) = 47/50\n  cost(d) = 1 }\n}\n",
+        "technique T(d: D) {\n  witness {\n    safety_of_the_deployment(d) = 23/25\n    usefulness_of_the_deployment(d) = 47/50\n    cost(d) = 1\n  }\n}\n",
     );
-    check_roundtrip(long);
 }
 
 /// The bundled corpus is written in the formatter's layout: `warrant fmt --check
