@@ -440,7 +440,8 @@ impl<'a> Checker<'a> {
     /// `a ∖ {f}`. Numbers stand for formulas up to `==`, so the place of `f` in `a` is
     /// found by comparing it with the formula of a set of one (cheaper than hashing it:
     /// a comparison stops at the first difference, or at children shared by pointer),
-    /// or else by its number. (Up to four: natural deduction +0.3%.)
+    /// or else by its number. (Comparing up to four instead cost natural deduction
+    /// 0.3%.)
     fn remove(&self, a: &Hyps, f: &Formula) -> Hyps {
         let found = match a.len() {
             0..=1 => a.iter().position(|&h| self.numbers.values[h as usize] == f),
@@ -633,9 +634,7 @@ impl<'a> Checker<'a> {
                 Ok(sequent(self.empty.clone(), concl, Some(extent)))
             }
             Step::ForallIntro { variable, sort, from } => {
-                if !self.sig.has_sort(sort) {
-                    return Err(KernelError::UnknownSort { sort: sort.clone() });
-                }
+                self.sig.check_sorts([sort])?;
                 let p = self.get(*from)?;
                 self.unmentioned(&p.hyps, variable)?;
                 // Closing replaces variables by variables: the body keeps its extent.
@@ -756,9 +755,9 @@ impl<'a> Checker<'a> {
     ) -> Result<Sequent, KernelError> {
         let bad = |reason: String| KernelError::Certificate { reason };
         let extent = self.measure(Node::F(goal))?;
-        // Room for an atom per fact (a certificate's facts are mostly bounds of atoms).
-        // Room reserved for the facts listed, up to 1,024: an input's list of facts must
-        // not make the checker reserve a multiple of its own size in advance.
+        // Room for an atom per fact (a certificate's facts are mostly bounds of atoms),
+        // for the facts listed up to 1,024: an input's list of facts must not make the
+        // checker reserve a multiple of its own size in advance.
         let room = facts.len().min(1024);
         let mut n = Normalizer::new(&self.limits, &self.work, room);
         // One accumulator, put in normal form once: the sum of the products and squares
@@ -798,6 +797,9 @@ impl<'a> Checker<'a> {
             let start = flat.len();
             n.difference(&mut flat, b, a)?;
             read.push((start..flat.len(), rel));
+            // A fact's hypotheses are copied: one unit of work each (a fact may be listed
+            // again and again, each time with up to `max_hypotheses` of them).
+            self.work.charge(p.hyps.len() as u64)?;
             hyps.extend_from_slice(&p.hyps);
         }
         // The union of the facts' hypotheses, sorted and without duplicates.

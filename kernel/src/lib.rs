@@ -90,7 +90,8 @@ pub struct Limits {
     /// by substitution, and parts of premises that later steps build on), and 64 units
     /// per coefficient operation of a normal form or certificate, times the square of
     /// the coefficients' size in 64-bit words, plus one unit per atom of every
-    /// monomial a normal form is built from. The default is a few seconds of
+    /// monomial a normal form is built from and one per hypothesis of every fact a
+    /// `psatz` certificate lists. The default is a few seconds of
     /// work on current hardware.
     pub max_work: u64,
 }

@@ -388,3 +388,57 @@ fn terms_at_the_default_depth_limit_check_on_a_two_mebibyte_stack() {
         .unwrap();
     handle.join().unwrap();
 }
+
+#[test]
+fn max_work_counts_the_hypotheses_of_psatz_facts() {
+    // A `psatz` step lists one fact 1,000 times: `0 <= x0`, resting either on its own
+    // hypothesis or on all 100 of the context's (an and-left of their conjunction).
+    // Every listed fact's hypotheses are copied, one unit of work each, so the second
+    // needs at least 99 * 1,000 more units. (Without the charge, a fact resting on
+    // 10,000 hypotheses, listed 1.5 M times, had 60 GB copied.)
+    let n = 100;
+    let vars: Vec<(String, Sort)> = (0..n).map(|i| (format!("x{i}"), Sort::Rat)).collect();
+    let hyps: Vec<(String, Formula)> = (0..n)
+        .map(|i| (format!("h{i}"), Formula::le(int(0), Term::free(&format!("x{i}"), Sort::Rat))))
+        .collect();
+    let vars: Vec<(&str, Sort)> = vars.iter().map(|(v, s)| (v.as_str(), s.clone())).collect();
+    let hyps: Vec<(&str, Formula)> = hyps.iter().map(|(h, f)| (h.as_str(), f.clone())).collect();
+    let context = ctx(&vars, &hyps);
+    let proof = |fact_on_all: bool| {
+        let mut steps: Vec<Step> =
+            (0..n).map(|i| Step::Hypothesis { name: name(&format!("h{i}")) }).collect();
+        // h0 ∧ (h1 ∧ (... ∧ h99)), then its left part.
+        let mut conj = n - 1;
+        for i in (0..n - 1).rev() {
+            steps.push(Step::AndIntro { left: i, right: conj });
+            conj = steps.len() - 1;
+        }
+        steps.push(Step::AndLeft { from: conj });
+        let fact = if fact_on_all { steps.len() - 1 } else { 0 };
+        steps.push(Step::Psatz {
+            goal: Formula::le(int(0), Term::free("x0", Sort::Rat)),
+            facts: vec![fact; 1_000],
+            products: vec![Product { coefficient: Rat::one(), factors: vec![0] }],
+            squares: vec![],
+        });
+        steps
+    };
+    // The least budget that accepts each proof.
+    let least = |fact_on_all: bool| {
+        let accepts =
+            |w: u64| run(&Limits { max_work: w, ..Limits::default() }, &context, proof(fact_on_all)).is_ok();
+        let (mut lo, mut hi) = (0u64, 10_000_000u64);
+        assert!(accepts(hi));
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if accepts(mid) {
+                hi = mid
+            } else {
+                lo = mid
+            }
+        }
+        hi
+    };
+    let (one, all) = (least(false), least(true));
+    assert!(all - one >= 99 * 1_000, "{one} units with one hypothesis a fact, {all} with 100");
+}
