@@ -502,7 +502,7 @@ fn outcome_on_any_thread_count(b: &Bundle) -> Result<String, String> {
         .into_iter()
         .map(|threads| {
             verify_on(b, threads)
-                .map(|v| (summary(b, &v), v.signature.declarations().to_vec()))
+                .and_then(|v| Ok((summary(b, &v)?, v.signature.declarations().to_vec())))
                 .map_err(|e| e.reason)
         })
         .collect();

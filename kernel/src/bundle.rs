@@ -1264,7 +1264,7 @@ fn verify_bytes_with(bytes: &[u8], threads: Option<usize>) -> Result<Verificatio
     let proofs = bundle.declarations.iter().filter(|e| e.proof.is_some()).count();
     let threads = threads.unwrap_or_else(|| threads_for(&bundle));
     let (verified, summary) = verify_and(&bundle, Some(&stored), || summary_with(&bundle, proofs), threads)?;
-    Ok(Verification { summary, bundle, verified })
+    Ok(Verification { summary: summary?, bundle, verified })
 }
 
 fn join(names: &BTreeSet<Name>) -> String {
@@ -1273,14 +1273,22 @@ fn join(names: &BTreeSet<Name>) -> String {
 
 /// What a verified bundle proved and rests on, as text (what `warrant verify` prints).
 /// `verified` is what [`verify`] returned for `bundle`: only a bundle that verified has
-/// a summary.
-pub fn summary(bundle: &Bundle, verified: &Verified) -> String {
+/// a summary. Refused when the text would be longer than twice the kernel's largest
+/// input (`max_json_bytes`): a bundle may name one long name or formula again and
+/// again, each time for a byte or two of input, so the text it would print is not
+/// bounded by the bundle's own size.
+pub fn summary(bundle: &Bundle, verified: &Verified) -> Result<String, BundleError> {
     let _ = verified;
     summary_with(bundle, bundle.theorem_proofs().count())
 }
 
 /// [`summary`], given the number of proofs re-checked.
-fn summary_with(bundle: &Bundle, proofs: usize) -> String {
+fn summary_with(bundle: &Bundle, proofs: usize) -> Result<String, BundleError> {
+    summary_within(bundle, proofs, 2 * Limits::default().max_json_bytes)
+}
+
+/// [`summary_with`], refused once the text is longer than `max` bytes.
+fn summary_within(bundle: &Bundle, proofs: usize, max: usize) -> Result<String, BundleError> {
     // The same formula is printed many times (a technique's assumptions under each of
     // its guarantees and again in the trust base: 257 formulas, 85 distinct, in the
     // corpus bundle): each is printed once per [`Identity`], into one `String` that
@@ -1301,12 +1309,21 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
         out.push('\n');
     };
     // About 128 bytes a line (126 in the corpus bundle's summary): one allocation of
-    // about the right size rather than a doubling midway that copies what is written.
+    // about the right size rather than a doubling midway that copies what is written,
+    // up to 1 MiB (the lines are counted from the input; a larger summary grows).
     let lines = 8
         + bundle.claims.iter().map(|c| 1 + c.assumptions.len()).sum::<usize>()
         + bundle.trust_base.axioms.len()
         + bundle.trust_base.assumptions.len();
-    let mut out = String::with_capacity(lines.saturating_mul(128));
+    let mut out = String::with_capacity(lines.saturating_mul(128).min(1 << 20));
+    // Checked after each line: a line is at most a name or a formula's text long, and
+    // each of those is held to the bundle's size or the kernel's limits.
+    let within = |out: &String| {
+        if out.len() > max {
+            return Err(BundleError { reason: format!("its summary would be longer than {max} bytes") });
+        }
+        Ok(())
+    };
     let (declarations, proofs) = (bundle.declarations.len().to_string(), proofs.to_string());
     push_all(
         &mut out,
@@ -1324,9 +1341,11 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
         };
         push_all(&mut out, &[kind, &c.owner, ".", &c.name, ": "]);
         text(&mut out, &c.conclusion);
+        within(&out)?;
         for (n, a) in &c.assumptions {
             push_all(&mut out, &["    assuming ", n, ": "]);
             text(&mut out, a);
+            within(&out)?;
         }
     }
     out.push_str("trust base:\n  axioms:");
@@ -1336,6 +1355,7 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     out.push('\n');
     for a in &bundle.trust_base.axioms {
         push_all(&mut out, &["    ", a, "\n"]);
+        within(&out)?;
     }
     out.push_str("  assumptions:");
     if bundle.trust_base.assumptions.is_empty() {
@@ -1345,8 +1365,10 @@ fn summary_with(bundle: &Bundle, proofs: usize) -> String {
     for a in &bundle.trust_base.assumptions {
         push_all(&mut out, &["    ", &a.owner, ".", &a.name, ": "]);
         text(&mut out, &a.statement);
+        within(&out)?;
     }
-    out
+    within(&out)?;
+    Ok(out)
 }
 
 /// Appends `parts` to `out` in order (the summary is built with appends rather than
@@ -1896,5 +1918,14 @@ mod tests {
         // Unbroken: the same bundle both ways.
         let bytes = sample().to_bytes().expect("encode");
         assert_eq!(read_with(&bytes, 0).expect("reads").0, read_with(&bytes, usize::MAX).expect("reads").0);
+    }
+
+    #[test]
+    fn the_summary_is_held_to_its_length_limit() {
+        let b = sample();
+        let full = summary_with(&b, 1).expect("far within the default limit");
+        assert_eq!(summary_within(&b, 1, full.len()), Ok(full.clone()));
+        let refused = format!("its summary would be longer than {} bytes", full.len() - 1);
+        assert_eq!(summary_within(&b, 1, full.len() - 1).map_err(|e| e.reason), Err(refused));
     }
 }

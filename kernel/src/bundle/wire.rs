@@ -644,8 +644,10 @@ pub(super) fn unreadable<T>(reason: String) -> Result<T, BundleError> {
 /// the cursors (and threads) reading that bundle. A bundle is compact: a proof step or
 /// a formula `true` takes one byte in it but 168 or 88 once decoded, so its size alone
 /// (at most `max_json_bytes`) would let a file of 512 MB ask for tens of gigabytes,
-/// and an allocation that fails aborts the process. What the elements hold besides
-/// (a name's text, a shared child) is not counted; it is of the order of the input.
+/// and an allocation that fails aborts the process. A name copied as a `String` for a
+/// claim, a label or the trust base takes its length too (a long name may be named
+/// many times); what is shared (a name in the table, a table entry's children) is
+/// counted once, in the table, and is of the order of the input.
 pub(super) struct Budget {
     spent: AtomicU64,
     limit: u64,
@@ -1150,9 +1152,14 @@ impl Tables {
 }
 
 fn name_at(names: &[Name], r: &mut Reader) -> Result<Name, BundleError> {
+    name_ref_at(names, r).cloned()
+}
+
+/// The entry of `names` that `r` names next.
+fn name_ref_at<'n>(names: &'n [Name], r: &mut Reader) -> Result<&'n Name, BundleError> {
     let j = r.index()?;
     match names.get(j) {
-        Some(n) => Ok(n.clone()),
+        Some(n) => Ok(n),
         None => unreadable(format!("a part names name {j}, which is not in the table")),
     }
 }
@@ -1186,12 +1193,12 @@ impl<'t> Parts<'t> {
 
     /// A names entry as a `String` of its own (copied from the entry, whose count of
     /// owners is left alone).
+    /// A copy of the name `r` names next: its length is taken from the budget, as a
+    /// long name may be named again and again, each time for one byte of input.
     fn text(&self, r: &mut Reader) -> Result<String, BundleError> {
-        let j = r.index()?;
-        match self.tables.names.get(j) {
-            Some(n) => Ok(String::from(&**n)),
-            None => unreadable(format!("a part names name {j}, which is not in the table")),
-        }
+        let n = name_ref_at(&self.tables.names, r)?;
+        r.budget.take(n.len() as u64)?;
+        Ok(String::from(&**n))
     }
 
     fn sort(&self, r: &mut Reader) -> Result<Sort, BundleError> {
@@ -1520,5 +1527,33 @@ mod tests {
         let limit = 2 * Limits::default().max_json_bytes as u64;
         let e = steps_within(&true_intros(10_000_000), &Budget::new(limit)).unwrap_err();
         assert!(e.ends_with(&format!("more than {limit} bytes of memory for its lists and tables")), "{e}");
+    }
+
+    #[test]
+    fn a_copied_name_takes_its_length_from_the_budget() {
+        // One name of 1,000 bytes, named three times by a part that copies it.
+        let mut names = Vec::new();
+        put_usize(&mut names, 1);
+        put_usize(&mut names, 1_000);
+        names.resize(names.len() + 1_000, b'n');
+        let empty = [0u8];
+        let tables = Tables::decode(
+            Reader::new(&names, "names section", &UNLIMITED),
+            Reader::new(&empty, "terms section", &UNLIMITED),
+            Reader::new(&empty, "formulas section", &UNLIMITED),
+            &Limits::default(),
+        )
+        .expect("one name");
+        let copies = |budget: &Budget| {
+            let mut r = Reader::new(&[0, 0, 0], "claims section", budget);
+            let parts = Parts::new(&tables);
+            (0..3)
+                .map(|_| parts.text(&mut r).map(|t| t.len()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.reason)
+        };
+        assert_eq!(copies(&Budget::new(3_000)), Ok(vec![1_000; 3]));
+        let refused = "not a readable bundle: decoding it would take more than 2999 bytes of memory for its lists and tables";
+        assert_eq!(copies(&Budget::new(2_999)), Err(refused.to_string()));
     }
 }
