@@ -824,14 +824,14 @@ impl<'d> Batch<'d> {
         }
     }
 
-    /// How many threads in all should check this batch, out of `threads`, `side` being
-    /// one more job if there is one. Starting a thread costs about as much as checking
+    /// How many threads in all should check this batch, out of `threads`: no more than
+    /// its runs (each checked by one thread), and `side`, one more job if there is one. Starting a thread costs about as much as checking
     /// a few dozen proof steps: a batch with less work than that is checked by the
     /// calling thread alone.
     fn threads(&self, side: bool, threads: usize) -> usize {
         let work_steps: usize = self.jobs.iter().map(|&j| steps(&self.declarations[j])).sum();
         if side || work_steps >= MIN_STEPS_FOR_HELPERS {
-            threads.min(self.jobs.len() + usize::from(side)).max(1)
+            threads.min(self.order.len() + usize::from(side)).max(1)
         } else {
             1
         }
