@@ -11,6 +11,7 @@
 #[cfg(test)]
 mod reference;
 
+use crate::rat::Rat;
 use crate::rat_text::RatShape;
 use crate::term::{first_free, Formula, Name, Node, Sort, Term};
 use std::borrow::Cow;
@@ -106,21 +107,24 @@ impl<'f> Printer<'f, '_, '_> {
         self.out.push(')');
     }
 
+    /// A number where `ctx` binds: written first and parenthesised afterwards if its
+    /// text needs it, so that it is formatted once.
+    fn num(&mut self, r: &Rat, ctx: TPrec) {
+        let at = self.out.len();
+        let own = match r.write_text(self.out) {
+            RatShape::Negative => TPrec::Unary,
+            RatShape::Fraction => TPrec::Product,
+            RatShape::Natural => TPrec::Atom,
+        };
+        if own < ctx {
+            self.out.insert(at, '(');
+            self.out.push(')');
+        }
+    }
+
     fn term(&mut self, t: &'f Term, ctx: TPrec) {
         if let Term::Num(r) = t {
-            // The number is written first and parenthesised afterwards if its text
-            // needs it, so that it is formatted once.
-            let at = self.out.len();
-            let own = match r.write_text(self.out) {
-                RatShape::Negative => TPrec::Unary,
-                RatShape::Fraction => TPrec::Product,
-                RatShape::Natural => TPrec::Atom,
-            };
-            if own < ctx {
-                self.out.insert(at, '(');
-                self.out.push(')');
-            }
-            return;
+            return self.num(r, ctx);
         }
         let own = match t {
             Term::Bound(_) | Term::Free(..) | Term::App(..) | Term::Num(_) => TPrec::Atom,
@@ -163,11 +167,7 @@ impl<'f> Printer<'f, '_, '_> {
             Term::Div(a, c) => {
                 self.term(a, TPrec::Product);
                 self.out.push_str(" / ");
-                let at = self.out.len();
-                if c.write_text(self.out) != RatShape::Natural {
-                    self.out.insert(at, '(');
-                    self.out.push(')');
-                }
+                self.num(c, TPrec::Atom);
             }
             Term::Pow(a, n) => {
                 self.term(a, TPrec::Atom);
