@@ -15,14 +15,18 @@
 //!   [`verify`] does).
 //!
 //! With `--bench`, a last pass times the two in alternation (so both see the same
-//! machine load) and prints their medians and the ratio. Until 2026-11-27 that pass
-//! timed `verify` at about twice criterion's figure: `verify` then checked the corpus
-//! bundle on two threads, and right after an audit the audit's rayon workers were
-//! still spinning, so the calling thread waited for its helper (medians per `verify`,
-//! load 3–4: 3 to 61 involuntary context switches and 3.2–3.3 ms of process CPU time,
-//! against 0 and 2.0 ms with no audit between the runs). Checking a small bundle on one thread (as the
-//! command now does, `bundle::MIN_STEPS_FOR_THREADS`) removed the wait; the pass is
-//! unchanged.
+//! machine load), 300 rounds (about 1.7 s), and prints their medians and the ratio.
+//! Until 2026-11-27 21:30 UTC it ran 30 rounds, whose medians moved by ±10% from run to
+//! run (8.5x to 10.8x for one binary within minutes); with 300 they stay within ±2%
+//! (9.0x to 9.4x in ten runs).
+//!
+//! Earlier that day the pass timed `verify` at about twice criterion's figure: `verify`
+//! then checked the corpus bundle on two threads, and right after an audit the audit's
+//! rayon workers were still spinning, so the calling thread waited for its helper
+//! (medians per `verify`, load 3–4: 3 to 61 involuntary context switches and 3.2–3.3 ms
+//! of process CPU time, against 0 and 2.0 ms with no audit between the runs). Checking
+//! a small bundle on one thread (as the command now does,
+//! `bundle::MIN_STEPS_FOR_THREADS`) removed the wait.
 //!
 //! `cargo bench --bench verify`
 
@@ -114,7 +118,7 @@ fn main() {
         g.finish();
     }
     if std::env::args().any(|a| a == "--bench") {
-        ratio(&path, 30);
+        ratio(&path, 300);
     }
     c.final_summary();
     let _ = std::fs::remove_file(&path);
