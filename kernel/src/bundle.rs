@@ -115,15 +115,15 @@ pub struct Claim {
     /// Guarantee or requirement.
     pub kind: ClaimKind,
     /// The technique (or challenge) it belongs to, qualified.
-    pub owner: String,
+    pub owner: Name,
     /// The guarantee's (or requirement's) name.
-    pub name: String,
+    pub name: Name,
     /// The kernel theorem that proves it.
     pub theorem: Name,
     /// The parameters.
     pub params: Vec<(Name, Sort)>,
     /// The assumptions it rests on, named, with the parameters free.
-    pub assumptions: Vec<(String, Formula)>,
+    pub assumptions: Vec<(Name, Formula)>,
     /// What holds under them, with the parameters free.
     pub conclusion: Formula,
 }
@@ -132,9 +132,9 @@ pub struct Claim {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TrustAssumption {
     /// The technique (or challenge) that makes it.
-    pub owner: String,
+    pub owner: Name,
     /// Its name there.
-    pub name: String,
+    pub name: Name,
     /// Its statement (the owner's parameters free).
     pub statement: Formula,
 }
@@ -152,15 +152,15 @@ pub struct TrustBase {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChallengeMet {
     /// The challenge, qualified.
-    pub challenge: String,
+    pub challenge: Name,
     /// The technique that answers it, qualified.
-    pub technique: String,
+    pub technique: Name,
     /// The challenge's parameters.
     pub params: Vec<(Name, Sort)>,
     /// What it allows, with the parameters free.
-    pub allows: Vec<(String, Formula)>,
+    pub allows: Vec<(Name, Formula)>,
     /// What it requires, with the parameters free, and the theorem proving each.
-    pub requires: Vec<(String, Formula, Name)>,
+    pub requires: Vec<(Name, Formula, Name)>,
 }
 
 /// Content hashes (hex SHA-256; stored as 32 bytes each).
@@ -188,7 +188,7 @@ pub struct Bundle {
     /// The kernel version that wrote it ([`KERNEL_VERSION`]).
     pub kernel_version: String,
     /// Always `accepted`.
-    pub verdict: String,
+    pub verdict: Name,
     /// The signature slice, in order.
     pub declarations: Vec<Entry>,
     /// What was proved.
@@ -547,7 +547,7 @@ fn decode_proofs(
 }
 
 /// What the claims section holds.
-type ClaimsPart = (String, Vec<Claim>, TrustBase, Option<ChallengeMet>);
+type ClaimsPart = (Name, Vec<Claim>, TrustBase, Option<ChallengeMet>);
 
 /// The claims section: the verdict, the claims, the trust base and the challenge, and
 /// the nodes they name.
@@ -610,7 +610,7 @@ fn in_parallel<A: Send, B>(parallel: bool, a: impl Fn() -> A + Sync, b: impl FnO
 /// `forall params. assumptions -> conclusion`, closed.
 pub fn closed_statement(
     params: &[(Name, Sort)],
-    assumptions: &[(String, Formula)],
+    assumptions: &[(Name, Formula)],
     conclusion: &Formula,
 ) -> Formula {
     let mut f = conclusion.clone();
@@ -716,7 +716,7 @@ fn verify_and<T: Send + Sync>(
             bundle.kernel_version
         ));
     }
-    if bundle.verdict != "accepted" {
+    if &*bundle.verdict != "accepted" {
         return refuse(format!("the bundle records the verdict `{}`, not `accepted`", bundle.verdict));
     }
     // The hashes need only the bundle's bytes: they are recomputed alongside the
@@ -1177,14 +1177,14 @@ fn lists_the_same_assumptions(claims: &[Claim], listed: &[TrustAssumption]) -> b
         HashMap::with_capacity_and_hasher(listed.len(), foldhash::fast::RandomState::default());
     for a in listed {
         let entry = (Identity::of(&a.statement), false);
-        if by_label.insert((a.owner.as_str(), a.name.as_str()), entry).is_some() {
+        if by_label.insert((&a.owner, &a.name), entry).is_some() {
             return false;
         }
     }
     let mut found = 0;
     for c in claims {
         for (n, f) in &c.assumptions {
-            match by_label.get_mut(&(c.owner.as_str(), n.as_str())) {
+            match by_label.get_mut(&(&*c.owner, &**n)) {
                 Some((identity, seen)) if *identity == Identity::of(f) => {
                     if !*seen {
                         *seen = true;
@@ -1502,7 +1502,7 @@ mod tests {
             let args: Arc<[Term]> = Arc::from(vec![Term::App(name(arg), Arc::from(vec![]))]);
             Formula::Pred(name("P"), args)
         };
-        let claim = |assumptions: Vec<(String, Formula)>| Claim {
+        let claim = |assumptions: Vec<(Name, Formula)>| Claim {
             kind: ClaimKind::Guarantee,
             owner: "T".into(),
             name: "g".into(),
@@ -1756,7 +1756,7 @@ mod tests {
             let a = Arc::new(f);
             f = Formula::And(a.clone(), a);
         }
-        b.claims[0].assumptions = (0..1000).map(|k| (format!("a{k}"), f.clone())).collect();
+        b.claims[0].assumptions = (0..1000).map(|k| (name(&format!("a{k}")), f.clone())).collect();
         let bytes = b.to_bytes().expect("encode");
         assert_eq!(
             refusal(&bytes),
