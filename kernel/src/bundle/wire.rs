@@ -644,10 +644,9 @@ pub(super) fn unreadable<T>(reason: String) -> Result<T, BundleError> {
 /// the cursors (and threads) reading that bundle. A bundle is compact: a proof step or
 /// a formula `true` takes one byte in it but 168 or 88 once decoded, so its size alone
 /// (at most `max_json_bytes`) would let a file of 512 MB ask for tens of gigabytes,
-/// and an allocation that fails aborts the process. A name copied as a `String` for a
-/// claim, a label or the trust base takes its length too (a long name may be named
-/// many times); what is shared (a name in the table, a table entry's children) is
-/// counted once, in the table, and is of the order of the input.
+/// and an allocation that fails aborts the process. What is shared (a name in the
+/// table, which the claims, labels and trust base name without a copy, a table entry's
+/// children) is counted once, in the table, and is of the order of the input.
 pub(super) struct Budget {
     spent: AtomicU64,
     limit: u64,
