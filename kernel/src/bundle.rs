@@ -1156,35 +1156,39 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
 }
 
 /// Whether the trust base lists, as a set, exactly the assumptions the claims rest on,
-/// when that can be told cheaply: `true` only when it does, judged by each assumption's
-/// owner, name and statement's [`Identity`] (equal identities are equal statements).
-/// `false` when it does not, and also when equal statements are held in different
-/// allocations or the trust base lists one owner and name twice;
+/// when that can be told cheaply: `true` only when it does, judged by the addresses of
+/// each assumption's owner and name and by its statement's [`Identity`] (the same
+/// address is the same string; equal identities are equal statements). `false` when it
+/// does not, and also when equal names or statements are held in different allocations
+/// or the trust base lists one owner and name (by address) twice;
 /// [`compare_assumptions`] then compares them in full. In a bundle read from bytes,
-/// each statement named twice comes from one table entry, so the assumptions of a
-/// bundle that verifies are told by one lookup each, without a formula compared or
-/// copied and without a sort.
+/// each string and each statement named twice comes from one table entry, so the
+/// assumptions of a bundle that verifies are told by one lookup each, without a string
+/// hashed or compared, a formula compared or copied, or a sort.
 ///
-/// Why `true` means the same set: the listed owner-and-name pairs are distinct, each
-/// assumption a claim rests on finds the listed one of its owner and name with its
-/// statement's identity (so it is listed), and every listed one is found by some claim
-/// (so it is claimed).
+/// Why `true` means the same set: each assumption a claim rests on finds a listed one
+/// with the very same owner and name and an equal statement (so it is listed), and
+/// every listed one is found by some claim (so it is claimed). The listed pairs being
+/// distinct by address is what makes each lookup find the one listed entry of its
+/// address; two listed entries with equal strings at different addresses are each
+/// found only by claims that share their own, so both are claimed.
 fn lists_the_same_assumptions(claims: &[Claim], listed: &[TrustAssumption]) -> bool {
-    // Each listed assumption by owner and name: its statement's identity, and whether a
-    // claim rests on it. The map is foldhash-seeded per process, as the signature's; it
-    // only finds entries, so its order decides nothing.
-    let mut by_label: HashMap<(&str, &str), (Identity, bool), foldhash::fast::RandomState> =
+    // Each listed assumption by the addresses of its owner and name: its statement's
+    // identity, and whether a claim rests on it. The map is foldhash-seeded per
+    // process, as the signature's; it only finds entries, so its order decides nothing.
+    let label = |owner: &Name, name: &Name| (owner.as_ptr() as usize, name.as_ptr() as usize);
+    let mut by_label: HashMap<(usize, usize), (Identity, bool), foldhash::fast::RandomState> =
         HashMap::with_capacity_and_hasher(listed.len(), foldhash::fast::RandomState::default());
     for a in listed {
         let entry = (Identity::of(&a.statement), false);
-        if by_label.insert((&a.owner, &a.name), entry).is_some() {
+        if by_label.insert(label(&a.owner, &a.name), entry).is_some() {
             return false;
         }
     }
     let mut found = 0;
     for c in claims {
         for (n, f) in &c.assumptions {
-            match by_label.get_mut(&(&*c.owner, &**n)) {
+            match by_label.get_mut(&label(&c.owner, n)) {
                 Some((identity, seen)) if *identity == Identity::of(f) => {
                     if !*seen {
                         *seen = true;
@@ -1502,9 +1506,11 @@ mod tests {
             let args: Arc<[Term]> = Arc::from(vec![Term::App(name(arg), Arc::from(vec![]))]);
             Formula::Pred(name("P"), args)
         };
+        // One allocation of each name, as in a bundle read from bytes.
+        let (t, a) = (name("T"), name("a"));
         let claim = |assumptions: Vec<(Name, Formula)>| Claim {
             kind: ClaimKind::Guarantee,
-            owner: "T".into(),
+            owner: t.clone(),
             name: "g".into(),
             theorem: name("t"),
             params: vec![],
@@ -1512,16 +1518,20 @@ mod tests {
             conclusion: Formula::True,
         };
         let listed = |statement: &Formula| TrustAssumption {
-            owner: "T".into(),
-            name: "a".into(),
+            owner: t.clone(),
+            name: a.clone(),
             statement: statement.clone(),
         };
         let (pc, pd) = (p("c"), p("d"));
         // The same statement (one allocation of its arguments), named twice by the
         // claims and listed once: the same set, told by identity.
-        let claims = vec![claim(vec![("a".into(), pc.clone())]), claim(vec![("a".into(), pc.clone())])];
+        let claims = vec![claim(vec![(a.clone(), pc.clone())]), claim(vec![(a.clone(), pc.clone())])];
         assert!(lists_the_same_assumptions(&claims, &[listed(&pc)]));
         assert_eq!(compare_assumptions(&claims, &[listed(&pc)]), Ok(()));
+        // Equal owner and name made anew: not told by address, equal in full.
+        let anew = TrustAssumption { owner: name("T"), name: name("a"), statement: pc.clone() };
+        assert!(!lists_the_same_assumptions(&claims, std::slice::from_ref(&anew)));
+        assert_eq!(compare_assumptions(&claims, &[anew]), Ok(()));
         // An equal statement made anew: not told by identity, equal in full.
         assert!(!lists_the_same_assumptions(&claims, &[listed(&p("c"))]));
         assert_eq!(compare_assumptions(&claims, &[listed(&p("c"))]), Ok(()));
@@ -1540,11 +1550,12 @@ mod tests {
     #[test]
     fn assumptions_told_by_identity_are_the_claimed_set() {
         // Every trust base and set of claims over two owners, two labels and two
-        // statements (each one allocation, so equal statements have one identity), up
-        // to three assumptions each: `true` exactly when the listed and claimed sets
-        // are equal, but for a trust base that lists one owner and label twice, which
-        // is left to the comparison in full (`false`).
+        // statements (each one allocation, so equal strings have one address and equal
+        // statements one identity), up to three assumptions each: `true` exactly when
+        // the listed and claimed sets are equal, but for a trust base that lists one
+        // owner and label twice, which is left to the comparison in full (`false`).
         let statements = [Formula::True, Formula::Not(Arc::new(Formula::False))];
+        let names: HashMap<&str, Name> = ["T", "U", "a", "b"].into_iter().map(|n| (n, name(n))).collect();
         let mut triples: Vec<(&str, &str, &Formula)> = Vec::new();
         for o in ["T", "U"] {
             for n in ["a", "b"] {
@@ -1564,11 +1575,11 @@ mod tests {
                 .iter()
                 .map(|&(o, n, f)| Claim {
                     kind: ClaimKind::Guarantee,
-                    owner: o.into(),
+                    owner: names[o].clone(),
                     name: "g".into(),
                     theorem: name("t"),
                     params: vec![],
-                    assumptions: vec![(n.into(), f.clone())],
+                    assumptions: vec![(names[n].clone(), f.clone())],
                     conclusion: Formula::True,
                 })
                 .collect();
@@ -1577,8 +1588,8 @@ mod tests {
                 let trust: Vec<TrustAssumption> = listed
                     .iter()
                     .map(|&(o, n, f)| TrustAssumption {
-                        owner: o.into(),
-                        name: n.into(),
+                        owner: names[o].clone(),
+                        name: names[n].clone(),
                         statement: f.clone(),
                     })
                     .collect();
@@ -1588,6 +1599,19 @@ mod tests {
                 let expected = same && labels.len() == listed.len();
                 assert_eq!(lists_the_same_assumptions(&claims, &trust), expected, "{claimed:?} / {listed:?}");
                 assert_eq!(compare_assumptions(&claims, &trust).is_ok(), same, "{claimed:?} / {listed:?}");
+                // The same trust base with its strings made anew: never told by address
+                // (but when there is nothing to tell), and the same answer in full.
+                let anew: Vec<TrustAssumption> = trust
+                    .iter()
+                    .map(|a| TrustAssumption {
+                        owner: name(&a.owner),
+                        name: name(&a.name),
+                        statement: a.statement.clone(),
+                    })
+                    .collect();
+                let nothing = claimed.is_empty() && listed.is_empty();
+                assert_eq!(lists_the_same_assumptions(&claims, &anew), nothing, "{claimed:?} / {listed:?}");
+                assert_eq!(compare_assumptions(&claims, &anew).is_ok(), same, "{claimed:?} / {listed:?}");
                 told += usize::from(expected);
             }
         }
