@@ -804,17 +804,27 @@ struct Batch<'d> {
 
 impl<'d> Batch<'d> {
     fn new(declarations: &'d [Entry], jobs: &'d [usize]) -> Batch<'d> {
-        let context = |k: usize| declarations[jobs[k]].proof.as_ref().map(|tp| &tp.context);
-        let mut order: Vec<std::ops::Range<usize>> = Vec::new();
+        // Contexts compared by address first (`same`): a technique's guarantees name the
+        // same table entries.
+        let same_context = |a: Option<&TheoremProof>, b: Option<&TheoremProof>| match (a, b) {
+            (Some(a), Some(b)) => same::same_context(&a.context, &b.context),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        let proof = |k: usize| declarations[jobs[k]].proof.as_ref();
+        // Each run with its steps, counted once.
+        let mut runs: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
         for k in 0..jobs.len() {
-            match order.last_mut() {
-                Some(run) if context(run.start) == context(k) => run.end = k + 1,
-                _ => order.push(k..k + 1),
+            let n = steps(&declarations[jobs[k]]);
+            match runs.last_mut() {
+                Some((run, total)) if same_context(proof(run.start), proof(k)) => {
+                    run.end = k + 1;
+                    *total += n;
+                }
+                _ => runs.push((k..k + 1, n)),
             }
         }
-        order.sort_by_key(|run| {
-            std::cmp::Reverse(run.clone().map(|k| steps(&declarations[jobs[k]])).sum::<usize>())
-        });
+        runs.sort_by_key(|(_, total)| std::cmp::Reverse(*total));
+        let order = runs.into_iter().map(|(run, _)| run).collect();
         Batch {
             declarations,
             jobs,
