@@ -914,29 +914,44 @@ fn check_batch(
 }
 
 /// Whether the signature prefix of the first batch is built: `None` while this thread
-/// declares it, then whether it could be.
+/// declares it, then whether it could be; and how many helpers wait for it.
 #[derive(Default)]
 struct Gate {
-    state: Mutex<Option<bool>>,
+    state: Mutex<GateState>,
     changed: Condvar,
 }
 
+#[derive(Default)]
+struct GateState {
+    built: Option<bool>,
+    waiting: usize,
+}
+
 impl Gate {
+    /// Opens the gate (the first time only), waking the helpers that wait. With none
+    /// waiting (always on one thread) nothing is woken: a `Condvar`'s `notify_all` is a
+    /// system call (`futex`) even then, two per verify before this was so.
     fn set(&self, built: bool) {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        if state.is_none() {
-            *state = Some(built);
+        if state.built.is_none() {
+            state.built = Some(built);
+            if state.waiting > 0 {
+                self.changed.notify_all();
+            }
         }
-        self.changed.notify_all();
     }
 
     fn wait(&self) -> bool {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
-            match *state {
-                Some(built) => return built,
-                None => state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner),
+            if let Some(built) = state.built {
+                return built;
             }
+            // Counted under the lock, which `wait` releases only once this thread is
+            // waiting: `set` sees every helper that could miss its state.
+            state.waiting += 1;
+            state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner);
+            state.waiting -= 1;
         }
     }
 }
@@ -2018,6 +2033,26 @@ mod tests {
         let proved = proved.split_once("trust base:").expect("trust base").0;
         assert_eq!(proved, expected);
         assert_eq!(proved.matches("assuming a: P(c)").count(), 8);
+    }
+
+    #[test]
+    fn a_gate_wakes_every_helper_waiting_and_lets_later_ones_through() {
+        for built in [true, false] {
+            let gate = Gate::default();
+            let waited = std::thread::scope(|s| {
+                let helpers: Vec<_> = (0..4).map(|_| s.spawn(|| gate.wait())).collect();
+                // Until every helper waits (or has seen the gate open, which it cannot).
+                while gate.state.lock().expect("lock").waiting < 4 {
+                    std::thread::yield_now();
+                }
+                gate.set(built);
+                gate.set(!built); // the first setting stays
+                helpers.into_iter().map(|h| h.join().expect("helper")).collect::<Vec<_>>()
+            });
+            assert_eq!(waited, vec![built; 4]);
+            assert_eq!(gate.wait(), built);
+            assert_eq!(gate.state.lock().expect("lock").waiting, 0);
+        }
     }
 
     #[test]
