@@ -92,6 +92,42 @@ fn a_met_challenge_verifies_and_prints_what_was_proved() {
 }
 
 #[test]
+fn the_claims_names_read_from_bytes_are_the_tables_own() {
+    // Each distinct string is one entry of the names table: the owners, names and labels
+    // of the claims, the trust base and the challenge share it (no copy each), and the
+    // bundle still reads and prints as it did.
+    let (path, written) = answered();
+    let v = verify_bytes(&std::fs::read(path).expect("bundle")).expect("verifies");
+    let b = &v.bundle;
+    assert_eq!(b.claims, written.claims);
+    assert_eq!(b.trust_base, written.trust_base);
+    assert_eq!(b.challenge, written.challenge);
+    assert_eq!(&*b.verdict, "accepted");
+    let m = b.challenge.as_ref().expect("challenge recorded");
+    let requirements: Vec<_> = b.claims.iter().filter(|c| c.kind == ClaimKind::Requirement).collect();
+    assert_eq!(requirements.len(), 2);
+    for c in requirements {
+        assert!(Arc::ptr_eq(&c.owner, &m.challenge));
+        let (r, _, _) = m.requires.iter().find(|(r, _, _)| *r == c.name).expect("its requirement");
+        assert!(Arc::ptr_eq(&c.name, r));
+        for ((a, _), (l, _)) in c.assumptions.iter().zip(&m.allows) {
+            assert!(Arc::ptr_eq(a, l));
+        }
+    }
+    let mut shared = 0;
+    for a in &b.trust_base.assumptions {
+        for c in b.claims.iter().filter(|c| c.owner == a.owner) {
+            assert!(Arc::ptr_eq(&c.owner, &a.owner));
+            for (n, _) in c.assumptions.iter().filter(|(n, _)| *n == a.name) {
+                assert!(Arc::ptr_eq(n, &a.name));
+                shared += 1;
+            }
+        }
+    }
+    assert!(shared > 0);
+}
+
+#[test]
 fn no_bundle_for_a_rejected_submission() {
     let out = scratch("unmet.json");
     let o = warrant(&[
@@ -189,7 +225,7 @@ fn a_changed_hash_is_refused() {
     }
     // A claim renamed without recomputing the hashes.
     let mut c = b.clone();
-    c.claims[0].name.push('x');
+    c.claims[0].name = format!("{}x", c.claims[0].name).into();
     refused(&c, "hash does not match");
 }
 
@@ -429,7 +465,7 @@ fn the_command_hashes_the_stored_bytes() {
     assert!(out.starts_with("refused: the claims hash does not match"), "{out}");
     // A claim's name is a new entry of the names table (and its index in the claims).
     let mut c = b.clone();
-    c.claims[0].name.push('x');
+    c.claims[0].name = format!("{}x", c.claims[0].name).into();
     let (code, out) = verify_changed("renamed.bundle", &c);
     assert_eq!(code, Some(1));
     assert!(out.starts_with("refused: the tables hash does not match"), "{out}");

@@ -13,7 +13,7 @@ use warrant_kernel::bundle::{
     open_statement, verify, Bundle, ChallengeMet, Claim, ClaimKind, Entry, TheoremProof, TrustAssumption,
     TrustBase,
 };
-use warrant_kernel::{Context, Declaration, Proof};
+use warrant_kernel::{Context, Declaration, Name, Proof};
 
 /// The bundle of an accepted audit, verified; an error says why none can be written.
 pub fn write(audit: &Audit) -> Result<Bundle, String> {
@@ -33,16 +33,18 @@ pub fn write(audit: &Audit) -> Result<Bundle, String> {
             .filter(|a| a.technique == t.name)
             .map(|a| a.name.as_str())
             .collect();
+        // One name for the technique, shared by its claims.
+        let owner = warrant_kernel::name(&t.name);
         for g in &t.guarantees {
             let theorem = warrant_kernel::name(&format!("{}.{}", t.name, g.name));
             let (Some(fact), Some((context, _))) = (sig.fact(&theorem), proofs.get(theorem.as_ref())) else {
                 return Err(format!("the guarantee theorem `{theorem}` is missing from the audit"));
             };
-            let assumptions: Vec<(String, warrant_kernel::Formula)> = context
+            let assumptions: Vec<(Name, warrant_kernel::Formula)> = context
                 .hypotheses
                 .iter()
                 .filter(|(n, _)| names.contains(n.as_ref()))
-                .map(|(n, f)| (n.to_string(), f.clone()))
+                .map(|(n, f)| (n.clone(), f.clone()))
                 .collect();
             let Some((premises, conclusion)) =
                 open_statement(&fact.statement, &context.variables, assumptions.len())
@@ -54,8 +56,8 @@ pub fn write(audit: &Audit) -> Result<Bundle, String> {
             }
             claims.push(Claim {
                 kind: ClaimKind::Guarantee,
-                owner: t.name.clone(),
-                name: g.name.clone(),
+                owner: owner.clone(),
+                name: warrant_kernel::name(&g.name),
                 theorem,
                 params: context.variables.clone(),
                 assumptions,
@@ -66,23 +68,28 @@ pub fn write(audit: &Audit) -> Result<Bundle, String> {
     let mut challenge = None;
     if let Some(outcome) = &audit.challenge {
         if let Some(m) = outcome.met.first() {
-            for (r, f, theorem) in &m.requires {
+            let owner = warrant_kernel::name(&m.challenge);
+            let allows: Vec<(Name, warrant_kernel::Formula)> =
+                m.allows.iter().map(|(n, f)| (warrant_kernel::name(n), f.clone())).collect();
+            let requires: Vec<(Name, warrant_kernel::Formula, Name)> =
+                m.requires.iter().map(|(r, f, t)| (warrant_kernel::name(r), f.clone(), t.clone())).collect();
+            for (r, f, theorem) in &requires {
                 claims.push(Claim {
                     kind: ClaimKind::Requirement,
-                    owner: m.challenge.clone(),
+                    owner: owner.clone(),
                     name: r.clone(),
                     theorem: theorem.clone(),
                     params: m.params.clone(),
-                    assumptions: m.allows.clone(),
+                    assumptions: allows.clone(),
                     conclusion: f.clone(),
                 });
             }
             challenge = Some(ChallengeMet {
-                challenge: m.challenge.clone(),
-                technique: m.technique.clone(),
+                challenge: owner,
+                technique: warrant_kernel::name(&m.technique),
                 params: m.params.clone(),
-                allows: m.allows.clone(),
-                requires: m.requires.clone(),
+                allows,
+                requires,
             });
         }
     }

@@ -115,15 +115,15 @@ pub struct Claim {
     /// Guarantee or requirement.
     pub kind: ClaimKind,
     /// The technique (or challenge) it belongs to, qualified.
-    pub owner: String,
+    pub owner: Name,
     /// The guarantee's (or requirement's) name.
-    pub name: String,
+    pub name: Name,
     /// The kernel theorem that proves it.
     pub theorem: Name,
     /// The parameters.
     pub params: Vec<(Name, Sort)>,
     /// The assumptions it rests on, named, with the parameters free.
-    pub assumptions: Vec<(String, Formula)>,
+    pub assumptions: Vec<(Name, Formula)>,
     /// What holds under them, with the parameters free.
     pub conclusion: Formula,
 }
@@ -132,9 +132,9 @@ pub struct Claim {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TrustAssumption {
     /// The technique (or challenge) that makes it.
-    pub owner: String,
+    pub owner: Name,
     /// Its name there.
-    pub name: String,
+    pub name: Name,
     /// Its statement (the owner's parameters free).
     pub statement: Formula,
 }
@@ -152,15 +152,15 @@ pub struct TrustBase {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChallengeMet {
     /// The challenge, qualified.
-    pub challenge: String,
+    pub challenge: Name,
     /// The technique that answers it, qualified.
-    pub technique: String,
+    pub technique: Name,
     /// The challenge's parameters.
     pub params: Vec<(Name, Sort)>,
     /// What it allows, with the parameters free.
-    pub allows: Vec<(String, Formula)>,
+    pub allows: Vec<(Name, Formula)>,
     /// What it requires, with the parameters free, and the theorem proving each.
-    pub requires: Vec<(String, Formula, Name)>,
+    pub requires: Vec<(Name, Formula, Name)>,
 }
 
 /// Content hashes (hex SHA-256; stored as 32 bytes each).
@@ -188,7 +188,7 @@ pub struct Bundle {
     /// The kernel version that wrote it ([`KERNEL_VERSION`]).
     pub kernel_version: String,
     /// Always `accepted`.
-    pub verdict: String,
+    pub verdict: Name,
     /// The signature slice, in order.
     pub declarations: Vec<Entry>,
     /// What was proved.
@@ -547,7 +547,7 @@ fn decode_proofs(
 }
 
 /// What the claims section holds.
-type ClaimsPart = (String, Vec<Claim>, TrustBase, Option<ChallengeMet>);
+type ClaimsPart = (Name, Vec<Claim>, TrustBase, Option<ChallengeMet>);
 
 /// The claims section: the verdict, the claims, the trust base and the challenge, and
 /// the nodes they name.
@@ -610,7 +610,7 @@ fn in_parallel<A: Send, B>(parallel: bool, a: impl Fn() -> A + Sync, b: impl FnO
 /// `forall params. assumptions -> conclusion`, closed.
 pub fn closed_statement(
     params: &[(Name, Sort)],
-    assumptions: &[(String, Formula)],
+    assumptions: &[(Name, Formula)],
     conclusion: &Formula,
 ) -> Formula {
     let mut f = conclusion.clone();
@@ -716,7 +716,7 @@ fn verify_and<T: Send + Sync>(
             bundle.kernel_version
         ));
     }
-    if bundle.verdict != "accepted" {
+    if &*bundle.verdict != "accepted" {
         return refuse(format!("the bundle records the verdict `{}`, not `accepted`", bundle.verdict));
     }
     // The hashes need only the bundle's bytes: they are recomputed alongside the
@@ -804,17 +804,27 @@ struct Batch<'d> {
 
 impl<'d> Batch<'d> {
     fn new(declarations: &'d [Entry], jobs: &'d [usize]) -> Batch<'d> {
-        let context = |k: usize| declarations[jobs[k]].proof.as_ref().map(|tp| &tp.context);
-        let mut order: Vec<std::ops::Range<usize>> = Vec::new();
+        // Contexts compared by address first (`same`): a technique's guarantees name the
+        // same table entries.
+        let same_context = |a: Option<&TheoremProof>, b: Option<&TheoremProof>| match (a, b) {
+            (Some(a), Some(b)) => same::same_context(&a.context, &b.context),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        let proof = |k: usize| declarations[jobs[k]].proof.as_ref();
+        // Each run with its steps, counted once.
+        let mut runs: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
         for k in 0..jobs.len() {
-            match order.last_mut() {
-                Some(run) if context(run.start) == context(k) => run.end = k + 1,
-                _ => order.push(k..k + 1),
+            let n = steps(&declarations[jobs[k]]);
+            match runs.last_mut() {
+                Some((run, total)) if same_context(proof(run.start), proof(k)) => {
+                    run.end = k + 1;
+                    *total += n;
+                }
+                _ => runs.push((k..k + 1, n)),
             }
         }
-        order.sort_by_key(|run| {
-            std::cmp::Reverse(run.clone().map(|k| steps(&declarations[jobs[k]])).sum::<usize>())
-        });
+        runs.sort_by_key(|(_, total)| std::cmp::Reverse(*total));
+        let order = runs.into_iter().map(|(run, _)| run).collect();
         Batch {
             declarations,
             jobs,
@@ -904,29 +914,44 @@ fn check_batch(
 }
 
 /// Whether the signature prefix of the first batch is built: `None` while this thread
-/// declares it, then whether it could be.
+/// declares it, then whether it could be; and how many helpers wait for it.
 #[derive(Default)]
 struct Gate {
-    state: Mutex<Option<bool>>,
+    state: Mutex<GateState>,
     changed: Condvar,
 }
 
+#[derive(Default)]
+struct GateState {
+    built: Option<bool>,
+    waiting: usize,
+}
+
 impl Gate {
+    /// Opens the gate (the first time only), waking the helpers that wait. With none
+    /// waiting (always on one thread) nothing is woken: a `Condvar`'s `notify_all` is a
+    /// system call (`futex`) even then, two per verify before this was so.
     fn set(&self, built: bool) {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        if state.is_none() {
-            *state = Some(built);
+        if state.built.is_none() {
+            state.built = Some(built);
+            if state.waiting > 0 {
+                self.changed.notify_all();
+            }
         }
-        self.changed.notify_all();
     }
 
     fn wait(&self) -> bool {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
-            match *state {
-                Some(built) => return built,
-                None => state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner),
+            if let Some(built) = state.built {
+                return built;
             }
+            // Counted under the lock, which `wait` releases only once this thread is
+            // waiting: `set` sees every helper that could miss its state.
+            state.waiting += 1;
+            state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner);
+            state.waiting -= 1;
         }
     }
 }
@@ -1156,35 +1181,39 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
 }
 
 /// Whether the trust base lists, as a set, exactly the assumptions the claims rest on,
-/// when that can be told cheaply: `true` only when it does, judged by each assumption's
-/// owner, name and statement's [`Identity`] (equal identities are equal statements).
-/// `false` when it does not, and also when equal statements are held in different
-/// allocations or the trust base lists one owner and name twice;
+/// when that can be told cheaply: `true` only when it does, judged by the addresses of
+/// each assumption's owner and name and by its statement's [`Identity`] (the same
+/// address is the same string; equal identities are equal statements). `false` when it
+/// does not, and also when equal names or statements are held in different allocations
+/// or the trust base lists one owner and name (by address) twice;
 /// [`compare_assumptions`] then compares them in full. In a bundle read from bytes,
-/// each statement named twice comes from one table entry, so the assumptions of a
-/// bundle that verifies are told by one lookup each, without a formula compared or
-/// copied and without a sort.
+/// each string and each statement named twice comes from one table entry, so the
+/// assumptions of a bundle that verifies are told by one lookup each, without a string
+/// hashed or compared, a formula compared or copied, or a sort.
 ///
-/// Why `true` means the same set: the listed owner-and-name pairs are distinct, each
-/// assumption a claim rests on finds the listed one of its owner and name with its
-/// statement's identity (so it is listed), and every listed one is found by some claim
-/// (so it is claimed).
+/// Why `true` means the same set: each assumption a claim rests on finds a listed one
+/// with the very same owner and name and an equal statement (so it is listed), and
+/// every listed one is found by some claim (so it is claimed). The listed pairs being
+/// distinct by address is what makes each lookup find the one listed entry of its
+/// address; two listed entries with equal strings at different addresses are each
+/// found only by claims that share their own, so both are claimed.
 fn lists_the_same_assumptions(claims: &[Claim], listed: &[TrustAssumption]) -> bool {
-    // Each listed assumption by owner and name: its statement's identity, and whether a
-    // claim rests on it. The map is foldhash-seeded per process, as the signature's; it
-    // only finds entries, so its order decides nothing.
-    let mut by_label: HashMap<(&str, &str), (Identity, bool), foldhash::fast::RandomState> =
+    // Each listed assumption by the addresses of its owner and name: its statement's
+    // identity, and whether a claim rests on it. The map is foldhash-seeded per
+    // process, as the signature's; it only finds entries, so its order decides nothing.
+    let label = |owner: &Name, name: &Name| (owner.as_ptr() as usize, name.as_ptr() as usize);
+    let mut by_label: HashMap<(usize, usize), (Identity, bool), foldhash::fast::RandomState> =
         HashMap::with_capacity_and_hasher(listed.len(), foldhash::fast::RandomState::default());
     for a in listed {
         let entry = (Identity::of(&a.statement), false);
-        if by_label.insert((a.owner.as_str(), a.name.as_str()), entry).is_some() {
+        if by_label.insert(label(&a.owner, &a.name), entry).is_some() {
             return false;
         }
     }
     let mut found = 0;
     for c in claims {
         for (n, f) in &c.assumptions {
-            match by_label.get_mut(&(c.owner.as_str(), n.as_str())) {
+            match by_label.get_mut(&label(&c.owner, n)) {
                 Some((identity, seen)) if *identity == Identity::of(f) => {
                     if !*seen {
                         *seen = true;
@@ -1299,8 +1328,8 @@ fn summary_within(bundle: &Bundle, proofs: usize, max: usize) -> Result<String, 
     let mut printed: HashMap<Identity, (usize, usize), foldhash::fast::RandomState> =
         HashMap::with_capacity_and_hasher(bundle.claims.len() * 2, foldhash::fast::RandomState::default());
     let mut texts = String::new();
-    let mut text = |out: &mut String, f: &Formula| {
-        let (start, end) = *printed.entry(Identity::of(f)).or_insert_with(|| {
+    let mut text = |out: &mut String, identity: Identity, f: &Formula| {
+        let (start, end) = *printed.entry(identity).or_insert_with(|| {
             let start = texts.len();
             write_formula(&mut texts, f);
             (start, texts.len())
@@ -1334,19 +1363,41 @@ fn summary_within(bundle: &Bundle, proofs: usize, max: usize) -> Result<String, 
         push_all(&mut out, &["challenge met: ", &m.challenge, " (answered by ", &m.technique, ")\n"]);
     }
     out.push_str("proved:\n");
+    // A technique's guarantees rest on the same assumptions (79 of the 143 `assuming`
+    // lines of the corpus bundle's summary repeat the claim before): the lines of the
+    // last claim's assumptions, with each one's label (by address: the same address is
+    // the same string) and statement's identity, are copied whole when the next claim's
+    // are the same, rather than looked up and written line by line.
+    let mut block: Vec<(usize, Identity)> = Vec::new();
+    let mut block_text = String::new();
     for c in &bundle.claims {
         let kind = match c.kind {
             ClaimKind::Guarantee => "  guarantee ",
             ClaimKind::Requirement => "  requirement ",
         };
         push_all(&mut out, &[kind, &c.owner, ".", &c.name, ": "]);
-        text(&mut out, &c.conclusion);
+        text(&mut out, Identity::of(&c.conclusion), &c.conclusion);
         within(&out)?;
-        for (n, a) in &c.assumptions {
-            push_all(&mut out, &["    assuming ", n, ": "]);
-            text(&mut out, a);
+        let repeated = c.assumptions.len() == block.len()
+            && (c.assumptions.iter().zip(&block)).all(|((n, a), (label, identity))| {
+                n.as_ptr() as usize == *label && Identity::of(a) == *identity
+            });
+        if repeated {
+            out.push_str(&block_text);
             within(&out)?;
+            continue;
         }
+        block.clear();
+        let start = out.len();
+        for (n, a) in &c.assumptions {
+            let identity = Identity::of(a);
+            push_all(&mut out, &["    assuming ", n, ": "]);
+            text(&mut out, identity, a);
+            within(&out)?;
+            block.push((n.as_ptr() as usize, identity));
+        }
+        block_text.clear();
+        block_text.push_str(&out[start..]);
     }
     out.push_str("trust base:\n  axioms:");
     if bundle.trust_base.axioms.is_empty() {
@@ -1364,7 +1415,7 @@ fn summary_within(bundle: &Bundle, proofs: usize, max: usize) -> Result<String, 
     out.push('\n');
     for a in &bundle.trust_base.assumptions {
         push_all(&mut out, &["    ", &a.owner, ".", &a.name, ": "]);
-        text(&mut out, &a.statement);
+        text(&mut out, Identity::of(&a.statement), &a.statement);
         within(&out)?;
     }
     within(&out)?;
@@ -1502,9 +1553,11 @@ mod tests {
             let args: Arc<[Term]> = Arc::from(vec![Term::App(name(arg), Arc::from(vec![]))]);
             Formula::Pred(name("P"), args)
         };
-        let claim = |assumptions: Vec<(String, Formula)>| Claim {
+        // One allocation of each name, as in a bundle read from bytes.
+        let (t, a) = (name("T"), name("a"));
+        let claim = |assumptions: Vec<(Name, Formula)>| Claim {
             kind: ClaimKind::Guarantee,
-            owner: "T".into(),
+            owner: t.clone(),
             name: "g".into(),
             theorem: name("t"),
             params: vec![],
@@ -1512,16 +1565,20 @@ mod tests {
             conclusion: Formula::True,
         };
         let listed = |statement: &Formula| TrustAssumption {
-            owner: "T".into(),
-            name: "a".into(),
+            owner: t.clone(),
+            name: a.clone(),
             statement: statement.clone(),
         };
         let (pc, pd) = (p("c"), p("d"));
         // The same statement (one allocation of its arguments), named twice by the
         // claims and listed once: the same set, told by identity.
-        let claims = vec![claim(vec![("a".into(), pc.clone())]), claim(vec![("a".into(), pc.clone())])];
+        let claims = vec![claim(vec![(a.clone(), pc.clone())]), claim(vec![(a.clone(), pc.clone())])];
         assert!(lists_the_same_assumptions(&claims, &[listed(&pc)]));
         assert_eq!(compare_assumptions(&claims, &[listed(&pc)]), Ok(()));
+        // Equal owner and name made anew: not told by address, equal in full.
+        let anew = TrustAssumption { owner: name("T"), name: name("a"), statement: pc.clone() };
+        assert!(!lists_the_same_assumptions(&claims, std::slice::from_ref(&anew)));
+        assert_eq!(compare_assumptions(&claims, &[anew]), Ok(()));
         // An equal statement made anew: not told by identity, equal in full.
         assert!(!lists_the_same_assumptions(&claims, &[listed(&p("c"))]));
         assert_eq!(compare_assumptions(&claims, &[listed(&p("c"))]), Ok(()));
@@ -1540,11 +1597,12 @@ mod tests {
     #[test]
     fn assumptions_told_by_identity_are_the_claimed_set() {
         // Every trust base and set of claims over two owners, two labels and two
-        // statements (each one allocation, so equal statements have one identity), up
-        // to three assumptions each: `true` exactly when the listed and claimed sets
-        // are equal, but for a trust base that lists one owner and label twice, which
-        // is left to the comparison in full (`false`).
+        // statements (each one allocation, so equal strings have one address and equal
+        // statements one identity), up to three assumptions each: `true` exactly when
+        // the listed and claimed sets are equal, but for a trust base that lists one
+        // owner and label twice, which is left to the comparison in full (`false`).
         let statements = [Formula::True, Formula::Not(Arc::new(Formula::False))];
+        let names: HashMap<&str, Name> = ["T", "U", "a", "b"].into_iter().map(|n| (n, name(n))).collect();
         let mut triples: Vec<(&str, &str, &Formula)> = Vec::new();
         for o in ["T", "U"] {
             for n in ["a", "b"] {
@@ -1564,11 +1622,11 @@ mod tests {
                 .iter()
                 .map(|&(o, n, f)| Claim {
                     kind: ClaimKind::Guarantee,
-                    owner: o.into(),
+                    owner: names[o].clone(),
                     name: "g".into(),
                     theorem: name("t"),
                     params: vec![],
-                    assumptions: vec![(n.into(), f.clone())],
+                    assumptions: vec![(names[n].clone(), f.clone())],
                     conclusion: Formula::True,
                 })
                 .collect();
@@ -1577,8 +1635,8 @@ mod tests {
                 let trust: Vec<TrustAssumption> = listed
                     .iter()
                     .map(|&(o, n, f)| TrustAssumption {
-                        owner: o.into(),
-                        name: n.into(),
+                        owner: names[o].clone(),
+                        name: names[n].clone(),
                         statement: f.clone(),
                     })
                     .collect();
@@ -1588,6 +1646,19 @@ mod tests {
                 let expected = same && labels.len() == listed.len();
                 assert_eq!(lists_the_same_assumptions(&claims, &trust), expected, "{claimed:?} / {listed:?}");
                 assert_eq!(compare_assumptions(&claims, &trust).is_ok(), same, "{claimed:?} / {listed:?}");
+                // The same trust base with its strings made anew: never told by address
+                // (but when there is nothing to tell), and the same answer in full.
+                let anew: Vec<TrustAssumption> = trust
+                    .iter()
+                    .map(|a| TrustAssumption {
+                        owner: name(&a.owner),
+                        name: name(&a.name),
+                        statement: a.statement.clone(),
+                    })
+                    .collect();
+                let nothing = claimed.is_empty() && listed.is_empty();
+                assert_eq!(lists_the_same_assumptions(&claims, &anew), nothing, "{claimed:?} / {listed:?}");
+                assert_eq!(compare_assumptions(&claims, &anew).is_ok(), same, "{claimed:?} / {listed:?}");
                 told += usize::from(expected);
             }
         }
@@ -1756,7 +1827,7 @@ mod tests {
             let a = Arc::new(f);
             f = Formula::And(a.clone(), a);
         }
-        b.claims[0].assumptions = (0..1000).map(|k| (format!("a{k}"), f.clone())).collect();
+        b.claims[0].assumptions = (0..1000).map(|k| (name(&format!("a{k}")), f.clone())).collect();
         let bytes = b.to_bytes().expect("encode");
         assert_eq!(
             refusal(&bytes),
@@ -1918,6 +1989,70 @@ mod tests {
         // Unbroken: the same bundle both ways.
         let bytes = sample().to_bytes().expect("encode");
         assert_eq!(read_with(&bytes, 0).expect("reads").0, read_with(&bytes, usize::MAX).expect("reads").0);
+    }
+
+    #[test]
+    fn repeated_assumptions_are_summarised_as_written_line_by_line() {
+        // Claims whose assumptions repeat the claim before (the same labels and
+        // statements), repeat it with equal parts made anew, differ in one statement or
+        // one label, or have none: the summary is what writing every line in full gives.
+        let mut b = sample();
+        let p = |arg: &str| {
+            let args: Arc<[Term]> = Arc::from(vec![Term::App(name(arg), Arc::from(vec![]))]);
+            Formula::Pred(name("P"), args)
+        };
+        let (a, bb) = (name("a"), name("b"));
+        let (pc, pd) = (p("c"), p("d"));
+        let shared = vec![(a.clone(), pc.clone()), (bb.clone(), pd.clone())];
+        let lists = [
+            shared.clone(),
+            shared.clone(),
+            vec![(name("a"), p("c")), (name("b"), p("d"))],
+            vec![(a.clone(), pc.clone()), (bb.clone(), pc.clone())],
+            vec![(a.clone(), pc.clone()), (a.clone(), pd.clone())],
+            vec![(a.clone(), pc.clone())],
+            vec![],
+            vec![],
+            shared.clone(),
+            shared,
+        ];
+        let claim = b.claims[0].clone();
+        b.claims = (lists.iter().enumerate())
+            .map(|(k, l)| Claim { name: name(&format!("g{k}")), assumptions: l.clone(), ..claim.clone() })
+            .collect();
+        let mut expected = String::new();
+        for c in &b.claims {
+            expected +=
+                &format!("  requirement {}.{}: {}\n", c.owner, c.name, formula_to_string(&c.conclusion));
+            for (n, f) in &c.assumptions {
+                expected += &format!("    assuming {n}: {}\n", formula_to_string(f));
+            }
+        }
+        let summary = summary_with(&b, 1).expect("within the limit");
+        let proved = summary.split_once("proved:\n").expect("claims").1;
+        let proved = proved.split_once("trust base:").expect("trust base").0;
+        assert_eq!(proved, expected);
+        assert_eq!(proved.matches("assuming a: P(c)").count(), 8);
+    }
+
+    #[test]
+    fn a_gate_wakes_every_helper_waiting_and_lets_later_ones_through() {
+        for built in [true, false] {
+            let gate = Gate::default();
+            let waited = std::thread::scope(|s| {
+                let helpers: Vec<_> = (0..4).map(|_| s.spawn(|| gate.wait())).collect();
+                // Until every helper waits (or has seen the gate open, which it cannot).
+                while gate.state.lock().expect("lock").waiting < 4 {
+                    std::thread::yield_now();
+                }
+                gate.set(built);
+                gate.set(!built); // the first setting stays
+                helpers.into_iter().map(|h| h.join().expect("helper")).collect::<Vec<_>>()
+            });
+            assert_eq!(waited, vec![built; 4]);
+            assert_eq!(gate.wait(), built);
+            assert_eq!(gate.state.lock().expect("lock").waiting, 0);
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::term::{Formula, Name, Sort, Term};
 pub fn is_closed_statement(
     statement: &Formula,
     params: &[(Name, Sort)],
-    assumptions: &[(String, Formula)],
+    assumptions: &[(Name, Formula)],
     conclusion: &Formula,
 ) -> bool {
     let mut f = statement;
@@ -179,7 +179,7 @@ mod tests {
             vec![(x.clone(), m.clone()), (x.clone(), Sort::Rat)],
         ];
         let fs = formulas();
-        let assumptions: Vec<Vec<(String, Formula)>> = vec![
+        let assumptions: Vec<Vec<(Name, Formula)>> = vec![
             vec![],
             vec![("a".into(), fs[1].clone())],
             vec![("a".into(), fs[7].clone()), ("b".into(), fs[20].clone())],

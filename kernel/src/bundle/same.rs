@@ -16,6 +16,7 @@
 //! was left out because a hand-written equality there is about 30 lines of the
 //! trusted kernel, whose budget (1,500 lines) has about a dozen left.
 
+use crate::check::Context;
 use crate::term::{Formula, Name, Sort, Term};
 use std::sync::Arc;
 
@@ -80,6 +81,18 @@ pub(super) fn same_formula(a: &Formula, b: &Formula) -> bool {
         | (Formula::Exists(_, s, x), Formula::Exists(_, r, y)) => same_sort(s, r) && same_arc_formula(x, y),
         _ => false,
     }
+}
+
+/// `a == b` for contexts (a technique's guarantees are checked in equal contexts, each
+/// read from the same table entries).
+pub(super) fn same_context(a: &Context, b: &Context) -> bool {
+    a.variables.len() == b.variables.len()
+        && a.hypotheses.len() == b.hypotheses.len()
+        && a.variables.iter().zip(&b.variables).all(|((x, s), (y, r))| same_name(x, y) && same_sort(s, r))
+        && a.hypotheses
+            .iter()
+            .zip(&b.hypotheses)
+            .all(|((x, f), (y, g))| same_name(x, y) && same_formula(f, g))
 }
 
 #[cfg(test)]
@@ -212,6 +225,40 @@ mod tests {
             }
         }
         assert!(equal > fs.len() && compared - equal > 10_000, "{equal} equal of {compared}");
+        // Contexts of a few variables and hypotheses, shared or rebuilt.
+        let vars = |k: usize| -> Vec<(Name, Sort)> {
+            let all = [
+                (name("x"), Sort::Rat),
+                (name("y"), Sort::Named(name("M"))),
+                (name("x"), Sort::Named(name("M"))),
+            ];
+            all.iter().skip(k % 3).take(k % 2 + 1).cloned().collect()
+        };
+        let contexts: Vec<Context> = (0..12)
+            .map(|k| Context {
+                variables: vars(k),
+                hypotheses: (0..k % 4)
+                    .map(|j| (name(["a", "b"][(k + j) % 2]), fs[(k * 5 + j * 3) % 7].clone()))
+                    .collect(),
+            })
+            .collect();
+        let fresh_context = |c: &Context| Context {
+            variables: c.variables.iter().map(|(x, s)| (name(x), s.clone())).collect(),
+            hypotheses: c.hypotheses.iter().map(|(x, f)| (name(x), fresh_formula(f))).collect(),
+        };
+        let (mut equal, mut compared) = (0, 0);
+        for a in &contexts {
+            for b in &contexts {
+                for (x, y) in
+                    [(a.clone(), b.clone()), (fresh_context(a), b.clone()), (a.clone(), fresh_context(b))]
+                {
+                    assert_eq!(same_context(&x, &y), a == b, "{x:?} / {y:?}");
+                }
+                equal += usize::from(a == b);
+                compared += 1;
+            }
+        }
+        assert!(equal >= contexts.len() && compared - equal > 100, "{equal} equal of {compared}");
         let ts = terms();
         let fresh: Vec<Term> = ts.iter().map(fresh_term).collect();
         for (a, a2) in ts.iter().zip(&fresh) {

@@ -644,10 +644,9 @@ pub(super) fn unreadable<T>(reason: String) -> Result<T, BundleError> {
 /// the cursors (and threads) reading that bundle. A bundle is compact: a proof step or
 /// a formula `true` takes one byte in it but 168 or 88 once decoded, so its size alone
 /// (at most `max_json_bytes`) would let a file of 512 MB ask for tens of gigabytes,
-/// and an allocation that fails aborts the process. A name copied as a `String` for a
-/// claim, a label or the trust base takes its length too (a long name may be named
-/// many times); what is shared (a name in the table, a table entry's children) is
-/// counted once, in the table, and is of the order of the input.
+/// and an allocation that fails aborts the process. What is shared (a name in the
+/// table, which the claims, labels and trust base name without a copy, a table entry's
+/// children) is counted once, in the table, and is of the order of the input.
 pub(super) struct Budget {
     spent: AtomicU64,
     limit: u64,
@@ -1191,16 +1190,6 @@ impl<'t> Parts<'t> {
         name_at(&self.tables.names, r)
     }
 
-    /// A names entry as a `String` of its own (copied from the entry, whose count of
-    /// owners is left alone).
-    /// A copy of the name `r` names next: its length is taken from the budget, as a
-    /// long name may be named again and again, each time for one byte of input.
-    fn text(&self, r: &mut Reader) -> Result<String, BundleError> {
-        let n = name_ref_at(&self.tables.names, r)?;
-        r.budget.take(n.len() as u64)?;
-        Ok(String::from(&**n))
-    }
-
     fn sort(&self, r: &mut Reader) -> Result<Sort, BundleError> {
         sort_at(&self.tables.names, r)
     }
@@ -1237,10 +1226,6 @@ impl<'t> Parts<'t> {
 
     fn named_formulas(&mut self, r: &mut Reader) -> Result<Vec<(Name, Formula)>, BundleError> {
         r.list(|r| Ok((self.name(r)?, self.formula(r)?)))
-    }
-
-    fn labelled_formulas(&mut self, r: &mut Reader) -> Result<Vec<(String, Formula)>, BundleError> {
-        r.list(|r| Ok((self.text(r)?, self.formula(r)?)))
     }
 
     fn refs(&self, r: &mut Reader) -> Result<Vec<StepId>, BundleError> {
@@ -1296,11 +1281,11 @@ impl<'t> Parts<'t> {
         };
         Ok(Claim {
             kind,
-            owner: self.text(r)?,
-            name: self.text(r)?,
+            owner: self.name(r)?,
+            name: self.name(r)?,
             theorem: self.name(r)?,
             params: self.variables(r)?,
-            assumptions: self.labelled_formulas(r)?,
+            assumptions: self.named_formulas(r)?,
             conclusion: self.formula(r)?,
         })
     }
@@ -1309,7 +1294,7 @@ impl<'t> Parts<'t> {
     pub fn trust_base(&mut self, r: &mut Reader) -> Result<TrustBase, BundleError> {
         let axioms = r.list(|r| self.name(r))?;
         let assumptions = r.list(|r| {
-            Ok(TrustAssumption { owner: self.text(r)?, name: self.text(r)?, statement: self.formula(r)? })
+            Ok(TrustAssumption { owner: self.name(r)?, name: self.name(r)?, statement: self.formula(r)? })
         })?;
         Ok(TrustBase { axioms, assumptions })
     }
@@ -1319,17 +1304,17 @@ impl<'t> Parts<'t> {
         if !r.flag()? {
             return Ok(None);
         }
-        let challenge = self.text(r)?;
-        let technique = self.text(r)?;
+        let challenge = self.name(r)?;
+        let technique = self.name(r)?;
         let params = self.variables(r)?;
-        let allows = self.labelled_formulas(r)?;
-        let requires = r.list(|r| Ok((self.text(r)?, self.formula(r)?, self.name(r)?)))?;
+        let allows = self.named_formulas(r)?;
+        let requires = r.list(|r| Ok((self.name(r)?, self.formula(r)?, self.name(r)?)))?;
         Ok(Some(ChallengeMet { challenge, technique, params, allows, requires }))
     }
 
-    /// The text of a verdict (a names entry).
-    pub fn verdict(&self, r: &mut Reader) -> Result<String, BundleError> {
-        self.text(r)
+    /// The text of a verdict (a names entry, shared with the table).
+    pub fn verdict(&self, r: &mut Reader) -> Result<Name, BundleError> {
+        self.name(r)
     }
 
     /// One proof step (see [`Writer::step`] for the tags).
@@ -1530,8 +1515,10 @@ mod tests {
     }
 
     #[test]
-    fn a_copied_name_takes_its_length_from_the_budget() {
-        // One name of 1,000 bytes, named three times by a part that copies it.
+    fn a_name_the_claims_section_names_is_the_table_entry_itself() {
+        // One name of 1,000 bytes, named three times by the claims section: each time the
+        // table's entry is shared (no copy), so nothing is taken from the budget for it,
+        // however often it is named.
         let mut names = Vec::new();
         put_usize(&mut names, 1);
         put_usize(&mut names, 1_000);
@@ -1544,16 +1531,14 @@ mod tests {
             &Limits::default(),
         )
         .expect("one name");
-        let copies = |budget: &Budget| {
-            let mut r = Reader::new(&[0, 0, 0], "claims section", budget);
-            let parts = Parts::new(&tables);
-            (0..3)
-                .map(|_| parts.text(&mut r).map(|t| t.len()))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.reason)
-        };
-        assert_eq!(copies(&Budget::new(3_000)), Ok(vec![1_000; 3]));
-        let refused = "not a readable bundle: decoding it would take more than 2999 bytes of memory for its lists and tables";
-        assert_eq!(copies(&Budget::new(2_999)), Err(refused.to_string()));
+        let nothing = Budget::new(0);
+        let mut r = Reader::new(&[0, 0, 0], "claims section", &nothing);
+        let parts = Parts::new(&tables);
+        for _ in 0..3 {
+            let n = parts.verdict(&mut r).expect("within the budget");
+            assert_eq!(n.len(), 1_000);
+            assert!(Arc::ptr_eq(&n, &tables.names[0]));
+        }
+        r.finish().expect("read to its end");
     }
 }
