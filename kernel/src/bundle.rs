@@ -852,11 +852,17 @@ impl<'d> Batch<'d> {
         while let Some(run) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
             let Some(tp) = &self.declarations[self.jobs[run.start]].proof else { continue };
             let checked = CheckedContext::new(sig, &tp.context);
-            for k in run.clone() {
+            // Each proof of the run but the last with a copy of the checked context, the
+            // last with the context itself.
+            for k in run.start..run.end - 1 {
                 if let Some(tp) = &self.declarations[self.jobs[k]].proof {
                     let _ = self.results[k]
                         .set(checked.as_ref().map_err(Clone::clone).and_then(|c| c.check(&tp.proof)));
                 }
+            }
+            let last = run.end - 1;
+            if let Some(tp) = &self.declarations[self.jobs[last]].proof {
+                let _ = self.results[last].set(checked.and_then(|c| c.check_last(&tp.proof)));
             }
         }
     }

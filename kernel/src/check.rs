@@ -59,8 +59,8 @@
 //! - `le-antisymm`: `Γ ⊢ a ≤ b`, `Δ ⊢ b ≤ a` give `Γ ∪ Δ ⊢ a = b`.
 //!
 //! Nothing else makes a theorem: [`Theorem`]'s fields are private to this crate and
-//! only [`check`] (with [`check_with_limits`]) and [`CheckedContext::check`] return
-//! one, all by the same loop over the steps.
+//! only [`check`] (with [`check_with_limits`]) and [`CheckedContext::check`] (with
+//! [`CheckedContext::check_last`]) return one, all by the same loop over the steps.
 //!
 //! # Entry points
 //!
@@ -70,7 +70,8 @@
 //! new. [`CheckedContext::check`] then checks a proof in it with a copy of the checker
 //! as the context check left it (its tables, no step results, the work spent on the
 //! context), so that one proof's assumptions, results and work never reach another's.
-//! [`check_with_limits`] is the same for one proof, with the checker itself.
+//! [`CheckedContext::check_last`] and [`check_with_limits`] are the same for one proof,
+//! with the checker itself.
 
 use crate::error::{KernelError, LimitKind};
 use crate::poly::{Monomial, Normalizer, Work};
@@ -226,6 +227,12 @@ impl<'a> CheckedContext<'a> {
     /// Checks `proof` in this context (see [`check`]).
     pub fn check(&self, proof: &Proof) -> Result<Theorem, KernelError> {
         self.checker.clone().run(proof)
+    }
+
+    /// [`CheckedContext::check`] for the last proof checked in this context: the same
+    /// check, with the checker itself rather than a copy.
+    pub fn check_last(self, proof: &Proof) -> Result<Theorem, KernelError> {
+        self.checker.run(proof)
     }
 }
 

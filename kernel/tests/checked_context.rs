@@ -37,6 +37,9 @@ fn proofs_in_one_context_get_what_check_gives_each() {
     for proof in &proofs {
         let alone = check(&sig, &ctx, proof).unwrap();
         assert_eq!(checked.check(proof).unwrap(), alone);
+        // The last proof of a context may take the checked context itself: the same.
+        let last = CheckedContext::new(&sig, &ctx).unwrap();
+        assert_eq!(last.check_last(proof).unwrap(), alone);
     }
     // The second proof rests on both hypotheses, in the context's order.
     let both = checked.check(&proofs[1]).unwrap();
@@ -55,6 +58,7 @@ fn a_refused_proof_leaves_the_context_usable() {
     let expected = at(0, "hypothesis", KernelError::UnknownHypothesis { name: "nope".into() });
     assert_eq!(checked.check(&bad).unwrap_err(), expected);
     assert_eq!(check(&sig, &ctx, &bad).unwrap_err(), expected);
+    assert_eq!(CheckedContext::new(&sig, &ctx).unwrap().check_last(&bad).unwrap_err(), expected);
     let good = proof(vec![Step::Hypothesis { name: name("h") }]);
     assert_eq!(checked.check(&good).unwrap().conclusion(), &q());
 }
@@ -138,6 +142,9 @@ fn the_work_limit_is_per_proof() {
     for _ in 0..2 {
         assert_eq!(tight.check(&ring).unwrap_err(), over);
     }
+    // The last check, with the context itself, has the same budget.
+    assert_eq!(tight.check_last(&ring).unwrap_err(), over);
+    assert!(checked.check_last(&ring).is_ok());
 }
 
 #[test]
