@@ -103,6 +103,9 @@ pub struct Theorem {
     conclusion: Formula,
     trust_base: BTreeSet<Name>,
     signature: Fingerprint,
+    /// The conclusion's extent when the checker found it closed and knew its extent
+    /// (both functions of the conclusion alone), so `add_theorem` need not walk it.
+    closed: Option<Extent>,
 }
 
 impl Signature {
@@ -115,9 +118,17 @@ impl Signature {
         if let Some((_, h)) = theorem.hypotheses.first() {
             return Err(KernelError::UndischargedAssumption { formula: Box::new(h.clone()) });
         }
+        // Measured against this signature's limits and closed (`declare_checked` does not
+        // check a theorem's statement): a conclusion the checker found closed, of an
+        // extent within these limits, is not walked again.
+        let (l, statement) = (self.limits(), &theorem.conclusion);
+        if !theorem.closed.is_some_and(|e| e.size <= l.max_formula_size && e.depth <= l.max_depth) {
+            check_extent(Node::F(statement), l.max_formula_size, l.max_depth)?;
+            KernelError::unless_free(|| format!("`{name}`"), first_free(Node::F(statement), |_, _| true))?;
+        }
         self.declare_checked(Declaration::Theorem {
             name,
-            statement: theorem.conclusion.clone(),
+            statement: statement.clone(),
             trust_base: theorem.trust_base.clone(),
         })
     }
@@ -281,8 +292,10 @@ impl<'a> Checker<'a> {
             };
             used.push(i);
         }
-        // ...and speak only of the context's variables (a last `psatz` step checked its goal's).
-        if !matches!(proof.steps.last(), Some(Step::Psatz { .. })) {
+        // ...and speak only of the context's variables (a last `psatz` step checked its
+        // goal's): nothing to look up when it is closed.
+        let closed = first_free(Node::F(&last.concl), |_, _| true).is_none();
+        if !closed && !matches!(proof.steps.last(), Some(Step::Psatz { .. })) {
             self.declared(Node::F(&last.concl))?;
         }
         let context = self.ctx;
@@ -292,6 +305,7 @@ impl<'a> Checker<'a> {
             conclusion: last.concl,
             trust_base: trust_base(&needed, &self.cited),
             signature: self.sig.fingerprint(),
+            closed: last.extent.get().filter(|_| closed),
         })
     }
 }

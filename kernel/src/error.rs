@@ -1,7 +1,7 @@
 //! Why the kernel refused something. Every refusal is a value of [`KernelError`]:
 //! which rule, at which step, what was expected and what was found.
 
-use crate::term::{Formula, Sort, Term};
+use crate::term::{Formula, Name, Sort, Term};
 use std::fmt;
 
 /// Which limit was hit.
@@ -298,6 +298,12 @@ impl KernelError {
     /// `what` has the free variable `variable` but must be closed.
     pub(crate) fn not_closed(what: String, variable: &str) -> KernelError {
         KernelError::NotClosed { what, variable: variable.to_string() }
+    }
+
+    /// `Ok` when `free`, the first free variable the checker found in `what`, is `None`;
+    /// else [`KernelError::not_closed`].
+    pub(crate) fn unless_free(what: impl FnOnce() -> String, free: Option<&Name>) -> Result<(), KernelError> {
+        free.map_or(Ok(()), |v| Err(KernelError::not_closed(what(), v)))
     }
 
     /// The symbol `name` takes `expected` arguments but was given `found`.

@@ -233,20 +233,18 @@ impl Signature {
             Declaration::Axiom { statement, .. } | Declaration::Theorem { statement, .. } => {
                 let axiom = matches!(decl, Declaration::Axiom { .. });
                 // Both are measured against this signature's limits and must be closed.
-                // An axiom's statement is input: its sorts are checked here. A theorem's
-                // comes only from `add_theorem` (`declare` refuses the declaration), as
-                // the conclusion of a `Theorem` checked against this signature or a
-                // prefix of it: the checker checked its sorts against that prefix, and
-                // every sort and symbol of a prefix is declared alike here. It does not
-                // ensure that it is closed (its free variables may be the context's),
-                // nor that it fits these limits (the empty prefix is every signature's).
+                // An axiom's statement is input: its sorts, measure and closedness are
+                // checked here. A theorem's comes only from `add_theorem` (`declare`
+                // refuses the declaration), as the conclusion of a `Theorem` checked
+                // against this signature or a prefix of it: the checker checked its sorts
+                // against that prefix, and every sort and symbol of a prefix is declared
+                // alike here. `add_theorem` checks that it is closed (its free variables
+                // may be the context's) and fits these limits (the empty prefix is every
+                // signature's).
                 if axiom {
                     self.check_formula(statement, &mut Vec::new())?;
-                } else {
-                    check_extent(Node::F(statement), self.limits.max_formula_size, self.limits.max_depth)?;
-                }
-                if let Some(v) = first_free(Node::F(statement), |_, _| true) {
-                    return Err(KernelError::not_closed(format!("`{n}`"), v));
+                    let free = first_free(Node::F(statement), |_, _| true);
+                    KernelError::unless_free(|| format!("`{n}`"), free)?;
                 }
                 (None, Some((if axiom { FactKind::Axiom } else { FactKind::Theorem }, statement.clone())))
             }
