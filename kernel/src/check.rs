@@ -103,8 +103,10 @@ pub struct Theorem {
     conclusion: Formula,
     trust_base: BTreeSet<Name>,
     signature: Fingerprint,
-    /// The conclusion's extent when the checker found it closed and knew its extent
-    /// (both functions of the conclusion alone), so `add_theorem` need not walk it.
+    /// The conclusion's extent when the checker found it closed and knew its extent,
+    /// so that `add_theorem` need not walk it again. Whether the extent was known
+    /// depends on the proof's last step, so theorems of one conclusion proved two ways
+    /// may differ here (and so under `==`).
     closed: Option<Extent>,
 }
 
