@@ -284,7 +284,7 @@ fn varint(bytes: &[u8], mut at: usize) -> (u64, usize) {
 /// Where each of a bundle's six sections (names, terms, formulas, declarations,
 /// proofs, claims) starts (its length prefix) and where its body starts and ends.
 fn sections(bytes: &[u8]) -> Vec<(usize, usize, usize)> {
-    let (version_len, at) = varint(bytes, "warrant-bundle/3\n".len());
+    let (version_len, at) = varint(bytes, "warrant-bundle/4\n".len());
     let mut at = at + version_len as usize;
     (0..6)
         .map(|_| {
@@ -320,7 +320,7 @@ const DECLARATIONS: usize = 3;
 fn a_bundle_reads_back_as_written_byte_for_byte() {
     let (_, b) = answered();
     let bytes = answered_bytes();
-    assert!(bytes.starts_with(b"warrant-bundle/3\n"));
+    assert!(bytes.starts_with(b"warrant-bundle/4\n"));
     assert_eq!(&Bundle::from_bytes(&bytes).expect("reads"), b);
     assert_eq!(b.to_bytes().expect("encode"), bytes);
     // A bundle without a challenge, and one with every formula spelled out, read
@@ -358,6 +358,19 @@ fn a_json_bundle_of_the_last_format_is_refused_with_how_to_make_one() {
     assert_eq!(
         out,
         "refused: this bundle is of format `warrant-bundle/2` (JSON), which is no longer read; re-create it with `warrant audit --bundle`\n"
+    );
+}
+
+#[test]
+fn a_bundle_of_the_format_before_is_refused_with_how_to_make_one() {
+    // `warrant-bundle/3` had this layout, its hashes SHA-256.
+    let mut old = b"warrant-bundle/3\n".to_vec();
+    old.extend_from_slice(&answered_bytes()["warrant-bundle/4\n".len()..]);
+    let (code, out) = verify_written("old3.bundle", &old);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        "refused: this bundle is of format `warrant-bundle/3` (SHA-256 hashes), which is no longer read; re-create it with `warrant audit --bundle`\n"
     );
 }
 
@@ -414,12 +427,12 @@ fn a_bad_table_reference_is_refused_by_the_command() {
 #[test]
 fn another_format_is_refused_with_its_name() {
     let mut old = b"warrant-bundle/1\n".to_vec();
-    old.extend_from_slice(&answered_bytes()["warrant-bundle/3\n".len()..]);
+    old.extend_from_slice(&answered_bytes()["warrant-bundle/4\n".len()..]);
     let (code, out) = verify_written("old.bundle", &old);
     assert_eq!(code, Some(1));
     assert_eq!(
         out,
-        "refused: unsupported bundle format `warrant-bundle/1` (this verifier reads `warrant-bundle/3`)\n"
+        "refused: unsupported bundle format `warrant-bundle/1` (this verifier reads `warrant-bundle/4`)\n"
     );
 }
 
@@ -519,7 +532,7 @@ fn print_shows_the_verified_bundle_as_json() {
     let (_, summary) = verify_file(path);
     let json = out.strip_prefix(&summary).expect("the summary first");
     let value: serde_json::Value = serde_json::from_str(json).expect("JSON after the summary");
-    assert_eq!(value["format"], "warrant-bundle/3");
+    assert_eq!(value["format"], "warrant-bundle/4");
     assert_eq!(value["claims"].as_array().expect("claims").len(), b.claims.len());
     assert_eq!(value["hashes"]["bundle"], b.hashes.bundle.as_str());
 }
@@ -743,7 +756,7 @@ fn long_proof_bundle(n: usize) -> Vec<u8> {
     proof.resize(proof.len() + n, 5);
     let mut proofs = vec![1];
     section(&proof, &mut proofs);
-    let mut out = b"warrant-bundle/3\n".to_vec();
+    let mut out = b"warrant-bundle/4\n".to_vec();
     section(b"0.1.0", &mut out);
     for body in [&[0u8][..], &[0], &[0], &[0], &proofs, &[]] {
         section(body, &mut out);

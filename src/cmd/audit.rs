@@ -47,7 +47,7 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub challenge: Option<PathBuf>,
     /// Write a certificate bundle of the accepted submission to FILE (binary, format
-    /// `warrant-bundle/3`), for `warrant verify` (`--print` shows it as JSON).
+    /// `warrant-bundle/4`), for `warrant verify` (`--print` shows it as JSON).
     #[arg(long, value_name = "FILE")]
     pub bundle: Option<PathBuf>,
 }

@@ -1,11 +1,11 @@
-//! The stored form of a bundle (format `warrant-bundle/3`): a compact binary encoding
+//! The stored form of a bundle (format `warrant-bundle/4`): a compact binary encoding
 //! in which every name, term and formula sits once in a shared table and everything
 //! else names it by its index there.
 //!
 //! # Layout
 //!
 //! ```text
-//! "warrant-bundle/3\n"             the format line (text, so `head -c 17` names it)
+//! "warrant-bundle/4\n"             the format line (text, so `head -c 17` names it)
 //! kernel version                   a string
 //! names section                    every distinct string: names, labels, owners
 //! terms section                    the term table
@@ -13,8 +13,10 @@
 //! declarations section             the signature slice, in order
 //! proofs section                   one proof section (context and steps) per theorem
 //! claims section                   verdict, claims, trust base, challenge
-//! hashes                           five SHA-256 digests, 32 bytes each
+//! hashes                           five BLAKE3 digests, 32 bytes each
 //! ```
+//!
+//! Format `warrant-bundle/3` was the same with SHA-256 digests; it is refused by name.
 //!
 //! A section is a length (in bytes) followed by that many bytes, its *body*; a body
 //! must be read to its last byte exactly, and the file must end with the hashes.
@@ -69,10 +71,10 @@ use std::mem::size_of;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// What the bytes of a format-3 file start with.
-pub(super) const FORMAT_LINE: &[u8] = b"warrant-bundle/3\n";
+/// What the bytes of a format-4 file start with.
+pub(super) const FORMAT_LINE: &[u8] = b"warrant-bundle/4\n";
 
-/// The length of one recorded hash (SHA-256).
+/// The length of one recorded hash (BLAKE3).
 pub(super) const HASH_BYTES: usize = 32;
 
 // ---------------------------------------------------------------------------
