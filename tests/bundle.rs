@@ -361,12 +361,17 @@ fn a_json_bundle_of_the_last_format_is_refused_with_how_to_make_one() {
     );
 }
 
+/// The answered bundle's bytes under another format line.
+fn with_format_line(line: &str) -> Vec<u8> {
+    let mut bytes = format!("{line}\n").into_bytes();
+    bytes.extend_from_slice(&answered_bytes()["warrant-bundle/4\n".len()..]);
+    bytes
+}
+
 #[test]
 fn a_bundle_of_the_format_before_is_refused_with_how_to_make_one() {
     // `warrant-bundle/3` had this layout, its hashes SHA-256.
-    let mut old = b"warrant-bundle/3\n".to_vec();
-    old.extend_from_slice(&answered_bytes()["warrant-bundle/4\n".len()..]);
-    let (code, out) = verify_written("old3.bundle", &old);
+    let (code, out) = verify_written("old3.bundle", &with_format_line("warrant-bundle/3"));
     assert_eq!(code, Some(1));
     assert_eq!(
         out,
@@ -426,9 +431,7 @@ fn a_bad_table_reference_is_refused_by_the_command() {
 
 #[test]
 fn another_format_is_refused_with_its_name() {
-    let mut old = b"warrant-bundle/1\n".to_vec();
-    old.extend_from_slice(&answered_bytes()["warrant-bundle/4\n".len()..]);
-    let (code, out) = verify_written("old.bundle", &old);
+    let (code, out) = verify_written("old.bundle", &with_format_line("warrant-bundle/1"));
     assert_eq!(code, Some(1));
     assert_eq!(
         out,
