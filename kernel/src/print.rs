@@ -108,33 +108,10 @@ impl<'f> Printer<'f, '_, '_> {
     }
 
     /// A number where `ctx` binds: written first and parenthesised afterwards if its
-    /// text needs it, so that it is formatted once. A small value (reduced, its
-    /// denominator positive) is written from its machine integers here, the text
-    /// `Display` gives it (`n`, or `n/d` when `d` is not 1): `Display` goes through
-    /// `fmt` and 128-bit divisions, about 600 instructions a number.
+    /// text needs it, so that it is formatted once.
     fn num(&mut self, r: &Rat, ctx: TPrec) {
         let at = self.out.len();
-        let small = r.small().and_then(|(n, d)| Some((i64::try_from(n).ok()?, u64::try_from(d).ok()?)));
-        let shape = match small {
-            Some((n, d)) => {
-                if n < 0 {
-                    self.out.push('-');
-                }
-                push_decimal(self.out, n.unsigned_abs());
-                if d != 1 {
-                    self.out.push('/');
-                    push_decimal(self.out, d);
-                }
-                if n < 0 {
-                    RatShape::Negative
-                } else if d != 1 {
-                    RatShape::Fraction
-                } else {
-                    RatShape::Natural
-                }
-            }
-            None => r.write_text(self.out),
-        };
+        let shape = r.write_text(self.out);
         let own = match shape {
             RatShape::Negative => TPrec::Unary,
             RatShape::Fraction => TPrec::Product,
@@ -262,26 +239,6 @@ impl<'f> Printer<'f, '_, '_> {
         self.out.push_str(op);
         self.out.push(' ');
         self.term(b, TPrec::Sum);
-    }
-}
-
-/// Appends the decimal digits of `v` (as `Display` writes it), one ASCII `char` at a
-/// time (no UTF-8 check of the digits, as `str::from_utf8` would make).
-fn push_decimal(out: &mut String, mut v: u64) {
-    if v < 10 {
-        out.push(char::from(b'0' + v as u8));
-        return;
-    }
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    while v > 0 {
-        at -= 1;
-        digits[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
-    out.reserve(digits.len() - at);
-    for &d in &digits[at..] {
-        out.push(char::from(d));
     }
 }
 
