@@ -1561,12 +1561,14 @@ mod tests {
         Bundle::new(declarations, claims, trust_base, Some(challenge)).expect("hashes")
     }
 
+    /// `P(arg)`, its argument list a fresh allocation.
+    fn p(arg: &str) -> Formula {
+        let args: Arc<[Term]> = Arc::from(vec![Term::App(name(arg), Arc::from(vec![]))]);
+        Formula::Pred(name("P"), args)
+    }
+
     #[test]
     fn assumptions_are_told_apart_by_identity_then_in_full() {
-        let p = |arg: &str| {
-            let args: Arc<[Term]> = Arc::from(vec![Term::App(name(arg), Arc::from(vec![]))]);
-            Formula::Pred(name("P"), args)
-        };
         // One allocation of each name, as in a bundle read from bytes.
         let (t, a) = (name("T"), name("a"));
         let claim = |assumptions: Vec<(Name, Formula)>| Claim {
@@ -2033,10 +2035,6 @@ mod tests {
         // statements), repeat it with equal parts made anew, differ in one statement or
         // one label, or have none: the summary is what writing every line in full gives.
         let mut b = sample();
-        let p = |arg: &str| {
-            let args: Arc<[Term]> = Arc::from(vec![Term::App(name(arg), Arc::from(vec![]))]);
-            Formula::Pred(name("P"), args)
-        };
         let (a, bb) = (name("a"), name("b"));
         let (pc, pd) = (p("c"), p("d"));
         let shared = vec![(a.clone(), pc.clone()), (bb.clone(), pd.clone())];

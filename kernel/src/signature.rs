@@ -286,9 +286,8 @@ impl Signature {
         if let Some((p, _)) = params.iter().find(|(p, _)| !seen.insert(p)) {
             return Err(KernelError::NameTaken { name: p.to_string() });
         }
-        if let Some(v) = first_free(Node::F(&eq), |v, s| !params.iter().any(|(p, t)| p == v && t == s)) {
-            return Err(KernelError::not_closed(format!("definition `{n}`"), v));
-        }
+        let free = first_free(Node::F(&eq), |v, s| !params.iter().any(|(p, t)| p == v && t == s));
+        KernelError::unless_free(|| format!("definition `{n}`"), free)?;
         let mut f = eq;
         for (p, s) in params.iter().rev() {
             f = Formula::Forall(Hint(p.clone()), s.clone(), Arc::new(close_formula(&f, p, s)));
