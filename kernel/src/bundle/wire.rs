@@ -1152,15 +1152,11 @@ impl Tables {
     }
 }
 
+/// The entry of `names` that `r` names next, shared.
 fn name_at(names: &[Name], r: &mut Reader) -> Result<Name, BundleError> {
-    name_ref_at(names, r).cloned()
-}
-
-/// The entry of `names` that `r` names next.
-fn name_ref_at<'n>(names: &'n [Name], r: &mut Reader) -> Result<&'n Name, BundleError> {
     let j = r.index()?;
     match names.get(j) {
-        Some(n) => Ok(n),
+        Some(n) => Ok(n.clone()),
         None => unreadable(format!("a part names name {j}, which is not in the table")),
     }
 }
