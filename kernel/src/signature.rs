@@ -63,6 +63,9 @@ pub struct Signature {
     /// `ids[k]` is the identity of the extension that added `entries[k]`.
     ids: Vec<u64>,
     symbols: NameMap<Symbol>,
+    /// `symbols` again, keyed by the address of each name's text as `symbols` holds it
+    /// (see [`Signature::symbol_of`]).
+    symbols_at: HashMap<usize, Symbol, foldhash::fast::RandomState>,
     facts: NameMap<Fact>,
     limits: Limits,
 }
@@ -129,6 +132,15 @@ impl Signature {
         self.symbols.get(n)
     }
 
+    /// The symbol called `n`. Found first by the address of `n`'s text, without reading
+    /// it: `symbols_at` holds the address of each name `symbols` holds, and that name
+    /// stays allocated while its entry does (the two maps gain and lose entries
+    /// together), so no other text can have that address. A name that does not share
+    /// the declared name's allocation is found by its text.
+    pub(crate) fn symbol_of(&self, n: &Name) -> Option<&Symbol> {
+        self.symbols_at.get(&(n.as_ptr() as usize)).or_else(|| self.symbols.get(n))
+    }
+
     /// The fact (axiom, definition, theorem) called `n`, if any.
     pub fn fact(&self, n: &str) -> Option<&Fact> {
         self.facts.get(n)
@@ -138,7 +150,7 @@ impl Signature {
     pub fn has_sort(&self, s: &Sort) -> bool {
         match s {
             Sort::Rat => true,
-            Sort::Named(n) => matches!(self.symbols.get(n), Some(Symbol::Sort)),
+            Sort::Named(n) => matches!(self.symbol_of(n), Some(Symbol::Sort)),
         }
     }
 
@@ -171,6 +183,7 @@ impl Signature {
     pub fn truncate(&mut self, len: usize) {
         for decl in self.entries.drain(len.min(self.entries.len())..) {
             self.symbols.remove(decl.name());
+            self.symbols_at.remove(&(decl.name().as_ptr() as usize));
             self.facts.remove(decl.name());
         }
         self.ids.truncate(len);
@@ -261,6 +274,7 @@ impl Signature {
         self.ids.push(id);
         if let Some(sym) = symbol {
             // A definition's symbol is added after its body was checked: no recursion.
+            self.symbols_at.insert(n.as_ptr() as usize, sym.clone());
             self.symbols.insert(n.clone(), sym);
         }
         if let Some((kind, statement)) = fact {
@@ -306,7 +320,7 @@ impl Signature {
     /// head alone: the checker only keeps well-sorted formulas, so its arguments were
     /// checked with it. A bound variable is dangling here, which `sort_of_rec` reports.
     pub(crate) fn sort_of_checked<'s>(&'s self, t: &'s Term) -> Result<&'s Sort, KernelError> {
-        let head = if let Term::App(f, _) = t { self.symbols.get(f) } else { None };
+        let head = if let Term::App(f, _) = t { self.symbol_of(f) } else { None };
         match (t, head) {
             (Term::Free(_, s), _) | (Term::App(..), Some(Symbol::Function { result: s, .. })) => Ok(s),
             (Term::Bound(_) | Term::App(..), _) => self.sort_of_rec(t, &[]),
@@ -335,7 +349,7 @@ impl Signature {
                 Ok(s)
             }
             Term::Num(_) => Ok(RAT),
-            Term::App(f, args) => match self.symbols.get(f) {
+            Term::App(f, args) => match self.symbol_of(f) {
                 Some(Symbol::Function { params, result }) => {
                     self.check_args(f, params, args, binders)?;
                     Ok(result)
@@ -394,7 +408,7 @@ impl Signature {
                 }
                 Ok(())
             }
-            Formula::Pred(p, args) => match self.symbols.get(p) {
+            Formula::Pred(p, args) => match self.symbol_of(p) {
                 Some(Symbol::Predicate { params }) => self.check_args(p, params, args, binders),
                 _ => Err(KernelError::UnknownSymbol { name: p.to_string(), expected: "predicate" }),
             },

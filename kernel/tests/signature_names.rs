@@ -4,7 +4,10 @@
 //! must be declared). Random sequences of declarations, truncations and lookups over a
 //! small set of names, most of them long with a shared prefix, so that names are
 //! declared twice, looked up before and after they exist, and dropped and declared
-//! again. After every step each name is looked up in both.
+//! again. After every step each name is looked up in both, by a fresh copy of its text
+//! and by every allocation a declaration was given (the signature finds a symbol by
+//! the address of the name it declared before it reads text): a name dropped by a
+//! truncation and still held elsewhere must not be found at its old address.
 
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -72,6 +75,8 @@ proptest! {
         let mut sig = Signature::new();
         // The declarations in order, as the signature keeps them.
         let mut model: Vec<(String, Kind)> = Vec::new();
+        // Every name a declaration was given, accepted or not, still allocated.
+        let mut given: Vec<Name> = Vec::new();
         for op in ops {
             let (n, kind, decl) = match op {
                 Op::Truncate(len) => {
@@ -94,6 +99,7 @@ proptest! {
                 Op::Axiom(a) => (Some(a), Some(Kind::Axiom), Some(Declaration::Axiom { name: name(&names[a]), statement: Formula::True })),
             };
             if let (Some(a), Some(kind), Some(decl)) = (n, kind, decl) {
+                given.push(decl.name().clone());
                 let sorts: Vec<Sort> = match &kind {
                     Kind::Function(p, r) => p.iter().chain([r]).cloned().collect(),
                     Kind::Predicate(p) => p.clone(),
@@ -125,6 +131,19 @@ proptest! {
                 let want_fact = (want == Some(&Kind::Axiom)).then_some((FactKind::Axiom, Formula::True));
                 prop_assert_eq!(fact, want_fact, "fact {:?}", n);
                 prop_assert_eq!(sig.has_sort(&Sort::Named(name(n))), want == Some(&Kind::Sort), "sort {:?}", n);
+            }
+            for g in &given {
+                let want = by_name.get(&**g);
+                prop_assert_eq!(sig.has_sort(&Sort::Named(g.clone())), want == Some(&Kind::Sort), "sort {:?} by address", g);
+                // A constant of the symbol `g`: its sort when `g` is a function of no parameters.
+                let constant = sig.sort_of(&Term::App(g.clone(), Vec::new().into()), &[]).ok();
+                let want_constant = match want {
+                    Some(Kind::Function(p, r)) if p.is_empty() => Some(r.clone()),
+                    _ => None,
+                };
+                prop_assert_eq!(constant, want_constant, "constant {:?} by address", g);
+                let atom = sig.check_formula(&Formula::Pred(g.clone(), Vec::new().into()), &mut Vec::new()).is_ok();
+                prop_assert_eq!(atom, matches!(want, Some(Kind::Predicate(p)) if p.is_empty()), "atom {:?} by address", g);
             }
         }
     }
