@@ -87,7 +87,7 @@ fn a_met_challenge_verifies_and_prints_what_was_proved() {
     // The requirement theorems rest only on the challenge's allows.
     let m = b.challenge.as_ref().expect("challenge recorded");
     for c in b.claims.iter().filter(|c| c.kind == ClaimKind::Requirement) {
-        assert_eq!(c.assumptions, m.allows);
+        assert_eq!(*c.assumptions, m.allows);
     }
 }
 
@@ -198,7 +198,8 @@ fn a_dropped_assumption_is_refused() {
     refused(&rehashed(c), "the trust base omits the assumption");
     // Dropped from a claim: it no longer states its theorem.
     let mut c = b.clone();
-    c.claims[0].assumptions.pop();
+    let n = c.claims[0].assumptions.len();
+    c.claims[0].assumptions = Arc::from(&c.claims[0].assumptions[..n - 1]);
     refused(&rehashed(c), "states");
     // Dropped from a challenge's allows: the requirement claims no longer match it.
     let mut c = b.clone();
@@ -709,7 +710,7 @@ fn summary_printed_afresh(b: &Bundle, proofs: usize) -> String {
             ClaimKind::Requirement => "requirement",
         };
         out += &format!("  {kind} {}.{}: {}\n", c.owner, c.name, formula_to_string(&c.conclusion));
-        for (n, a) in &c.assumptions {
+        for (n, a) in c.assumptions.iter() {
             out += &format!("    assuming {n}: {}\n", formula_to_string(a));
         }
     }

@@ -9,6 +9,7 @@
 use crate::audit::Audit;
 use crate::report::Verdict;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use warrant_kernel::bundle::{
     open_statement, verify, Bundle, ChallengeMet, Claim, ClaimKind, Entry, TheoremProof, TrustAssumption,
     TrustBase,
@@ -59,8 +60,8 @@ pub fn write(audit: &Audit) -> Result<Bundle, String> {
                 owner: owner.clone(),
                 name: warrant_kernel::name(&g.name),
                 theorem,
-                params: context.variables.clone(),
-                assumptions,
+                params: context.variables.clone().into(),
+                assumptions: assumptions.into(),
                 conclusion,
             });
         }
@@ -79,8 +80,8 @@ pub fn write(audit: &Audit) -> Result<Bundle, String> {
                     owner: owner.clone(),
                     name: r.clone(),
                     theorem: theorem.clone(),
-                    params: m.params.clone(),
-                    assumptions: allows.clone(),
+                    params: m.params.clone().into(),
+                    assumptions: allows.clone().into(),
                     conclusion: f.clone(),
                 });
             }
@@ -100,7 +101,7 @@ pub fn write(audit: &Audit) -> Result<Bundle, String> {
         if let Some(f) = sig.fact(&c.theorem) {
             axioms.extend(f.trust_base.iter().cloned());
         }
-        for (name, statement) in &c.assumptions {
+        for (name, statement) in c.assumptions.iter() {
             assumptions.insert(TrustAssumption {
                 owner: c.owner.clone(),
                 name: name.clone(),
@@ -133,7 +134,7 @@ fn slice(
             Declaration::Theorem { name, .. } => {
                 let (context, proof) =
                     proofs.get(name.as_ref()).ok_or_else(|| format!("the proof of `{name}` is missing"))?;
-                Some(TheoremProof { context: (*context).clone(), proof: (*proof).clone() })
+                Some(TheoremProof { context: Arc::new((*context).clone()), proof: (*proof).clone() })
             }
             _ => None,
         };

@@ -74,9 +74,11 @@ const OLDER_FORMATS: [(&str, &str); 2] =
 pub struct TheoremProof {
     /// The context the proof was checked in (its hypotheses must all be discharged).
     /// The kernel's own type, so that `verify` checks the proof in it without a copy;
-    /// shown as `{"variables": [...], "hypotheses": [...]}`.
+    /// shared by the proofs of a bundle read from bytes that state the same context in
+    /// a row (a technique's guarantees); shown as `{"variables": [...], "hypotheses":
+    /// [...]}`.
     #[serde(serialize_with = "serialize_context")]
-    pub context: Context,
+    pub context: Arc<Context>,
     /// The proof object.
     pub proof: Proof,
 }
@@ -122,10 +124,12 @@ pub struct Claim {
     pub name: Name,
     /// The kernel theorem that proves it.
     pub theorem: Name,
-    /// The parameters.
-    pub params: Vec<(Name, Sort)>,
-    /// The assumptions it rests on, named, with the parameters free.
-    pub assumptions: Vec<(Name, Formula)>,
+    /// The parameters (shared by the claims of a bundle read from bytes that state the
+    /// same parameters and assumptions in a row, as a technique's guarantees do).
+    pub params: Arc<[(Name, Sort)]>,
+    /// The assumptions it rests on, named, with the parameters free (shared as the
+    /// parameters are).
+    pub assumptions: Arc<[(Name, Formula)]>,
     /// What holds under them, with the parameters free.
     pub conclusion: Formula,
 }
@@ -307,7 +311,7 @@ impl Bundle {
     /// verified, each was checked in that context and proves the theorem's statement).
     pub fn theorem_proofs(&self) -> impl Iterator<Item = (&Name, &Context, &Proof)> {
         self.declarations.iter().filter_map(|e| match (&e.declaration, &e.proof) {
-            (Declaration::Theorem { name, .. }, Some(tp)) => Some((name, &tp.context, &tp.proof)),
+            (Declaration::Theorem { name, .. }, Some(tp)) => Some((name, &*tp.context, &tp.proof)),
             _ => None,
         })
     }
@@ -815,7 +819,9 @@ impl<'d> Batch<'d> {
         // Contexts compared by address first (`same`): a technique's guarantees name the
         // same table entries.
         let same_context = |a: Option<&TheoremProof>, b: Option<&TheoremProof>| match (a, b) {
-            (Some(a), Some(b)) => same::same_context(&a.context, &b.context),
+            (Some(a), Some(b)) => {
+                Arc::ptr_eq(&a.context, &b.context) || same::same_context(&a.context, &b.context)
+            }
             (a, b) => a.is_none() && b.is_none(),
         };
         let proof = |k: usize| declarations[jobs[k]].proof.as_ref();
@@ -1183,7 +1189,7 @@ fn replay(bundle: &Bundle, side: &(dyn Fn() + Sync), threads: usize) -> Result<V
             }) else {
                 return refuse(format!("the requirement `{r}` of `{}` is not among the claims", m.challenge));
             };
-            if c.params != m.params || c.assumptions != m.allows || c.conclusion != *statement {
+            if *c.params != m.params || *c.assumptions != m.allows || c.conclusion != *statement {
                 return refuse(format!(
                     "the claim for the requirement `{r}` is not the challenge's statement `{}`",
                     formula_to_string(&closed_statement(&m.params, &m.allows, statement))
@@ -1226,7 +1232,7 @@ fn lists_the_same_assumptions(claims: &[Claim], listed: &[TrustAssumption]) -> b
     }
     let mut found = 0;
     for c in claims {
-        for (n, f) in &c.assumptions {
+        for (n, f) in c.assumptions.iter() {
             match by_label.get_mut(&label(&c.owner, n)) {
                 Some((identity, seen)) if *identity == Identity::of(f) => {
                     if !*seen {
@@ -1247,7 +1253,7 @@ fn lists_the_same_assumptions(claims: &[Claim], listed: &[TrustAssumption]) -> b
 fn compare_assumptions(claims: &[Claim], listed: &[TrustAssumption]) -> Result<(), BundleError> {
     let mut assumptions: BTreeSet<TrustAssumption> = BTreeSet::new();
     for c in claims {
-        for (name, statement) in &c.assumptions {
+        for (name, statement) in c.assumptions.iter() {
             assumptions.insert(TrustAssumption {
                 owner: c.owner.clone(),
                 name: name.clone(),
@@ -1403,7 +1409,7 @@ fn summary_within(bundle: &Bundle, proofs: usize, max: usize) -> Result<String, 
         }
         block.clear();
         let start = out.len();
-        for (n, a) in &c.assumptions {
+        for (n, a) in c.assumptions.iter() {
             let identity = Identity::of(a);
             push_all(&mut out, &["    assuming ", n, ": "]);
             text(&mut out, identity, a);
@@ -1529,7 +1535,10 @@ mod tests {
                     trust_base: BTreeSet::new(),
                 },
                 proof: Some(TheoremProof {
-                    context: Context { variables: vec![(name("x \"quoted\""), m)], hypotheses: vec![] },
+                    context: Arc::new(Context {
+                        variables: vec![(name("x \"quoted\""), m)],
+                        hypotheses: vec![],
+                    }),
                     proof: Proof { steps: vec![crate::proof::Step::TrueIntro] },
                 }),
             },
@@ -1539,8 +1548,8 @@ mod tests {
             owner: "C".into(),
             name: "r".into(),
             theorem: name("t"),
-            params: vec![],
-            assumptions: vec![("a".into(), Formula::True)],
+            params: Arc::from([]),
+            assumptions: Arc::from([("a".into(), Formula::True)]),
             conclusion: statement.clone(),
         }];
         let trust_base = TrustBase {
@@ -1561,6 +1570,57 @@ mod tests {
         Bundle::new(declarations, claims, trust_base, Some(challenge)).expect("hashes")
     }
 
+    #[test]
+    fn a_context_or_claim_list_read_again_is_shared() {
+        // Proofs of `t`, `t2` (the context of `t`, in an allocation of its own), `t3`
+        // (another variable) and `t4` (the context of `t3`); claims with the same
+        // parameters and assumptions, then other assumptions, then those again.
+        let mut b = sample();
+        let m = Sort::Named(name("M"));
+        let context =
+            |x: &str| Arc::new(Context { variables: vec![(name(x), m.clone())], hypotheses: vec![] });
+        let theorem = b.declarations[2].clone();
+        for (t, x) in [("t2", "x \"quoted\""), ("t3", "y"), ("t4", "y")] {
+            let mut e = theorem.clone();
+            if let Declaration::Theorem { name: n, .. } = &mut e.declaration {
+                *n = name(t);
+            }
+            e.proof.as_mut().expect("a proof").context = context(x);
+            b.declarations.push(e);
+        }
+        let claim = b.claims[0].clone();
+        let other: Arc<[(Name, Formula)]> = Arc::from([("a".into(), Formula::False)]);
+        b.claims = vec![
+            Claim { name: "r1".into(), ..claim.clone() },
+            Claim { name: "r2".into(), params: Arc::from([]), ..claim.clone() },
+            Claim { name: "r3".into(), assumptions: other, ..claim.clone() },
+            Claim { name: "r4".into(), ..claim },
+        ];
+        b.hashes = b.compute_hashes().expect("hashes");
+        let read_back = Bundle::from_bytes(&b.to_bytes().expect("encode")).expect("reads");
+        assert_eq!(read_back, b);
+        let contexts: Vec<&Arc<Context>> =
+            read_back.declarations[2..].iter().map(|e| &e.proof.as_ref().expect("a proof").context).collect();
+        let shared = |a: &Arc<Context>, b: &Arc<Context>| Arc::ptr_eq(a, b);
+        assert_eq!(
+            [
+                shared(contexts[0], contexts[1]),
+                shared(contexts[1], contexts[2]),
+                shared(contexts[2], contexts[3])
+            ],
+            [true, false, true]
+        );
+        let c = &read_back.claims;
+        let shared = |i: usize| {
+            Arc::ptr_eq(&c[i].params, &c[i + 1].params)
+                && Arc::ptr_eq(&c[i].assumptions, &c[i + 1].assumptions)
+        };
+        assert_eq!([shared(0), shared(1), shared(2)], [true, false, false]);
+        // The parameters alone match across `r2` and `r3`, but they are shared only with
+        // the assumptions after them.
+        assert!(!Arc::ptr_eq(&c[1].params, &c[2].params));
+    }
+
     /// `P(arg)`, its argument list a fresh allocation.
     fn p(arg: &str) -> Formula {
         let args: Arc<[Term]> = Arc::from(vec![Term::App(name(arg), Arc::from(vec![]))]);
@@ -1576,8 +1636,8 @@ mod tests {
             owner: t.clone(),
             name: "g".into(),
             theorem: name("t"),
-            params: vec![],
-            assumptions,
+            params: Arc::from([]),
+            assumptions: assumptions.into(),
             conclusion: Formula::True,
         };
         let listed = |statement: &Formula| TrustAssumption {
@@ -1641,8 +1701,8 @@ mod tests {
                     owner: names[o].clone(),
                     name: "g".into(),
                     theorem: name("t"),
-                    params: vec![],
-                    assumptions: vec![(names[n].clone(), f.clone())],
+                    params: Arc::from([]),
+                    assumptions: Arc::from([(names[n].clone(), f.clone())]),
                     conclusion: Formula::True,
                 })
                 .collect();
@@ -2052,13 +2112,17 @@ mod tests {
         ];
         let claim = b.claims[0].clone();
         b.claims = (lists.iter().enumerate())
-            .map(|(k, l)| Claim { name: name(&format!("g{k}")), assumptions: l.clone(), ..claim.clone() })
+            .map(|(k, l)| Claim {
+                name: name(&format!("g{k}")),
+                assumptions: l.clone().into(),
+                ..claim.clone()
+            })
             .collect();
         let mut expected = String::new();
         for c in &b.claims {
             expected +=
                 &format!("  requirement {}.{}: {}\n", c.owner, c.name, formula_to_string(&c.conclusion));
-            for (n, f) in &c.assumptions {
+            for (n, f) in c.assumptions.iter() {
                 expected += &format!("    assuming {n}: {}\n", formula_to_string(f));
             }
         }

@@ -720,6 +720,20 @@ impl<'a, 'g> Reader<'a, 'g> {
     }
 
     /// `n` bytes.
+    /// Reads `expected` when the bytes at the cursor start with it; else reads nothing.
+    pub fn skip_if(&mut self, expected: &[u8]) -> bool {
+        let same = self.bytes[self.pos..self.end].starts_with(expected);
+        if same {
+            self.pos += expected.len();
+        }
+        same
+    }
+
+    /// The bytes read since offset `start` (a [`Reader::pos`] of this reader).
+    pub fn since(&self, start: usize) -> &'a [u8] {
+        &self.bytes[start..self.pos]
+    }
+
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], BundleError> {
         if n > self.left() {
             return self.ends_early();
@@ -1176,12 +1190,52 @@ pub(super) struct Parts<'t> {
     tables: &'t Tables,
     /// Nodes named so far (shared ones counted each time).
     pub spent: u64,
+    /// The last proof's context: a technique's guarantees are proved in one context,
+    /// one after the other (30 of the 53 proofs of the corpus bundle repeat the context
+    /// before them).
+    last_context: Repeat<Arc<Context>>,
+    /// The last claim's parameters and assumptions, which a technique's guarantees
+    /// share likewise.
+    last_claim: Repeat<ClaimLists>,
+}
+
+/// A claim's parameters and assumptions.
+type ClaimLists = (Arc<[(Name, Sort)]>, Arc<[(Name, Formula)]>);
+
+/// The last value read by one kind of read, and the bytes it was read from. When the
+/// bytes at the cursor are those again, the value is shared rather than read anew:
+/// reading is a function of the bytes and the tables (and stops where the bytes say
+/// it ends), so the same bytes give an equal value. A shared value takes nothing from
+/// the budget, as it allocates nothing.
+#[derive(Default)]
+struct Repeat<T> {
+    bytes: Vec<u8>,
+    value: Option<T>,
+}
+
+impl<T: Clone> Repeat<T> {
+    /// The value `read` gives at the cursor (the last one, if the bytes are the same).
+    fn read(
+        &mut self,
+        r: &mut Reader,
+        read: impl FnOnce(&mut Reader) -> Result<T, BundleError>,
+    ) -> Result<T, BundleError> {
+        if let Some(value) = self.value.as_ref().filter(|_| r.skip_if(&self.bytes)) {
+            return Ok(value.clone());
+        }
+        let start = r.pos();
+        let value = read(r)?;
+        self.bytes.clear();
+        self.bytes.extend_from_slice(r.since(start));
+        self.value = Some(value.clone());
+        Ok(value)
+    }
 }
 
 impl<'t> Parts<'t> {
     /// A reader of parts that name entries of `tables`.
     pub fn new(tables: &'t Tables) -> Parts<'t> {
-        Parts { tables, spent: 0 }
+        Parts { tables, spent: 0, last_context: Repeat::default(), last_claim: Repeat::default() }
     }
 
     fn name(&self, r: &mut Reader) -> Result<Name, BundleError> {
@@ -1265,7 +1319,11 @@ impl<'t> Parts<'t> {
 
     /// One theorem's proof: its context and steps.
     pub fn theorem_proof(&mut self, r: &mut Reader) -> Result<TheoremProof, BundleError> {
-        let context = Context { variables: self.variables(r)?, hypotheses: self.named_formulas(r)? };
+        let mut last = std::mem::take(&mut self.last_context);
+        let context = last.read(r, |r| {
+            Ok(Arc::new(Context { variables: self.variables(r)?, hypotheses: self.named_formulas(r)? }))
+        })?;
+        self.last_context = last;
         let steps = r.list(|r| self.step(r))?;
         Ok(TheoremProof { context, proof: Proof { steps } })
     }
@@ -1277,15 +1335,12 @@ impl<'t> Parts<'t> {
             1 => ClaimKind::Requirement,
             tag => return r.bad_tag("claim", tag),
         };
-        Ok(Claim {
-            kind,
-            owner: self.name(r)?,
-            name: self.name(r)?,
-            theorem: self.name(r)?,
-            params: self.variables(r)?,
-            assumptions: self.named_formulas(r)?,
-            conclusion: self.formula(r)?,
-        })
+        let (owner, name, theorem) = (self.name(r)?, self.name(r)?, self.name(r)?);
+        let mut last = std::mem::take(&mut self.last_claim);
+        let (params, assumptions) =
+            last.read(r, |r| Ok((self.variables(r)?.into(), self.named_formulas(r)?.into())))?;
+        self.last_claim = last;
+        Ok(Claim { kind, owner, name, theorem, params, assumptions, conclusion: self.formula(r)? })
     }
 
     /// The trust base.
