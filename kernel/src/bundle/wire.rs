@@ -925,10 +925,13 @@ impl<'a, 'g> Reader<'a, 'g> {
     /// A rational, as text.
     fn rat(&mut self) -> Result<Rat, BundleError> {
         let at = self.pos;
-        let text = self.str()?;
-        if let Some(r) = small_rat(text) {
+        let n = self.length()?;
+        let bytes = self.take(n)?;
+        if let Some(r) = small_rat(bytes) {
             return Ok(r);
         }
+        let text = std::str::from_utf8(bytes)
+            .or_else(|_| unreadable(format!("the string at byte {at} of the {} is not UTF-8", self.what)))?;
         text.parse::<Rat>()
             .or_else(|e| unreadable(format!("the number `{text}` at byte {at} of the {}: {e}", self.what)))
     }
@@ -937,18 +940,25 @@ impl<'a, 'g> Reader<'a, 'g> {
 /// The rational that `text` spells when its numerator and denominator each have at most
 /// 18 digits (so fit an `i64`) and the denominator is not zero: the value the general
 /// parser gives, without its big integers (which cost thousands of instructions a
-/// number). `None` for any other text, which the general parser then reads or refuses.
-fn small_rat(text: &str) -> Option<Rat> {
-    let int = |t: &str| -> Option<i64> {
-        let digits = t.strip_prefix('-').unwrap_or(t);
-        if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+/// number) or a check that the text is UTF-8 (such a text is ASCII). `None` for any
+/// other text, which the general parser then reads or refuses.
+fn small_rat(text: &[u8]) -> Option<Rat> {
+    let int = |t: &[u8]| -> Option<i64> {
+        let (negative, digits) = match t {
+            [b'-', rest @ ..] => (true, rest),
+            _ => (false, t),
+        };
+        if digits.is_empty() || digits.len() > 18 {
             return None;
         }
-        t.parse().ok()
+        // At most 18 digits: below 10^18, so no step overflows.
+        let magnitude =
+            digits.iter().try_fold(0i64, |v, &b| b.is_ascii_digit().then(|| v * 10 + i64::from(b - b'0')))?;
+        Some(if negative { -magnitude } else { magnitude })
     };
-    match text.split_once('/') {
+    match text.iter().position(|&b| b == b'/') {
         None => Some(Rat::int(int(text)?)),
-        Some((n, d)) => Some(&Rat::int(int(n)?) * &Rat::int(int(d)?).recip()?),
+        Some(slash) => Some(&Rat::int(int(&text[..slash])?) * &Rat::int(int(&text[slash + 1..])?).recip()?),
     }
 }
 
@@ -1512,12 +1522,47 @@ mod tests {
 
     #[test]
     fn small_rationals_read_as_the_general_parser_reads_them() {
-        for text in ["0", "-0", "7", "-7", "3/20", "-6/4", "6/-4", "-6/-4", "0/5", "999999999999999999/3"] {
-            assert_eq!(small_rat(text), Some(text.parse::<Rat>().expect("a rational")), "{text}");
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "3/20",
+            "-6/4",
+            "6/-4",
+            "-6/-4",
+            "0/5",
+            "999999999999999999/3",
+            "-999999999999999999/-999999999999999998",
+        ] {
+            assert_eq!(small_rat(text.as_bytes()), Some(text.parse::<Rat>().expect("a rational")), "{text}");
         }
         // Left to the general parser: too long, malformed, or a zero denominator.
-        for text in ["1/0", "9999999999999999999", "1.5", "+1", "", "1/", "/2", "--1", "1/2/3"] {
-            assert_eq!(small_rat(text), None, "{text}");
+        for text in
+            ["1/0", "9999999999999999999", "1.5", "+1", "", "-", "1/", "/2", "--1", "1/2/3", "1 ", "\u{661}"]
+        {
+            assert_eq!(small_rat(text.as_bytes()), None, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// On numbers of up to 20 digits (over and under the 18 it reads), with and
+        /// without signs and denominators: every value it gives is the general parser's,
+        /// and it gives one whenever both parts have at most 18 digits and the
+        /// denominator is not zero.
+        #[test]
+        fn small_rat_agrees_with_the_general_parser(text in "-?[0-9]{1,20}(/-?[0-9]{1,20})?") {
+            let parsed = text.parse::<Rat>().ok();
+            let small = small_rat(text.as_bytes());
+            if small.is_some() {
+                proptest::prop_assert_eq!(&small, &parsed);
+            }
+            let short = |part: &str| part.trim_start_matches('-').len() <= 18;
+            let fits = match text.split_once('/') {
+                None => short(&text),
+                Some((n, d)) => short(n) && short(d) && d.trim_start_matches('-').bytes().any(|b| b != b'0'),
+            };
+            proptest::prop_assert_eq!(small.is_some(), fits);
         }
     }
 
