@@ -62,6 +62,29 @@ fn max_formula_size() {
     assert_eq!(e, limit(LimitKind::FormulaSize, 10));
 }
 
+/// `imp-intro` of a formula equal to a hypothesis of the context takes its extent from
+/// the context's check rather than measuring it again: the extent must still count.
+#[test]
+fn imp_intro_of_a_context_hypothesis_counts_its_extent() {
+    let conj = |k: usize| (1..k).fold(q(), |f, _| Formula::and(f, q()));
+    let nots = |k: usize| (0..k).fold(q(), |f, _| Formula::not(f));
+    // `h → h` for `h` of 5 nodes and depth 3: 11 nodes, depth 4.
+    let h = ctx(&[], &[("h", conj(3))]);
+    let steps =
+        || vec![Step::Hypothesis { name: name("h") }, Step::ImpIntro { assumption: conj(3), from: 0 }];
+    let ok = run(&Limits { max_formula_size: 11, ..Limits::default() }, &h, steps());
+    assert_eq!(ok.map(|t| t.conclusion().clone()), Ok(Formula::implies(conj(3), conj(3))));
+    let e = run(&Limits { max_formula_size: 10, ..Limits::default() }, &h, steps()).unwrap_err();
+    assert_eq!(e, at(1, "imp-intro", limit(LimitKind::FormulaSize, 10)));
+    // `h → h` for `h` = not^8 q (depth 9): depth 10.
+    let h = ctx(&[], &[("h", nots(8))]);
+    let steps =
+        || vec![Step::Hypothesis { name: name("h") }, Step::ImpIntro { assumption: nots(8), from: 0 }];
+    assert!(run(&Limits { max_depth: 10, ..Limits::default() }, &h, steps()).is_ok());
+    let e = run(&Limits { max_depth: 9, ..Limits::default() }, &h, steps()).unwrap_err();
+    assert_eq!(e, at(1, "imp-intro", limit(LimitKind::Depth, 9)));
+}
+
 #[test]
 fn doubling_formulas_are_refused_quickly() {
     // Step k proves q ∧ q ∧ ... with 2^(k+1) - 1 nodes, shared in memory; counted as a
