@@ -1895,20 +1895,45 @@ mod tests {
 
     #[test]
     fn parts_may_not_name_more_nodes_than_a_bundle_may_hold() {
-        // A formula of 2^19 - 1 nodes, named by 1,000 claims' assumptions:
+        // A formula of 2^19 - 1 nodes, named by 1,000 assumptions of one claim:
         // within each entry's limit, but more than the budget for the whole bundle.
-        let mut b = sample();
+        let b = sample();
         let mut f = Formula::True;
         for _ in 0..18 {
             let a = Arc::new(f);
             f = Formula::And(a.clone(), a);
         }
-        b.claims[0].assumptions = (0..1000).map(|k| (name(&format!("a{k}")), f.clone())).collect();
-        let bytes = b.to_bytes().expect("encode");
-        assert_eq!(
-            refusal(&bytes),
-            "not a readable bundle: its parts name more term and formula nodes (shared ones counted each time) than a bundle may hold"
-        );
+        let too_many = Some("not a readable bundle: its parts name more term and formula nodes (shared ones counted each time) than a bundle may hold".to_string());
+        // The refusal, if any (not `refusal`: a bundle read back would be shown whole).
+        let refused = |b: &Bundle| Bundle::from_bytes(&b.to_bytes().expect("encode")).err().map(|e| e.reason);
+        let mut one_claim = b.clone();
+        one_claim.claims[0].assumptions = (0..1000).map(|k| (name(&format!("a{k}")), f.clone())).collect();
+        assert_eq!(refused(&one_claim), too_many);
+        // The same, as 1,000 claims that each rest on it: read once and shared, but
+        // counted for each claim, as each is compared with its theorem.
+        let mut claims = b.clone();
+        let claim = Claim { assumptions: Arc::from([(name("a"), f.clone())]), ..b.claims[0].clone() };
+        claims.claims = (0..1000).map(|k| Claim { name: name(&format!("r{k}")), ..claim.clone() }).collect();
+        assert_eq!(refused(&claims), too_many);
+        // And as the context of 1,000 proofs.
+        let mut proofs = b.clone();
+        let context = Arc::new(Context { variables: vec![], hypotheses: vec![(name("h"), f.clone())] });
+        let theorem = proofs.declarations[2].clone();
+        proofs.declarations.extend((0..1000).map(|k| {
+            let mut e = theorem.clone();
+            if let Declaration::Theorem { name: n, .. } = &mut e.declaration {
+                *n = name(&format!("t{k}"));
+            }
+            e.proof.as_mut().expect("a proof").context = context.clone();
+            e
+        }));
+        assert_eq!(refused(&proofs), too_many);
+        // Ten of them are within the budget, and read back sharing the context.
+        proofs.declarations.truncate(13);
+        let read_back = Bundle::from_bytes(&proofs.to_bytes().expect("encode")).expect("reads");
+        let contexts: Vec<&Arc<Context>> =
+            read_back.declarations[3..].iter().map(|e| &e.proof.as_ref().expect("a proof").context).collect();
+        assert!(contexts.iter().all(|c| Arc::ptr_eq(c, contexts[0])));
     }
 
     #[test]

@@ -719,7 +719,6 @@ impl<'a, 'g> Reader<'a, 'g> {
         Ok(b)
     }
 
-    /// `n` bytes.
     /// Reads `expected` when the bytes at the cursor start with it; else reads nothing.
     pub fn skip_if(&mut self, expected: &[u8]) -> bool {
         let same = self.bytes[self.pos..self.end].starts_with(expected);
@@ -734,6 +733,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         &self.bytes[start..self.pos]
     }
 
+    /// `n` bytes.
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], BundleError> {
         if n > self.left() {
             return self.ends_early();
@@ -1212,40 +1212,48 @@ pub(super) struct Parts<'t> {
 /// A claim's parameters and assumptions.
 type ClaimLists = (Arc<[(Name, Sort)]>, Arc<[(Name, Formula)]>);
 
-/// The last value read by one kind of read, and the bytes it was read from. When the
-/// bytes at the cursor are those again, the value is shared rather than read anew:
-/// reading is a function of the bytes and the tables (and stops where the bytes say
-/// it ends), so the same bytes give an equal value. A shared value takes nothing from
-/// the budget, as it allocates nothing.
+/// The last value read by one kind of read, the bytes it was read from and the nodes it
+/// names. When the bytes at the cursor are those again, the value is shared rather
+/// than read anew: reading is a function of the bytes and the tables (and stops where
+/// the bytes say it ends), so the same bytes give an equal value. A shared value takes
+/// nothing from the memory budget, as it allocates nothing, but its nodes are counted
+/// in [`Parts::spent`] again: what is checked after decoding (a claim against its
+/// theorem, a context in each batch that holds one of its proofs) walks it once for
+/// each part that names it.
 #[derive(Default)]
 struct Repeat<T> {
     bytes: Vec<u8>,
-    value: Option<T>,
-}
-
-impl<T: Clone> Repeat<T> {
-    /// The value `read` gives at the cursor (the last one, if the bytes are the same).
-    fn read(
-        &mut self,
-        r: &mut Reader,
-        read: impl FnOnce(&mut Reader) -> Result<T, BundleError>,
-    ) -> Result<T, BundleError> {
-        if let Some(value) = self.value.as_ref().filter(|_| r.skip_if(&self.bytes)) {
-            return Ok(value.clone());
-        }
-        let start = r.pos();
-        let value = read(r)?;
-        self.bytes.clear();
-        self.bytes.extend_from_slice(r.since(start));
-        self.value = Some(value.clone());
-        Ok(value)
-    }
+    value: Option<(T, u64)>,
 }
 
 impl<'t> Parts<'t> {
     /// A reader of parts that name entries of `tables`.
     pub fn new(tables: &'t Tables) -> Parts<'t> {
         Parts { tables, spent: 0, last_context: Repeat::default(), last_claim: Repeat::default() }
+    }
+
+    /// What `read` gives at the cursor, through the [`Repeat`] that `last` picks out:
+    /// the value it holds when the bytes at the cursor are those it was read from.
+    fn again<T: Clone>(
+        &mut self,
+        r: &mut Reader,
+        last: impl Fn(&mut Self) -> &mut Repeat<T>,
+        read: impl FnOnce(&mut Self, &mut Reader) -> Result<T, BundleError>,
+    ) -> Result<T, BundleError> {
+        let repeat = last(self);
+        if let Some((value, nodes)) = repeat.value.as_ref().filter(|_| r.skip_if(&repeat.bytes)) {
+            let (value, nodes) = (value.clone(), *nodes);
+            self.spent = self.spent.saturating_add(nodes);
+            return Ok(value);
+        }
+        let (start, spent) = (r.pos(), self.spent);
+        let value = read(self, r)?;
+        let nodes = self.spent - spent;
+        let repeat = last(self);
+        repeat.bytes.clear();
+        repeat.bytes.extend_from_slice(r.since(start));
+        repeat.value = Some((value.clone(), nodes));
+        Ok(value)
     }
 
     fn name(&self, r: &mut Reader) -> Result<Name, BundleError> {
@@ -1329,11 +1337,11 @@ impl<'t> Parts<'t> {
 
     /// One theorem's proof: its context and steps.
     pub fn theorem_proof(&mut self, r: &mut Reader) -> Result<TheoremProof, BundleError> {
-        let mut last = std::mem::take(&mut self.last_context);
-        let context = last.read(r, |r| {
-            Ok(Arc::new(Context { variables: self.variables(r)?, hypotheses: self.named_formulas(r)? }))
-        })?;
-        self.last_context = last;
+        let context = self.again(
+            r,
+            |p| &mut p.last_context,
+            |p, r| Ok(Arc::new(Context { variables: p.variables(r)?, hypotheses: p.named_formulas(r)? })),
+        )?;
         let steps = r.list(|r| self.step(r))?;
         Ok(TheoremProof { context, proof: Proof { steps } })
     }
@@ -1346,10 +1354,11 @@ impl<'t> Parts<'t> {
             tag => return r.bad_tag("claim", tag),
         };
         let (owner, name, theorem) = (self.name(r)?, self.name(r)?, self.name(r)?);
-        let mut last = std::mem::take(&mut self.last_claim);
-        let (params, assumptions) =
-            last.read(r, |r| Ok((self.variables(r)?.into(), self.named_formulas(r)?.into())))?;
-        self.last_claim = last;
+        let (params, assumptions) = self.again(
+            r,
+            |p| &mut p.last_claim,
+            |p, r| Ok((p.variables(r)?.into(), p.named_formulas(r)?.into())),
+        )?;
         Ok(Claim { kind, owner, name, theorem, params, assumptions, conclusion: self.formula(r)? })
     }
 
