@@ -10,9 +10,9 @@
 //! Every formula and term a step carries is checked well-sorted against the signature
 //! (no unknown symbol, right arities and sorts, no dangling bound variable, division
 //! only by a nonzero literal) and within the size and depth limits; so is every
-//! conclusion the checker builds. (A formula equal to one checked already, such as the
-//! assumption of an `imp-intro` that is a hypothesis of the context, is not checked
-//! again: its extent is the one measured then.)
+//! conclusion the checker builds. (A formula equal to one sort-checked already, the
+//! assumption of an `imp-intro` that is a hypothesis of the context, is measured but
+//! not sort-checked again.)
 //!
 //! # Rules
 //!
@@ -608,11 +608,14 @@ impl<'a> Checker<'a> {
                 Ok(sequent(hyps, l.concl.clone(), l.extent.get()))
             }
             Step::ImpIntro { assumption, from } => {
+                // Measured first (no other walk sees it before), then sort-checked unless
+                // it is a hypothesis of the context, which was checked with the context.
+                let e = self.measure(Node::F(assumption))?;
                 let p = self.get(*from)?;
                 let (hyps, found) = self.remove(&p.hyps, assumption);
-                // Equal to a hypothesis of the context: checked with the context, its extent kept.
-                let context = found.and_then(|n| self.first_context.get(n as usize));
-                let e = context.map_or_else(|| self.formula(assumption), |&i| Ok(self.context_hyps[i].2))?;
+                if found.and_then(|n| self.first_context.get(n as usize)).is_none() {
+                    self.sig.check_formula_rec(assumption, &mut Vec::new())?;
+                }
                 let extent = self.node(&[e, self.extent(p)?])?;
                 let concl = Formula::Implies(Arc::new(assumption.clone()), Arc::new(p.concl.clone()));
                 Ok(sequent(hyps, concl, Some(extent)))

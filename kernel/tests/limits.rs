@@ -62,27 +62,63 @@ fn max_formula_size() {
     assert_eq!(e, limit(LimitKind::FormulaSize, 10));
 }
 
-/// `imp-intro` of a formula equal to a hypothesis of the context takes its extent from
-/// the context's check rather than measuring it again: the extent must still count.
+/// `imp-intro` measures its assumption before anything else walks it, and counts it as
+/// work, whether or not it is a hypothesis of the context (which it then does not
+/// sort-check again). The premise rests on two hypotheses, so the assumption is looked
+/// up among them by its hash; the context repeats a formula, so hypothesis numbers and
+/// context positions differ.
 #[test]
-fn imp_intro_of_a_context_hypothesis_counts_its_extent() {
+fn imp_intro_measures_its_assumption_first() {
     let conj = |k: usize| (1..k).fold(q(), |f, _| Formula::and(f, q()));
     let nots = |k: usize| (0..k).fold(q(), |f, _| Formula::not(f));
-    // `h → h` for `h` of 5 nodes and depth 3: 11 nodes, depth 4.
-    let h = ctx(&[], &[("h", conj(3))]);
-    let steps =
-        || vec![Step::Hypothesis { name: name("h") }, Step::ImpIntro { assumption: conj(3), from: 0 }];
-    let ok = run(&Limits { max_formula_size: 11, ..Limits::default() }, &h, steps());
-    assert_eq!(ok.map(|t| t.conclusion().clone()), Ok(Formula::implies(conj(3), conj(3))));
-    let e = run(&Limits { max_formula_size: 10, ..Limits::default() }, &h, steps()).unwrap_err();
-    assert_eq!(e, at(1, "imp-intro", limit(LimitKind::FormulaSize, 10)));
-    // `h → h` for `h` = not^8 q (depth 9): depth 10.
-    let h = ctx(&[], &[("h", nots(8))]);
-    let steps =
-        || vec![Step::Hypothesis { name: name("h") }, Step::ImpIntro { assumption: nots(8), from: 0 }];
-    assert!(run(&Limits { max_depth: 10, ..Limits::default() }, &h, steps()).is_ok());
-    let e = run(&Limits { max_depth: 9, ..Limits::default() }, &h, steps()).unwrap_err();
-    assert_eq!(e, at(1, "imp-intro", limit(LimitKind::Depth, 9)));
+    // Discharging `b` (5 nodes, depth 3) from `a ∧ b` (a = s): `b → a ∧ b` has 13 nodes,
+    // depth 5.
+    let cx = ctx(&[], &[("a", s()), ("a2", s()), ("b", conj(3))]);
+    let steps = |assumption: Formula| {
+        vec![
+            Step::Hypothesis { name: name("a") },
+            Step::Hypothesis { name: name("b") },
+            Step::AndIntro { left: 0, right: 1 },
+            Step::ImpIntro { assumption, from: 2 },
+        ]
+    };
+    let ok = run(&Limits { max_formula_size: 13, ..Limits::default() }, &cx, steps(conj(3)));
+    assert_eq!(ok.map(|t| t.conclusion().clone()), Ok(Formula::implies(conj(3), Formula::and(s(), conj(3)))));
+    let e = run(&Limits { max_formula_size: 12, ..Limits::default() }, &cx, steps(conj(3))).unwrap_err();
+    assert_eq!(e, at(3, "imp-intro", limit(LimitKind::FormulaSize, 12)));
+    let e = run(&Limits { max_depth: 4, ..Limits::default() }, &cx, steps(conj(3))).unwrap_err();
+    assert_eq!(e, at(3, "imp-intro", limit(LimitKind::Depth, 4)));
+    // An assumption that is no hypothesis is sort-checked.
+    let e = run(&Limits::default(), &cx, steps(Formula::not(p(Term::Bound(0))))).unwrap_err();
+    assert_eq!(e, at(3, "imp-intro", KernelError::DanglingBound { index: 0 }));
+    // A million nested negations: refused at the depth limit, not by the stack.
+    let deep = nots(1_000_000);
+    let e = run(&Limits::default(), &cx, steps(deep.clone())).unwrap_err();
+    assert_eq!(e, at(3, "imp-intro", limit(LimitKind::Depth, 512)));
+    drop_nots(deep);
+    // 2^33 nodes in 34 shared ones: refused at once by size.
+    let start = Instant::now();
+    let doubled = (0..33).fold(q(), |f, _| Formula::and(f.clone(), f));
+    let e = run(&Limits::default(), &cx, steps(doubled)).unwrap_err();
+    assert_eq!(e, at(3, "imp-intro", limit(LimitKind::FormulaSize, 1_000_000)));
+    assert!(start.elapsed() < Duration::from_secs(10), "took {:?}", start.elapsed());
+    // A hypothesis of 2^18 - 1 nodes discharged again and again: each discharge counts
+    // its size as work, so the default budget of 10^8 is spent at the 382nd.
+    let big = (0..17).fold(q(), |f, _| Formula::and(f.clone(), f));
+    let cx = ctx(&[], &[("a", s()), ("b", big.clone())]);
+    let mut steps = vec![Step::Hypothesis { name: name("a") }, Step::Hypothesis { name: name("b") }];
+    steps.push(Step::AndIntro { left: 0, right: 1 });
+    steps.extend((0..1_000).map(|_| Step::ImpIntro { assumption: big.clone(), from: 2 }));
+    let e = run(&Limits::default(), &cx, steps).unwrap_err();
+    assert_eq!(e, at(383, "imp-intro", limit(LimitKind::Work, 100_000_000)));
+}
+
+/// Drops a chain of negations without recursing down it.
+fn drop_nots(f: Formula) {
+    let mut f = f;
+    while let Formula::Not(inner) = f {
+        f = std::sync::Arc::try_unwrap(inner).unwrap_or_else(|a| (*a).clone());
+    }
 }
 
 #[test]

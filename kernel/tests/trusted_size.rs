@@ -2,13 +2,13 @@
 //! rational code it calls, counted without blank lines, comments and `#[cfg(test)]`
 //! items. Run with `--nocapture` to see the count.
 //!
-//! The design's budget is 1,500 lines; the kernel is within it (1,498 lines). Two
+//! The design's budget is 1,500 lines; the kernel is within it (1,500 lines). Two
 //! tests: the budget itself, and a ratchet at today's count so that growth is a
 //! deliberate change of `CEILING`.
 
 const TRUSTED: [&str; 5] = ["check.rs", "term.rs", "signature.rs", "poly.rs", "rat.rs"];
 const BUDGET: usize = 1_500;
-const CEILING: usize = 1_498;
+const CEILING: usize = 1_500;
 
 /// Lines of `text` that are code: not blank, not a comment, not inside a
 /// `#[cfg(test)]` item.
