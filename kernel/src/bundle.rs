@@ -819,9 +819,7 @@ impl<'d> Batch<'d> {
         // Contexts compared by address first (`same`): a technique's guarantees name the
         // same table entries.
         let same_context = |a: Option<&TheoremProof>, b: Option<&TheoremProof>| match (a, b) {
-            (Some(a), Some(b)) => {
-                Arc::ptr_eq(&a.context, &b.context) || same::same_context(&a.context, &b.context)
-            }
+            (Some(a), Some(b)) => same::same_context(&a.context, &b.context),
             (a, b) => a.is_none() && b.is_none(),
         };
         let proof = |k: usize| declarations[jobs[k]].proof.as_ref();
