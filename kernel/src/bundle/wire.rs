@@ -857,6 +857,11 @@ impl<'a, 'g> Reader<'a, 'g> {
         let at = self.pos;
         let n = self.length()?;
         let bytes = self.take(n)?;
+        self.utf8(bytes, at)
+    }
+
+    /// `bytes`, the string at byte `at`, as text.
+    fn utf8(&self, bytes: &'a [u8], at: usize) -> Result<&'a str, BundleError> {
         std::str::from_utf8(bytes)
             .or_else(|_| unreadable(format!("the string at byte {at} of the {} is not UTF-8", self.what)))
     }
@@ -881,9 +886,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         let within = rest.and_then(|rest| rest.get(start..start + n));
         match within {
             Some(s) => Ok(s),
-            None => std::str::from_utf8(bytes).or_else(|_| {
-                unreadable(format!("the string at byte {at} of the {} is not UTF-8", self.what))
-            }),
+            None => self.utf8(bytes, at),
         }
     }
 
@@ -930,8 +933,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         if let Some(r) = small_rat(bytes) {
             return Ok(r);
         }
-        let text = std::str::from_utf8(bytes)
-            .or_else(|_| unreadable(format!("the string at byte {at} of the {} is not UTF-8", self.what)))?;
+        let text = self.utf8(bytes, at)?;
         text.parse::<Rat>()
             .or_else(|e| unreadable(format!("the number `{text}` at byte {at} of the {}: {e}", self.what)))
     }
@@ -1552,6 +1554,11 @@ mod tests {
         {
             assert_eq!(small_rat(text.as_bytes()), None, "{text}");
         }
+        // A number's text that is not UTF-8 is refused as any other string is.
+        assert_eq!(
+            Reader::new(&[1, 0xff], "test", &UNLIMITED).rat().map_err(|e| e.reason),
+            Err("not a readable bundle: the string at byte 0 of the test is not UTF-8".to_string())
+        );
     }
 
     proptest::proptest! {
