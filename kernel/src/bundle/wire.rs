@@ -1475,17 +1475,23 @@ mod tests {
         assert!(Reader::new(&[0x81], "test", &UNLIMITED).uint().is_err());
     }
 
+    /// The tables of a names section (its body) and empty term and formula sections,
+    /// read within `budget`, or the refusal.
+    fn tables_of(names: &[u8], budget: &Budget) -> Result<Tables, String> {
+        let empty = [0u8];
+        Tables::decode(
+            Reader::new(names, "names section", budget),
+            Reader::new(&empty, "terms section", budget),
+            Reader::new(&empty, "formulas section", budget),
+            &Limits::default(),
+        )
+        .map_err(|e| e.reason)
+    }
+
     /// The names of a names section (its body) with empty term and formula tables, or
     /// the refusal.
     fn names_of(body: &[u8]) -> Result<Vec<String>, String> {
-        let empty = [0u8];
-        let tables = Tables::decode(
-            Reader::new(body, "names section", &UNLIMITED),
-            Reader::new(&empty, "terms section", &UNLIMITED),
-            Reader::new(&empty, "formulas section", &UNLIMITED),
-            &Limits::default(),
-        )
-        .map_err(|e| e.reason)?;
+        let tables = tables_of(body, &UNLIMITED)?;
         Ok(tables.names.iter().map(|n| n.to_string()).collect())
     }
 
@@ -1592,14 +1598,7 @@ mod tests {
 
     /// Decodes `proof` (a proof section's body) against empty tables, within `budget`.
     fn steps_within(proof: &[u8], budget: &Budget) -> Result<usize, String> {
-        let empty = [0u8];
-        let tables = Tables::decode(
-            Reader::new(&empty, "names section", budget),
-            Reader::new(&empty, "terms section", budget),
-            Reader::new(&empty, "formulas section", budget),
-            &Limits::default(),
-        )
-        .map_err(|e| e.reason)?;
+        let tables = tables_of(&[0], budget)?;
         let p = Parts::new(&tables)
             .theorem_proof(&mut Reader::new(proof, "proof", budget))
             .map_err(|e| e.reason)?;
@@ -1637,14 +1636,7 @@ mod tests {
         put_usize(&mut names, 1);
         put_usize(&mut names, 1_000);
         names.resize(names.len() + 1_000, b'n');
-        let empty = [0u8];
-        let tables = Tables::decode(
-            Reader::new(&names, "names section", &UNLIMITED),
-            Reader::new(&empty, "terms section", &UNLIMITED),
-            Reader::new(&empty, "formulas section", &UNLIMITED),
-            &Limits::default(),
-        )
-        .expect("one name");
+        let tables = tables_of(&names, &UNLIMITED).expect("one name");
         let nothing = Budget::new(0);
         let mut r = Reader::new(&[0, 0, 0], "claims section", &nothing);
         let parts = Parts::new(&tables);
