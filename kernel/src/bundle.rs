@@ -1579,12 +1579,7 @@ mod tests {
             |x: &str| Arc::new(Context { variables: vec![(name(x), m.clone())], hypotheses: vec![] });
         let theorem = b.declarations[2].clone();
         for (t, x) in [("t2", "x \"quoted\""), ("t3", "y"), ("t4", "y")] {
-            let mut e = theorem.clone();
-            if let Declaration::Theorem { name: n, .. } = &mut e.declaration {
-                *n = name(t);
-            }
-            e.proof.as_mut().expect("a proof").context = context(x);
-            b.declarations.push(e);
+            b.declarations.push(renamed(&theorem, t, context(x)));
         }
         let claim = b.claims[0].clone();
         let other: Arc<[(Name, Formula)]> = Arc::from([("a".into(), Formula::False)]);
@@ -1617,6 +1612,16 @@ mod tests {
         // The parameters alone match across `r2` and `r3`, but they are shared only with
         // the assumptions after them.
         assert!(!Arc::ptr_eq(&c[1].params, &c[2].params));
+    }
+
+    /// The theorem entry `theorem` under the name `t`, its proof in `context`.
+    fn renamed(theorem: &Entry, t: &str, context: Arc<Context>) -> Entry {
+        let mut e = theorem.clone();
+        if let Declaration::Theorem { name: n, .. } = &mut e.declaration {
+            *n = name(t);
+        }
+        e.proof.as_mut().expect("a proof").context = context;
+        e
     }
 
     /// `P(arg)`, its argument list a fresh allocation.
@@ -1917,14 +1922,7 @@ mod tests {
         let mut proofs = b.clone();
         let context = Arc::new(Context { variables: vec![], hypotheses: vec![(name("h"), f.clone())] });
         let theorem = proofs.declarations[2].clone();
-        proofs.declarations.extend((0..1000).map(|k| {
-            let mut e = theorem.clone();
-            if let Declaration::Theorem { name: n, .. } = &mut e.declaration {
-                *n = name(&format!("t{k}"));
-            }
-            e.proof.as_mut().expect("a proof").context = context.clone();
-            e
-        }));
+        proofs.declarations.extend((0..1000).map(|k| renamed(&theorem, &format!("t{k}"), context.clone())));
         assert_eq!(refused(&proofs), too_many);
         // Ten of them are within the budget, and read back sharing the context.
         proofs.declarations.truncate(13);
