@@ -64,6 +64,12 @@ fn verify_changed(name: &str, b: &Bundle) -> (Option<i32>, String) {
     verify_written(name, &b.to_bytes().expect("encode"))
 }
 
+/// What `warrant verify` printed, once it has exited with 1 (refused).
+fn refused_by_command((code, out): (Option<i32>, String)) -> String {
+    assert_eq!(code, Some(1), "{out}");
+    out
+}
+
 /// A changed bundle with its hashes recomputed: only the kernel can catch it.
 fn rehashed(mut b: Bundle) -> Bundle {
     b.hashes = b.compute_hashes().expect("hashes");
@@ -152,8 +158,7 @@ fn verify_exit_codes() {
     assert_eq!(code, Some(2), "an unreadable file is an I/O error");
     let garbage = scratch("garbage.bundle");
     std::fs::write(&garbage, "{ not json").expect("write");
-    let (code, out) = verify_file(&garbage);
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_file(&garbage));
     assert!(out.contains("not a readable bundle"), "{out}");
 }
 
@@ -168,8 +173,7 @@ fn a_changed_proof_step_is_refused() {
     *step = Step::TrueIntro;
     refused(&rehashed(c.clone()), "the proof of theorem");
     refused(&c, "the proof of theorem"); // the kernel speaks first, whatever the hashes
-    let (code, out) = verify_changed("step.json", &rehashed(c));
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_changed("step.json", &rehashed(c)));
     assert!(out.starts_with("refused: the proof of theorem"), "{out}");
 }
 
@@ -353,9 +357,8 @@ fn deep_formulas_are_stored_flat() {
 
 #[test]
 fn a_json_bundle_of_the_last_format_is_refused_with_how_to_make_one() {
-    let (code, out) =
-        verify_written("old.json", br#"{"format":"warrant-bundle/2","kernel_version":"0.1.0","terms":[]}"#);
-    assert_eq!(code, Some(1));
+    let json = br#"{"format":"warrant-bundle/2","kernel_version":"0.1.0","terms":[]}"#;
+    let out = refused_by_command(verify_written("old.json", json));
     assert_eq!(
         out,
         "refused: this bundle is of format `warrant-bundle/2` (JSON), which is no longer read; re-create it with `warrant audit --bundle`\n"
@@ -372,8 +375,7 @@ fn with_format_line(line: &str) -> Vec<u8> {
 #[test]
 fn a_bundle_of_the_format_before_is_refused_with_how_to_make_one() {
     // `warrant-bundle/3` had this layout, its hashes SHA-256.
-    let (code, out) = verify_written("old3.bundle", &with_format_line("warrant-bundle/3"));
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_written("old3.bundle", &with_format_line("warrant-bundle/3")));
     assert_eq!(
         out,
         "refused: this bundle is of format `warrant-bundle/3` (SHA-256 hashes), which is no longer read; re-create it with `warrant audit --bundle`\n"
@@ -409,8 +411,7 @@ fn a_changed_shared_formula_is_refused() {
     }
     refused(&c, "not the stated `true`");
     refused(&rehashed(c.clone()), "not the stated `true`");
-    let (code, out) = verify_changed("shared.bundle", &c);
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_changed("shared.bundle", &c));
     assert!(out.starts_with("refused: the proof of theorem"), "{out}");
 }
 
@@ -422,8 +423,7 @@ fn a_bad_table_reference_is_refused_by_the_command() {
         assert!(count < 127, "the count is one byte and stays one byte");
         [&[count as u8 + 1, 6, 0][..], &body[at..]].concat()
     });
-    let (code, out) = verify_written("cycle.bundle", &bytes);
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_written("cycle.bundle", &bytes));
     assert_eq!(
         out,
         "refused: not a readable bundle: formula 0 names formula 0, which is not an earlier entry of the table\n"
@@ -432,8 +432,7 @@ fn a_bad_table_reference_is_refused_by_the_command() {
 
 #[test]
 fn another_format_is_refused_with_its_name() {
-    let (code, out) = verify_written("old.bundle", &with_format_line("warrant-bundle/1"));
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_written("old.bundle", &with_format_line("warrant-bundle/1")));
     assert_eq!(
         out,
         "refused: unsupported bundle format `warrant-bundle/1` (this verifier reads `warrant-bundle/4`)\n"
@@ -450,18 +449,15 @@ fn an_unreadable_part_is_refused() {
         body[at] = 99;
         body
     });
-    let (code, out) = verify_written("tag.bundle", &changed);
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_written("tag.bundle", &changed));
     assert!(out.starts_with("refused: not a readable bundle: unknown declaration tag 99 at byte"), "{out}");
     // Cut short, or with a byte more.
-    let (code, out) = verify_written("short.bundle", &bytes[..bytes.len() - 10]);
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_written("short.bundle", &bytes[..bytes.len() - 10]));
     assert_eq!(
         out,
         format!("refused: not a readable bundle: the bundle ends early (at byte {})\n", bytes.len() - 10)
     );
-    let (code, out) = verify_written("long.bundle", &[&bytes[..], b"\n"].concat());
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_written("long.bundle", &[&bytes[..], b"\n"].concat()));
     assert_eq!(
         out,
         format!(
@@ -477,14 +473,12 @@ fn the_command_hashes_the_stored_bytes() {
     // A recorded hash changed, or a claim renamed without rehashing: refused.
     let mut c = b.clone();
     c.hashes.claims = "0".repeat(64);
-    let (code, out) = verify_changed("zeroed.bundle", &c);
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_changed("zeroed.bundle", &c));
     assert!(out.starts_with("refused: the claims hash does not match"), "{out}");
     // A claim's name is a new entry of the names table (and its index in the claims).
     let mut c = b.clone();
     c.claims[0].name = format!("{}x", c.claims[0].name).into();
-    let (code, out) = verify_changed("renamed.bundle", &c);
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_changed("renamed.bundle", &c));
     assert!(out.starts_with("refused: the tables hash does not match"), "{out}");
     // The same change made in the stored bytes: a letter of that name in the names
     // section (a label only the claims use).
@@ -500,8 +494,7 @@ fn the_command_hashes_the_stored_bytes() {
         - 1;
     let mut changed = bytes.clone();
     changed[at] = if changed[at] == b'z' { b'y' } else { b'z' };
-    let (code, out) = verify_written("raw-claim.bundle", &changed);
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_written("raw-claim.bundle", &changed));
     assert!(out.starts_with("refused: the tables hash does not match"), "{out}");
 }
 
@@ -522,8 +515,7 @@ fn a_changed_premise_is_refused_by_the_kernel_first() {
         })
         .expect("a step citing another");
     *step = 999_999;
-    let (code, out) = verify_changed("raw-step.bundle", &c);
-    assert_eq!(code, Some(1));
+    let out = refused_by_command(verify_changed("raw-step.bundle", &c));
     assert!(out.starts_with("refused: the proof of theorem"), "{out}");
 }
 
@@ -775,15 +767,13 @@ fn a_bundle_that_would_decode_into_too_much_memory_is_refused_before_it_does() {
     // decoding budget (twice `max_json_bytes`: 1 GiB). Before the budget, `warrant
     // verify` decoded them all, and a file of 200 MB (33.6 GB of steps) took all the
     // machine's memory until the kernel killed it.
-    let (code, out) = verify_written("long_proof.bundle", &long_proof_bundle(10_000_000));
-    assert_eq!(code, Some(1), "{out}");
+    let out = refused_by_command(verify_written("long_proof.bundle", &long_proof_bundle(10_000_000)));
     assert!(
         out.contains("not a readable bundle: decoding it would take more than 1073741824 bytes of memory for its lists and tables"),
         "{out}"
     );
     // The same file with 1,000 steps: its proof is decoded, and the file is refused
     // for what comes next, an empty claims section.
-    let (code, out) = verify_written("short_proof.bundle", &long_proof_bundle(1_000));
-    assert_eq!(code, Some(1), "{out}");
+    let out = refused_by_command(verify_written("short_proof.bundle", &long_proof_bundle(1_000)));
     assert!(out.starts_with("refused: not a readable bundle: the claims section ends early"), "{out}");
 }
